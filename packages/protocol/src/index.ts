@@ -1,0 +1,18 @@
+export * from "./codec.js";
+export * from "./errors.js";
+export * from "./framing.js";
+export * from "./version.js";
+export * from "./gen/starling/v1/conversation_pb.js";
+export * from "./gen/starling/v1/envelope_pb.js";
+export {
+  type Error as WireError,
+  ErrorSchema as WireErrorSchema,
+  type Goodbye,
+  GoodbyeSchema,
+} from "./gen/starling/v1/error_pb.js";
+export * from "./gen/starling/v1/group_pb.js";
+export * from "./gen/starling/v1/message_pb.js";
+export * from "./gen/starling/v1/presence_pb.js";
+export * from "./gen/starling/v1/session_pb.js";
+export * from "./gen/starling/v1/sync_pb.js";
+export { create, fromBinary, toBinary } from "@bufbuild/protobuf";
