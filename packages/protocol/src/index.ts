@@ -15,4 +15,4 @@ export * from "./gen/starling/v1/message_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
-export { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+export { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/conversation.proto.
  */
 export const file_starling_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIvECCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhQKCGxhc3Rfc2VxGAUgASgDQgIwAhIUCghyZWFkX3NlcRgGIAEoA0ICMAISGQoNZGVsaXZlcmVkX3NlcRgHIAEoA0ICMAISFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIZCg1wZWVyX3JlYWRfc2VxGA4gASgDQgIwAhIeChJwZWVyX2RlbGl2ZXJlZF9zZXEYDyABKANCAjACIioKD0dldENvbnZlcnNhdGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkqcAoQQ29udmVyc2F0aW9uS2luZBIhCh1DT05WRVJTQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGENPTlZFUlNBVElPTl9LSU5EX0RJUkVDVBABEhsKF0NPTlZFUlNBVElPTl9LSU5EX0dST1VQEAJiBnByb3RvMw", [file_starling_v1_message]);
+  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIt0CCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAyIqCg9HZXRDb252ZXJzYXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJKnAKEENvbnZlcnNhdGlvbktpbmQSIQodQ09OVkVSU0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDT05WRVJTQVRJT05fS0lORF9ESVJFQ1QQARIbChdDT05WRVJTQVRJT05fS0lORF9HUk9VUBACYgZwcm90bzM", [file_starling_v1_message]);
 
 /**
  * A conversation as one member sees it.
@@ -45,17 +45,17 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
   peerId: string;
 
   /**
-   * @generated from field: int64 last_seq = 5 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_seq = 5;
    */
   lastSeq: bigint;
 
   /**
-   * @generated from field: int64 read_seq = 6 [jstype = JS_NUMBER];
+   * @generated from field: int64 read_seq = 6;
    */
   readSeq: bigint;
 
   /**
-   * @generated from field: int64 delivered_seq = 7 [jstype = JS_NUMBER];
+   * @generated from field: int64 delivered_seq = 7;
    */
   deliveredSeq: bigint;
 
@@ -100,12 +100,12 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
   /**
    * For direct chats: how far the peer has read (1:1 read receipts).
    *
-   * @generated from field: int64 peer_read_seq = 14 [jstype = JS_NUMBER];
+   * @generated from field: int64 peer_read_seq = 14;
    */
   peerReadSeq: bigint;
 
   /**
-   * @generated from field: int64 peer_delivered_seq = 15 [jstype = JS_NUMBER];
+   * @generated from field: int64 peer_delivered_seq = 15;
    */
   peerDeliveredSeq: bigint;
 };

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/group.proto.
  */
 export const file_starling_v1_group: GenFile = /*@__PURE__*/
-  fileDesc("ChdzdGFybGluZy92MS9ncm91cC5wcm90bxILc3RhcmxpbmcudjEiLwoLQ3JlYXRlR3JvdXASDAoEbmFtZRgBIAEoCRISCgptZW1iZXJfaWRzGAIgAygJIjQKC1JlbmFtZUdyb3VwEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJIjcKCkFkZE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIjoKDVJlbW92ZU1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIiUKCkxlYXZlR3JvdXASFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIicKDERpc2JhbmRHcm91cBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiRwoNU2V0TWVtYmVyUm9sZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIiUKCkdldE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIlgKBk1lbWJlchIPCgd1c2VyX2lkGAEgASgJEgwKBHJvbGUYAiABKAkSFAoIcmVhZF9zZXEYAyABKANCAjACEhkKDWRlbGl2ZXJlZF9zZXEYBCABKANCAjACIjUKDU1lbWJlcnNSZXN1bHQSJAoHbWVtYmVycxgBIAMoCzITLnN0YXJsaW5nLnYxLk1lbWJlcmIGcHJvdG8z");
+  fileDesc("ChdzdGFybGluZy92MS9ncm91cC5wcm90bxILc3RhcmxpbmcudjEiLwoLQ3JlYXRlR3JvdXASDAoEbmFtZRgBIAEoCRISCgptZW1iZXJfaWRzGAIgAygJIjQKC1JlbmFtZUdyb3VwEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJIjcKCkFkZE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIjoKDVJlbW92ZU1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIiUKCkxlYXZlR3JvdXASFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIicKDERpc2JhbmRHcm91cBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiRwoNU2V0TWVtYmVyUm9sZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIiUKCkdldE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIlAKBk1lbWJlchIPCgd1c2VyX2lkGAEgASgJEgwKBHJvbGUYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyI1Cg1NZW1iZXJzUmVzdWx0EiQKB21lbWJlcnMYASADKAsyEy5zdGFybGluZy52MS5NZW1iZXJiBnByb3RvMw");
 
 /**
  * @generated from message starling.v1.CreateGroup
@@ -197,12 +197,12 @@ export type Member = Message<"starling.v1.Member"> & {
   role: string;
 
   /**
-   * @generated from field: int64 read_seq = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 read_seq = 3;
    */
   readSeq: bigint;
 
   /**
-   * @generated from field: int64 delivered_seq = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 delivered_seq = 4;
    */
   deliveredSeq: bigint;
 };

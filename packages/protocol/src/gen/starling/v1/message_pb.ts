@@ -10,7 +10,7 @@ import type { Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file starling/v1/message.proto.
  */
 export const file_starling_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSLqAQoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoDc2VxGAIgASgDQgIwAhIRCglzZW5kZXJfaWQYAyABKAkSFQoNY2xpZW50X21zZ19pZBgEIAEoCRIXCgtzZXJ2ZXJfdGltZRgFIAEoA0ICMAISJQoHY29udGVudBgGIAEoCzIULnN0YXJsaW5nLnYxLkNvbnRlbnQSIQoFZXZlbnQYByABKAsyEi5zdGFybGluZy52MS5FdmVudBIoCghyZWNhbGxlZBgIIAEoCzIWLnN0YXJsaW5nLnYxLlRvbWJzdG9uZSJ+CgdDb250ZW50EgwKBHRleHQYASABKAkSJgoIbWVudGlvbnMYAiADKAsyFC5zdGFybGluZy52MS5NZW50aW9uEhgKDHJlcGx5X3RvX3NlcRgDIAEoA0ICMAISIwoGY3VzdG9tGAQgASgLMhMuc3RhcmxpbmcudjEuQ3VzdG9tIjoKB01lbnRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZvZmZzZXQYAiABKA0SDgoGbGVuZ3RoGAMgASgNIiQKBkN1c3RvbRIMCgR0eXBlGAEgASgJEgwKBGpzb24YAiABKAkiJwoJVG9tYnN0b25lEgoKAmJ5GAEgASgJEg4KAmF0GAIgASgDQgIwAiK3AwoFRXZlbnQSMgoNZ3JvdXBfY3JlYXRlZBgBIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwQ3JlYXRlZEgAEjIKDW1lbWJlcnNfYWRkZWQYAiABKAsyGS5zdGFybGluZy52MS5NZW1iZXJzQWRkZWRIABI2Cg9tZW1iZXJzX3JlbW92ZWQYAyABKAsyGy5zdGFybGluZy52MS5NZW1iZXJzUmVtb3ZlZEgAEi4KC21lbWJlcl9sZWZ0GAQgASgLMhcuc3RhcmxpbmcudjEuTWVtYmVyTGVmdEgAEjIKDWdyb3VwX3JlbmFtZWQYBSABKAsyGS5zdGFybGluZy52MS5Hcm91cFJlbmFtZWRIABIwCgxyb2xlX2NoYW5nZWQYBiABKAsyGC5zdGFybGluZy52MS5Sb2xlQ2hhbmdlZEgAEjYKD2dyb3VwX2Rpc2JhbmRlZBgHIAEoCzIbLnN0YXJsaW5nLnYxLkdyb3VwRGlzYmFuZGVkSAASOAoQbWVzc2FnZV9yZWNhbGxlZBgIIAEoCzIcLnN0YXJsaW5nLnYxLk1lc3NhZ2VSZWNhbGxlZEgAQgYKBGtpbmQiPAoMR3JvdXBDcmVhdGVkEgoKAmJ5GAEgASgJEgwKBG5hbWUYAiABKAkSEgoKbWVtYmVyX2lkcxgDIAMoCSIsCgxNZW1iZXJzQWRkZWQSCgoCYnkYASABKAkSEAoIdXNlcl9pZHMYAiADKAkiLgoOTWVtYmVyc1JlbW92ZWQSCgoCYnkYASABKAkSEAoIdXNlcl9pZHMYAiADKAkiMwoKTWVtYmVyTGVmdBIPCgd1c2VyX2lkGAEgASgJEhQKDG5ld19vd25lcl9pZBgCIAEoCSIoCgxHcm91cFJlbmFtZWQSCgoCYnkYASABKAkSDAoEbmFtZRgCIAEoCSI4CgtSb2xlQ2hhbmdlZBIKCgJieRgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEgwKBHJvbGUYAyABKAkiHAoOR3JvdXBEaXNiYW5kZWQSCgoCYnkYASABKAkiNQoPTWVzc2FnZVJlY2FsbGVkEgoKAmJ5GAEgASgJEhYKCnRhcmdldF9zZXEYAiABKANCAjACIngKC1NlbmRNZXNzYWdlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRISCgp0b191c2VyX2lkGAIgASgJEhUKDWNsaWVudF9tc2dfaWQYAyABKAkSJQoHY29udGVudBgEIAEoCzIULnN0YXJsaW5nLnYxLkNvbnRlbnQiXwoHU2VuZEFjaxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoDc2VxGAIgASgDQgIwAhIXCgtzZXJ2ZXJfdGltZRgDIAEoA0ICMAISEQoJZHVwbGljYXRlGAQgASgIIjIKBlJlY2FsbBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoDc2VxGAIgASgDQgIwAiI0CghNYXJrUmVhZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoDc2VxGAIgASgDQgIwAiI5Cg1NYXJrRGVsaXZlcmVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIPCgNzZXEYAiABKANCAjACImMKCkdldEhpc3RvcnkSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhUKCWFmdGVyX3NlcRgCIAEoA0ICMAISFgoKYmVmb3JlX3NlcRgDIAEoA0ICMAISDQoFbGltaXQYBCABKA0iSQoNSGlzdG9yeVJlc3VsdBImCghtZXNzYWdlcxgBIAMoCzIULnN0YXJsaW5nLnYxLk1lc3NhZ2USEAoIaGFzX21vcmUYAiABKAgiNgoKR2V0UmVhZGVycxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoDc2VxGAIgASgDQgIwAiJJCg1SZWFkZXJzUmVzdWx0Eg8KB3JlYWRfYnkYASADKAkSEQoJdW5yZWFkX2J5GAIgAygJEhQKDG1lbWJlcl9jb3VudBgDIAEoDSJkCgdSZWNlaXB0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhQKCHJlYWRfc2VxGAMgASgDQgIwAhIZCg1kZWxpdmVyZWRfc2VxGAQgASgDQgIwAiIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJHCgtUeXBpbmdFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZ0eXBpbmcYAyABKAhiBnByb3RvMw");
+  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSLiAQoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUiegoHQ29udGVudBIMCgR0ZXh0GAEgASgJEiYKCG1lbnRpb25zGAIgAygLMhQuc3RhcmxpbmcudjEuTWVudGlvbhIUCgxyZXBseV90b19zZXEYAyABKAMSIwoGY3VzdG9tGAQgASgLMhMuc3RhcmxpbmcudjEuQ3VzdG9tIjoKB01lbnRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZvZmZzZXQYAiABKA0SDgoGbGVuZ3RoGAMgASgNIiQKBkN1c3RvbRIMCgR0eXBlGAEgASgJEgwKBGpzb24YAiABKAkiIwoJVG9tYnN0b25lEgoKAmJ5GAEgASgJEgoKAmF0GAIgASgDIrcDCgVFdmVudBIyCg1ncm91cF9jcmVhdGVkGAEgASgLMhkuc3RhcmxpbmcudjEuR3JvdXBDcmVhdGVkSAASMgoNbWVtYmVyc19hZGRlZBgCIAEoCzIZLnN0YXJsaW5nLnYxLk1lbWJlcnNBZGRlZEgAEjYKD21lbWJlcnNfcmVtb3ZlZBgDIAEoCzIbLnN0YXJsaW5nLnYxLk1lbWJlcnNSZW1vdmVkSAASLgoLbWVtYmVyX2xlZnQYBCABKAsyFy5zdGFybGluZy52MS5NZW1iZXJMZWZ0SAASMgoNZ3JvdXBfcmVuYW1lZBgFIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwUmVuYW1lZEgAEjAKDHJvbGVfY2hhbmdlZBgGIAEoCzIYLnN0YXJsaW5nLnYxLlJvbGVDaGFuZ2VkSAASNgoPZ3JvdXBfZGlzYmFuZGVkGAcgASgLMhsuc3RhcmxpbmcudjEuR3JvdXBEaXNiYW5kZWRIABI4ChBtZXNzYWdlX3JlY2FsbGVkGAggASgLMhwuc3RhcmxpbmcudjEuTWVzc2FnZVJlY2FsbGVkSABCBgoEa2luZCI8CgxHcm91cENyZWF0ZWQSCgoCYnkYASABKAkSDAoEbmFtZRgCIAEoCRISCgptZW1iZXJfaWRzGAMgAygJIiwKDE1lbWJlcnNBZGRlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIuCg5NZW1iZXJzUmVtb3ZlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIzCgpNZW1iZXJMZWZ0Eg8KB3VzZXJfaWQYASABKAkSFAoMbmV3X293bmVyX2lkGAIgASgJIigKDEdyb3VwUmVuYW1lZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJIjgKC1JvbGVDaGFuZ2VkEgoKAmJ5GAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEcm9sZRgDIAEoCSIcCg5Hcm91cERpc2JhbmRlZBIKCgJieRgBIAEoCSIxCg9NZXNzYWdlUmVjYWxsZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAyJ4CgtTZW5kTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKdG9fdXNlcl9pZBgCIAEoCRIVCg1jbGllbnRfbXNnX2lkGAMgASgJEiUKB2NvbnRlbnQYBCABKAsyFC5zdGFybGluZy52MS5Db250ZW50IlcKB1NlbmRBY2sSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxITCgtzZXJ2ZXJfdGltZRgDIAEoAxIRCglkdXBsaWNhdGUYBCABKAgiLgoGUmVjYWxsEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiMAoITWFya1JlYWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyI1Cg1NYXJrRGVsaXZlcmVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiWwoKR2V0SGlzdG9yeRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhIKCmJlZm9yZV9zZXEYAyABKAMSDQoFbGltaXQYBCABKA0iSQoNSGlzdG9yeVJlc3VsdBImCghtZXNzYWdlcxgBIAMoCzIULnN0YXJsaW5nLnYxLk1lc3NhZ2USEAoIaGFzX21vcmUYAiABKAgiMgoKR2V0UmVhZGVycxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIkkKDVJlYWRlcnNSZXN1bHQSDwoHcmVhZF9ieRgBIAMoCRIRCgl1bnJlYWRfYnkYAiADKAkSFAoMbWVtYmVyX2NvdW50GAMgASgNIlwKB1JlY2VpcHQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJHCgtUeXBpbmdFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZ0eXBpbmcYAyABKAhiBnByb3RvMw");
 
 /**
  * A message as stored in a conversation. seq is gapless per conversation and
@@ -25,7 +25,7 @@ export type Message = Message$1<"starling.v1.Message"> & {
   conversationId: string;
 
   /**
-   * @generated from field: int64 seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 seq = 2;
    */
   seq: bigint;
 
@@ -42,7 +42,7 @@ export type Message = Message$1<"starling.v1.Message"> & {
   /**
    * Milliseconds since the Unix epoch, assigned when the message was stored.
    *
-   * @generated from field: int64 server_time = 5 [jstype = JS_NUMBER];
+   * @generated from field: int64 server_time = 5;
    */
   serverTime: bigint;
 
@@ -92,7 +92,7 @@ export type Content = Message$1<"starling.v1.Content"> & {
   /**
    * The seq of the message this one answers, in the same conversation.
    *
-   * @generated from field: int64 reply_to_seq = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 reply_to_seq = 3;
    */
   replyToSeq: bigint;
 
@@ -178,7 +178,7 @@ export type Tombstone = Message$1<"starling.v1.Tombstone"> & {
   by: string;
 
   /**
-   * @generated from field: int64 at = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 at = 2;
    */
   at: bigint;
 };
@@ -426,7 +426,7 @@ export type MessageRecalled = Message$1<"starling.v1.MessageRecalled"> & {
   by: string;
 
   /**
-   * @generated from field: int64 target_seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 target_seq = 2;
    */
   targetSeq: bigint;
 };
@@ -487,12 +487,12 @@ export type SendAck = Message$1<"starling.v1.SendAck"> & {
   conversationId: string;
 
   /**
-   * @generated from field: int64 seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 seq = 2;
    */
   seq: bigint;
 
   /**
-   * @generated from field: int64 server_time = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 server_time = 3;
    */
   serverTime: bigint;
 
@@ -521,7 +521,7 @@ export type Recall = Message$1<"starling.v1.Recall"> & {
   conversationId: string;
 
   /**
-   * @generated from field: int64 seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 seq = 2;
    */
   seq: bigint;
 };
@@ -545,7 +545,7 @@ export type MarkRead = Message$1<"starling.v1.MarkRead"> & {
   /**
    * Everything up to and including seq has been read.
    *
-   * @generated from field: int64 seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 seq = 2;
    */
   seq: bigint;
 };
@@ -567,7 +567,7 @@ export type MarkDelivered = Message$1<"starling.v1.MarkDelivered"> & {
   conversationId: string;
 
   /**
-   * @generated from field: int64 seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 seq = 2;
    */
   seq: bigint;
 };
@@ -592,12 +592,12 @@ export type GetHistory = Message$1<"starling.v1.GetHistory"> & {
   conversationId: string;
 
   /**
-   * @generated from field: int64 after_seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 after_seq = 2;
    */
   afterSeq: bigint;
 
   /**
-   * @generated from field: int64 before_seq = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 before_seq = 3;
    */
   beforeSeq: bigint;
 
@@ -646,7 +646,7 @@ export type GetReaders = Message$1<"starling.v1.GetReaders"> & {
   conversationId: string;
 
   /**
-   * @generated from field: int64 seq = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 seq = 2;
    */
   seq: bigint;
 };
@@ -700,12 +700,12 @@ export type Receipt = Message$1<"starling.v1.Receipt"> & {
   userId: string;
 
   /**
-   * @generated from field: int64 read_seq = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 read_seq = 3;
    */
   readSeq: bigint;
 
   /**
-   * @generated from field: int64 delivered_seq = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 delivered_seq = 4;
    */
   deliveredSeq: bigint;
 };

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/presence.proto.
  */
 export const file_starling_v1_presence: GenFile = /*@__PURE__*/
-  fileDesc("ChpzdGFybGluZy92MS9wcmVzZW5jZS5wcm90bxILc3RhcmxpbmcudjEiOgoLU2V0UHJlc2VuY2USKwoGc3RhdHVzGAEgASgOMhsuc3RhcmxpbmcudjEuUHJlc2VuY2VTdGF0dXMiJQoRU3Vic2NyaWJlUHJlc2VuY2USEAoIdXNlcl9pZHMYASADKAkiJwoTVW5zdWJzY3JpYmVQcmVzZW5jZRIQCgh1c2VyX2lkcxgBIAMoCSJkCg1QcmVzZW5jZVN0YXRlEg8KB3VzZXJfaWQYASABKAkSKwoGc3RhdHVzGAIgASgOMhsuc3RhcmxpbmcudjEuUHJlc2VuY2VTdGF0dXMSFQoJbGFzdF9zZWVuGAMgASgDQgIwAiI6CgxQcmVzZW5jZUxpc3QSKgoGc3RhdGVzGAEgAygLMhouc3RhcmxpbmcudjEuUHJlc2VuY2VTdGF0ZSqEAQoOUHJlc2VuY2VTdGF0dXMSHwobUFJFU0VOQ0VfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWUFJFU0VOQ0VfU1RBVFVTX09OTElORRABEhgKFFBSRVNFTkNFX1NUQVRVU19BV0FZEAISGwoXUFJFU0VOQ0VfU1RBVFVTX09GRkxJTkUQA2IGcHJvdG8z");
+  fileDesc("ChpzdGFybGluZy92MS9wcmVzZW5jZS5wcm90bxILc3RhcmxpbmcudjEiOgoLU2V0UHJlc2VuY2USKwoGc3RhdHVzGAEgASgOMhsuc3RhcmxpbmcudjEuUHJlc2VuY2VTdGF0dXMiJQoRU3Vic2NyaWJlUHJlc2VuY2USEAoIdXNlcl9pZHMYASADKAkiJwoTVW5zdWJzY3JpYmVQcmVzZW5jZRIQCgh1c2VyX2lkcxgBIAMoCSJgCg1QcmVzZW5jZVN0YXRlEg8KB3VzZXJfaWQYASABKAkSKwoGc3RhdHVzGAIgASgOMhsuc3RhcmxpbmcudjEuUHJlc2VuY2VTdGF0dXMSEQoJbGFzdF9zZWVuGAMgASgDIjoKDFByZXNlbmNlTGlzdBIqCgZzdGF0ZXMYASADKAsyGi5zdGFybGluZy52MS5QcmVzZW5jZVN0YXRlKoQBCg5QcmVzZW5jZVN0YXR1cxIfChtQUkVTRU5DRV9TVEFUVVNfVU5TUEVDSUZJRUQQABIaChZQUkVTRU5DRV9TVEFUVVNfT05MSU5FEAESGAoUUFJFU0VOQ0VfU1RBVFVTX0FXQVkQAhIbChdQUkVTRU5DRV9TVEFUVVNfT0ZGTElORRADYgZwcm90bzM");
 
 /**
  * Set this user's status on all devices ("away" when idle; back to "online").
@@ -84,7 +84,7 @@ export type PresenceState = Message<"starling.v1.PresenceState"> & {
   /**
    * When the user was last connected, for offline users.
    *
-   * @generated from field: int64 last_seen = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_seen = 3;
    */
   lastSeen: bigint;
 };

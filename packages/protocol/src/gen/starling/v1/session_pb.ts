@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/session.proto.
  */
 export const file_starling_v1_session: GenFile = /*@__PURE__*/
-  fileDesc("ChlzdGFybGluZy92MS9zZXNzaW9uLnByb3RvEgtzdGFybGluZy52MSK3AQoFSGVsbG8SEwoLbWluX3ZlcnNpb24YASABKA0SEwoLbWF4X3ZlcnNpb24YAiABKA0SJwoGY2xpZW50GAMgASgLMhcuc3RhcmxpbmcudjEuQ2xpZW50SW5mbxITCgtjb21wcmVzc2lvbhgEIAMoCRItCghwYXNzd29yZBgKIAEoCzIZLnN0YXJsaW5nLnYxLlBhc3N3b3JkQXV0aEgAEg8KBXRva2VuGAsgASgJSABCBgoEYXV0aCJGCgpDbGllbnRJbmZvEhAKCHBsYXRmb3JtGAEgASgJEhMKC2FwcF92ZXJzaW9uGAIgASgJEhEKCWRldmljZV9pZBgDIAEoCSIxCgxQYXNzd29yZEF1dGgSDwoHdXNlcl9pZBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSLyAQoHV2VsY29tZRIPCgd2ZXJzaW9uGAEgASgNEg8KB3VzZXJfaWQYAiABKAkSFQoNc2Vzc2lvbl90b2tlbhgDIAEoCRIcChB0b2tlbl9leHBpcmVzX2F0GAQgASgDQgIwAhIXCgtzZXJ2ZXJfdGltZRgFIAEoA0ICMAISHQoVaGVhcnRiZWF0X2ludGVydmFsX21zGAYgASgNEhcKD21heF9mcmFtZV9ieXRlcxgHIAEoDRITCgtjb21wcmVzc2lvbhgIIAEoCRIWCg5zZXJ2ZXJfdmVyc2lvbhgJIAEoCRISCgpzZXNzaW9uX2lkGAogASgJIgYKBFBpbmciHwoEUG9uZxIXCgtzZXJ2ZXJfdGltZRgBIAEoA0ICMAIiCAoGTG9nb3V0YgZwcm90bzM");
+  fileDesc("ChlzdGFybGluZy92MS9zZXNzaW9uLnByb3RvEgtzdGFybGluZy52MSK3AQoFSGVsbG8SEwoLbWluX3ZlcnNpb24YASABKA0SEwoLbWF4X3ZlcnNpb24YAiABKA0SJwoGY2xpZW50GAMgASgLMhcuc3RhcmxpbmcudjEuQ2xpZW50SW5mbxITCgtjb21wcmVzc2lvbhgEIAMoCRItCghwYXNzd29yZBgKIAEoCzIZLnN0YXJsaW5nLnYxLlBhc3N3b3JkQXV0aEgAEg8KBXRva2VuGAsgASgJSABCBgoEYXV0aCJGCgpDbGllbnRJbmZvEhAKCHBsYXRmb3JtGAEgASgJEhMKC2FwcF92ZXJzaW9uGAIgASgJEhEKCWRldmljZV9pZBgDIAEoCSIxCgxQYXNzd29yZEF1dGgSDwoHdXNlcl9pZBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSLqAQoHV2VsY29tZRIPCgd2ZXJzaW9uGAEgASgNEg8KB3VzZXJfaWQYAiABKAkSFQoNc2Vzc2lvbl90b2tlbhgDIAEoCRIYChB0b2tlbl9leHBpcmVzX2F0GAQgASgDEhMKC3NlcnZlcl90aW1lGAUgASgDEh0KFWhlYXJ0YmVhdF9pbnRlcnZhbF9tcxgGIAEoDRIXCg9tYXhfZnJhbWVfYnl0ZXMYByABKA0SEwoLY29tcHJlc3Npb24YCCABKAkSFgoOc2VydmVyX3ZlcnNpb24YCSABKAkSEgoKc2Vzc2lvbl9pZBgKIAEoCSIGCgRQaW5nIhsKBFBvbmcSEwoLc2VydmVyX3RpbWUYASABKAMiCAoGTG9nb3V0YgZwcm90bzM");
 
 /**
  * The first request on every connection. Nothing else is accepted before a
@@ -150,12 +150,12 @@ export type Welcome = Message<"starling.v1.Welcome"> & {
   sessionToken: string;
 
   /**
-   * @generated from field: int64 token_expires_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 token_expires_at = 4;
    */
   tokenExpiresAt: bigint;
 
   /**
-   * @generated from field: int64 server_time = 5 [jstype = JS_NUMBER];
+   * @generated from field: int64 server_time = 5;
    */
   serverTime: bigint;
 
@@ -215,7 +215,7 @@ export const PingSchema: GenMessage<Ping> = /*@__PURE__*/
  */
 export type Pong = Message<"starling.v1.Pong"> & {
   /**
-   * @generated from field: int64 server_time = 1 [jstype = JS_NUMBER];
+   * @generated from field: int64 server_time = 1;
    */
   serverTime: bigint;
 };

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/sync.proto.
  */
 export const file_starling_v1_sync: GenFile = /*@__PURE__*/
-  fileDesc("ChZzdGFybGluZy92MS9zeW5jLnByb3RvEgtzdGFybGluZy52MSIpCgRTeW5jEhIKBmN1cnNvchgBIAEoA0ICMAISDQoFbGltaXQYAiABKA0iZAoKU3luY1Jlc3VsdBIwCg1jb252ZXJzYXRpb25zGAEgAygLMhkuc3RhcmxpbmcudjEuQ29udmVyc2F0aW9uEhIKBmN1cnNvchgCIAEoA0ICMAISEAoIaGFzX21vcmUYAyABKAhiBnByb3RvMw", [file_starling_v1_conversation]);
+  fileDesc("ChZzdGFybGluZy92MS9zeW5jLnByb3RvEgtzdGFybGluZy52MSIlCgRTeW5jEg4KBmN1cnNvchgBIAEoAxINCgVsaW1pdBgCIAEoDSJgCgpTeW5jUmVzdWx0EjAKDWNvbnZlcnNhdGlvbnMYASADKAsyGS5zdGFybGluZy52MS5Db252ZXJzYXRpb24SDgoGY3Vyc29yGAIgASgDEhAKCGhhc19tb3JlGAMgASgIYgZwcm90bzM", [file_starling_v1_conversation]);
 
 /**
  * "What changed since my cursor": every conversation of the user whose state
@@ -23,7 +23,7 @@ export const file_starling_v1_sync: GenFile = /*@__PURE__*/
  */
 export type Sync = Message<"starling.v1.Sync"> & {
   /**
-   * @generated from field: int64 cursor = 1 [jstype = JS_NUMBER];
+   * @generated from field: int64 cursor = 1;
    */
   cursor: bigint;
 
@@ -50,7 +50,7 @@ export type SyncResult = Message<"starling.v1.SyncResult"> & {
   conversations: Conversation[];
 
   /**
-   * @generated from field: int64 cursor = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 cursor = 2;
    */
   cursor: bigint;
 

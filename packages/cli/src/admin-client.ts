@@ -1,0 +1,111 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  type Admin,
+  adminKey,
+  createLogger,
+  type GroupSummary,
+  openCore,
+  type RuntimeInfo,
+  runtimeFile,
+  type StarlingConfig,
+  type UserSummary,
+} from "@starling/server";
+
+/** The admin operations the CLI offers, whether or not a server is running. */
+export interface AdminApi {
+  addUser(input: { id: string; password: string; displayName?: string; role?: string }): Promise<UserSummary>;
+  listUsers(domain?: string, after?: string, limit?: number): Promise<UserSummary[]>;
+  setPassword(id: string, password: string): Promise<void>;
+  setDisabled(id: string, disabled: boolean): Promise<void>;
+  createGroup(input: { name: string; owner: string; members: string[] }): Promise<GroupSummary>;
+  addMembers(groupId: string, userIds: string[]): Promise<void>;
+  removeMembers(groupId: string, userIds: string[]): Promise<void>;
+  listGroups(domain?: string, after?: string, limit?: number): Promise<GroupSummary[]>;
+  close(): Promise<void>;
+}
+
+export class AdminRequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A running server (found through <dataDir>/server.json) is asked over its
+ * admin HTTP API, so online users see the change at once; otherwise the
+ * command opens the database itself.
+ */
+export async function connectAdmin(config: StarlingConfig): Promise<AdminApi> {
+  const dataDir = resolve(config.dataDir);
+  const file = runtimeFile(dataDir);
+  if (existsSync(file)) {
+    const info = JSON.parse(readFileSync(file, "utf8")) as RuntimeInfo;
+    const base = `http://127.0.0.1:${info.httpPort}/api/v1/admin`;
+    const key = adminKey(dataDir);
+    if (await reachable(`http://127.0.0.1:${info.httpPort}/healthz`)) return httpAdmin(base, key);
+  }
+  return directAdmin(config);
+}
+
+async function reachable(url: string): Promise<boolean> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return r.status === 200 || r.status === 503;
+  } catch {
+    return false;
+  }
+}
+
+function httpAdmin(base: string, key: string): AdminApi {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = (await r.json()) as Record<string, unknown>;
+    if (!r.ok) throw new AdminRequestError(String(json.code ?? r.status), String(json.message ?? r.statusText));
+    return json as T;
+  };
+  const q = (domain?: string, after?: string, limit?: number) => {
+    const p = new URLSearchParams();
+    if (domain) p.set("domain", domain);
+    if (after) p.set("after", after);
+    if (limit) p.set("limit", String(limit));
+    const s = p.toString();
+    return s ? `?${s}` : "";
+  };
+  const enc = encodeURIComponent;
+  return {
+    addUser: (input) => call("POST", "/users", input),
+    listUsers: async (d, a, l) => (await call<{ users: UserSummary[] }>("GET", `/users${q(d, a, l)}`)).users,
+    setPassword: async (id, password) => void (await call("POST", `/users/${enc(id)}/password`, { password })),
+    setDisabled: async (id, disabled) => void (await call("POST", `/users/${enc(id)}/disabled`, { disabled })),
+    createGroup: (input) => call("POST", "/groups", input),
+    addMembers: async (g, userIds) => void (await call("POST", `/groups/${enc(g)}/members`, { userIds })),
+    removeMembers: async (g, userIds) => void (await call("POST", `/groups/${enc(g)}/members/remove`, { userIds })),
+    listGroups: async (d, a, l) => (await call<{ groups: GroupSummary[] }>("GET", `/groups${q(d, a, l)}`)).groups,
+    close: async () => {},
+  };
+}
+
+async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
+  const { admin, store } = await openCore(config, createLogger("warn"));
+  const a: Admin = admin;
+  const actor = a.systemActor();
+  return {
+    addUser: (input) => a.addUser(input),
+    listUsers: (d, af, l) => a.listUsers(d, af, l),
+    setPassword: (id, p) => a.setPassword(id, p),
+    setDisabled: (id, d) => a.setDisabled(id, d),
+    createGroup: (input) => a.createGroup(actor, input),
+    addMembers: (g, ids) => a.addMembers(actor, g, ids),
+    removeMembers: (g, ids) => a.removeMembers(actor, g, ids),
+    listGroups: (d, af, l) => a.listGroups(d, af, l),
+    close: () => store.close(),
+  };
+}

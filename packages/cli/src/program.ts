@@ -1,0 +1,17 @@
+import { Command } from "commander";
+import { registerAdminCommands } from "./commands/admin.js";
+import { registerConfigCommands } from "./commands/config.js";
+import { registerServe } from "./commands/serve.js";
+import { registerUserCommands } from "./commands/client.js";
+
+export function buildProgram(): Command {
+  const program = new Command("starling")
+    .description("Starling: private-deployment enterprise instant messaging")
+    .version("0.1.0")
+    .showHelpAfterError();
+  registerServe(program);
+  registerConfigCommands(program);
+  registerAdminCommands(program);
+  registerUserCommands(program);
+  return program;
+}

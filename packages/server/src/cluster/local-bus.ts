@@ -1,0 +1,18 @@
+import type { Bus, BusReceiver, KickReason } from "../core/ports.js";
+
+/** The bus of a single node: pushes go straight to this process's sessions. */
+export class LocalBus implements Bus {
+  private receiver: BusReceiver | undefined;
+
+  attach(receiver: BusReceiver): void {
+    this.receiver = receiver;
+  }
+
+  publish(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
+    this.receiver?.deliver(userIds, frame, exceptSession);
+  }
+
+  kick(userIds: readonly string[], reason: KickReason): void {
+    this.receiver?.kick(userIds, reason);
+  }
+}

@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from "node:fs";
+import { envName, SETTINGS, type Setting, type SettingKey } from "./schema.js";
+
+export type ConfigValues = Record<SettingKey, string | number | boolean>;
+
+export interface StarlingConfig {
+  dataDir: string;
+  domain: string;
+  db: string;
+  durability: "full" | "normal";
+  tcp: { host: string; port: number; tls: boolean };
+  http: { host: string; port: number };
+  tls: { cert: string; key: string };
+  log: { level: string };
+  limits: {
+    maxFrameBytes: number;
+    heartbeatIntervalMs: number;
+    recallWindowMs: number;
+    groupMaxMembers: number;
+    maxTextLength: number;
+    requestsPerSecond: number;
+    requestBurst: number;
+    loginMaxFailures: number;
+    loginMaxFailuresPerIp: number;
+  };
+}
+
+export interface ConfigSources {
+  /** Path of a JSON config file; when absent, ./starling.json is used if it exists. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags, by setting key. */
+  flags?: Partial<Record<SettingKey, unknown>>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * defaults < config file < STARLING_* environment < flags. Every problem is
+ * collected and reported at once.
+ */
+export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const s of SETTINGS) values[s.key] = s.default;
+
+  const file = sources.file ?? (existsSync("starling.json") ? "starling.json" : undefined);
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch (err) {
+      problems.push(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (parsed !== undefined) flattenFile(parsed, "", values, problems, file);
+  }
+  const env = sources.env ?? process.env;
+  for (const s of SETTINGS) {
+    const v = env[envName(s.key)];
+    if (v !== undefined && v !== "") values[s.key] = v;
+  }
+  for (const [k, v] of Object.entries(sources.flags ?? {})) if (v !== undefined) values[k] = v;
+
+  const out: Record<string, string | number | boolean> = {};
+  for (const s of SETTINGS) {
+    const r = coerce(s, values[s.key]);
+    if (typeof r === "object") problems.push(`${s.key} (${envName(s.key)}): ${r.problem}`);
+    else out[s.key] = r;
+  }
+  if (typeof out.domain === "string" && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(out.domain)) {
+    problems.push(`domain: "${out.domain}" is not a valid lower-case domain name`);
+  }
+  if (Boolean(out["tls.cert"]) !== Boolean(out["tls.key"])) problems.push("tls.cert and tls.key must be given together");
+  for (const k of ["tls.cert", "tls.key"] as const) {
+    const p = out[k];
+    if (typeof p === "string" && p && !existsSync(p)) problems.push(`${k}: file ${p} does not exist`);
+  }
+  const db = String(out.db ?? "");
+  if (db && !db.startsWith("sqlite:")) problems.push(`db: unsupported database URL "${db}" (use sqlite:PATH)`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return nest(out);
+}
+
+function flattenFile(v: unknown, prefix: string, into: Record<string, unknown>, problems: string[], file: string): void {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    problems.push(`${file}: expected a JSON object${prefix ? ` at ${prefix}` : ""}`);
+    return;
+  }
+  for (const [k, val] of Object.entries(v)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof val === "object" && val !== null && !Array.isArray(val)) flattenFile(val, key, into, problems, file);
+    else if (SETTINGS.some((s) => s.key === key)) into[key] = val;
+    else problems.push(`${file}: unknown setting "${key}"`);
+  }
+}
+
+function coerce(s: Setting, v: unknown): string | number | boolean | { problem: string } {
+  switch (s.type) {
+    case "string":
+      return typeof v === "string" ? v : { problem: `expected text, got ${JSON.stringify(v)}` };
+    case "bool":
+      if (typeof v === "boolean") return v;
+      if (v === "true" || v === "1" || v === "yes") return true;
+      if (v === "false" || v === "0" || v === "no") return false;
+      return { problem: `expected true or false, got ${JSON.stringify(v)}` };
+    case "int": {
+      const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+      if (!Number.isSafeInteger(n)) return { problem: `expected a whole number, got ${JSON.stringify(v)}` };
+      if (s.min !== undefined && n < s.min) return { problem: `must be at least ${s.min}, got ${n}` };
+      if (s.max !== undefined && n > s.max) return { problem: `must be at most ${s.max}, got ${n}` };
+      return n;
+    }
+    case "enum":
+      return typeof v === "string" && s.values?.includes(v) ? v : { problem: `must be one of ${s.values?.join(", ")}, got ${JSON.stringify(v)}` };
+  }
+}
+
+function nest(flat: Record<string, string | number | boolean>): StarlingConfig {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flat)) {
+    const parts = k.split(".");
+    let o = out;
+    for (const p of parts.slice(0, -1)) o = (o[p] ??= {}) as Record<string, unknown>;
+    o[parts[parts.length - 1] as string] = v;
+  }
+  return out as unknown as StarlingConfig;
+}

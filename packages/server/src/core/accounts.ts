@@ -1,0 +1,180 @@
+import { ErrorCode, StarlingError } from "@starling/protocol";
+import { invalid, notFound } from "./errors.js";
+import { domainOf, isValidDomain, localPartOf, normalizeUserId } from "./ids.js";
+import type { CoreLimits } from "./limits.js";
+import { LoginLimiter } from "./login-limiter.js";
+import type { Bus, Clock, PasswordHasher, Random, Store } from "./ports.js";
+import type { SessionRecord, UserRecord, UserRole } from "./records.js";
+
+export interface DeviceInfo {
+  deviceId: string;
+  platform: string;
+}
+
+export interface Authenticated {
+  user: UserRecord;
+  /** Set only for a password login: the new token to hand to the client. */
+  token?: string;
+  tokenHash: string;
+  expiresAt: number;
+}
+
+export interface NewUser {
+  id: string;
+  displayName?: string;
+  password: string;
+  role?: UserRole;
+}
+
+const MAX_PASSWORD_LENGTH = 256;
+
+/**
+ * Accounts, passwords and session tokens. Tokens are random and only their
+ * sha256 is stored, so a stolen database yields no usable token.
+ */
+export class Accounts {
+  private readonly limiter: LoginLimiter;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly hasher: PasswordHasher,
+    private readonly random: Random,
+    private readonly clock: Clock,
+    private readonly bus: Bus,
+    private readonly limits: CoreLimits,
+    readonly defaultDomain: string,
+  ) {
+    this.limiter = new LoginLimiter(limits.login, clock);
+  }
+
+  async ensureDomain(name: string): Promise<boolean> {
+    if (!isValidDomain(name)) throw invalid(`not a valid domain name: ${name}`, "domain");
+    return this.store.transaction((tx) => tx.createDomain(name, this.clock.now()));
+  }
+
+  checkPasswordPolicy(userId: string, password: string): void {
+    if (password.length < this.limits.passwordMinLength) {
+      throw invalid(`password must have at least ${this.limits.passwordMinLength} characters`, "password");
+    }
+    if (password.length > MAX_PASSWORD_LENGTH) throw invalid("password is too long", "password");
+    const lower = password.toLowerCase();
+    if (lower === userId || lower === localPartOf(userId)) {
+      throw invalid("password must not equal the user id", "password");
+    }
+  }
+
+  async createUser(input: NewUser): Promise<UserRecord> {
+    const id = normalizeUserId(input.id, this.defaultDomain);
+    this.checkPasswordPolicy(id, input.password);
+    const displayName = (input.displayName ?? localPartOf(id)).trim().slice(0, 100) || localPartOf(id);
+    const user: UserRecord = {
+      id,
+      domain: domainOf(id),
+      displayName,
+      passwordHash: await this.hasher.hash(input.password),
+      role: input.role ?? "user",
+      disabled: false,
+      createdAt: this.clock.now(),
+    };
+    const created = await this.store.transaction(async (tx) => {
+      const domain = await tx.getDomain(user.domain);
+      if (!domain) throw notFound(`unknown domain ${user.domain}`);
+      return tx.insertUser(user);
+    });
+    if (!created) throw new StarlingError(ErrorCode.CONFLICT, `user ${id} already exists`);
+    return user;
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    return this.store.read.getUser(id);
+  }
+
+  async listUsers(domain: string, afterId = "", limit = 100): Promise<UserRecord[]> {
+    return this.store.read.listUsers(domain, afterId, Math.min(Math.max(limit, 1), 1000));
+  }
+
+  /** Sets a new password and ends every session of the user. */
+  async setPassword(userIdInput: string, password: string): Promise<void> {
+    const id = normalizeUserId(userIdInput, this.defaultDomain);
+    this.checkPasswordPolicy(id, password);
+    const passwordHash = await this.hasher.hash(password);
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.updateUser(id, { passwordHash }))) throw notFound(`no user ${id}`);
+      await tx.deleteSessionsOfUser(id);
+    });
+    this.bus.kick([id], "logged_out");
+  }
+
+  async setDisabled(userIdInput: string, disabled: boolean): Promise<void> {
+    const id = normalizeUserId(userIdInput, this.defaultDomain);
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.updateUser(id, { disabled }))) throw notFound(`no user ${id}`);
+      if (disabled) await tx.deleteSessionsOfUser(id);
+    });
+    if (disabled) this.bus.kick([id], "disabled");
+  }
+
+  /** Password login. Failures are counted per account and per address. */
+  async login(userIdInput: string, password: string, ip: string, device: DeviceInfo): Promise<Authenticated> {
+    let id: string;
+    try {
+      id = normalizeUserId(userIdInput, this.defaultDomain);
+    } catch {
+      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
+    }
+    const wait = this.limiter.lockedFor(id, ip);
+    if (wait > 0) {
+      throw new StarlingError(ErrorCode.LOGIN_LOCKED, "too many failed logins; try again later", {
+        retryAfterMs: wait,
+        retryable: true,
+      });
+    }
+    const user = await this.store.read.getUser(id);
+    // Verify against a dummy hash for unknown users so timing does not reveal which ids exist.
+    const ok =
+      password.length <= MAX_PASSWORD_LENGTH &&
+      (user
+        ? await this.hasher.verify(user.passwordHash, password)
+        : (await this.hasher.verify(await this.getDummyHash(), password)) && false);
+    if (!user || !ok) {
+      this.limiter.recordFailure(id, ip);
+      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
+    }
+    if (user.disabled) throw new StarlingError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
+    this.limiter.recordSuccess(id);
+    const token = Buffer.from(this.random.bytes(32)).toString("base64url");
+    const now = this.clock.now();
+    const session: SessionRecord = {
+      tokenHash: this.random.sha256(token),
+      userId: user.id,
+      deviceId: device.deviceId,
+      platform: device.platform,
+      createdAt: now,
+      expiresAt: now + this.limits.sessionTtlMs,
+    };
+    await this.store.transaction((tx) => tx.insertSession(session));
+    return { user, token, tokenHash: session.tokenHash, expiresAt: session.expiresAt };
+  }
+
+  async resume(token: string): Promise<Authenticated> {
+    const tokenHash = this.random.sha256(token);
+    const session = token.length > 0 && token.length <= 256 ? await this.store.read.getSession(tokenHash) : undefined;
+    if (!session || session.expiresAt <= this.clock.now()) {
+      throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
+    }
+    const user = await this.store.read.getUser(session.userId);
+    if (!user) throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
+    if (user.disabled) throw new StarlingError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
+    return { user, tokenHash, expiresAt: session.expiresAt };
+  }
+
+  async logout(tokenHash: string): Promise<void> {
+    await this.store.transaction((tx) => tx.deleteSession(tokenHash));
+  }
+
+  private getDummyHash(): Promise<string> {
+    this.dummyHash ??= this.hasher.hash(Buffer.from(this.random.bytes(16)).toString("hex"));
+    return this.dummyHash;
+  }
+}

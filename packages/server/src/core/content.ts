@@ -1,0 +1,70 @@
+import {
+  type Content,
+  ContentSchema,
+  create,
+  type Event,
+  EventSchema,
+  fromBinary,
+  type Message,
+  MessageSchema,
+  type MessageInitShape,
+  toBinary,
+} from "@starling/protocol";
+import { invalid } from "./errors.js";
+import type { CoreLimits } from "./limits.js";
+import type { MessageRecord } from "./records.js";
+
+const CUSTOM_TYPE = /^[a-z][a-z0-9._-]{0,63}$/;
+
+/** Checks what a user wrote against the limits and returns it encoded for storage. */
+export function validateContent(content: Content | undefined, limits: CoreLimits): Uint8Array {
+  if (!content) throw invalid("message has no content", "content");
+  const text = content.text;
+  if (text.length > limits.maxTextLength) {
+    throw invalid(`text is longer than ${limits.maxTextLength} characters`, "content.text");
+  }
+  if (text.trim().length === 0 && !content.custom) throw invalid("message is empty", "content");
+  if (content.mentions.length > limits.maxMentions) {
+    throw invalid(`more than ${limits.maxMentions} mentions`, "content.mentions");
+  }
+  for (const m of content.mentions) {
+    if (m.userId.length === 0 || m.userId.length > 200) throw invalid("bad mention", "content.mentions");
+    if (m.offset + m.length > text.length) throw invalid("mention outside the text", "content.mentions");
+  }
+  if (content.replyToSeq < 0) throw invalid("reply_to_seq must not be negative", "content.reply_to_seq");
+  const custom = content.custom;
+  if (custom) {
+    if (!CUSTOM_TYPE.test(custom.type)) throw invalid("custom.type is not a valid type name", "content.custom.type");
+    if (Buffer.byteLength(custom.json) > limits.maxCustomJsonBytes) {
+      throw invalid(`custom.json is larger than ${limits.maxCustomJsonBytes} bytes`, "content.custom.json");
+    }
+    try {
+      JSON.parse(custom.json);
+    } catch {
+      throw invalid("custom.json is not valid JSON", "content.custom.json");
+    }
+  }
+  return toBinary(ContentSchema, content);
+}
+
+export function encodeEvent(event: MessageInitShape<typeof EventSchema>): Uint8Array {
+  return toBinary(EventSchema, create(EventSchema, event));
+}
+
+export function decodeEvent(bytes: Uint8Array): Event {
+  return fromBinary(EventSchema, bytes);
+}
+
+/** The wire form of a stored message. */
+export function toWireMessage(rec: MessageRecord): Message {
+  return create(MessageSchema, {
+    conversationId: rec.conversationId,
+    seq: BigInt(rec.seq),
+    senderId: rec.senderId,
+    clientMsgId: rec.clientMsgId,
+    serverTime: BigInt(rec.serverTime),
+    content: rec.content ? fromBinary(ContentSchema, rec.content) : undefined,
+    event: rec.event ? fromBinary(EventSchema, rec.event) : undefined,
+    recalled: rec.recalledBy ? { by: rec.recalledBy, at: BigInt(rec.recalledAt ?? 0) } : undefined,
+  });
+}

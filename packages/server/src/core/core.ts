@@ -1,0 +1,86 @@
+import type { SendMessage } from "@starling/protocol";
+import { Accounts } from "./accounts.js";
+import { validateContent } from "./content.js";
+import { invalid } from "./errors.js";
+import { Groups } from "./groups.js";
+import { History } from "./history.js";
+import { checkConversationId, normalizeUserId, domainOf } from "./ids.js";
+import type { CoreLimits } from "./limits.js";
+import { Membership } from "./membership.js";
+import type { Bus, Clock, Logger, PasswordHasher, Random, Store } from "./ports.js";
+import { Presence } from "./presence.js";
+import { Recaller } from "./recall.js";
+import { Receipts } from "./receipts.js";
+import { SendPipeline, type SendResult } from "./send-pipeline.js";
+import { SyncService } from "./sync.js";
+import { TypingRelay } from "./typing.js";
+
+export interface CoreDeps {
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  hasher: PasswordHasher;
+  random: Random;
+  log: Logger;
+  limits: CoreLimits;
+  defaultDomain: string;
+}
+
+const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
+
+/** The domain logic, assembled from its services. Transports call into this and nothing below it. */
+export class Core {
+  readonly accounts: Accounts;
+  readonly history: History;
+  readonly receipts: Receipts;
+  readonly recaller: Recaller;
+  readonly sync: SyncService;
+  readonly groups: Groups;
+  readonly presence: Presence;
+  readonly typing: TypingRelay;
+  readonly limits: CoreLimits;
+  private readonly pipeline: SendPipeline;
+
+  constructor(readonly deps: CoreDeps) {
+    const { store, bus, clock, hasher, random, log, limits } = deps;
+    const members = new Membership();
+    this.limits = limits;
+    this.accounts = new Accounts(store, hasher, random, clock, bus, limits, deps.defaultDomain);
+    this.pipeline = new SendPipeline(store, bus, clock, members, log);
+    this.history = new History(store, limits);
+    this.receipts = new Receipts(store, bus, members);
+    this.recaller = new Recaller(store, bus, clock, members, limits);
+    this.sync = new SyncService(store.read, limits);
+    this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
+    this.presence = new Presence(bus, clock, limits);
+    this.typing = new TypingRelay(store, bus, members);
+  }
+
+  /**
+   * Validates a send and queues it for the next group commit. Validation is
+   * synchronous so a connection's sends enter the queue in the order they
+   * arrived.
+   */
+  send(senderId: string, msg: SendMessage): Promise<SendResult> {
+    try {
+      const clientMsgId = msg.clientMsgId;
+      if (clientMsgId.length === 0 || clientMsgId.length > this.limits.maxClientMsgIdLength || !CLIENT_MSG_ID.test(clientMsgId)) {
+        throw invalid(`client_msg_id must be 1-${this.limits.maxClientMsgIdLength} printable ASCII characters`, "client_msg_id");
+      }
+      const content = validateContent(msg.content, this.limits);
+      if (msg.conversationId) {
+        return this.pipeline.send({ senderId, conversationId: checkConversationId(msg.conversationId), clientMsgId, content });
+      }
+      if (!msg.toUserId) throw invalid("give conversation_id or to_user_id", "conversation_id");
+      const toUserId = normalizeUserId(msg.toUserId, domainOf(senderId), "to_user_id");
+      return this.pipeline.send({ senderId, toUserId, clientMsgId, content });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Waits for queued writes; used on shutdown. */
+  idle(): Promise<void> {
+    return this.pipeline.idle();
+  }
+}

@@ -1,0 +1,49 @@
+import { create, type Message, ReadersResultSchema, type ReadersResult } from "@starling/protocol";
+import { requireMember } from "./access.js";
+import { toWireMessage } from "./content.js";
+import { invalid, notFound } from "./errors.js";
+import type { CoreLimits } from "./limits.js";
+import type { Store } from "./ports.js";
+
+export interface HistoryQuery {
+  afterSeq: number;
+  beforeSeq: number;
+  limit: number;
+}
+
+/** Reading a conversation by seq: pages of history and who has read a message. */
+export class History {
+  constructor(
+    private readonly store: Store,
+    private readonly limits: CoreLimits,
+  ) {}
+
+  async page(userId: string, conversationId: string, q: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+    if (q.afterSeq < 0 || q.beforeSeq < 0) throw invalid("seq must not be negative", "after_seq");
+    const limit = Math.min(Math.max(q.limit || 50, 1), this.limits.historyMaxLimit);
+    const { conv } = await requireMember(this.store.read, conversationId, userId);
+    // before_seq alone pages backwards from the end (scrollback); otherwise forwards from after_seq.
+    const backwards = q.beforeSeq > 0 && q.afterSeq === 0;
+    const before = q.beforeSeq > 0 ? q.beforeSeq : conv.lastSeq + 1;
+    const rows = await this.store.read.getMessages(conversationId, q.afterSeq, before, limit + 1, backwards);
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit);
+    if (backwards) page.reverse();
+    return { messages: page.map(toWireMessage), hasMore };
+  }
+
+  async readers(userId: string, conversationId: string, seq: number): Promise<ReadersResult> {
+    const { conv } = await requireMember(this.store.read, conversationId, userId);
+    if (seq <= 0 || seq > conv.lastSeq) throw invalid("seq is outside the conversation", "seq");
+    const msg = await this.store.read.getMessage(conversationId, seq);
+    if (!msg) throw notFound("no such message");
+    const members = await this.store.read.listMembers(conversationId, true);
+    const readBy: string[] = [];
+    const unreadBy: string[] = [];
+    for (const m of members) {
+      if (m.userId === msg.senderId) continue;
+      (m.readSeq >= seq ? readBy : unreadBy).push(m.userId);
+    }
+    return create(ReadersResultSchema, { readBy, unreadBy, memberCount: members.length });
+  }
+}

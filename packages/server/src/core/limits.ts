@@ -1,0 +1,40 @@
+/** Tunable limits of the core; main fills them from configuration. */
+export interface CoreLimits {
+  recallWindowMs: number;
+  groupMaxMembers: number;
+  maxTextLength: number;
+  maxCustomJsonBytes: number;
+  maxMentions: number;
+  maxClientMsgIdLength: number;
+  maxGroupNameLength: number;
+  /** Most user ids accepted in one request (create group, add members, presence). */
+  maxIdsPerRequest: number;
+  historyMaxLimit: number;
+  syncMaxLimit: number;
+  sessionTtlMs: number;
+  passwordMinLength: number;
+  login: LoginLimits;
+}
+
+export interface LoginLimits {
+  windowMs: number;
+  maxFailuresPerAccount: number;
+  maxFailuresPerIp: number;
+  lockoutMs: number;
+}
+
+export const DEFAULT_LIMITS: CoreLimits = {
+  recallWindowMs: 2 * 60 * 1000,
+  groupMaxMembers: 2000,
+  maxTextLength: 16 * 1024,
+  maxCustomJsonBytes: 32 * 1024,
+  maxMentions: 100,
+  maxClientMsgIdLength: 64,
+  maxGroupNameLength: 64,
+  maxIdsPerRequest: 500,
+  historyMaxLimit: 200,
+  syncMaxLimit: 500,
+  sessionTtlMs: 30 * 24 * 3600 * 1000,
+  passwordMinLength: 8,
+  login: { windowMs: 5 * 60 * 1000, maxFailuresPerAccount: 5, maxFailuresPerIp: 50, lockoutMs: 5 * 60 * 1000 },
+};

@@ -1,0 +1,110 @@
+import type {
+  ConversationRecord,
+  ConversationView,
+  MemberRecord,
+  MemberRole,
+  MessageRecord,
+  SessionRecord,
+  UserRecord,
+} from "./records.js";
+
+/**
+ * Storage, as the core needs it. Writes that must be atomic run inside
+ * `transaction`; adapters serialise or lock so that seq allocation through
+ * `advanceConversation` is race-free.
+ */
+export interface Store {
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Reads outside a transaction see only committed data. */
+  read: StoreReader;
+  close(): Promise<void>;
+}
+
+export interface StoreReader {
+  getUser(id: string): Promise<UserRecord | undefined>;
+  listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
+  getDomain(name: string): Promise<{ name: string; disabled: boolean } | undefined>;
+  getSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  listGroups(domain: string, afterId: string, limit: number): Promise<ConversationRecord[]>;
+  getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined>;
+  listMembers(conversationId: string, activeOnly: boolean): Promise<MemberRecord[]>;
+  /** The user's conversations whose view changed after `version`, oldest change first. */
+  changedConversations(userId: string, version: number, limit: number): Promise<ConversationView[]>;
+  listConversationsOfUser(userId: string, limit: number): Promise<ConversationView[]>;
+  getMessages(conversationId: string, afterSeq: number, beforeSeq: number, limit: number, newestFirst: boolean): Promise<MessageRecord[]>;
+  getMessage(conversationId: string, seq: number): Promise<MessageRecord | undefined>;
+  /** Messages after `afterSeq` not sent by `userId` and not events, up to `cap`. */
+  countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
+}
+
+export interface StoreTx extends StoreReader {
+  createDomain(name: string, now: number): Promise<boolean>;
+  insertUser(user: UserRecord): Promise<boolean>;
+  updateUser(id: string, patch: Partial<Pick<UserRecord, "passwordHash" | "disabled" | "displayName" | "role">>): Promise<boolean>;
+  insertSession(session: SessionRecord): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteSessionsOfUser(userId: string): Promise<number>;
+
+  /** Allocates `count` consecutive change-stream versions; returns the first. */
+  nextVersions(count: number): Promise<number>;
+  insertConversation(conv: ConversationRecord): Promise<void>;
+  getConversations(ids: readonly string[]): Promise<ConversationRecord[]>;
+  updateConversation(
+    id: string,
+    patch: Partial<Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">>,
+  ): Promise<void>;
+  upsertMember(member: MemberRecord): Promise<void>;
+  updateMember(
+    conversationId: string,
+    userId: string,
+    patch: Partial<Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version">>,
+  ): Promise<void>;
+  /** Existing messages for (conversation, sender, clientMsgId) keys. */
+  findByClientIds(keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[]): Promise<MessageRecord[]>;
+  insertMessages(rows: readonly MessageRecord[]): Promise<void>;
+  recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;
+}
+
+export type KickReason = "logged_out" | "disabled";
+
+/** What a node does with bus traffic for its local sessions (the gateway implements it). */
+export interface BusReceiver {
+  deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
+  kick(userIds: readonly string[], reason: KickReason): void;
+}
+
+/** Delivers encoded server pushes to the sessions of users, on whichever node they are. */
+export interface Bus {
+  /** `frame` is an encoded Envelope; `exceptSession` skips one session. */
+  publish(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
+  /** Closes every session of these users. */
+  kick(userIds: readonly string[], reason: KickReason): void;
+  /** Registers the local receiver; only the composition root calls this. */
+  attach(receiver: BusReceiver): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export interface Random {
+  /** Cryptographically random bytes. */
+  bytes(n: number): Uint8Array;
+  /** sha256 hex of a string, for storing tokens. */
+  sha256(value: string): string;
+}
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export type { MemberRole };

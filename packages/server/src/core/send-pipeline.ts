@@ -1,0 +1,233 @@
+import { ErrorCode, StarlingError } from "@starling/protocol";
+import { toWireMessage } from "./content.js";
+import { invalid, notAMember, notFound, unavailable } from "./errors.js";
+import { directConversationId, domainOf } from "./ids.js";
+import type { Membership } from "./membership.js";
+import type { Bus, Clock, Logger, Store, StoreTx } from "./ports.js";
+import { messageFrame } from "./push.js";
+import type { ConversationRecord, MessageRecord } from "./records.js";
+
+export interface SendRequest {
+  senderId: string;
+  /** Either an existing conversation... */
+  conversationId?: string;
+  /** ...or the peer of a 1:1 chat (created on first use). */
+  toUserId?: string;
+  clientMsgId: string;
+  /** Encoded, validated starling.v1.Content. */
+  content: Uint8Array;
+}
+
+export interface SendResult {
+  conversationId: string;
+  seq: number;
+  serverTime: number;
+  duplicate: boolean;
+}
+
+interface Pending {
+  req: SendRequest;
+  conversationId: string;
+  resolve(r: SendResult): void;
+  reject(e: unknown): void;
+}
+
+interface BatchOutcome {
+  rows: MessageRecord[];
+  recipients: Map<string, string[]>;
+  /** Resolves or rejects each request; run only after the commit. */
+  outcomes: (() => void)[];
+}
+
+const MAX_BATCH = 512;
+
+/**
+ * Group commit for sends: requests queue up while one transaction is in
+ * flight and the next transaction stores them all, so throughput is not one
+ * fsync per message. Order of arrival is the order of seq within each
+ * conversation. Acks resolve only after the commit; fan-out follows it.
+ */
+export class SendPipeline {
+  private queue: Pending[] = [];
+  private running = false;
+  private draining: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly clock: Clock,
+    private readonly members: Membership,
+    private readonly log: Logger,
+  ) {}
+
+  /** Enqueues synchronously, so one connection's sends keep their order. */
+  send(req: SendRequest): Promise<SendResult> {
+    let conversationId = req.conversationId ?? "";
+    if (!conversationId) {
+      const to = req.toUserId ?? "";
+      if (to === req.senderId) return Promise.reject(invalid("cannot open a 1:1 chat with yourself", "to_user_id"));
+      if (domainOf(to) !== domainOf(req.senderId)) {
+        return Promise.reject(new StarlingError(ErrorCode.CROSS_DOMAIN, "messaging another domain is not enabled"));
+      }
+      conversationId = directConversationId(req.senderId, to);
+    }
+    return new Promise<SendResult>((resolve, reject) => {
+      this.queue.push({ req, conversationId, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        this.draining = new Promise((done) => setImmediate(() => void this.drain().then(done)));
+      }
+    });
+  }
+
+  /** Resolves once everything queued so far is stored (for shutdown). */
+  idle(): Promise<void> {
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      let outcome: BatchOutcome;
+      try {
+        outcome = await this.store.transaction((tx) => this.storeBatch(tx, batch));
+      } catch (err) {
+        this.log.error({ err, batch: batch.length }, "storing a batch of messages failed");
+        for (const p of batch) p.reject(unavailable());
+        continue;
+      }
+      // Committed: now, and only now, acknowledge and fan out.
+      for (const settle of outcome.outcomes) settle();
+      for (const row of outcome.rows) {
+        const to = outcome.recipients.get(row.conversationId);
+        if (to) this.bus.publish(to, messageFrame(toWireMessage(row)));
+      }
+    }
+    this.running = false;
+  }
+
+  /**
+   * Inside the transaction: checks membership, drops duplicates, allocates
+   * seqs. Each item is resolved or rejected here; a throw rolls everything
+   * back and the caller rejects the whole batch as retryable.
+   */
+  private async storeBatch(tx: StoreTx, batch: Pending[]): Promise<BatchOutcome> {
+    const now = this.clock.now();
+    const ids = [...new Set(batch.map((p) => p.conversationId))];
+    const convs = new Map<string, ConversationRecord>();
+    for (const c of await tx.getConversations(ids)) convs.set(c.id, c);
+    await this.createDirectConversations(tx, batch, convs, now);
+
+    const accepted: Pending[] = [];
+    const outcomes: (() => void)[] = [];
+    for (const p of batch) {
+      const conv = convs.get(p.conversationId);
+      if (!conv) {
+        const what = p.req.toUserId ? "no such user" : "no such conversation";
+        outcomes.push(() => p.reject(notFound(what)));
+        continue;
+      }
+      if (conv.disbanded) {
+        outcomes.push(() => p.reject(new StarlingError(ErrorCode.CONVERSATION_CLOSED, "the group was disbanded")));
+        continue;
+      }
+      const set = await this.members.of(tx, conv);
+      if (!set.roles.has(p.req.senderId)) {
+        outcomes.push(() => p.reject(notAMember()));
+        continue;
+      }
+      accepted.push(p);
+    }
+
+    const existing = new Map<string, MessageRecord>();
+    if (accepted.length > 0) {
+      const found = await tx.findByClientIds(
+        accepted.map((p) => ({ conversationId: p.conversationId, senderId: p.req.senderId, clientMsgId: p.req.clientMsgId })),
+      );
+      for (const m of found) existing.set(`${m.conversationId}\n${m.senderId}\n${m.clientMsgId}`, m);
+    }
+
+    const rows: MessageRecord[] = [];
+    const touched = new Map<string, ConversationRecord>();
+    for (const p of accepted) {
+      const key = `${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`;
+      const dup = existing.get(key);
+      if (dup) {
+        const r = { conversationId: dup.conversationId, seq: dup.seq, serverTime: dup.serverTime, duplicate: true };
+        outcomes.push(() => p.resolve(r));
+        continue;
+      }
+      const conv = convs.get(p.conversationId) as ConversationRecord;
+      conv.lastSeq += 1;
+      touched.set(conv.id, conv);
+      const row: MessageRecord = {
+        conversationId: conv.id,
+        seq: conv.lastSeq,
+        senderId: p.req.senderId,
+        clientMsgId: p.req.clientMsgId,
+        serverTime: now,
+        content: p.req.content,
+        event: null,
+        recalledBy: null,
+        recalledAt: null,
+      };
+      existing.set(key, row);
+      rows.push(row);
+      const r = { conversationId: conv.id, seq: row.seq, serverTime: now, duplicate: false };
+      outcomes.push(() => p.resolve(r));
+    }
+
+    const recipients = new Map<string, string[]>();
+    if (rows.length > 0) {
+      await tx.insertMessages(rows);
+      let version = await tx.nextVersions(touched.size);
+      for (const conv of touched.values()) {
+        conv.version = version++;
+        await tx.updateConversation(conv.id, { lastSeq: conv.lastSeq, version: conv.version });
+        recipients.set(conv.id, [...(await this.members.of(tx, conv)).roles.keys()]);
+      }
+    }
+    return { rows, recipients, outcomes };
+  }
+
+  /** 1:1 conversations are created with their first message. */
+  private async createDirectConversations(
+    tx: StoreTx,
+    batch: Pending[],
+    convs: Map<string, ConversationRecord>,
+    now: number,
+  ): Promise<void> {
+    for (const p of batch) {
+      if (convs.has(p.conversationId) || !p.req.toUserId) continue;
+      const peer = await tx.getUser(p.req.toUserId);
+      if (!peer) continue; // rejected as NOT_FOUND below
+      const version = await tx.nextVersions(1);
+      const conv: ConversationRecord = {
+        id: p.conversationId,
+        kind: "direct",
+        domain: domainOf(p.req.senderId),
+        name: "",
+        lastSeq: 0,
+        memberCount: 2,
+        memberVersion: 1,
+        disbanded: false,
+        createdAt: now,
+        version,
+      };
+      await tx.insertConversation(conv);
+      for (const userId of [p.req.senderId, peer.id]) {
+        await tx.upsertMember({
+          conversationId: conv.id,
+          userId,
+          role: "member",
+          active: true,
+          readSeq: 0,
+          deliveredSeq: 0,
+          joinedAt: now,
+          version,
+        });
+      }
+      convs.set(conv.id, conv);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  create,
+  ErrorCode,
+  MembersResultSchema,
+  type MessageInitShape,
+  PresenceListSchema,
+  type Request,
+  type ResponseSchema,
+  StarlingError,
+} from "@starling/protocol";
+import type { Core } from "../core/core.js";
+import { invalid } from "../core/errors.js";
+
+export type ResponseBody = MessageInitShape<typeof ResponseSchema>["body"];
+
+/** What the dispatcher knows about the caller. */
+export interface Caller {
+  userId: string;
+  sessionId: string;
+  /** Presence targets this session subscribed to; released when it ends. */
+  presenceTargets: Set<string>;
+}
+
+/** A wire int64 as a safe JS number, or INVALID_ARGUMENT. */
+export function safeNumber(v: bigint, field: string): number {
+  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`${field} is out of range`, field);
+  return Number(v);
+}
+
+/** Most presence subscriptions one session may hold. */
+const MAX_PRESENCE_TARGETS = 2000;
+
+/**
+ * Carries out one authenticated request. Each case validates its input at
+ * this edge (ranges, sizes) and leaves authorisation to the core.
+ */
+export async function dispatch(core: Core, caller: Caller, body: Request["body"]): Promise<ResponseBody> {
+  const me = caller.userId;
+  switch (body.case) {
+    case "send": {
+      const ack = await core.send(me, body.value);
+      return {
+        case: "sendAck",
+        value: {
+          conversationId: ack.conversationId,
+          seq: BigInt(ack.seq),
+          serverTime: BigInt(ack.serverTime),
+          duplicate: ack.duplicate,
+        },
+      };
+    }
+    case "recall":
+      await core.recaller.recall(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
+      return { case: "ok", value: {} };
+    case "markRead":
+      await core.receipts.markRead(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
+      return { case: "ok", value: {} };
+    case "markDelivered":
+      await core.receipts.markDelivered(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
+      return { case: "ok", value: {} };
+    case "getHistory": {
+      const q = body.value;
+      const page = await core.history.page(me, q.conversationId, {
+        afterSeq: safeNumber(q.afterSeq, "after_seq"),
+        beforeSeq: safeNumber(q.beforeSeq, "before_seq"),
+        limit: q.limit,
+      });
+      return { case: "history", value: page };
+    }
+    case "getReaders":
+      return { case: "readers", value: await core.history.readers(me, body.value.conversationId, safeNumber(body.value.seq, "seq")) };
+    case "typing":
+      await core.typing.typing(me, body.value.conversationId, body.value.typing);
+      return { case: "ok", value: {} };
+    case "sync":
+      return { case: "sync", value: await core.sync.since(me, safeNumber(body.value.cursor, "cursor"), body.value.limit) };
+    case "getConversation":
+      return { case: "conversation", value: await core.sync.one(me, body.value.conversationId) };
+    case "createGroup":
+      return { case: "conversation", value: await core.groups.create({ userId: me }, body.value.name, body.value.memberIds) };
+    case "renameGroup":
+      await core.groups.rename({ userId: me }, body.value.conversationId, body.value.name);
+      return { case: "ok", value: {} };
+    case "addMembers":
+      await core.groups.addMembers({ userId: me }, body.value.conversationId, body.value.userIds);
+      return { case: "ok", value: {} };
+    case "removeMembers":
+      await core.groups.removeMembers({ userId: me }, body.value.conversationId, body.value.userIds);
+      return { case: "ok", value: {} };
+    case "leaveGroup":
+      await core.groups.leave({ userId: me }, body.value.conversationId);
+      return { case: "ok", value: {} };
+    case "disbandGroup":
+      await core.groups.disband({ userId: me }, body.value.conversationId);
+      return { case: "ok", value: {} };
+    case "setMemberRole":
+      await core.groups.setRole({ userId: me }, body.value.conversationId, body.value.userId, body.value.role);
+      return { case: "ok", value: {} };
+    case "getMembers": {
+      const rows = await core.groups.listMembers({ userId: me }, body.value.conversationId);
+      return {
+        case: "members",
+        value: create(MembersResultSchema, {
+          members: rows.map((m) => ({
+            userId: m.userId,
+            role: m.role,
+            readSeq: BigInt(m.readSeq),
+            deliveredSeq: BigInt(m.deliveredSeq),
+          })),
+        }),
+      };
+    }
+    case "setPresence":
+      core.presence.setStatus(me, body.value.status);
+      return { case: "ok", value: {} };
+    case "subscribePresence": {
+      const targets = core.presence.targets(me, body.value.userIds);
+      const fresh = targets.filter((t) => !caller.presenceTargets.has(t));
+      if (caller.presenceTargets.size + fresh.length > MAX_PRESENCE_TARGETS) {
+        throw new StarlingError(ErrorCode.INVALID_ARGUMENT, `at most ${MAX_PRESENCE_TARGETS} presence subscriptions`, {
+          details: { field: "user_ids" },
+        });
+      }
+      core.presence.subscribe(me, fresh);
+      for (const t of fresh) caller.presenceTargets.add(t);
+      return { case: "presence", value: create(PresenceListSchema, { states: targets.map((t) => core.presence.state(t)) }) };
+    }
+    case "unsubscribePresence": {
+      const targets = core.presence.targets(me, body.value.userIds).filter((t) => caller.presenceTargets.has(t));
+      core.presence.unsubscribe(me, targets);
+      for (const t of targets) caller.presenceTargets.delete(t);
+      return { case: "ok", value: {} };
+    }
+    default:
+      throw new StarlingError(ErrorCode.UNKNOWN_TYPE, "unknown request type");
+  }
+}

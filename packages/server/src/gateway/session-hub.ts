@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { CloseCode } from "@starling/protocol";
+import type { Core } from "../core/core.js";
+import type { BusReceiver, Clock, KickReason, Logger } from "../core/ports.js";
+import type { Connection } from "./connection.js";
+import type { GatewayConfig } from "./gateway-config.js";
+import { Session, type SessionHost } from "./session.js";
+
+/**
+ * The sessions of this node, by user. Receives bus traffic and writes each
+ * push to the right sessions; drops connections that stopped heartbeating.
+ */
+export class SessionHub implements SessionHost, BusReceiver {
+  private readonly byUser = new Map<string, Set<Session>>();
+  private readonly all = new Set<Session>();
+  private readonly sweeper: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    readonly core: Core,
+    readonly clock: Clock,
+    readonly log: Logger,
+    readonly config: GatewayConfig,
+  ) {
+    const every = Math.max(250, Math.min(config.heartbeatIntervalMs, config.helloTimeoutMs) / 2);
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  /** A transport accepted a connection. */
+  open(conn: Connection): Session | undefined {
+    if (this.closing) {
+      conn.close(CloseCode.SERVER_SHUTDOWN, "server is shutting down");
+      return undefined;
+    }
+    const s = new Session(conn, this);
+    this.all.add(s);
+    return s;
+  }
+
+  /** The transport saw the connection end. */
+  closed(session: Session): void {
+    session.onClosed();
+    this.all.delete(session);
+  }
+
+  newSessionId(): string {
+    return randomBytes(9).toString("base64url");
+  }
+
+  register(session: Session): void {
+    let set = this.byUser.get(session.userId);
+    if (!set) this.byUser.set(session.userId, (set = new Set()));
+    set.add(session);
+  }
+
+  unregister(session: Session): void {
+    const set = this.byUser.get(session.userId);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) this.byUser.delete(session.userId);
+  }
+
+  deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
+    for (const u of userIds) {
+      const set = this.byUser.get(u);
+      if (!set) continue;
+      for (const s of set) if (s.id !== exceptSession) s.push(frame);
+    }
+  }
+
+  kick(userIds: readonly string[], reason: KickReason): void {
+    const code = reason === "disabled" ? CloseCode.ACCOUNT_DISABLED : CloseCode.LOGGED_OUT;
+    for (const u of userIds) {
+      for (const s of [...(this.byUser.get(u) ?? [])]) s.close(code, reason === "disabled" ? "account disabled" : "signed out");
+    }
+  }
+
+  get sessionCount(): number {
+    return this.all.size;
+  }
+
+  get onlineUsers(): number {
+    return this.byUser.size;
+  }
+
+  /** Closes every connection with SERVER_SHUTDOWN, so clients reconnect elsewhere or later. */
+  shutdown(): void {
+    this.closing = true;
+    clearInterval(this.sweeper);
+    for (const s of [...this.all]) s.close(CloseCode.SERVER_SHUTDOWN, "server is shutting down");
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    const idleLimit = this.config.heartbeatIntervalMs * this.config.heartbeatMisses;
+    for (const s of this.all) {
+      if (s.isClosed) {
+        this.all.delete(s);
+        continue;
+      }
+      const silent = now - s.lastActivity;
+      if (!s.isReady && silent > this.config.helloTimeoutMs) s.close(CloseCode.HEARTBEAT_TIMEOUT, "no hello in time");
+      else if (silent > idleLimit) s.close(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat missed");
+    }
+  }
+}

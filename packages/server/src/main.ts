@@ -1,0 +1,177 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo, Server } from "node:net";
+import { join, resolve } from "node:path";
+import { LocalBus } from "./cluster/local-bus.js";
+import type { StarlingConfig } from "./config/load.js";
+import { Admin } from "./core/admin.js";
+import { Core } from "./core/core.js";
+import { DEFAULT_LIMITS } from "./core/limits.js";
+import type { Logger } from "./core/ports.js";
+import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
+import { SessionHub } from "./gateway/session-hub.js";
+import { startTcpListener } from "./gateway/tcp-listener.js";
+import { WsEndpoint } from "./gateway/ws-endpoint.js";
+import { buildHttpServer } from "./http/http-server.js";
+import { Argon2Hasher } from "./platform/argon2-hasher.js";
+import { createLogger } from "./platform/logger.js";
+import { NodeRandom, SystemClock } from "./platform/node-random.js";
+import type { KyselyStore } from "./store/kysely-store.js";
+import { openStore } from "./store/open-store.js";
+import { ensureTls } from "./tls/self-signed.js";
+
+export const SERVER_VERSION = "0.1.0";
+
+export interface RunningServer {
+  tcpPort: number;
+  httpPort: number;
+  /** Set on the first start of a data folder: the administrator's one-time password. */
+  firstAdmin?: { id: string; password: string };
+  tlsFingerprint: string;
+  core: Core;
+  admin: Admin;
+  store: KyselyStore;
+  close(): Promise<void>;
+}
+
+/** What a running server writes into its data folder so local tools can find it. */
+export interface RuntimeInfo {
+  pid: number;
+  httpPort: number;
+  tcpPort: number;
+  tls: boolean;
+  domain: string;
+}
+
+export function runtimeFile(dataDir: string): string {
+  return join(dataDir, "server.json");
+}
+
+/** The local administrator's secret, made on first use, readable by the owner only. */
+export function adminKey(dataDir: string): string {
+  const file = join(dataDir, "admin.key");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/**
+ * Opens the database and builds the core: everything but the listeners.
+ * Used by the server and by the CLI's offline admin commands.
+ */
+export async function openCore(config: StarlingConfig, log: Logger) {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const store = await openStore(config, dataDir);
+  const bus = new LocalBus();
+  const core = new Core({
+    store,
+    bus,
+    clock: new SystemClock(),
+    hasher: new Argon2Hasher(),
+    random: new NodeRandom(),
+    log,
+    limits: {
+      ...DEFAULT_LIMITS,
+      recallWindowMs: config.limits.recallWindowMs,
+      groupMaxMembers: config.limits.groupMaxMembers,
+      maxTextLength: config.limits.maxTextLength,
+      login: {
+        ...DEFAULT_LIMITS.login,
+        maxFailuresPerAccount: config.limits.loginMaxFailures,
+        maxFailuresPerIp: config.limits.loginMaxFailuresPerIp,
+      },
+    },
+    defaultDomain: config.domain,
+  });
+  await core.accounts.ensureDomain(config.domain);
+  return { store, bus, core, admin: new Admin(core, store), dataDir };
+}
+
+/** Makes the domain's administrator on first start; returns the one-time password. */
+async function ensureFirstAdmin(core: Core, domain: string): Promise<{ id: string; password: string } | undefined> {
+  if ((await core.accounts.listUsers(domain, "", 1)).length > 0) return undefined;
+  const password = randomBytes(12).toString("base64url");
+  const user = await core.accounts.createUser({ id: `admin@${domain}`, password, role: "admin", displayName: "Administrator" });
+  return { id: user.id, password };
+}
+
+/** The composition root: builds every adapter from the configuration and starts the listeners. */
+export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
+  const log = logger ?? createLogger(config.log.level);
+  const { store, bus, core, admin, dataDir } = await openCore(config, log);
+  const firstAdmin = await ensureFirstAdmin(core, config.domain);
+  const tls = config.tcp.tls
+    ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
+    : undefined;
+
+  const gateway = {
+    ...DEFAULT_GATEWAY_CONFIG,
+    maxFrameBytes: config.limits.maxFrameBytes,
+    heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
+    requestsPerSecond: config.limits.requestsPerSecond,
+    requestBurst: config.limits.requestBurst,
+    serverVersion: SERVER_VERSION,
+  };
+  const hub = new SessionHub(core, new SystemClock(), log, gateway);
+  bus.attach(hub);
+
+  let tcp: Server | undefined;
+  try {
+    tcp = await startTcpListener(
+      { host: config.tcp.host, port: config.tcp.port, tls: tls ? { key: tls.key, cert: tls.cert } : undefined, maxFrameBytes: gateway.maxFrameBytes },
+      hub,
+      log,
+    );
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const ws = new WsEndpoint(hub, log, gateway.maxFrameBytes);
+  const http = buildHttpServer({
+    core,
+    admin,
+    ws,
+    log,
+    adminKey: adminKey(dataDir),
+    version: SERVER_VERSION,
+    health: async () => {
+      let db = "ok";
+      try {
+        await store.read.getDomain(config.domain);
+      } catch {
+        db = "unavailable";
+      }
+      return { status: db === "ok" ? "ok" : "degraded", version: SERVER_VERSION, db, sessions: hub.sessionCount };
+    },
+  });
+  try {
+    await http.listen({ host: config.http.host, port: config.http.port });
+  } catch (err) {
+    tcp.close();
+    await store.close();
+    throw err;
+  }
+  const tcpPort = (tcp.address() as AddressInfo).port;
+  const httpPort = (http.server.address() as AddressInfo).port;
+  const info: RuntimeInfo = { pid: process.pid, httpPort, tcpPort, tls: Boolean(tls), domain: config.domain };
+  writeFileSync(runtimeFile(dataDir), JSON.stringify(info, null, 2));
+  log.info({ tcpPort, httpPort, tls: Boolean(tls), domain: config.domain, dataDir }, "starling is listening");
+
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      hub.shutdown();
+      ws.close();
+      await new Promise<void>((r) => tcp.close(() => r()));
+      await http.close();
+      await core.idle();
+      await store.close();
+      rmSync(runtimeFile(dataDir), { force: true });
+    })();
+    return closed;
+  };
+  return { tcpPort, httpPort, firstAdmin, tlsFingerprint: tls?.fingerprint ?? "", core, admin, store, close };
+}

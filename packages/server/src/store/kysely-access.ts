@@ -1,0 +1,325 @@
+import { type Kysely, sql } from "kysely";
+import type { StoreTx } from "../core/ports.js";
+import type {
+  ConversationRecord,
+  ConversationView,
+  MemberRecord,
+  MessageRecord,
+  SessionRecord,
+  UserRecord,
+} from "../core/records.js";
+import { fromConversation, fromMember, fromMessage, toConversation, toMember, toMessage, toSession, toUser } from "./rows.js";
+import type { Database } from "./schema.js";
+
+/**
+ * Every query of the Store port, over a Kysely handle that is either the
+ * database or an open transaction. Dialect-neutral SQL only.
+ */
+export class KyselyAccess implements StoreTx {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const r = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+    return r ? toUser(r) : undefined;
+  }
+
+  async listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]> {
+    const rows = await this.db
+      .selectFrom("users")
+      .selectAll()
+      .where("domain", "=", domain)
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async getDomain(name: string): Promise<{ name: string; disabled: boolean } | undefined> {
+    const r = await this.db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
+    return r ? { name: r.name, disabled: Number(r.disabled) !== 0 } : undefined;
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
+    const r = await this.db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+    return r ? toSession(r) : undefined;
+  }
+
+  async getConversation(id: string): Promise<ConversationRecord | undefined> {
+    const r = await this.db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+    return r ? toConversation(r) : undefined;
+  }
+
+  async getConversations(ids: readonly string[]): Promise<ConversationRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom("conversations").selectAll().where("id", "in", ids).execute();
+    return rows.map(toConversation);
+  }
+
+  async listGroups(domain: string, afterId: string, limit: number): Promise<ConversationRecord[]> {
+    const rows = await this.db
+      .selectFrom("conversations")
+      .selectAll()
+      .where("domain", "=", domain)
+      .where("kind", "=", "group")
+      .where("id", ">", afterId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(toConversation);
+  }
+
+  async getMember(conversationId: string, userId: string): Promise<MemberRecord | undefined> {
+    const r = await this.db
+      .selectFrom("members")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return r ? toMember(r) : undefined;
+  }
+
+  async listMembers(conversationId: string, activeOnly: boolean): Promise<MemberRecord[]> {
+    let q = this.db.selectFrom("members").selectAll().where("conversation_id", "=", conversationId);
+    if (activeOnly) q = q.where("active", "=", 1);
+    return (await q.orderBy("joined_at").orderBy("user_id").execute()).map(toMember);
+  }
+
+  async changedConversations(userId: string, version: number, limit: number): Promise<ConversationView[]> {
+    // A member who left follows only their own row: the group's later
+    // activity is no longer theirs to see.
+    const key = sql<number>`case when m.active = 1 and c.version > m.version then c.version else m.version end`;
+    const rows = await this.db
+      .selectFrom("members as m")
+      .innerJoin("conversations as c", "c.id", "m.conversation_id")
+      .selectAll("c")
+      .select([
+        "m.user_id",
+        "m.role",
+        "m.active",
+        "m.read_seq",
+        "m.delivered_seq",
+        "m.joined_at",
+        "m.version as m_version",
+        key.as("view_version"),
+      ])
+      .where("m.user_id", "=", userId)
+      .where(key, ">", version)
+      .orderBy(key)
+      .orderBy("c.id")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      conversation: toConversation(r),
+      member: toMember({ ...r, conversation_id: r.id, version: r.m_version }),
+      version: Number(r.view_version),
+    }));
+  }
+
+  async listConversationsOfUser(userId: string, limit: number): Promise<ConversationView[]> {
+    return this.changedConversations(userId, -1, limit);
+  }
+
+  async getMessages(
+    conversationId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+    newestFirst: boolean,
+  ): Promise<MessageRecord[]> {
+    const rows = await this.db
+      .selectFrom("messages")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("seq", ">", afterSeq)
+      .where("seq", "<", beforeSeq)
+      .orderBy("seq", newestFirst ? "desc" : "asc")
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  async getMessage(conversationId: string, seq: number): Promise<MessageRecord | undefined> {
+    const r = await this.db
+      .selectFrom("messages")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .executeTakeFirst();
+    return r ? toMessage(r) : undefined;
+  }
+
+  async countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number> {
+    const inner = this.db
+      .selectFrom("messages")
+      .select("seq")
+      .where("conversation_id", "=", conversationId)
+      .where("seq", ">", afterSeq)
+      .where("sender_id", "<>", userId)
+      .where("event", "is", null)
+      .limit(cap);
+    const r = await this.db
+      .selectFrom(inner.as("u"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async createDomain(name: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .insertInto("domains")
+      .values({ name, disabled: 0, created_at: now })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async insertUser(u: UserRecord): Promise<boolean> {
+    const r = await this.db
+      .insertInto("users")
+      .values({
+        id: u.id,
+        domain: u.domain,
+        display_name: u.displayName,
+        password_hash: u.passwordHash,
+        role: u.role,
+        disabled: u.disabled ? 1 : 0,
+        created_at: u.createdAt,
+      })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async updateUser(
+    id: string,
+    patch: Partial<Pick<UserRecord, "passwordHash" | "disabled" | "displayName" | "role">>,
+  ): Promise<boolean> {
+    const values: Record<string, unknown> = {};
+    if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
+    if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
+    if (patch.displayName !== undefined) values.display_name = patch.displayName;
+    if (patch.role !== undefined) values.role = patch.role;
+    const r = await this.db.updateTable("users").set(values).where("id", "=", id).executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async insertSession(s: SessionRecord): Promise<void> {
+    await this.db
+      .insertInto("sessions")
+      .values({
+        token_hash: s.tokenHash,
+        user_id: s.userId,
+        device_id: s.deviceId,
+        platform: s.platform,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+      })
+      .execute();
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute();
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<number> {
+    const r = await this.db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  async nextVersions(count: number): Promise<number> {
+    const r = await this.db
+      .updateTable("counters")
+      .set((eb) => ({ value: eb("value", "+", count) }))
+      .where("name", "=", "version")
+      .returning("value")
+      .executeTakeFirstOrThrow();
+    return Number(r.value) - count + 1;
+  }
+
+  async insertConversation(conv: ConversationRecord): Promise<void> {
+    await this.db.insertInto("conversations").values(fromConversation(conv)).execute();
+  }
+
+  async updateConversation(
+    id: string,
+    patch: Partial<Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">>,
+  ): Promise<void> {
+    const values: Record<string, unknown> = {};
+    if (patch.lastSeq !== undefined) values.last_seq = patch.lastSeq;
+    if (patch.name !== undefined) values.name = patch.name;
+    if (patch.memberCount !== undefined) values.member_count = patch.memberCount;
+    if (patch.memberVersion !== undefined) values.member_version = patch.memberVersion;
+    if (patch.disbanded !== undefined) values.disbanded = patch.disbanded ? 1 : 0;
+    if (patch.version !== undefined) values.version = patch.version;
+    await this.db.updateTable("conversations").set(values).where("id", "=", id).execute();
+  }
+
+  async upsertMember(m: MemberRecord): Promise<void> {
+    const row = fromMember(m);
+    await this.db
+      .insertInto("members")
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(["conversation_id", "user_id"]).doUpdateSet({
+          role: row.role,
+          active: row.active,
+          joined_at: row.joined_at,
+          version: row.version,
+        }),
+      )
+      .execute();
+  }
+
+  async updateMember(
+    conversationId: string,
+    userId: string,
+    patch: Partial<Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version">>,
+  ): Promise<void> {
+    const values: Record<string, unknown> = {};
+    if (patch.role !== undefined) values.role = patch.role;
+    if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
+    if (patch.readSeq !== undefined) values.read_seq = patch.readSeq;
+    if (patch.deliveredSeq !== undefined) values.delivered_seq = patch.deliveredSeq;
+    if (patch.version !== undefined) values.version = patch.version;
+    await this.db
+      .updateTable("members")
+      .set(values)
+      .where("conversation_id", "=", conversationId)
+      .where("user_id", "=", userId)
+      .execute();
+  }
+
+  async findByClientIds(
+    keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
+  ): Promise<MessageRecord[]> {
+    if (keys.length === 0) return [];
+    const tuples = sql.join(keys.map((k) => sql`(${k.conversationId}, ${k.senderId}, ${k.clientMsgId})`));
+    const rows = await this.db
+      .selectFrom("messages")
+      .selectAll()
+      .where(sql<boolean>`(conversation_id, sender_id, client_msg_id) in (values ${tuples})`)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  async insertMessages(rows: readonly MessageRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Chunked to stay far below every dialect's bound-parameter limit.
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.db
+        .insertInto("messages")
+        .values(rows.slice(i, i + 500).map(fromMessage))
+        .execute();
+    }
+  }
+
+  async recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("messages")
+      .set({ content: null, recalled_by: by, recalled_at: at })
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .execute();
+  }
+}

@@ -1,0 +1,112 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+
+export type Dialect = "sqlite" | "postgres";
+
+/**
+ * Schema migrations, in order. Written with Kysely's schema builder so they
+ * run on SQLite and PostgreSQL alike; the only dialect difference is the
+ * binary column type.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const blob = dialect === "postgres" ? "bytea" : "blob";
+  return {
+    "0001_initial": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("domains")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("users")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("domain", "text", (c) => c.notNull().references("domains.name"))
+          .addColumn("display_name", "text", (c) => c.notNull())
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("role", "text", (c) => c.notNull())
+          .addColumn("disabled", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("users_domain").on("users").columns(["domain", "id"]).execute();
+        await db.schema
+          .createTable("sessions")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("device_id", "text", (c) => c.notNull())
+          .addColumn("platform", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("sessions_user").on("sessions").column("user_id").execute();
+        await db.schema
+          .createTable("counters")
+          .addColumn("name", "text", (c) => c.primaryKey())
+          .addColumn("value", "bigint", (c) => c.notNull())
+          .execute();
+        await sql`insert into counters (name, value) values ('version', 0)`.execute(db);
+        await db.schema
+          .createTable("conversations")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("domain", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("last_seq", "bigint", (c) => c.notNull())
+          .addColumn("member_count", "integer", (c) => c.notNull())
+          .addColumn("member_version", "bigint", (c) => c.notNull())
+          .addColumn("disbanded", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("version", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("conversations_domain_kind").on("conversations").columns(["domain", "kind", "id"]).execute();
+        await db.schema
+          .createTable("members")
+          .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id"))
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("role", "text", (c) => c.notNull())
+          .addColumn("active", "integer", (c) => c.notNull())
+          .addColumn("read_seq", "bigint", (c) => c.notNull())
+          .addColumn("delivered_seq", "bigint", (c) => c.notNull())
+          .addColumn("joined_at", "bigint", (c) => c.notNull())
+          .addColumn("version", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("members_pk", ["conversation_id", "user_id"])
+          .execute();
+        await db.schema.createIndex("members_user").on("members").columns(["user_id", "conversation_id"]).execute();
+        await db.schema
+          .createTable("messages")
+          .addColumn("conversation_id", "text", (c) => c.notNull())
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addColumn("sender_id", "text", (c) => c.notNull())
+          .addColumn("client_msg_id", "text", (c) => c.notNull())
+          .addColumn("server_time", "bigint", (c) => c.notNull())
+          .addColumn("content", blob)
+          .addColumn("event", blob)
+          .addColumn("recalled_by", "text")
+          .addColumn("recalled_at", "bigint")
+          .addPrimaryKeyConstraint("messages_pk", ["conversation_id", "seq"])
+          .execute();
+        await db.schema
+          .createIndex("messages_client_id")
+          .on("messages")
+          .columns(["conversation_id", "sender_id", "client_msg_id"])
+          .unique()
+          .execute();
+      },
+    },
+  };
+}
+
+class InCodeProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+/** Brings the schema up to date; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

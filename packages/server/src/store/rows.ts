@@ -1,0 +1,124 @@
+import type {
+  ConversationKind,
+  ConversationRecord,
+  MemberRecord,
+  MemberRole,
+  MessageRecord,
+  SessionRecord,
+  UserRecord,
+  UserRole,
+} from "../core/records.js";
+import type { ConversationTable, MemberTable, MessageTable, SessionTable, UserTable } from "./schema.js";
+
+/** Row <-> record mapping, in one place. Numbers arrive as number or (pg bigint) string. */
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const bytes = (v: unknown): Uint8Array | null =>
+  v == null ? null : v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer);
+
+export function toUser(r: UserTable): UserRecord {
+  return {
+    id: r.id,
+    domain: r.domain,
+    displayName: r.display_name,
+    passwordHash: r.password_hash,
+    role: r.role as UserRole,
+    disabled: num(r.disabled) !== 0,
+    createdAt: num(r.created_at),
+  };
+}
+
+export function toSession(r: SessionTable): SessionRecord {
+  return {
+    tokenHash: r.token_hash,
+    userId: r.user_id,
+    deviceId: r.device_id,
+    platform: r.platform,
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+  };
+}
+
+export function toConversation(r: ConversationTable): ConversationRecord {
+  return {
+    id: r.id,
+    kind: r.kind as ConversationKind,
+    domain: r.domain,
+    name: r.name,
+    lastSeq: num(r.last_seq),
+    memberCount: num(r.member_count),
+    memberVersion: num(r.member_version),
+    disbanded: num(r.disbanded) !== 0,
+    createdAt: num(r.created_at),
+    version: num(r.version),
+  };
+}
+
+export function fromConversation(c: ConversationRecord): ConversationTable {
+  return {
+    id: c.id,
+    kind: c.kind,
+    domain: c.domain,
+    name: c.name,
+    last_seq: c.lastSeq,
+    member_count: c.memberCount,
+    member_version: c.memberVersion,
+    disbanded: c.disbanded ? 1 : 0,
+    created_at: c.createdAt,
+    version: c.version,
+  };
+}
+
+export function toMember(r: MemberTable): MemberRecord {
+  return {
+    conversationId: r.conversation_id,
+    userId: r.user_id,
+    role: r.role as MemberRole,
+    active: num(r.active) !== 0,
+    readSeq: num(r.read_seq),
+    deliveredSeq: num(r.delivered_seq),
+    joinedAt: num(r.joined_at),
+    version: num(r.version),
+  };
+}
+
+export function fromMember(m: MemberRecord): MemberTable {
+  return {
+    conversation_id: m.conversationId,
+    user_id: m.userId,
+    role: m.role,
+    active: m.active ? 1 : 0,
+    read_seq: m.readSeq,
+    delivered_seq: m.deliveredSeq,
+    joined_at: m.joinedAt,
+    version: m.version,
+  };
+}
+
+export function toMessage(r: MessageTable): MessageRecord {
+  return {
+    conversationId: r.conversation_id,
+    seq: num(r.seq),
+    senderId: r.sender_id,
+    clientMsgId: r.client_msg_id,
+    serverTime: num(r.server_time),
+    content: bytes(r.content),
+    event: bytes(r.event),
+    recalledBy: r.recalled_by,
+    recalledAt: r.recalled_at == null ? null : num(r.recalled_at),
+  };
+}
+
+export function fromMessage(m: MessageRecord): MessageTable {
+  return {
+    conversation_id: m.conversationId,
+    seq: m.seq,
+    sender_id: m.senderId,
+    client_msg_id: m.clientMsgId,
+    server_time: m.serverTime,
+    content: m.content,
+    event: m.event,
+    recalled_by: m.recalledBy,
+    recalled_at: m.recalledAt,
+  };
+}

@@ -1,0 +1,77 @@
+/** Table shapes as Kysely sees them. Booleans are stored as 0/1 integers on every dialect. */
+
+export interface DomainTable {
+  name: string;
+  disabled: number;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  domain: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  disabled: number;
+  created_at: number;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: string;
+  device_id: string;
+  platform: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface ConversationTable {
+  id: string;
+  kind: string;
+  domain: string;
+  name: string;
+  last_seq: number;
+  member_count: number;
+  member_version: number;
+  disbanded: number;
+  created_at: number;
+  version: number;
+}
+
+export interface MemberTable {
+  conversation_id: string;
+  user_id: string;
+  role: string;
+  active: number;
+  read_seq: number;
+  delivered_seq: number;
+  joined_at: number;
+  version: number;
+}
+
+export interface MessageTable {
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  client_msg_id: string;
+  server_time: number;
+  content: Uint8Array | null;
+  event: Uint8Array | null;
+  recalled_by: string | null;
+  recalled_at: number | null;
+}
+
+export interface Database {
+  domains: DomainTable;
+  users: UserTable;
+  sessions: SessionTable;
+  counters: CounterTable;
+  conversations: ConversationTable;
+  members: MemberTable;
+  messages: MessageTable;
+}
