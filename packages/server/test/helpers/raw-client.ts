@@ -1,0 +1,93 @@
+import { once } from "node:events";
+import tls from "node:tls";
+import {
+  type Envelope,
+  decodeEnvelope,
+  encodeEnvelope,
+  type EnvelopeInit,
+  encodeFrame,
+  FrameDecoder,
+} from "@starling/protocol";
+
+/**
+ * A bare TLS connection speaking raw frames, for tests that must send what
+ * no well-behaved client would.
+ */
+export class RawClient {
+  readonly received: Envelope[] = [];
+  closed = false;
+  private readonly decoder = new FrameDecoder(64 * 1024 * 1024);
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly socket: tls.TLSSocket) {
+    socket.on("data", (chunk: Buffer) => {
+      for (const f of this.decoder.push(chunk)) this.received.push(decodeEnvelope(f));
+      this.wake();
+    });
+    socket.on("close", () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on("error", () => {});
+  }
+
+  static async connect(port: number): Promise<RawClient> {
+    const socket = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false });
+    await once(socket, "secureConnect");
+    return new RawClient(socket);
+  }
+
+  sendBytes(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
+  send(env: EnvelopeInit): void {
+    this.socket.write(encodeFrame(encodeEnvelope(env)));
+  }
+
+  hello(id: number, userId: string, password: string): void {
+    this.send({
+      kind: {
+        case: "request",
+        value: { id, body: { case: "hello", value: { minVersion: 1, maxVersion: 1, auth: { case: "password", value: { userId, password } } } } },
+      },
+    });
+  }
+
+  /** Waits until `pred` holds for what was received (or the connection closed). */
+  async until(pred: (c: RawClient) => boolean): Promise<void> {
+    while (!pred(this)) {
+      if (this.closed) {
+        if (pred(this)) return;
+        throw new Error("connection closed before the condition held");
+      }
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+  }
+
+  async closedByServer(): Promise<void> {
+    while (!this.closed) await new Promise<void>((r) => this.waiters.push(r));
+  }
+
+  response(id: number) {
+    for (const e of this.received) if (e.kind.case === "response" && e.kind.value.id === id) return e.kind.value;
+    return undefined;
+  }
+
+  goodbye() {
+    for (const e of this.received) {
+      if (e.kind.case === "push" && e.kind.value.body.case === "goodbye") return e.kind.value.body.value;
+    }
+    return undefined;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, type RunningServer, type SettingKey, startServer } from "../../src/index.js";
+
+export interface TestServer {
+  server: RunningServer;
+  dataDir: string;
+  domain: string;
+  wsUrl: string;
+  tlsUrl: string;
+  /** Creates a user whose password is `pw-<name>-secret`. */
+  addUser(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const passwordOf = (name: string) => `pw-${name}-secret`;
+
+/** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own. */
+export async function startTestServer(flags: Partial<Record<SettingKey, unknown>> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), "starling-test-"));
+  const config = loadConfig({
+    env: {},
+    flags: {
+      dataDir,
+      "tcp.host": "127.0.0.1",
+      "tcp.port": 0,
+      "http.host": "127.0.0.1",
+      "http.port": 0,
+      "log.level": process.env.STARLING_TEST_LOG ?? "silent",
+      durability: "normal",
+      ...flags,
+    },
+  });
+  const server = await startServer(config);
+  return {
+    server,
+    dataDir,
+    domain: config.domain,
+    wsUrl: `ws://127.0.0.1:${server.httpPort}/ws`,
+    tlsUrl: `${config.tcp.tls ? "tls" : "tcp"}://127.0.0.1:${server.tcpPort}`,
+    async addUser(name: string) {
+      const u = await server.core.accounts.createUser({ id: name, password: passwordOf(name) });
+      return u.id;
+    },
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
