@@ -44,9 +44,9 @@ export async function connectAdmin(config: StarlingConfig): Promise<AdminApi> {
   const file = runtimeFile(dataDir);
   if (existsSync(file)) {
     const info = JSON.parse(readFileSync(file, "utf8")) as RuntimeInfo;
-    const base = `http://127.0.0.1:${info.httpPort}/api/v1/admin`;
-    const key = adminKey(dataDir);
-    if (await reachable(`http://127.0.0.1:${info.httpPort}/healthz`)) return httpAdmin(base, key);
+    const host = info.httpHost.includes(":") ? `[${info.httpHost}]` : info.httpHost;
+    const origin = `http://${host}:${info.httpPort}`;
+    if (await reachable(`${origin}/healthz`)) return httpAdmin(`${origin}/api/v1/admin`, adminKey(dataDir));
   }
   return directAdmin(config);
 }

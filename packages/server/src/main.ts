@@ -37,6 +37,8 @@ export interface RunningServer {
 /** What a running server writes into its data folder so local tools can find it. */
 export interface RuntimeInfo {
   pid: number;
+  /** Where local tools reach the HTTP listener (loopback when it listens on every address). */
+  httpHost: string;
   httpPort: number;
   tcpPort: number;
   tls: boolean;
@@ -64,7 +66,7 @@ export function adminKey(dataDir: string): string {
 export async function openCore(config: StarlingConfig, log: Logger) {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await openStore(config, dataDir);
+  const store = await openStore(config.db, config.durability, dataDir);
   const bus = new LocalBus();
   const core = new Core({
     store,
@@ -78,6 +80,8 @@ export async function openCore(config: StarlingConfig, log: Logger) {
       recallWindowMs: config.limits.recallWindowMs,
       groupMaxMembers: config.limits.groupMaxMembers,
       maxTextLength: config.limits.maxTextLength,
+      // Leave room for the envelope around a page of history or sync.
+      maxResponseBytes: Math.floor(config.limits.maxFrameBytes / 2),
       login: {
         ...DEFAULT_LIMITS.login,
         maxFailuresPerAccount: config.limits.loginMaxFailures,
@@ -156,7 +160,9 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   }
   const tcpPort = (tcp.address() as AddressInfo).port;
   const httpPort = (http.server.address() as AddressInfo).port;
-  const info: RuntimeInfo = { pid: process.pid, httpPort, tcpPort, tls: Boolean(tls), domain: config.domain };
+  const anyAddress = config.http.host === "0.0.0.0" || config.http.host === "::";
+  const httpHost = anyAddress ? "127.0.0.1" : config.http.host;
+  const info: RuntimeInfo = { pid: process.pid, httpHost, httpPort, tcpPort, tls: Boolean(tls), domain: config.domain };
   writeFileSync(runtimeFile(dataDir), JSON.stringify(info, null, 2));
   log.info({ tcpPort, httpPort, tls: Boolean(tls), domain: config.domain, dataDir }, "starling is listening");
 

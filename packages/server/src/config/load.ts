@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isValidDomain } from "../core/ids.js";
 import { envName, SETTINGS, type Setting, type SettingKey } from "./schema.js";
 
 export type ConfigValues = Record<SettingKey, string | number | boolean>;
@@ -72,7 +73,7 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
     if (typeof r === "object") problems.push(`${s.key} (${envName(s.key)}): ${r.problem}`);
     else out[s.key] = r;
   }
-  if (typeof out.domain === "string" && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(out.domain)) {
+  if (typeof out.domain === "string" && !isValidDomain(out.domain)) {
     problems.push(`domain: "${out.domain}" is not a valid lower-case domain name`);
   }
   if (Boolean(out["tls.cert"]) !== Boolean(out["tls.key"])) problems.push("tls.cert and tls.key must be given together");

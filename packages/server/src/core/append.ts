@@ -20,7 +20,8 @@ export async function appendEvent(
     conversationId: conv.id,
     seq,
     senderId,
-    clientMsgId: `event-${seq}`,
+    // Client ids are printable ASCII without spaces (core.ts), so this can never collide with one.
+    clientMsgId: `event ${seq}`,
     serverTime: now,
     content: null,
     event,

@@ -144,6 +144,8 @@ export class Groups {
       const target = normalizeUserId(userIdIn, conv.domain);
       if (!current.has(target)) throw notAMember();
       if (current.get(target) === role) return {};
+      // A group always has an owner: ownership moves only by naming a new owner.
+      if (current.get(target) === "owner") throw forbidden("transfer ownership by making another member owner");
       const version = await tx.nextVersions(1);
       if (role === "owner") {
         for (const [id, r] of current) if (r === "owner") await tx.updateMember(conv.id, id, { role: "admin", version });

@@ -4,11 +4,17 @@ import { toWireMessage } from "./content.js";
 import { invalid, notFound } from "./errors.js";
 import type { CoreLimits } from "./limits.js";
 import type { Store } from "./ports.js";
+import type { MessageRecord } from "./records.js";
 
 export interface HistoryQuery {
   afterSeq: number;
   beforeSeq: number;
   limit: number;
+}
+
+/** A message's size on the wire, closely enough for page budgets. */
+export function messageBytes(m: MessageRecord): number {
+  return 64 + m.conversationId.length + m.senderId.length + m.clientMsgId.length + (m.content?.length ?? 0) + (m.event?.length ?? 0);
 }
 
 /** Reading a conversation by seq: pages of history and who has read a message. */
@@ -26,8 +32,15 @@ export class History {
     const backwards = q.beforeSeq > 0 && q.afterSeq === 0;
     const before = q.beforeSeq > 0 ? q.beforeSeq : conv.lastSeq + 1;
     const rows = await this.store.read.getMessages(conversationId, q.afterSeq, before, limit + 1, backwards);
-    const hasMore = rows.length > limit;
-    const page = rows.slice(0, limit);
+    let hasMore = rows.length > limit;
+    let page = rows.slice(0, limit);
+    // Stop early when the page would outgrow a frame; the client pages on.
+    let bytes = 0;
+    const fits = page.findIndex((m) => (bytes += messageBytes(m)) > this.limits.maxResponseBytes);
+    if (fits > 0) {
+      page = page.slice(0, fits);
+      hasMore = true;
+    }
     if (backwards) page.reverse();
     return { messages: page.map(toWireMessage), hasMore };
   }

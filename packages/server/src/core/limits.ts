@@ -13,6 +13,8 @@ export interface CoreLimits {
   syncMaxLimit: number;
   sessionTtlMs: number;
   passwordMinLength: number;
+  /** Pages (history, sync) stop growing at about this many bytes, to stay below the frame limit. */
+  maxResponseBytes: number;
   login: LoginLimits;
 }
 
@@ -36,5 +38,6 @@ export const DEFAULT_LIMITS: CoreLimits = {
   syncMaxLimit: 500,
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   passwordMinLength: 8,
+  maxResponseBytes: 512 * 1024,
   login: { windowMs: 5 * 60 * 1000, maxFailuresPerAccount: 5, maxFailuresPerIp: 50, lockoutMs: 5 * 60 * 1000 },
 };

@@ -10,8 +10,9 @@ import type {
 
 /**
  * Storage, as the core needs it. Writes that must be atomic run inside
- * `transaction`; adapters serialise or lock so that seq allocation through
- * `advanceConversation` is race-free.
+ * `transaction`; adapters serialise transactions (SQLite) or lock the
+ * conversation row, so that reading `lastSeq` and writing it back in one
+ * transaction allocates seqs without races.
  */
 export interface Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;

@@ -118,6 +118,17 @@ export class SendPipeline {
     for (const c of await tx.getConversations(ids)) convs.set(c.id, c);
     await this.createDirectConversations(tx, batch, convs, now);
 
+    // Duplicates first: a resend must get its original ack even if the
+    // sender has since left or the group was disbanded.
+    const existing = new Map<string, MessageRecord>();
+    const known = batch.filter((p) => convs.has(p.conversationId));
+    if (known.length > 0) {
+      const found = await tx.findByClientIds(
+        known.map((p) => ({ conversationId: p.conversationId, senderId: p.req.senderId, clientMsgId: p.req.clientMsgId })),
+      );
+      for (const m of found) existing.set(`${m.conversationId}\n${m.senderId}\n${m.clientMsgId}`, m);
+    }
+
     const accepted: Pending[] = [];
     const outcomes: (() => void)[] = [];
     for (const p of batch) {
@@ -127,24 +138,22 @@ export class SendPipeline {
         outcomes.push(() => p.reject(notFound(what)));
         continue;
       }
-      if (conv.disbanded) {
-        outcomes.push(() => p.reject(new StarlingError(ErrorCode.CONVERSATION_CLOSED, "the group was disbanded")));
+      if (existing.has(`${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`)) {
+        accepted.push(p);
         continue;
       }
       const set = await this.members.of(tx, conv);
       if (!set.roles.has(p.req.senderId)) {
-        outcomes.push(() => p.reject(notAMember()));
+        // Someone who never belonged must not learn that the conversation exists.
+        const was = await tx.getMember(conv.id, p.req.senderId);
+        outcomes.push(() => p.reject(was ? notAMember() : notFound("no such conversation")));
+        continue;
+      }
+      if (conv.disbanded) {
+        outcomes.push(() => p.reject(new StarlingError(ErrorCode.CONVERSATION_CLOSED, "the group was disbanded")));
         continue;
       }
       accepted.push(p);
-    }
-
-    const existing = new Map<string, MessageRecord>();
-    if (accepted.length > 0) {
-      const found = await tx.findByClientIds(
-        accepted.map((p) => ({ conversationId: p.conversationId, senderId: p.req.senderId, clientMsgId: p.req.clientMsgId })),
-      );
-      for (const m of found) existing.set(`${m.conversationId}\n${m.senderId}\n${m.clientMsgId}`, m);
     }
 
     const rows: MessageRecord[] = [];

@@ -3,6 +3,7 @@ import {
   ConversationKind,
   ConversationSchema,
   create,
+  type Message,
   type SyncResult,
   SyncResultSchema,
 } from "@starling/protocol";
@@ -13,6 +14,20 @@ import { directPeers } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import type { StoreReader } from "./ports.js";
 import type { ConversationView } from "./records.js";
+
+/** Longest preview text; a full sync page must stay far below the frame limit. */
+const PREVIEW_CHARS = 200;
+
+/** The newest message cut down for a conversation list: short text, no custom payload body. */
+function preview(m: Message): Message {
+  const c = m.content;
+  if (c) {
+    if (c.text.length > PREVIEW_CHARS) c.text = c.text.slice(0, PREVIEW_CHARS);
+    c.mentions = c.mentions.filter((x) => x.offset + x.length <= c.text.length);
+    if (c.custom) c.custom.json = "";
+  }
+  return m;
+}
 
 /** Unread counts above this are shown as "999+"; counting further is wasted work. */
 const UNREAD_CAP = 999;
@@ -79,7 +94,7 @@ export class SyncService {
     }
     if (c.lastSeq > 0 && m.active) {
       const last = await this.reader.getMessage(c.id, c.lastSeq);
-      if (last) out.lastMessage = toWireMessage(last);
+      if (last) out.lastMessage = preview(toWireMessage(last));
     }
     const peers = directPeers(c.id);
     if (peers) {

@@ -199,7 +199,13 @@ export class Session {
         throw new StarlingError(ErrorCode.UNAUTHENTICATED, "hello carries no credentials");
       }
     } catch (err) {
-      const code = err instanceof StarlingError && err.code === ErrorCode.ACCOUNT_DISABLED ? CloseCode.ACCOUNT_DISABLED : CloseCode.AUTH_FAILED;
+      const code = !(err instanceof StarlingError)
+        ? CloseCode.INTERNAL_ERROR
+        : err.code === ErrorCode.ACCOUNT_DISABLED
+          ? CloseCode.ACCOUNT_DISABLED
+          : err.code === ErrorCode.LOGIN_LOCKED
+            ? CloseCode.RATE_LIMITED
+            : CloseCode.AUTH_FAILED;
       this.host.log.info(
         { session: this.id, ip: this.conn.remoteAddress, err: err instanceof StarlingError ? err.codeName : String(err) },
         "login refused",
@@ -253,8 +259,11 @@ export class Session {
     let inner: Buffer;
     try {
       inner = inflateRawSync(bytes, { maxOutputLength: this.host.config.maxFrameBytes });
-    } catch {
-      throw new StarlingError(ErrorCode.BAD_FRAME, "compressed frame is corrupt or too large");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+        throw new StarlingError(ErrorCode.FRAME_TOO_LARGE, "compressed frame inflates past the size limit");
+      }
+      throw new StarlingError(ErrorCode.BAD_FRAME, "compressed frame is corrupt");
     }
     const env = decodeEnvelope(inner);
     if (env.kind.case === "deflated") throw new StarlingError(ErrorCode.BAD_FRAME, "nested compression");

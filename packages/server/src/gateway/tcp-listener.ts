@@ -43,6 +43,7 @@ export async function startTcpListener(opts: TcpListenerOptions, hub: SessionHub
     const session = hub.open(conn);
     if (!session) return;
     socket.on("data", (chunk: Buffer) => {
+      if (ended) return; // after a framing error the rest of the stream is meaningless
       let frames: Uint8Array[];
       try {
         frames = decoder.push(chunk);

@@ -1,17 +1,23 @@
 import { timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { Admin } from "../core/admin.js";
 import type { Core } from "../core/core.js";
 import type { Logger } from "../core/ports.js";
-import type { WsEndpoint } from "../gateway/ws-endpoint.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
+
+/** Takes over an HTTP upgrade (the native protocol over WebSocket). */
+export interface UpgradeHandler {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
 
 export interface HttpDeps {
   core: Core;
   admin: Admin;
-  ws: WsEndpoint;
+  ws: UpgradeHandler;
   log: Logger;
   /** Secret of the local administrator (data/admin.key). */
   adminKey: string;

@@ -2,12 +2,17 @@ import { once } from "node:events";
 import tls from "node:tls";
 import {
   type Envelope,
+  type MessageInitShape,
+  type RequestSchema,
+  type Response,
   decodeEnvelope,
   encodeEnvelope,
   type EnvelopeInit,
   encodeFrame,
   FrameDecoder,
 } from "@starling/protocol";
+
+type RequestBody = MessageInitShape<typeof RequestSchema>["body"];
 
 /**
  * A bare TLS connection speaking raw frames, for tests that must send what
@@ -29,6 +34,16 @@ export class RawClient {
       this.wake();
     });
     socket.on("error", () => {});
+  }
+
+  private nextId = 100;
+
+  /** Sends a request and waits for its response. */
+  async call(body: RequestBody): Promise<Response> {
+    const id = this.nextId++;
+    this.send({ kind: { case: "request", value: { id, body } } });
+    await this.until((c) => c.response(id) !== undefined);
+    return this.response(id) as Response;
   }
 
   static async connect(port: number): Promise<RawClient> {

@@ -79,7 +79,8 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
   role: string;
 
   /**
-   * False once the user left or was removed, or the group was disbanded.
+   * False once the user left or was removed. A disbanded group keeps its
+   * members active (they may still read it) and sets `disbanded`.
    *
    * @generated from field: bool active = 11;
    */
@@ -91,7 +92,8 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
   disbanded: boolean;
 
   /**
-   * The newest message, for previews.
+   * The newest message, for previews: text cut to 200 characters, and
+   * custom.json left empty (fetch the message by seq for all of it).
    *
    * @generated from field: starling.v1.Message last_message = 13;
    */

@@ -340,8 +340,9 @@ export type Push = Message<"starling.v1.Push"> & {
    */
   body: {
     /**
-     * A new message in a conversation the user belongs to, including the
-     * user's own sends (echo to the other devices) and group events.
+     * A new message in a conversation the user belongs to, including group
+     * events and the user's own sends, which are echoed to every session of
+     * the user (the sending one too, possibly before its SendAck).
      *
      * @generated from field: starling.v1.Message message = 1;
      */

@@ -85,7 +85,8 @@ export const GoodbyeSchema: GenMessage<Goodbye> = /*@__PURE__*/
 /**
  * Error codes are grouped in ranges so a client can act on a code it does
  * not know yet:
- *   1000-1999 protocol violations (client bug; the connection is closed)
+ *   1000-1999 protocol violations (client bug; a malformed frame or a request
+ *             before Hello closes the connection, others are answered)
  *   2000-2999 authentication (log in again; do not retry blindly)
  *   3000-3999 the request was refused (fix the request; retrying is useless)
  *   4000-4999 limits and throttling (retry after retry_after_ms)

@@ -1,0 +1,65 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { RuntimeInfo } from "../../src/index.js";
+
+const ROOT = resolve(import.meta.dirname, "../../../..");
+const BIN = join(ROOT, "packages/cli/src/bin.ts");
+
+/** Runs a `starling` CLI command to completion and returns its stdout. */
+export function starling(args: string[]): string {
+  return execFileSync(process.execPath, ["--import", "tsx", BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+}
+
+/** `starling serve` as a separate process, for tests that kill it. */
+export class ChildServer {
+  proc: ChildProcess | undefined;
+  info: RuntimeInfo | undefined;
+
+  constructor(
+    readonly dataDir: string,
+    readonly extraArgs: string[] = [],
+  ) {}
+
+  async start(): Promise<RuntimeInfo> {
+    const file = join(this.dataDir, "server.json");
+    rmSync(file, { force: true });
+    const args = ["--import", "tsx", BIN, "serve", "--data-dir", this.dataDir, "--tcp-host", "127.0.0.1", "--http-host", "127.0.0.1"];
+    args.push("--tcp-port", "0", "--http-port", "0", "--log-level", "warn", ...this.extraArgs);
+    const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    this.proc = proc;
+    let exited = false;
+    proc.once("exit", () => {
+      exited = true;
+    });
+    // The server writes its ports once it listens; poll for the file rather than sleeping a fixed time.
+    for (let i = 0; i < 600 && !exited; i++) {
+      if (existsSync(file)) {
+        const info = JSON.parse(readFileSync(file, "utf8")) as RuntimeInfo;
+        if (info.pid === proc.pid) {
+          this.info = info;
+          return info;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("server did not start");
+  }
+
+  /** SIGKILL: no shutdown code runs. */
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const gone = new Promise((r) => p.once("exit", r));
+    p.kill("SIGKILL");
+    await gone;
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((r) => p.once("exit", r));
+    p.kill("SIGTERM");
+    await gone;
+  }
+}
