@@ -68,7 +68,8 @@ function httpAdmin(base: string, key: string): AdminApi {
       body: body ? JSON.stringify(body) : undefined,
     });
     const json = (await r.json()) as Record<string, unknown>;
-    if (!r.ok) throw new AdminRequestError(String(json.code ?? r.status), String(json.message ?? r.statusText));
+    if (!r.ok)
+      throw new AdminRequestError(String(json.code ?? r.status), String(json.message ?? r.statusText));
     return json as T;
   };
   const q = (domain?: string, after?: string, limit?: number) => {
@@ -83,12 +84,16 @@ function httpAdmin(base: string, key: string): AdminApi {
   return {
     addUser: (input) => call("POST", "/users", input),
     listUsers: async (d, a, l) => (await call<{ users: UserSummary[] }>("GET", `/users${q(d, a, l)}`)).users,
-    setPassword: async (id, password) => void (await call("POST", `/users/${enc(id)}/password`, { password })),
-    setDisabled: async (id, disabled) => void (await call("POST", `/users/${enc(id)}/disabled`, { disabled })),
+    setPassword: async (id, password) =>
+      void (await call("POST", `/users/${enc(id)}/password`, { password })),
+    setDisabled: async (id, disabled) =>
+      void (await call("POST", `/users/${enc(id)}/disabled`, { disabled })),
     createGroup: (input) => call("POST", "/groups", input),
     addMembers: async (g, userIds) => void (await call("POST", `/groups/${enc(g)}/members`, { userIds })),
-    removeMembers: async (g, userIds) => void (await call("POST", `/groups/${enc(g)}/members/remove`, { userIds })),
-    listGroups: async (d, a, l) => (await call<{ groups: GroupSummary[] }>("GET", `/groups${q(d, a, l)}`)).groups,
+    removeMembers: async (g, userIds) =>
+      void (await call("POST", `/groups/${enc(g)}/members/remove`, { userIds })),
+    listGroups: async (d, a, l) =>
+      (await call<{ groups: GroupSummary[] }>("GET", `/groups${q(d, a, l)}`)).groups,
     close: async () => {},
   };
 }

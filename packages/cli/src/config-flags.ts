@@ -1,4 +1,11 @@
-import { type ConfigSources, flagName, loadConfig, SETTINGS, type SettingKey, type StarlingConfig } from "@starling/server";
+import {
+  type ConfigSources,
+  flagName,
+  loadConfig,
+  SETTINGS,
+  type SettingKey,
+  type StarlingConfig,
+} from "@starling/server";
 import type { Command } from "commander";
 
 /** Adds one --flag per setting (and --config) to a command. */

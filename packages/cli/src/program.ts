@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
+import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerServe } from "./commands/serve.js";
-import { registerUserCommands } from "./commands/client.js";
 
 export function buildProgram(): Command {
   const program = new Command("starling")

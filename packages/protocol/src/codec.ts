@@ -1,6 +1,6 @@
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { type Envelope, EnvelopeSchema } from "./gen/starling/v1/envelope_pb.js";
 import { ErrorCode, StarlingError } from "./errors.js";
+import { type Envelope, EnvelopeSchema } from "./gen/starling/v1/envelope_pb.js";
 
 export type EnvelopeInit = MessageInitShape<typeof EnvelopeSchema>;
 
@@ -17,7 +17,10 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   try {
     return fromBinary(EnvelopeSchema, bytes);
   } catch (err) {
-    if (err instanceof TypeError && (err as NodeJS.ErrnoException).code === "ERR_ENCODING_INVALID_ENCODED_DATA") {
+    if (
+      err instanceof TypeError &&
+      (err as NodeJS.ErrnoException).code === "ERR_ENCODING_INVALID_ENCODED_DATA"
+    ) {
       throw new StarlingError(ErrorCode.INVALID_UTF8, "string field is not valid UTF-8");
     }
     if (err instanceof TypeError && /encoded data was not valid/i.test(err.message)) {

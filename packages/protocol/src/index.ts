@@ -1,7 +1,7 @@
+export { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 export * from "./codec.js";
 export * from "./errors.js";
 export * from "./framing.js";
-export * from "./version.js";
 export * from "./gen/starling/v1/conversation_pb.js";
 export * from "./gen/starling/v1/envelope_pb.js";
 export {
@@ -15,4 +15,4 @@ export * from "./gen/starling/v1/message_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
-export { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+export * from "./version.js";

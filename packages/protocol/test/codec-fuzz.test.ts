@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { decodeEnvelope, encodeEnvelope, ErrorCode, FrameDecoder, StarlingError } from "../src/index.js";
+import { decodeEnvelope, ErrorCode, encodeEnvelope, FrameDecoder, StarlingError } from "../src/index.js";
 
 const PROTOCOL_CODES = new Set([ErrorCode.BAD_FRAME, ErrorCode.INVALID_UTF8, ErrorCode.FRAME_TOO_LARGE]);
 
@@ -23,7 +23,12 @@ const valid = [
         id: 7,
         body: {
           case: "hello",
-          value: { minVersion: 1, maxVersion: 1, client: { platform: "node", deviceId: "d1" }, auth: { case: "password", value: { userId: "alice", password: "pw" } } },
+          value: {
+            minVersion: 1,
+            maxVersion: 1,
+            client: { platform: "node", deviceId: "d1" },
+            auth: { case: "password", value: { userId: "alice", password: "pw" } },
+          },
         },
       },
     },
@@ -35,7 +40,15 @@ const valid = [
         id: 9,
         body: {
           case: "send",
-          value: { conversationId: "g:abc", clientMsgId: "m1", content: { text: "你好 world", mentions: [{ userId: "bob", offset: 0, length: 2 }], replyToSeq: 3n } },
+          value: {
+            conversationId: "g:abc",
+            clientMsgId: "m1",
+            content: {
+              text: "你好 world",
+              mentions: [{ userId: "bob", offset: 0, length: 2 }],
+              replyToSeq: 3n,
+            },
+          },
         },
       },
     },
@@ -81,7 +94,10 @@ test("random streams never crash the frame decoder", () => {
 test("invalid UTF-8 in a string field is reported as INVALID_UTF8", () => {
   // Envelope.request(1) { id(1)=1, ping... } with a hello whose device id holds 0xff.
   const bad = encodeEnvelope({
-    kind: { case: "request", value: { id: 1, body: { case: "hello", value: { client: { deviceId: "AAAA" } } } } },
+    kind: {
+      case: "request",
+      value: { id: 1, body: { case: "hello", value: { client: { deviceId: "AAAA" } } } },
+    },
   });
   const i = Buffer.from(bad).indexOf("AAAA");
   bad[i] = 0xff;

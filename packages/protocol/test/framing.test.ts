@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { encodeFrame, ErrorCode, FrameDecoder, StarlingError, varintLength } from "../src/index.js";
+import { ErrorCode, encodeFrame, FrameDecoder, StarlingError, varintLength } from "../src/index.js";
 
 test("a frame round-trips whatever the chunking", () => {
   fc.assert(

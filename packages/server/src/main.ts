@@ -94,11 +94,19 @@ export async function openCore(config: StarlingConfig, log: Logger) {
   return { store, bus, core, admin: new Admin(core, store), dataDir };
 }
 
-/** Makes the domain's administrator on first start; returns the one-time password. */
-async function ensureFirstAdmin(core: Core, domain: string): Promise<{ id: string; password: string } | undefined> {
-  if ((await core.accounts.listUsers(domain, "", 1)).length > 0) return undefined;
+/** Makes the domain's administrator, admin@<domain>, if missing; returns the one-time password. */
+async function ensureFirstAdmin(
+  core: Core,
+  domain: string,
+): Promise<{ id: string; password: string } | undefined> {
+  if (await core.accounts.getUser(`admin@${domain}`)) return undefined;
   const password = randomBytes(12).toString("base64url");
-  const user = await core.accounts.createUser({ id: `admin@${domain}`, password, role: "admin", displayName: "Administrator" });
+  const user = await core.accounts.createUser({
+    id: `admin@${domain}`,
+    password,
+    role: "admin",
+    displayName: "Administrator",
+  });
   return { id: user.id, password };
 }
 
@@ -125,7 +133,12 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   let tcp: Server | undefined;
   try {
     tcp = await startTcpListener(
-      { host: config.tcp.host, port: config.tcp.port, tls: tls ? { key: tls.key, cert: tls.cert } : undefined, maxFrameBytes: gateway.maxFrameBytes },
+      {
+        host: config.tcp.host,
+        port: config.tcp.port,
+        tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
+        maxFrameBytes: gateway.maxFrameBytes,
+      },
       hub,
       log,
     );
@@ -148,7 +161,12 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       } catch {
         db = "unavailable";
       }
-      return { status: db === "ok" ? "ok" : "degraded", version: SERVER_VERSION, db, sessions: hub.sessionCount };
+      return {
+        status: db === "ok" ? "ok" : "degraded",
+        version: SERVER_VERSION,
+        db,
+        sessions: hub.sessionCount,
+      };
     },
   });
   try {
@@ -162,7 +180,14 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const httpPort = (http.server.address() as AddressInfo).port;
   const anyAddress = config.http.host === "0.0.0.0" || config.http.host === "::";
   const httpHost = anyAddress ? "127.0.0.1" : config.http.host;
-  const info: RuntimeInfo = { pid: process.pid, httpHost, httpPort, tcpPort, tls: Boolean(tls), domain: config.domain };
+  const info: RuntimeInfo = {
+    pid: process.pid,
+    httpHost,
+    httpPort,
+    tcpPort,
+    tls: Boolean(tls),
+    domain: config.domain,
+  };
   writeFileSync(runtimeFile(dataDir), JSON.stringify(info, null, 2));
   log.info({ tcpPort, httpPort, tls: Boolean(tls), domain: config.domain, dataDir }, "starling is listening");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CloseCode, encodeEnvelope, encodeFrame, ErrorCode } from "@starling/protocol";
+import { CloseCode, ErrorCode, encodeEnvelope, encodeFrame } from "@starling/protocol";
 import { RawClient } from "./helpers/raw-client.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -50,7 +50,13 @@ describe("bad input on the native protocol", () => {
   test("invalid UTF-8 is reported as INVALID_UTF8", async () => {
     const c = await RawClient.connect(ts.server.tcpPort);
     const env = encodeEnvelope({
-      kind: { case: "request", value: { id: 1, body: { case: "hello", value: { minVersion: 1, maxVersion: 1, client: { deviceId: "ZZZZ" } } } } },
+      kind: {
+        case: "request",
+        value: {
+          id: 1,
+          body: { case: "hello", value: { minVersion: 1, maxVersion: 1, client: { deviceId: "ZZZZ" } } },
+        },
+      },
     });
     env[Buffer.from(env).indexOf("ZZZZ")] = 0xc3;
     c.sendBytes(encodeFrame(env));
@@ -87,7 +93,12 @@ describe("bad input on the native protocol", () => {
     c.hello(1, "alice", passwordOf("alice"));
     await c.until((x) => x.response(1) !== undefined);
     const memberIds = Array.from({ length: 501 }, (_, i) => `u${i}`);
-    c.send({ kind: { case: "request", value: { id: 2, body: { case: "createGroup", value: { name: "big", memberIds } } } } });
+    c.send({
+      kind: {
+        case: "request",
+        value: { id: 2, body: { case: "createGroup", value: { name: "big", memberIds } } },
+      },
+    });
     await c.until((x) => x.response(2) !== undefined);
     assert.equal(errorCode(c, 2), ErrorCode.INVALID_ARGUMENT);
     assert.equal(c.closed, false);

@@ -8,7 +8,12 @@ import { ChildServer, starling } from "./helpers/child-server.js";
 import { RawClient } from "./helpers/raw-client.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "starling-crash-"));
-const server = new ChildServer(dataDir, ["--limits-requests-per-second", "100000", "--limits-request-burst", "100000"]);
+const server = new ChildServer(dataDir, [
+  "--limits-requests-per-second",
+  "100000",
+  "--limits-request-burst",
+  "100000",
+]);
 after(async () => {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -46,7 +51,13 @@ test("every acknowledged message survives SIGKILL exactly once with its seq", as
     alice.send({
       kind: {
         case: "request",
-        value: { id: 1000 + i, body: { case: "send", value: { toUserId: "bob", clientMsgId: `m${i}`, content: { text: `message ${i}` } } } },
+        value: {
+          id: 1000 + i,
+          body: {
+            case: "send",
+            value: { toUserId: "bob", clientMsgId: `m${i}`, content: { text: `message ${i}` } },
+          },
+        },
       },
     });
   }
@@ -72,7 +83,10 @@ test("every acknowledged message survives SIGKILL exactly once with its seq", as
 
   // Resending everything with the same ids stores only what was missing, and acks the rest as duplicates.
   for (let i = 0; i < total; i++) {
-    const r = await again.call({ case: "send", value: { toUserId: "bob", clientMsgId: `m${i}`, content: { text: `message ${i}` } } });
+    const r = await again.call({
+      case: "send",
+      value: { toUserId: "bob", clientMsgId: `m${i}`, content: { text: `message ${i}` } },
+    });
     assert.equal(r.body.case, "sendAck");
     if (r.body.case !== "sendAck") continue;
     const before = byClientId.get(`m${i}`);

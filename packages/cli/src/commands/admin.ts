@@ -33,7 +33,8 @@ export function registerAdminCommands(program: Command): void {
       .option("--admin", "make the user an administrator"),
   ).action((id: string, opts: Opts) =>
     withAdmin(opts, async (api) => {
-      const password = typeof opts.password === "string" ? opts.password : randomBytes(12).toString("base64url");
+      const password =
+        typeof opts.password === "string" ? opts.password : randomBytes(12).toString("base64url");
       const u = await api.addUser({
         id,
         password,
@@ -55,35 +56,47 @@ export function registerAdminCommands(program: Command): void {
       .option("--json", "print JSON"),
   ).action((opts: Opts) =>
     withAdmin(opts, async (api) => {
-      const users = await api.listUsers(opts.userDomain as string | undefined, opts.after as string | undefined, Number(opts.limit));
+      const users = await api.listUsers(
+        opts.userDomain as string | undefined,
+        opts.after as string | undefined,
+        Number(opts.limit),
+      );
       if (opts.json) process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
-      else for (const u of users) process.stdout.write(`${u.id}\t${u.displayName}\t${u.role}${u.disabled ? "\tdisabled" : ""}\n`);
+      else
+        for (const u of users)
+          process.stdout.write(`${u.id}\t${u.displayName}\t${u.role}${u.disabled ? "\tdisabled" : ""}\n`);
     }),
   );
 
   addConfigFlags(
-    user.command("passwd <id>").description("set a new password (ends the user's sessions)").option("--password <password>"),
+    user
+      .command("passwd <id>")
+      .description("set a new password (ends the user's sessions)")
+      .option("--password <password>"),
   ).action((id: string, opts: Opts) =>
     withAdmin(opts, async (api) => {
-      const password = typeof opts.password === "string" ? opts.password : randomBytes(12).toString("base64url");
+      const password =
+        typeof opts.password === "string" ? opts.password : randomBytes(12).toString("base64url");
       await api.setPassword(id, password);
       process.stdout.write(`password of ${id} changed\n`);
       if (typeof opts.password !== "string") process.stdout.write(`password: ${password}\n`);
     }),
   );
 
-  addConfigFlags(user.command("disable <id>").description("disable an account and end its sessions")).action((id: string, opts: Opts) =>
-    withAdmin(opts, async (api) => {
-      await api.setDisabled(id, true);
-      process.stdout.write(`${id} disabled\n`);
-    }),
+  addConfigFlags(user.command("disable <id>").description("disable an account and end its sessions")).action(
+    (id: string, opts: Opts) =>
+      withAdmin(opts, async (api) => {
+        await api.setDisabled(id, true);
+        process.stdout.write(`${id} disabled\n`);
+      }),
   );
 
-  addConfigFlags(user.command("enable <id>").description("enable a disabled account")).action((id: string, opts: Opts) =>
-    withAdmin(opts, async (api) => {
-      await api.setDisabled(id, false);
-      process.stdout.write(`${id} enabled\n`);
-    }),
+  addConfigFlags(user.command("enable <id>").description("enable a disabled account")).action(
+    (id: string, opts: Opts) =>
+      withAdmin(opts, async (api) => {
+        await api.setDisabled(id, false);
+        process.stdout.write(`${id} enabled\n`);
+      }),
   );
 
   const group = program.command("group").description("manage groups");
@@ -96,25 +109,31 @@ export function registerAdminCommands(program: Command): void {
       .option("--members <ids>", "comma-separated member ids", ""),
   ).action((name: string, opts: Opts) =>
     withAdmin(opts, async (api) => {
-      const g = await api.createGroup({ name, owner: String(opts.owner), members: list(String(opts.members ?? "")) });
+      const g = await api.createGroup({
+        name,
+        owner: String(opts.owner),
+        members: list(String(opts.members ?? "")),
+      });
       process.stdout.write(`${g.id}\t${g.name}\t${g.memberCount} members\n`);
     }),
   );
 
-  addConfigFlags(group.command("add-member <group> <ids>").description("add comma-separated users to a group")).action(
-    (g: string, ids: string, opts: Opts) =>
-      withAdmin(opts, async (api) => {
-        await api.addMembers(g, list(ids));
-        process.stdout.write(`added to ${g}\n`);
-      }),
+  addConfigFlags(
+    group.command("add-member <group> <ids>").description("add comma-separated users to a group"),
+  ).action((g: string, ids: string, opts: Opts) =>
+    withAdmin(opts, async (api) => {
+      await api.addMembers(g, list(ids));
+      process.stdout.write(`added to ${g}\n`);
+    }),
   );
 
-  addConfigFlags(group.command("remove-member <group> <ids>").description("remove comma-separated users from a group")).action(
-    (g: string, ids: string, opts: Opts) =>
-      withAdmin(opts, async (api) => {
-        await api.removeMembers(g, list(ids));
-        process.stdout.write(`removed from ${g}\n`);
-      }),
+  addConfigFlags(
+    group.command("remove-member <group> <ids>").description("remove comma-separated users from a group"),
+  ).action((g: string, ids: string, opts: Opts) =>
+    withAdmin(opts, async (api) => {
+      await api.removeMembers(g, list(ids));
+      process.stdout.write(`removed from ${g}\n`);
+    }),
   );
 
   addConfigFlags(
@@ -127,11 +146,17 @@ export function registerAdminCommands(program: Command): void {
       .option("--json", "print JSON"),
   ).action((opts: Opts) =>
     withAdmin(opts, async (api) => {
-      const groups = await api.listGroups(opts.userDomain as string | undefined, opts.after as string | undefined, Number(opts.limit));
+      const groups = await api.listGroups(
+        opts.userDomain as string | undefined,
+        opts.after as string | undefined,
+        Number(opts.limit),
+      );
       if (opts.json) process.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
       else
         for (const g of groups)
-          process.stdout.write(`${g.id}\t${g.name}\t${g.memberCount} members${g.disbanded ? "\tdisbanded" : ""}\n`);
+          process.stdout.write(
+            `${g.id}\t${g.name}\t${g.memberCount} members${g.disbanded ? "\tdisbanded" : ""}\n`,
+          );
     }),
   );
 }

@@ -9,12 +9,16 @@ export function registerServe(program: Command): void {
       const server = await startServer(config);
       const out = process.stdout;
       out.write(`\nStarling is running for domain ${config.domain}\n`);
-      out.write(`  native protocol  ${config.tcp.tls ? "tls" : "tcp"}://${config.tcp.host}:${server.tcpPort}\n`);
+      out.write(
+        `  native protocol  ${config.tcp.tls ? "tls" : "tcp"}://${config.tcp.host}:${server.tcpPort}\n`,
+      );
       out.write(`  websocket        ws://${config.http.host}:${server.httpPort}/ws\n`);
       out.write(`  health           http://${config.http.host}:${server.httpPort}/healthz\n`);
       if (server.tlsFingerprint) out.write(`  TLS fingerprint  ${server.tlsFingerprint}\n`);
       if (server.firstAdmin) {
-        out.write("\n  First administrator created. This password is shown once; change it with `starling user passwd`.\n");
+        out.write(
+          "\n  First administrator created. This password is shown once; change it with `starling user passwd`.\n",
+        );
         out.write(`    user:     ${server.firstAdmin.id}\n    password: ${server.firstAdmin.password}\n`);
       }
       out.write("\n");

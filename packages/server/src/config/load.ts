@@ -76,25 +76,34 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
   if (typeof out.domain === "string" && !isValidDomain(out.domain)) {
     problems.push(`domain: "${out.domain}" is not a valid lower-case domain name`);
   }
-  if (Boolean(out["tls.cert"]) !== Boolean(out["tls.key"])) problems.push("tls.cert and tls.key must be given together");
+  if (Boolean(out["tls.cert"]) !== Boolean(out["tls.key"]))
+    problems.push("tls.cert and tls.key must be given together");
   for (const k of ["tls.cert", "tls.key"] as const) {
     const p = out[k];
     if (typeof p === "string" && p && !existsSync(p)) problems.push(`${k}: file ${p} does not exist`);
   }
   const db = String(out.db ?? "");
-  if (db && !db.startsWith("sqlite:")) problems.push(`db: unsupported database URL "${db}" (use sqlite:PATH)`);
+  if (db && !db.startsWith("sqlite:"))
+    problems.push(`db: unsupported database URL "${db}" (use sqlite:PATH)`);
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }
 
-function flattenFile(v: unknown, prefix: string, into: Record<string, unknown>, problems: string[], file: string): void {
+function flattenFile(
+  v: unknown,
+  prefix: string,
+  into: Record<string, unknown>,
+  problems: string[],
+  file: string,
+): void {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     problems.push(`${file}: expected a JSON object${prefix ? ` at ${prefix}` : ""}`);
     return;
   }
   for (const [k, val] of Object.entries(v)) {
     const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof val === "object" && val !== null && !Array.isArray(val)) flattenFile(val, key, into, problems, file);
+    if (typeof val === "object" && val !== null && !Array.isArray(val))
+      flattenFile(val, key, into, problems, file);
     else if (SETTINGS.some((s) => s.key === key)) into[key] = val;
     else problems.push(`${file}: unknown setting "${key}"`);
   }
@@ -110,14 +119,21 @@ function coerce(s: Setting, v: unknown): string | number | boolean | { problem: 
       if (v === "false" || v === "0" || v === "no") return false;
       return { problem: `expected true or false, got ${JSON.stringify(v)}` };
     case "int": {
-      const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+      const n =
+        typeof v === "number"
+          ? v
+          : typeof v === "string" && /^-?\d+$/.test(v.trim())
+            ? Number(v)
+            : Number.NaN;
       if (!Number.isSafeInteger(n)) return { problem: `expected a whole number, got ${JSON.stringify(v)}` };
       if (s.min !== undefined && n < s.min) return { problem: `must be at least ${s.min}, got ${n}` };
       if (s.max !== undefined && n > s.max) return { problem: `must be at most ${s.max}, got ${n}` };
       return n;
     }
     case "enum":
-      return typeof v === "string" && s.values?.includes(v) ? v : { problem: `must be one of ${s.values?.join(", ")}, got ${JSON.stringify(v)}` };
+      return typeof v === "string" && s.values?.includes(v)
+        ? v
+        : { problem: `must be one of ${s.values?.join(", ")}, got ${JSON.stringify(v)}` };
   }
 }
 

@@ -16,37 +16,158 @@ export interface Setting {
 }
 
 export const SETTINGS = [
-  { key: "dataDir", type: "string", default: "./data", description: "Folder for the embedded database, TLS files and the admin key." },
-  { key: "domain", type: "string", default: "starling.local", description: "The default domain: users log in as name or name@domain." },
-  { key: "db", type: "string", default: "", description: "Database URL. Empty: SQLite at <dataDir>/starling.db. Also sqlite:PATH." },
-  { key: "durability", type: "enum", default: "full", values: ["full", "normal"], description: "SQLite fsync policy. full: an acknowledged message survives power loss; normal: survives a crash of the process, may lose the last commits on power loss." },
+  {
+    key: "dataDir",
+    type: "string",
+    default: "./data",
+    description: "Folder for the embedded database, TLS files and the admin key.",
+  },
+  {
+    key: "domain",
+    type: "string",
+    default: "starling.local",
+    description: "The default domain: users log in as name or name@domain.",
+  },
+  {
+    key: "db",
+    type: "string",
+    default: "",
+    description: "Database URL. Empty: SQLite at <dataDir>/starling.db. Also sqlite:PATH.",
+  },
+  {
+    key: "durability",
+    type: "enum",
+    default: "full",
+    values: ["full", "normal"],
+    description:
+      "SQLite fsync policy. full: an acknowledged message survives power loss; normal: survives a crash of the process, may lose the last commits on power loss.",
+  },
   { key: "tcp.host", type: "string", default: "0.0.0.0", description: "Address of the native TCP listener." },
-  { key: "tcp.port", type: "int", default: 5202, min: 0, max: 65535, description: "Port of the native TCP listener (0: any free port)." },
+  {
+    key: "tcp.port",
+    type: "int",
+    default: 5202,
+    min: 0,
+    max: 65535,
+    description: "Port of the native TCP listener (0: any free port).",
+  },
   { key: "tcp.tls", type: "bool", default: true, description: "Speak TLS (1.2+) on the TCP listener." },
-  { key: "http.host", type: "string", default: "0.0.0.0", description: "Address of the HTTP/WebSocket listener." },
-  { key: "http.port", type: "int", default: 8080, min: 0, max: 65535, description: "Port of the HTTP/WebSocket listener (0: any free port)." },
-  { key: "tls.cert", type: "string", default: "", description: "PEM certificate file. Empty: a self-signed one is made in <dataDir>/tls on first start." },
+  {
+    key: "http.host",
+    type: "string",
+    default: "0.0.0.0",
+    description: "Address of the HTTP/WebSocket listener.",
+  },
+  {
+    key: "http.port",
+    type: "int",
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: "Port of the HTTP/WebSocket listener (0: any free port).",
+  },
+  {
+    key: "tls.cert",
+    type: "string",
+    default: "",
+    description: "PEM certificate file. Empty: a self-signed one is made in <dataDir>/tls on first start.",
+  },
   { key: "tls.key", type: "string", default: "", description: "PEM private key file for tls.cert." },
-  { key: "log.level", type: "enum", default: "info", values: ["debug", "info", "warn", "error", "silent"], description: "Log level." },
-  { key: "limits.maxFrameBytes", type: "int", default: 1048576, min: 1024, max: 67108864, description: "Largest envelope accepted, in bytes." },
-  { key: "limits.heartbeatIntervalMs", type: "int", default: 25000, min: 100, max: 600000, description: "How often clients ping; a connection silent for 3 intervals is dropped." },
-  { key: "limits.recallWindowMs", type: "int", default: 120000, min: 0, max: 604800000, description: "How long a sender may recall a message." },
-  { key: "limits.groupMaxMembers", type: "int", default: 2000, min: 2, max: 100000, description: "Most members in a group." },
-  { key: "limits.maxTextLength", type: "int", default: 16384, min: 1, max: 1048576, description: "Longest message text, in UTF-16 code units." },
-  { key: "limits.requestsPerSecond", type: "int", default: 500, min: 1, max: 1000000, description: "Requests per second one connection may make (sustained)." },
-  { key: "limits.requestBurst", type: "int", default: 1000, min: 1, max: 1000000, description: "Requests one connection may make in a burst." },
-  { key: "limits.loginMaxFailures", type: "int", default: 5, min: 1, max: 1000, description: "Failed logins of one account within 5 minutes before it is locked for 5 minutes." },
-  { key: "limits.loginMaxFailuresPerIp", type: "int", default: 50, min: 1, max: 100000, description: "Failed logins from one address within 5 minutes before it is locked for 5 minutes." },
+  {
+    key: "log.level",
+    type: "enum",
+    default: "info",
+    values: ["debug", "info", "warn", "error", "silent"],
+    description: "Log level.",
+  },
+  {
+    key: "limits.maxFrameBytes",
+    type: "int",
+    default: 1048576,
+    min: 1024,
+    max: 67108864,
+    description: "Largest envelope accepted, in bytes.",
+  },
+  {
+    key: "limits.heartbeatIntervalMs",
+    type: "int",
+    default: 25000,
+    min: 100,
+    max: 600000,
+    description: "How often clients ping; a connection silent for 3 intervals is dropped.",
+  },
+  {
+    key: "limits.recallWindowMs",
+    type: "int",
+    default: 120000,
+    min: 0,
+    max: 604800000,
+    description: "How long a sender may recall a message.",
+  },
+  {
+    key: "limits.groupMaxMembers",
+    type: "int",
+    default: 2000,
+    min: 2,
+    max: 100000,
+    description: "Most members in a group.",
+  },
+  {
+    key: "limits.maxTextLength",
+    type: "int",
+    default: 16384,
+    min: 1,
+    max: 1048576,
+    description: "Longest message text, in UTF-16 code units.",
+  },
+  {
+    key: "limits.requestsPerSecond",
+    type: "int",
+    default: 500,
+    min: 1,
+    max: 1000000,
+    description: "Requests per second one connection may make (sustained).",
+  },
+  {
+    key: "limits.requestBurst",
+    type: "int",
+    default: 1000,
+    min: 1,
+    max: 1000000,
+    description: "Requests one connection may make in a burst.",
+  },
+  {
+    key: "limits.loginMaxFailures",
+    type: "int",
+    default: 5,
+    min: 1,
+    max: 1000,
+    description: "Failed logins of one account within 5 minutes before it is locked for 5 minutes.",
+  },
+  {
+    key: "limits.loginMaxFailuresPerIp",
+    type: "int",
+    default: 50,
+    min: 1,
+    max: 100000,
+    description: "Failed logins from one address within 5 minutes before it is locked for 5 minutes.",
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];
 
 /** "tcp.port" -> "STARLING_TCP_PORT"; "limits.maxFrameBytes" -> "STARLING_LIMITS_MAX_FRAME_BYTES". */
 export function envName(key: string): string {
-  return `STARLING_${key.replace(/\./g, "_").replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`;
+  return `STARLING_${key
+    .replace(/\./g, "_")
+    .replace(/([a-z])([A-Z])/g, "$1_$2")
+    .toUpperCase()}`;
 }
 
 /** "tcp.port" -> "tcp-port"; "limits.maxFrameBytes" -> "limits-max-frame-bytes". */
 export function flagName(key: string): string {
-  return key.replace(/\./g, "-").replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+  return key
+    .replace(/\./g, "-")
+    .replace(/([a-z])([A-Z])/g, "$1-$2")
+    .toLowerCase();
 }

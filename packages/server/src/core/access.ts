@@ -14,7 +14,11 @@ export interface Access {
  * NOT_A_MEMBER. Both errors are the same for a conversation that exists and
  * one that does not, as far as an outsider can tell: outsiders get NOT_FOUND.
  */
-export async function requireMember(reader: StoreReader, conversationId: string, userId: string): Promise<Access> {
+export async function requireMember(
+  reader: StoreReader,
+  conversationId: string,
+  userId: string,
+): Promise<Access> {
   checkConversationId(conversationId);
   const member = await reader.getMember(conversationId, userId);
   if (!member) throw notFound("no such conversation");

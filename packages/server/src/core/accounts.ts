@@ -159,7 +159,8 @@ export class Accounts {
 
   async resume(token: string): Promise<Authenticated> {
     const tokenHash = this.random.sha256(token);
-    const session = token.length > 0 && token.length <= 256 ? await this.store.read.getSession(tokenHash) : undefined;
+    const session =
+      token.length > 0 && token.length <= 256 ? await this.store.read.getSession(tokenHash) : undefined;
     if (!session || session.expiresAt <= this.clock.now()) {
       throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
     }

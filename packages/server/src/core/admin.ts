@@ -35,7 +35,12 @@ export class Admin {
     return this.core.accounts.defaultDomain;
   }
 
-  async addUser(input: { id: string; password: string; displayName?: string; role?: string }): Promise<UserSummary> {
+  async addUser(input: {
+    id: string;
+    password: string;
+    displayName?: string;
+    role?: string;
+  }): Promise<UserSummary> {
     const role = input.role ?? "user";
     if (role !== "user" && role !== "admin") throw invalid("role must be user or admin", "role");
     const u = await this.core.accounts.createUser({ ...input, role });
@@ -54,10 +59,24 @@ export class Admin {
     return this.core.accounts.setDisabled(id, disabled);
   }
 
-  async createGroup(actorId: string, input: { name: string; owner: string; members: string[] }): Promise<GroupSummary> {
+  async createGroup(
+    actorId: string,
+    input: { name: string; owner: string; members: string[] },
+  ): Promise<GroupSummary> {
     const owner = normalizeUserId(input.owner, this.defaultDomain, "owner");
-    const conv = await this.core.groups.create({ userId: actorId, admin: true }, input.name, input.members, owner);
-    return { id: conv.id, name: conv.name, memberCount: conv.memberCount, lastSeq: Number(conv.lastSeq), disbanded: false };
+    const conv = await this.core.groups.create(
+      { userId: actorId, admin: true },
+      input.name,
+      input.members,
+      owner,
+    );
+    return {
+      id: conv.id,
+      name: conv.name,
+      memberCount: conv.memberCount,
+      lastSeq: Number(conv.lastSeq),
+      disbanded: false,
+    };
   }
 
   addMembers(actorId: string, groupId: string, userIds: string[]): Promise<void> {
@@ -69,8 +88,18 @@ export class Admin {
   }
 
   async listGroups(domain: string | undefined, after = "", limit = 100): Promise<GroupSummary[]> {
-    const rows = await this.store.read.listGroups(domain || this.defaultDomain, after, Math.min(Math.max(limit, 1), 1000));
-    return rows.map((c) => ({ id: c.id, name: c.name, memberCount: c.memberCount, lastSeq: c.lastSeq, disbanded: c.disbanded }));
+    const rows = await this.store.read.listGroups(
+      domain || this.defaultDomain,
+      after,
+      Math.min(Math.max(limit, 1), 1000),
+    );
+    return rows.map((c) => ({
+      id: c.id,
+      name: c.name,
+      memberCount: c.memberCount,
+      lastSeq: c.lastSeq,
+      disbanded: c.disbanded,
+    }));
   }
 
   /** The id recorded as the actor of CLI/admin-key changes: the domain's administrator account. */
@@ -79,6 +108,12 @@ export class Admin {
   }
 }
 
-function summary(u: { id: string; displayName: string; role: UserRole; disabled: boolean; createdAt: number }): UserSummary {
+function summary(u: {
+  id: string;
+  displayName: string;
+  role: UserRole;
+  disabled: boolean;
+  createdAt: number;
+}): UserSummary {
   return { id: u.id, displayName: u.displayName, role: u.role, disabled: u.disabled, createdAt: u.createdAt };
 }

@@ -6,8 +6,8 @@ import {
   EventSchema,
   fromBinary,
   type Message,
-  MessageSchema,
   type MessageInitShape,
+  MessageSchema,
   toBinary,
 } from "@starling/protocol";
 import { invalid } from "./errors.js";
@@ -34,7 +34,8 @@ export function validateContent(content: Content | undefined, limits: CoreLimits
   if (content.replyToSeq < 0) throw invalid("reply_to_seq must not be negative", "content.reply_to_seq");
   const custom = content.custom;
   if (custom) {
-    if (!CUSTOM_TYPE.test(custom.type)) throw invalid("custom.type is not a valid type name", "content.custom.type");
+    if (!CUSTOM_TYPE.test(custom.type))
+      throw invalid("custom.type is not a valid type name", "content.custom.type");
     if (Buffer.byteLength(custom.json) > limits.maxCustomJsonBytes) {
       throw invalid(`custom.json is larger than ${limits.maxCustomJsonBytes} bytes`, "content.custom.json");
     }

@@ -4,7 +4,7 @@ import { validateContent } from "./content.js";
 import { invalid } from "./errors.js";
 import { Groups } from "./groups.js";
 import { History } from "./history.js";
-import { checkConversationId, normalizeUserId, domainOf } from "./ids.js";
+import { checkConversationId, domainOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { Membership } from "./membership.js";
 import type { Bus, Clock, Logger, PasswordHasher, Random, Store } from "./ports.js";
@@ -64,12 +64,24 @@ export class Core {
   send(senderId: string, msg: SendMessage): Promise<SendResult> {
     try {
       const clientMsgId = msg.clientMsgId;
-      if (clientMsgId.length === 0 || clientMsgId.length > this.limits.maxClientMsgIdLength || !CLIENT_MSG_ID.test(clientMsgId)) {
-        throw invalid(`client_msg_id must be 1-${this.limits.maxClientMsgIdLength} printable ASCII characters`, "client_msg_id");
+      if (
+        clientMsgId.length === 0 ||
+        clientMsgId.length > this.limits.maxClientMsgIdLength ||
+        !CLIENT_MSG_ID.test(clientMsgId)
+      ) {
+        throw invalid(
+          `client_msg_id must be 1-${this.limits.maxClientMsgIdLength} printable ASCII characters`,
+          "client_msg_id",
+        );
       }
       const content = validateContent(msg.content, this.limits);
       if (msg.conversationId) {
-        return this.pipeline.send({ senderId, conversationId: checkConversationId(msg.conversationId), clientMsgId, content });
+        return this.pipeline.send({
+          senderId,
+          conversationId: checkConversationId(msg.conversationId),
+          clientMsgId,
+          content,
+        });
       }
       if (!msg.toUserId) throw invalid("give conversation_id or to_user_id", "conversation_id");
       const toUserId = normalizeUserId(msg.toUserId, domainOf(senderId), "to_user_id");

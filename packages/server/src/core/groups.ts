@@ -37,7 +37,12 @@ export class Groups {
     private readonly limits: CoreLimits,
   ) {}
 
-  async create(actor: Actor, nameIn: string, memberIdsIn: readonly string[], ownerId = actor.userId): Promise<Conversation> {
+  async create(
+    actor: Actor,
+    nameIn: string,
+    memberIdsIn: readonly string[],
+    ownerId = actor.userId,
+  ): Promise<Conversation> {
     const name = this.checkName(nameIn);
     const domain = domainOf(ownerId);
     const ids = this.checkIds(memberIdsIn, domain).filter((id) => id !== ownerId);
@@ -61,9 +66,13 @@ export class Groups {
       };
       await tx.insertConversation(conv);
       for (const userId of [ownerId, ...ids]) {
-        await tx.upsertMember(this.newMember(id, userId, userId === ownerId ? "owner" : "member", now, version));
+        await tx.upsertMember(
+          this.newMember(id, userId, userId === ownerId ? "owner" : "member", now, version),
+        );
       }
-      const event = encodeEvent({ kind: { case: "groupCreated", value: { by: actor.userId, name, memberIds: ids } } });
+      const event = encodeEvent({
+        kind: { case: "groupCreated", value: { by: actor.userId, name, memberIds: ids } },
+      });
       const row = await appendEvent(tx, conv, actor.userId, event, now);
       return { row, recipients: [ownerId, ...ids] };
     });
@@ -87,8 +96,11 @@ export class Groups {
       await this.requireUsers(tx, ids);
       const now = this.clock.now();
       const version = await tx.nextVersions(1);
-      for (const userId of ids) await tx.upsertMember(this.newMember(conv.id, userId, "member", now, version));
-      const event = encodeEvent({ kind: { case: "membersAdded", value: { by: actor.userId, userIds: ids } } });
+      for (const userId of ids)
+        await tx.upsertMember(this.newMember(conv.id, userId, "member", now, version));
+      const event = encodeEvent({
+        kind: { case: "membersAdded", value: { by: actor.userId, userIds: ids } },
+      });
       const patch = { memberCount: current.size + ids.length, memberVersion: conv.memberVersion + 1 };
       return { row: await appendEvent(tx, conv, actor.userId, event, now, patch) };
     });
@@ -100,35 +112,49 @@ export class Groups {
       for (const id of ids) {
         const role = current.get(id);
         if (role === "owner") throw forbidden("the owner cannot be removed; transfer ownership first");
-        if (role === "admin" && myRole !== "owner" && !actor.admin) throw forbidden("only the owner can remove an admin");
+        if (role === "admin" && myRole !== "owner" && !actor.admin)
+          throw forbidden("only the owner can remove an admin");
       }
       if (ids.length === 0) return {};
       const version = await tx.nextVersions(1);
       for (const userId of ids) await tx.updateMember(conv.id, userId, { active: false, version });
-      const event = encodeEvent({ kind: { case: "membersRemoved", value: { by: actor.userId, userIds: ids } } });
+      const event = encodeEvent({
+        kind: { case: "membersRemoved", value: { by: actor.userId, userIds: ids } },
+      });
       const patch = { memberCount: current.size - ids.length, memberVersion: conv.memberVersion + 1 };
-      return { row: await appendEvent(tx, conv, actor.userId, event, this.clock.now(), patch), alsoTell: ids };
+      return {
+        row: await appendEvent(tx, conv, actor.userId, event, this.clock.now(), patch),
+        alsoTell: ids,
+      };
     });
   }
 
   async leave(actor: Actor, conversationId: string): Promise<void> {
-    await this.change(actor, conversationId, ["owner", "admin", "member"], async (tx, conv, current, myRole) => {
-      const me = actor.userId;
-      const version = await tx.nextVersions(1);
-      await tx.updateMember(conv.id, me, { active: false, version });
-      let newOwner = "";
-      if (myRole === "owner") {
-        const rest = (await tx.listMembers(conv.id, true)).filter((m) => m.userId !== me);
-        const heir = rest.find((m) => m.role === "admin") ?? rest.sort((a, b) => a.joinedAt - b.joinedAt)[0];
-        if (heir) {
-          newOwner = heir.userId;
-          await tx.updateMember(conv.id, heir.userId, { role: "owner", version });
+    await this.change(
+      actor,
+      conversationId,
+      ["owner", "admin", "member"],
+      async (tx, conv, current, myRole) => {
+        const me = actor.userId;
+        const version = await tx.nextVersions(1);
+        await tx.updateMember(conv.id, me, { active: false, version });
+        let newOwner = "";
+        if (myRole === "owner") {
+          const rest = (await tx.listMembers(conv.id, true)).filter((m) => m.userId !== me);
+          const heir =
+            rest.find((m) => m.role === "admin") ?? rest.sort((a, b) => a.joinedAt - b.joinedAt)[0];
+          if (heir) {
+            newOwner = heir.userId;
+            await tx.updateMember(conv.id, heir.userId, { role: "owner", version });
+          }
         }
-      }
-      const event = encodeEvent({ kind: { case: "memberLeft", value: { userId: me, newOwnerId: newOwner } } });
-      const patch = { memberCount: current.size - 1, memberVersion: conv.memberVersion + 1 };
-      return { row: await appendEvent(tx, conv, me, event, this.clock.now(), patch), alsoTell: [me] };
-    });
+        const event = encodeEvent({
+          kind: { case: "memberLeft", value: { userId: me, newOwnerId: newOwner } },
+        });
+        const patch = { memberCount: current.size - 1, memberVersion: conv.memberVersion + 1 };
+        return { row: await appendEvent(tx, conv, me, event, this.clock.now(), patch), alsoTell: [me] };
+      },
+    );
   }
 
   async disband(actor: Actor, conversationId: string): Promise<void> {
@@ -139,19 +165,24 @@ export class Groups {
   }
 
   async setRole(actor: Actor, conversationId: string, userIdIn: string, role: string): Promise<void> {
-    if (role !== "admin" && role !== "member" && role !== "owner") throw invalid("role must be owner, admin or member", "role");
+    if (role !== "admin" && role !== "member" && role !== "owner")
+      throw invalid("role must be owner, admin or member", "role");
     await this.change(actor, conversationId, ["owner"], async (tx, conv, current) => {
       const target = normalizeUserId(userIdIn, conv.domain);
       if (!current.has(target)) throw notAMember();
       if (current.get(target) === role) return {};
       // A group always has an owner: ownership moves only by naming a new owner.
-      if (current.get(target) === "owner") throw forbidden("transfer ownership by making another member owner");
+      if (current.get(target) === "owner")
+        throw forbidden("transfer ownership by making another member owner");
       const version = await tx.nextVersions(1);
       if (role === "owner") {
-        for (const [id, r] of current) if (r === "owner") await tx.updateMember(conv.id, id, { role: "admin", version });
+        for (const [id, r] of current)
+          if (r === "owner") await tx.updateMember(conv.id, id, { role: "admin", version });
       }
       await tx.updateMember(conv.id, target, { role, version });
-      const event = encodeEvent({ kind: { case: "roleChanged", value: { by: actor.userId, userId: target, role } } });
+      const event = encodeEvent({
+        kind: { case: "roleChanged", value: { by: actor.userId, userId: target, role } },
+      });
       const patch = { memberVersion: conv.memberVersion + 1 };
       return { row: await appendEvent(tx, conv, actor.userId, event, this.clock.now(), patch) };
     });
@@ -186,11 +217,12 @@ export class Groups {
     checkConversationId(conversationId);
     const { row, recipients } = await this.store.transaction(async (tx) => {
       const conv = await tx.getConversation(conversationId);
-      if (!conv || conv.kind !== "group") throw notFound("no such group");
+      if (conv?.kind !== "group") throw notFound("no such group");
       const current = new Map((await this.members.of(tx, conv)).roles);
       const myRole = current.get(actor.userId);
       if (!actor.admin) {
-        if (!myRole) throw (await tx.getMember(conversationId, actor.userId)) ? notAMember() : notFound("no such group");
+        if (!myRole)
+          throw (await tx.getMember(conversationId, actor.userId)) ? notAMember() : notFound("no such group");
         if (!allowed.includes(myRole)) throw forbidden(`this needs the role ${allowed.join(" or ")}`);
       }
       requireOpen(conv);
@@ -217,13 +249,18 @@ export class Groups {
 
   private checkIds(ids: readonly string[], domain: string): string[] {
     if (ids.length > this.limits.maxIdsPerRequest) {
-      throw new StarlingError(ErrorCode.INVALID_ARGUMENT, `more than ${this.limits.maxIdsPerRequest} user ids in one request`, {
-        details: { field: "user_ids", limit: String(this.limits.maxIdsPerRequest) },
-      });
+      throw new StarlingError(
+        ErrorCode.INVALID_ARGUMENT,
+        `more than ${this.limits.maxIdsPerRequest} user ids in one request`,
+        {
+          details: { field: "user_ids", limit: String(this.limits.maxIdsPerRequest) },
+        },
+      );
     }
     const out = [...new Set(ids.map((id) => normalizeUserId(id, domain, "user_ids")))];
     for (const id of out) {
-      if (domainOf(id) !== domain) throw new StarlingError(ErrorCode.CROSS_DOMAIN, "groups cannot span domains yet");
+      if (domainOf(id) !== domain)
+        throw new StarlingError(ErrorCode.CROSS_DOMAIN, "groups cannot span domains yet");
     }
     return out;
   }
@@ -235,14 +272,33 @@ export class Groups {
     }
   }
 
-  private newMember(conversationId: string, userId: string, role: MemberRole, now: number, version: number): MemberRecord {
-    return { conversationId, userId, role, active: true, readSeq: 0, deliveredSeq: 0, joinedAt: now, version };
+  private newMember(
+    conversationId: string,
+    userId: string,
+    role: MemberRole,
+    now: number,
+    version: number,
+  ): MemberRecord {
+    return {
+      conversationId,
+      userId,
+      role,
+      active: true,
+      readSeq: 0,
+      deliveredSeq: 0,
+      joinedAt: now,
+      version,
+    };
   }
 
   private full(): StarlingError {
-    return new StarlingError(ErrorCode.GROUP_FULL, `a group has at most ${this.limits.groupMaxMembers} members`, {
-      details: { limit: String(this.limits.groupMaxMembers) },
-    });
+    return new StarlingError(
+      ErrorCode.GROUP_FULL,
+      `a group has at most ${this.limits.groupMaxMembers} members`,
+      {
+        details: { limit: String(this.limits.groupMaxMembers) },
+      },
+    );
   }
 
   private randomId(): string {

@@ -1,4 +1,4 @@
-import { create, type Message, ReadersResultSchema, type ReadersResult } from "@starling/protocol";
+import { create, type Message, type ReadersResult, ReadersResultSchema } from "@starling/protocol";
 import { requireMember } from "./access.js";
 import { toWireMessage } from "./content.js";
 import { invalid, notFound } from "./errors.js";
@@ -14,7 +14,14 @@ export interface HistoryQuery {
 
 /** A message's size on the wire, closely enough for page budgets. */
 export function messageBytes(m: MessageRecord): number {
-  return 64 + m.conversationId.length + m.senderId.length + m.clientMsgId.length + (m.content?.length ?? 0) + (m.event?.length ?? 0);
+  return (
+    64 +
+    m.conversationId.length +
+    m.senderId.length +
+    m.clientMsgId.length +
+    (m.content?.length ?? 0) +
+    (m.event?.length ?? 0)
+  );
 }
 
 /** Reading a conversation by seq: pages of history and who has read a message. */
@@ -24,7 +31,11 @@ export class History {
     private readonly limits: CoreLimits,
   ) {}
 
-  async page(userId: string, conversationId: string, q: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+  async page(
+    userId: string,
+    conversationId: string,
+    q: HistoryQuery,
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
     if (q.afterSeq < 0 || q.beforeSeq < 0) throw invalid("seq must not be negative", "after_seq");
     const limit = Math.min(Math.max(q.limit || 50, 1), this.limits.historyMaxLimit);
     const { conv } = await requireMember(this.store.read, conversationId, userId);

@@ -39,5 +39,10 @@ export const DEFAULT_LIMITS: CoreLimits = {
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   passwordMinLength: 8,
   maxResponseBytes: 512 * 1024,
-  login: { windowMs: 5 * 60 * 1000, maxFailuresPerAccount: 5, maxFailuresPerIp: 50, lockoutMs: 5 * 60 * 1000 },
+  login: {
+    windowMs: 5 * 60 * 1000,
+    maxFailuresPerAccount: 5,
+    maxFailuresPerIp: 50,
+    lockoutMs: 5 * 60 * 1000,
+  },
 };

@@ -33,7 +33,13 @@ export interface StoreReader {
   /** The user's conversations whose view changed after `version`, oldest change first. */
   changedConversations(userId: string, version: number, limit: number): Promise<ConversationView[]>;
   listConversationsOfUser(userId: string, limit: number): Promise<ConversationView[]>;
-  getMessages(conversationId: string, afterSeq: number, beforeSeq: number, limit: number, newestFirst: boolean): Promise<MessageRecord[]>;
+  getMessages(
+    conversationId: string,
+    afterSeq: number,
+    beforeSeq: number,
+    limit: number,
+    newestFirst: boolean,
+  ): Promise<MessageRecord[]>;
   getMessage(conversationId: string, seq: number): Promise<MessageRecord | undefined>;
   /** Messages after `afterSeq` not sent by `userId` and not events, up to `cap`. */
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
@@ -42,7 +48,10 @@ export interface StoreReader {
 export interface StoreTx extends StoreReader {
   createDomain(name: string, now: number): Promise<boolean>;
   insertUser(user: UserRecord): Promise<boolean>;
-  updateUser(id: string, patch: Partial<Pick<UserRecord, "passwordHash" | "disabled" | "displayName" | "role">>): Promise<boolean>;
+  updateUser(
+    id: string,
+    patch: Partial<Pick<UserRecord, "passwordHash" | "disabled" | "displayName" | "role">>,
+  ): Promise<boolean>;
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteSessionsOfUser(userId: string): Promise<number>;
@@ -53,7 +62,9 @@ export interface StoreTx extends StoreReader {
   getConversations(ids: readonly string[]): Promise<ConversationRecord[]>;
   updateConversation(
     id: string,
-    patch: Partial<Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">>,
+    patch: Partial<
+      Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">
+    >,
   ): Promise<void>;
   upsertMember(member: MemberRecord): Promise<void>;
   updateMember(
@@ -62,7 +73,9 @@ export interface StoreTx extends StoreReader {
     patch: Partial<Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version">>,
   ): Promise<void>;
   /** Existing messages for (conversation, sender, clientMsgId) keys. */
-  findByClientIds(keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[]): Promise<MessageRecord[]>;
+  findByClientIds(
+    keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
+  ): Promise<MessageRecord[]>;
   insertMessages(rows: readonly MessageRecord[]): Promise<void>;
   recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;
 }

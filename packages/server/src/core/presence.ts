@@ -1,5 +1,11 @@
-import { create, type PresenceState, PresenceStateSchema, PresenceStatus } from "@starling/protocol";
-import { ErrorCode, StarlingError } from "@starling/protocol";
+import {
+  create,
+  ErrorCode,
+  type PresenceState,
+  PresenceStateSchema,
+  PresenceStatus,
+  StarlingError,
+} from "@starling/protocol";
 import { domainOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import type { Bus, Clock } from "./ports.js";
@@ -48,7 +54,9 @@ export class Presence {
 
   setStatus(userId: string, status: PresenceStatus): void {
     if (status !== PresenceStatus.ONLINE && status !== PresenceStatus.AWAY) {
-      throw new StarlingError(ErrorCode.INVALID_ARGUMENT, "status must be online or away", { details: { field: "status" } });
+      throw new StarlingError(ErrorCode.INVALID_ARGUMENT, "status must be online or away", {
+        details: { field: "status" },
+      });
     }
     const o = this.online.get(userId);
     if (!o) return;
@@ -61,15 +69,20 @@ export class Presence {
   /** Normalises and checks ids the way subscribe does; callers use it to track what they subscribed. */
   targets(watcher: string, userIds: readonly string[]): string[] {
     if (userIds.length > this.limits.maxIdsPerRequest) {
-      throw new StarlingError(ErrorCode.INVALID_ARGUMENT, `more than ${this.limits.maxIdsPerRequest} user ids`, {
-        details: { field: "user_ids" },
-      });
+      throw new StarlingError(
+        ErrorCode.INVALID_ARGUMENT,
+        `more than ${this.limits.maxIdsPerRequest} user ids`,
+        {
+          details: { field: "user_ids" },
+        },
+      );
     }
     const domain = domainOf(watcher);
     const ids = [...new Set(userIds.map((id) => normalizeUserId(id, domain, "user_ids")))];
     // Presence is visible only inside one's own domain.
     for (const id of ids) {
-      if (domainOf(id) !== domain) throw new StarlingError(ErrorCode.CROSS_DOMAIN, "presence of another domain is not visible");
+      if (domainOf(id) !== domain)
+        throw new StarlingError(ErrorCode.CROSS_DOMAIN, "presence of another domain is not visible");
     }
     return ids;
   }

@@ -35,7 +35,8 @@ export class Recaller {
       if (target.recalledBy) throw new StarlingError(ErrorCode.CONFLICT, "the message was already recalled");
       const moderator = conv.kind === "group" && (member.role === "owner" || member.role === "admin");
       if (!moderator) {
-        if (target.senderId !== userId) throw forbidden("only the sender or a group admin can recall a message");
+        if (target.senderId !== userId)
+          throw forbidden("only the sender or a group admin can recall a message");
         if (now - target.serverTime > this.limits.recallWindowMs) {
           throw new StarlingError(ErrorCode.RECALL_WINDOW_EXPIRED, "the recall window has passed", {
             details: { window_ms: String(this.limits.recallWindowMs) },
@@ -43,7 +44,9 @@ export class Recaller {
         }
       }
       await tx.recallMessage(conversationId, seq, userId, now);
-      const event = encodeEvent({ kind: { case: "messageRecalled", value: { by: userId, targetSeq: BigInt(seq) } } });
+      const event = encodeEvent({
+        kind: { case: "messageRecalled", value: { by: userId, targetSeq: BigInt(seq) } },
+      });
       const row = await appendEvent(tx, conv, userId, event, now);
       return { row, recipients: [...(await this.members.of(tx, conv)).roles.keys()] };
     });

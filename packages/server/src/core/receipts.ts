@@ -42,7 +42,12 @@ export class Receipts {
     if (!result) return;
     const frame = pushFrame({
       case: "receipt",
-      value: { conversationId, userId, readSeq: BigInt(result.readSeq), deliveredSeq: BigInt(result.deliveredSeq) },
+      value: {
+        conversationId,
+        userId,
+        readSeq: BigInt(result.readSeq),
+        deliveredSeq: BigInt(result.deliveredSeq),
+      },
     });
     this.bus.publish(result.recipients, frame);
   }

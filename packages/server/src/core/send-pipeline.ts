@@ -65,9 +65,12 @@ export class SendPipeline {
     let conversationId = req.conversationId ?? "";
     if (!conversationId) {
       const to = req.toUserId ?? "";
-      if (to === req.senderId) return Promise.reject(invalid("cannot open a 1:1 chat with yourself", "to_user_id"));
+      if (to === req.senderId)
+        return Promise.reject(invalid("cannot open a 1:1 chat with yourself", "to_user_id"));
       if (domainOf(to) !== domainOf(req.senderId)) {
-        return Promise.reject(new StarlingError(ErrorCode.CROSS_DOMAIN, "messaging another domain is not enabled"));
+        return Promise.reject(
+          new StarlingError(ErrorCode.CROSS_DOMAIN, "messaging another domain is not enabled"),
+        );
       }
       conversationId = directConversationId(req.senderId, to);
     }
@@ -124,7 +127,11 @@ export class SendPipeline {
     const known = batch.filter((p) => convs.has(p.conversationId));
     if (known.length > 0) {
       const found = await tx.findByClientIds(
-        known.map((p) => ({ conversationId: p.conversationId, senderId: p.req.senderId, clientMsgId: p.req.clientMsgId })),
+        known.map((p) => ({
+          conversationId: p.conversationId,
+          senderId: p.req.senderId,
+          clientMsgId: p.req.clientMsgId,
+        })),
       );
       for (const m of found) existing.set(`${m.conversationId}\n${m.senderId}\n${m.clientMsgId}`, m);
     }
@@ -150,7 +157,9 @@ export class SendPipeline {
         continue;
       }
       if (conv.disbanded) {
-        outcomes.push(() => p.reject(new StarlingError(ErrorCode.CONVERSATION_CLOSED, "the group was disbanded")));
+        outcomes.push(() =>
+          p.reject(new StarlingError(ErrorCode.CONVERSATION_CLOSED, "the group was disbanded")),
+        );
         continue;
       }
       accepted.push(p);
@@ -162,7 +171,12 @@ export class SendPipeline {
       const key = `${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`;
       const dup = existing.get(key);
       if (dup) {
-        const r = { conversationId: dup.conversationId, seq: dup.seq, serverTime: dup.serverTime, duplicate: true };
+        const r = {
+          conversationId: dup.conversationId,
+          seq: dup.seq,
+          serverTime: dup.serverTime,
+          duplicate: true,
+        };
         outcomes.push(() => p.resolve(r));
         continue;
       }

@@ -45,7 +45,8 @@ export class SyncService {
   ) {}
 
   async since(userId: string, cursor: number, limitIn: number): Promise<SyncResult> {
-    if (!Number.isSafeInteger(cursor) || cursor < 0) throw invalid("cursor must be a non-negative integer", "cursor");
+    if (!Number.isSafeInteger(cursor) || cursor < 0)
+      throw invalid("cursor must be a non-negative integer", "cursor");
     const limit = Math.min(Math.max(limitIn || 100, 1), this.limits.syncMaxLimit);
     const rows = await this.reader.changedConversations(userId, cursor, limit + 1);
     let page = rows;

@@ -14,7 +14,9 @@ export class TypingRelay {
   async typing(userId: string, conversationId: string, typing: boolean): Promise<void> {
     const { conv } = await requireMember(this.store.read, conversationId, userId);
     requireOpen(conv);
-    const others = [...(await this.members.of(this.store.read, conv)).roles.keys()].filter((id) => id !== userId);
+    const others = [...(await this.members.of(this.store.read, conv)).roles.keys()].filter(
+      (id) => id !== userId,
+    );
     if (others.length === 0) return;
     this.bus.publish(others, pushFrame({ case: "typing", value: { conversationId, userId, typing } }));
   }

@@ -68,16 +68,25 @@ export async function dispatch(core: Core, caller: Caller, body: Request["body"]
       return { case: "history", value: page };
     }
     case "getReaders":
-      return { case: "readers", value: await core.history.readers(me, body.value.conversationId, safeNumber(body.value.seq, "seq")) };
+      return {
+        case: "readers",
+        value: await core.history.readers(me, body.value.conversationId, safeNumber(body.value.seq, "seq")),
+      };
     case "typing":
       await core.typing.typing(me, body.value.conversationId, body.value.typing);
       return { case: "ok", value: {} };
     case "sync":
-      return { case: "sync", value: await core.sync.since(me, safeNumber(body.value.cursor, "cursor"), body.value.limit) };
+      return {
+        case: "sync",
+        value: await core.sync.since(me, safeNumber(body.value.cursor, "cursor"), body.value.limit),
+      };
     case "getConversation":
       return { case: "conversation", value: await core.sync.one(me, body.value.conversationId) };
     case "createGroup":
-      return { case: "conversation", value: await core.groups.create({ userId: me }, body.value.name, body.value.memberIds) };
+      return {
+        case: "conversation",
+        value: await core.groups.create({ userId: me }, body.value.name, body.value.memberIds),
+      };
     case "renameGroup":
       await core.groups.rename({ userId: me }, body.value.conversationId, body.value.name);
       return { case: "ok", value: {} };
@@ -94,7 +103,12 @@ export async function dispatch(core: Core, caller: Caller, body: Request["body"]
       await core.groups.disband({ userId: me }, body.value.conversationId);
       return { case: "ok", value: {} };
     case "setMemberRole":
-      await core.groups.setRole({ userId: me }, body.value.conversationId, body.value.userId, body.value.role);
+      await core.groups.setRole(
+        { userId: me },
+        body.value.conversationId,
+        body.value.userId,
+        body.value.role,
+      );
       return { case: "ok", value: {} };
     case "getMembers": {
       const rows = await core.groups.listMembers({ userId: me }, body.value.conversationId);
@@ -117,16 +131,25 @@ export async function dispatch(core: Core, caller: Caller, body: Request["body"]
       const targets = core.presence.targets(me, body.value.userIds);
       const fresh = targets.filter((t) => !caller.presenceTargets.has(t));
       if (caller.presenceTargets.size + fresh.length > MAX_PRESENCE_TARGETS) {
-        throw new StarlingError(ErrorCode.INVALID_ARGUMENT, `at most ${MAX_PRESENCE_TARGETS} presence subscriptions`, {
-          details: { field: "user_ids" },
-        });
+        throw new StarlingError(
+          ErrorCode.INVALID_ARGUMENT,
+          `at most ${MAX_PRESENCE_TARGETS} presence subscriptions`,
+          {
+            details: { field: "user_ids" },
+          },
+        );
       }
       core.presence.subscribe(me, fresh);
       for (const t of fresh) caller.presenceTargets.add(t);
-      return { case: "presence", value: create(PresenceListSchema, { states: targets.map((t) => core.presence.state(t)) }) };
+      return {
+        case: "presence",
+        value: create(PresenceListSchema, { states: targets.map((t) => core.presence.state(t)) }),
+      };
     }
     case "unsubscribePresence": {
-      const targets = core.presence.targets(me, body.value.userIds).filter((t) => caller.presenceTargets.has(t));
+      const targets = core.presence
+        .targets(me, body.value.userIds)
+        .filter((t) => caller.presenceTargets.has(t));
       core.presence.unsubscribe(me, targets);
       for (const t of targets) caller.presenceTargets.delete(t);
       return { case: "ok", value: {} };

@@ -72,7 +72,8 @@ export class SessionHub implements SessionHost, BusReceiver {
   kick(userIds: readonly string[], reason: KickReason): void {
     const code = reason === "disabled" ? CloseCode.ACCOUNT_DISABLED : CloseCode.LOGGED_OUT;
     for (const u of userIds) {
-      for (const s of [...(this.byUser.get(u) ?? [])]) s.close(code, reason === "disabled" ? "account disabled" : "signed out");
+      for (const s of [...(this.byUser.get(u) ?? [])])
+        s.close(code, reason === "disabled" ? "account disabled" : "signed out");
     }
   }
 
@@ -100,7 +101,8 @@ export class SessionHub implements SessionHost, BusReceiver {
         continue;
       }
       const silent = now - s.lastActivity;
-      if (!s.isReady && silent > this.config.helloTimeoutMs) s.close(CloseCode.HEARTBEAT_TIMEOUT, "no hello in time");
+      if (!s.isReady && silent > this.config.helloTimeoutMs)
+        s.close(CloseCode.HEARTBEAT_TIMEOUT, "no hello in time");
       else if (silent > idleLimit) s.close(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat missed");
     }
   }

@@ -5,8 +5,8 @@ import {
   COMPRESSION_THRESHOLD_BYTES,
   decodeEnvelope,
   type Envelope,
-  encodeEnvelope,
   ErrorCode,
+  encodeEnvelope,
   type Hello,
   PROTOCOL_MAX_VERSION,
   PROTOCOL_MIN_VERSION,
@@ -93,7 +93,11 @@ export class Session {
     const body = req.body;
     if (this.state === "hello") {
       if (body.case !== "hello") {
-        this.fail(req.id, new StarlingError(ErrorCode.HELLO_REQUIRED, "the first request must be hello"), CloseCode.PROTOCOL_ERROR);
+        this.fail(
+          req.id,
+          new StarlingError(ErrorCode.HELLO_REQUIRED, "the first request must be hello"),
+          CloseCode.PROTOCOL_ERROR,
+        );
         return;
       }
       this.state = "authenticating";
@@ -101,7 +105,11 @@ export class Session {
       return;
     }
     if (this.state === "authenticating") {
-      this.fail(req.id, new StarlingError(ErrorCode.HELLO_REQUIRED, "wait for welcome before sending"), CloseCode.PROTOCOL_ERROR);
+      this.fail(
+        req.id,
+        new StarlingError(ErrorCode.HELLO_REQUIRED, "wait for welcome before sending"),
+        CloseCode.PROTOCOL_ERROR,
+      );
       return;
     }
     if (body.case === "hello") {
@@ -115,14 +123,18 @@ export class Session {
     if (!this.bucket.take(this.lastActivity)) {
       this.respondError(
         req.id,
-        new StarlingError(ErrorCode.RATE_LIMITED, "too many requests", { retryAfterMs: this.bucket.waitMs() }),
+        new StarlingError(ErrorCode.RATE_LIMITED, "too many requests", {
+          retryAfterMs: this.bucket.waitMs(),
+        }),
       );
       return;
     }
     if (this.inFlight >= this.host.config.maxInFlight) {
       this.respondError(
         req.id,
-        new StarlingError(ErrorCode.TOO_MANY_REQUESTS_IN_FLIGHT, "too many requests in flight", { retryAfterMs: 50 }),
+        new StarlingError(ErrorCode.TOO_MANY_REQUESTS_IN_FLIGHT, "too many requests in flight", {
+          retryAfterMs: 50,
+        }),
       );
       return;
     }
@@ -169,7 +181,11 @@ export class Session {
 
   private async hello(id: number, hello: Hello): Promise<void> {
     const version = Math.min(hello.maxVersion, PROTOCOL_MAX_VERSION);
-    if (hello.maxVersion < PROTOCOL_MIN_VERSION || hello.minVersion > PROTOCOL_MAX_VERSION || version < hello.minVersion) {
+    if (
+      hello.maxVersion < PROTOCOL_MIN_VERSION ||
+      hello.minVersion > PROTOCOL_MAX_VERSION ||
+      version < hello.minVersion
+    ) {
       this.fail(
         id,
         new StarlingError(ErrorCode.UNSUPPORTED_VERSION, "no common protocol version", {
@@ -207,7 +223,11 @@ export class Session {
             ? CloseCode.RATE_LIMITED
             : CloseCode.AUTH_FAILED;
       this.host.log.info(
-        { session: this.id, ip: this.conn.remoteAddress, err: err instanceof StarlingError ? err.codeName : String(err) },
+        {
+          session: this.id,
+          ip: this.conn.remoteAddress,
+          err: err instanceof StarlingError ? err.codeName : String(err),
+        },
         "login refused",
       );
       this.fail(id, err, code);
@@ -222,7 +242,12 @@ export class Session {
     this.host.register(this);
     this.host.core.presence.connected(this.userId);
     this.host.log.info(
-      { session: this.id, user: this.userId, transport: this.conn.transport, platform: device.platform.slice(0, MAX_STRING_IN_LOG) },
+      {
+        session: this.id,
+        user: this.userId,
+        transport: this.conn.transport,
+        platform: device.platform.slice(0, MAX_STRING_IN_LOG),
+      },
       "session started",
     );
     this.respond(id, {
@@ -287,7 +312,10 @@ export class Session {
 
   private protocolError(err: unknown): void {
     const e = err instanceof StarlingError ? err : new StarlingError(ErrorCode.BAD_FRAME, "malformed frame");
-    this.host.log.warn({ session: this.id, ip: this.conn.remoteAddress, code: e.codeName }, "protocol violation");
+    this.host.log.warn(
+      { session: this.id, ip: this.conn.remoteAddress, code: e.codeName },
+      "protocol violation",
+    );
     // There is no request id to answer: the close reason says what was wrong.
     this.close(CloseCode.PROTOCOL_ERROR, `${e.codeName}: ${e.message}`);
   }
@@ -303,7 +331,13 @@ export class Session {
       };
     }
     this.host.log.error({ err, session: this.id }, "request failed");
-    return { code: ErrorCode.INTERNAL, message: "internal error", retryable: true, retryAfterMs: 1000, details: {} };
+    return {
+      code: ErrorCode.INTERNAL,
+      message: "internal error",
+      retryable: true,
+      retryAfterMs: 1000,
+      details: {},
+    };
   }
 
   private write(frame: Uint8Array): void {

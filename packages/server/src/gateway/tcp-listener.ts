@@ -17,7 +17,11 @@ export interface TcpListenerOptions {
 const END_GRACE_MS = 2000;
 
 /** The native protocol over TCP (TLS 1.2+ by default): varint length-prefixed envelopes. */
-export async function startTcpListener(opts: TcpListenerOptions, hub: SessionHub, log: Logger): Promise<net.Server> {
+export async function startTcpListener(
+  opts: TcpListenerOptions,
+  hub: SessionHub,
+  log: Logger,
+): Promise<net.Server> {
   const onSocket = (socket: net.Socket) => {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
@@ -33,7 +37,10 @@ export async function startTcpListener(opts: TcpListenerOptions, hub: SessionHub
       close: (code, reason) => {
         if (ended) return;
         const goodbye = encodeEnvelope({
-          kind: { case: "push", value: { body: { case: "goodbye", value: { code, reason, reconnect: shouldReconnect(code) } } } },
+          kind: {
+            case: "push",
+            value: { body: { case: "goodbye", value: { code, reason, reconnect: shouldReconnect(code) } } },
+          },
         });
         socket.end(encodeFrame(goodbye));
         ended = true;
@@ -50,7 +57,10 @@ export async function startTcpListener(opts: TcpListenerOptions, hub: SessionHub
       } catch (err) {
         conn.close(CloseCode.PROTOCOL_ERROR, err instanceof Error ? err.message : "bad frame");
         hub.closed(session);
-        log.warn({ ip: conn.remoteAddress, err: err instanceof Error ? err.message : String(err) }, "bad tcp framing");
+        log.warn(
+          { ip: conn.remoteAddress, err: err instanceof Error ? err.message : String(err) },
+          "bad tcp framing",
+        );
         return;
       }
       for (const f of frames) session.onFrame(f);

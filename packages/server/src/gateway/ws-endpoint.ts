@@ -18,7 +18,12 @@ export class WsEndpoint {
     private readonly log: Logger,
     maxFrameBytes: number,
   ) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
   }
 
   /** Handles an HTTP upgrade for the native protocol path. */

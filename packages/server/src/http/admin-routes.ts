@@ -21,7 +21,10 @@ const NewUser = Type.Object(
   },
   { additionalProperties: false },
 );
-const Password = Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const Password = Type.Object(
+  { password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
 const Disabled = Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false });
 const NewGroup = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), owner: UserId, members: UserIds },
@@ -34,19 +37,31 @@ const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) 
  * Administration over HTTP, for the CLI while the server runs and for
  * scripts. Authorised by the local admin key or an administrator's session.
  */
-export function registerAdminRoutes(app: FastifyInstance, admin: Admin, auth: (req: FastifyRequest) => Promise<string>): void {
+export function registerAdminRoutes(
+  app: FastifyInstance,
+  admin: Admin,
+  auth: (req: FastifyRequest) => Promise<string>,
+): void {
   const base = "/api/v1/admin";
 
-  app.get<{ Querystring: Static<typeof Paging> }>(`${base}/users`, { schema: { querystring: Paging } }, async (req) => {
-    await auth(req);
-    return { users: await admin.listUsers(req.query.domain, req.query.after, req.query.limit) };
-  });
+  app.get<{ Querystring: Static<typeof Paging> }>(
+    `${base}/users`,
+    { schema: { querystring: Paging } },
+    async (req) => {
+      await auth(req);
+      return { users: await admin.listUsers(req.query.domain, req.query.after, req.query.limit) };
+    },
+  );
 
-  app.post<{ Body: Static<typeof NewUser> }>(`${base}/users`, { schema: { body: NewUser } }, async (req, reply) => {
-    await auth(req);
-    reply.status(201);
-    return admin.addUser(req.body);
-  });
+  app.post<{ Body: Static<typeof NewUser> }>(
+    `${base}/users`,
+    { schema: { body: NewUser } },
+    async (req, reply) => {
+      await auth(req);
+      reply.status(201);
+      return admin.addUser(req.body);
+    },
+  );
 
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Password> }>(
     `${base}/users/:id/password`,
@@ -68,16 +83,24 @@ export function registerAdminRoutes(app: FastifyInstance, admin: Admin, auth: (r
     },
   );
 
-  app.get<{ Querystring: Static<typeof Paging> }>(`${base}/groups`, { schema: { querystring: Paging } }, async (req) => {
-    await auth(req);
-    return { groups: await admin.listGroups(req.query.domain, req.query.after, req.query.limit) };
-  });
+  app.get<{ Querystring: Static<typeof Paging> }>(
+    `${base}/groups`,
+    { schema: { querystring: Paging } },
+    async (req) => {
+      await auth(req);
+      return { groups: await admin.listGroups(req.query.domain, req.query.after, req.query.limit) };
+    },
+  );
 
-  app.post<{ Body: Static<typeof NewGroup> }>(`${base}/groups`, { schema: { body: NewGroup } }, async (req, reply) => {
-    const actor = await auth(req);
-    reply.status(201);
-    return admin.createGroup(actor, req.body);
-  });
+  app.post<{ Body: Static<typeof NewGroup> }>(
+    `${base}/groups`,
+    { schema: { body: NewGroup } },
+    async (req, reply) => {
+      const actor = await auth(req);
+      reply.status(201);
+      return admin.createGroup(actor, req.body);
+    },
+  );
 
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Members> }>(
     `${base}/groups/:id/members`,

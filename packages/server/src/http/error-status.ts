@@ -1,4 +1,4 @@
-import { ErrorCode, errorClass, StarlingError } from "@starling/protocol";
+import { ErrorCode, errorClass, type StarlingError } from "@starling/protocol";
 
 /** The one mapping from error codes to HTTP status. */
 export function httpStatus(code: ErrorCode): number {
@@ -37,6 +37,11 @@ export function httpStatus(code: ErrorCode): number {
 }
 
 /** The JSON error shape of the HTTP API: the protocol's code, by name and number. */
-export function errorBody(err: StarlingError): { code: string; number: number; message: string; details: Record<string, string> } {
+export function errorBody(err: StarlingError): {
+  code: string;
+  number: number;
+  message: string;
+  details: Record<string, string>;
+} {
   return { code: err.codeName, number: err.code, message: err.message, details: err.details };
 }

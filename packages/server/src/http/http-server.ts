@@ -29,7 +29,11 @@ export interface HttpDeps {
 const BODY_LIMIT = 64 * 1024;
 
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, ajv: { customOptions: { removeAdditional: false } } });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
 
   app.server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
@@ -45,7 +49,9 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     const fe = err as { validation?: unknown; statusCode?: number; message?: string };
     if (fe.validation || (fe.statusCode && fe.statusCode < 500)) {
       const code = fe.statusCode === 413 ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_ARGUMENT;
-      reply.status(fe.statusCode ?? 400).send(errorBody(new StarlingError(code, fe.message ?? "bad request")));
+      reply
+        .status(fe.statusCode ?? 400)
+        .send(errorBody(new StarlingError(code, fe.message ?? "bad request")));
       return;
     }
     deps.log.error({ err, url: req.url }, "http request failed");

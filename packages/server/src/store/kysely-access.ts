@@ -8,7 +8,16 @@ import type {
   SessionRecord,
   UserRecord,
 } from "../core/records.js";
-import { fromConversation, fromMember, fromMessage, toConversation, toMember, toMessage, toSession, toUser } from "./rows.js";
+import {
+  fromConversation,
+  fromMember,
+  fromMessage,
+  toConversation,
+  toMember,
+  toMessage,
+  toSession,
+  toUser,
+} from "./rows.js";
 import type { Database } from "./schema.js";
 
 /**
@@ -41,7 +50,11 @@ export class KyselyAccess implements StoreTx {
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
-    const r = await this.db.selectFrom("sessions").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+    const r = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("token_hash", "=", tokenHash)
+      .executeTakeFirst();
     return r ? toSession(r) : undefined;
   }
 
@@ -243,7 +256,9 @@ export class KyselyAccess implements StoreTx {
 
   async updateConversation(
     id: string,
-    patch: Partial<Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">>,
+    patch: Partial<
+      Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">
+    >,
   ): Promise<void> {
     const values: Record<string, unknown> = {};
     if (patch.lastSeq !== undefined) values.last_seq = patch.lastSeq;

@@ -58,7 +58,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .addColumn("version", "bigint", (c) => c.notNull())
           .execute();
-        await db.schema.createIndex("conversations_domain_kind").on("conversations").columns(["domain", "kind", "id"]).execute();
+        await db.schema
+          .createIndex("conversations_domain_kind")
+          .on("conversations")
+          .columns(["domain", "kind", "id"])
+          .execute();
         await db.schema
           .createTable("members")
           .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id"))
@@ -71,7 +75,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("version", "bigint", (c) => c.notNull())
           .addPrimaryKeyConstraint("members_pk", ["conversation_id", "user_id"])
           .execute();
-        await db.schema.createIndex("members_user").on("members").columns(["user_id", "conversation_id"]).execute();
+        await db.schema
+          .createIndex("members_user")
+          .on("members")
+          .columns(["user_id", "conversation_id"])
+          .execute();
         await db.schema
           .createTable("messages")
           .addColumn("conversation_id", "text", (c) => c.notNull())

@@ -12,7 +12,12 @@ export interface TlsFiles {
 }
 
 /** Loads the configured key pair, or makes a self-signed one in `dir` on first start. */
-export async function ensureTls(dir: string, certPath: string, keyPath: string, hostname: string): Promise<TlsFiles> {
+export async function ensureTls(
+  dir: string,
+  certPath: string,
+  keyPath: string,
+  hostname: string,
+): Promise<TlsFiles> {
   let created = false;
   if (!certPath) {
     certPath = join(dir, "cert.pem");

@@ -6,9 +6,29 @@ import type { RuntimeInfo } from "../../src/index.js";
 const ROOT = resolve(import.meta.dirname, "../../../..");
 const BIN = join(ROOT, "packages/cli/src/bin.ts");
 
-/** Runs a `starling` CLI command to completion and returns its stdout. */
-export function starling(args: string[]): string {
-  return execFileSync(process.execPath, ["--import", "tsx", BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+/** Runs a `starling` CLI command to completion and returns its stdout; throws on a non-zero exit. */
+export function starling(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
+  return execFileSync(process.execPath, ["--import", "tsx", BIN, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...opts.env },
+    input: opts.input ?? "",
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/** Runs a `starling` command expected to fail; returns its exit status and stderr. */
+export function starlingFails(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): { status: number; stderr: string } {
+  try {
+    starling(args, opts);
+  } catch (err) {
+    const e = err as { status: number; stderr: string };
+    return { status: e.status, stderr: String(e.stderr) };
+  }
+  throw new Error(`starling ${args.join(" ")} succeeded but was expected to fail`);
 }
 
 /** `starling serve` as a separate process, for tests that kill it. */
@@ -24,7 +44,18 @@ export class ChildServer {
   async start(): Promise<RuntimeInfo> {
     const file = join(this.dataDir, "server.json");
     rmSync(file, { force: true });
-    const args = ["--import", "tsx", BIN, "serve", "--data-dir", this.dataDir, "--tcp-host", "127.0.0.1", "--http-host", "127.0.0.1"];
+    const args = [
+      "--import",
+      "tsx",
+      BIN,
+      "serve",
+      "--data-dir",
+      this.dataDir,
+      "--tcp-host",
+      "127.0.0.1",
+      "--http-host",
+      "127.0.0.1",
+    ];
     args.push("--tcp-port", "0", "--http-port", "0", "--log-level", "warn", ...this.extraArgs);
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     this.proc = proc;

@@ -1,15 +1,15 @@
 import { once } from "node:events";
 import tls from "node:tls";
 import {
+  decodeEnvelope,
   type Envelope,
+  type EnvelopeInit,
+  encodeEnvelope,
+  encodeFrame,
+  FrameDecoder,
   type MessageInitShape,
   type RequestSchema,
   type Response,
-  decodeEnvelope,
-  encodeEnvelope,
-  type EnvelopeInit,
-  encodeFrame,
-  FrameDecoder,
 } from "@starling/protocol";
 
 type RequestBody = MessageInitShape<typeof RequestSchema>["body"];
@@ -64,7 +64,13 @@ export class RawClient {
     this.send({
       kind: {
         case: "request",
-        value: { id, body: { case: "hello", value: { minVersion: 1, maxVersion: 1, auth: { case: "password", value: { userId, password } } } } },
+        value: {
+          id,
+          body: {
+            case: "hello",
+            value: { minVersion: 1, maxVersion: 1, auth: { case: "password", value: { userId, password } } },
+          },
+        },
       },
     });
   }
@@ -85,7 +91,8 @@ export class RawClient {
   }
 
   response(id: number) {
-    for (const e of this.received) if (e.kind.case === "response" && e.kind.value.id === id) return e.kind.value;
+    for (const e of this.received)
+      if (e.kind.case === "response" && e.kind.value.id === id) return e.kind.value;
     return undefined;
   }
 

@@ -9,6 +9,10 @@ export interface TestServer {
   domain: string;
   wsUrl: string;
   tlsUrl: string;
+  /** Stops the server and starts it again on the same data folder and ports. */
+  restart(): Promise<void>;
+  /** Stops the server, keeping the data folder (for restart). */
+  stop(): Promise<void>;
   /** Creates a user whose password is `pw-<name>-secret`. */
   addUser(name: string): Promise<string>;
   close(): Promise<void>;
@@ -33,19 +37,35 @@ export async function startTestServer(flags: Partial<Record<SettingKey, unknown>
     },
   });
   const server = await startServer(config);
-  return {
+  let stopped = false;
+  const ts: TestServer = {
     server,
     dataDir,
     domain: config.domain,
     wsUrl: `ws://127.0.0.1:${server.httpPort}/ws`,
     tlsUrl: `${config.tcp.tls ? "tls" : "tcp"}://127.0.0.1:${server.tcpPort}`,
     async addUser(name: string) {
-      const u = await server.core.accounts.createUser({ id: name, password: passwordOf(name) });
+      const u = await ts.server.core.accounts.createUser({ id: name, password: passwordOf(name) });
       return u.id;
     },
+    async stop() {
+      if (!stopped) await ts.server.close();
+      stopped = true;
+    },
+    async restart() {
+      await ts.stop();
+      const again = {
+        ...config,
+        tcp: { ...config.tcp, port: ts.server.tcpPort },
+        http: { ...config.http, port: ts.server.httpPort },
+      };
+      ts.server = await startServer(again);
+      stopped = false;
+    },
     async close() {
-      await server.close();
+      await ts.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return ts;
 }

@@ -1,0 +1,251 @@
+import {
+  type Conversation,
+  ErrorCode,
+  type HistoryResult,
+  type Member,
+  type PresenceState,
+  type PresenceStatus,
+  type ReadersResult,
+  type SendAck,
+  StarlingError,
+  type Welcome,
+} from "@starling/protocol";
+import { asError } from "./client-errors.js";
+import type { RequestBody } from "./connection.js";
+import { Emitter, type Listener } from "./emitter.js";
+import { randomId } from "./ids.js";
+import type { ClientOptions } from "./options.js";
+import type { RetryPolicy } from "./requester.js";
+import { type SeqLike, toWire } from "./seq.js";
+import { Session } from "./session.js";
+import type { SyncState } from "./sync-state.js";
+import type { ClientState, HistoryQuery, SendInput, StarlingClientEvents } from "./types.js";
+
+/**
+ * A Starling client for browsers and Node. It stays connected across
+ * network changes and server restarts, sends every message exactly once and
+ * in order, and emits every message of every conversation once, in seq
+ * order. In Node, createNodeClient from "@starling/sdk/node" adds TCP/TLS.
+ */
+export class StarlingClient {
+  private readonly emitter: Emitter<StarlingClientEvents>;
+  private readonly session: Session;
+
+  constructor(options: ClientOptions) {
+    this.emitter = new Emitter((err, event) => {
+      // An app bug must surface somewhere: on `error` if someone listens,
+      // else as an uncaught exception, like a throw in any other callback.
+      if (event === "error" || this.emitter.listenerCount("error") === 0) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      } else this.emitter.emit("error", asError(err));
+    });
+    this.session = new Session(options, this.emitter);
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends keyof StarlingClientEvents>(
+    event: K,
+    listener: Listener<StarlingClientEvents[K]>,
+  ): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  once<K extends keyof StarlingClientEvents>(
+    event: K,
+    listener: Listener<StarlingClientEvents[K]>,
+  ): () => void {
+    return this.emitter.once(event, listener);
+  }
+
+  off<K extends keyof StarlingClientEvents>(event: K, listener: Listener<StarlingClientEvents[K]>): void {
+    this.emitter.off(event, listener);
+  }
+
+  get state(): ClientState {
+    return this.session.state;
+  }
+
+  /** The full user id ("alice@example.com") once connected; "" before. */
+  get userId(): string {
+    return this.session.userId;
+  }
+
+  /** The session token to log in with next time (from the password login, or as given). */
+  get token(): string | undefined {
+    return this.session.credentials.token;
+  }
+
+  /** Every conversation the client knows, kept current by sync and pushes. */
+  get conversations(): ReadonlyMap<string, Conversation> {
+    return this.session.cache.view;
+  }
+
+  /**
+   * Connects and resolves once online: logged in and caught up. Rejects if
+   * no endpoint can be reached in a first round, or login is refused.
+   */
+  connect(): Promise<Welcome> {
+    return this.session.connect();
+  }
+
+  /** Closes the connection. Pending sends and requests fail with a retryable ConnectionClosedError. */
+  close(): Promise<void> {
+    return this.session.close();
+  }
+
+  /** Ends this device's session on the server (the token stops working), then closes. */
+  async logout(): Promise<void> {
+    this.session.loggingOut = true;
+    try {
+      await this.session.requester.call({ case: "logout", value: {} }, "once");
+    } catch (err) {
+      this.session.loggingOut = false;
+      throw err;
+    }
+    this.session.credentials.forgetToken();
+    await this.session.close();
+  }
+
+  /**
+   * Sends a message. Resolves with the server's ack once it is stored, after
+   * as many reconnects and retries as that takes; rejects only on a refusal
+   * that retrying cannot fix, or when the client closes first.
+   */
+  send(input: SendInput): Promise<SendAck> {
+    if ((input.to === undefined) === (input.conversationId === undefined)) {
+      return Promise.reject(
+        new StarlingError(ErrorCode.INVALID_ARGUMENT, "give exactly one of to and conversationId"),
+      );
+    }
+    const clientMsgId = input.clientMsgId ?? randomId();
+    const content = {
+      text: input.text ?? "",
+      mentions: input.mentions ?? [],
+      replyToSeq: toWire(input.replyToSeq),
+      ...(input.custom ? { custom: input.custom } : {}),
+    };
+    const message = {
+      conversationId: input.conversationId ?? "",
+      toUserId: input.to ?? "",
+      clientMsgId,
+      content,
+    };
+    return this.session.send(clientMsgId, { ...input, clientMsgId }, message);
+  }
+
+  /** Sends not yet acknowledged, in order, each with its clientMsgId (to persist and resend later). */
+  pendingSends(): SendInput[] {
+    return this.session.pendingSends();
+  }
+
+  /** Reads history directly; does not affect what the `message` event delivers. */
+  history(conversationId: string, query: HistoryQuery = {}): Promise<HistoryResult> {
+    const value = {
+      conversationId,
+      afterSeq: toWire(query.afterSeq),
+      beforeSeq: toWire(query.beforeSeq),
+      limit: query.limit ?? 50,
+    };
+    return this.session.requester.expect({ case: "getHistory", value }, "idempotent", "history");
+  }
+
+  /** Runs a sync pass now (catching up every changed conversation); resolves with what changed. */
+  sync(): Promise<Conversation[]> {
+    return this.session.sync();
+  }
+
+  async markRead(conversationId: string, seq: SeqLike): Promise<void> {
+    await this.call({ case: "markRead", value: { conversationId, seq: toWire(seq) } }, "idempotent");
+    this.session.cache.applyRead(conversationId, toWire(seq));
+  }
+
+  async markDelivered(conversationId: string, seq: SeqLike): Promise<void> {
+    await this.call({ case: "markDelivered", value: { conversationId, seq: toWire(seq) } }, "idempotent");
+  }
+
+  /** Recalls a message; the recall itself arrives as a new message with event.messageRecalled. */
+  async recall(conversationId: string, seq: SeqLike): Promise<void> {
+    await this.call({ case: "recall", value: { conversationId, seq: toWire(seq) } }, "once");
+  }
+
+  readers(conversationId: string, seq: SeqLike): Promise<ReadersResult> {
+    const value = { conversationId, seq: toWire(seq) };
+    return this.session.requester.expect({ case: "getReaders", value }, "idempotent", "readers");
+  }
+
+  /** Best effort: skipped while offline. */
+  async typing(conversationId: string, typing = true): Promise<void> {
+    await this.call({ case: "typing", value: { conversationId, typing } }, "droppable");
+  }
+
+  async setPresence(status: PresenceStatus): Promise<void> {
+    await this.call({ case: "setPresence", value: { status } }, "idempotent");
+  }
+
+  /** Returns the users' current status; later changes arrive as `presence` events. */
+  async subscribePresence(userIds: string[]): Promise<PresenceState[]> {
+    const body: RequestBody = { case: "subscribePresence", value: { userIds } };
+    return (await this.session.requester.expect(body, "idempotent", "presence")).states;
+  }
+
+  async unsubscribePresence(userIds: string[]): Promise<void> {
+    await this.call({ case: "unsubscribePresence", value: { userIds } }, "idempotent");
+  }
+
+  /** Creates a group with the user as owner; its messages are emitted from seq 1. */
+  async createGroup(name: string, memberIds: string[]): Promise<Conversation> {
+    const body: RequestBody = { case: "createGroup", value: { name, memberIds } };
+    const conversation = await this.session.requester.expect(body, "once", "conversation");
+    this.session.noteConversation(conversation.id);
+    this.session.learned(conversation);
+    return conversation;
+  }
+
+  async renameGroup(conversationId: string, name: string): Promise<void> {
+    await this.call({ case: "renameGroup", value: { conversationId, name } }, "once");
+  }
+
+  async addMembers(conversationId: string, userIds: string[]): Promise<void> {
+    await this.call({ case: "addMembers", value: { conversationId, userIds } }, "once");
+  }
+
+  async removeMembers(conversationId: string, userIds: string[]): Promise<void> {
+    await this.call({ case: "removeMembers", value: { conversationId, userIds } }, "once");
+  }
+
+  async leaveGroup(conversationId: string): Promise<void> {
+    await this.call({ case: "leaveGroup", value: { conversationId } }, "once");
+  }
+
+  async disbandGroup(conversationId: string): Promise<void> {
+    await this.call({ case: "disbandGroup", value: { conversationId } }, "once");
+  }
+
+  /** role: "admin" or "member"; "owner" hands ownership over. */
+  async setMemberRole(conversationId: string, userId: string, role: string): Promise<void> {
+    await this.call({ case: "setMemberRole", value: { conversationId, userId, role } }, "once");
+  }
+
+  async members(conversationId: string): Promise<Member[]> {
+    const body: RequestBody = { case: "getMembers", value: { conversationId } };
+    return (await this.session.requester.expect(body, "idempotent", "members")).members;
+  }
+
+  async getConversation(conversationId: string): Promise<Conversation> {
+    const body: RequestBody = { case: "getConversation", value: { conversationId } };
+    const conversation = await this.session.requester.expect(body, "idempotent", "conversation");
+    this.session.learned(conversation);
+    return conversation;
+  }
+
+  /** The device state to store and pass back as `options.state` next run. */
+  syncState(): SyncState {
+    return this.session.syncState();
+  }
+
+  private async call(body: RequestBody, policy: RetryPolicy): Promise<void> {
+    await this.session.requester.call(body, policy);
+  }
+}

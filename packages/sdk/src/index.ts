@@ -1,0 +1,16 @@
+// The browser-safe entry: nothing here may import node: modules or `ws`.
+export * from "@starling/protocol";
+export { Backoff, type BackoffOptions } from "./backoff.js";
+export { StarlingClient } from "./client.js";
+export { ConnectionClosedError, isFatalClose, RequestTimeoutError } from "./client-errors.js";
+export type { Compressor } from "./compression.js";
+export type { ClientAuth } from "./credentials.js";
+export { Emitter, type Listener } from "./emitter.js";
+export { DEFAULT_TCP_PORT, type Endpoint, type EndpointScheme, parseEndpoint } from "./endpoint.js";
+export type { ClientOptions, DeviceInfo } from "./options.js";
+export type { SeqLike } from "./seq.js";
+export type { SyncState } from "./sync-state.js";
+export { systemTimers, type Timers } from "./timers.js";
+export type { Transport, TransportClose, TransportFactory, TransportHandlers } from "./transport.js";
+export type { ClientState, HistoryQuery, MentionInput, SendInput, StarlingClientEvents } from "./types.js";
+export { WebSocketTransport, webSocketTransportFactory } from "./websocket-transport.js";

@@ -1,0 +1,45 @@
+import type { Conversation, Message, PresenceState, Receipt, TypingEvent } from "@starling/protocol";
+import type { SeqLike } from "./seq.js";
+
+export type ClientState = "connecting" | "online" | "reconnecting" | "closed";
+
+export interface StarlingClientEvents {
+  /** Every message of every conversation, once each, in seq order per conversation. */
+  message: Message;
+  receipt: Receipt;
+  typing: TypingEvent;
+  presence: PresenceState;
+  state: ClientState;
+  /** A conversation's server copy changed (sync, getConversation, createGroup). */
+  conversation: Conversation;
+  error: Error;
+}
+
+export interface MentionInput {
+  /** A user id, or "@all". */
+  userId: string;
+  /** Position in text, in UTF-16 code units. */
+  offset: number;
+  length: number;
+}
+
+/** A message to send: to a user (1:1) or into a conversation. */
+export interface SendInput {
+  to?: string;
+  conversationId?: string;
+  text?: string;
+  mentions?: MentionInput[];
+  replyToSeq?: SeqLike;
+  custom?: { type: string; json: string };
+  /** Generated when absent; give the same id to resend something from an earlier run. */
+  clientMsgId?: string;
+}
+
+export interface HistoryQuery {
+  /** Messages after this seq, ascending. */
+  afterSeq?: SeqLike;
+  /** The last `limit` messages before this seq, ascending. */
+  beforeSeq?: SeqLike;
+  /** At most 200. Default 50. */
+  limit?: number;
+}
