@@ -2,8 +2,6 @@ import {
   type Conversation,
   ErrorCode,
   type Message,
-  PROTOCOL_MAX_VERSION,
-  PROTOCOL_MIN_VERSION,
   type Push,
   type SendAck,
   StarlingError,
@@ -11,12 +9,13 @@ import {
 } from "@starling/protocol";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { asError, ConnectionClosedError } from "./client-errors.js";
-import { Connection, type HelloInit, type RequestBody } from "./connection.js";
+import { Connection, type RequestBody } from "./connection.js";
 import { ConversationCache } from "./conversation-cache.js";
 import { Credentials, isTokenRejected } from "./credentials.js";
 import { DeliveredBatcher } from "./delivered-batcher.js";
 import type { Emitter } from "./emitter.js";
 import { Gate } from "./gate.js";
+import { buildHello } from "./hello.js";
 import { randomId } from "./ids.js";
 import { Inbox } from "./inbox.js";
 import type { ClientOptions } from "./options.js";
@@ -232,21 +231,6 @@ export class Session {
     return res.value as ResultOf<R>;
   }
 
-  private hello(): HelloInit {
-    const device = this.options.device ?? {};
-    return {
-      minVersion: PROTOCOL_MIN_VERSION,
-      maxVersion: PROTOCOL_MAX_VERSION,
-      client: {
-        platform: device.platform ?? "browser",
-        appVersion: device.appVersion ?? "",
-        deviceId: this.deviceId,
-      },
-      compression: this.options.compressor ? [this.options.compressor.name] : [],
-      auth: this.credentials.auth(),
-    };
-  }
-
   private async open(
     endpoint: string,
     onClose: (info: TransportClose) => void,
@@ -255,7 +239,12 @@ export class Session {
     const attempt = () =>
       Connection.open({
         transport: this.transport(endpoint),
-        hello: this.hello(),
+        hello: buildHello(
+          this.options.device ?? {},
+          this.deviceId,
+          this.options.compressor,
+          this.credentials.auth(),
+        ),
         ...(this.options.compressor ? { compressor: this.options.compressor } : {}),
         timeoutMs: this.options.connectTimeoutMs ?? 10_000,
         signal,
