@@ -15,4 +15,5 @@ export * from "./gen/starling/v1/message_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
+export * from "./splice.js";
 export * from "./version.js";

@@ -1,6 +1,23 @@
-import { encodeEnvelope, type Message, type MessageInitShape, type PushSchema } from "@starling/protocol";
+import {
+  appendField,
+  create,
+  encodeEnvelope,
+  lengthDelimitedField,
+  type Message,
+  type MessageInitShape,
+  MessageSchema,
+  type PushSchema,
+  toBinary,
+} from "@starling/protocol";
+import { toWireMessage } from "./content.js";
+import type { MessageRecord } from "./records.js";
 
 export type PushBody = MessageInitShape<typeof PushSchema>["body"];
+
+/** Field numbers used to splice a message push together (envelope.proto, message.proto). */
+const ENVELOPE_PUSH = 3;
+const PUSH_MESSAGE = 1;
+const MESSAGE_CONTENT = 6;
 
 /** Encodes a server push once, so it can be written to any number of sessions. */
 export function pushFrame(body: PushBody): Uint8Array {
@@ -9,4 +26,25 @@ export function pushFrame(body: PushBody): Uint8Array {
 
 export function messageFrame(message: Message): Uint8Array {
   return pushFrame({ case: "message", value: message });
+}
+
+/**
+ * The push of a freshly stored message. Its content is already encoded in
+ * the row, so it is spliced in as bytes instead of being decoded and encoded
+ * again: this runs once per message on the send path.
+ */
+export function storedMessageFrame(row: MessageRecord): Uint8Array {
+  if (!row.content) return messageFrame(toWireMessage(row));
+  const head = toBinary(
+    MessageSchema,
+    create(MessageSchema, {
+      conversationId: row.conversationId,
+      seq: BigInt(row.seq),
+      senderId: row.senderId,
+      clientMsgId: row.clientMsgId,
+      serverTime: BigInt(row.serverTime),
+    }),
+  );
+  const message = appendField(head, MESSAGE_CONTENT, row.content);
+  return lengthDelimitedField(ENVELOPE_PUSH, lengthDelimitedField(PUSH_MESSAGE, message));
 }

@@ -1,10 +1,9 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
-import { toWireMessage } from "./content.js";
 import { invalid, notAMember, notFound, unavailable } from "./errors.js";
 import { directConversationId, domainOf } from "./ids.js";
 import type { Membership } from "./membership.js";
 import type { Bus, Clock, Logger, Store, StoreTx } from "./ports.js";
-import { messageFrame } from "./push.js";
+import { storedMessageFrame } from "./push.js";
 import type { ConversationRecord, MessageRecord } from "./records.js";
 
 export interface SendRequest {
@@ -103,7 +102,7 @@ export class SendPipeline {
       for (const settle of outcome.outcomes) settle();
       for (const row of outcome.rows) {
         const to = outcome.recipients.get(row.conversationId);
-        if (to) this.bus.publish(to, messageFrame(toWireMessage(row)));
+        if (to) this.bus.publish(to, storedMessageFrame(row));
       }
     }
     this.running = false;

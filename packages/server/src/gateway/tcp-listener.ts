@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { CloseCode, encodeEnvelope, encodeFrame, FrameDecoder, shouldReconnect } from "@starling/protocol";
 import type { Logger } from "../core/ports.js";
+import { coalesce } from "./coalesce.js";
 import type { Connection } from "./connection.js";
 import type { SessionHub } from "./session-hub.js";
 
@@ -31,7 +32,9 @@ export async function startTcpListener(
       transport: "tcp",
       remoteAddress: socket.remoteAddress ?? "",
       send: (envelope) => {
-        if (!ended) socket.write(encodeFrame(envelope));
+        if (ended) return;
+        coalesce(socket);
+        socket.write(encodeFrame(envelope));
       },
       bufferedBytes: () => socket.writableLength,
       close: (code, reason) => {

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { CloseCode } from "@starling/protocol";
 import { WebSocketServer } from "ws";
 import type { Logger } from "../core/ports.js";
+import { type Corkable, coalesce } from "./coalesce.js";
 import type { Connection } from "./connection.js";
 import type { SessionHub } from "./session-hub.js";
 
@@ -35,7 +36,10 @@ export class WsEndpoint {
         transport: "ws",
         remoteAddress,
         send: (envelope) => {
-          if (!closed) ws.send(envelope, { binary: true });
+          if (closed) return;
+          // ws writes each message by itself; corking its socket for the tick batches them.
+          coalesce(socket as unknown as Corkable);
+          ws.send(envelope, { binary: true });
         },
         bufferedBytes: () => ws.bufferedAmount,
         close: (code, reason) => {
