@@ -1,0 +1,98 @@
+import { parseArgs } from "node:util";
+
+export const SCENARIOS = ["one-to-one", "group", "idle-memory"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  scenarios: ScenarioName[];
+  durationSec: number;
+  warmupSec: number;
+  profile: boolean;
+  profileLoadgen: boolean;
+  baseline: boolean;
+  keepData: boolean;
+  textBytes: number;
+  pairs: number;
+  window: number;
+  groupMembers: number;
+  groupSenders: number;
+  groupWindow: number;
+  idleConnections: number;
+  idleConcurrency: number;
+  settleSec: number;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --scenario one-to-one|group|idle-memory|all   (default all)
+  --duration SEC        measured seconds per load scenario (default 10)
+  --warmup SEC          load before measuring starts (default 2)
+  --profile             run the server with --cpu-prof into bench/out/ and summarise it
+  --profile-loadgen     also profile the load generator (to check it is not the limit)
+  --baseline            also run the load scenarios against a transport-only relay, for ratios
+  --pairs N             1:1 pairs, two TLS connections each (default 100)
+  --window N            1:1 sends in flight per sender (default 2)
+  --group-members N     group size, all online over WebSocket (default 500)
+  --group-senders N     members sending to the group (default 5)
+  --group-window N      group sends in flight per sender (default 2)
+  --idle-connections N  idle connections per transport (default 10000)
+  --idle-concurrency N  connections opened at once (default 200)
+  --settle SEC          wait before reading the server's memory (default 5)
+  --text-bytes N        message text length (default 64)
+  --keep-data           keep the temporary data folders`;
+
+function int(raw: string | undefined, name: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      scenario: { type: "string", default: "all" },
+      duration: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      profile: { type: "boolean", default: false },
+      "profile-loadgen": { type: "boolean", default: false },
+      baseline: { type: "boolean", default: false },
+      "keep-data": { type: "boolean", default: false },
+      "text-bytes": { type: "string", default: "64" },
+      pairs: { type: "string", default: "100" },
+      window: { type: "string", default: "2" },
+      "group-members": { type: "string", default: "500" },
+      "group-senders": { type: "string", default: "5" },
+      "group-window": { type: "string", default: "2" },
+      "idle-connections": { type: "string", default: "10000" },
+      "idle-concurrency": { type: "string", default: "200" },
+      settle: { type: "string", default: "5" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return "help";
+  const scenario = values.scenario ?? "all";
+  if (scenario !== "all" && !(SCENARIOS as readonly string[]).includes(scenario)) {
+    throw new Error(`--scenario must be one of ${SCENARIOS.join(", ")} or all`);
+  }
+  // One create_group request carries at most 500 member ids (the core's maxIdsPerRequest).
+  const members = int(values["group-members"], "group-members", 2, 501);
+  return {
+    scenarios: scenario === "all" ? [...SCENARIOS] : [scenario as ScenarioName],
+    durationSec: int(values.duration, "duration", 1, 3600),
+    warmupSec: int(values.warmup, "warmup", 0, 600),
+    profile: values.profile ?? false,
+    profileLoadgen: values["profile-loadgen"] ?? false,
+    baseline: values.baseline ?? false,
+    keepData: values["keep-data"] ?? false,
+    textBytes: int(values["text-bytes"], "text-bytes", 1, 16384),
+    pairs: int(values.pairs, "pairs", 1, 5000),
+    window: int(values.window, "window", 1, 200),
+    groupMembers: members,
+    groupSenders: int(values["group-senders"], "group-senders", 1, members),
+    groupWindow: int(values["group-window"], "group-window", 1, 200),
+    idleConnections: int(values["idle-connections"], "idle-connections", 1, 15000),
+    idleConcurrency: int(values["idle-concurrency"], "idle-concurrency", 1, 2000),
+    settleSec: int(values.settle, "settle", 0, 120),
+  };
+}

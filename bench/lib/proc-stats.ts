@@ -1,0 +1,69 @@
+/** What Linux says about a process: resident memory and CPU time (all threads). */
+import { readFileSync } from "node:fs";
+
+/** VmRSS of `pid` in KiB. */
+export function rssKb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** User + system CPU seconds consumed so far by `pid`, every thread included. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces) start at state (field 3).
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime (14), stime (15)
+  return ticks / CLOCK_TICKS;
+}
+
+/** _SC_CLK_TCK is 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS = 100;
+
+/** The soft limit of open files of this process (children inherit it). */
+export function openFilesLimit(): number {
+  const limits = readFileSync("/proc/self/limits", "utf8");
+  const m = /^Max open files\s+(\d+|unlimited)/m.exec(limits);
+  return !m || m[1] === "unlimited" ? Number.POSITIVE_INFINITY : Number(m[1]);
+}
+
+/** Measures CPU use of a process between two moments, as a percentage of one core. */
+export class CpuMeter {
+  private cpu0 = 0;
+  private machine0 = 0;
+  private t0 = 0;
+  pct = 0;
+  /** Busy CPU of the whole machine over the same span (one core = 100), to spot other load. */
+  machinePct = 0;
+  /** The metered span on the monotonic clock, in microseconds (to cut a CPU profile to it). */
+  startUs = 0;
+  endUs = 0;
+
+  constructor(private readonly pid: number) {}
+
+  start(): void {
+    this.cpu0 = cpuSeconds(this.pid);
+    this.machine0 = machineBusySeconds();
+    this.t0 = performance.now();
+    this.startUs = Number(process.hrtime.bigint() / 1000n);
+  }
+
+  stop(): number {
+    const wall = (performance.now() - this.t0) / 1000;
+    this.endUs = Number(process.hrtime.bigint() / 1000n);
+    const pct = (seconds: number) => (wall > 0 ? Math.round((seconds / wall) * 1000) / 10 : 0);
+    this.pct = pct(cpuSeconds(this.pid) - this.cpu0);
+    this.machinePct = pct(machineBusySeconds() - this.machine0);
+    return this.pct;
+  }
+}
+
+/** Busy CPU seconds of the whole machine (all cores) so far, from /proc/stat. */
+export function machineBusySeconds(): number {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+  // cpu user nice system idle iowait irq softirq steal ...
+  const f = line.trim().split(/\s+/).slice(1).map(Number);
+  const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+  return busy / CLOCK_TICKS;
+}

@@ -1,0 +1,131 @@
+/**
+ * The system under test as a child process, started exactly as an operator
+ * would (`starling serve`), so the benchmark measures the real composition
+ * root and the server's CPU and memory are its own process's. The baseline
+ * relay is started the same way and announces itself the same way.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { onJsonLines } from "./channel.js";
+import type { ChildRegistry } from "./children.js";
+import { REPO_ROOT } from "./paths.js";
+
+/** "starling": the real server. "relay": the transport-only baseline (bench/baseline/relay-server.ts). */
+export type ServerProgram = "starling" | "relay";
+
+export interface ServerOptions {
+  program: ServerProgram;
+  dataDir: string;
+  children: ChildRegistry;
+  /**
+   * Write V8 CPU profiles into this folder when the server exits: one per
+   * thread, since tsx runs its module loader on a worker thread.
+   */
+  profileDir?: string;
+}
+
+export interface RunningServer {
+  pid: number;
+  tcpPort: number;
+  httpPort: number;
+  /** Warning and error log lines by message, e.g. {"slow consumer disconnected": 3}. */
+  readonly warnings: Record<string, number>;
+  /** Stops with SIGTERM (the server's clean shutdown, which also writes the profile). */
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 30_000;
+const TAIL_BYTES = 8192;
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const infoFile = join(opts.dataDir, "server.json");
+  rmSync(infoFile, { force: true });
+  const nodeFlags = opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir] : [];
+  const args = [...nodeFlags, "--import", "tsx", ...programArgs(opts.program, opts.dataDir)];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  opts.children.track(child);
+  const warnings: Record<string, number> = {};
+  let tail = "";
+  const keepTail = (chunk: string) => {
+    tail = (tail + chunk).slice(-TAIL_BYTES);
+  };
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stdout.on("data", keepTail);
+  // Pino writes one JSON object per line; count warnings and errors by message.
+  onJsonLines<{ level?: number; msg?: string }>(
+    child.stdout,
+    (rec) => {
+      if ((rec.level ?? 0) >= 40) warnings[rec.msg ?? "?"] = (warnings[rec.msg ?? "?"] ?? 0) + 1;
+    },
+    () => {},
+  );
+  child.stderr.on("data", keepTail);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`server exited with ${child.exitCode} before it was ready:\n${tail}`);
+    if (existsSync(infoFile)) {
+      const info = JSON.parse(readFileSync(infoFile, "utf8")) as {
+        pid: number;
+        tcpPort: number;
+        httpPort: number;
+      };
+      if (info.pid !== child.pid) throw new Error(`server.json names pid ${info.pid}, expected ${child.pid}`);
+      return {
+        pid: info.pid,
+        tcpPort: info.tcpPort,
+        httpPort: info.httpPort,
+        warnings,
+        stop: () => stop(child, exited, () => tail),
+      };
+    }
+    if (Date.now() > deadline) {
+      await stop(child, exited, () => tail);
+      throw new Error(`server not ready within ${READY_TIMEOUT_MS / 1000}s:\n${tail}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stop(child: ChildProcess, exited: Promise<number | null>, tail: () => string): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const code = await Promise.race([
+    exited,
+    new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), STOP_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (code === "timeout") {
+    child.kill("SIGKILL");
+    await exited;
+    throw new Error(`server did not stop within ${STOP_TIMEOUT_MS / 1000}s of SIGTERM; killed:\n${tail()}`);
+  }
+}
+
+function programArgs(program: ServerProgram, dataDir: string): string[] {
+  if (program === "relay") return ["bench/baseline/relay-server.ts", "--data-dir", dataDir];
+  return [
+    "packages/cli/src/bin.ts",
+    "serve",
+    ...[
+      "--data-dir",
+      dataDir,
+      "--tcp-host",
+      "127.0.0.1",
+      "--http-host",
+      "127.0.0.1",
+      "--tcp-port",
+      "0",
+      "--http-port",
+      "0",
+    ],
+    // Every bench connection comes from 127.0.0.1: the per-connection rate limit is lifted so it does not cap the load.
+    ...["--log-level", "warn", "--limits-requests-per-second", "100000", "--limits-request-burst", "100000"],
+  ];
+}
