@@ -66,6 +66,8 @@ export interface StoreTx extends StoreReader {
       Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">
     >,
   ): Promise<void>;
+  /** Sets last_seq and version of many conversations in one statement (the send path). */
+  advanceConversations(updates: readonly { id: string; lastSeq: number; version: number }[]): Promise<void>;
   upsertMember(member: MemberRecord): Promise<void>;
   updateMember(
     conversationId: string,

@@ -116,24 +116,25 @@ export class SendPipeline {
   private async storeBatch(tx: StoreTx, batch: Pending[]): Promise<BatchOutcome> {
     const now = this.clock.now();
     const ids = [...new Set(batch.map((p) => p.conversationId))];
+    // Both reads are independent: issuing them together saves a round trip to the store.
+    const [convRows, found] = await Promise.all([
+      tx.getConversations(ids),
+      tx.findByClientIds(
+        batch.map((p) => ({
+          conversationId: p.conversationId,
+          senderId: p.req.senderId,
+          clientMsgId: p.req.clientMsgId,
+        })),
+      ),
+    ]);
     const convs = new Map<string, ConversationRecord>();
-    for (const c of await tx.getConversations(ids)) convs.set(c.id, c);
+    for (const c of convRows) convs.set(c.id, c);
     await this.createDirectConversations(tx, batch, convs, now);
 
     // Duplicates first: a resend must get its original ack even if the
     // sender has since left or the group was disbanded.
     const existing = new Map<string, MessageRecord>();
-    const known = batch.filter((p) => convs.has(p.conversationId));
-    if (known.length > 0) {
-      const found = await tx.findByClientIds(
-        known.map((p) => ({
-          conversationId: p.conversationId,
-          senderId: p.req.senderId,
-          clientMsgId: p.req.clientMsgId,
-        })),
-      );
-      for (const m of found) existing.set(`${m.conversationId}\n${m.senderId}\n${m.clientMsgId}`, m);
-    }
+    for (const m of found) existing.set(`${m.conversationId}\n${m.senderId}\n${m.clientMsgId}`, m);
 
     const accepted: Pending[] = [];
     const outcomes: (() => void)[] = [];
@@ -201,13 +202,15 @@ export class SendPipeline {
 
     const recipients = new Map<string, string[]>();
     if (rows.length > 0) {
-      await tx.insertMessages(rows);
-      let version = await tx.nextVersions(touched.size);
+      const [, first] = await Promise.all([tx.insertMessages(rows), tx.nextVersions(touched.size)]);
+      let version = first;
       for (const conv of touched.values()) {
         conv.version = version++;
-        await tx.updateConversation(conv.id, { lastSeq: conv.lastSeq, version: conv.version });
         recipients.set(conv.id, [...(await this.members.of(tx, conv)).roles.keys()]);
       }
+      await tx.advanceConversations(
+        [...touched.values()].map((c) => ({ id: c.id, lastSeq: c.lastSeq, version: c.version })),
+      );
     }
     return { rows, recipients, outcomes };
   }

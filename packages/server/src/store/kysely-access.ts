@@ -270,6 +270,34 @@ export class KyselyAccess implements StoreTx {
     await this.db.updateTable("conversations").set(values).where("id", "=", id).execute();
   }
 
+  async advanceConversations(
+    updates: readonly { id: string; lastSeq: number; version: number }[],
+  ): Promise<void> {
+    for (let i = 0; i < updates.length; i += 200) {
+      const chunk = updates.slice(i, i + 200);
+      const lastSeq = sql.join(
+        chunk.map((u) => sql`when ${u.id} then ${u.lastSeq}`),
+        sql` `,
+      );
+      const version = sql.join(
+        chunk.map((u) => sql`when ${u.id} then ${u.version}`),
+        sql` `,
+      );
+      await this.db
+        .updateTable("conversations")
+        .set({
+          last_seq: sql<number>`case id ${lastSeq} end`,
+          version: sql<number>`case id ${version} end`,
+        })
+        .where(
+          "id",
+          "in",
+          chunk.map((u) => u.id),
+        )
+        .execute();
+    }
+  }
+
   async upsertMember(m: MemberRecord): Promise<void> {
     const row = fromMember(m);
     await this.db

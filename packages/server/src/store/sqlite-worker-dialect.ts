@@ -1,0 +1,163 @@
+import { Worker } from "node:worker_threads";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from "kysely";
+
+export interface WorkerSqliteOptions {
+  path: string;
+  synchronous: "full" | "normal";
+}
+
+interface Reply {
+  id: number;
+  result?: { rows: unknown[]; changes?: number; lastInsertRowid?: number | bigint };
+  error?: { message: string; code?: string };
+}
+
+/** SQLite's one connection is shared; callers take turns. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  private release: (() => void) | undefined;
+
+  async lock(): Promise<void> {
+    const prev = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((r) => (release = r));
+    await prev;
+    this.release = release;
+  }
+
+  unlock(): void {
+    const r = this.release;
+    this.release = undefined;
+    r?.();
+  }
+}
+
+/** An error from SQLite in the worker, with its code (e.g. SQLITE_CONSTRAINT_UNIQUE). */
+export class SqliteWorkerError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "SqliteError";
+  }
+}
+
+class WorkerConnection implements DatabaseConnection {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>();
+
+  constructor(private readonly worker: Worker) {
+    worker.on("message", (reply: Reply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      p.resolve(reply);
+    });
+    const fail = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    };
+    worker.on("error", fail);
+    worker.on("exit", () => fail(new SqliteWorkerError("the database worker stopped")));
+  }
+
+  async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    const id = this.nextId++;
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, sql: q.sql, params: q.parameters });
+    });
+    if (reply.error) throw new SqliteWorkerError(reply.error.message, reply.error.code);
+    const r = reply.result as NonNullable<Reply["result"]>;
+    return {
+      rows: r.rows as R[],
+      numAffectedRows: r.changes === undefined ? undefined : BigInt(r.changes),
+      insertId: r.lastInsertRowid === undefined ? undefined : BigInt(r.lastInsertRowid),
+    };
+  }
+
+  // biome-ignore lint/correctness/useYield: streaming is not offered by this connection
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error("streaming queries are not supported");
+  }
+}
+
+class WorkerSqliteDriver implements Driver {
+  private worker: Worker | undefined;
+  private connection: WorkerConnection | undefined;
+  private readonly mutex = new Mutex();
+
+  constructor(private readonly opts: WorkerSqliteOptions) {}
+
+  async init(): Promise<void> {
+    const worker = new Worker(new URL("./sqlite-worker.mjs", import.meta.url), { workerData: this.opts });
+    const ready = await new Promise<{ ready: boolean; error?: string }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    if (!ready.ready) {
+      await worker.terminate();
+      throw new SqliteWorkerError(`cannot open ${this.opts.path}: ${ready.error}`);
+    }
+    this.worker = worker;
+    this.connection = new WorkerConnection(worker);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.mutex.lock();
+    return this.connection as WorkerConnection;
+  }
+
+  async beginTransaction(c: DatabaseConnection): Promise<void> {
+    await c.executeQuery(CompiledQuery.raw("begin"));
+  }
+
+  async commitTransaction(c: DatabaseConnection): Promise<void> {
+    await c.executeQuery(CompiledQuery.raw("commit"));
+  }
+
+  async rollbackTransaction(c: DatabaseConnection): Promise<void> {
+    await c.executeQuery(CompiledQuery.raw("rollback"));
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.mutex.unlock();
+  }
+
+  async destroy(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    this.worker = undefined;
+    const exited = new Promise((r) => w.once("exit", r));
+    w.postMessage({ close: true });
+    await exited;
+  }
+}
+
+/** Kysely's SQLite dialect with the database in a worker thread. */
+export class WorkerSqliteDialect implements Dialect {
+  constructor(private readonly opts: WorkerSqliteOptions) {}
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  createDriver(): Driver {
+    return new WorkerSqliteDriver(this.opts);
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+}
