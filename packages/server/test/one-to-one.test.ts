@@ -97,6 +97,41 @@ for (const via of ["tls", "ws"] as Via[]) {
       await eve.close();
     });
 
+    test("mentions, replies and typed custom payloads arrive as sent; bad ones are refused", async () => {
+      const first = await alice.sdk.send({ to: "bob", text: "question?" });
+      const ack = await bob.sdk.send({
+        to: "alice",
+        text: "@alice see the card",
+        mentions: [{ userId: "alice@starling.local", offset: 0, length: 6 }],
+        replyToSeq: first.seq,
+        custom: { type: "com.example.card", json: '{"title":"Q3 plan","url":"https://intranet/q3"}' },
+      });
+      await alice.until(() =>
+        alice.messages.some((m) => m.seq === ack.seq && m.conversationId === ack.conversationId),
+      );
+      const m = alice.messages.find((x) => x.seq === ack.seq && x.conversationId === ack.conversationId);
+      assert.equal(m?.content?.replyToSeq, first.seq);
+      assert.deepEqual(
+        m?.content?.mentions.map((x) => [x.userId, x.offset, x.length]),
+        [["alice@starling.local", 0, 6]],
+      );
+      assert.equal(m?.content?.custom?.type, "com.example.card");
+      assert.deepEqual(JSON.parse(m?.content?.custom?.json ?? "null"), {
+        title: "Q3 plan",
+        url: "https://intranet/q3",
+      });
+      await assert.rejects(
+        bob.sdk.send({ to: "alice", text: "x", custom: { type: "card", json: "{not json" } }),
+        /not valid JSON/,
+      );
+      await assert.rejects(
+        bob.sdk.send({ to: "alice", text: "hi", mentions: [{ userId: "alice", offset: 1, length: 9 }] }),
+        /mention outside the text/,
+      );
+      await assert.rejects(bob.sdk.send({ to: "alice", text: "x".repeat(16 * 1024 + 1) }), /longer than/);
+      await assert.rejects(bob.sdk.send({ to: "alice", text: "   " }), /empty/);
+    });
+
     test("sending to an unknown user or to oneself is refused", async () => {
       await assert.rejects(alice.sdk.send({ to: "nobody", text: "x" }), /no such user/);
       await assert.rejects(alice.sdk.send({ to: "alice", text: "x" }), /yourself/);
