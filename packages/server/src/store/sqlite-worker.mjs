@@ -49,6 +49,7 @@ parentPort.on("message", (msg) => {
     return;
   }
   try {
+    if (msg.begin) db.exec("begin");
     parentPort.postMessage({ id: msg.id, result: execute(msg.sql, msg.params) });
   } catch (err) {
     parentPort.postMessage({ id: msg.id, error: { message: String(err?.message ?? err), code: err?.code } });
