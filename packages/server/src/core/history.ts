@@ -47,9 +47,10 @@ export class History {
     let page = rows.slice(0, limit);
     // Stop early when the page would outgrow a frame; the client pages on.
     let bytes = 0;
-    const fits = page.findIndex((m) => (bytes += messageBytes(m)) > this.limits.maxResponseBytes);
-    if (fits > 0) {
-      page = page.slice(0, fits);
+    const over = page.findIndex((m) => (bytes += messageBytes(m)) > this.limits.maxResponseBytes);
+    if (over >= 0 && page.length > 1) {
+      // At least one message per page, so paging always moves on.
+      page = page.slice(0, Math.max(over, 1));
       hasMore = true;
     }
     if (backwards) page.reverse();

@@ -61,6 +61,8 @@ class WorkerConnection implements DatabaseConnection {
    * both in order and reports a failing BEGIN as that statement's error.
    */
   beginPending = false;
+  /** Set once the worker is gone: every later statement fails at once instead of waiting forever. */
+  private failure: Error | undefined;
   private readonly pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>();
 
   constructor(private readonly worker: Worker) {
@@ -71,6 +73,7 @@ class WorkerConnection implements DatabaseConnection {
       p.resolve(reply);
     });
     const fail = (err: Error) => {
+      this.failure ??= err;
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
@@ -79,6 +82,7 @@ class WorkerConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.failure) throw this.failure;
     const id = this.nextId++;
     const reply = await new Promise<Reply>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
