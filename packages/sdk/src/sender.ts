@@ -20,7 +20,8 @@ export interface SenderOptions {
   maxInflight: number;
   retry: BackoffOptions;
   timers: Timers;
-  onAck(ack: SendAck): void;
+  /** A send was stored; `message` is what was sent. */
+  onAck(ack: SendAck, message: SendMessageInit): void;
 }
 
 /**
@@ -107,7 +108,7 @@ export class Sender<I> {
         this.queue.remove(entry);
         if (body.case === "sendAck") {
           entry.payload.resolve(body.value);
-          this.opts.onAck(body.value);
+          this.opts.onAck(body.value, entry.payload.message);
         } else {
           entry.payload.reject(new Error(`unexpected answer to send: ${body.case}`));
         }

@@ -1,7 +1,9 @@
 import {
   type Conversation,
+  create,
   ErrorCode,
   type Message,
+  MessageSchema,
   type Push,
   type SendAck,
   StarlingError,
@@ -96,7 +98,21 @@ export class Session {
       maxInflight: Math.max(1, options.maxSendsInFlight ?? 32),
       retry,
       timers: this.timers,
-      onAck: (ack) => this.inbox.noteConversation(ack.conversationId),
+      onAck: (ack, sent) => {
+        this.inbox.noteConversation(ack.conversationId);
+        // The server echoes a send to the sender's other sessions, not to
+        // this one: the ack and what was sent make this device's copy.
+        this.inbox.push(
+          create(MessageSchema, {
+            conversationId: ack.conversationId,
+            seq: ack.seq,
+            senderId: this.userId,
+            clientMsgId: sent.clientMsgId,
+            serverTime: ack.serverTime,
+            content: sent.content,
+          }),
+        );
+      },
     });
     this.inbox = new Inbox({
       seen: state?.seen ?? {},

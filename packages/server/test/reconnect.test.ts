@@ -34,7 +34,7 @@ describe("reconnect and resend", () => {
     await bob.until(() => bob.messages.length === 21, "bob gets all of them");
     bob.messages.slice(1).forEach((m, i) => assert.equal(m.content?.text, `while down ${i}`));
     assert.equal(new Set(bob.messages.map((m) => m.seq)).size, 21, "nothing twice");
-    assert.equal(alice.sdk.state, "online");
+    await alice.until(() => alice.sdk.state === "online", "alice back online");
     await Promise.all([alice.close(), bob.close()]);
   });
 

@@ -26,7 +26,7 @@ describe("heartbeat, compression and WebSocket limits", () => {
     assert.equal(bye?.reconnect, true);
   });
 
-  test("with deflate negotiated, large frames travel compressed both ways", async () => {
+  const deflateLogin = async (user: string) => {
     const c = await RawClient.connect(ts.server.tcpPort);
     c.send({
       kind: {
@@ -39,7 +39,7 @@ describe("heartbeat, compression and WebSocket limits", () => {
               minVersion: 1,
               maxVersion: 1,
               compression: ["deflate"],
-              auth: { case: "password", value: { userId: "alice", password: passwordOf("alice") } },
+              auth: { case: "password", value: { userId: user, password: passwordOf(user) } },
             },
           },
         },
@@ -48,6 +48,12 @@ describe("heartbeat, compression and WebSocket limits", () => {
     await c.until((x) => x.response(1) !== undefined);
     const welcome = c.response(1);
     assert.equal(welcome?.body.case === "welcome" && welcome.body.value.compression, "deflate");
+    return c;
+  };
+
+  test("with deflate negotiated, large frames travel compressed both ways", async () => {
+    const alice = await deflateLogin("alice");
+    const bob = await deflateLogin("bob");
     const text = "compressible ".repeat(1000);
     const inner = encodeEnvelope({
       kind: {
@@ -58,19 +64,20 @@ describe("heartbeat, compression and WebSocket limits", () => {
         },
       },
     });
-    c.send({ kind: { case: "deflated", value: deflateRawSync(inner) } });
-    await c.until((x) => x.received.some((e) => e.kind.case === "deflated"));
-    const deflated = c.received.find((e) => e.kind.case === "deflated");
-    const echoed = decodeEnvelope(inflateRawSync(deflated?.kind.value as Uint8Array));
+    alice.send({ kind: { case: "deflated", value: deflateRawSync(inner) } });
+    await alice.until((x) => x.response(2) !== undefined);
+    assert.equal(alice.response(2)?.body.case, "sendAck");
+    await bob.until((x) => x.received.some((e) => e.kind.case === "deflated"));
+    const deflated = bob.received.find((e) => e.kind.case === "deflated");
+    const pushed = decodeEnvelope(inflateRawSync(deflated?.kind.value as Uint8Array));
     assert.equal(
-      echoed.kind.case === "push" &&
-        echoed.kind.value.body.case === "message" &&
-        echoed.kind.value.body.value.content?.text,
+      pushed.kind.case === "push" &&
+        pushed.kind.value.body.case === "message" &&
+        pushed.kind.value.body.value.content?.text,
       text,
     );
-    await c.until((x) => x.response(2) !== undefined);
-    assert.equal(c.response(2)?.body.case, "sendAck");
-    c.close();
+    alice.close();
+    bob.close();
   });
 
   test("compression that was not negotiated is a protocol error", async () => {

@@ -61,7 +61,7 @@ export class Core {
    * synchronous so a connection's sends enter the queue in the order they
    * arrived.
    */
-  send(senderId: string, msg: SendMessage): Promise<SendResult> {
+  send(senderId: string, msg: SendMessage, sessionId?: string): Promise<SendResult> {
     try {
       const clientMsgId = msg.clientMsgId;
       if (
@@ -78,6 +78,7 @@ export class Core {
       if (msg.conversationId) {
         return this.pipeline.send({
           senderId,
+          sessionId,
           conversationId: checkConversationId(msg.conversationId),
           clientMsgId,
           content,
@@ -85,7 +86,7 @@ export class Core {
       }
       if (!msg.toUserId) throw invalid("give conversation_id or to_user_id", "conversation_id");
       const toUserId = normalizeUserId(msg.toUserId, domainOf(senderId), "to_user_id");
-      return this.pipeline.send({ senderId, toUserId, clientMsgId, content });
+      return this.pipeline.send({ senderId, sessionId, toUserId, clientMsgId, content });
     } catch (err) {
       return Promise.reject(err);
     }

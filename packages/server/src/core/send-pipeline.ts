@@ -8,6 +8,8 @@ import type { ConversationRecord, MessageRecord } from "./records.js";
 
 export interface SendRequest {
   senderId: string;
+  /** The sending session: it learns of its message from the ack, so the push skips it. */
+  sessionId?: string;
   /** Either an existing conversation... */
   conversationId?: string;
   /** ...or the peer of a 1:1 chat (created on first use). */
@@ -33,6 +35,8 @@ interface Pending {
 
 interface BatchOutcome {
   rows: MessageRecord[];
+  /** The session that sent each row (same index), which the push skips. */
+  senderSessions: (string | undefined)[];
   recipients: Map<string, string[]>;
   /** Resolves or rejects each request; run only after the commit. */
   outcomes: (() => void)[];
@@ -100,10 +104,10 @@ export class SendPipeline {
       }
       // Committed: now, and only now, acknowledge and fan out.
       for (const settle of outcome.outcomes) settle();
-      for (const row of outcome.rows) {
+      outcome.rows.forEach((row, i) => {
         const to = outcome.recipients.get(row.conversationId);
-        if (to) this.bus.publish(to, storedMessageFrame(row));
-      }
+        if (to) this.bus.publish(to, storedMessageFrame(row), outcome.senderSessions[i]);
+      });
     }
     this.running = false;
   }
@@ -166,6 +170,7 @@ export class SendPipeline {
     }
 
     const rows: MessageRecord[] = [];
+    const senderSessions: (string | undefined)[] = [];
     const touched = new Map<string, ConversationRecord>();
     for (const p of accepted) {
       const key = `${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`;
@@ -196,6 +201,7 @@ export class SendPipeline {
       };
       existing.set(key, row);
       rows.push(row);
+      senderSessions.push(p.req.sessionId);
       const r = { conversationId: conv.id, seq: row.seq, serverTime: now, duplicate: false };
       outcomes.push(() => p.resolve(r));
     }
@@ -212,7 +218,7 @@ export class SendPipeline {
         [...touched.values()].map((c) => ({ id: c.id, lastSeq: c.lastSeq, version: c.version })),
       );
     }
-    return { rows, recipients, outcomes };
+    return { rows, senderSessions, recipients, outcomes };
   }
 
   /** 1:1 conversations are created with their first message. */

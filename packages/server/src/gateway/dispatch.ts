@@ -38,7 +38,7 @@ export async function dispatch(core: Core, caller: Caller, body: Request["body"]
   const me = caller.userId;
   switch (body.case) {
     case "send": {
-      const ack = await core.send(me, body.value);
+      const ack = await core.send(me, body.value, caller.sessionId);
       return {
         case: "sendAck",
         value: {

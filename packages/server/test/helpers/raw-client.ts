@@ -77,12 +77,17 @@ export class RawClient {
 
   /** Waits until `pred` holds for what was received (or the connection closed). */
   async until(pred: (c: RawClient) => boolean): Promise<void> {
+    const deadline = Date.now() + 30_000;
     while (!pred(this)) {
+      if (Date.now() > deadline) throw new Error("timed out waiting on the raw connection");
       if (this.closed) {
         if (pred(this)) return;
         throw new Error("connection closed before the condition held");
       }
-      await new Promise<void>((r) => this.waiters.push(r));
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 500).unref();
+      });
     }
   }
 

@@ -341,8 +341,8 @@ export type Push = Message<"starling.v1.Push"> & {
   body: {
     /**
      * A new message in a conversation the user belongs to, including group
-     * events and the user's own sends, which are echoed to every session of
-     * the user (the sending one too, possibly before its SendAck).
+     * events and the user's own sends, which are echoed to the user's other
+     * sessions (the sending session has the SendAck instead).
      *
      * @generated from field: starling.v1.Message message = 1;
      */
