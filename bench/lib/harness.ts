@@ -14,6 +14,7 @@ import { type ProfileSummary, type ProfileWindow, summariseProfile } from "./cpu
 import { LoadgenProcess } from "./loadgen-process.js";
 import { OUT_DIR } from "./paths.js";
 import { CpuMeter } from "./proc-stats.js";
+import type { Row, ScenarioReport } from "./report.js";
 import { seedUsers } from "./seed.js";
 import { type RunningServer, type ServerProgram, startServer } from "./server-process.js";
 
@@ -98,6 +99,27 @@ export interface JobOutcome<R> {
   machineCpuPct: number;
   serverWarnings: Record<string, number>;
   profile?: ProfileSummary;
+}
+
+/** The report of a load scenario: its rows, and everything measured (with the baseline run, if any) for the JSON file. */
+export function loadReport<R extends object>(
+  scenario: string,
+  rows: Row[],
+  run: JobOutcome<R>,
+  base: JobOutcome<R> | undefined,
+): ScenarioReport {
+  return {
+    scenario,
+    rows,
+    data: {
+      ...run.result,
+      serverCpuPct: run.serverCpuPct,
+      machineCpuPct: run.machineCpuPct,
+      serverWarnings: run.serverWarnings,
+      baseline: base && { ...base.result, serverCpuPct: base.serverCpuPct },
+    },
+    profile: run.profile,
+  };
 }
 
 /**

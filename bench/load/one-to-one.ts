@@ -1,7 +1,7 @@
 import type { OneToOneJob, OneToOneResult } from "../lib/channel.js";
 import { tokenFor, userId } from "../lib/users.js";
 import { type Emit, frameHandler, Meter, runClosedLoop, Sender } from "./closed-loop.js";
-import { closeAll, Keepalive, openMany } from "./pool.js";
+import { closeAll, Keepalive, openAll } from "./pool.js";
 import { benchText } from "./text.js";
 
 /**
@@ -11,7 +11,7 @@ import { benchText } from "./text.js";
 export async function runOneToOne(job: OneToOneJob, emit: Emit): Promise<OneToOneResult> {
   const users = Array.from({ length: job.pairs * 2 }, (_, i) => i);
   emit({ type: "progress", message: `opening ${users.length} TLS connections` });
-  const opened = await openMany({
+  const conns = await openAll({
     transport: "tcp",
     endpoint: job.endpoint,
     users,
@@ -19,11 +19,6 @@ export async function runOneToOne(job: OneToOneJob, emit: Emit): Promise<OneToOn
     concurrency: 50,
     deadlineMs: 60_000,
   });
-  if (opened.failed > 0) {
-    await closeAll(opened.conns);
-    throw new Error(`${opened.failed} connections failed: ${opened.errors.join("; ")}`);
-  }
-  const conns = opened.conns.map((c) => c!);
   const keepalive = new Keepalive(conns);
   const meter = new Meter();
   const text = benchText(job.textBytes);

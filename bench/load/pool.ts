@@ -63,6 +63,16 @@ export async function openMany(plan: OpenPlan): Promise<Opened> {
  * (group receivers, idle sockets) are not dropped by the server's heartbeat
  * check (75 s of silence by default).
  */
+/** Opens every connection of the plan, or closes what opened and throws. */
+export async function openAll(plan: OpenPlan): Promise<BenchConn[]> {
+  const opened = await openMany(plan);
+  if (opened.failed > 0) {
+    await closeAll(opened.conns);
+    throw new Error(`${opened.failed} connections failed: ${opened.errors.join("; ")}`);
+  }
+  return opened.conns.map((c) => c as BenchConn);
+}
+
 export class Keepalive {
   private readonly timer: NodeJS.Timeout;
 

@@ -1,6 +1,6 @@
 import type { BenchOptions } from "../lib/args.js";
 import type { OneToOneJob, OneToOneResult } from "../lib/channel.js";
-import { type RunContext, runJob, seededDataDir } from "../lib/harness.js";
+import { loadReport, type RunContext, runJob, seededDataDir } from "../lib/harness.js";
 import { baselineRows, cpuRows, failureRow, fmt, type Row, type ScenarioReport } from "../lib/report.js";
 import type { Endpoint } from "../load/connection.js";
 
@@ -54,18 +54,7 @@ export async function oneToOneScenario(opts: BenchOptions, ctx: RunContext): Pro
           )
         : []),
     ];
-    return {
-      scenario: "one-to-one",
-      rows,
-      data: {
-        ...result,
-        serverCpuPct,
-        machineCpuPct: run.machineCpuPct,
-        serverWarnings: run.serverWarnings,
-        baseline: base && { ...base.result, serverCpuPct: base.serverCpuPct },
-      },
-      profile: run.profile,
-    };
+    return loadReport("one-to-one", rows, run, base);
   } finally {
     data.remove();
   }
