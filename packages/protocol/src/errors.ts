@@ -54,7 +54,3 @@ export class StarlingError extends Error {
     return ErrorCode[this.code] ?? String(this.code);
   }
 }
-
-export function errorCodeName(code: number): string {
-  return ErrorCode[code] ?? String(code);
-}

@@ -32,7 +32,6 @@ export interface StoreReader {
   listMembers(conversationId: string, activeOnly: boolean): Promise<MemberRecord[]>;
   /** The user's conversations whose view changed after `version`, oldest change first. */
   changedConversations(userId: string, version: number, limit: number): Promise<ConversationView[]>;
-  listConversationsOfUser(userId: string, limit: number): Promise<ConversationView[]>;
   getMessages(
     conversationId: string,
     afterSeq: number,

@@ -129,10 +129,6 @@ export class KyselyAccess implements StoreTx {
     }));
   }
 
-  async listConversationsOfUser(userId: string, limit: number): Promise<ConversationView[]> {
-    return this.changedConversations(userId, -1, limit);
-  }
-
   async getMessages(
     conversationId: string,
     afterSeq: number,
