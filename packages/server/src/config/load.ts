@@ -83,8 +83,11 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
     if (typeof p === "string" && p && !existsSync(p)) problems.push(`${k}: file ${p} does not exist`);
   }
   const db = String(out.db ?? "");
-  if (db && !db.startsWith("sqlite:"))
-    problems.push(`db: unsupported database URL "${db}" (use sqlite:PATH)`);
+  if (db && !/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(db)) {
+    problems.push(
+      `db: unsupported database URL "${db}" (use sqlite:PATH or postgres://user@host:port/database)`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }

@@ -32,7 +32,8 @@ export const SETTINGS = [
     key: "db",
     type: "string",
     default: "",
-    description: "Database URL. Empty: SQLite at <dataDir>/starling.db. Also sqlite:PATH.",
+    description:
+      "Database URL. Empty: SQLite at <dataDir>/starling.db. Also sqlite:PATH, or postgres://user@host:port/database.",
   },
   {
     key: "durability",

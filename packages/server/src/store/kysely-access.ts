@@ -25,7 +25,15 @@ import type { Database } from "./schema.js";
  * database or an open transaction. Dialect-neutral SQL only.
  */
 export class KyselyAccess implements StoreTx {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
+   * transactions), so that concurrent writers to one conversation queue up
+   * instead of allocating the same seq.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly lockConversations: boolean,
+  ) {}
 
   async getUser(id: string): Promise<UserRecord | undefined> {
     const r = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
@@ -59,14 +67,18 @@ export class KyselyAccess implements StoreTx {
   }
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
-    const r = await this.db.selectFrom("conversations").selectAll().where("id", "=", id).executeTakeFirst();
+    let q = this.db.selectFrom("conversations").selectAll().where("id", "=", id);
+    if (this.lockConversations) q = q.forUpdate();
+    const r = await q.executeTakeFirst();
     return r ? toConversation(r) : undefined;
   }
 
   async getConversations(ids: readonly string[]): Promise<ConversationRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom("conversations").selectAll().where("id", "in", ids).execute();
-    return rows.map(toConversation);
+    let q = this.db.selectFrom("conversations").selectAll().where("id", "in", ids);
+    // A fixed lock order, so two batches touching the same conversations cannot deadlock.
+    if (this.lockConversations) q = q.orderBy("id").forUpdate();
+    return (await q.execute()).map(toConversation);
   }
 
   async listGroups(domain: string, afterId: string, limit: number): Promise<ConversationRecord[]> {
@@ -272,11 +284,11 @@ export class KyselyAccess implements StoreTx {
     for (let i = 0; i < updates.length; i += 200) {
       const chunk = updates.slice(i, i + 200);
       const lastSeq = sql.join(
-        chunk.map((u) => sql`when ${u.id} then ${u.lastSeq}`),
+        chunk.map((u) => sql`when ${u.id} then cast(${u.lastSeq} as bigint)`),
         sql` `,
       );
       const version = sql.join(
-        chunk.map((u) => sql`when ${u.id} then ${u.version}`),
+        chunk.map((u) => sql`when ${u.id} then cast(${u.version} as bigint)`),
         sql` `,
       );
       await this.db

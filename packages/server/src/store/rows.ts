@@ -13,6 +13,9 @@ import type { ConversationTable, MemberTable, MessageTable, SessionTable, UserTa
 /** Row <-> record mapping, in one place. Numbers arrive as number or (pg bigint) string. */
 
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+/** node-postgres sends only Buffers as bytea; a view over the same memory costs no copy. */
+const asBuffer = (v: Uint8Array | null): Uint8Array | null =>
+  v == null || Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const bytes = (v: unknown): Uint8Array | null =>
   v == null ? null : v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer);
 
@@ -116,8 +119,8 @@ export function fromMessage(m: MessageRecord): MessageTable {
     sender_id: m.senderId,
     client_msg_id: m.clientMsgId,
     server_time: m.serverTime,
-    content: m.content,
-    event: m.event,
+    content: asBuffer(m.content),
+    event: asBuffer(m.event),
     recalled_by: m.recalledBy,
     recalled_at: m.recalledAt,
   };

@@ -49,7 +49,10 @@ parentPort.on("message", (msg) => {
     return;
   }
   try {
-    if (msg.begin) db.exec("begin");
+    // IMMEDIATE takes the write lock up front: a deferred transaction that
+    // reads and then writes would fail with SQLITE_BUSY when another
+    // connection (another process on the same file) writes meanwhile.
+    if (msg.begin) db.exec("begin immediate");
     parentPort.postMessage({ id: msg.id, result: execute(msg.sql, msg.params) });
   } catch (err) {
     parentPort.postMessage({ id: msg.id, error: { message: String(err?.message ?? err), code: err?.code } });

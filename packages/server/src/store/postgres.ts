@@ -1,0 +1,44 @@
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { KyselyStore } from "./kysely-store.js";
+import { migrateToLatest } from "./migrations.js";
+import type { Database as Schema } from "./schema.js";
+
+export interface PostgresOptions {
+  /** postgres://user@host:port/database */
+  url: string;
+  /** A schema to keep every table in (created if missing); default: the server's default (public). */
+  schema?: string;
+  /** Connections in the pool. */
+  poolSize?: number;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Opens a pool on PostgreSQL and migrates the schema. */
+export async function openPostgresStore(opts: PostgresOptions): Promise<KyselyStore> {
+  if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema))
+    throw new Error(`not a valid schema name: ${opts.schema}`);
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    // The schema name is checked above, so it is safe inside the startup option.
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  if (opts.schema) {
+    const c = await pool.connect();
+    try {
+      await c.query(`create schema if not exists ${opts.schema}`);
+    } finally {
+      c.release();
+    }
+  }
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, "postgres");
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(db, "postgres");
+}

@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { create, ErrorCode, SendMessageSchema } from "@starling/protocol";
+import type { Core } from "../src/core/core.js";
+import type { KyselyStore } from "../src/store/kysely-store.js";
+import { coreOn, freshStore, postgresUnavailable, type StoreUnderTest } from "./helpers/stores.js";
+
+/**
+ * One suite, run against every store adapter: the core's behaviour must not
+ * depend on the database underneath.
+ */
+const pgProblem = await postgresUnavailable();
+if (pgProblem) console.log(`# postgres store contract SKIPPED: ${pgProblem}`);
+
+for (const name of ["sqlite", "postgres"] as const) {
+  const skip = name === "postgres" ? pgProblem : undefined;
+  describe(`store contract on ${name}`, { skip }, () => {
+    let sut: StoreUnderTest;
+    let store: KyselyStore;
+    let core: Core;
+    const send = (c: Core, from: string, body: { to?: string; conv?: string; id: string; text?: string }) =>
+      c.send(
+        from,
+        create(SendMessageSchema, {
+          toUserId: body.to ?? "",
+          conversationId: body.conv ?? "",
+          clientMsgId: body.id,
+          content: { text: body.text ?? body.id },
+        }),
+      );
+
+    before(async () => {
+      sut = await freshStore(name);
+      store = await sut.open();
+      core = coreOn(store);
+      await core.accounts.ensureDomain("example.com");
+      for (const u of ["alice", "bob", "carol", "dave"])
+        await core.accounts.createUser({ id: u, password: `${u}-password` });
+    });
+    after(async () => {
+      await store.close();
+      await sut.drop();
+    });
+
+    test("accounts: duplicates are refused, sessions are found by token hash", async () => {
+      await assert.rejects(
+        core.accounts.createUser({ id: "alice", password: "another-password" }),
+        (e: { code?: number }) => e.code === ErrorCode.CONFLICT,
+      );
+      const a = await core.accounts.login("alice", "alice-password", "127.0.0.1", {
+        deviceId: "d",
+        platform: "test",
+      });
+      const again = await core.accounts.resume(a.token as string);
+      assert.equal(again.user.id, "alice@example.com");
+      await core.accounts.logout(a.tokenHash);
+      await assert.rejects(core.accounts.resume(a.token as string));
+    });
+
+    test("sends get gapless seqs in order; a resend returns the original ack", async () => {
+      const acks = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => send(core, "alice@example.com", { to: "bob", id: `a${i}` })),
+      );
+      acks.forEach((a, i) => assert.equal(a.seq, i + 1));
+      const dup = await send(core, "alice@example.com", { to: "bob", id: "a7" });
+      assert.deepEqual([dup.seq, dup.duplicate], [8, true]);
+      const page = await core.history.page("bob@example.com", acks[0]?.conversationId as string, {
+        afterSeq: 0,
+        beforeSeq: 0,
+        limit: 200,
+      });
+      assert.deepEqual(
+        page.messages.map((m) => m.content?.text),
+        Array.from({ length: 50 }, (_, i) => `a${i}`),
+      );
+    });
+
+    test("groups, the change stream and recall", async () => {
+      const g = await core.groups.create({ userId: "alice@example.com" }, "team", ["bob", "carol"]);
+      const before = await core.sync.since("carol@example.com", 0, 100);
+      const cursor = Number(before.cursor);
+      assert.ok(before.conversations.some((c) => c.id === g.id));
+      const m = await send(core, "bob@example.com", { conv: g.id, id: "g1", text: "hello team" });
+      const changed = await core.sync.since("carol@example.com", cursor, 100);
+      assert.deepEqual(
+        changed.conversations.map((c) => [c.id, Number(c.lastSeq), c.unreadCount]),
+        [[g.id, m.seq, 1]],
+      );
+      assert.equal(
+        (await core.sync.since("carol@example.com", Number(changed.cursor), 100)).conversations.length,
+        0,
+      );
+      await core.receipts.markRead("carol@example.com", g.id, m.seq);
+      const readers = await core.history.readers("alice@example.com", g.id, m.seq);
+      assert.deepEqual(readers.readBy, ["carol@example.com"]);
+      await core.recaller.recall("alice@example.com", g.id, m.seq);
+      const row = await store.read.getMessage(g.id, m.seq);
+      assert.equal(row?.content, null);
+      assert.equal(row?.recalledBy, "alice@example.com");
+      await core.groups.removeMembers({ userId: "alice@example.com" }, g.id, ["carol"]);
+      await assert.rejects(
+        send(core, "carol@example.com", { conv: g.id, id: "g2" }),
+        (e: { code?: number }) => e.code === ErrorCode.NOT_A_MEMBER,
+      );
+      await assert.rejects(
+        send(core, "dave@example.com", { conv: g.id, id: "g3" }),
+        (e: { code?: number }) => e.code === ErrorCode.NOT_FOUND,
+      );
+    });
+
+    test("two nodes writing to one conversation at once produce no duplicate and no gap", async () => {
+      const other = await sut.open();
+      const node2 = coreOn(other);
+      try {
+        const g = await core.groups.create({ userId: "alice@example.com" }, "busy", ["bob"]);
+        const sends: Promise<{ seq: number }>[] = [];
+        for (let i = 0; i < 100; i++) {
+          sends.push(send(core, "alice@example.com", { conv: g.id, id: `n1-${i}` }));
+          sends.push(send(node2, "bob@example.com", { conv: g.id, id: `n2-${i}` }));
+        }
+        const seqs = (await Promise.all(sends)).map((a) => a.seq).sort((a, b) => a - b);
+        assert.deepEqual(
+          seqs,
+          Array.from({ length: 200 }, (_, i) => i + 2),
+        );
+        const c = await store.read.getConversation(g.id);
+        assert.equal(c?.lastSeq, 201);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+}
