@@ -99,7 +99,7 @@ function httpAdmin(base: string, key: string): AdminApi {
 }
 
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
-  const { admin, store } = await openCore(config, createLogger("warn"));
+  const { admin, store, bus } = await openCore(config, createLogger("warn"));
   const a: Admin = admin;
   const actor = a.systemActor();
   return {
@@ -111,6 +111,9 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     addMembers: (g, ids) => a.addMembers(actor, g, ids),
     removeMembers: (g, ids) => a.removeMembers(actor, g, ids),
     listGroups: (d, af, l) => a.listGroups(d, af, l),
-    close: () => store.close(),
+    close: async () => {
+      await bus.close?.();
+      await store.close();
+    },
   };
 }

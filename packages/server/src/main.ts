@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo, Server } from "node:net";
+import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalBus } from "./cluster/local-bus.js";
+import { NatsBus } from "./cluster/nats-bus.js";
 import type { StarlingConfig } from "./config/load.js";
 import { Admin } from "./core/admin.js";
 import { Core } from "./core/core.js";
 import { DEFAULT_LIMITS } from "./core/limits.js";
-import type { Logger } from "./core/ports.js";
+import type { Bus, Logger } from "./core/ports.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
 import { SessionHub } from "./gateway/session-hub.js";
 import { startTcpListener } from "./gateway/tcp-listener.js";
@@ -67,7 +69,22 @@ export async function openCore(config: StarlingConfig, log: Logger) {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(config.db, config.durability, dataDir);
-  const bus = new LocalBus();
+  let bus: Bus;
+  try {
+    bus = config.bus
+      ? await NatsBus.connect(
+          {
+            servers: config.bus.split(",").map((s) => s.trim()),
+            prefix: config.busPrefix,
+            nodeId: config.nodeId || `${hostname()}-${process.pid}`,
+          },
+          log,
+        )
+      : new LocalBus();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const core = new Core({
     store,
     bus,
@@ -143,6 +160,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       log,
     );
   } catch (err) {
+    await bus.close?.();
     await store.close();
     throw err;
   }
@@ -173,6 +191,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     tcp.close();
+    await bus.close?.();
     await store.close();
     throw err;
   }
@@ -199,6 +218,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       await new Promise<void>((r) => tcp.close(() => r()));
       await http.close();
       await core.idle();
+      await bus.close?.();
       await store.close();
       rmSync(runtimeFile(dataDir), { force: true });
     })();

@@ -8,6 +8,9 @@ export interface StarlingConfig {
   dataDir: string;
   domain: string;
   db: string;
+  bus: string;
+  busPrefix: string;
+  nodeId: string;
   durability: "full" | "normal";
   tcp: { host: string; port: number; tls: boolean };
   http: { host: string; port: number };
@@ -88,6 +91,14 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
       `db: unsupported database URL "${db}" (use sqlite:PATH or postgres://user@host:port/database)`,
     );
   }
+  const bus = String(out.bus ?? "");
+  if (bus && !bus.split(",").every((s) => /^nats:\/\/[^\s,]+$/.test(s.trim()))) {
+    problems.push(`bus: unsupported bus URL "${bus}" (use nats://host:port, comma-separated for several)`);
+  }
+  if (bus && !/^postgres(ql)?:\/\//.test(db))
+    problems.push("bus: a cluster needs a shared PostgreSQL database (db=postgres://...)");
+  if (!/^[a-z0-9_-]{1,64}$/i.test(String(out.busPrefix)))
+    problems.push("busPrefix: letters, digits, - and _ only (1-64)");
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }

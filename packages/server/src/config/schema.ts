@@ -36,6 +36,25 @@ export const SETTINGS = [
       "Database URL. Empty: SQLite at <dataDir>/starling.db. Also sqlite:PATH, or postgres://user@host:port/database.",
   },
   {
+    key: "bus",
+    type: "string",
+    default: "",
+    description:
+      "Cluster bus. Empty: this process only. nats://host:port (comma-separated for several) joins a cluster of nodes that share one PostgreSQL.",
+  },
+  {
+    key: "busPrefix",
+    type: "string",
+    default: "starling",
+    description: "NATS subject prefix of the cluster; every node of one cluster uses the same.",
+  },
+  {
+    key: "nodeId",
+    type: "string",
+    default: "",
+    description: "This node's name in the cluster. Empty: host name and process id.",
+  },
+  {
     key: "durability",
     type: "enum",
     default: "full",

@@ -97,6 +97,8 @@ export interface Bus {
   kick(userIds: readonly string[], reason: KickReason): void;
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
+  /** Releases connections (cluster buses). */
+  close?(): Promise<void>;
 }
 
 export interface Clock {

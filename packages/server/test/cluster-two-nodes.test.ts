@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { createConnection } from "node:net";
+import { after, before, describe, test } from "node:test";
+import pg from "pg";
+import { type Client, login } from "./helpers/clients.js";
+import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+import { startTestServer, type TestServer } from "./helpers/test-server.js";
+
+const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
+
+async function natsUnavailable(): Promise<string | undefined> {
+  const u = new URL(NATS_URL);
+  return new Promise((resolve) => {
+    const s = createConnection({ host: u.hostname, port: Number(u.port || 4222) });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(undefined);
+    });
+    s.once("error", (err) => resolve(`NATS is not reachable at ${NATS_URL} (${err.message})`));
+  });
+}
+
+const problem = (await postgresUnavailable()) ?? (await natsUnavailable());
+if (problem) console.log(`# cluster tests SKIPPED: ${problem}`);
+
+describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
+  const schema = `cluster_${randomBytes(6).toString("hex")}`;
+  const prefix = `t${randomBytes(6).toString("hex")}`;
+  let n1: TestServer;
+  let n2: TestServer;
+  const c: Record<string, Client> = {};
+
+  before(async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const flags = { db, bus: NATS_URL, busPrefix: prefix };
+    n1 = await startTestServer({ ...flags, nodeId: "n1" });
+    n2 = await startTestServer({ ...flags, nodeId: "n2" });
+    for (const u of ["alice", "bob", "carol"]) await n1.addUser(u);
+    c.alice = await login(n1, "alice");
+    c.bob = await login(n2, "bob");
+    c.carol = await login(n2, "carol", "ws");
+  });
+  after(async () => {
+    await Promise.all(Object.values(c).map((x) => x.close()));
+    await n1?.close();
+    await n2?.close();
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  });
+
+  test("1:1 and group messages, receipts and typing cross nodes in real time", async () => {
+    const ack = await c.alice!.sdk.send({ to: "bob", text: "from node 1" });
+    await c.bob!.until(() => c.bob!.messages.some((m) => m.content?.text === "from node 1"), "bob on node 2");
+    await c.bob!.sdk.markRead(ack.conversationId, ack.seq);
+    await c.alice!.until(
+      () => c.alice!.list("receipt").some((r) => r.userId === "bob@starling.local"),
+      "receipt on node 1",
+    );
+    await c.bob!.sdk.typing(ack.conversationId, true);
+    await c.alice!.until(() => c.alice!.list("typing").length > 0, "typing on node 1");
+
+    const g = await c.carol!.sdk.createGroup("across", ["alice", "bob"]);
+    const sends = await Promise.all([
+      c.alice!.sdk.send({ conversationId: g.id, text: "a" }),
+      c.bob!.sdk.send({ conversationId: g.id, text: "b" }),
+      c.carol!.sdk.send({ conversationId: g.id, text: "c" }),
+    ]);
+    assert.deepEqual(sends.map((s) => Number(s.seq)).sort(), [2, 3, 4]);
+    for (const n of ["alice", "bob", "carol"]) {
+      await c[n]!.until(() => c[n]!.in(g.id).length === 4, `${n} has the group`);
+      assert.deepEqual(
+        c[n]!.in(g.id).map((m) => Number(m.seq)),
+        [1, 2, 3, 4],
+      );
+    }
+  });
+
+  test("an admin action on one node closes sessions on the other", async () => {
+    await n1.server.admin.setDisabled("carol", true);
+    await c.carol!.until(() => c.carol!.sdk.state === "closed", "carol kicked on node 2");
+  });
+});
