@@ -99,7 +99,7 @@ function httpAdmin(base: string, key: string): AdminApi {
 }
 
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
-  const { admin, store, bus } = await openCore(config, createLogger("warn"));
+  const { admin, store, bus, presence } = await openCore(config, createLogger("warn"));
   const a: Admin = admin;
   const actor = a.systemActor();
   return {
@@ -112,6 +112,7 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     removeMembers: (g, ids) => a.removeMembers(actor, g, ids),
     listGroups: (d, af, l) => a.listGroups(d, af, l),
     close: async () => {
+      await presence.close?.();
       await bus.close?.();
       await store.close();
     },

@@ -4,12 +4,14 @@ import type { AddressInfo, Server } from "node:net";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { LocalBus } from "./cluster/local-bus.js";
+import { LocalPresenceDirectory } from "./cluster/local-presence.js";
 import { NatsBus } from "./cluster/nats-bus.js";
+import { NatsPresenceDirectory } from "./cluster/nats-presence.js";
 import type { StarlingConfig } from "./config/load.js";
 import { Admin } from "./core/admin.js";
 import { Core } from "./core/core.js";
 import { DEFAULT_LIMITS } from "./core/limits.js";
-import type { Bus, Logger } from "./core/ports.js";
+import type { Bus, Logger, PresenceDirectory } from "./core/ports.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
 import { SessionHub } from "./gateway/session-hub.js";
 import { startTcpListener } from "./gateway/tcp-listener.js";
@@ -23,6 +25,9 @@ import { openStore } from "./store/open-store.js";
 import { ensureTls } from "./tls/self-signed.js";
 
 export const SERVER_VERSION = "0.1.0";
+
+/** How often a cluster node announces itself; a node silent for three beats is taken as dead. */
+const PRESENCE_HEARTBEAT_MS = 2000;
 
 export interface RunningServer {
   tcpPort: number;
@@ -70,17 +75,24 @@ export async function openCore(config: StarlingConfig, log: Logger) {
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(config.db, config.durability, dataDir);
   let bus: Bus;
+  let presence: PresenceDirectory;
+  const clock = new SystemClock();
   try {
-    bus = config.bus
-      ? await NatsBus.connect(
-          {
-            servers: config.bus.split(",").map((s) => s.trim()),
-            prefix: config.busPrefix,
-            nodeId: config.nodeId || `${hostname()}-${process.pid}`,
-          },
-          log,
-        )
-      : new LocalBus();
+    if (config.bus) {
+      const nodeId = config.nodeId || `${hostname()}-${process.pid}`;
+      const servers = config.bus.split(",").map((s) => s.trim());
+      const nats = await NatsBus.connect({ servers, prefix: config.busPrefix, nodeId }, log);
+      bus = nats;
+      presence = new NatsPresenceDirectory(
+        nats.nc,
+        { prefix: config.busPrefix, nodeId, heartbeatMs: PRESENCE_HEARTBEAT_MS },
+        clock,
+        log,
+      );
+    } else {
+      bus = new LocalBus();
+      presence = new LocalPresenceDirectory(clock);
+    }
   } catch (err) {
     await store.close();
     throw err;
@@ -88,7 +100,8 @@ export async function openCore(config: StarlingConfig, log: Logger) {
   const core = new Core({
     store,
     bus,
-    clock: new SystemClock(),
+    presence,
+    clock,
     hasher: new Argon2Hasher(),
     random: new NodeRandom(),
     log,
@@ -108,7 +121,7 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     defaultDomain: config.domain,
   });
   await core.accounts.ensureDomain(config.domain);
-  return { store, bus, core, admin: new Admin(core, store), dataDir };
+  return { store, bus, presence, core, admin: new Admin(core, store), dataDir };
 }
 
 /** Makes the domain's administrator, admin@<domain>, if missing; returns the one-time password. */
@@ -130,7 +143,7 @@ async function ensureFirstAdmin(
 /** The composition root: builds every adapter from the configuration and starts the listeners. */
 export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger(config.log.level);
-  const { store, bus, core, admin, dataDir } = await openCore(config, log);
+  const { store, bus, presence, core, admin, dataDir } = await openCore(config, log);
   const firstAdmin = await ensureFirstAdmin(core, config.domain);
   const tls = config.tcp.tls
     ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
@@ -160,6 +173,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       log,
     );
   } catch (err) {
+    await presence.close?.();
     await bus.close?.();
     await store.close();
     throw err;
@@ -191,6 +205,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     tcp.close();
+    await presence.close?.();
     await bus.close?.();
     await store.close();
     throw err;
@@ -218,6 +233,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       await new Promise<void>((r) => tcp.close(() => r()));
       await http.close();
       await core.idle();
+      await presence.close?.();
       await bus.close?.();
       await store.close();
       rmSync(runtimeFile(dataDir), { force: true });

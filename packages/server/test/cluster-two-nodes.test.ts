@@ -82,6 +82,21 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
     }
   });
 
+  test("presence crosses nodes: online, away and offline", async () => {
+    const dave = "dave";
+    await n1.addUser(dave);
+    const [first] = await c.alice!.sdk.subscribePresence([dave]);
+    assert.equal(first?.status, 3 /* OFFLINE */);
+    const d = await login(n2, dave);
+    const seen = (status: number) =>
+      c.alice!.list("presence").some((p) => p.userId === "dave@starling.local" && p.status === status);
+    await c.alice!.until(() => seen(1), "dave online, seen from node 1");
+    await d.sdk.setPresence(2 /* AWAY */);
+    await c.alice!.until(() => seen(2), "dave away");
+    await d.close();
+    await c.alice!.until(() => seen(3), "dave offline");
+  });
+
   test("an admin action on one node closes sessions on the other", async () => {
     await n1.server.admin.setDisabled("carol", true);
     await c.carol!.until(() => c.carol!.sdk.state === "closed", "carol kicked on node 2");

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { create, ErrorCode, SendMessageSchema } from "@starling/protocol";
 import { LocalBus } from "../src/cluster/local-bus.js";
+import { LocalPresenceDirectory } from "../src/cluster/local-presence.js";
 import { Core } from "../src/core/core.js";
 import { DEFAULT_LIMITS } from "../src/core/limits.js";
 import type { PasswordHasher } from "../src/core/ports.js";
-import { NodeRandom } from "../src/platform/node-random.js";
+import { NodeRandom, SystemClock } from "../src/platform/node-random.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 
 /** Passwords are irrelevant here; a trivial hasher keeps the test fast. */
@@ -26,6 +27,7 @@ test("the sender's recall window is enforced by the server clock", async () => {
   const core = new Core({
     store,
     bus: new LocalBus(),
+    presence: new LocalPresenceDirectory(new SystemClock()),
     clock,
     hasher: plainHasher,
     random: new NodeRandom(),

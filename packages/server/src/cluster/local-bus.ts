@@ -12,6 +12,10 @@ export class LocalBus implements Bus {
     this.receiver?.deliver(userIds, frame, exceptSession);
   }
 
+  publishLocal(userIds: readonly string[], frame: Uint8Array): void {
+    this.receiver?.deliver(userIds, frame);
+  }
+
   kick(userIds: readonly string[], reason: KickReason): void {
     this.receiver?.kick(userIds, reason);
   }

@@ -46,7 +46,8 @@ export class NatsBus implements Bus {
   private readonly subs: Subscription[] = [];
 
   private constructor(
-    private readonly nc: NatsConnection,
+    /** Shared with the presence directory of the same node. */
+    readonly nc: NatsConnection,
     private readonly opts: NatsBusOptions,
     private readonly log: Logger,
   ) {}
@@ -70,6 +71,10 @@ export class NatsBus implements Bus {
     this.receiver?.deliver(userIds, frame, exceptSession);
     const h: Header = { n: this.opts.nodeId, u: userIds, ...(exceptSession ? { x: exceptSession } : {}) };
     this.send(`${this.opts.prefix}.deliver`, pack(h, frame));
+  }
+
+  publishLocal(userIds: readonly string[], frame: Uint8Array): void {
+    this.receiver?.deliver(userIds, frame);
   }
 
   kick(userIds: readonly string[], reason: KickReason): void {

@@ -7,7 +7,7 @@ import { History } from "./history.js";
 import { checkConversationId, domainOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { Membership } from "./membership.js";
-import type { Bus, Clock, Logger, PasswordHasher, Random, Store } from "./ports.js";
+import type { Bus, Clock, Logger, PasswordHasher, PresenceDirectory, Random, Store } from "./ports.js";
 import { Presence } from "./presence.js";
 import { Recaller } from "./recall.js";
 import { Receipts } from "./receipts.js";
@@ -18,6 +18,7 @@ import { TypingRelay } from "./typing.js";
 export interface CoreDeps {
   store: Store;
   bus: Bus;
+  presence: PresenceDirectory;
   clock: Clock;
   hasher: PasswordHasher;
   random: Random;
@@ -52,7 +53,7 @@ export class Core {
     this.recaller = new Recaller(store, bus, clock, members, limits);
     this.sync = new SyncService(store.read, limits);
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
-    this.presence = new Presence(bus, clock, limits);
+    this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);
   }
 

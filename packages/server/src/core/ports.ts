@@ -93,11 +93,41 @@ export interface BusReceiver {
 export interface Bus {
   /** `frame` is an encoded Envelope; `exceptSession` skips one session. */
   publish(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
+  /** Delivers to this node's sessions only (for state every node derives by itself). */
+  publishLocal(userIds: readonly string[], frame: Uint8Array): void;
   /** Closes every session of these users. */
   kick(userIds: readonly string[], reason: KickReason): void;
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
   /** Releases connections (cluster buses). */
+  close?(): Promise<void>;
+}
+
+/** A user's connections on one node. */
+export interface LocalPresence {
+  sessions: number;
+  away: boolean;
+}
+
+/** Where a user is online, across every node of the deployment. */
+export interface PresenceView {
+  online: boolean;
+  /** Away on every device that is connected. */
+  away: boolean;
+  /** When the user was last connected anywhere (0: unknown). */
+  lastSeen: number;
+}
+
+/**
+ * The cluster-wide presence table. Each node reports its own users'
+ * connections; the directory combines every node's reports and says when a
+ * user's combined state may have changed (also when a node is lost).
+ */
+export interface PresenceDirectory {
+  /** This node's state for the user changed (undefined: no longer connected here). */
+  report(userId: string, state: LocalPresence | undefined): void;
+  view(userId: string): PresenceView;
+  onChange(listener: (userId: string) => void): void;
   close?(): Promise<void>;
 }
 

@@ -8,48 +8,48 @@ import {
 } from "@starling/protocol";
 import { domainOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
-import type { Bus, Clock } from "./ports.js";
+import type { Bus, Clock, LocalPresence, PresenceDirectory } from "./ports.js";
 import { pushFrame } from "./push.js";
 
-interface Online {
-  sessions: number;
-  away: boolean;
-}
-
 /**
- * Who is online on this node, and who asked to be told. A user is online
- * while any device is connected; "away" is set by the client when idle.
- * Watchers are counted per subscription, so the gateway subscribes once per
- * session and unsubscribes what it subscribed when the session ends.
+ * Presence: who is online (on any node), and who asked to be told. A user
+ * is online while any device is connected; "away" is set by the client when
+ * idle. This node counts its own sessions and reports them to the
+ * directory, which combines all nodes. Watchers are counted per
+ * subscription on this node, so the gateway subscribes once per session and
+ * unsubscribes what it subscribed when the session ends; every node tells
+ * its own watchers.
  */
 export class Presence {
-  private readonly online = new Map<string, Online>();
-  private readonly lastSeen = new Map<string, number>();
+  private readonly local = new Map<string, LocalPresence>();
   private readonly watchers = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly bus: Bus,
+    private readonly directory: PresenceDirectory,
     private readonly clock: Clock,
     private readonly limits: CoreLimits,
-  ) {}
+  ) {
+    directory.onChange((userId) => this.notify(userId));
+  }
 
   connected(userId: string): void {
-    const o = this.online.get(userId);
+    const o = this.local.get(userId);
     if (o) {
       o.sessions++;
       return;
     }
-    this.online.set(userId, { sessions: 1, away: false });
-    this.notify(userId);
+    const fresh = { sessions: 1, away: false };
+    this.local.set(userId, fresh);
+    this.directory.report(userId, { ...fresh });
   }
 
   disconnected(userId: string): void {
-    const o = this.online.get(userId);
+    const o = this.local.get(userId);
     if (!o) return;
     if (--o.sessions > 0) return;
-    this.online.delete(userId);
-    this.lastSeen.set(userId, this.clock.now());
-    this.notify(userId);
+    this.local.delete(userId);
+    this.directory.report(userId, undefined);
   }
 
   setStatus(userId: string, status: PresenceStatus): void {
@@ -58,12 +58,12 @@ export class Presence {
         details: { field: "status" },
       });
     }
-    const o = this.online.get(userId);
+    const o = this.local.get(userId);
     if (!o) return;
     const away = status === PresenceStatus.AWAY;
     if (o.away === away) return;
     o.away = away;
-    this.notify(userId);
+    this.directory.report(userId, { ...o });
   }
 
   /** Normalises and checks ids the way subscribe does; callers use it to track what they subscribed. */
@@ -108,18 +108,18 @@ export class Presence {
   }
 
   state(userId: string): PresenceState {
-    const o = this.online.get(userId);
-    const status = !o ? PresenceStatus.OFFLINE : o.away ? PresenceStatus.AWAY : PresenceStatus.ONLINE;
+    const v = this.directory.view(userId);
+    const status = !v.online ? PresenceStatus.OFFLINE : v.away ? PresenceStatus.AWAY : PresenceStatus.ONLINE;
     return create(PresenceStateSchema, {
       userId,
       status,
-      lastSeen: BigInt(o ? this.clock.now() : (this.lastSeen.get(userId) ?? 0)),
+      lastSeen: BigInt(v.online ? this.clock.now() : v.lastSeen),
     });
   }
 
   private notify(userId: string): void {
     const w = this.watchers.get(userId);
     if (!w || w.size === 0) return;
-    this.bus.publish([...w.keys()], pushFrame({ case: "presence", value: this.state(userId) }));
+    this.bus.publishLocal([...w.keys()], pushFrame({ case: "presence", value: this.state(userId) }));
   }
 }

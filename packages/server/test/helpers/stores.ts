@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { LocalBus } from "../../src/cluster/local-bus.js";
+import { LocalPresenceDirectory } from "../../src/cluster/local-presence.js";
 import { Core } from "../../src/core/core.js";
 import { DEFAULT_LIMITS } from "../../src/core/limits.js";
 import type { PasswordHasher } from "../../src/core/ports.js";
@@ -71,6 +72,7 @@ export function coreOn(store: KyselyStore, domain = "example.com"): Core {
   return new Core({
     store,
     bus: new LocalBus(),
+    presence: new LocalPresenceDirectory(new SystemClock()),
     clock: new SystemClock(),
     hasher: plainHasher,
     random: new NodeRandom(),

@@ -1,0 +1,143 @@
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
+import type { Clock, LocalPresence, Logger, PresenceDirectory, PresenceView } from "../core/ports.js";
+
+export interface NatsPresenceOptions {
+  prefix: string;
+  nodeId: string;
+  /** Every node says it is alive this often; a node silent for three intervals is taken as dead. */
+  heartbeatMs: number;
+}
+
+type Message =
+  | { t: "state"; n: string; u: string; s?: LocalPresence }
+  | { t: "alive"; n: string }
+  | { t: "hello"; n: string }
+  | { t: "snapshot"; n: string; all: [string, LocalPresence][] };
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The presence table of a cluster. Each node broadcasts changes of its own
+ * users and a heartbeat; a new node asks the others for their tables. When
+ * a node stops beating (crash, partition), its users count as disconnected
+ * after three intervals, so their watchers see them go offline.
+ */
+export class NatsPresenceDirectory implements PresenceDirectory {
+  private readonly nodes = new Map<string, { heard: number; users: Map<string, LocalPresence> }>();
+  private readonly lastSeen = new Map<string, number>();
+  private readonly listeners: ((userId: string) => void)[] = [];
+  private readonly sub: Subscription;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly opts: NatsPresenceOptions,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.nodes.set(opts.nodeId, { heard: Number.POSITIVE_INFINITY, users: new Map() });
+    this.sub = nc.subscribe(`${opts.prefix}.presence`, {
+      callback: (err, msg) => {
+        if (err) return;
+        try {
+          this.receive(JSON.parse(decoder.decode(msg.data)) as Message);
+        } catch (e) {
+          this.log.warn({ err: e instanceof Error ? e.message : String(e) }, "malformed presence message");
+        }
+      },
+    });
+    this.timer = setInterval(() => this.beat(), opts.heartbeatMs);
+    this.timer.unref();
+    this.send({ t: "hello", n: opts.nodeId });
+  }
+
+  report(userId: string, state: LocalPresence | undefined): void {
+    this.apply(this.opts.nodeId, userId, state);
+    this.send({ t: "state", n: this.opts.nodeId, u: userId, ...(state ? { s: state } : {}) });
+  }
+
+  view(userId: string): PresenceView {
+    let online = false;
+    let away = true;
+    for (const node of this.nodes.values()) {
+      const s = node.users.get(userId);
+      if (!s) continue;
+      online = true;
+      away &&= s.away;
+    }
+    return { online, away: online && away, lastSeen: this.lastSeen.get(userId) ?? 0 };
+  }
+
+  onChange(listener: (userId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.sub.unsubscribe();
+  }
+
+  private receive(m: Message): void {
+    if (m.n === this.opts.nodeId) return;
+    const node = this.node(m.n);
+    node.heard = this.clock.now();
+    switch (m.t) {
+      case "state":
+        this.apply(m.n, m.u, m.s);
+        break;
+      case "hello":
+        this.send({
+          t: "snapshot",
+          n: this.opts.nodeId,
+          all: [...(this.nodes.get(this.opts.nodeId)?.users ?? [])],
+        });
+        break;
+      case "snapshot":
+        for (const [u, s] of m.all) this.apply(m.n, u, s);
+        break;
+      case "alive":
+        break;
+    }
+  }
+
+  private node(id: string) {
+    let n = this.nodes.get(id);
+    if (!n) this.nodes.set(id, (n = { heard: this.clock.now(), users: new Map() }));
+    return n;
+  }
+
+  private apply(nodeId: string, userId: string, state: LocalPresence | undefined): void {
+    const users = this.node(nodeId).users;
+    const was = this.view(userId);
+    if (state) users.set(userId, { sessions: state.sessions, away: state.away });
+    else users.delete(userId);
+    const now = this.view(userId);
+    if (was.online && !now.online) this.lastSeen.set(userId, this.clock.now());
+    if (was.online !== now.online || was.away !== now.away) for (const l of this.listeners) l(userId);
+  }
+
+  private beat(): void {
+    this.send({ t: "alive", n: this.opts.nodeId });
+    const deadline = this.clock.now() - 3 * this.opts.heartbeatMs;
+    for (const [id, node] of this.nodes) {
+      if (node.heard >= deadline) continue;
+      this.log.warn({ node: id, users: node.users.size }, "cluster node lost; its users are offline");
+      this.nodes.delete(id);
+      for (const userId of node.users.keys()) {
+        if (!this.view(userId).online) {
+          this.lastSeen.set(userId, this.clock.now());
+          for (const l of this.listeners) l(userId);
+        }
+      }
+    }
+  }
+
+  private send(m: Message): void {
+    try {
+      this.nc.publish(`${this.opts.prefix}.presence`, encoder.encode(JSON.stringify(m)));
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, "presence publish failed");
+    }
+  }
+}
