@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Message } from "@starling/protocol";
+import { createNodeClient } from "@starling/sdk/node";
+import pg from "pg";
+import { LocalBus } from "../src/cluster/local-bus.js";
+import { LocalPresenceDirectory } from "../src/cluster/local-presence.js";
+import { Core } from "../src/core/core.js";
+import { DEFAULT_LIMITS } from "../src/core/limits.js";
+import { Argon2Hasher } from "../src/platform/argon2-hasher.js";
+import { NodeRandom, SystemClock } from "../src/platform/node-random.js";
+import { openPostgresStore } from "../src/store/postgres.js";
+import { ChildServer } from "./helpers/child-server.js";
+import { Client } from "./helpers/clients.js";
+import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+
+const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
+const problem = await postgresUnavailable();
+if (problem) console.log(`# cluster failover test SKIPPED: ${problem}`);
+
+const USERS = ["u0", "u1", "u2", "u3", "u4", "u5"];
+const PER_USER = 40;
+
+describe("three nodes, one killed in the middle of traffic", { skip: problem }, () => {
+  const schema = `failover_${randomBytes(6).toString("hex")}`;
+  const db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const prefix = `f${randomBytes(6).toString("hex")}`;
+  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), "starling-node-")));
+  const nodes = dirs.map(
+    (d, i) =>
+      new ChildServer(d, [
+        ...["--db", db, "--bus", NATS_URL, "--bus-prefix", prefix, "--node-id", `n${i}`],
+        ...["--limits-requests-per-second", "100000", "--limits-request-burst", "100000"],
+      ]),
+  );
+  const clients: Client[] = [];
+
+  before(async () => {
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    // Seed the accounts through the core, as the first node would.
+    const store = await openPostgresStore({ url: db });
+    const clock = new SystemClock();
+    const core = new Core({
+      store,
+      bus: new LocalBus(),
+      presence: new LocalPresenceDirectory(clock),
+      clock,
+      hasher: new Argon2Hasher(),
+      random: new NodeRandom(),
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+      limits: DEFAULT_LIMITS,
+      defaultDomain: "starling.local",
+    });
+    await core.accounts.ensureDomain("starling.local");
+    for (const u of USERS) await core.accounts.createUser({ id: u, password: `${u}-password` });
+    await store.close();
+    // One after the other: the first node runs the migrations.
+    for (const n of nodes) await n.start();
+  });
+
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await Promise.all(nodes.map((n) => n.stop()));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  });
+
+  test("every acknowledged message reaches every member device exactly once, in order, with no gap", async () => {
+    const url = (i: number) => `tls://127.0.0.1:${nodes[i]?.info?.tcpPort}`;
+    // User k connects to node k % 3 and fails over to the next node.
+    for (const [k, u] of USERS.entries()) {
+      const sdk = createNodeClient({
+        endpoints: [url(k % 3), url((k + 1) % 3)],
+        auth: { userId: u, password: `${u}-password` },
+        tls: { rejectUnauthorized: false },
+        reconnect: { minDelayMs: 20, maxDelayMs: 300 },
+      });
+      const c = new Client(sdk);
+      await sdk.connect();
+      clients.push(c);
+    }
+    const group = await clients[0]!.sdk.createGroup("everyone", USERS.slice(1));
+    const sends: Promise<unknown>[] = [];
+    const sent = new Map<string, string>(); // client id -> conversation
+    for (let i = 0; i < PER_USER; i++) {
+      for (const [k, c] of clients.entries()) {
+        const gid = `g-${k}-${i}`;
+        const did = `d-${k}-${i}`;
+        sent.set(gid, group.id);
+        sends.push(c.sdk.send({ conversationId: group.id, text: gid, clientMsgId: gid }));
+        const peer = USERS[(k + 1) % USERS.length] as string;
+        sends.push(
+          c.sdk.send({ to: peer, text: did, clientMsgId: did }).then((a) => sent.set(did, a.conversationId)),
+        );
+      }
+    }
+    // Kill node 1 once some of the traffic has been acknowledged.
+    const acked = { n: 0 };
+    for (const s of sends) void s.then(() => acked.n++);
+    await clients[0]!.until(() => acked.n >= sends.length / 4, "a quarter acknowledged");
+    await nodes[1]!.kill();
+    assert.ok(acked.n < sends.length, "the node died while sends were still in flight");
+    await Promise.all(sends);
+
+    // The truth: every conversation's stored history.
+    const reader = clients[0]!;
+    const convs = new Set(sent.values());
+    const stored = new Map<string, Message[]>();
+    for (const conv of convs) {
+      const member = clients.find((c) => c.in(conv).length > 0 || conv === group.id) ?? reader;
+      const all: Message[] = [];
+      for (let afterSeq = 0; ; ) {
+        const page = await member.sdk.history(conv, { afterSeq, limit: 200 });
+        all.push(...page.messages);
+        if (!page.hasMore) break;
+        afterSeq = Number(all[all.length - 1]?.seq);
+      }
+      all.forEach((m, i) => assert.equal(Number(m.seq), i + 1, `${conv}: no gap`));
+      stored.set(conv, all);
+    }
+    const ids = [...stored.values()]
+      .flat()
+      .filter((m) => !m.event)
+      .map((m) => m.clientMsgId);
+    assert.equal(ids.length, new Set(ids).size, "no message stored twice");
+    for (const id of sent.keys()) assert.ok(ids.includes(id), `${id} was stored`);
+
+    // Every member device saw exactly that sequence.
+    for (const c of clients) {
+      for (const [conv, msgs] of stored) {
+        const mine = c.in(conv);
+        if (mine.length === 0) continue;
+        await c.until(() => c.in(conv).length === msgs.length, `${c.sdk.userId} caught up on ${conv}`);
+        assert.deepEqual(
+          c.in(conv).map((m) => Number(m.seq)),
+          msgs.map((m) => Number(m.seq)),
+        );
+      }
+      await c.until(
+        () => c.in(group.id).length === stored.get(group.id)?.length,
+        `${c.sdk.userId} has the whole group`,
+      );
+    }
+  });
+});
