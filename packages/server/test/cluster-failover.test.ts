@@ -23,6 +23,8 @@ const problem = await postgresUnavailable();
 if (problem) console.log(`# cluster failover test SKIPPED: ${problem}`);
 
 const USERS = ["u0", "u1", "u2", "u3", "u4", "u5"];
+/** Connected to the node that dies, with no other endpoint: must be shown offline soon after. */
+const SOLO = "solo";
 const PER_USER = 40;
 
 describe("three nodes, one killed in the middle of traffic", { skip: problem }, () => {
@@ -59,7 +61,7 @@ describe("three nodes, one killed in the middle of traffic", { skip: problem }, 
       defaultDomain: "starling.local",
     });
     await core.accounts.ensureDomain("starling.local");
-    for (const u of USERS) await core.accounts.createUser({ id: u, password: `${u}-password` });
+    for (const u of [...USERS, SOLO]) await core.accounts.createUser({ id: u, password: `${u}-password` });
     await store.close();
     // One after the other: the first node runs the migrations.
     for (const n of nodes) await n.start();
@@ -89,6 +91,18 @@ describe("three nodes, one killed in the middle of traffic", { skip: problem }, 
       await sdk.connect();
       clients.push(c);
     }
+    const solo = createNodeClient({
+      endpoints: [url(1)],
+      auth: { userId: SOLO, password: `${SOLO}-password` },
+      tls: { rejectUnauthorized: false },
+      reconnect: false,
+    });
+    await solo.connect();
+    const watcher = clients[0]!;
+    const soloIs = (status: number) =>
+      watcher.list("presence").some((p) => p.userId === "solo@starling.local" && p.status === status);
+    const [initial] = await watcher.sdk.subscribePresence([SOLO]);
+    assert.equal(initial?.status, 1 /* ONLINE, seen from another node */);
     const group = await clients[0]!.sdk.createGroup("everyone", USERS.slice(1));
     const sends: Promise<unknown>[] = [];
     const sent = new Map<string, string>(); // client id -> conversation
@@ -111,6 +125,9 @@ describe("three nodes, one killed in the middle of traffic", { skip: problem }, 
     await nodes[1]!.kill();
     assert.ok(acked.n < sends.length, "the node died while sends were still in flight");
     await Promise.all(sends);
+    // The dead node's users go offline once the others stop hearing its heartbeat.
+    await watcher.until(() => soloIs(3 /* OFFLINE */), "solo offline after its node died");
+    await solo.close();
 
     // The truth: every conversation's stored history.
     const reader = clients[0]!;
