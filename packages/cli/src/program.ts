@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
+import { registerDataCommands } from "./commands/data.js";
 import { registerServe } from "./commands/serve.js";
 
 export function buildProgram(): Command {
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerAdminCommands(program);
   registerUserCommands(program);
+  registerDataCommands(program);
   return program;
 }

@@ -14,5 +14,8 @@ export {
 export { Argon2Hasher } from "./platform/argon2-hasher.js";
 export { createLogger } from "./platform/logger.js";
 export { NodeRandom, SystemClock } from "./platform/node-random.js";
+export { compareStores, copyStore } from "./store/copy-store.js";
 export { KyselyStore } from "./store/kysely-store.js";
+export { openPostgresStore } from "./store/postgres.js";
 export { openSqliteStore } from "./store/sqlite.js";
+export { backupDataDir, restoreDataDir } from "./store/sqlite-backup.js";

@@ -35,7 +35,8 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrateToLatest(db as Kysely<unknown>, "postgres");
+    const current = (await pool.query<{ s: string }>("select current_schema() as s")).rows[0]?.s;
+    await migrateToLatest(db as Kysely<unknown>, "postgres", current);
   } catch (err) {
     await db.destroy();
     throw err;

@@ -1,0 +1,116 @@
+import { sql } from "kysely";
+import type { KyselyStore } from "./kysely-store.js";
+
+/** Tables in the order their references need. */
+const TABLES = ["domains", "users", "sessions", "conversations", "members"] as const;
+const BATCH = 500;
+
+export interface CopyReport {
+  rows: Record<string, number>;
+}
+
+const toBuffer = (v: unknown) =>
+  v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v;
+
+/**
+ * Copies a whole deployment from one store to another, for moving from the
+ * embedded SQLite to PostgreSQL. The target must be empty (migrated, no
+ * users); every row, cursor and seq is copied as it is.
+ */
+export async function copyStore(
+  from: KyselyStore,
+  to: KyselyStore,
+  progress?: (table: string, rows: number) => void,
+): Promise<CopyReport> {
+  const existing = await to.db.selectFrom("users").select("id").limit(1).execute();
+  if (existing.length > 0)
+    throw new Error("the target database already holds users; copy only into an empty one");
+  const rows: Record<string, number> = {};
+  await to.db.transaction().execute(async (trx) => {
+    // Migrations created only the version counter's row; its value is set at the end.
+    for (const table of TABLES) {
+      const all = (await from.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
+      for (let i = 0; i < all.length; i += BATCH) {
+        await trx
+          .insertInto(table)
+          .values(all.slice(i, i + BATCH) as never)
+          .execute();
+      }
+      rows[table] = all.length;
+      progress?.(table, all.length);
+    }
+    let count = 0;
+    let after = { conversation_id: "", seq: 0 };
+    for (;;) {
+      const page = await from.db
+        .selectFrom("messages")
+        .selectAll()
+        .where(
+          sql<boolean>`(conversation_id > ${after.conversation_id} or (conversation_id = ${after.conversation_id} and seq > ${after.seq}))`,
+        )
+        .orderBy("conversation_id")
+        .orderBy("seq")
+        .limit(BATCH)
+        .execute();
+      if (page.length === 0) break;
+      await trx
+        .insertInto("messages")
+        .values(page.map((m) => ({ ...m, content: toBuffer(m.content), event: toBuffer(m.event) })) as never)
+        .execute();
+      count += page.length;
+      const last = page[page.length - 1] as { conversation_id: string; seq: number };
+      after = { conversation_id: last.conversation_id, seq: Number(last.seq) };
+      progress?.("messages", count);
+    }
+    rows.messages = count;
+    const version = await from.db
+      .selectFrom("counters")
+      .select("value")
+      .where("name", "=", "version")
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable("counters")
+      .set({ value: Number(version.value) })
+      .where("name", "=", "version")
+      .execute();
+  });
+  return { rows };
+}
+
+/** Differences between two stores' contents (row counts, each conversation's last seq and message count); empty when they agree. */
+export async function compareStores(a: KyselyStore, b: KyselyStore): Promise<string[]> {
+  const problems: string[] = [];
+  for (const table of [...TABLES, "messages"] as const) {
+    const count = async (s: KyselyStore) =>
+      Number(
+        (
+          await s.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const [x, y] = [await count(a), await count(b)];
+    if (x !== y) problems.push(`${table}: ${x} rows against ${y}`);
+  }
+  const convs = async (s: KyselyStore) =>
+    new Map(
+      (
+        await s.db
+          .selectFrom("conversations as c")
+          .leftJoin("messages as m", "m.conversation_id", "c.id")
+          .select([
+            "c.id",
+            "c.last_seq",
+            (eb) => eb.fn.count<number>("m.seq").as("n"),
+            (eb) => eb.fn.max("m.seq").as("top"),
+          ])
+          .groupBy(["c.id", "c.last_seq"])
+          .execute()
+      ).map((r) => [r.id, `${Number(r.last_seq)}/${Number(r.n)}/${Number(r.top ?? 0)}`]),
+    );
+  const [ca, cb] = [await convs(a), await convs(b)];
+  for (const [id, v] of ca)
+    if (cb.get(id) !== v) problems.push(`conversation ${id}: ${v} against ${cb.get(id) ?? "missing"}`);
+  return problems;
+}
