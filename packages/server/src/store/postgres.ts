@@ -25,6 +25,13 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
     // The schema name is checked above, so it is safe inside the startup option.
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
+  // An idle connection that the server or the network drops is reported
+  // here; without a listener it would end the process. The pool replaces it
+  // on the next query, and queries meanwhile fail as UNAVAILABLE (retryable).
+  pool.on("error", () => {});
+  // The same for a connection that drops while checked out between two
+  // statements: its pending statement fails on its own.
+  pool.on("connect", (client) => client.on("error", () => {}));
   if (opts.schema) {
     const c = await pool.connect();
     try {
