@@ -44,6 +44,7 @@ function unpack(data: Uint8Array): { h: Header; frame: Uint8Array } {
 export class NatsBus implements Bus {
   private receiver: BusReceiver | undefined;
   private readonly subs: Subscription[] = [];
+  private connected = true;
 
   private constructor(
     /** Shared with the presence directory of the same node. */
@@ -57,10 +58,16 @@ export class NatsBus implements Bus {
       servers: opts.servers,
       name: `starling-${opts.nodeId}`,
       maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
     });
     const bus = new NatsBus(nc, opts, log);
     bus.listen();
+    void bus.watchStatus();
     return bus;
+  }
+
+  available(): boolean {
+    return this.connected;
   }
 
   attach(receiver: BusReceiver): void {
@@ -87,7 +94,26 @@ export class NatsBus implements Bus {
 
   async close(): Promise<void> {
     for (const s of this.subs) s.unsubscribe();
-    await this.nc.drain();
+    try {
+      await this.nc.drain();
+    } catch {
+      // Draining needs a live connection; without one, just close.
+      await this.nc.close();
+    }
+  }
+
+  /** Follows the connection: the client reconnects by itself; sends wait for it. */
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === "disconnect" || s.type === "close") {
+        if (this.connected)
+          this.log.warn({ server: "server" in s ? s.server : "" }, "cluster bus disconnected");
+        this.connected = false;
+      } else if (s.type === "reconnect") {
+        this.connected = true;
+        this.log.info({ server: s.server }, "cluster bus reconnected");
+      }
+    }
   }
 
   private send(subject: string, data: Uint8Array): void {

@@ -99,6 +99,11 @@ export interface Bus {
   kick(userIds: readonly string[], reason: KickReason): void;
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
+  /**
+   * False while a cluster bus cannot reach the other nodes: new sends are
+   * refused (retryable) rather than stored without real-time delivery.
+   */
+  available?(): boolean;
   /** Releases connections (cluster buses). */
   close?(): Promise<void>;
 }

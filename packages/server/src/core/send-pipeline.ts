@@ -65,6 +65,7 @@ export class SendPipeline {
 
   /** Enqueues synchronously, so one connection's sends keep their order. */
   send(req: SendRequest): Promise<SendResult> {
+    if (this.bus.available && !this.bus.available()) return Promise.reject(unavailable());
     let conversationId = req.conversationId ?? "";
     if (!conversationId) {
       const to = req.toUserId ?? "";
