@@ -82,7 +82,8 @@ export class NatsPresenceDirectory implements PresenceDirectory {
     if (m.n === this.opts.nodeId) return;
     // A node we do not know (new, or dropped after a network blip on either
     // side) is asked for its table; the snapshot it sends restores its users.
-    if (!this.nodes.has(m.n) && m.t !== "snapshot" && m.t !== "hello") this.send({ t: "hello", n: this.opts.nodeId });
+    if (!this.nodes.has(m.n) && m.t !== "snapshot" && m.t !== "hello")
+      this.send({ t: "hello", n: this.opts.nodeId });
     const node = this.node(m.n);
     node.heard = this.clock.now();
     switch (m.t) {
