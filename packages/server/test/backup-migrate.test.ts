@@ -1,14 +1,12 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import pg from "pg";
 import { compareStores, openPostgresStore, openSqliteStore } from "../src/index.js";
 import { starling } from "./helpers/child-server.js";
 import { login } from "./helpers/clients.js";
-import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+import { createPgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer } from "./helpers/test-server.js";
 
 const pgProblem = await postgresUnavailable();
@@ -61,11 +59,8 @@ describe("backup, restore and migration to PostgreSQL", () => {
   test("migrate copies every message, cursor and seq to PostgreSQL, and a server runs on the copy", {
     skip: pgProblem,
   }, async () => {
-    const schema = `migrate_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const schema = await createPgSchema("migrate");
+    const url = schema.url();
     try {
       const out = starling(["migrate", "--from", `sqlite:${restored}`, "--to", url]);
       assert.match(out, /verified/);
@@ -106,8 +101,7 @@ describe("backup, restore and migration to PostgreSQL", () => {
         await ts.close();
       }
     } finally {
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
+      await schema.drop();
     }
   });
 });

@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ErrorCode } from "@starling/protocol";
-import pg from "pg";
 import { RawClient } from "./helpers/raw-client.js";
-import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { TcpProxy } from "./helpers/tcp-proxy.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -13,18 +12,15 @@ const problem = await postgresUnavailable();
 if (problem) console.log(`# bus outage test SKIPPED: ${problem}`);
 
 describe("a NATS outage", { skip: problem }, () => {
-  const schema = `busout_${randomBytes(6).toString("hex")}`;
+  let schema: PgSchema;
   const proxy = new TcpProxy(NATS.hostname, Number(NATS.port || 4222));
   let ts: TestServer;
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
+    schema = await createPgSchema("busout");
     const port = await proxy.start();
     ts = await startTestServer({
-      db: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      db: schema.url(),
       bus: `nats://127.0.0.1:${port}`,
       busPrefix: `b${randomBytes(6).toString("hex")}`,
       nodeId: "solo",
@@ -36,10 +32,7 @@ describe("a NATS outage", { skip: problem }, () => {
     await proxy.restore();
     await ts.close();
     await proxy.cut();
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
+    await schema.drop();
   });
 
   const send = (c: RawClient, id: string) =>

@@ -6,17 +6,11 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Message } from "@starling/protocol";
 import { createNodeClient } from "@starling/sdk/node";
-import pg from "pg";
-import { LocalBus } from "../src/cluster/local-bus.js";
-import { LocalPresenceDirectory } from "../src/cluster/local-presence.js";
-import { Core } from "../src/core/core.js";
-import { DEFAULT_LIMITS } from "../src/core/limits.js";
 import { Argon2Hasher } from "../src/platform/argon2-hasher.js";
-import { NodeRandom, SystemClock } from "../src/platform/node-random.js";
 import { openPostgresStore } from "../src/store/postgres.js";
 import { ChildServer } from "./helpers/child-server.js";
 import { Client } from "./helpers/clients.js";
-import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+import { coreOn, createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 
 const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
 const problem = await postgresUnavailable();
@@ -28,53 +22,36 @@ const SOLO = "solo";
 const PER_USER = 40;
 
 describe("three nodes, one killed in the middle of traffic", { skip: problem }, () => {
-  const schema = `failover_${randomBytes(6).toString("hex")}`;
-  const db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const prefix = `f${randomBytes(6).toString("hex")}`;
   const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), "starling-node-")));
-  const nodes = dirs.map(
-    (d, i) =>
-      new ChildServer(d, [
-        ...["--db", db, "--bus", NATS_URL, "--bus-prefix", prefix, "--node-id", `n${i}`],
-        ...["--limits-requests-per-second", "100000", "--limits-request-burst", "100000"],
-      ]),
-  );
+  let schema: PgSchema;
+  let nodes: ChildServer[] = [];
   const clients: Client[] = [];
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    // Seed the accounts through the core, as the first node would.
-    const store = await openPostgresStore({ url: db });
-    const clock = new SystemClock();
-    const core = new Core({
-      store,
-      bus: new LocalBus(),
-      presence: new LocalPresenceDirectory(clock),
-      clock,
-      hasher: new Argon2Hasher(),
-      random: new NodeRandom(),
-      log: { debug() {}, info() {}, warn() {}, error() {} },
-      limits: DEFAULT_LIMITS,
-      defaultDomain: "starling.local",
-    });
+    schema = await createPgSchema("failover");
+    nodes = dirs.map(
+      (d, i) =>
+        new ChildServer(d, [
+          ...["--db", schema.url(), "--bus", NATS_URL, "--bus-prefix", prefix, "--node-id", `n${i}`],
+          ...["--limits-requests-per-second", "100000", "--limits-request-burst", "100000"],
+        ]),
+    );
+    // All at once on an empty schema, as a cluster starts: their migrations must cope with one another.
+    await Promise.all(nodes.map((n) => n.start()));
+    // Accounts with real argon2 hashes, since the clients log in by password.
+    const store = await openPostgresStore({ url: schema.url() });
+    const core = coreOn(store, "starling.local", new Argon2Hasher());
     await core.accounts.ensureDomain("starling.local");
     for (const u of [...USERS, SOLO]) await core.accounts.createUser({ id: u, password: `${u}-password` });
     await store.close();
-    // All at once, as a cluster starts: the migrations must cope with one another.
-    await Promise.all(nodes.map((n) => n.start()));
   });
 
   after(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await Promise.all(nodes.map((n) => n.stop()));
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
+    await schema?.drop();
   });
 
   test("every acknowledged message reaches every member device exactly once, in order, with no gap", async () => {

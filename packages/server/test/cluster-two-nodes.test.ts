@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
-import pg from "pg";
 import { type Client, login } from "./helpers/clients.js";
-import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 
 const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
@@ -25,18 +24,15 @@ const problem = (await postgresUnavailable()) ?? (await natsUnavailable());
 if (problem) console.log(`# cluster tests SKIPPED: ${problem}`);
 
 describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
-  const schema = `cluster_${randomBytes(6).toString("hex")}`;
+  let schema: PgSchema;
   const prefix = `t${randomBytes(6).toString("hex")}`;
   let n1: TestServer;
   let n2: TestServer;
   const c: Record<string, Client> = {};
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const db = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    schema = await createPgSchema("cluster");
+    const db = schema.url();
     const flags = { db, bus: NATS_URL, busPrefix: prefix };
     n1 = await startTestServer({ ...flags, nodeId: "n1" });
     n2 = await startTestServer({ ...flags, nodeId: "n2" });
@@ -49,10 +45,7 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
     await Promise.all(Object.values(c).map((x) => x.close()));
     await n1?.close();
     await n2?.close();
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
+    await schema?.drop();
   });
 
   test("1:1 and group messages, receipts and typing cross nodes in real time", async () => {

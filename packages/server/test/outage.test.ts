@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ErrorCode } from "@starling/protocol";
-import pg from "pg";
 import { RawClient } from "./helpers/raw-client.js";
-import { PG_URL, postgresUnavailable } from "./helpers/stores.js";
+import { createPgSchema, PG_URL, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { TcpProxy } from "./helpers/tcp-proxy.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
@@ -12,21 +10,18 @@ const problem = await postgresUnavailable();
 if (problem) console.log(`# database outage test SKIPPED: ${problem}`);
 
 describe("a PostgreSQL outage", { skip: problem }, () => {
-  const schema = `outage_${randomBytes(6).toString("hex")}`;
+  let schema: PgSchema;
   const target = new URL(PG_URL);
   const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
   let ts: TestServer;
 
   before(async () => {
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
+    schema = await createPgSchema("outage");
     const port = await proxy.start();
     const via = new URL(PG_URL);
     via.port = String(port);
     via.hostname = "127.0.0.1";
-    const db = `${via.toString()}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const db = schema.url(via.toString());
     ts = await startTestServer({ db });
     await ts.addUser("alice");
     await ts.addUser("bob");
@@ -35,10 +30,7 @@ describe("a PostgreSQL outage", { skip: problem }, () => {
     await proxy.restore();
     await ts.close();
     await proxy.cut();
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`drop schema if exists ${schema} cascade`);
-    await admin.end();
+    await schema.drop();
   });
 
   const send = (c: RawClient, id: string) =>

@@ -27,6 +27,34 @@ export async function postgresUnavailable(): Promise<string | undefined> {
   }
 }
 
+/** A PostgreSQL schema of a test's own, and the URL that selects it. */
+export interface PgSchema {
+  name: string;
+  /** `base` (default PG_URL, e.g. a proxy in front of it) with this schema as the search path. */
+  url(base?: string): string;
+  drop(): Promise<void>;
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function createPgSchema(prefix: string): Promise<PgSchema> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await adminQuery(`create schema ${name}`);
+  return {
+    name,
+    url: (base = PG_URL) => `${base}?options=${encodeURIComponent(`-c search_path=${name}`)}`,
+    drop: () => adminQuery(`drop schema if exists ${name} cascade`),
+  };
+}
+
 export interface StoreUnderTest {
   name: "sqlite" | "postgres";
   /** Another handle on the same database (a second node), for concurrency tests. */
@@ -52,12 +80,7 @@ export async function freshStore(name: "sqlite" | "postgres"): Promise<StoreUnde
   return {
     name,
     open: () => openPostgresStore({ url: PG_URL, schema, poolSize: 4 }),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    },
+    drop: () => adminQuery(`drop schema if exists ${schema} cascade`),
   };
 }
 
@@ -68,13 +91,17 @@ const plainHasher: PasswordHasher = {
 };
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-export function coreOn(store: KyselyStore, domain = "example.com"): Core {
+export function coreOn(
+  store: KyselyStore,
+  domain = "example.com",
+  hasher: PasswordHasher = plainHasher,
+): Core {
   return new Core({
     store,
     bus: new LocalBus(),
     presence: new LocalPresenceDirectory(new SystemClock()),
     clock: new SystemClock(),
-    hasher: plainHasher,
+    hasher,
     random: new NodeRandom(),
     log: silent,
     limits: DEFAULT_LIMITS,
