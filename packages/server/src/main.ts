@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import type { AddressInfo, Server } from "node:net";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
+import { ErrorCode, StarlingError } from "@starling/protocol";
 import { LocalBus } from "./cluster/local-bus.js";
 import { LocalPresenceDirectory } from "./cluster/local-presence.js";
 import { NatsBus } from "./cluster/nats-bus.js";
@@ -131,13 +132,19 @@ async function ensureFirstAdmin(
 ): Promise<{ id: string; password: string } | undefined> {
   if (await core.accounts.getUser(`admin@${domain}`)) return undefined;
   const password = randomBytes(12).toString("base64url");
-  const user = await core.accounts.createUser({
-    id: `admin@${domain}`,
-    password,
-    role: "admin",
-    displayName: "Administrator",
-  });
-  return { id: user.id, password };
+  try {
+    const user = await core.accounts.createUser({
+      id: `admin@${domain}`,
+      password,
+      role: "admin",
+      displayName: "Administrator",
+    });
+    return { id: user.id, password };
+  } catch (err) {
+    // Nodes of a cluster starting together race for this; the one that won prints the password.
+    if (err instanceof StarlingError && err.code === ErrorCode.CONFLICT) return undefined;
+    throw err;
+  }
 }
 
 /** The composition root: builds every adapter from the configuration and starts the listeners. */
