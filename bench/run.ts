@@ -11,14 +11,20 @@ import { formatSummary } from "./lib/cpuprofile.js";
 import type { RunContext } from "./lib/harness.js";
 import { OUT_DIR } from "./lib/paths.js";
 import { formatTable, machine, type RunReport, type ScenarioReport, writeResults } from "./lib/report.js";
+import { clusterScenario } from "./scenarios/cluster.js";
 import { groupScenario } from "./scenarios/group.js";
+import { historyScenario } from "./scenarios/history.js";
 import { idleMemoryScenario } from "./scenarios/idle-memory.js";
 import { oneToOneScenario } from "./scenarios/one-to-one.js";
+import { storesScenario } from "./scenarios/stores.js";
 
 const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Promise<ScenarioReport>> = {
   "one-to-one": oneToOneScenario,
   group: groupScenario,
   "idle-memory": idleMemoryScenario,
+  stores: storesScenario,
+  cluster: clusterScenario,
+  history: historyScenario,
 };
 
 async function main(): Promise<number> {

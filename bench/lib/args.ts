@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["one-to-one", "group", "idle-memory"] as const;
+export const SCENARIOS = ["one-to-one", "group", "idle-memory", "stores", "cluster", "history"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -20,10 +20,14 @@ export interface BenchOptions {
   idleConnections: number;
   idleConcurrency: number;
   settleSec: number;
+  historyMessages: number;
+  historyPages: number;
+  catchUp: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  --scenario one-to-one|group|idle-memory|all   (default all)
+  (all: every scenario but history, which generates 10 million messages per store; ask for it by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it
@@ -37,6 +41,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --idle-connections N  idle connections per transport (default 10000)
   --idle-concurrency N  connections opened at once (default 200)
   --settle SEC          wait before reading the server's memory (default 5)
+  --history-messages N  messages in the history scenario's conversation (default 10000000)
+  --history-pages N     50-message pages fetched at random depths (default 2000)
+  --catch-up N          messages a returning device has missed (default 10000)
   --text-bytes N        message text length (default 64)
   --keep-data           keep the temporary data folders`;
 
@@ -67,6 +74,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       "idle-connections": { type: "string", default: "10000" },
       "idle-concurrency": { type: "string", default: "200" },
       settle: { type: "string", default: "5" },
+      "history-messages": { type: "string", default: "10000000" },
+      "history-pages": { type: "string", default: "2000" },
+      "catch-up": { type: "string", default: "10000" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -78,7 +88,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   // One create_group request carries at most 500 member ids (the core's maxIdsPerRequest).
   const members = int(values["group-members"], "group-members", 2, 501);
   return {
-    scenarios: scenario === "all" ? [...SCENARIOS] : [scenario as ScenarioName],
+    scenarios: scenario === "all" ? SCENARIOS.filter((s) => s !== "history") : [scenario as ScenarioName],
     durationSec: int(values.duration, "duration", 1, 3600),
     warmupSec: int(values.warmup, "warmup", 0, 600),
     profile: values.profile ?? false,
@@ -94,5 +104,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     idleConnections: int(values["idle-connections"], "idle-connections", 1, 15000),
     idleConcurrency: int(values["idle-concurrency"], "idle-concurrency", 1, 2000),
     settleSec: int(values.settle, "settle", 0, 120),
+    historyMessages: int(values["history-messages"], "history-messages", 100, 100_000_000),
+    historyPages: int(values["history-pages"], "history-pages", 1, 1_000_000),
+    catchUp: int(values["catch-up"], "catch-up", 1, 1_000_000),
   };
 }

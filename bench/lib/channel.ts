@@ -14,6 +14,8 @@ interface Timing {
 export interface OneToOneJob extends Timing {
   scenario: "one-to-one";
   endpoint: Endpoint;
+  /** Where odd-numbered users connect (another node of a cluster), so every message crosses nodes. Default: endpoint. */
+  peerEndpoint?: Endpoint;
   tokenSalt: string;
   /** Users 0..2*pairs-1; user 2p talks to 2p+1. */
   pairs: number;

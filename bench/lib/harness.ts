@@ -1,11 +1,9 @@
 /**
- * The pieces every scenario repeats: a fresh data folder with seeded users,
- * a server started on it (optionally under the CPU profiler), and a load
- * generator job run to its result while the server's CPU is metered.
+ * The pieces every scenario repeats: servers started on a seeded database
+ * (optionally under the CPU profiler), and a load generator job run to its
+ * result while the servers' CPU is metered.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Endpoint } from "../load/connection.js";
 import type { LoadgenJob } from "./channel.js";
@@ -15,7 +13,6 @@ import { LoadgenProcess } from "./loadgen-process.js";
 import { OUT_DIR } from "./paths.js";
 import { CpuMeter } from "./proc-stats.js";
 import type { Row, ScenarioReport } from "./report.js";
-import { seedUsers } from "./seed.js";
 import { type RunningServer, type ServerProgram, startServer } from "./server-process.js";
 
 export type Log = (message: string) => void;
@@ -28,25 +25,10 @@ export interface RunContext {
   loadgenProfileDir?: string;
 }
 
-export interface DataDir {
+/** One server process to start: its data folder and the flags beyond the bench defaults (database, bus, node id). */
+export interface NodeSpec {
   dir: string;
-  tokenSalt: string;
-  remove(): void;
-}
-
-export async function seededDataDir(users: number, keep: boolean, log: Log): Promise<DataDir> {
-  const dir = mkdtempSync(join(os.tmpdir(), "starling-bench-"));
-  const tokenSalt = randomBytes(12).toString("base64url");
-  log(`seeding ${users} users into ${dir}`);
-  await seedUsers(dir, users, tokenSalt);
-  return {
-    dir,
-    tokenSalt,
-    remove: () => {
-      if (keep) log(`kept data folder ${dir}`);
-      else rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  args: string[];
 }
 
 export interface BenchServer {
@@ -57,7 +39,7 @@ export interface BenchServer {
 
 export async function startBenchServer(
   program: ServerProgram,
-  dir: string,
+  node: NodeSpec,
   label: string,
   profile: boolean,
   ctx: RunContext,
@@ -67,7 +49,8 @@ export async function startBenchServer(
   if (profile) mkdirSync(profileDir, { recursive: true });
   const server = await startServer({
     program,
-    dataDir: dir,
+    dataDir: node.dir,
+    args: node.args,
     children: ctx.children,
     profileDir: profile ? profileDir : undefined,
   });
@@ -123,32 +106,57 @@ export function loadReport<R extends object>(
 }
 
 /**
- * Starts `program` on the data folder, runs one closed-loop job against it
- * to its result while metering the server's CPU, and stops the server.
+ * Starts `program` on each node (together), runs one closed-loop job against
+ * them to its result while metering the servers' CPU (summed), and stops
+ * them. Only the first node is profiled.
  */
 export async function runJob<R>(
   program: ServerProgram,
-  dir: string,
+  nodes: readonly NodeSpec[],
   label: string,
-  job: (endpoint: Endpoint) => LoadgenJob,
+  job: (endpoints: Endpoint[]) => LoadgenJob,
   profile: boolean,
   ctx: RunContext,
 ): Promise<JobOutcome<R>> {
-  const run = await startBenchServer(program, dir, label, profile, ctx);
+  const started = await Promise.allSettled(
+    nodes.map((node, i) =>
+      startBenchServer(program, node, i === 0 ? label : `${label}-n${i}`, profile && i === 0, ctx),
+    ),
+  );
+  const runs = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) {
+    await Promise.all(runs.map((r) => r.finish().catch(() => undefined)));
+    throw failed.reason;
+  }
   let outcome: { result: R; serverCpuPct: number; machineCpuPct: number; window: ProfileWindow };
   try {
-    const endpoint = { host: "127.0.0.1", tcpPort: run.server.tcpPort, httpPort: run.server.httpPort };
-    outcome = await runLoadJob<R>(job(endpoint), run.server.pid, ctx);
+    const endpoints = runs.map((r) => ({
+      host: "127.0.0.1",
+      tcpPort: r.server.tcpPort,
+      httpPort: r.server.httpPort,
+    }));
+    outcome = await runLoadJob<R>(
+      job(endpoints),
+      runs.map((r) => r.server.pid),
+      ctx,
+    );
   } catch (err) {
-    await run.finish().catch(() => undefined);
+    await Promise.all(runs.map((r) => r.finish().catch(() => undefined)));
     throw err;
   }
-  const summary = await run.finish(outcome.window);
+  const [first, ...others] = runs as [BenchServer, ...BenchServer[]];
+  const summary = await first.finish(outcome.window);
+  await Promise.all(others.map((r) => r.finish()));
+  const serverWarnings: Record<string, number> = {};
+  for (const r of runs)
+    for (const [msg, n] of Object.entries(r.server.warnings))
+      serverWarnings[msg] = (serverWarnings[msg] ?? 0) + n;
   return {
     result: outcome.result,
     serverCpuPct: outcome.serverCpuPct,
     machineCpuPct: outcome.machineCpuPct,
-    serverWarnings: run.server.warnings,
+    serverWarnings,
     profile: summary,
   };
 }
@@ -156,10 +164,10 @@ export async function runJob<R>(
 /** Runs one closed-loop job to its result; `serverCpuPct` covers the measured window only. */
 async function runLoadJob<R>(
   job: LoadgenJob,
-  serverPid: number,
+  serverPids: number[],
   ctx: RunContext,
 ): Promise<{ result: R; serverCpuPct: number; machineCpuPct: number; window: ProfileWindow }> {
-  const cpu = new CpuMeter(serverPid);
+  const cpu = new CpuMeter(serverPids);
   const lg = new LoadgenProcess(job, {
     children: ctx.children,
     onProgress: ctx.log,

@@ -28,7 +28,7 @@ export function openFilesLimit(): number {
   return !m || m[1] === "unlimited" ? Number.POSITIVE_INFINITY : Number(m[1]);
 }
 
-/** Measures CPU use of a process between two moments, as a percentage of one core. */
+/** Measures CPU use of some processes (summed) between two moments, as a percentage of one core. */
 export class CpuMeter {
   private cpu0 = 0;
   private machine0 = 0;
@@ -40,10 +40,14 @@ export class CpuMeter {
   startUs = 0;
   endUs = 0;
 
-  constructor(private readonly pid: number) {}
+  constructor(private readonly pids: readonly number[]) {}
+
+  private cpu(): number {
+    return this.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  }
 
   start(): void {
-    this.cpu0 = cpuSeconds(this.pid);
+    this.cpu0 = this.cpu();
     this.machine0 = machineBusySeconds();
     this.t0 = performance.now();
     this.startUs = Number(process.hrtime.bigint() / 1000n);
@@ -53,7 +57,7 @@ export class CpuMeter {
     const wall = (performance.now() - this.t0) / 1000;
     this.endUs = Number(process.hrtime.bigint() / 1000n);
     const pct = (seconds: number) => (wall > 0 ? Math.round((seconds / wall) * 1000) / 10 : 0);
-    this.pct = pct(cpuSeconds(this.pid) - this.cpu0);
+    this.pct = pct(this.cpu() - this.cpu0);
     this.machinePct = pct(machineBusySeconds() - this.machine0);
     return this.pct;
   }

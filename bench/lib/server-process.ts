@@ -17,6 +17,8 @@ export type ServerProgram = "starling" | "relay";
 export interface ServerOptions {
   program: ServerProgram;
   dataDir: string;
+  /** More `starling serve` flags: --db, --bus, --node-id... */
+  args?: string[];
   children: ChildRegistry;
   /**
    * Write V8 CPU profiles into this folder when the server exits: one per
@@ -43,7 +45,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const infoFile = join(opts.dataDir, "server.json");
   rmSync(infoFile, { force: true });
   const nodeFlags = opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir] : [];
-  const args = [...nodeFlags, "--import", "tsx", ...programArgs(opts.program, opts.dataDir)];
+  const args = [
+    ...nodeFlags,
+    "--import",
+    "tsx",
+    ...programArgs(opts.program, opts.dataDir),
+    ...(opts.args ?? []),
+  ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   opts.children.track(child);
   const warnings: Record<string, number> = {};

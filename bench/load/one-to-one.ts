@@ -7,6 +7,7 @@ import { benchText } from "./text.js";
 /**
  * 1:1 chat: users 2p and 2p+1 talk to each other over TLS, both sending.
  * A message completes when the sender has its ack and the peer has the push.
+ * With a peer endpoint, odd users sit on the other node.
  */
 export async function runOneToOne(job: OneToOneJob, emit: Emit): Promise<OneToOneResult> {
   const users = Array.from({ length: job.pairs * 2 }, (_, i) => i);
@@ -14,6 +15,7 @@ export async function runOneToOne(job: OneToOneJob, emit: Emit): Promise<OneToOn
   const conns = await openAll({
     transport: "tcp",
     endpoint: job.endpoint,
+    endpointFor: (u) => (u % 2 === 1 && job.peerEndpoint ? job.peerEndpoint : job.endpoint),
     users,
     token: (u) => tokenFor(job.tokenSalt, u),
     concurrency: 50,

@@ -4,6 +4,8 @@ import { encodePing } from "./wire.js";
 export interface OpenPlan {
   transport: Transport;
   endpoint: Endpoint;
+  /** Overrides `endpoint` per user (users spread over the nodes of a cluster). */
+  endpointFor?(user: number): Endpoint;
   /** User indexes to log in, one connection each. */
   users: readonly number[];
   token(user: number): string;
@@ -43,7 +45,7 @@ export async function openMany(plan: OpenPlan): Promise<Opened> {
       try {
         conns[i] = await connectAndLogin(
           plan.transport,
-          plan.endpoint,
+          plan.endpointFor?.(user) ?? plan.endpoint,
           plan.token(user),
           `bench-${user}`,
           Math.min(left, 30_000),

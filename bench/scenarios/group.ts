@@ -1,6 +1,7 @@
 import type { BenchOptions } from "../lib/args.js";
+import { seededDb } from "../lib/bench-db.js";
 import type { GroupJob, GroupResult } from "../lib/channel.js";
-import { loadReport, type RunContext, runJob, seededDataDir } from "../lib/harness.js";
+import { loadReport, type RunContext, runJob } from "../lib/harness.js";
 import { baselineRows, cpuRows, failureRow, fmt, type Row, type ScenarioReport } from "../lib/report.js";
 import type { Endpoint } from "../load/connection.js";
 
@@ -9,11 +10,12 @@ export const GROUP_BARS = { deliveriesPerSec: 150_000 };
 
 /** One large group, every member online over WebSocket, a few members sending. */
 export async function groupScenario(opts: BenchOptions, ctx: RunContext): Promise<ScenarioReport> {
-  const data = await seededDataDir(opts.groupMembers, opts.keepData, ctx.log);
+  const data = await seededDb("sqlite", opts.groupMembers, opts.keepData, ctx.log);
   try {
-    const job = (endpoint: Endpoint): GroupJob => ({
+    const node = { dir: data.nodeDir(0), args: data.serverArgs };
+    const job = ([endpoint]: Endpoint[]): GroupJob => ({
       scenario: "group",
-      endpoint,
+      endpoint: endpoint as Endpoint,
       tokenSalt: data.tokenSalt,
       members: opts.groupMembers,
       senders: opts.groupSenders,
@@ -22,9 +24,9 @@ export async function groupScenario(opts: BenchOptions, ctx: RunContext): Promis
       warmupSec: opts.warmupSec,
       durationSec: opts.durationSec,
     });
-    const run = await runJob<GroupResult>("starling", data.dir, "group", job, opts.profile, ctx);
+    const run = await runJob<GroupResult>("starling", [node], "group", job, opts.profile, ctx);
     const base = opts.baseline
-      ? await runJob<GroupResult>("relay", data.dir, "group-relay", job, false, ctx)
+      ? await runJob<GroupResult>("relay", [node], "group-relay", job, false, ctx)
       : undefined;
     const { result, serverCpuPct } = run;
     const l = result.latencyMs;
@@ -56,6 +58,6 @@ export async function groupScenario(opts: BenchOptions, ctx: RunContext): Promis
     ];
     return loadReport("group", rows, run, base);
   } finally {
-    data.remove();
+    await data.remove();
   }
 }

@@ -1,6 +1,7 @@
 import type { BenchOptions } from "../lib/args.js";
+import { seededDb } from "../lib/bench-db.js";
 import type { IdleOpened } from "../lib/channel.js";
-import { type RunContext, seededDataDir, startBenchServer } from "../lib/harness.js";
+import { type RunContext, startBenchServer } from "../lib/harness.js";
 import { LoadgenProcess } from "../lib/loadgen-process.js";
 import { openFilesLimit, rssKb } from "../lib/proc-stats.js";
 import { fmt, type Row, type ScenarioReport } from "../lib/report.js";
@@ -44,7 +45,7 @@ export async function idleMemoryScenario(opts: BenchOptions, ctx: RunContext): P
       `open-files limit ${limit} is too low for ${opts.idleConnections} connections; raise ulimit -n`,
     );
   }
-  const data = await seededDataDir(opts.idleConnections, opts.keepData, ctx.log);
+  const data = await seededDb("sqlite", opts.idleConnections, opts.keepData, ctx.log);
   const figures: IdleFigures[] = [];
   const profiles = [];
   try {
@@ -54,7 +55,7 @@ export async function idleMemoryScenario(opts: BenchOptions, ctx: RunContext): P
         const label = `idle-${transport}${program === "relay" ? "-relay" : ""}`;
         const run = await startBenchServer(
           program,
-          data.dir,
+          { dir: data.nodeDir(0), args: data.serverArgs },
           label,
           opts.profile && program === "starling",
           ctx,
@@ -68,7 +69,7 @@ export async function idleMemoryScenario(opts: BenchOptions, ctx: RunContext): P
       }
     }
   } finally {
-    data.remove();
+    await data.remove();
   }
   // The WebSocket run's profile is the one the bar is about; the TLS one is kept in bench/out/.
   return {
