@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Argon2Hasher, type KyselyStore, NodeRandom } from "@starling/server";
+import { Argon2Hasher, EMPTY_PROFILE, type KyselyStore, NodeRandom } from "@starling/server";
 import { BENCH_DOMAIN, tokenFor, userId } from "./users.js";
 
 const PER_TRANSACTION = 2000;
@@ -27,6 +27,7 @@ export async function seedUsers(store: KyselyStore, count: number, tokenSalt: st
           role: "user",
           disabled: false,
           createdAt: now,
+          ...EMPTY_PROFILE,
         });
         await tx.insertSession({
           tokenHash: random.sha256(tokenFor(tokenSalt, i)),

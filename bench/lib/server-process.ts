@@ -5,7 +5,7 @@
  * relay is started the same way and announces itself the same way.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { onJsonLines } from "./channel.js";
 import type { ChildRegistry } from "./children.js";
@@ -62,6 +62,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   child.stdout.setEncoding("utf8");
   child.stderr.setEncoding("utf8");
   child.stdout.on("data", keepTail);
+  // STARLING_BENCH_SERVER_LOGS=DIR keeps each server's whole output (for finding out why a run went wrong).
+  const logDir = process.env.STARLING_BENCH_SERVER_LOGS;
+  if (logDir) {
+    const out = createWriteStream(join(logDir, `server-${child.pid}.log`));
+    child.stdout.pipe(out);
+    child.stderr.pipe(out);
+  }
   // Pino writes one JSON object per line; count warnings and errors by message.
   onJsonLines<{ level?: number; msg?: string }>(
     child.stdout,
@@ -134,6 +141,13 @@ function programArgs(program: ServerProgram, dataDir: string): string[] {
       "0",
     ],
     // Every bench connection comes from 127.0.0.1: the per-connection rate limit is lifted so it does not cap the load.
-    ...["--log-level", "warn", "--limits-requests-per-second", "100000", "--limits-request-burst", "100000"],
+    ...[
+      "--log-level",
+      process.env.STARLING_BENCH_SERVER_LOGS ? "debug" : "warn",
+      "--limits-requests-per-second",
+      "100000",
+      "--limits-request-burst",
+      "100000",
+    ],
   ];
 }

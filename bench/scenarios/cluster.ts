@@ -17,10 +17,11 @@ const BENCH_NATS_URL = process.env.STARLING_BENCH_NATS ?? "nats://127.0.0.1:4222
  * capacity a second machine would add.
  */
 export async function clusterScenario(opts: BenchOptions, ctx: RunContext): Promise<ScenarioReport> {
-  const db = await seededDb("postgres", opts.pairs * 2, opts.keepData, ctx.log);
   const runs: JobOutcome<OneToOneResult>[] = [];
-  try {
-    for (const nodes of [1, 2]) {
+  for (const nodes of [1, 2]) {
+    // A fresh schema per run: the generator's client ids repeat, and the server would rightly dedupe them.
+    const db = await seededDb("postgres", opts.pairs * 2, opts.keepData, ctx.log);
+    try {
       // A subject prefix per run keeps it apart from anything else on the NATS server.
       const prefix = `bench_${randomBytes(4).toString("hex")}`;
       const busArgs = (i: number) => [
@@ -32,9 +33,9 @@ export async function clusterScenario(opts: BenchOptions, ctx: RunContext): Prom
         `n${i + 1}`,
       ];
       runs.push(await measureOneToOne(opts, ctx, db, `cluster-${nodes}`, nodes, busArgs));
+    } finally {
+      await db.remove();
     }
-  } finally {
-    await db.remove();
   }
   const [one, two] = runs as [JobOutcome<OneToOneResult>, JobOutcome<OneToOneResult>];
   const rows: Row[] = [

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo, Server } from "node:net";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
@@ -229,7 +229,10 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     tls: Boolean(tls),
     domain: config.domain,
   };
-  writeFileSync(runtimeFile(dataDir), JSON.stringify(info, null, 2));
+  // Written whole then renamed: whoever waits for the file never reads half of it.
+  const tmp = `${runtimeFile(dataDir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info, null, 2));
+  renameSync(tmp, runtimeFile(dataDir));
   log.info({ tcpPort, httpPort, tls: Boolean(tls), domain: config.domain, dataDir }, "starling is listening");
 
   let closed: Promise<void> | undefined;

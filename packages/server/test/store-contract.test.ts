@@ -129,5 +129,38 @@ for (const name of ["sqlite", "postgres"] as const) {
         await other.close();
       }
     });
+
+    test("both sides of a new 1:1 chat writing first on two nodes both succeed", async () => {
+      const other = await sut.open();
+      const node2 = coreOn(other);
+      try {
+        // Several pairs at once, in opposite orders on the two nodes, as a load balancer would mix them.
+        const pairs = [
+          ["carol", "dave"],
+          ["alice", "dave"],
+          ["bob", "dave"],
+        ] as const;
+        const sends: Promise<{ conversationId: string; seq: number }>[] = [];
+        for (const [a, b] of pairs)
+          sends.push(send(core, `${a}@example.com`, { to: b, id: `first-${a}-${b}` }));
+        for (const [a, b] of [...pairs].reverse())
+          sends.push(send(node2, `${b}@example.com`, { to: a, id: `first-${b}-${a}` }));
+        const acks = await Promise.all(sends);
+        for (const [a, b] of pairs) {
+          const conv = acks.find(
+            (x) => x.conversationId.includes(`${a}@`) && x.conversationId.includes(`${b}@`),
+          );
+          const seqs = acks
+            .filter((x) => x.conversationId === conv?.conversationId)
+            .map((x) => x.seq)
+            .sort();
+          assert.deepEqual(seqs, [1, 2], `${a} and ${b}`);
+          const members = await store.read.listMembers(conv?.conversationId ?? "", true);
+          assert.equal(members.length, 2);
+        }
+      } finally {
+        await other.close();
+      }
+    });
   });
 }

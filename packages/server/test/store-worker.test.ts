@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { EMPTY_PROFILE } from "../src/core/records.js";
 import { openSqliteStore } from "../src/store/sqlite.js";
 
 test("a closed store refuses statements instead of leaving them waiting", async () => {
@@ -24,6 +25,7 @@ test("a failed statement rolls its transaction back and the store stays usable",
         role: "user",
         disabled: false,
         createdAt: 1,
+        ...EMPTY_PROFILE,
       });
     }),
   );

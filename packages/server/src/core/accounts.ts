@@ -1,10 +1,11 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
+import { nameKeys } from "./directory/pinyin.js";
 import { invalid, notFound } from "./errors.js";
 import { domainOf, isValidDomain, localPartOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { LoginLimiter } from "./login-limiter.js";
 import type { Bus, Clock, PasswordHasher, Random, Store } from "./ports.js";
-import type { SessionRecord, UserRecord, UserRole } from "./records.js";
+import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "./records.js";
 
 export interface DeviceInfo {
   deviceId: string;
@@ -24,6 +25,8 @@ export interface NewUser {
   displayName?: string;
   password: string;
   role?: UserRole;
+  /** The user must choose a new password at first login. */
+  mustChangePassword?: boolean;
 }
 
 const MAX_PASSWORD_LENGTH = 256;
@@ -68,7 +71,9 @@ export class Accounts {
     const id = normalizeUserId(input.id, this.defaultDomain);
     this.checkPasswordPolicy(id, input.password);
     const displayName = (input.displayName ?? localPartOf(id)).trim().slice(0, 100) || localPartOf(id);
+    const keys = nameKeys(displayName);
     const user: UserRecord = {
+      ...EMPTY_PROFILE,
       id,
       domain: domainOf(id),
       displayName,
@@ -76,10 +81,14 @@ export class Accounts {
       role: input.role ?? "user",
       disabled: false,
       createdAt: this.clock.now(),
+      pinyin: keys.pinyin,
+      pinyinInitials: keys.initials,
+      mustChangePassword: input.mustChangePassword ?? false,
     };
     const created = await this.store.transaction(async (tx) => {
       const domain = await tx.getDomain(user.domain);
       if (!domain) throw notFound(`unknown domain ${user.domain}`);
+      user.version = await tx.nextDirectoryVersions(user.domain, 1);
       return tx.insertUser(user);
     });
     if (!created) throw new StarlingError(ErrorCode.CONFLICT, `user ${id} already exists`);

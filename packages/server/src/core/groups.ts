@@ -64,7 +64,10 @@ export class Groups {
         createdAt: now,
         version,
       };
-      await tx.insertConversation(conv);
+      if (!(await tx.insertConversation(conv))) {
+        // 80 random bits colliding: refuse rather than join someone else's group.
+        throw new StarlingError(ErrorCode.CONFLICT, "group id collision; try again", { retryable: true });
+      }
       for (const userId of [ownerId, ...ids]) {
         await tx.upsertMember(
           this.newMember(id, userId, userId === ownerId ? "owner" : "member", now, version),

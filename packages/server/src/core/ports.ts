@@ -1,6 +1,8 @@
 import type {
+  AuditRecord,
   ConversationRecord,
   ConversationView,
+  DepartmentRecord,
   MemberRecord,
   MemberRole,
   MessageRecord,
@@ -21,10 +23,62 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export interface StoreReader {
+export interface DomainRecord {
+  name: string;
+  disabled: boolean;
+  createdAt: number;
+}
+
+/** How a directory search matches its key columns. */
+export type SearchMode = "prefix" | "substring";
+
+/** The organisation directory, domains and the audit log. */
+export interface DirectoryReader {
+  getDomain(name: string): Promise<DomainRecord | undefined>;
+  listDomains(): Promise<DomainRecord[]>;
+  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
+  /** Secondary department memberships of these users. */
+  otherDepartments(userIds: readonly string[]): Promise<{ userId: string; departmentId: string }[]>;
+  /** Users of the domain changed after `version`, oldest change first. */
+  changedUsers(domain: string, version: number, limit: number): Promise<UserRecord[]>;
+  changedDepartments(domain: string, version: number, limit: number): Promise<DepartmentRecord[]>;
+  /** The domain's directory version (0 before the first change). */
+  directoryVersion(domain: string): Promise<number>;
+  getDepartment(id: string): Promise<DepartmentRecord | undefined>;
+  /** Live child departments ("" parent: the top level), by sort order then name. */
+  childDepartments(domain: string, parentId: string): Promise<DepartmentRecord[]>;
+  findDepartment(domain: string, parentId: string, name: string): Promise<DepartmentRecord | undefined>;
+  /** Active users whose primary or secondary department is `departmentId`, by id after `afterId`. */
+  departmentMembers(departmentId: string, afterId: string, limit: number): Promise<UserRecord[]>;
+  /** Active users whose name, pinyin, initials or email match `key` (lower case). */
+  searchUsers(domain: string, key: string, mode: SearchMode, limit: number): Promise<UserRecord[]>;
+  searchDepartments(
+    domain: string,
+    key: string,
+    mode: SearchMode,
+    limit: number,
+  ): Promise<DepartmentRecord[]>;
+  /** Audit entries of the domain, newest first, older than `beforeAt` (0: from now). */
+  listAudit(domain: string, beforeAt: number, limit: number): Promise<AuditRecord[]>;
+}
+
+export interface DirectoryWriter {
+  createDomain(name: string, now: number): Promise<boolean>;
+  setDomainDisabled(name: string, disabled: boolean): Promise<boolean>;
+  /** Allocates `count` consecutive directory versions of the domain; returns the first. */
+  nextDirectoryVersions(domain: string, count: number): Promise<number>;
+  insertUser(user: UserRecord): Promise<boolean>;
+  updateUser(id: string, patch: UserPatch): Promise<boolean>;
+  upsertDepartment(dept: DepartmentRecord): Promise<void>;
+  setOtherDepartments(userId: string, departmentIds: readonly string[]): Promise<void>;
+  insertAudit(entry: AuditRecord): Promise<void>;
+}
+
+export type UserPatch = Partial<Omit<UserRecord, "id" | "domain" | "createdAt">>;
+
+export interface StoreReader extends DirectoryReader {
   getUser(id: string): Promise<UserRecord | undefined>;
   listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
-  getDomain(name: string): Promise<{ name: string; disabled: boolean } | undefined>;
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
   listGroups(domain: string, afterId: string, limit: number): Promise<ConversationRecord[]>;
@@ -44,20 +98,15 @@ export interface StoreReader {
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
 }
 
-export interface StoreTx extends StoreReader {
-  createDomain(name: string, now: number): Promise<boolean>;
-  insertUser(user: UserRecord): Promise<boolean>;
-  updateUser(
-    id: string,
-    patch: Partial<Pick<UserRecord, "passwordHash" | "disabled" | "displayName" | "role">>,
-  ): Promise<boolean>;
+export interface StoreTx extends StoreReader, DirectoryWriter {
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteSessionsOfUser(userId: string): Promise<number>;
 
   /** Allocates `count` consecutive change-stream versions; returns the first. */
   nextVersions(count: number): Promise<number>;
-  insertConversation(conv: ConversationRecord): Promise<void>;
+  /** False when the id exists already (on PostgreSQL: once its creator committed). */
+  insertConversation(conv: ConversationRecord): Promise<boolean>;
   getConversations(ids: readonly string[]): Promise<ConversationRecord[]>;
   updateConversation(
     id: string,

@@ -4,14 +4,77 @@ export type UserRole = "admin" | "user";
 export type MemberRole = "owner" | "admin" | "member";
 export type ConversationKind = "direct" | "group";
 
-export interface UserRecord {
+export type EmploymentStatus = "active" | "left";
+
+/** The directory fields of a user; every one has an empty default. */
+export interface ProfileFields {
+  /** Full pinyin of the display name without spaces ("zhangsan"); derived, never input. */
+  pinyin: string;
+  /** First letters of the pinyin syllables ("zs"); derived. */
+  pinyinInitials: string;
+  title: string;
+  email: string;
+  phone: string;
+  avatar: string;
+  /** The primary department ("" when none). */
+  departmentId: string;
+  /** active, or left: keeps history but cannot log in and leaves the directory. */
+  status: EmploymentStatus;
+  /** Must set a new password before doing anything else (imported and reset accounts). */
+  mustChangePassword: boolean;
+  /** Domain directory version of the last change to this user. */
+  version: number;
+}
+
+export interface UserRecord extends ProfileFields {
   id: string; // "alice@example.com"
   domain: string;
   displayName: string;
   passwordHash: string;
   role: UserRole;
+  /** Frozen by an administrator: cannot log in. */
   disabled: boolean;
   createdAt: number;
+}
+
+export const EMPTY_PROFILE: ProfileFields = {
+  pinyin: "",
+  pinyinInitials: "",
+  title: "",
+  email: "",
+  phone: "",
+  avatar: "",
+  departmentId: "",
+  status: "active",
+  mustChangePassword: false,
+  version: 0,
+};
+
+export interface DepartmentRecord {
+  id: string;
+  domain: string;
+  /** "" for a top-level department. */
+  parentId: string;
+  name: string;
+  sortOrder: number;
+  /** Deleted departments stay as tombstones so "changes since" can report the removal. */
+  deleted: boolean;
+  version: number;
+}
+
+export interface AuditRecord {
+  id: string;
+  at: number;
+  domain: string;
+  /** The acting user id, or "system" for the local admin key. */
+  actor: string;
+  /** e.g. "user.create", "department.delete". */
+  action: string;
+  target: string;
+  /** Where the request came from (client address, or "cli"). */
+  source: string;
+  /** JSON object with the action's parameters (never a password). */
+  details: string;
 }
 
 export interface SessionRecord {

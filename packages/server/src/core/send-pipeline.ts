@@ -229,7 +229,13 @@ export class SendPipeline {
     convs: Map<string, ConversationRecord>,
     now: number,
   ): Promise<void> {
-    for (const p of batch) {
+    // In id order, like the row locks, so two nodes creating the same pair of chats cannot deadlock.
+    const firsts = batch
+      .filter((p) => p.req.toUserId)
+      .sort((a, b) =>
+        a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0,
+      );
+    for (const p of firsts) {
       if (convs.has(p.conversationId) || !p.req.toUserId) continue;
       const peer = await tx.getUser(p.req.toUserId);
       if (!peer) continue; // rejected as NOT_FOUND below
@@ -246,7 +252,12 @@ export class SendPipeline {
         createdAt: now,
         version,
       };
-      await tx.insertConversation(conv);
+      if (!(await tx.insertConversation(conv))) {
+        // Another node created it in the meantime (both sides wrote first): use theirs, members included.
+        const [theirs] = await tx.getConversations([conv.id]);
+        if (theirs) convs.set(theirs.id, theirs);
+        continue;
+      }
       for (const userId of [p.req.senderId, peer.id]) {
         await tx.upsertMember({
           conversationId: conv.id,

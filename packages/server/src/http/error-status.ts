@@ -9,6 +9,8 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.NOT_A_MEMBER:
     case ErrorCode.CROSS_DOMAIN:
     case ErrorCode.ACCOUNT_DISABLED:
+    case ErrorCode.DOMAIN_DISABLED:
+    case ErrorCode.PASSWORD_CHANGE_REQUIRED:
       return 403;
     case ErrorCode.CONFLICT:
     case ErrorCode.GROUP_FULL:

@@ -2,7 +2,17 @@ import { sql } from "kysely";
 import type { KyselyStore } from "./kysely-store.js";
 
 /** Tables in the order their references need. */
-const TABLES = ["domains", "users", "sessions", "conversations", "members"] as const;
+const TABLES = [
+  "domains",
+  "departments",
+  "users",
+  "user_departments",
+  "sessions",
+  "conversations",
+  "members",
+  "audit_log",
+  "counters",
+] as const;
 const BATCH = 500;
 
 export interface CopyReport {
@@ -27,7 +37,8 @@ export async function copyStore(
     throw new Error("the target database already holds users; copy only into an empty one");
   const rows: Record<string, number> = {};
   await to.db.transaction().execute(async (trx) => {
-    // Migrations created only the version counter's row; its value is set at the end.
+    // Migrations created only the version counter's row; the source's counters replace it.
+    await trx.deleteFrom("counters").execute();
     for (const table of TABLES) {
       const all = (await from.db.selectFrom(table).selectAll().execute()) as Record<string, unknown>[];
       for (let i = 0; i < all.length; i += BATCH) {
@@ -63,16 +74,6 @@ export async function copyStore(
       progress?.("messages", count);
     }
     rows.messages = count;
-    const version = await from.db
-      .selectFrom("counters")
-      .select("value")
-      .where("name", "=", "version")
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable("counters")
-      .set({ value: Number(version.value) })
-      .where("name", "=", "version")
-      .execute();
   });
   return { rows };
 }

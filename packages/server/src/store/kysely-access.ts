@@ -8,6 +8,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from "../core/records.js";
+import { KyselyDirectory } from "./kysely-directory.js";
 import {
   fromConversation,
   fromMember,
@@ -24,16 +25,18 @@ import type { Database } from "./schema.js";
  * Every query of the Store port, over a Kysely handle that is either the
  * database or an open transaction. Dialect-neutral SQL only.
  */
-export class KyselyAccess implements StoreTx {
+export class KyselyAccess extends KyselyDirectory implements StoreTx {
   /**
    * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
    * transactions), so that concurrent writers to one conversation queue up
    * instead of allocating the same seq.
    */
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Kysely<Database>,
     private readonly lockConversations: boolean,
-  ) {}
+  ) {
+    super(db);
+  }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
     const r = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
@@ -50,11 +53,6 @@ export class KyselyAccess implements StoreTx {
       .limit(limit)
       .execute();
     return rows.map(toUser);
-  }
-
-  async getDomain(name: string): Promise<{ name: string; disabled: boolean } | undefined> {
-    const r = await this.db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
-    return r ? { name: r.name, disabled: Number(r.disabled) !== 0 } : undefined;
   }
 
   async getSession(tokenHash: string): Promise<SessionRecord | undefined> {
@@ -186,45 +184,6 @@ export class KyselyAccess implements StoreTx {
     return Number(r.n);
   }
 
-  async createDomain(name: string, now: number): Promise<boolean> {
-    const r = await this.db
-      .insertInto("domains")
-      .values({ name, disabled: 0, created_at: now })
-      .onConflict((oc) => oc.column("name").doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  async insertUser(u: UserRecord): Promise<boolean> {
-    const r = await this.db
-      .insertInto("users")
-      .values({
-        id: u.id,
-        domain: u.domain,
-        display_name: u.displayName,
-        password_hash: u.passwordHash,
-        role: u.role,
-        disabled: u.disabled ? 1 : 0,
-        created_at: u.createdAt,
-      })
-      .onConflict((oc) => oc.column("id").doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  async updateUser(
-    id: string,
-    patch: Partial<Pick<UserRecord, "passwordHash" | "disabled" | "displayName" | "role">>,
-  ): Promise<boolean> {
-    const values: Record<string, unknown> = {};
-    if (patch.passwordHash !== undefined) values.password_hash = patch.passwordHash;
-    if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
-    if (patch.displayName !== undefined) values.display_name = patch.displayName;
-    if (patch.role !== undefined) values.role = patch.role;
-    const r = await this.db.updateTable("users").set(values).where("id", "=", id).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
-
   async insertSession(s: SessionRecord): Promise<void> {
     await this.db
       .insertInto("sessions")
@@ -258,8 +217,13 @@ export class KyselyAccess implements StoreTx {
     return Number(r.value) - count + 1;
   }
 
-  async insertConversation(conv: ConversationRecord): Promise<void> {
-    await this.db.insertInto("conversations").values(fromConversation(conv)).execute();
+  async insertConversation(conv: ConversationRecord): Promise<boolean> {
+    const r = await this.db
+      .insertInto("conversations")
+      .values(fromConversation(conv))
+      .onConflict((oc) => oc.column("id").doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async updateConversation(

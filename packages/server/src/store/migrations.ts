@@ -101,6 +101,89 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0002_directory": {
+      async up(db: Kysely<unknown>) {
+        // Search keys compare byte-wise on both databases, so a prefix is a range scan of one index.
+        const key = dialect === "postgres" ? sql`text collate "C"` : sql`text`;
+        const addText = (name: string, type = sql`text`) =>
+          db.schema
+            .alterTable("users")
+            .addColumn(name, type, (c) => c.notNull().defaultTo(""))
+            .execute();
+        for (const name of ["name_key", "pinyin", "pinyin_initials", "email"]) await addText(name, key);
+        for (const name of ["title", "phone", "avatar", "department_id"]) await addText(name);
+        await db.schema
+          .alterTable("users")
+          .addColumn("status", "text", (c) => c.notNull().defaultTo("active"))
+          .execute();
+        await db.schema
+          .alterTable("users")
+          .addColumn("must_change_password", "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable("users")
+          .addColumn("version", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await sql`update users set name_key = lower(display_name)`.execute(db);
+        for (const col of ["version", "name_key", "pinyin", "pinyin_initials", "email", "department_id"]) {
+          await db.schema.createIndex(`users_${col}`).on("users").columns(["domain", col]).execute();
+        }
+        await db.schema
+          .createTable("departments")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("domain", "text", (c) => c.notNull().references("domains.name"))
+          .addColumn("parent_id", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("name_key", key, (c) => c.notNull())
+          .addColumn("sort_order", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("deleted", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("version", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("departments_parent")
+          .on("departments")
+          .columns(["domain", "parent_id", "name"])
+          .execute();
+        await db.schema
+          .createIndex("departments_version")
+          .on("departments")
+          .columns(["domain", "version"])
+          .execute();
+        await db.schema
+          .createIndex("departments_name")
+          .on("departments")
+          .columns(["domain", "name_key"])
+          .execute();
+        // Departments a user belongs to besides the primary one (users.department_id).
+        await db.schema
+          .createTable("user_departments")
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("department_id", "text", (c) => c.notNull().references("departments.id"))
+          .addPrimaryKeyConstraint("user_departments_pk", ["user_id", "department_id"])
+          .execute();
+        await db.schema
+          .createIndex("user_departments_department")
+          .on("user_departments")
+          .columns(["department_id", "user_id"])
+          .execute();
+        await db.schema
+          .createTable("audit_log")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("domain", "text", (c) => c.notNull())
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("action", "text", (c) => c.notNull())
+          .addColumn("target", "text", (c) => c.notNull())
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("details", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("audit_log_domain_at")
+          .on("audit_log")
+          .columns(["domain", "at", "id"])
+          .execute();
+      },
+    },
   };
 }
 

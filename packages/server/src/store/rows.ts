@@ -1,6 +1,9 @@
 import type {
+  AuditRecord,
   ConversationKind,
   ConversationRecord,
+  DepartmentRecord,
+  EmploymentStatus,
   MemberRecord,
   MemberRole,
   MessageRecord,
@@ -8,7 +11,15 @@ import type {
   UserRecord,
   UserRole,
 } from "../core/records.js";
-import type { ConversationTable, MemberTable, MessageTable, SessionTable, UserTable } from "./schema.js";
+import type {
+  AuditTable,
+  ConversationTable,
+  DepartmentTable,
+  MemberTable,
+  MessageTable,
+  SessionTable,
+  UserTable,
+} from "./schema.js";
 
 /** Row <-> record mapping, in one place. Numbers arrive as number or (pg bigint) string. */
 
@@ -28,7 +39,69 @@ export function toUser(r: UserTable): UserRecord {
     role: r.role as UserRole,
     disabled: num(r.disabled) !== 0,
     createdAt: num(r.created_at),
+    pinyin: r.pinyin,
+    pinyinInitials: r.pinyin_initials,
+    title: r.title,
+    email: r.email,
+    phone: r.phone,
+    avatar: r.avatar,
+    departmentId: r.department_id,
+    status: r.status as EmploymentStatus,
+    mustChangePassword: num(r.must_change_password) !== 0,
+    version: num(r.version),
   };
+}
+
+export function fromUser(u: UserRecord): UserTable {
+  return {
+    id: u.id,
+    domain: u.domain,
+    display_name: u.displayName,
+    password_hash: u.passwordHash,
+    role: u.role,
+    disabled: u.disabled ? 1 : 0,
+    created_at: u.createdAt,
+    name_key: u.displayName.toLowerCase(),
+    pinyin: u.pinyin,
+    pinyin_initials: u.pinyinInitials,
+    title: u.title,
+    email: u.email.toLowerCase(),
+    phone: u.phone,
+    avatar: u.avatar,
+    department_id: u.departmentId,
+    status: u.status,
+    must_change_password: u.mustChangePassword ? 1 : 0,
+    version: u.version,
+  };
+}
+
+export function toDepartment(r: DepartmentTable): DepartmentRecord {
+  return {
+    id: r.id,
+    domain: r.domain,
+    parentId: r.parent_id,
+    name: r.name,
+    sortOrder: num(r.sort_order),
+    deleted: num(r.deleted) !== 0,
+    version: num(r.version),
+  };
+}
+
+export function fromDepartment(d: DepartmentRecord): DepartmentTable {
+  return {
+    id: d.id,
+    domain: d.domain,
+    parent_id: d.parentId,
+    name: d.name,
+    name_key: d.name.toLowerCase(),
+    sort_order: d.sortOrder,
+    deleted: d.deleted ? 1 : 0,
+    version: d.version,
+  };
+}
+
+export function toAudit(r: AuditTable): AuditRecord {
+  return { ...r, at: num(r.at) };
 }
 
 export function toSession(r: SessionTable): SessionRecord {

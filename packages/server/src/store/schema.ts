@@ -14,6 +14,44 @@ export interface UserTable {
   role: string;
   disabled: number;
   created_at: number;
+  name_key: string;
+  pinyin: string;
+  pinyin_initials: string;
+  title: string;
+  email: string;
+  phone: string;
+  avatar: string;
+  department_id: string;
+  status: string;
+  must_change_password: number;
+  version: number;
+}
+
+export interface DepartmentTable {
+  id: string;
+  domain: string;
+  parent_id: string;
+  name: string;
+  name_key: string;
+  sort_order: number;
+  deleted: number;
+  version: number;
+}
+
+export interface UserDepartmentTable {
+  user_id: string;
+  department_id: string;
+}
+
+export interface AuditTable {
+  id: string;
+  at: number;
+  domain: string;
+  actor: string;
+  action: string;
+  target: string;
+  source: string;
+  details: string;
 }
 
 export interface SessionTable {
@@ -74,4 +112,7 @@ export interface Database {
   conversations: ConversationTable;
   members: MemberTable;
   messages: MessageTable;
+  departments: DepartmentTable;
+  user_departments: UserDepartmentTable;
+  audit_log: AuditTable;
 }

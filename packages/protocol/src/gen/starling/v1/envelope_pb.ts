@@ -6,6 +6,8 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Conversation, GetConversation } from "./conversation_pb.js";
 import { file_starling_v1_conversation } from "./conversation_pb.js";
+import type { ChangePassword, DepartmentListing, DirectoryChanged, DirectoryChanges, DirectorySearchResult, GetDepartment, GetDirectoryChanges, GetUserCards, SearchDirectory, UpdateProfile, UserCards } from "./directory_pb.js";
+import { file_starling_v1_directory } from "./directory_pb.js";
 import type { Error, Goodbye } from "./error_pb.js";
 import { file_starling_v1_error } from "./error_pb.js";
 import type { AddMembers, CreateGroup, DisbandGroup, GetMembers, LeaveGroup, MembersResult, RemoveMembers, RenameGroup, SetMemberRole } from "./group_pb.js";
@@ -24,7 +26,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/envelope.proto.
  */
 export const file_starling_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("ChpzdGFybGluZy92MS9lbnZlbG9wZS5wcm90bxILc3RhcmxpbmcudjEinQEKCEVudmVsb3BlEicKB3JlcXVlc3QYASABKAsyFC5zdGFybGluZy52MS5SZXF1ZXN0SAASKQoIcmVzcG9uc2UYAiABKAsyFS5zdGFybGluZy52MS5SZXNwb25zZUgAEiEKBHB1c2gYAyABKAsyES5zdGFybGluZy52MS5QdXNoSAASEgoIZGVmbGF0ZWQYDyABKAxIAEIGCgRraW5kIuoICgdSZXF1ZXN0EgoKAmlkGAEgASgNEiMKBWhlbGxvGAogASgLMhIuc3RhcmxpbmcudjEuSGVsbG9IABIhCgRwaW5nGAsgASgLMhEuc3RhcmxpbmcudjEuUGluZ0gAEiUKBmxvZ291dBgMIAEoCzITLnN0YXJsaW5nLnYxLkxvZ291dEgAEigKBHNlbmQYFCABKAsyGC5zdGFybGluZy52MS5TZW5kTWVzc2FnZUgAEiUKBnJlY2FsbBgVIAEoCzITLnN0YXJsaW5nLnYxLlJlY2FsbEgAEioKCW1hcmtfcmVhZBgWIAEoCzIVLnN0YXJsaW5nLnYxLk1hcmtSZWFkSAASNAoObWFya19kZWxpdmVyZWQYFyABKAsyGi5zdGFybGluZy52MS5NYXJrRGVsaXZlcmVkSAASLgoLZ2V0X2hpc3RvcnkYGCABKAsyFy5zdGFybGluZy52MS5HZXRIaXN0b3J5SAASLgoLZ2V0X3JlYWRlcnMYGSABKAsyFy5zdGFybGluZy52MS5HZXRSZWFkZXJzSAASJQoGdHlwaW5nGBogASgLMhMuc3RhcmxpbmcudjEuVHlwaW5nSAASIQoEc3luYxgeIAEoCzIRLnN0YXJsaW5nLnYxLlN5bmNIABI4ChBnZXRfY29udmVyc2F0aW9uGB8gASgLMhwuc3RhcmxpbmcudjEuR2V0Q29udmVyc2F0aW9uSAASMAoMY3JlYXRlX2dyb3VwGCggASgLMhguc3RhcmxpbmcudjEuQ3JlYXRlR3JvdXBIABIwCgxyZW5hbWVfZ3JvdXAYKSABKAsyGC5zdGFybGluZy52MS5SZW5hbWVHcm91cEgAEi4KC2FkZF9tZW1iZXJzGCogASgLMhcuc3RhcmxpbmcudjEuQWRkTWVtYmVyc0gAEjQKDnJlbW92ZV9tZW1iZXJzGCsgASgLMhouc3RhcmxpbmcudjEuUmVtb3ZlTWVtYmVyc0gAEi4KC2xlYXZlX2dyb3VwGCwgASgLMhcuc3RhcmxpbmcudjEuTGVhdmVHcm91cEgAEjIKDWRpc2JhbmRfZ3JvdXAYLSABKAsyGS5zdGFybGluZy52MS5EaXNiYW5kR3JvdXBIABI1Cg9zZXRfbWVtYmVyX3JvbGUYLiABKAsyGi5zdGFybGluZy52MS5TZXRNZW1iZXJSb2xlSAASLgoLZ2V0X21lbWJlcnMYLyABKAsyFy5zdGFybGluZy52MS5HZXRNZW1iZXJzSAASMAoMc2V0X3ByZXNlbmNlGDIgASgLMhguc3RhcmxpbmcudjEuU2V0UHJlc2VuY2VIABI8ChJzdWJzY3JpYmVfcHJlc2VuY2UYMyABKAsyHi5zdGFybGluZy52MS5TdWJzY3JpYmVQcmVzZW5jZUgAEkAKFHVuc3Vic2NyaWJlX3ByZXNlbmNlGDQgASgLMiAuc3RhcmxpbmcudjEuVW5zdWJzY3JpYmVQcmVzZW5jZUgAQgYKBGJvZHki8AMKCFJlc3BvbnNlEgoKAmlkGAEgASgNEiMKBWVycm9yGAIgASgLMhIuc3RhcmxpbmcudjEuRXJyb3JIABInCgd3ZWxjb21lGAogASgLMhQuc3RhcmxpbmcudjEuV2VsY29tZUgAEiEKBHBvbmcYCyABKAsyES5zdGFybGluZy52MS5Qb25nSAASHQoCb2sYDCABKAsyDy5zdGFybGluZy52MS5Pa0gAEigKCHNlbmRfYWNrGBQgASgLMhQuc3RhcmxpbmcudjEuU2VuZEFja0gAEi0KB2hpc3RvcnkYGCABKAsyGi5zdGFybGluZy52MS5IaXN0b3J5UmVzdWx0SAASLQoHcmVhZGVycxgZIAEoCzIaLnN0YXJsaW5nLnYxLlJlYWRlcnNSZXN1bHRIABInCgRzeW5jGB4gASgLMhcuc3RhcmxpbmcudjEuU3luY1Jlc3VsdEgAEjEKDGNvbnZlcnNhdGlvbhgfIAEoCzIZLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbkgAEi0KB21lbWJlcnMYLyABKAsyGi5zdGFybGluZy52MS5NZW1iZXJzUmVzdWx0SAASLQoIcHJlc2VuY2UYMyABKAsyGS5zdGFybGluZy52MS5QcmVzZW5jZUxpc3RIAEIGCgRib2R5IuUBCgRQdXNoEicKB21lc3NhZ2UYASABKAsyFC5zdGFybGluZy52MS5NZXNzYWdlSAASJwoHcmVjZWlwdBgCIAEoCzIULnN0YXJsaW5nLnYxLlJlY2VpcHRIABIqCgZ0eXBpbmcYAyABKAsyGC5zdGFybGluZy52MS5UeXBpbmdFdmVudEgAEi4KCHByZXNlbmNlGAQgASgLMhouc3RhcmxpbmcudjEuUHJlc2VuY2VTdGF0ZUgAEicKB2dvb2RieWUYBSABKAsyFC5zdGFybGluZy52MS5Hb29kYnllSABCBgoEYm9keSIECgJPa2IGcHJvdG8z", [file_starling_v1_conversation, file_starling_v1_error, file_starling_v1_group, file_starling_v1_message, file_starling_v1_presence, file_starling_v1_session, file_starling_v1_sync]);
+  fileDesc("ChpzdGFybGluZy92MS9lbnZlbG9wZS5wcm90bxILc3RhcmxpbmcudjEinQEKCEVudmVsb3BlEicKB3JlcXVlc3QYASABKAsyFC5zdGFybGluZy52MS5SZXF1ZXN0SAASKQoIcmVzcG9uc2UYAiABKAsyFS5zdGFybGluZy52MS5SZXNwb25zZUgAEiEKBHB1c2gYAyABKAsyES5zdGFybGluZy52MS5QdXNoSAASEgoIZGVmbGF0ZWQYDyABKAxIAEIGCgRraW5kIsALCgdSZXF1ZXN0EgoKAmlkGAEgASgNEiMKBWhlbGxvGAogASgLMhIuc3RhcmxpbmcudjEuSGVsbG9IABIhCgRwaW5nGAsgASgLMhEuc3RhcmxpbmcudjEuUGluZ0gAEiUKBmxvZ291dBgMIAEoCzITLnN0YXJsaW5nLnYxLkxvZ291dEgAEigKBHNlbmQYFCABKAsyGC5zdGFybGluZy52MS5TZW5kTWVzc2FnZUgAEiUKBnJlY2FsbBgVIAEoCzITLnN0YXJsaW5nLnYxLlJlY2FsbEgAEioKCW1hcmtfcmVhZBgWIAEoCzIVLnN0YXJsaW5nLnYxLk1hcmtSZWFkSAASNAoObWFya19kZWxpdmVyZWQYFyABKAsyGi5zdGFybGluZy52MS5NYXJrRGVsaXZlcmVkSAASLgoLZ2V0X2hpc3RvcnkYGCABKAsyFy5zdGFybGluZy52MS5HZXRIaXN0b3J5SAASLgoLZ2V0X3JlYWRlcnMYGSABKAsyFy5zdGFybGluZy52MS5HZXRSZWFkZXJzSAASJQoGdHlwaW5nGBogASgLMhMuc3RhcmxpbmcudjEuVHlwaW5nSAASIQoEc3luYxgeIAEoCzIRLnN0YXJsaW5nLnYxLlN5bmNIABI4ChBnZXRfY29udmVyc2F0aW9uGB8gASgLMhwuc3RhcmxpbmcudjEuR2V0Q29udmVyc2F0aW9uSAASMAoMY3JlYXRlX2dyb3VwGCggASgLMhguc3RhcmxpbmcudjEuQ3JlYXRlR3JvdXBIABIwCgxyZW5hbWVfZ3JvdXAYKSABKAsyGC5zdGFybGluZy52MS5SZW5hbWVHcm91cEgAEi4KC2FkZF9tZW1iZXJzGCogASgLMhcuc3RhcmxpbmcudjEuQWRkTWVtYmVyc0gAEjQKDnJlbW92ZV9tZW1iZXJzGCsgASgLMhouc3RhcmxpbmcudjEuUmVtb3ZlTWVtYmVyc0gAEi4KC2xlYXZlX2dyb3VwGCwgASgLMhcuc3RhcmxpbmcudjEuTGVhdmVHcm91cEgAEjIKDWRpc2JhbmRfZ3JvdXAYLSABKAsyGS5zdGFybGluZy52MS5EaXNiYW5kR3JvdXBIABI1Cg9zZXRfbWVtYmVyX3JvbGUYLiABKAsyGi5zdGFybGluZy52MS5TZXRNZW1iZXJSb2xlSAASLgoLZ2V0X21lbWJlcnMYLyABKAsyFy5zdGFybGluZy52MS5HZXRNZW1iZXJzSAASMAoMc2V0X3ByZXNlbmNlGDIgASgLMhguc3RhcmxpbmcudjEuU2V0UHJlc2VuY2VIABI8ChJzdWJzY3JpYmVfcHJlc2VuY2UYMyABKAsyHi5zdGFybGluZy52MS5TdWJzY3JpYmVQcmVzZW5jZUgAEkAKFHVuc3Vic2NyaWJlX3ByZXNlbmNlGDQgASgLMiAuc3RhcmxpbmcudjEuVW5zdWJzY3JpYmVQcmVzZW5jZUgAEkEKFWdldF9kaXJlY3RvcnlfY2hhbmdlcxg8IAEoCzIgLnN0YXJsaW5nLnYxLkdldERpcmVjdG9yeUNoYW5nZXNIABI0Cg5nZXRfZGVwYXJ0bWVudBg9IAEoCzIaLnN0YXJsaW5nLnYxLkdldERlcGFydG1lbnRIABI4ChBzZWFyY2hfZGlyZWN0b3J5GD4gASgLMhwuc3RhcmxpbmcudjEuU2VhcmNoRGlyZWN0b3J5SAASMwoOZ2V0X3VzZXJfY2FyZHMYPyABKAsyGS5zdGFybGluZy52MS5HZXRVc2VyQ2FyZHNIABI0Cg51cGRhdGVfcHJvZmlsZRhAIAEoCzIaLnN0YXJsaW5nLnYxLlVwZGF0ZVByb2ZpbGVIABI2Cg9jaGFuZ2VfcGFzc3dvcmQYQSABKAsyGy5zdGFybGluZy52MS5DaGFuZ2VQYXNzd29yZEgAQgYKBGJvZHki0AUKCFJlc3BvbnNlEgoKAmlkGAEgASgNEiMKBWVycm9yGAIgASgLMhIuc3RhcmxpbmcudjEuRXJyb3JIABInCgd3ZWxjb21lGAogASgLMhQuc3RhcmxpbmcudjEuV2VsY29tZUgAEiEKBHBvbmcYCyABKAsyES5zdGFybGluZy52MS5Qb25nSAASHQoCb2sYDCABKAsyDy5zdGFybGluZy52MS5Pa0gAEigKCHNlbmRfYWNrGBQgASgLMhQuc3RhcmxpbmcudjEuU2VuZEFja0gAEi0KB2hpc3RvcnkYGCABKAsyGi5zdGFybGluZy52MS5IaXN0b3J5UmVzdWx0SAASLQoHcmVhZGVycxgZIAEoCzIaLnN0YXJsaW5nLnYxLlJlYWRlcnNSZXN1bHRIABInCgRzeW5jGB4gASgLMhcuc3RhcmxpbmcudjEuU3luY1Jlc3VsdEgAEjEKDGNvbnZlcnNhdGlvbhgfIAEoCzIZLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbkgAEi0KB21lbWJlcnMYLyABKAsyGi5zdGFybGluZy52MS5NZW1iZXJzUmVzdWx0SAASLQoIcHJlc2VuY2UYMyABKAsyGS5zdGFybGluZy52MS5QcmVzZW5jZUxpc3RIABI6ChFkaXJlY3RvcnlfY2hhbmdlcxg8IAEoCzIdLnN0YXJsaW5nLnYxLkRpcmVjdG9yeUNoYW5nZXNIABI0CgpkZXBhcnRtZW50GD0gASgLMh4uc3RhcmxpbmcudjEuRGVwYXJ0bWVudExpc3RpbmdIABI+ChBkaXJlY3Rvcnlfc2VhcmNoGD4gASgLMiIuc3RhcmxpbmcudjEuRGlyZWN0b3J5U2VhcmNoUmVzdWx0SAASLAoKdXNlcl9jYXJkcxg/IAEoCzIWLnN0YXJsaW5nLnYxLlVzZXJDYXJkc0gAQgYKBGJvZHkioQIKBFB1c2gSJwoHbWVzc2FnZRgBIAEoCzIULnN0YXJsaW5nLnYxLk1lc3NhZ2VIABInCgdyZWNlaXB0GAIgASgLMhQuc3RhcmxpbmcudjEuUmVjZWlwdEgAEioKBnR5cGluZxgDIAEoCzIYLnN0YXJsaW5nLnYxLlR5cGluZ0V2ZW50SAASLgoIcHJlc2VuY2UYBCABKAsyGi5zdGFybGluZy52MS5QcmVzZW5jZVN0YXRlSAASJwoHZ29vZGJ5ZRgFIAEoCzIULnN0YXJsaW5nLnYxLkdvb2RieWVIABI6ChFkaXJlY3RvcnlfY2hhbmdlZBgGIAEoCzIdLnN0YXJsaW5nLnYxLkRpcmVjdG9yeUNoYW5nZWRIAEIGCgRib2R5IgQKAk9rYgZwcm90bzM", [file_starling_v1_conversation, file_starling_v1_directory, file_starling_v1_error, file_starling_v1_group, file_starling_v1_message, file_starling_v1_presence, file_starling_v1_session, file_starling_v1_sync]);
 
 /**
  * One frame on the wire. On TCP each envelope is preceded by its length as a
@@ -231,6 +233,42 @@ export type Request = Message<"starling.v1.Request"> & {
      */
     value: UnsubscribePresence;
     case: "unsubscribePresence";
+  } | {
+    /**
+     * @generated from field: starling.v1.GetDirectoryChanges get_directory_changes = 60;
+     */
+    value: GetDirectoryChanges;
+    case: "getDirectoryChanges";
+  } | {
+    /**
+     * @generated from field: starling.v1.GetDepartment get_department = 61;
+     */
+    value: GetDepartment;
+    case: "getDepartment";
+  } | {
+    /**
+     * @generated from field: starling.v1.SearchDirectory search_directory = 62;
+     */
+    value: SearchDirectory;
+    case: "searchDirectory";
+  } | {
+    /**
+     * @generated from field: starling.v1.GetUserCards get_user_cards = 63;
+     */
+    value: GetUserCards;
+    case: "getUserCards";
+  } | {
+    /**
+     * @generated from field: starling.v1.UpdateProfile update_profile = 64;
+     */
+    value: UpdateProfile;
+    case: "updateProfile";
+  } | {
+    /**
+     * @generated from field: starling.v1.ChangePassword change_password = 65;
+     */
+    value: ChangePassword;
+    case: "changePassword";
   } | { case: undefined; value?: undefined };
 };
 
@@ -321,6 +359,30 @@ export type Response = Message<"starling.v1.Response"> & {
      */
     value: PresenceList;
     case: "presence";
+  } | {
+    /**
+     * @generated from field: starling.v1.DirectoryChanges directory_changes = 60;
+     */
+    value: DirectoryChanges;
+    case: "directoryChanges";
+  } | {
+    /**
+     * @generated from field: starling.v1.DepartmentListing department = 61;
+     */
+    value: DepartmentListing;
+    case: "department";
+  } | {
+    /**
+     * @generated from field: starling.v1.DirectorySearchResult directory_search = 62;
+     */
+    value: DirectorySearchResult;
+    case: "directorySearch";
+  } | {
+    /**
+     * @generated from field: starling.v1.UserCards user_cards = 63;
+     */
+    value: UserCards;
+    case: "userCards";
   } | { case: undefined; value?: undefined };
 };
 
@@ -376,6 +438,12 @@ export type Push = Message<"starling.v1.Push"> & {
      */
     value: Goodbye;
     case: "goodbye";
+  } | {
+    /**
+     * @generated from field: starling.v1.DirectoryChanged directory_changed = 6;
+     */
+    value: DirectoryChanged;
+    case: "directoryChanged";
   } | { case: undefined; value?: undefined };
 };
 
