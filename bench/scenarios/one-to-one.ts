@@ -61,6 +61,11 @@ export function oneToOneRows(prefix: string, run: JobOutcome<OneToOneResult>, ba
       ...(bars ? { bar: `< ${ONE_TO_ONE_BARS.p99Ms} ms`, pass: l.p99 < ONE_TO_ONE_BARS.p99Ms } : {}),
     },
     { metric: `${prefix}server CPU (all nodes, 1 core = 100 %)`, value: fmt.pct(run.serverCpuPct) },
+    {
+      // Includes PostgreSQL and NATS when they are in use; with SQLite it should be near zero.
+      metric: `${prefix}other processes CPU (database, bus, rest of the machine)`,
+      value: fmt.pct(Math.max(0, run.machineCpuPct - run.serverCpuPct - result.loadgenCpuPct)),
+    },
     { ...failureRow(result.failures), metric: `${prefix}failures` },
   ];
 }

@@ -12,12 +12,44 @@ import {
   type UserSummary,
 } from "@starling/server";
 
+export interface ImportResult {
+  format: string;
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  departmentsCreated: number;
+  errors: { line: number; message: string }[];
+  initialPasswords: { userId: string; password: string }[];
+}
+
+export interface DomainSummary {
+  name: string;
+  disabled: boolean;
+  createdAt: number;
+}
+
 /** The admin operations the CLI offers, whether or not a server is running. */
 export interface AdminApi {
-  addUser(input: { id: string; password: string; displayName?: string; role?: string }): Promise<UserSummary>;
+  addUser(input: {
+    id: string;
+    password: string;
+    displayName?: string;
+    role?: string;
+    temporary?: boolean;
+  }): Promise<UserSummary>;
   listUsers(domain?: string, after?: string, limit?: number): Promise<UserSummary[]>;
-  setPassword(id: string, password: string): Promise<void>;
+  setPassword(id: string, password: string, temporary?: boolean): Promise<void>;
   setDisabled(id: string, disabled: boolean): Promise<void>;
+  addDomain(name: string): Promise<DomainSummary>;
+  listDomains(): Promise<DomainSummary[]>;
+  setDomainDisabled(name: string, disabled: boolean): Promise<void>;
+  importUsers(
+    domain: string | undefined,
+    text: string,
+    kind: "csv" | "json",
+    opts: { dryRun: boolean; initialPasswords: boolean },
+  ): Promise<ImportResult>;
   createGroup(input: { name: string; owner: string; members: string[] }): Promise<GroupSummary>;
   addMembers(groupId: string, userIds: string[]): Promise<void>;
   removeMembers(groupId: string, userIds: string[]): Promise<void>;
@@ -61,11 +93,19 @@ async function reachable(url: string): Promise<boolean> {
 }
 
 function httpAdmin(base: string, key: string): AdminApi {
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = "application/json",
+  ): Promise<T> => {
     const r = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body !== undefined ? { "content-type": contentType } : {}),
+      },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const json = (await r.json()) as Record<string, unknown>;
     if (!r.ok)
@@ -84,10 +124,22 @@ function httpAdmin(base: string, key: string): AdminApi {
   return {
     addUser: (input) => call("POST", "/users", input),
     listUsers: async (d, a, l) => (await call<{ users: UserSummary[] }>("GET", `/users${q(d, a, l)}`)).users,
-    setPassword: async (id, password) =>
-      void (await call("POST", `/users/${enc(id)}/password`, { password })),
+    setPassword: async (id, password, temporary) =>
+      void (await call("POST", `/users/${enc(id)}/password`, { password, temporary: temporary ?? false })),
     setDisabled: async (id, disabled) =>
       void (await call("POST", `/users/${enc(id)}/disabled`, { disabled })),
+    addDomain: (name) => call("POST", "/domains", { name }),
+    listDomains: async () => (await call<{ domains: DomainSummary[] }>("GET", "/domains")).domains,
+    setDomainDisabled: async (name, disabled) =>
+      void (await call("POST", `/domains/${enc(name)}/disabled`, { disabled })),
+    importUsers: (domain, text, kind, opts) => {
+      const p = new URLSearchParams({
+        dryRun: String(opts.dryRun),
+        passwords: String(opts.initialPasswords),
+      });
+      if (domain) p.set("domain", domain);
+      return call("POST", `/import/users?${p}`, text, kind === "json" ? "application/json" : "text/csv");
+    },
     createGroup: (input) => call("POST", "/groups", input),
     addMembers: async (g, userIds) => void (await call("POST", `/groups/${enc(g)}/members`, { userIds })),
     removeMembers: async (g, userIds) =>
@@ -101,15 +153,19 @@ function httpAdmin(base: string, key: string): AdminApi {
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
   const { admin, store, bus, presence } = await openCore(config, createLogger("warn"));
   const a: Admin = admin;
-  const actor = a.systemActor();
+  const ctx = a.systemContext("cli");
   return {
-    addUser: (input) => a.addUser(input),
+    addUser: (input) => a.addUser(ctx, input),
     listUsers: (d, af, l) => a.listUsers(d, af, l),
-    setPassword: (id, p) => a.setPassword(id, p),
-    setDisabled: (id, d) => a.setDisabled(id, d),
-    createGroup: (input) => a.createGroup(actor, input),
-    addMembers: (g, ids) => a.addMembers(actor, g, ids),
-    removeMembers: (g, ids) => a.removeMembers(actor, g, ids),
+    setPassword: (id, p, t) => a.setPassword(ctx, id, p, t),
+    setDisabled: (id, d) => a.setDisabled(ctx, id, d),
+    addDomain: (name) => a.addDomain(ctx, name),
+    listDomains: () => a.listDomains(),
+    setDomainDisabled: (name, d) => a.setDomainDisabled(ctx, name, d),
+    importUsers: (domain, text, kind, opts) => a.importUsers(ctx, domain, text, kind, opts),
+    createGroup: (input) => a.createGroup(ctx, input),
+    addMembers: (g, ids) => a.addMembers(ctx, g, ids),
+    removeMembers: (g, ids) => a.removeMembers(ctx, g, ids),
     listGroups: (d, af, l) => a.listGroups(d, af, l),
     close: async () => {
       await presence.close?.();

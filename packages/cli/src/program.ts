@@ -3,6 +3,7 @@ import { registerAdminCommands } from "./commands/admin.js";
 import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDataCommands } from "./commands/data.js";
+import { registerDirectoryCommands } from "./commands/directory.js";
 import { registerServe } from "./commands/serve.js";
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerConfigCommands(program);
   registerAdminCommands(program);
+  registerDirectoryCommands(program);
   registerUserCommands(program);
   registerDataCommands(program);
   return program;

@@ -3,6 +3,7 @@ export * from "./codec.js";
 export * from "./errors.js";
 export * from "./framing.js";
 export * from "./gen/starling/v1/conversation_pb.js";
+export * from "./gen/starling/v1/directory_pb.js";
 export * from "./gen/starling/v1/envelope_pb.js";
 export {
   type Error as WireError,

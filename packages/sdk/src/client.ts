@@ -12,6 +12,7 @@ import {
 } from "@starling/protocol";
 import { asError } from "./client-errors.js";
 import type { RequestBody } from "./connection.js";
+import { DirectoryClient } from "./directory.js";
 import { Emitter, type Listener } from "./emitter.js";
 import { randomId } from "./ids.js";
 import type { ClientOptions } from "./options.js";
@@ -30,6 +31,8 @@ import type { ClientState, HistoryQuery, SendInput, StarlingClientEvents } from 
 export class StarlingClient {
   private readonly emitter: Emitter<StarlingClientEvents>;
   private readonly session: Session;
+  /** The organisation directory: requests, and a local copy kept up to date by sync(). */
+  readonly directory: DirectoryClient;
 
   constructor(options: ClientOptions) {
     this.emitter = new Emitter((err, event) => {
@@ -42,6 +45,11 @@ export class StarlingClient {
       } else this.emitter.emit("error", asError(err));
     });
     this.session = new Session(options, this.emitter);
+    this.directory = new DirectoryClient(
+      () => this.session.requester,
+      (update) => this.emitter.emit("directory", update),
+    );
+    this.emitter.on("directoryChanged", ({ version }) => this.directory.changed(version));
   }
 
   /** Adds a listener; returns a function that removes it. */
@@ -238,6 +246,15 @@ export class StarlingClient {
     const conversation = await this.session.requester.expect(body, "idempotent", "conversation");
     this.session.learned(conversation);
     return conversation;
+  }
+
+  /**
+   * Sets a new password. Required first when Welcome.mustChangePassword is set
+   * (every other request fails with PASSWORD_CHANGE_REQUIRED until then).
+   * Other devices' sessions stop working; this one stays.
+   */
+  async changePassword(oldPassword: string, newPassword: string): Promise<void> {
+    await this.call({ case: "changePassword", value: { oldPassword, newPassword } }, "once");
   }
 
   /** The device state to store and pass back as `options.state` next run. */

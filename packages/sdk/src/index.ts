@@ -5,6 +5,7 @@ export { StarlingClient } from "./client.js";
 export { ConnectionClosedError, isFatalClose, RequestTimeoutError } from "./client-errors.js";
 export type { Compressor } from "./compression.js";
 export type { ClientAuth } from "./credentials.js";
+export { DirectoryClient, type DirectoryUpdate, type ProfileInput } from "./directory.js";
 export { Emitter, type Listener } from "./emitter.js";
 export { DEFAULT_TCP_PORT, type Endpoint, type EndpointScheme, parseEndpoint } from "./endpoint.js";
 export type { ClientOptions, DeviceInfo } from "./options.js";

@@ -387,6 +387,9 @@ export class Session {
       case "presence":
         this.emitter.emit("presence", push.body.value);
         break;
+      case "directoryChanged":
+        this.emitter.emit("directoryChanged", { version: Number(push.body.value.version) });
+        break;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Conversation, Message, PresenceState, Receipt, TypingEvent } from "@starling/protocol";
+import type { DirectoryUpdate } from "./directory.js";
 import type { SeqLike } from "./seq.js";
 
 export type ClientState = "connecting" | "online" | "reconnecting" | "closed";
@@ -12,6 +13,10 @@ export interface StarlingClientEvents {
   state: ClientState;
   /** A conversation's server copy changed (sync, getConversation, createGroup). */
   conversation: Conversation;
+  /** The server's directory of the user's domain moved to this version. */
+  directoryChanged: { version: number };
+  /** directory.sync() changed the local copy of the directory. */
+  directory: DirectoryUpdate;
   error: Error;
 }
 

@@ -53,6 +53,17 @@ export interface RuntimeInfo {
   domain: string;
 }
 
+/** The configuration as an administrator may see it: database URLs without their passwords. */
+function publicSettings(config: StarlingConfig): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(config, (key, value) =>
+      typeof value === "string" && /^(db|bus)$/.test(key)
+        ? value.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@")
+        : value,
+    ),
+  ) as Record<string, unknown>;
+}
+
 export function runtimeFile(dataDir: string): string {
   return join(dataDir, "server.json");
 }
@@ -186,13 +197,14 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     throw err;
   }
   const ws = new WsEndpoint(hub, log, gateway.maxFrameBytes);
-  const http = buildHttpServer({
+  const http = await buildHttpServer({
     core,
     admin,
     ws,
     log,
     adminKey: adminKey(dataDir),
     version: SERVER_VERSION,
+    settings: () => publicSettings(config),
     health: async () => {
       let db = "ok";
       try {

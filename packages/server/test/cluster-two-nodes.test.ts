@@ -91,7 +91,7 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
   });
 
   test("an admin action on one node closes sessions on the other", async () => {
-    await n1.server.admin.setDisabled("carol", true);
+    await n1.server.admin.setDisabled({ actor: "system", source: "test" }, "carol", true);
     await c.carol!.until(() => c.carol!.sdk.state === "closed", "carol kicked on node 2");
   });
 });

@@ -3,10 +3,10 @@ import type { Command } from "commander";
 import { type AdminApi, connectAdmin } from "../admin-client.js";
 import { addConfigFlags, configFrom } from "../config-flags.js";
 
-type Opts = Record<string, unknown>;
+export type Opts = Record<string, unknown>;
 
 /** Runs an admin action against the running server or the data folder, and closes. */
-async function withAdmin(opts: Opts, fn: (api: AdminApi) => Promise<void>): Promise<void> {
+export async function withAdmin(opts: Opts, fn: (api: AdminApi) => Promise<void>): Promise<void> {
   const api = await connectAdmin(configFrom(opts));
   try {
     await fn(api);
@@ -15,7 +15,7 @@ async function withAdmin(opts: Opts, fn: (api: AdminApi) => Promise<void>): Prom
   }
 }
 
-const list = (v: string) =>
+export const list = (v: string) =>
   v
     .split(",")
     .map((s) => s.trim())
@@ -30,7 +30,8 @@ export function registerAdminCommands(program: Command): void {
       .description("create a user (prints a generated password unless --password is given)")
       .option("--password <password>", "initial password")
       .option("--name <displayName>", "display name")
-      .option("--admin", "make the user an administrator"),
+      .option("--admin", "make the user an administrator")
+      .option("--temporary", "the user must choose a new password at first login"),
   ).action((id: string, opts: Opts) =>
     withAdmin(opts, async (api) => {
       const password =
@@ -40,6 +41,7 @@ export function registerAdminCommands(program: Command): void {
         password,
         displayName: opts.name as string | undefined,
         role: opts.admin ? "admin" : "user",
+        temporary: opts.temporary === true,
       });
       process.stdout.write(`created ${u.id}${u.role === "admin" ? " (admin)" : ""}\n`);
       if (typeof opts.password !== "string") process.stdout.write(`password: ${password}\n`);
@@ -72,12 +74,13 @@ export function registerAdminCommands(program: Command): void {
     user
       .command("passwd <id>")
       .description("set a new password (ends the user's sessions)")
-      .option("--password <password>"),
+      .option("--password <password>")
+      .option("--temporary", "the user must choose a new password at the next login"),
   ).action((id: string, opts: Opts) =>
     withAdmin(opts, async (api) => {
       const password =
         typeof opts.password === "string" ? opts.password : randomBytes(12).toString("base64url");
-      await api.setPassword(id, password);
+      await api.setPassword(id, password, opts.temporary === true);
       process.stdout.write(`password of ${id} changed\n`);
       if (typeof opts.password !== "string") process.stdout.write(`password: ${password}\n`);
     }),

@@ -16,6 +16,10 @@ export class LocalBus implements Bus {
     this.receiver?.deliver(userIds, frame);
   }
 
+  publishDomain(domain: string, frame: Uint8Array): void {
+    this.receiver?.deliverDomain(domain, frame);
+  }
+
   kick(userIds: readonly string[], reason: KickReason): void {
     this.receiver?.kick(userIds, reason);
   }

@@ -14,6 +14,8 @@ interface Header {
   u: readonly string[];
   x?: string;
   k?: KickReason;
+  /** A domain-wide push. */
+  d?: string;
 }
 
 const encoder = new TextEncoder();
@@ -84,6 +86,11 @@ export class NatsBus implements Bus {
     this.receiver?.deliver(userIds, frame);
   }
 
+  publishDomain(domain: string, frame: Uint8Array): void {
+    this.receiver?.deliverDomain(domain, frame);
+    this.send(`${this.opts.prefix}.domain`, pack({ n: this.opts.nodeId, u: [], d: domain }, frame));
+  }
+
   kick(userIds: readonly string[], reason: KickReason): void {
     this.receiver?.kick(userIds, reason);
     this.send(
@@ -144,6 +151,9 @@ export class NatsBus implements Bus {
       this.subs.push(sub);
     };
     handle(`${this.opts.prefix}.deliver`, (h, frame) => this.receiver?.deliver(h.u, frame, h.x));
+    handle(`${this.opts.prefix}.domain`, (h, frame) => {
+      if (h.d) this.receiver?.deliverDomain(h.d, frame);
+    });
     handle(`${this.opts.prefix}.kick`, (h) => {
       if (h.k) this.receiver?.kick(h.u, h.k);
     });

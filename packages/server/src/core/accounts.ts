@@ -47,6 +47,8 @@ export class Accounts {
     private readonly bus: Bus,
     private readonly limits: CoreLimits,
     readonly defaultDomain: string,
+    /** Told after commit when a change moved a domain's directory version. */
+    private readonly directoryChanged: (domain: string, version: number) => void = () => {},
   ) {
     this.limiter = new LoginLimiter(limits.login, clock);
   }
@@ -92,6 +94,7 @@ export class Accounts {
       return tx.insertUser(user);
     });
     if (!created) throw new StarlingError(ErrorCode.CONFLICT, `user ${id} already exists`);
+    this.directoryChanged(user.domain, user.version);
     return user;
   }
 
@@ -103,16 +106,47 @@ export class Accounts {
     return this.store.read.listUsers(domain, afterId, Math.min(Math.max(limit, 1), 1000));
   }
 
-  /** Sets a new password and ends every session of the user. */
-  async setPassword(userIdInput: string, password: string): Promise<void> {
+  /**
+   * Sets a new password (an administrator's reset) and ends every session of
+   * the user; a temporary password must be changed at the next login.
+   */
+  async setPassword(userIdInput: string, password: string, temporary = false): Promise<void> {
     const id = normalizeUserId(userIdInput, this.defaultDomain);
     this.checkPasswordPolicy(id, password);
     const passwordHash = await this.hasher.hash(password);
     await this.store.transaction(async (tx) => {
-      if (!(await tx.updateUser(id, { passwordHash }))) throw notFound(`no user ${id}`);
+      if (!(await tx.updateUser(id, { passwordHash, mustChangePassword: temporary })))
+        throw notFound(`no user ${id}`);
       await tx.deleteSessionsOfUser(id);
     });
     this.bus.kick([id], "logged_out");
+  }
+
+  /**
+   * The user's own change: the old password must match. Other devices' session
+   * tokens stop working; the calling session (`keepTokenHash`) stays.
+   */
+  async changePassword(
+    userId: string,
+    oldPassword: string,
+    newPassword: string,
+    keepTokenHash: string,
+  ): Promise<void> {
+    const user = await this.store.read.getUser(userId);
+    if (
+      !user ||
+      oldPassword.length > MAX_PASSWORD_LENGTH ||
+      !(await this.hasher.verify(user.passwordHash, oldPassword))
+    )
+      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "the current password is wrong");
+    this.checkPasswordPolicy(userId, newPassword);
+    if (newPassword === oldPassword)
+      throw invalid("the new password must differ from the current one", "new_password");
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.store.transaction(async (tx) => {
+      await tx.updateUser(userId, { passwordHash, mustChangePassword: false });
+      await tx.deleteSessionsOfUser(userId, keepTokenHash);
+    });
   }
 
   async setDisabled(userIdInput: string, disabled: boolean): Promise<void> {
@@ -150,7 +184,7 @@ export class Accounts {
       this.limiter.recordFailure(id, ip);
       throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
     }
-    if (user.disabled) throw new StarlingError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
+    await this.checkCanLogIn(user);
     this.limiter.recordSuccess(id);
     const token = Buffer.from(this.random.bytes(32)).toString("base64url");
     const now = this.clock.now();
@@ -175,12 +209,41 @@ export class Accounts {
     }
     const user = await this.store.read.getUser(session.userId);
     if (!user) throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
-    if (user.disabled) throw new StarlingError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
+    await this.checkCanLogIn(user);
     return { user, tokenHash, expiresAt: session.expiresAt };
+  }
+
+  /** Swaps a valid token for a new one with a fresh lifetime; the old one stops working. */
+  async refresh(token: string): Promise<Authenticated> {
+    const current = await this.resume(token);
+    const session = await this.store.read.getSession(current.tokenHash);
+    if (!session) throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
+    const fresh = Buffer.from(this.random.bytes(32)).toString("base64url");
+    const now = this.clock.now();
+    const next: SessionRecord = {
+      ...session,
+      tokenHash: this.random.sha256(fresh),
+      createdAt: now,
+      expiresAt: now + this.limits.sessionTtlMs,
+    };
+    await this.store.transaction(async (tx) => {
+      await tx.deleteSession(current.tokenHash);
+      await tx.insertSession(next);
+    });
+    return { user: current.user, token: fresh, tokenHash: next.tokenHash, expiresAt: next.expiresAt };
   }
 
   async logout(tokenHash: string): Promise<void> {
     await this.store.transaction((tx) => tx.deleteSession(tokenHash));
+  }
+
+  /** Frozen accounts, people who left and users of a disabled domain cannot log in. */
+  private async checkCanLogIn(user: UserRecord): Promise<void> {
+    if (user.disabled || user.status === "left")
+      throw new StarlingError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
+    const domain = await this.store.read.getDomain(user.domain);
+    if (!domain || domain.disabled)
+      throw new StarlingError(ErrorCode.DOMAIN_DISABLED, "this domain is disabled");
   }
 
   private getDummyHash(): Promise<string> {

@@ -1,6 +1,10 @@
 import type { SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts.js";
 import { validateContent } from "./content.js";
+import { Auditor } from "./directory/audit.js";
+import { Directory } from "./directory/directory.js";
+import { DirectoryAdmin } from "./directory/directory-admin.js";
+import { UserImporter } from "./directory/import-users.js";
 import { invalid } from "./errors.js";
 import { Groups } from "./groups.js";
 import { History } from "./history.js";
@@ -39,6 +43,10 @@ export class Core {
   readonly groups: Groups;
   readonly presence: Presence;
   readonly typing: TypingRelay;
+  readonly directory: Directory;
+  readonly directoryAdmin: DirectoryAdmin;
+  readonly importer: UserImporter;
+  readonly auditor: Auditor;
   readonly limits: CoreLimits;
   private readonly pipeline: SendPipeline;
 
@@ -46,7 +54,13 @@ export class Core {
     const { store, bus, clock, hasher, random, log, limits } = deps;
     const members = new Membership();
     this.limits = limits;
-    this.accounts = new Accounts(store, hasher, random, clock, bus, limits, deps.defaultDomain);
+    this.auditor = new Auditor(clock, random);
+    this.directory = new Directory(store.read);
+    this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
+    this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
+    this.accounts = new Accounts(store, hasher, random, clock, bus, limits, deps.defaultDomain, (d, v) =>
+      this.directoryAdmin.notify(d, v),
+    );
     this.pipeline = new SendPipeline(store, bus, clock, members, log);
     this.history = new History(store, limits);
     this.receipts = new Receipts(store, bus, members);

@@ -101,7 +101,8 @@ export interface StoreReader extends DirectoryReader {
 export interface StoreTx extends StoreReader, DirectoryWriter {
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
-  deleteSessionsOfUser(userId: string): Promise<number>;
+  /** Every session of the user but `exceptTokenHash`, if given. */
+  deleteSessionsOfUser(userId: string, exceptTokenHash?: string): Promise<number>;
 
   /** Allocates `count` consecutive change-stream versions; returns the first. */
   nextVersions(count: number): Promise<number>;
@@ -135,6 +136,8 @@ export type KickReason = "logged_out" | "disabled";
 /** What a node does with bus traffic for its local sessions (the gateway implements it). */
 export interface BusReceiver {
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
+  /** To every session of a user of `domain`. */
+  deliverDomain(domain: string, frame: Uint8Array): void;
   kick(userIds: readonly string[], reason: KickReason): void;
 }
 
@@ -144,6 +147,8 @@ export interface Bus {
   publish(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
   /** Delivers to this node's sessions only (for state every node derives by itself). */
   publishLocal(userIds: readonly string[], frame: Uint8Array): void;
+  /** Delivers to every online user of a domain, on every node (directory changes). */
+  publishDomain(domain: string, frame: Uint8Array): void;
   /** Closes every session of these users. */
   kick(userIds: readonly string[], reason: KickReason): void;
   /** Registers the local receiver; only the composition root calls this. */

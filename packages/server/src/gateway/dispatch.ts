@@ -7,6 +7,7 @@ import {
   type Request,
   type ResponseSchema,
   StarlingError,
+  UserCardsSchema,
 } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import { invalid } from "../core/errors.js";
@@ -19,6 +20,10 @@ export interface Caller {
   sessionId: string;
   /** Presence targets this session subscribed to; released when it ends. */
   presenceTargets: Set<string>;
+  /** The session's token hash (kept when the user changes the password here). */
+  tokenHash: string;
+  /** Until a new password is set, only ChangePassword is carried out. */
+  mustChangePassword: boolean;
 }
 
 /** A wire int64 as a safe JS number, or INVALID_ARGUMENT. */
@@ -36,6 +41,9 @@ const MAX_PRESENCE_TARGETS = 2000;
  */
 export async function dispatch(core: Core, caller: Caller, body: Request["body"]): Promise<ResponseBody> {
   const me = caller.userId;
+  if (caller.mustChangePassword && body.case !== "changePassword") {
+    throw new StarlingError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "set a new password first (ChangePassword)");
+  }
   switch (body.case) {
     case "send": {
       const ack = await core.send(me, body.value, caller.sessionId);
@@ -154,6 +162,52 @@ export async function dispatch(core: Core, caller: Caller, body: Request["body"]
       for (const t of targets) caller.presenceTargets.delete(t);
       return { case: "ok", value: {} };
     }
+    case "getDirectoryChanges":
+      return {
+        case: "directoryChanges",
+        value: await core.directory.changes(
+          me,
+          safeNumber(body.value.sinceVersion, "since_version"),
+          body.value.limit,
+        ),
+      };
+    case "getDepartment":
+      return {
+        case: "department",
+        value: await core.directory.department(
+          me,
+          body.value.departmentId,
+          body.value.afterUserId,
+          body.value.limit,
+        ),
+      };
+    case "searchDirectory":
+      return {
+        case: "directorySearch",
+        value: await core.directory.search(me, body.value.query, body.value.limit),
+      };
+    case "getUserCards":
+      return {
+        case: "userCards",
+        value: create(UserCardsSchema, { users: await core.directory.cards(me, body.value.userIds) }),
+      };
+    case "updateProfile":
+      await core.directoryAdmin.updateUser({ actor: me, source: "self" }, me, {
+        displayName: body.value.displayName,
+        title: body.value.title,
+        phone: body.value.phone,
+        avatar: body.value.avatar,
+      });
+      return { case: "ok", value: {} };
+    case "changePassword":
+      await core.accounts.changePassword(
+        me,
+        body.value.oldPassword,
+        body.value.newPassword,
+        caller.tokenHash,
+      );
+      caller.mustChangePassword = false;
+      return { case: "ok", value: {} };
     default:
       throw new StarlingError(ErrorCode.UNKNOWN_TYPE, "unknown request type");
   }

@@ -69,6 +69,14 @@ export class SessionHub implements SessionHost, BusReceiver {
     }
   }
 
+  deliverDomain(domain: string, frame: Uint8Array): void {
+    const suffix = `@${domain}`;
+    for (const [userId, set] of this.byUser) {
+      if (!userId.endsWith(suffix)) continue;
+      for (const s of set) s.push(frame);
+    }
+  }
+
   kick(userIds: readonly string[], reason: KickReason): void {
     const code = reason === "disabled" ? CloseCode.ACCOUNT_DISABLED : CloseCode.LOGGED_OUT;
     for (const u of userIds) {

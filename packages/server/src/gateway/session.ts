@@ -58,7 +58,13 @@ export class Session {
     this.id = host.newSessionId();
     this.lastActivity = host.clock.now();
     this.bucket = new TokenBucket(host.config.requestsPerSecond, host.config.requestBurst, this.lastActivity);
-    this.caller = { userId: "", sessionId: this.id, presenceTargets: new Set() };
+    this.caller = {
+      userId: "",
+      sessionId: this.id,
+      presenceTargets: new Set(),
+      tokenHash: "",
+      mustChangePassword: false,
+    };
   }
 
   get isReady(): boolean {
@@ -217,7 +223,7 @@ export class Session {
     } catch (err) {
       const code = !(err instanceof StarlingError)
         ? CloseCode.INTERNAL_ERROR
-        : err.code === ErrorCode.ACCOUNT_DISABLED
+        : err.code === ErrorCode.ACCOUNT_DISABLED || err.code === ErrorCode.DOMAIN_DISABLED
           ? CloseCode.ACCOUNT_DISABLED
           : err.code === ErrorCode.LOGIN_LOCKED
             ? CloseCode.RATE_LIMITED
@@ -236,6 +242,8 @@ export class Session {
     if (this.state !== "authenticating") return; // closed while we checked
     this.userId = auth.user.id;
     this.caller.userId = auth.user.id;
+    this.caller.tokenHash = auth.tokenHash;
+    this.caller.mustChangePassword = auth.user.mustChangePassword;
     this.tokenHash = auth.tokenHash;
     this.compression = hello.compression.includes(COMPRESSION_DEFLATE);
     this.state = "ready";
@@ -263,6 +271,7 @@ export class Session {
         compression: this.compression ? COMPRESSION_DEFLATE : "",
         serverVersion: this.host.config.serverVersion,
         sessionId: this.id,
+        mustChangePassword: auth.user.mustChangePassword,
       },
     });
   }

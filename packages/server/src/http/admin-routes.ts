@@ -1,15 +1,14 @@
 import { type Static, Type } from "@sinclair/typebox";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ErrorCode, StarlingError } from "@starling/protocol";
+import type { FastifyInstance } from "fastify";
 import type { Admin } from "../core/admin.js";
+import { IMPORT_MAX_BYTES } from "../core/directory/import-parse.js";
+import { normalizeUserId } from "../core/ids.js";
+import { type AdminCaller, HttpAuth } from "./auth.js";
+import { IdParam, Ok, Paging, UserId, UserIds } from "./schemas.js";
 
-const UserId = Type.String({ minLength: 1, maxLength: 200 });
-const UserIds = Type.Array(UserId, { maxItems: 500 });
-const Paging = Type.Object(
-  {
-    domain: Type.Optional(Type.String({ maxLength: 253 })),
-    after: Type.Optional(Type.String({ maxLength: 300 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-  },
+const DomainQuery = Type.Object(
+  { domain: Type.Optional(Type.String({ maxLength: 253 })) },
   { additionalProperties: false },
 );
 const NewUser = Type.Object(
@@ -18,106 +17,296 @@ const NewUser = Type.Object(
     password: Type.String({ minLength: 1, maxLength: 256 }),
     displayName: Type.Optional(Type.String({ maxLength: 100 })),
     role: Type.Optional(Type.Union([Type.Literal("user"), Type.Literal("admin")])),
+    temporary: Type.Optional(
+      Type.Boolean({ description: "The user must choose a new password at first login." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const Profile = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ maxLength: 100 })),
+    title: Type.Optional(Type.String({ maxLength: 100 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    avatar: Type.Optional(Type.String({ maxLength: 500 })),
+    departmentId: Type.Optional(Type.String({ maxLength: 64 })),
+    otherDepartmentIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 })),
+    status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("left")])),
+    frozen: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 const Password = Type.Object(
-  { password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { password: Type.String({ minLength: 1, maxLength: 256 }), temporary: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
 const Disabled = Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false });
+const NewDomain = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 253 }) },
+  { additionalProperties: false },
+);
+const DomainParam = Type.Object({ name: Type.String({ minLength: 1, maxLength: 253 }) });
+const Department = Type.Object(
+  {
+    domain: Type.Optional(Type.String({ maxLength: 253 })),
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    parentId: Type.String({ maxLength: 64, description: '"" for the top level' }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    sortOrder: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+const ImportQuery = Type.Object(
+  {
+    domain: Type.Optional(Type.String({ maxLength: 253 })),
+    dryRun: Type.Optional(Type.Boolean()),
+    passwords: Type.Optional(
+      Type.Boolean({ description: "Give new users a random initial password (default true)." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const AuditQuery = Type.Object(
+  {
+    domain: Type.Optional(Type.String({ maxLength: 253 })),
+    before: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
 const NewGroup = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), owner: UserId, members: UserIds },
   { additionalProperties: false },
 );
 const Members = Type.Object({ userIds: UserIds }, { additionalProperties: false });
-const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
+
+const tags = ["admin"];
+const security = [{ bearer: [] }];
 
 /**
- * Administration over HTTP, for the CLI while the server runs and for
- * scripts. Authorised by the local admin key or an administrator's session.
+ * Administration over HTTP, for the CLI while the server runs, for scripts
+ * and for an admin console. Authorised by the local admin key (every domain)
+ * or an administrator's session (their own domain only).
  */
 export function registerAdminRoutes(
   app: FastifyInstance,
   admin: Admin,
-  auth: (req: FastifyRequest) => Promise<string>,
+  auth: HttpAuth,
+  settings: () => Record<string, unknown>,
 ): void {
   const base = "/api/v1/admin";
+  const domainOf = (caller: AdminCaller, requested: string | undefined) => {
+    const domain = requested || (caller.scope === "*" ? admin.defaultDomain : caller.scope);
+    HttpAuth.checkScope(caller, domain);
+    return domain;
+  };
+  const userOf = (caller: AdminCaller, id: string) => {
+    const userId = normalizeUserId(id, caller.scope === "*" ? admin.defaultDomain : caller.scope);
+    HttpAuth.checkScope(caller, userId);
+    return userId;
+  };
+  const everyDomain = (caller: AdminCaller) => {
+    if (caller.scope !== "*")
+      throw new StarlingError(ErrorCode.FORBIDDEN, "only the server administrator manages domains");
+  };
+
+  app.get(`${base}/domains`, { schema: { tags, security } }, async (req) => {
+    everyDomain(await auth.admin(req));
+    return { domains: await admin.listDomains() };
+  });
+
+  app.post<{ Body: Static<typeof NewDomain> }>(
+    `${base}/domains`,
+    { schema: { tags, security, body: NewDomain } },
+    async (req, reply) => {
+      const caller = await auth.admin(req);
+      everyDomain(caller);
+      reply.status(201);
+      return admin.addDomain(caller.ctx, req.body.name);
+    },
+  );
+
+  app.post<{ Params: Static<typeof DomainParam>; Body: Static<typeof Disabled> }>(
+    `${base}/domains/:name/disabled`,
+    { schema: { tags, security, params: DomainParam, body: Disabled, response: { 200: Ok } } },
+    async (req) => {
+      const caller = await auth.admin(req);
+      everyDomain(caller);
+      await admin.setDomainDisabled(caller.ctx, req.params.name, req.body.disabled);
+      return { ok: true };
+    },
+  );
 
   app.get<{ Querystring: Static<typeof Paging> }>(
     `${base}/users`,
-    { schema: { querystring: Paging } },
+    { schema: { tags, security, querystring: Paging } },
     async (req) => {
-      await auth(req);
-      return { users: await admin.listUsers(req.query.domain, req.query.after, req.query.limit) };
+      const caller = await auth.admin(req);
+      return {
+        users: await admin.listUsers(domainOf(caller, req.query.domain), req.query.after, req.query.limit),
+      };
     },
   );
 
   app.post<{ Body: Static<typeof NewUser> }>(
     `${base}/users`,
-    { schema: { body: NewUser } },
+    { schema: { tags, security, body: NewUser } },
     async (req, reply) => {
-      await auth(req);
+      const caller = await auth.admin(req);
+      userOf(caller, req.body.id);
       reply.status(201);
-      return admin.addUser(req.body);
+      return admin.addUser(caller.ctx, req.body);
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParam> }>(
+    `${base}/users/:id`,
+    { schema: { tags, security, params: IdParam } },
+    async (req) => admin.getUser(userOf(await auth.admin(req), req.params.id)),
+  );
+
+  app.patch<{ Params: Static<typeof IdParam>; Body: Static<typeof Profile> }>(
+    `${base}/users/:id`,
+    { schema: { tags, security, params: IdParam, body: Profile } },
+    async (req) => {
+      const caller = await auth.admin(req);
+      return admin.updateProfile(caller.ctx, userOf(caller, req.params.id), req.body);
     },
   );
 
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Password> }>(
     `${base}/users/:id/password`,
-    { schema: { params: IdParam, body: Password } },
+    { schema: { tags, security, params: IdParam, body: Password, response: { 200: Ok } } },
     async (req) => {
-      await auth(req);
-      await admin.setPassword(req.params.id, req.body.password);
+      const caller = await auth.admin(req);
+      await admin.setPassword(
+        caller.ctx,
+        userOf(caller, req.params.id),
+        req.body.password,
+        req.body.temporary,
+      );
       return { ok: true };
     },
   );
 
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Disabled> }>(
     `${base}/users/:id/disabled`,
-    { schema: { params: IdParam, body: Disabled } },
+    { schema: { tags, security, params: IdParam, body: Disabled, response: { 200: Ok } } },
     async (req) => {
-      await auth(req);
-      await admin.setDisabled(req.params.id, req.body.disabled);
+      const caller = await auth.admin(req);
+      await admin.setDisabled(caller.ctx, userOf(caller, req.params.id), req.body.disabled);
       return { ok: true };
     },
   );
 
+  app.post<{ Params: Static<typeof IdParam> }>(
+    `${base}/users/:id/logout`,
+    { schema: { tags, security, params: IdParam } },
+    async (req) => {
+      const caller = await auth.admin(req);
+      return { sessions: await admin.forceLogout(caller.ctx, userOf(caller, req.params.id)) };
+    },
+  );
+
+  app.post<{ Body: Static<typeof Department> }>(
+    `${base}/departments`,
+    { schema: { tags, security, body: Department } },
+    async (req, reply) => {
+      const caller = await auth.admin(req);
+      const { domain, ...input } = req.body;
+      reply.status(201);
+      return admin.saveDepartment(caller.ctx, domainOf(caller, domain), input);
+    },
+  );
+
+  app.delete<{ Params: Static<typeof IdParam>; Querystring: Static<typeof DomainQuery> }>(
+    `${base}/departments/:id`,
+    { schema: { tags, security, params: IdParam, querystring: DomainQuery, response: { 200: Ok } } },
+    async (req) => {
+      const caller = await auth.admin(req);
+      await admin.deleteDepartment(caller.ctx, domainOf(caller, req.query.domain), req.params.id);
+      return { ok: true };
+    },
+  );
+
+  app.post<{ Querystring: Static<typeof ImportQuery>; Body: unknown }>(
+    `${base}/import/users`,
+    {
+      bodyLimit: IMPORT_MAX_BYTES,
+      schema: {
+        tags,
+        security,
+        querystring: ImportQuery,
+        description:
+          "Body: a CSV file (text/csv) or a JSON array (application/json) of users; the Startalk host_users layout is recognised by its columns.",
+      },
+    },
+    async (req) => {
+      const caller = await auth.admin(req);
+      const json = typeof req.body !== "string";
+      const text = json ? JSON.stringify(req.body) : (req.body as string);
+      return admin.importUsers(caller.ctx, domainOf(caller, req.query.domain), text, json ? "json" : "csv", {
+        dryRun: req.query.dryRun ?? false,
+        initialPasswords: req.query.passwords ?? true,
+      });
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AuditQuery> }>(
+    `${base}/audit`,
+    { schema: { tags, security, querystring: AuditQuery } },
+    async (req) => {
+      const caller = await auth.admin(req);
+      return {
+        entries: await admin.listAudit(domainOf(caller, req.query.domain), req.query.before, req.query.limit),
+      };
+    },
+  );
+
+  app.get(`${base}/settings`, { schema: { tags, security } }, async (req) => {
+    everyDomain(await auth.admin(req));
+    return settings();
+  });
+
   app.get<{ Querystring: Static<typeof Paging> }>(
     `${base}/groups`,
-    { schema: { querystring: Paging } },
+    { schema: { tags, security, querystring: Paging } },
     async (req) => {
-      await auth(req);
-      return { groups: await admin.listGroups(req.query.domain, req.query.after, req.query.limit) };
+      const caller = await auth.admin(req);
+      return {
+        groups: await admin.listGroups(domainOf(caller, req.query.domain), req.query.after, req.query.limit),
+      };
     },
   );
 
   app.post<{ Body: Static<typeof NewGroup> }>(
     `${base}/groups`,
-    { schema: { body: NewGroup } },
+    { schema: { tags, security, body: NewGroup } },
     async (req, reply) => {
-      const actor = await auth(req);
+      const caller = await auth.admin(req);
+      userOf(caller, req.body.owner);
       reply.status(201);
-      return admin.createGroup(actor, req.body);
+      return admin.createGroup(caller.ctx, req.body);
     },
   );
 
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Members> }>(
     `${base}/groups/:id/members`,
-    { schema: { params: IdParam, body: Members } },
+    { schema: { tags, security, params: IdParam, body: Members, response: { 200: Ok } } },
     async (req) => {
-      const actor = await auth(req);
-      await admin.addMembers(actor, req.params.id, req.body.userIds);
+      const caller = await auth.admin(req);
+      await admin.addMembers(caller.ctx, req.params.id, req.body.userIds, caller.scope);
       return { ok: true };
     },
   );
 
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Members> }>(
     `${base}/groups/:id/members/remove`,
-    { schema: { params: IdParam, body: Members } },
+    { schema: { tags, security, params: IdParam, body: Members, response: { 200: Ok } } },
     async (req) => {
-      const actor = await auth(req);
-      await admin.removeMembers(actor, req.params.id, req.body.userIds);
+      const caller = await auth.admin(req);
+      await admin.removeMembers(caller.ctx, req.params.id, req.body.userIds, caller.scope);
       return { ok: true };
     },
   );

@@ -1,13 +1,17 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
 import { ErrorCode, StarlingError } from "@starling/protocol";
-import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Admin } from "../core/admin.js";
 import type { Core } from "../core/core.js";
 import type { Logger } from "../core/ports.js";
 import { registerAdminRoutes } from "./admin-routes.js";
+import { HttpAuth } from "./auth.js";
+import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
+import { registerSessionRoutes } from "./session-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
 export interface UpgradeHandler {
@@ -23,12 +27,14 @@ export interface HttpDeps {
   adminKey: string;
   version: string;
   health(): Promise<Record<string, unknown>>;
+  /** The effective configuration without secrets, for administrators. */
+  settings(): Record<string, unknown>;
 }
 
 /** Largest JSON body accepted by the HTTP API. */
 const BODY_LIMIT = 64 * 1024;
 
-export function buildHttpServer(deps: HttpDeps): FastifyInstance {
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
@@ -58,22 +64,34 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     reply.status(500).send(errorBody(new StarlingError(ErrorCode.INTERNAL, "internal error")));
   });
 
-  app.get("/healthz", async (_req, reply) => {
+  // Import files arrive as CSV text; JSON keeps fastify's own parser.
+  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "Starling HTTP API",
+        version: deps.version,
+        description:
+          "Errors have one shape, {code, number, message, details}, with the codes of the native protocol (proto/starling/v1/error.proto).",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  app.get("/healthz", { schema: { hide: true } }, async (_req, reply) => {
     const h = await deps.health();
     reply.status(h.status === "ok" ? 200 : 503).send(h);
   });
 
-  const authAdmin = async (req: FastifyRequest): Promise<string> => {
-    const header = req.headers.authorization ?? "";
-    const token = header.startsWith("Bearer ") ? header.slice(7) : "";
-    if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
-    const a = Buffer.from(token);
-    const b = Buffer.from(deps.adminKey);
-    if (a.length === b.length && timingSafeEqual(a, b)) return deps.admin.systemActor();
-    const session = await deps.core.accounts.resume(token);
-    if (session.user.role !== "admin") throw new StarlingError(ErrorCode.FORBIDDEN, "administrators only");
-    return session.user.id;
-  };
-  registerAdminRoutes(app, deps.admin, authAdmin);
+  const auth = new HttpAuth(deps.core, deps.adminKey);
+  registerSessionRoutes(app, deps.core, auth);
+  registerDirectoryRoutes(app, deps.core, auth);
+  registerAdminRoutes(app, deps.admin, auth, deps.settings);
   return app;
 }

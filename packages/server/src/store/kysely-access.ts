@@ -202,8 +202,10 @@ export class KyselyAccess extends KyselyDirectory implements StoreTx {
     await this.db.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute();
   }
 
-  async deleteSessionsOfUser(userId: string): Promise<number> {
-    const r = await this.db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+  async deleteSessionsOfUser(userId: string, exceptTokenHash?: string): Promise<number> {
+    let q = this.db.deleteFrom("sessions").where("user_id", "=", userId);
+    if (exceptTokenHash) q = q.where("token_hash", "<>", exceptTokenHash);
+    const r = await q.executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 

@@ -37,6 +37,8 @@ export class Client {
       "presence",
       "state",
       "conversation",
+      "directory",
+      "directoryChanged",
       "error",
     ] as const) {
       sdk.on(ev, (v: unknown) => {

@@ -1,0 +1,138 @@
+import type {
+  Department,
+  DepartmentListing,
+  DirectoryChanges,
+  DirectorySearchResult,
+  UserCard,
+} from "@starling/protocol";
+import { CoalescingRunner } from "./coalescing-runner.js";
+import type { Requester } from "./requester.js";
+
+/** What `changes` did to the local copy of the directory. */
+export interface DirectoryUpdate {
+  version: number;
+  users: UserCard[];
+  departments: Department[];
+  removedUserIds: string[];
+  removedDepartmentIds: string[];
+}
+
+export interface ProfileInput {
+  displayName?: string;
+  title?: string;
+  phone?: string;
+  avatar?: string;
+}
+
+/**
+ * The organisation directory of the user's domain. Requests go straight to
+ * the server; `sync()` keeps a local copy (everyone and every department)
+ * up to date by asking only for what changed since the copy's version, and
+ * runs by itself when the server says the directory changed.
+ */
+export class DirectoryClient {
+  private readonly usersById = new Map<string, UserCard>();
+  private readonly departmentsById = new Map<string, Department>();
+  private current = 0;
+  private synced = false;
+  private readonly runner: CoalescingRunner<DirectoryUpdate>;
+
+  constructor(
+    private readonly requester: () => Requester,
+    private readonly onUpdate: (update: DirectoryUpdate) => void,
+    /** Page size of `sync` (users and departments together). */
+    private readonly pageLimit = 1000,
+  ) {
+    this.runner = new CoalescingRunner(() => this.pull());
+  }
+
+  /** The local copy's version (0: never synced). */
+  get version(): number {
+    return this.current;
+  }
+
+  get users(): ReadonlyMap<string, UserCard> {
+    return this.usersById;
+  }
+
+  get departments(): ReadonlyMap<string, Department> {
+    return this.departmentsById;
+  }
+
+  /** Brings the local copy up to date; concurrent calls share one pass. */
+  sync(): Promise<DirectoryUpdate> {
+    return this.runner.run();
+  }
+
+  /** One page of changes after `sinceVersion`, without touching the local copy. */
+  changes(sinceVersion: number, limit = this.pageLimit): Promise<DirectoryChanges> {
+    return this.requester().expect(
+      { case: "getDirectoryChanges", value: { sinceVersion: BigInt(sinceVersion), limit } },
+      "idempotent",
+      "directoryChanges",
+    );
+  }
+
+  /** A department's children and a page of its members ("" for the top level). */
+  department(departmentId = "", afterUserId = "", limit = 200): Promise<DepartmentListing> {
+    return this.requester().expect(
+      { case: "getDepartment", value: { departmentId, afterUserId, limit } },
+      "idempotent",
+      "department",
+    );
+  }
+
+  search(query: string, limit = 20): Promise<DirectorySearchResult> {
+    return this.requester().expect(
+      { case: "searchDirectory", value: { query, limit } },
+      "idempotent",
+      "directorySearch",
+    );
+  }
+
+  async cards(userIds: string[]): Promise<UserCard[]> {
+    const res = await this.requester().expect(
+      { case: "getUserCards", value: { userIds } },
+      "idempotent",
+      "userCards",
+    );
+    return res.users;
+  }
+
+  async updateProfile(input: ProfileInput): Promise<void> {
+    await this.requester().call({ case: "updateProfile", value: input }, "idempotent");
+  }
+
+  /** The server says the directory reached `version`: pull if there is a copy and it is behind. */
+  changed(version: number): void {
+    // A failed pull is retried on the next change or sync() call.
+    if (this.synced && version > this.current) void this.sync().catch(() => {});
+  }
+
+  private async pull(): Promise<DirectoryUpdate> {
+    const update: DirectoryUpdate = {
+      version: this.current,
+      users: [],
+      departments: [],
+      removedUserIds: [],
+      removedDepartmentIds: [],
+    };
+    for (;;) {
+      const page = await this.changes(this.current);
+      for (const u of page.users) this.usersById.set(u.id, u);
+      for (const d of page.departments) this.departmentsById.set(d.id, d);
+      for (const id of page.removedUserIds) this.usersById.delete(id);
+      for (const id of page.removedDepartmentIds) this.departmentsById.delete(id);
+      update.users.push(...page.users);
+      update.departments.push(...page.departments);
+      update.removedUserIds.push(...page.removedUserIds);
+      update.removedDepartmentIds.push(...page.removedDepartmentIds);
+      this.current = Math.max(this.current, Number(page.version));
+      if (!page.hasMore) break;
+    }
+    update.version = this.current;
+    this.synced = true;
+    this.onUpdate(update);
+    return update;
+  }
+}

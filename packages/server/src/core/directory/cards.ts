@@ -1,0 +1,38 @@
+import {
+  create,
+  type Department,
+  DepartmentSchema,
+  EmploymentStatus,
+  type UserCard,
+  UserCardSchema,
+} from "@starling/protocol";
+import type { DepartmentRecord, UserRecord } from "../records.js";
+
+/** A user as the directory shows them: never the password hash, role or flags beyond frozen. */
+export function toUserCard(u: UserRecord, otherDepartmentIds: readonly string[] = []): UserCard {
+  return create(UserCardSchema, {
+    id: u.id,
+    displayName: u.displayName,
+    pinyin: u.pinyin,
+    pinyinInitials: u.pinyinInitials,
+    title: u.title,
+    email: u.email,
+    phone: u.phone,
+    avatar: u.avatar,
+    departmentId: u.departmentId,
+    otherDepartmentIds: [...otherDepartmentIds],
+    status: u.status === "left" ? EmploymentStatus.LEFT : EmploymentStatus.ACTIVE,
+    frozen: u.disabled,
+    version: BigInt(u.version),
+  });
+}
+
+export function toDepartment(d: DepartmentRecord): Department {
+  return create(DepartmentSchema, {
+    id: d.id,
+    parentId: d.parentId,
+    name: d.name,
+    sortOrder: d.sortOrder,
+    version: BigInt(d.version),
+  });
+}

@@ -1,0 +1,161 @@
+import {
+  create,
+  type DepartmentListing,
+  DepartmentListingSchema,
+  type DirectoryChanges,
+  DirectoryChangesSchema,
+  type DirectorySearchResult,
+  DirectorySearchResultSchema,
+  type UserCard,
+} from "@starling/protocol";
+import { invalid, notFound } from "../errors.js";
+import { domainOf } from "../ids.js";
+import type { StoreReader } from "../ports.js";
+import type { DepartmentRecord, UserRecord } from "../records.js";
+import { toDepartment, toUserCard } from "./cards.js";
+
+export const DIRECTORY_LIMITS = {
+  changesDefault: 1000,
+  changesMax: 2000,
+  membersDefault: 200,
+  membersMax: 1000,
+  searchDefault: 20,
+  searchMax: 100,
+  queryMaxLength: 64,
+  cardsMax: 500,
+};
+
+const clamp = (n: number, dflt: number, max: number) => Math.min(Math.max(n || dflt, 1), max);
+
+/**
+ * Reading the organisation directory of the caller's own domain: changes
+ * since a version, one department at a time, search, and user cards. A
+ * caller never sees anything of another domain.
+ */
+export class Directory {
+  constructor(private readonly reader: StoreReader) {}
+
+  /** Users and departments changed after `since`, oldest change first, paged across both. */
+  async changes(viewerId: string, since: number, limitIn: number): Promise<DirectoryChanges> {
+    if (!Number.isSafeInteger(since) || since < 0)
+      throw invalid("since_version must not be negative", "since_version");
+    const domain = domainOf(viewerId);
+    const limit = clamp(limitIn, DIRECTORY_LIMITS.changesDefault, DIRECTORY_LIMITS.changesMax);
+    const [users, departments] = await Promise.all([
+      this.reader.changedUsers(domain, since, limit + 1),
+      this.reader.changedDepartments(domain, since, limit + 1),
+    ]);
+    // Versions are unique within a domain (one per change), so a merge by version pages cleanly.
+    const merged: ({ user: UserRecord } | { dept: DepartmentRecord })[] = [
+      ...users.map((user) => ({ user })),
+      ...departments.map((dept) => ({ dept })),
+    ].sort(
+      (a, b) =>
+        ("user" in a ? a.user.version : a.dept.version) - ("user" in b ? b.user.version : b.dept.version),
+    );
+    const page = merged.slice(0, limit);
+    const out = create(DirectoryChangesSchema, { hasMore: merged.length > limit, version: BigInt(since) });
+    const live = page.flatMap((e) => ("user" in e && e.user.status === "active" ? [e.user.id] : []));
+    const others = await this.otherDepartments(live);
+    for (const e of page) {
+      if ("user" in e) {
+        if (e.user.status === "left") out.removedUserIds.push(e.user.id);
+        else out.users.push(toUserCard(e.user, others.get(e.user.id)));
+        out.version = BigInt(e.user.version);
+      } else {
+        if (e.dept.deleted) out.removedDepartmentIds.push(e.dept.id);
+        else out.departments.push(toDepartment(e.dept));
+        out.version = BigInt(e.dept.version);
+      }
+    }
+    return out;
+  }
+
+  /** One department (or the top level for ""): its child departments and a page of its members. */
+  async department(
+    viewerId: string,
+    departmentId: string,
+    afterUserId: string,
+    limitIn: number,
+  ): Promise<DepartmentListing> {
+    const domain = domainOf(viewerId);
+    const limit = clamp(limitIn, DIRECTORY_LIMITS.membersDefault, DIRECTORY_LIMITS.membersMax);
+    const out = create(DepartmentListingSchema, {});
+    if (departmentId) {
+      const dept = await this.reader.getDepartment(departmentId);
+      if (!dept || dept.deleted || dept.domain !== domain) throw notFound("no such department");
+      out.department = toDepartment(dept);
+    }
+    out.children = (await this.reader.childDepartments(domain, departmentId)).map(toDepartment);
+    if (departmentId) {
+      const members = await this.reader.departmentMembers(departmentId, afterUserId, limit + 1);
+      const page = members.slice(0, limit);
+      out.members = await this.cardsOf(page);
+      if (members.length > limit) out.nextAfterUserId = page[page.length - 1]?.id ?? "";
+    }
+    return out;
+  }
+
+  /**
+   * People by name, pinyin, initials or email (prefix matches first, then
+   * substrings), and departments by name with their members after them.
+   */
+  async search(viewerId: string, query: string, limitIn: number): Promise<DirectorySearchResult> {
+    const domain = domainOf(viewerId);
+    const key = query.trim().toLowerCase();
+    if (key.length === 0) throw invalid("query is empty", "query");
+    if (key.length > DIRECTORY_LIMITS.queryMaxLength)
+      throw invalid(`query is longer than ${DIRECTORY_LIMITS.queryMaxLength} characters`, "query");
+    const limit = clamp(limitIn, DIRECTORY_LIMITS.searchDefault, DIRECTORY_LIMITS.searchMax);
+    // "zhang san" and "zhangsan" are the same pinyin; other text keeps its spaces.
+    const keys = /^[a-z' ]+$/.test(key) && key.includes(" ") ? [key, key.replace(/[' ]/g, "")] : [key];
+    const found = new Map<string, UserRecord>();
+    const add = (users: readonly UserRecord[]) => {
+      for (const u of users) if (found.size < limit && !found.has(u.id)) found.set(u.id, u);
+    };
+    for (const mode of ["prefix", "substring"] as const) {
+      for (const k of keys)
+        if (found.size < limit) add(await this.reader.searchUsers(domain, k, mode, limit));
+    }
+    const departments = await this.reader.searchDepartments(domain, key, "prefix", limit);
+    if (departments.length < limit) {
+      const more = await this.reader.searchDepartments(domain, key, "substring", limit);
+      for (const d of more) {
+        if (departments.length >= limit) break;
+        if (!departments.some((x) => x.id === d.id)) departments.push(d);
+      }
+    }
+    for (const d of departments) {
+      if (found.size >= limit) break;
+      add(await this.reader.departmentMembers(d.id, "", limit - found.size));
+    }
+    return create(DirectorySearchResultSchema, {
+      users: await this.cardsOf([...found.values()]),
+      departments: departments.map(toDepartment),
+    });
+  }
+
+  /** Cards of users of the caller's domain; ids elsewhere or unknown are left out. */
+  async cards(viewerId: string, ids: readonly string[]): Promise<UserCard[]> {
+    if (ids.length > DIRECTORY_LIMITS.cardsMax)
+      throw invalid(`more than ${DIRECTORY_LIMITS.cardsMax} ids`, "user_ids");
+    const domain = domainOf(viewerId);
+    const users = await this.reader.getUsers([...new Set(ids)].filter((id) => domainOf(id) === domain));
+    return this.cardsOf(users.filter((u) => u.domain === domain));
+  }
+
+  private async cardsOf(users: readonly UserRecord[]): Promise<UserCard[]> {
+    const others = await this.otherDepartments(users.map((u) => u.id));
+    return users.map((u) => toUserCard(u, others.get(u.id)));
+  }
+
+  private async otherDepartments(userIds: readonly string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    for (const { userId, departmentId } of await this.reader.otherDepartments(userIds)) {
+      let list = map.get(userId);
+      if (!list) map.set(userId, (list = []));
+      list.push(departmentId);
+    }
+    return map;
+  }
+}

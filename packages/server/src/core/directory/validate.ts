@@ -1,0 +1,19 @@
+import { invalid } from "../errors.js";
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A profile text field: trimmed, at most `max` characters, no control characters. */
+export function checkText(value: string, name: string, max: number): string {
+  const v = value.trim();
+  if (v.length > max) throw invalid(`${name} is longer than ${max} characters`, name);
+  if (CONTROL.test(v)) throw invalid(`${name} contains control characters`, name);
+  return v;
+}
+
+/** "" or something shaped like an address, in lower case. */
+export function checkEmail(value: string): string {
+  const email = checkText(value, "email", 254).toLowerCase();
+  if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) throw invalid("not an email address", "email");
+  return email;
+}

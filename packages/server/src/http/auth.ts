@@ -1,0 +1,57 @@
+import { timingSafeEqual } from "node:crypto";
+import { ErrorCode, StarlingError } from "@starling/protocol";
+import type { FastifyRequest } from "fastify";
+import type { Authenticated } from "../core/accounts.js";
+import type { AuditContext } from "../core/admin.js";
+import type { Core } from "../core/core.js";
+import { domainOf } from "../core/ids.js";
+
+/** An administrator's request: who (for the audit log) and which domain they may manage ("*": all). */
+export interface AdminCaller {
+  ctx: AuditContext;
+  scope: string;
+}
+
+/** Authentication of HTTP requests: the same session tokens as the native protocol, as Bearer tokens. */
+export class HttpAuth {
+  constructor(
+    private readonly core: Core,
+    /** Secret of the local administrator (data/admin.key): every domain. */
+    private readonly adminKey: string,
+  ) {}
+
+  static bearer(req: FastifyRequest): string {
+    const header = req.headers.authorization ?? "";
+    return header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  }
+
+  /** A logged-in user; one who must change the password may only do that (and log out). */
+  async user(req: FastifyRequest, allowPasswordChange = false): Promise<Authenticated> {
+    const token = HttpAuth.bearer(req);
+    if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
+    const auth = await this.core.accounts.resume(token);
+    if (auth.user.mustChangePassword && !allowPasswordChange)
+      throw new StarlingError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "set a new password first");
+    return auth;
+  }
+
+  /** The admin key, or the session of a user with the admin role (limited to their domain). */
+  async admin(req: FastifyRequest): Promise<AdminCaller> {
+    const token = HttpAuth.bearer(req);
+    if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
+    const a = Buffer.from(token);
+    const b = Buffer.from(this.adminKey);
+    if (a.length === b.length && timingSafeEqual(a, b))
+      return { ctx: { actor: "system", source: req.ip }, scope: "*" };
+    const session = await this.user(req);
+    if (session.user.role !== "admin") throw new StarlingError(ErrorCode.FORBIDDEN, "administrators only");
+    return { ctx: { actor: session.user.id, source: req.ip }, scope: session.user.domain };
+  }
+
+  /** Refuses an administrator acting on a domain other than their own. */
+  static checkScope(caller: AdminCaller, domainOrUserId: string): void {
+    const domain = domainOrUserId.includes("@") ? domainOf(domainOrUserId) : domainOrUserId;
+    if (caller.scope !== "*" && caller.scope !== domain)
+      throw new StarlingError(ErrorCode.FORBIDDEN, "administrators manage their own domain only");
+  }
+}
