@@ -9,6 +9,7 @@ import type { Core } from "../core/core.js";
 import type { Logger } from "../core/ports.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { HttpAuth } from "./auth.js";
+import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { registerSessionRoutes } from "./session-routes.js";
@@ -92,6 +93,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const auth = new HttpAuth(deps.core, deps.adminKey);
   registerSessionRoutes(app, deps.core, auth);
   registerDirectoryRoutes(app, deps.core, auth);
+  registerConversationRoutes(app, deps.core, auth);
   registerAdminRoutes(app, deps.admin, auth, deps.settings);
   return app;
 }
