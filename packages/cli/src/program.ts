@@ -4,6 +4,7 @@ import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerDirectoryCommands } from "./commands/directory.js";
+import { registerOnboardingCommands } from "./commands/onboarding.js";
 import { registerServe } from "./commands/serve.js";
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerConfigCommands(program);
   registerAdminCommands(program);
   registerDirectoryCommands(program);
+  registerOnboardingCommands(program);
   registerUserCommands(program);
   registerDataCommands(program);
   return program;

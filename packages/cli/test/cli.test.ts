@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -99,5 +99,59 @@ describe("the starling command", () => {
     );
     assert.match(disabled.stderr, /disabled/);
     assert.match(starling(["user", "list", ...d]), /bob@starling.local\tBob B\tuser\tdisabled/);
+  });
+
+  test("domains and user import: a dry run, bad rows by line, then a real import", () => {
+    assert.match(starling(["domain", "add", "acme.example", ...d]), /domain acme.example added/);
+    assert.match(starling(["domain", "list", ...d]), /^acme.example$/m);
+    const file = join(dataDir, "people.csv");
+    writeFileSync(file, "id,name,department\nwang,王五,技术部/前端\n,missing id,\nli,李四,技术部\n");
+    const dry = starlingFails(["import", "users", file, "--user-domain", "acme.example", "--dry-run", ...d]);
+    assert.equal(dry.status, 3, "refused rows make the exit status non-zero");
+    assert.match(
+      dry.stdout,
+      /would import \(starling layout\): 2 new, 0 updated, 0 unchanged, 2 new departments, 1 rows refused/,
+    );
+    assert.match(dry.stdout, /line 3: id is missing/);
+    const real = starlingFails(["import", "users", file, "--user-domain", "acme.example", ...d]);
+    assert.match(real.stdout, /imported \(starling layout\): 2 new/);
+    assert.match(real.stdout, /^wang@acme.example\t\S+$/m, "initial passwords are printed once");
+    assert.match(
+      starling(["user", "list", "--user-domain", "acme.example", ...d]),
+      /wang@acme.example\t王五/,
+    );
+    assert.match(starling(["domain", "disable", "acme.example", ...d]), /disabled/);
+    assert.match(starling(["domain", "list", ...d]), /^acme.example\tdisabled$/m);
+  });
+
+  test("invite writes the onboarding URL as a QR code; doctor checks the deployment", async () => {
+    const png = join(dataDir, "invite.png");
+    const out = starling(["invite", "--host", "127.0.0.1", "--png", png, "--no-terminal", ...d]);
+    const url = out.split("\n")[0] as string;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/starling\?domain=starling\.local$/);
+    assert.deepEqual([...readFileSync(png).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const nav = (await (await fetch(url)).json()) as {
+      domain: string;
+      endpoints: { native: string };
+      tls: object;
+    };
+    assert.equal(nav.domain, "starling.local");
+    assert.match(nav.endpoints.native, /^tls:\/\/127\.0\.0\.1:\d+$/);
+
+    const doctor = starling(["doctor", ...d]);
+    assert.match(doctor, /ok {4}certificate matches the onboarding document/);
+    assert.match(doctor, /ok {4}WebSocket endpoint/);
+    assert.match(doctor, /all checks passed/);
+    const disabled = starlingFails(["doctor", "--user-domain", "acme.example", ...d]);
+    assert.equal(disabled.status, 1);
+    assert.match(
+      disabled.stdout,
+      /FAIL {2}no onboarding document for acme.example[\s\S]*fix: .*domain enable acme.example/,
+    );
+    const nobody = starlingFails(["doctor", "--url", "http://127.0.0.1:1", ...d]);
+    assert.match(
+      nobody.stdout,
+      /FAIL {2}HTTP listener at http:\/\/127.0.0.1:1 is not reachable[\s\S]*fix: start the server/,
+    );
   });
 });

@@ -197,6 +197,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     throw err;
   }
   const ws = new WsEndpoint(hub, log, gateway.maxFrameBytes);
+  const listenTcpPort = (tcp.address() as AddressInfo).port;
   const http = await buildHttpServer({
     core,
     admin,
@@ -205,6 +206,14 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     adminKey: adminKey(dataDir),
     version: SERVER_VERSION,
     settings: () => publicSettings(config),
+    onboarding: () => ({
+      publicHost: config.public.host,
+      tcpPort: config.public.tcpPort || listenTcpPort,
+      httpPort: config.public.httpPort,
+      tls: Boolean(tls),
+      fingerprint: tls?.fingerprint ?? "",
+      version: SERVER_VERSION,
+    }),
     health: async () => {
       let db = "ok";
       try {
@@ -212,10 +221,12 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       } catch {
         db = "unavailable";
       }
+      const busOk = bus.available?.() ?? true;
       return {
-        status: db === "ok" ? "ok" : "degraded",
+        status: db === "ok" && busOk ? "ok" : "degraded",
         version: SERVER_VERSION,
         db,
+        bus: config.bus ? (busOk ? "ok" : "unavailable") : "local",
         sessions: hub.sessionCount,
       };
     },

@@ -14,6 +14,7 @@ export interface StarlingConfig {
   durability: "full" | "normal";
   tcp: { host: string; port: number; tls: boolean };
   http: { host: string; port: number };
+  public: { host: string; tcpPort: number; httpPort: number };
   tls: { cert: string; key: string };
   log: { level: string };
   limits: {
@@ -99,6 +100,9 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
     problems.push("bus: a cluster needs a shared PostgreSQL database (db=postgres://...)");
   if (!/^[a-z0-9_-]{1,64}$/i.test(String(out.busPrefix)))
     problems.push("busPrefix: letters, digits, - and _ only (1-64)");
+  const publicHost = String(out["public.host"] ?? "");
+  if (publicHost && !/^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$/.test(publicHost))
+    problems.push(`public.host: "${publicHost}" is not a host name or [IPv6] address`);
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }

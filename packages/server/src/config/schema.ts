@@ -87,6 +87,31 @@ export const SETTINGS = [
     description: "Port of the HTTP/WebSocket listener (0: any free port).",
   },
   {
+    key: "public.host",
+    type: "string",
+    default: "",
+    description:
+      "Host name clients use to reach this server, as the onboarding document (/.well-known/starling) and invites give it. Empty: the host a request came to.",
+  },
+  {
+    key: "public.tcpPort",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 65535,
+    description:
+      "Native-protocol port clients connect to, when a load balancer listens on another port (0: the listener's).",
+  },
+  {
+    key: "public.httpPort",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: 65535,
+    description:
+      "HTTP/WebSocket port clients connect to, when a load balancer listens on another port (0: the listener's).",
+  },
+  {
     key: "tls.cert",
     type: "string",
     default: "",

@@ -12,6 +12,7 @@ import { HttpAuth } from "./auth.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
+import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
@@ -30,6 +31,8 @@ export interface HttpDeps {
   health(): Promise<Record<string, unknown>>;
   /** The effective configuration without secrets, for administrators. */
   settings(): Record<string, unknown>;
+  /** Listeners and certificate, for the onboarding document. */
+  onboarding(): OnboardingInfo;
 }
 
 /** Largest JSON body accepted by the HTTP API. */
@@ -94,6 +97,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   registerSessionRoutes(app, deps.core, auth);
   registerDirectoryRoutes(app, deps.core, auth);
   registerConversationRoutes(app, deps.core, auth);
+  registerOnboardingRoutes(app, deps.core, deps.onboarding);
   registerAdminRoutes(app, deps.admin, auth, deps.settings);
   return app;
 }

@@ -21,12 +21,12 @@ export function starling(args: string[], opts: { env?: NodeJS.ProcessEnv; input?
 export function starlingFails(
   args: string[],
   opts: { env?: NodeJS.ProcessEnv } = {},
-): { status: number; stderr: string } {
+): { status: number; stdout: string; stderr: string } {
   try {
     starling(args, opts);
   } catch (err) {
-    const e = err as { status: number; stderr: string };
-    return { status: e.status, stderr: String(e.stderr) };
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { status: e.status, stdout: String(e.stdout), stderr: String(e.stderr) };
   }
   throw new Error(`starling ${args.join(" ")} succeeded but was expected to fail`);
 }
