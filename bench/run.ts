@@ -12,6 +12,7 @@ import type { RunContext } from "./lib/harness.js";
 import { OUT_DIR } from "./lib/paths.js";
 import { formatTable, machine, type RunReport, type ScenarioReport, writeResults } from "./lib/report.js";
 import { clusterScenario } from "./scenarios/cluster.js";
+import { directoryScenario } from "./scenarios/directory.js";
 import { groupScenario } from "./scenarios/group.js";
 import { historyScenario } from "./scenarios/history.js";
 import { idleMemoryScenario } from "./scenarios/idle-memory.js";
@@ -25,6 +26,7 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   stores: storesScenario,
   cluster: clusterScenario,
   history: historyScenario,
+  directory: directoryScenario,
 };
 
 async function main(): Promise<number> {

@@ -1,6 +1,16 @@
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["one-to-one", "group", "idle-memory", "stores", "cluster", "history"] as const;
+export const SCENARIOS = [
+  "one-to-one",
+  "group",
+  "idle-memory",
+  "stores",
+  "cluster",
+  "history",
+  "directory",
+] as const;
+/** Scenarios that generate large data sets: run only when asked for by name. */
+const BY_NAME_ONLY: readonly string[] = ["history", "directory"];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -23,11 +33,14 @@ export interface BenchOptions {
   historyMessages: number;
   historyPages: number;
   catchUp: number;
+  directoryUsers: number;
+  directoryDepartments: number;
+  directorySearches: number;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  (all: every scenario but history, which generates 10 million messages per store; ask for it by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, or all (default all)
+  (all: every scenario but history and directory, which generate large data sets; ask for them by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, directory, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it
@@ -44,6 +57,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --history-messages N  messages in the history scenario's conversation (default 10000000)
   --history-pages N     50-message pages fetched at random depths (default 2000)
   --catch-up N          messages a returning device has missed (default 10000)
+  --directory-users N   people in the directory scenario's domain (default 100000)
+  --directory-departments N  departments (default 5000)
+  --directory-searches N     pinyin-prefix searches measured (default 2000)
   --text-bytes N        message text length (default 64)
   --keep-data           keep the temporary data folders`;
 
@@ -77,6 +93,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       "history-messages": { type: "string", default: "10000000" },
       "history-pages": { type: "string", default: "2000" },
       "catch-up": { type: "string", default: "10000" },
+      "directory-users": { type: "string", default: "100000" },
+      "directory-departments": { type: "string", default: "5000" },
+      "directory-searches": { type: "string", default: "2000" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -88,7 +107,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
   // One create_group request carries at most 500 member ids (the core's maxIdsPerRequest).
   const members = int(values["group-members"], "group-members", 2, 501);
   return {
-    scenarios: scenario === "all" ? SCENARIOS.filter((s) => s !== "history") : [scenario as ScenarioName],
+    scenarios:
+      scenario === "all" ? SCENARIOS.filter((s) => !BY_NAME_ONLY.includes(s)) : [scenario as ScenarioName],
     durationSec: int(values.duration, "duration", 1, 3600),
     warmupSec: int(values.warmup, "warmup", 0, 600),
     profile: values.profile ?? false,
@@ -107,5 +127,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     historyMessages: int(values["history-messages"], "history-messages", 100, 100_000_000),
     historyPages: int(values["history-pages"], "history-pages", 1, 1_000_000),
     catchUp: int(values["catch-up"], "catch-up", 1, 1_000_000),
+    directoryUsers: int(values["directory-users"], "directory-users", 10, 1_000_000),
+    directoryDepartments: int(values["directory-departments"], "directory-departments", 120, 100_000),
+    directorySearches: int(values["directory-searches"], "directory-searches", 1, 1_000_000),
   };
 }

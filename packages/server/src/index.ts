@@ -2,6 +2,7 @@ export * from "./config/load.js";
 export * from "./config/schema.js";
 export { Admin, type GroupSummary, type UserSummary } from "./core/admin.js";
 export { Core } from "./core/core.js";
+export { nameKeys } from "./core/directory/pinyin.js";
 export { EMPTY_PROFILE, type UserRecord } from "./core/records.js";
 export {
   adminKey,

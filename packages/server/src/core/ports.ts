@@ -29,9 +29,6 @@ export interface DomainRecord {
   createdAt: number;
 }
 
-/** How a directory search matches its key columns. */
-export type SearchMode = "prefix" | "substring";
-
 /** The organisation directory, domains and the audit log. */
 export interface DirectoryReader {
   getDomain(name: string): Promise<DomainRecord | undefined>;
@@ -50,14 +47,6 @@ export interface DirectoryReader {
   findDepartment(domain: string, parentId: string, name: string): Promise<DepartmentRecord | undefined>;
   /** Active users whose primary or secondary department is `departmentId`, by id after `afterId`. */
   departmentMembers(departmentId: string, afterId: string, limit: number): Promise<UserRecord[]>;
-  /** Active users whose name, pinyin, initials or email match `key` (lower case). */
-  searchUsers(domain: string, key: string, mode: SearchMode, limit: number): Promise<UserRecord[]>;
-  searchDepartments(
-    domain: string,
-    key: string,
-    mode: SearchMode,
-    limit: number,
-  ): Promise<DepartmentRecord[]>;
   /** Audit entries of the domain, newest first, older than `beforeAt` (0: from now). */
   listAudit(domain: string, beforeAt: number, limit: number): Promise<AuditRecord[]>;
 }

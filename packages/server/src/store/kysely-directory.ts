@@ -1,23 +1,12 @@
-import { type Kysely, sql } from "kysely";
-import type { DirectoryReader, DirectoryWriter, DomainRecord, SearchMode, UserPatch } from "../core/ports.js";
+import type { Kysely } from "kysely";
+import type { DirectoryReader, DirectoryWriter, DomainRecord, UserPatch } from "../core/ports.js";
 import type { AuditRecord, DepartmentRecord, UserRecord } from "../core/records.js";
 import { fromDepartment, fromUser, toAudit, toDepartment, toUser } from "./rows.js";
-import type { Database, UserTable } from "./schema.js";
-
-/** Above every code point: `key <= x < key + TOP` is "x starts with key" in byte order. */
-const TOP = "\u{10FFFF}";
-/** The user columns a directory search looks at (all kept in lower case). */
-const SEARCH_COLUMNS = ["pinyin", "pinyin_initials", "name_key", "email"] as const;
-
-const likeSubstring = (key: string) => `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+import type { Database } from "./schema.js";
 
 const directoryCounter = (domain: string) => `directory:${domain}`;
 
-/**
- * The directory, domains and audit queries of the Store port. Search keys
- * are compared byte-wise (PostgreSQL columns use the C collation), so a
- * prefix search is one index range per column on both databases.
- */
+/** The directory, domains and audit queries of the Store port. */
 export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
   constructor(protected readonly db: Kysely<Database>) {}
 
@@ -148,61 +137,6 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
     return rows.map(toUser);
   }
 
-  async searchUsers(domain: string, key: string, mode: SearchMode, limit: number): Promise<UserRecord[]> {
-    const found = new Map<string, UserTable>();
-    if (mode === "prefix") {
-      // One index range per column, best column first, until the page is full.
-      for (const col of SEARCH_COLUMNS) {
-        if (found.size >= limit) break;
-        const rows = await this.db
-          .selectFrom("users")
-          .selectAll()
-          .where("domain", "=", domain)
-          .where(col, ">=", key)
-          .where(col, "<", key + TOP)
-          .where("status", "=", "active")
-          .orderBy(col)
-          .limit(limit)
-          .execute();
-        for (const r of rows) if (found.size < limit && !found.has(r.id)) found.set(r.id, r);
-      }
-    } else {
-      const pattern = likeSubstring(key);
-      const rows = await this.db
-        .selectFrom("users")
-        .selectAll()
-        .where("domain", "=", domain)
-        .where("status", "=", "active")
-        .where((eb) =>
-          eb.or(SEARCH_COLUMNS.map((col) => eb(col, "like", sql<string>`${pattern} escape '\\'`))),
-        )
-        .orderBy("name_key")
-        .limit(limit)
-        .execute();
-      for (const r of rows) found.set(r.id, r);
-    }
-    return [...found.values()].map(toUser);
-  }
-
-  async searchDepartments(
-    domain: string,
-    key: string,
-    mode: SearchMode,
-    limit: number,
-  ): Promise<DepartmentRecord[]> {
-    let q = this.db
-      .selectFrom("departments")
-      .selectAll()
-      .where("domain", "=", domain)
-      .where("deleted", "=", 0);
-    q =
-      mode === "prefix"
-        ? q.where("name_key", ">=", key).where("name_key", "<", key + TOP)
-        : q.where("name_key", "like", sql<string>`${likeSubstring(key)} escape '\\'`);
-    const rows = await q.orderBy("name_key").limit(limit).execute();
-    return rows.map(toDepartment);
-  }
-
   async listAudit(domain: string, beforeAt: number, limit: number): Promise<AuditRecord[]> {
     let q = this.db.selectFrom("audit_log").selectAll().where("domain", "=", domain);
     if (beforeAt > 0) q = q.where("at", "<", beforeAt);
@@ -272,7 +206,6 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
         oc.column("id").doUpdateSet({
           parent_id: row.parent_id,
           name: row.name,
-          name_key: row.name_key,
           sort_order: row.sort_order,
           deleted: row.deleted,
           version: row.version,

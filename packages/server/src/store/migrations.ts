@@ -103,15 +103,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     "0002_directory": {
       async up(db: Kysely<unknown>) {
-        // Search keys compare byte-wise on both databases, so a prefix is a range scan of one index.
-        const key = dialect === "postgres" ? sql`text collate "C"` : sql`text`;
-        const addText = (name: string, type = sql`text`) =>
-          db.schema
+        // Search runs on an in-memory index (core/directory/search-index.ts), so no search-key indexes here.
+        for (const name of [
+          "pinyin",
+          "pinyin_initials",
+          "email",
+          "title",
+          "phone",
+          "avatar",
+          "department_id",
+        ]) {
+          await db.schema
             .alterTable("users")
-            .addColumn(name, type, (c) => c.notNull().defaultTo(""))
+            .addColumn(name, "text", (c) => c.notNull().defaultTo(""))
             .execute();
-        for (const name of ["name_key", "pinyin", "pinyin_initials", "email"]) await addText(name, key);
-        for (const name of ["title", "phone", "avatar", "department_id"]) await addText(name);
+        }
         await db.schema
           .alterTable("users")
           .addColumn("status", "text", (c) => c.notNull().defaultTo("active"))
@@ -124,8 +130,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .alterTable("users")
           .addColumn("version", "bigint", (c) => c.notNull().defaultTo(0))
           .execute();
-        await sql`update users set name_key = lower(display_name)`.execute(db);
-        for (const col of ["version", "name_key", "pinyin", "pinyin_initials", "email", "department_id"]) {
+        for (const col of ["version", "department_id"]) {
           await db.schema.createIndex(`users_${col}`).on("users").columns(["domain", col]).execute();
         }
         await db.schema
@@ -134,7 +139,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn("domain", "text", (c) => c.notNull().references("domains.name"))
           .addColumn("parent_id", "text", (c) => c.notNull())
           .addColumn("name", "text", (c) => c.notNull())
-          .addColumn("name_key", key, (c) => c.notNull())
           .addColumn("sort_order", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("deleted", "integer", (c) => c.notNull().defaultTo(0))
           .addColumn("version", "bigint", (c) => c.notNull())
@@ -148,11 +152,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .createIndex("departments_version")
           .on("departments")
           .columns(["domain", "version"])
-          .execute();
-        await db.schema
-          .createIndex("departments_name")
-          .on("departments")
-          .columns(["domain", "name_key"])
           .execute();
         // Departments a user belongs to besides the primary one (users.department_id).
         await db.schema

@@ -14,7 +14,6 @@ export interface UserTable {
   role: string;
   disabled: number;
   created_at: number;
-  name_key: string;
   pinyin: string;
   pinyin_initials: string;
   title: string;
@@ -32,7 +31,6 @@ export interface DepartmentTable {
   domain: string;
   parent_id: string;
   name: string;
-  name_key: string;
   sort_order: number;
   deleted: number;
   version: number;

@@ -13,6 +13,7 @@ import { domainOf } from "../ids.js";
 import type { StoreReader } from "../ports.js";
 import type { DepartmentRecord, UserRecord } from "../records.js";
 import { toDepartment, toUserCard } from "./cards.js";
+import { DirectorySearchIndex } from "./search-index.js";
 
 export const DIRECTORY_LIMITS = {
   changesDefault: 1000,
@@ -33,7 +34,11 @@ const clamp = (n: number, dflt: number, max: number) => Math.min(Math.max(n || d
  * caller never sees anything of another domain.
  */
 export class Directory {
-  constructor(private readonly reader: StoreReader) {}
+  private readonly index: DirectorySearchIndex;
+
+  constructor(private readonly reader: StoreReader) {
+    this.index = new DirectorySearchIndex(reader);
+  }
 
   /** Users and departments changed after `since`, oldest change first, paged across both. */
   async changes(viewerId: string, since: number, limitIn: number): Promise<DirectoryChanges> {
@@ -98,7 +103,8 @@ export class Directory {
 
   /**
    * People by name, pinyin, initials or email (prefix matches first, then
-   * substrings), and departments by name with their members after them.
+   * substrings), and departments by name with their members after them,
+   * from an in-memory index kept at the store's directory version.
    */
   async search(viewerId: string, query: string, limitIn: number): Promise<DirectorySearchResult> {
     const domain = domainOf(viewerId);
@@ -109,28 +115,25 @@ export class Directory {
     const limit = clamp(limitIn, DIRECTORY_LIMITS.searchDefault, DIRECTORY_LIMITS.searchMax);
     // "zhang san" and "zhangsan" are the same pinyin; other text keeps its spaces.
     const keys = /^[a-z' ]+$/.test(key) && key.includes(" ") ? [key, key.replace(/[' ]/g, "")] : [key];
+    const ids: string[] = [];
+    for (const k of keys) {
+      for (const id of await this.index.users(domain, k, limit))
+        if (ids.length < limit && !ids.includes(id)) ids.push(id);
+    }
+    const departments = await this.index.departments(domain, key, limit);
     const found = new Map<string, UserRecord>();
-    const add = (users: readonly UserRecord[]) => {
-      for (const u of users) if (found.size < limit && !found.has(u.id)) found.set(u.id, u);
-    };
-    for (const mode of ["prefix", "substring"] as const) {
-      for (const k of keys)
-        if (found.size < limit) add(await this.reader.searchUsers(domain, k, mode, limit));
-    }
-    const departments = await this.reader.searchDepartments(domain, key, "prefix", limit);
-    if (departments.length < limit) {
-      const more = await this.reader.searchDepartments(domain, key, "substring", limit);
-      for (const d of more) {
-        if (departments.length >= limit) break;
-        if (!departments.some((x) => x.id === d.id)) departments.push(d);
-      }
-    }
+    for (const u of await this.reader.getUsers(ids)) found.set(u.id, u);
+    const users = ids.flatMap((id) => {
+      const u = found.get(id);
+      return u ? [u] : [];
+    });
     for (const d of departments) {
-      if (found.size >= limit) break;
-      add(await this.reader.departmentMembers(d.id, "", limit - found.size));
+      if (users.length >= limit) break;
+      for (const u of await this.reader.departmentMembers(d.id, "", limit - users.length))
+        if (!users.some((x) => x.id === u.id)) users.push(u);
     }
     return create(DirectorySearchResultSchema, {
-      users: await this.cardsOf([...found.values()]),
+      users: await this.cardsOf(users.slice(0, limit)),
       departments: departments.map(toDepartment),
     });
   }

@@ -1,0 +1,222 @@
+import type { StoreReader } from "../ports.js";
+import type { DepartmentRecord, UserRecord } from "../records.js";
+
+/** Rows fetched per page while loading or refreshing a domain. */
+const PAGE = 5000;
+/** Separates fields inside one entry's search text; a query can never contain it. */
+const FIELD = "\u0001";
+/** Separates entries. */
+const ENTRY = "\u0002";
+
+interface Entry {
+  id: string;
+  /** The lower-case keys, best first: pinyin, initials, name, email. */
+  keys: string[];
+}
+
+/**
+ * One field's keys in byte order with their owners, for prefix lookups by
+ * binary search.
+ */
+class SortedKeys {
+  constructor(
+    readonly keys: string[],
+    readonly ids: string[],
+  ) {}
+
+  static of(entries: Iterable<Entry>, field: number): SortedKeys {
+    const pairs: [string, string][] = [];
+    for (const e of entries) if (e.keys[field]) pairs.push([e.keys[field] as string, e.id]);
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+    return new SortedKeys(
+      pairs.map((p) => p[0]),
+      pairs.map((p) => p[1]),
+    );
+  }
+
+  /** Ids whose key starts with `prefix`, in key order. */
+  *startingWith(prefix: string): Generator<string> {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.keys[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.keys.length && (this.keys[i] as string).startsWith(prefix); i++)
+      yield this.ids[i] as string;
+  }
+}
+
+/** Everything searchable of one domain, with the directory version it reflects. */
+class DomainIndex {
+  version = 0;
+  readonly users = new Map<string, Entry>();
+  readonly departments = new Map<string, Entry>();
+  readonly departmentRecords = new Map<string, DepartmentRecord>();
+  private built: { fields: SortedKeys[]; text: string; starts: number[]; order: string[] } | undefined;
+  private builtDepartments: { text: string; starts: number[]; order: string[] } | undefined;
+
+  invalidate(): void {
+    this.built = undefined;
+    this.builtDepartments = undefined;
+  }
+
+  /** Active users matching `key`: prefix matches by field (best field first), then substrings. */
+  matchUsers(key: string, limit: number): string[] {
+    const b = this.buildUsers();
+    const out = new Set<string>();
+    for (const field of b.fields) {
+      for (const id of field.startingWith(key)) {
+        if (out.size >= limit) return [...out];
+        out.add(id);
+      }
+    }
+    for (const id of substring(b.text, b.starts, b.order, key)) {
+      if (out.size >= limit) break;
+      out.add(id);
+    }
+    return [...out];
+  }
+
+  /** Live departments whose name starts with, then contains, `key`. */
+  matchDepartments(key: string, limit: number): string[] {
+    const b = this.buildDepartments();
+    const out = new Set<string>();
+    for (const id of substring(b.text, b.starts, b.order, `${ENTRY}${key}`)) {
+      if (out.size >= limit) return [...out];
+      out.add(id);
+    }
+    for (const id of substring(b.text, b.starts, b.order, key)) {
+      if (out.size >= limit) break;
+      out.add(id);
+    }
+    return [...out];
+  }
+
+  private buildUsers() {
+    if (!this.built) {
+      const entries = [...this.users.values()];
+      const fields = [0, 1, 2, 3].map((f) => SortedKeys.of(entries, f));
+      const { text, starts, order } = joined(entries);
+      this.built = { fields, text, starts, order };
+    }
+    return this.built;
+  }
+
+  private buildDepartments() {
+    this.builtDepartments ??= joined([...this.departments.values()]);
+    return this.builtDepartments;
+  }
+}
+
+/** All entries' keys in one string (entry separator first), with where each entry starts. */
+function joined(entries: readonly Entry[]): { text: string; starts: number[]; order: string[] } {
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const order: string[] = [];
+  let at = 0;
+  for (const e of entries) {
+    const part = `${ENTRY}${e.keys.join(FIELD)}`;
+    starts.push(at);
+    order.push(e.id);
+    parts.push(part);
+    at += part.length;
+  }
+  return { text: parts.join(""), starts, order };
+}
+
+/** Owners of every occurrence of `needle` in `text`, in entry order. */
+function* substring(text: string, starts: number[], order: string[], needle: string): Generator<string> {
+  let last = -1;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    if (lo !== last) {
+      last = lo;
+      yield order[lo] as string;
+    }
+  }
+}
+
+const userEntry = (u: UserRecord): Entry => ({
+  id: u.id,
+  keys: [u.pinyin, u.pinyinInitials, u.displayName.toLowerCase(), u.email],
+});
+
+/**
+ * An in-memory index of each domain's people and departments, so that
+ * prefix and substring search cost microseconds instead of a table scan.
+ * Before each search it asks the store for the domain's directory version
+ * (one indexed read) and applies whatever changed since, so every node of a
+ * cluster answers from the same data as the database.
+ */
+export class DirectorySearchIndex {
+  private readonly domains = new Map<string, DomainIndex>();
+  private readonly refreshing = new Map<string, Promise<DomainIndex>>();
+
+  constructor(private readonly reader: StoreReader) {}
+
+  async users(domain: string, key: string, limit: number): Promise<string[]> {
+    return (await this.current(domain)).matchUsers(key, limit);
+  }
+
+  async departments(domain: string, key: string, limit: number): Promise<DepartmentRecord[]> {
+    const index = await this.current(domain);
+    return index.matchDepartments(key, limit).flatMap((id) => {
+      const d = index.departmentRecords.get(id);
+      return d ? [d] : [];
+    });
+  }
+
+  /** The domain's index, brought up to the store's directory version (one refresh at a time per domain). */
+  private async current(domain: string): Promise<DomainIndex> {
+    const running = this.refreshing.get(domain);
+    if (running) return running;
+    const p = this.refresh(domain).finally(() => this.refreshing.delete(domain));
+    this.refreshing.set(domain, p);
+    return p;
+  }
+
+  private async refresh(domain: string): Promise<DomainIndex> {
+    let index = this.domains.get(domain);
+    if (!index) this.domains.set(domain, (index = new DomainIndex()));
+    const target = await this.reader.directoryVersion(domain);
+    if (target <= index.version) return index;
+    const apply = <T extends { version: number }>(rows: T[], put: (r: T) => void) => {
+      for (const r of rows) put(r);
+      return rows.length;
+    };
+    for (let v = index.version; ; ) {
+      const rows = await this.reader.changedUsers(domain, v, PAGE);
+      apply(rows, (u: UserRecord) => {
+        if (u.status === "active") index.users.set(u.id, userEntry(u));
+        else index.users.delete(u.id);
+      });
+      if (rows.length < PAGE) break;
+      v = (rows[rows.length - 1] as UserRecord).version;
+    }
+    for (let v = index.version; ; ) {
+      const rows = await this.reader.changedDepartments(domain, v, PAGE);
+      apply(rows, (d: DepartmentRecord) => {
+        if (d.deleted) {
+          index.departments.delete(d.id);
+          index.departmentRecords.delete(d.id);
+        } else {
+          index.departments.set(d.id, { id: d.id, keys: [d.name.toLowerCase()] });
+          index.departmentRecords.set(d.id, d);
+        }
+      });
+      if (rows.length < PAGE) break;
+      v = (rows[rows.length - 1] as DepartmentRecord).version;
+    }
+    index.version = target;
+    index.invalidate();
+    return index;
+  }
+}
