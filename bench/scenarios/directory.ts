@@ -1,5 +1,6 @@
 import { createNodeClient, type StarlingClient } from "@starling/sdk/node";
 import { adminKey } from "@starling/server";
+import { sql } from "kysely";
 import type { BenchOptions } from "../lib/args.js";
 import { type BenchDb, type StoreKind, seededDb } from "../lib/bench-db.js";
 import { ByteProxy } from "../lib/byte-proxy.js";
@@ -86,7 +87,10 @@ async function measure(db: BenchDb, opts: BenchOptions, ctx: RunContext): Promis
   const store = await db.open();
   const org = await (async () => {
     try {
-      return await generateOrg(store, opts.directoryUsers, opts.directoryDepartments);
+      const generated = await generateOrg(store, opts.directoryUsers, opts.directoryDepartments);
+      // Fresh planner statistics after a bulk load, as autovacuum / a maintenance window would give.
+      await sql`analyze`.execute(store.db);
+      return generated;
     } finally {
       await store.close();
     }

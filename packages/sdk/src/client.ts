@@ -48,6 +48,7 @@ export class StarlingClient {
     this.directory = new DirectoryClient(
       () => this.session.requester,
       (update) => this.emitter.emit("directory", update),
+      options.directoryPageLimit,
     );
     this.emitter.on("directoryChanged", ({ version }) => this.directory.changed(version));
   }

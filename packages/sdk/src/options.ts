@@ -36,6 +36,8 @@ export interface ClientOptions {
   syncIntervalMs?: number;
   /** Conversations per Sync page. Default 200. */
   syncPageLimit?: number;
+  /** Entries per directory page in directory.sync(). Default 2000 (the server's most). */
+  directoryPageLimit?: number;
   /** Makes the transport for an endpoint. Default: the platform WebSocket (ws:// and wss:// only). */
   transport?: TransportFactory;
   /** Offered to the server for large frames. Default: none. */

@@ -259,6 +259,44 @@ describe("directory, domains, import and the HTTP API", () => {
     }
   });
 
+  test("a large first download fetches version ranges at once and gets everything exactly once", async () => {
+    const small = createNodeClient({
+      endpoints: [ts.tlsUrl],
+      auth: { userId: "li.lei@acme.example", password: "a-good-new-password" },
+      tls: { rejectUnauthorized: false },
+      reconnect: false,
+      directoryPageLimit: 2,
+    });
+    await small.connect();
+    const big = createNodeClient({
+      endpoints: [ts.tlsUrl],
+      auth: { userId: "li.lei@acme.example", password: "a-good-new-password" },
+      tls: { rejectUnauthorized: false },
+      reconnect: false,
+    });
+    await big.connect();
+    try {
+      const update = await small.directory.sync();
+      const reference = await big.directory.sync();
+      assert.equal(update.version, reference.version);
+      assert.deepEqual([...small.directory.users.keys()].sort(), [...big.directory.users.keys()].sort());
+      assert.deepEqual(
+        [...small.directory.departments.keys()].sort(),
+        [...big.directory.departments.keys()].sort(),
+      );
+      const ids = update.users.map((u) => u.id);
+      assert.equal(new Set(ids).size, ids.length, "no user twice");
+      const bounded = await big.directory.changes(0, 1000, 3);
+      assert.ok(
+        bounded.users.every((u) => u.version <= 3n) && bounded.departments.every((d) => d.version <= 3n),
+      );
+      assert.equal(bounded.domainVersion, BigInt(reference.version));
+    } finally {
+      await small.close();
+      await big.close();
+    }
+  });
+
   test("the Startalk host_users layout imports with departments from dep1..dep5", async () => {
     const csv = `user_id,user_name,department,dep1,dep2,dep3,dep4,dep5,pinyin,email,tel,gender,hire_flag,frozen_flag
 wang.wu,王五,/技术部/前端,技术部,前端,,,,wangwu,wang@acme.example,555,1,1,0
@@ -321,6 +359,30 @@ zhao.liu,赵六,,技术部,,,,,zhaoliu,,,2,0,0
       name: "总部",
     });
     assert.equal(dept.status, 201);
+    const hq = dept.body.id as string;
+    // A second department for li.lei: listed there too, primary department unchanged.
+    const also = await http(ts, "PATCH", "/api/v1/admin/users/li.lei@acme.example", bossToken, {
+      otherDepartmentIds: [hq],
+    });
+    assert.equal(also.status, 200, JSON.stringify(also.body));
+    const listing = await ts.server.core.directory.department("boss@acme.example", hq, "", 10);
+    assert.deepEqual(
+      listing.members.map((m) => [m.id, m.departmentId !== hq, m.otherDepartmentIds]),
+      [["li.lei@acme.example", true, [hq]]],
+    );
+    const moveUnder = await http(ts, "POST", "/api/v1/admin/departments", bossToken, {
+      id: hq,
+      parentId: hq,
+      name: "总部",
+    });
+    assert.equal(moveUnder.status, 400, "a department cannot be its own parent");
+    const notEmpty = await http(
+      ts,
+      "DELETE",
+      `/api/v1/admin/departments/${hq}?domain=acme.example`,
+      bossToken,
+    );
+    assert.equal(notEmpty.status, 409);
 
     // Unknown fields and bad values are refused with the one error shape.
     const unknown = await http(ts, "PATCH", "/api/v1/admin/users/lucy@acme.example", bossToken, {

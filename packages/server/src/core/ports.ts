@@ -36,9 +36,15 @@ export interface DirectoryReader {
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Secondary department memberships of these users. */
   otherDepartments(userIds: readonly string[]): Promise<{ userId: string; departmentId: string }[]>;
-  /** Users of the domain changed after `version`, oldest change first. */
-  changedUsers(domain: string, version: number, limit: number): Promise<UserRecord[]>;
-  changedDepartments(domain: string, version: number, limit: number): Promise<DepartmentRecord[]>;
+  /** Users of the domain changed after `version` (and at most `until`, if given), oldest change first; password hashes left empty. */
+  changedUsers(domain: string, version: number, limit: number, until?: number): Promise<UserRecord[]>;
+  /** Departments of the domain changed after `version` (and at most `until`, if given), oldest change first. */
+  changedDepartments(
+    domain: string,
+    version: number,
+    limit: number,
+    until?: number,
+  ): Promise<DepartmentRecord[]>;
   /** The domain's directory version (0 before the first change). */
   directoryVersion(domain: string): Promise<number>;
   getDepartment(id: string): Promise<DepartmentRecord | undefined>;

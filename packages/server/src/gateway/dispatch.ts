@@ -169,6 +169,7 @@ export async function dispatch(core: Core, caller: Caller, body: Request["body"]
           me,
           safeNumber(body.value.sinceVersion, "since_version"),
           body.value.limit,
+          safeNumber(body.value.untilVersion, "until_version"),
         ),
       };
     case "getDepartment":

@@ -20,6 +20,9 @@ import { type Caller, dispatch, type ResponseBody } from "./dispatch.js";
 import type { GatewayConfig } from "./gateway-config.js";
 import { TokenBucket } from "./rate-limiter.js";
 
+/** Frames at least this large are compressed at the fastest DEFLATE level. */
+const LARGE_FRAME_BYTES = 64 * 1024;
+
 type State = "hello" | "authenticating" | "ready" | "closed";
 
 export interface SessionHost {
@@ -356,7 +359,9 @@ export class Session {
       return;
     }
     if (this.compression && frame.length >= COMPRESSION_THRESHOLD_BYTES) {
-      frame = encodeEnvelope({ kind: { case: "deflated", value: deflateRawSync(frame) } });
+      // Large frames (directory pages, history) at the fastest level: the CPU is worth more than the last bytes.
+      const level = frame.length >= LARGE_FRAME_BYTES ? 1 : 6;
+      frame = encodeEnvelope({ kind: { case: "deflated", value: deflateRawSync(frame, { level }) } });
     }
     this.conn.send(frame);
   }

@@ -18,6 +18,9 @@ const Changes = Type.Object(
     since: Type.Optional(
       Type.Integer({ minimum: 0, description: "Directory version the client has (0: everything)" }),
     ),
+    until: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Only changes up to this version (0: no bound)" }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000 })),
   },
   { additionalProperties: false },
@@ -52,7 +55,12 @@ export function registerDirectoryRoutes(app: FastifyInstance, core: Core, auth: 
     { schema: { tags, security, querystring: Changes } },
     async (req) => {
       const a = await auth.user(req);
-      const changes = await core.directory.changes(a.user.id, req.query.since ?? 0, req.query.limit ?? 0);
+      const changes = await core.directory.changes(
+        a.user.id,
+        req.query.since ?? 0,
+        req.query.limit ?? 0,
+        req.query.until ?? 0,
+      );
       return toJson(DirectoryChangesSchema, changes);
     },
   );

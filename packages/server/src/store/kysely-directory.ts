@@ -4,6 +4,25 @@ import type { AuditRecord, DepartmentRecord, UserRecord } from "../core/records.
 import { fromDepartment, fromUser, toAudit, toDepartment, toUser } from "./rows.js";
 import type { Database } from "./schema.js";
 
+const DIRECTORY_COLUMNS = [
+  "id",
+  "domain",
+  "display_name",
+  "role",
+  "disabled",
+  "created_at",
+  "pinyin",
+  "pinyin_initials",
+  "title",
+  "email",
+  "phone",
+  "avatar",
+  "department_id",
+  "status",
+  "must_change_password",
+  "version",
+] as const;
+
 const directoryCounter = (domain: string) => `directory:${domain}`;
 
 /** The directory, domains and audit queries of the Store port. */
@@ -48,27 +67,31 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
     return rows.map((r) => ({ userId: r.user_id, departmentId: r.department_id }));
   }
 
-  async changedUsers(domain: string, version: number, limit: number): Promise<UserRecord[]> {
-    const rows = await this.db
+  async changedUsers(domain: string, version: number, limit: number, until?: number): Promise<UserRecord[]> {
+    // Every column but the password hash, which a directory never needs (it comes back empty).
+    let q = this.db
       .selectFrom("users")
-      .selectAll()
+      .select(DIRECTORY_COLUMNS)
       .where("domain", "=", domain)
-      .where("version", ">", version)
-      .orderBy("version")
-      .limit(limit)
-      .execute();
-    return rows.map(toUser);
+      .where("version", ">", version);
+    if (until !== undefined) q = q.where("version", "<=", until);
+    const rows = await q.orderBy("version").limit(limit).execute();
+    return rows.map((r) => toUser({ ...r, password_hash: "" }));
   }
 
-  async changedDepartments(domain: string, version: number, limit: number): Promise<DepartmentRecord[]> {
-    const rows = await this.db
+  async changedDepartments(
+    domain: string,
+    version: number,
+    limit: number,
+    until?: number,
+  ): Promise<DepartmentRecord[]> {
+    let q = this.db
       .selectFrom("departments")
       .selectAll()
       .where("domain", "=", domain)
-      .where("version", ">", version)
-      .orderBy("version")
-      .limit(limit)
-      .execute();
+      .where("version", ">", version);
+    if (until !== undefined) q = q.where("version", "<=", until);
+    const rows = await q.orderBy("version").limit(limit).execute();
     return rows.map(toDepartment);
   }
 

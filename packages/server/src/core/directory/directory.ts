@@ -40,15 +40,23 @@ export class Directory {
     this.index = new DirectorySearchIndex(reader);
   }
 
-  /** Users and departments changed after `since`, oldest change first, paged across both. */
-  async changes(viewerId: string, since: number, limitIn: number): Promise<DirectoryChanges> {
+  /**
+   * Users and departments changed after `since` (and at most `until`, when
+   * not 0), oldest change first, paged across both.
+   */
+  async changes(viewerId: string, since: number, limitIn: number, until = 0): Promise<DirectoryChanges> {
     if (!Number.isSafeInteger(since) || since < 0)
       throw invalid("since_version must not be negative", "since_version");
+    if (!Number.isSafeInteger(until) || until < 0)
+      throw invalid("until_version must not be negative", "until_version");
     const domain = domainOf(viewerId);
     const limit = clamp(limitIn, DIRECTORY_LIMITS.changesDefault, DIRECTORY_LIMITS.changesMax);
+    // Read first: every version up to it is committed, so the pages below can hold all of them.
+    const domainVersion = await this.reader.directoryVersion(domain);
+    const bound = until > 0 ? until : undefined;
     const [users, departments] = await Promise.all([
-      this.reader.changedUsers(domain, since, limit + 1),
-      this.reader.changedDepartments(domain, since, limit + 1),
+      this.reader.changedUsers(domain, since, limit + 1, bound),
+      this.reader.changedDepartments(domain, since, limit + 1, bound),
     ]);
     // Versions are unique within a domain (one per change), so a merge by version pages cleanly.
     const merged: ({ user: UserRecord } | { dept: DepartmentRecord })[] = [
@@ -59,7 +67,11 @@ export class Directory {
         ("user" in a ? a.user.version : a.dept.version) - ("user" in b ? b.user.version : b.dept.version),
     );
     const page = merged.slice(0, limit);
-    const out = create(DirectoryChangesSchema, { hasMore: merged.length > limit, version: BigInt(since) });
+    const out = create(DirectoryChangesSchema, {
+      hasMore: merged.length > limit,
+      version: BigInt(since),
+      domainVersion: BigInt(domainVersion),
+    });
     const live = page.flatMap((e) => ("user" in e && e.user.status === "active" ? [e.user.id] : []));
     const others = await this.otherDepartments(live);
     for (const e of page) {
