@@ -16,7 +16,8 @@ import type { Authenticated } from "../core/accounts.js";
 import type { Core } from "../core/core.js";
 import type { Clock, Logger } from "../core/ports.js";
 import type { Connection } from "./connection.js";
-import { type Caller, dispatch, type ResponseBody } from "./dispatch.js";
+import { encodeResponseEnvelope } from "./directory-codec.js";
+import { type Caller, dispatch, type EncodedBody, type ResponseBody } from "./dispatch.js";
 import type { GatewayConfig } from "./gateway-config.js";
 import { TokenBucket } from "./rate-limiter.js";
 
@@ -307,8 +308,12 @@ export class Session {
     return env;
   }
 
-  private respond(id: number, body: ResponseBody): void {
+  private respond(id: number, body: ResponseBody | EncodedBody): void {
     if (this.state === "closed") return;
+    if (body && "encoded" in body) {
+      this.write(encodeResponseEnvelope(id, body.field, body.encoded));
+      return;
+    }
     this.write(encodeEnvelope({ kind: { case: "response", value: { id, body } } }));
   }
 
