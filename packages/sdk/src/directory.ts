@@ -10,6 +10,8 @@ import type { Requester } from "./requester.js";
 
 /** Version ranges of a large download requested at once. */
 const PARALLEL_RANGES = 4;
+/** Entries in the first page of a sync: small, since a large download continues in ranges. */
+const FIRST_PAGE = 200;
 
 /** What `changes` did to the local copy of the directory. */
 export interface DirectoryUpdate {
@@ -133,8 +135,12 @@ export class DirectoryClient {
       update.removedUserIds.push(...page.removedUserIds);
       update.removedDepartmentIds.push(...page.removedDepartmentIds);
     };
-    for (;;) {
-      const page = await this.changes(this.current);
+    for (let first = true; ; first = false) {
+      // A short first page: it tells the domain's version, from which the rest is fetched in ranges.
+      const page = await this.changes(
+        this.current,
+        first ? Math.min(FIRST_PAGE, this.pageLimit) : this.pageLimit,
+      );
       apply(page);
       this.current = Math.max(this.current, Number(page.version));
       if (!page.hasMore) break;

@@ -36,6 +36,12 @@ export interface DirectoryReader {
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Secondary department memberships of these users. */
   otherDepartments(userIds: readonly string[]): Promise<{ userId: string; departmentId: string }[]>;
+  /** Secondary department memberships of the domain's users whose version is in (after, upTo]. */
+  otherDepartmentsInRange(
+    domain: string,
+    after: number,
+    upTo: number,
+  ): Promise<{ userId: string; departmentId: string }[]>;
   /** Users of the domain changed after `version` (and at most `until`, if given), oldest change first; password hashes left empty. */
   changedUsers(domain: string, version: number, limit: number, until?: number): Promise<UserRecord[]>;
   /** Departments of the domain changed after `version` (and at most `until`, if given), oldest change first. */

@@ -67,6 +67,24 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
     return rows.map((r) => ({ userId: r.user_id, departmentId: r.department_id }));
   }
 
+  async otherDepartmentsInRange(
+    domain: string,
+    after: number,
+    upTo: number,
+  ): Promise<{ userId: string; departmentId: string }[]> {
+    const rows = await this.db
+      .selectFrom("user_departments as ud")
+      .innerJoin("users as u", "u.id", "ud.user_id")
+      .select(["ud.user_id", "ud.department_id"])
+      .where("u.domain", "=", domain)
+      .where("u.version", ">", after)
+      .where("u.version", "<=", upTo)
+      .orderBy("ud.user_id")
+      .orderBy("ud.department_id")
+      .execute();
+    return rows.map((r) => ({ userId: r.user_id, departmentId: r.department_id }));
+  }
+
   async changedUsers(domain: string, version: number, limit: number, until?: number): Promise<UserRecord[]> {
     // Every column but the password hash, which a directory never needs (it comes back empty).
     let q = this.db

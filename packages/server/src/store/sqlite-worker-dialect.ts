@@ -18,8 +18,21 @@ export interface WorkerSqliteOptions {
 
 interface Reply {
   id: number;
-  result?: { rows: unknown[]; changes?: number; lastInsertRowid?: number | bigint };
+  /** Reads: `columns` and one array of values per row; writes: `changes` and `lastInsertRowid`. */
+  result?: { columns?: string[]; rows: unknown[][]; changes?: number; lastInsertRowid?: number | bigint };
   error?: { message: string; code?: string };
+}
+
+/** Row arrays from the worker back into objects keyed by column name. */
+function toObjects(columns: readonly string[], rows: readonly unknown[][]): Record<string, unknown>[] {
+  const out = new Array<Record<string, unknown>>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as unknown[];
+    const o: Record<string, unknown> = {};
+    for (let c = 0; c < columns.length; c++) o[columns[c] as string] = row[c];
+    out[i] = o;
+  }
+  return out;
 }
 
 /** SQLite's one connection is shared; callers take turns. */
@@ -92,7 +105,7 @@ class WorkerConnection implements DatabaseConnection {
     if (reply.error) throw new SqliteWorkerError(reply.error.message, reply.error.code);
     const r = reply.result as NonNullable<Reply["result"]>;
     return {
-      rows: r.rows as R[],
+      rows: (r.columns ? toObjects(r.columns, r.rows) : []) as R[],
       numAffectedRows: r.changes === undefined ? undefined : BigInt(r.changes),
       insertId: r.lastInsertRowid === undefined ? undefined : BigInt(r.lastInsertRowid),
     };

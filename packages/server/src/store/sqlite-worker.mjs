@@ -22,9 +22,22 @@ function prepare(sql) {
   return stmt;
 }
 
+/** Column names of a reading statement, looked up once per statement. */
+const columnsOf = new WeakMap();
+
 function execute(sql, params) {
   const stmt = prepare(sql);
-  if (stmt.reader) return { rows: stmt.all(params) };
+  if (stmt.reader) {
+    // Rows travel as arrays with one list of column names: structured clone copies every key
+    // of every row object otherwise, which costs more than reading the rows.
+    let columns = columnsOf.get(stmt);
+    if (!columns) {
+      columns = stmt.columns().map((c) => c.name);
+      stmt.raw(true);
+      columnsOf.set(stmt, columns);
+    }
+    return { columns, rows: stmt.all(params) };
+  }
   const { changes, lastInsertRowid } = stmt.run(params);
   return { rows: [], changes, lastInsertRowid };
 }

@@ -72,8 +72,13 @@ export class Directory {
       version: BigInt(since),
       domainVersion: BigInt(domainVersion),
     });
-    const live = page.flatMap((e) => ("user" in e && e.user.status === "active" ? [e.user.id] : []));
-    const others = await this.otherDepartments(live);
+    // Secondary departments of the page's users, found by the same version range (cheap when there are none).
+    const pageUsers = page.flatMap((e) => ("user" in e ? [e.user] : []));
+    const top = pageUsers.reduce((m, u) => Math.max(m, u.version), since);
+    const others =
+      pageUsers.length === 0
+        ? new Map<string, string[]>()
+        : group(await this.reader.otherDepartmentsInRange(domain, since, top));
     for (const e of page) {
       if ("user" in e) {
         if (e.user.status === "left") out.removedUserIds.push(e.user.id);
@@ -165,12 +170,17 @@ export class Directory {
   }
 
   private async otherDepartments(userIds: readonly string[]): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    for (const { userId, departmentId } of await this.reader.otherDepartments(userIds)) {
-      let list = map.get(userId);
-      if (!list) map.set(userId, (list = []));
-      list.push(departmentId);
-    }
-    return map;
+    return group(await this.reader.otherDepartments(userIds));
   }
+}
+
+/** Secondary departments by user. */
+function group(rows: readonly { userId: string; departmentId: string }[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const { userId, departmentId } of rows) {
+    let list = map.get(userId);
+    if (!list) map.set(userId, (list = []));
+    list.push(departmentId);
+  }
+  return map;
 }
