@@ -51,10 +51,11 @@ export class Directory {
       throw invalid("until_version must not be negative", "until_version");
     const domain = domainOf(viewerId);
     const limit = clamp(limitIn, DIRECTORY_LIMITS.changesDefault, DIRECTORY_LIMITS.changesMax);
-    // Read first: every version up to it is committed, so the pages below can hold all of them.
-    const domainVersion = await this.reader.directoryVersion(domain);
+    // Every version up to the counter is committed; a client fetches up to it in later requests,
+    // which see all of them, so the counter may be read beside the pages rather than before.
     const bound = until > 0 ? until : undefined;
-    const [users, departments] = await Promise.all([
+    const [domainVersion, users, departments] = await Promise.all([
+      this.reader.directoryVersion(domain),
       this.reader.changedUsers(domain, since, limit + 1, bound),
       this.reader.changedDepartments(domain, since, limit + 1, bound),
     ]);
