@@ -42,8 +42,9 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function typeOf(s: Schema | undefined): string {
   if (!s) return "";
-  if (s.anyOf)
-    return s.anyOf.map((x) => (x.const !== undefined ? JSON.stringify(x.const) : typeOf(x))).join(" \\| ");
+  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (s.const !== undefined) return JSON.stringify(s.const);
+  if (s.anyOf) return s.anyOf.map(typeOf).join(" | ");
   if (s.type === "array") return `${typeOf(s.items)}[]`;
   const limits = [
     s.maxLength !== undefined ? `≤${s.maxLength} chars` : "",

@@ -34,6 +34,8 @@ export interface Caller {
   tokenHash: string;
   /** Until a new password is set, only ChangePassword is carried out. */
   mustChangePassword: boolean;
+  /** The client's address, for the audit log. */
+  address: string;
 }
 
 /** A wire int64 as a safe JS number, or INVALID_ARGUMENT. */
@@ -207,7 +209,7 @@ export async function dispatch(
         value: create(UserCardsSchema, { users: await core.directory.cards(me, body.value.userIds) }),
       };
     case "updateProfile":
-      await core.directoryAdmin.updateUser({ actor: me, source: "self" }, me, {
+      await core.directoryAdmin.updateUser({ actor: me, source: caller.address }, me, {
         displayName: body.value.displayName,
         title: body.value.title,
         phone: body.value.phone,

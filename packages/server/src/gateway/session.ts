@@ -68,6 +68,7 @@ export class Session {
       presenceTargets: new Set(),
       tokenHash: "",
       mustChangePassword: false,
+      address: conn.remoteAddress,
     };
   }
 

@@ -1,5 +1,4 @@
 import {
-  create,
   type Department,
   DepartmentSchema,
   EmploymentStatus,

@@ -28,6 +28,8 @@ export interface ImportReport {
 
 /** Rows per transaction: a bad row costs only itself, a big file does not hold the store for long. */
 const CHUNK = 500;
+/** The deepest department path an import creates (the same limit as DirectoryAdmin's). */
+const MAX_PATH_DEPTH = 32;
 /** A password hash no password matches: the account exists but cannot log in yet. */
 const NO_PASSWORD = "!";
 
@@ -199,6 +201,8 @@ export class UserImporter {
     cache: Map<string, string>,
     report: ImportReport,
   ): Promise<string> {
+    if (path.length > MAX_PATH_DEPTH)
+      throw invalid(`departments nest at most ${MAX_PATH_DEPTH} deep`, "department");
     let parent = "";
     let key = "";
     for (const raw of path) {
