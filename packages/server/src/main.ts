@@ -206,6 +206,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     adminKey: adminKey(dataDir),
     version: SERVER_VERSION,
     settings: () => publicSettings(config),
+    rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
     onboarding: () => ({
       publicHost: config.public.host,
       tcpPort: config.public.tcpPort || listenTcpPort,

@@ -130,3 +130,23 @@ describe("HTTP API: conversations, history and groups", () => {
     assert.equal(negative.status, 400);
   });
 });
+
+describe("HTTP API rate limit", () => {
+  let ts: TestServer;
+  before(async () => {
+    ts = await startTestServer({ "limits.requestsPerSecond": 1, "limits.requestBurst": 3 });
+  });
+  after(() => ts.close());
+
+  test("an address beyond its burst gets 429 RATE_LIMITED with Retry-After; health checks are not counted", async () => {
+    const get = (path: string) => fetch(`http://127.0.0.1:${ts.server.httpPort}${path}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get("/api/v1/conversations")).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429]);
+    const limited = await get("/api/v1/directory/search?q=x");
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get("retry-after")) >= 1);
+    assert.equal(((await limited.json()) as { code: string }).code, "RATE_LIMITED");
+    assert.equal((await get("/healthz")).status, 200);
+  });
+});

@@ -171,7 +171,8 @@ export const SETTINGS = [
     default: 500,
     min: 1,
     max: 1000000,
-    description: "Requests per second one connection may make (sustained).",
+    description:
+      "Requests per second one native-protocol connection may make (sustained); also HTTP API requests per second from one address.",
   },
   {
     key: "limits.requestBurst",
@@ -179,7 +180,7 @@ export const SETTINGS = [
     default: 1000,
     min: 1,
     max: 1000000,
-    description: "Requests one connection may make in a burst.",
+    description: "Requests one connection (or, on the HTTP API, one address) may make in a burst.",
   },
   {
     key: "limits.loginMaxFailures",

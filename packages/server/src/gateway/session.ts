@@ -15,11 +15,11 @@ import {
 import type { Authenticated } from "../core/accounts.js";
 import type { Core } from "../core/core.js";
 import type { Clock, Logger } from "../core/ports.js";
+import { TokenBucket } from "../core/token-bucket.js";
 import type { Connection } from "./connection.js";
 import { encodeResponseEnvelope } from "./directory-codec.js";
 import { type Caller, dispatch, type EncodedBody, type ResponseBody } from "./dispatch.js";
 import type { GatewayConfig } from "./gateway-config.js";
-import { TokenBucket } from "./rate-limiter.js";
 
 /** Frames at least this large are compressed at the fastest DEFLATE level. */
 const LARGE_FRAME_BYTES = 64 * 1024;

@@ -13,6 +13,7 @@ import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
+import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSessionRoutes } from "./session-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
@@ -33,6 +34,7 @@ export interface HttpDeps {
   settings(): Record<string, unknown>;
   /** Listeners and certificate, for the onboarding document. */
   onboarding(): OnboardingInfo;
+  rateLimit: HttpRateLimit;
 }
 
 /** Largest JSON body accepted by the HTTP API. */
@@ -67,6 +69,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     deps.log.error({ err, url: req.url }, "http request failed");
     reply.status(500).send(errorBody(new StarlingError(ErrorCode.INTERNAL, "internal error")));
   });
+
+  registerRateLimit(app, deps.rateLimit);
 
   // Import files arrive as CSV text; JSON keeps fastify's own parser.
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) =>
