@@ -36,6 +36,8 @@ export interface BenchOptions {
   directoryUsers: number;
   directoryDepartments: number;
   directorySearches: number;
+  /** Stores the history and directory scenarios run on. */
+  stores: ("sqlite" | "postgres")[];
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -60,6 +62,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --directory-users N   people in the directory scenario's domain (default 100000)
   --directory-departments N  departments (default 5000)
   --directory-searches N     pinyin-prefix searches measured (default 2000)
+  --stores LIST         stores for history and directory: sqlite,postgres (default both)
   --text-bytes N        message text length (default 64)
   --keep-data           keep the temporary data folders`;
 
@@ -68,6 +71,13 @@ function int(raw: string | undefined, name: string, min: number, max: number): n
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`--${name} must be an integer from ${min} to ${max}`);
   return n;
+}
+
+function storeList(raw: string): ("sqlite" | "postgres")[] {
+  const list = raw.split(",").map((s) => s.trim());
+  if (list.length === 0 || !list.every((s) => s === "sqlite" || s === "postgres"))
+    throw new Error("--stores must list sqlite and/or postgres, comma-separated");
+  return list as ("sqlite" | "postgres")[];
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
@@ -96,6 +106,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       "directory-users": { type: "string", default: "100000" },
       "directory-departments": { type: "string", default: "5000" },
       "directory-searches": { type: "string", default: "2000" },
+      stores: { type: "string", default: "sqlite,postgres" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -130,5 +141,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     directoryUsers: int(values["directory-users"], "directory-users", 10, 1_000_000),
     directoryDepartments: int(values["directory-departments"], "directory-departments", 120, 100_000),
     directorySearches: int(values["directory-searches"], "directory-searches", 1, 1_000_000),
+    stores: storeList(values.stores ?? ""),
   };
 }

@@ -38,7 +38,7 @@ interface StoreFigures {
  */
 export async function directoryScenario(opts: BenchOptions, ctx: RunContext): Promise<ScenarioReport> {
   const figures: StoreFigures[] = [];
-  for (const kind of ["sqlite", "postgres"] as const) {
+  for (const kind of opts.stores) {
     const db = await seededDb(kind, opts.directoryUsers, opts.keepData, ctx.log);
     try {
       figures.push(await measure(db, opts, ctx));

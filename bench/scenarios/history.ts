@@ -34,7 +34,7 @@ interface StoreFigures {
  */
 export async function historyScenario(opts: BenchOptions, ctx: RunContext): Promise<ScenarioReport> {
   const figures: StoreFigures[] = [];
-  for (const kind of ["sqlite", "postgres"] as const) {
+  for (const kind of opts.stores) {
     const db = await seededDb(kind, 2, opts.keepData, ctx.log);
     try {
       figures.push(await measureStore(db, opts, ctx));

@@ -94,7 +94,7 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
       .where("version", ">", version);
     if (until !== undefined) q = q.where("version", "<=", until);
     const rows = await q.orderBy("version").limit(limit).execute();
-    return rows.map((r) => toUser({ ...r, password_hash: "" }));
+    return rows.map((r) => toUser(r as typeof r & { password_hash?: string }));
   }
 
   async changedDepartments(

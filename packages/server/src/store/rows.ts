@@ -30,12 +30,13 @@ const asBuffer = (v: Uint8Array | null): Uint8Array | null =>
 const bytes = (v: unknown): Uint8Array | null =>
   v == null ? null : v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer);
 
-export function toUser(r: UserTable): UserRecord {
+/** A users row as a record; a row read without its password hash gives an empty one. */
+export function toUser(r: Omit<UserTable, "password_hash"> & { password_hash?: string }): UserRecord {
   return {
     id: r.id,
     domain: r.domain,
     displayName: r.display_name,
-    passwordHash: r.password_hash,
+    passwordHash: r.password_hash ?? "",
     role: r.role as UserRole,
     disabled: num(r.disabled) !== 0,
     createdAt: num(r.created_at),
