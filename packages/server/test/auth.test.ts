@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { ErrorCode } from "@starling/protocol";
 import { createNodeClient } from "@starling/sdk/node";
 import { login } from "./helpers/clients.js";
-import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 const code = (c: number) => (e: { code?: number }) => e.code === c;
 
@@ -71,6 +71,25 @@ describe("authentication and sessions", () => {
     const c = client({ userId: "carol", password: "a-new-password-1" });
     await c.connect();
     await c.close();
+  });
+
+  test("guessing the current password through ChangePassword locks like failed logins", async () => {
+    await ts.addUser("frank");
+    const frank = await login(ts, "frank");
+    try {
+      for (let i = 0; i < 3; i++)
+        await assert.rejects(
+          frank.sdk.changePassword(`guess-${i}-wrong`, "a-new-password-2"),
+          code(ErrorCode.BAD_CREDENTIALS),
+        );
+      await assert.rejects(
+        frank.sdk.changePassword(passwordOf("frank"), "a-new-password-2"),
+        code(ErrorCode.LOGIN_LOCKED),
+        "locked even with the right password",
+      );
+    } finally {
+      await frank.close();
+    }
   });
 
   test("the password policy refuses short passwords and the user id", async () => {

@@ -90,6 +90,24 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
     await c.alice!.until(() => seen(3), "dave offline");
   });
 
+  test("directory changes on one node reach clients and search on the other", async () => {
+    await c.bob!.sdk.directory.sync();
+    assert.equal((await c.bob!.sdk.directory.search("alice")).users[0]?.title, "");
+    const before = c.bob!.list("directory").length;
+    await n1.server.admin.updateProfile({ actor: "system", source: "test" }, "alice", {
+      displayName: "重庆 Alice",
+      title: "Lead",
+    });
+    await c.bob!.until(() => c.bob!.list("directory").length > before, "bob's copy synced on node 2");
+    assert.equal(c.bob!.sdk.directory.users.get("alice@starling.local")?.title, "Lead");
+    // Node 2's search index catches up with the store's directory version by itself.
+    const found = await c.bob!.sdk.directory.search("cq");
+    assert.deepEqual(
+      found.users.map((u) => u.id),
+      ["alice@starling.local"],
+    );
+  });
+
   test("an admin action on one node closes sessions on the other", async () => {
     await n1.server.admin.setDisabled({ actor: "system", source: "test" }, "carol", true);
     await c.carol!.until(() => c.carol!.sdk.state === "closed", "carol kicked on node 2");

@@ -30,6 +30,8 @@ export interface NewUser {
 }
 
 const MAX_PASSWORD_LENGTH = 256;
+/** The "address" failed password changes are counted under, beside the account. */
+const PASSWORD_CHANGE = "password-change";
 
 /**
  * Accounts, passwords and session tokens. Tokens are random and only their
@@ -132,13 +134,23 @@ export class Accounts {
     newPassword: string,
     keepTokenHash: string,
   ): Promise<void> {
+    // Guessing the current password through a stolen session counts like failed logins.
+    const wait = this.limiter.lockedFor(userId, PASSWORD_CHANGE);
+    if (wait > 0) {
+      throw new StarlingError(ErrorCode.LOGIN_LOCKED, "too many wrong passwords; try again later", {
+        retryAfterMs: wait,
+        retryable: true,
+      });
+    }
     const user = await this.store.read.getUser(userId);
-    if (
-      !user ||
-      oldPassword.length > MAX_PASSWORD_LENGTH ||
-      !(await this.hasher.verify(user.passwordHash, oldPassword))
-    )
+    const ok =
+      user !== undefined &&
+      oldPassword.length <= MAX_PASSWORD_LENGTH &&
+      (await this.hasher.verify(user.passwordHash, oldPassword));
+    if (!ok) {
+      this.limiter.recordFailure(userId, PASSWORD_CHANGE);
       throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "the current password is wrong");
+    }
     this.checkPasswordPolicy(userId, newPassword);
     if (newPassword === oldPassword)
       throw invalid("the new password must differ from the current one", "new_password");
