@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { nameKeys } from "../core/directory/pinyin.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -181,9 +182,37 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on("audit_log")
           .columns(["domain", "at", "id"])
           .execute();
+        await directoryForExistingUsers(db);
       },
     },
   };
+}
+
+/**
+ * Users from before the directory get their pinyin and a directory version
+ * each (one counter per domain), so that clients syncing the directory from
+ * version 0 see them.
+ */
+async function directoryForExistingUsers(db: Kysely<unknown>): Promise<void> {
+  const { rows } = await sql<{ id: string; domain: string; display_name: string }>`
+    select id, domain, display_name from users order by domain, id`.execute(db);
+  const versions = new Map<string, number>();
+  for (const u of rows) {
+    const version = (versions.get(u.domain) ?? 0) + 1;
+    versions.set(u.domain, version);
+    const keys = nameKeys(u.display_name);
+    await sql`update users set pinyin = ${keys.pinyin}, pinyin_initials = ${keys.initials}, version = ${version}
+      where id = ${u.id}`.execute(db);
+  }
+  for (const [domain, value] of versions)
+    await sql`insert into counters (name, value) values (${`directory:${domain}`}, ${value})`.execute(db);
+}
+
+/** Migrates up to and including `name` (tests of a migration start from the schema before it). */
+export async function migrateTo(db: Kysely<unknown>, dialect: Dialect, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeProvider(dialect) });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error;
 }
 
 class InCodeProvider implements MigrationProvider {
