@@ -21,6 +21,7 @@ import { buildHttpServer } from "./http/http-server.js";
 import { Argon2Hasher } from "./platform/argon2-hasher.js";
 import { createLogger } from "./platform/logger.js";
 import { NodeRandom, SystemClock } from "./platform/node-random.js";
+import { LocalBlobStore } from "./storage/local-blob-store.js";
 import type { KyselyStore } from "./store/kysely-store.js";
 import { openStore } from "./store/open-store.js";
 import { ensureTls } from "./tls/self-signed.js";
@@ -131,6 +132,8 @@ export async function openCore(config: StarlingConfig, log: Logger) {
       },
     },
     defaultDomain: config.domain,
+    blobs: new LocalBlobStore(join(dataDir, "files")),
+    fileLimits: { maxUploadBytes: config.files.maxUploadBytes },
   });
   await core.accounts.ensureDomain(config.domain);
   return { store, bus, presence, core, admin: new Admin(core, store), dataDir };
@@ -207,6 +210,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     version: SERVER_VERSION,
     settings: () => publicSettings(config),
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
+    maxUploadBytes: config.files.maxUploadBytes,
     onboarding: () => ({
       publicHost: config.public.host,
       tcpPort: config.public.tcpPort || listenTcpPort,

@@ -183,6 +183,15 @@ export const SETTINGS = [
     description: "Requests one connection (or, on the HTTP API, one address) may make in a burst.",
   },
   {
+    key: "files.maxUploadBytes",
+    type: "int",
+    default: 32 * 1024 * 1024,
+    min: 1,
+    max: 1024 * 1024 * 1024,
+    description:
+      "Largest file accepted in one upload request (bytes); it is held in memory while it arrives.",
+  },
+  {
     key: "limits.loginMaxFailures",
     type: "int",
     default: 5,

@@ -6,12 +6,22 @@ import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { UserImporter } from "./directory/import-users.js";
 import { invalid } from "./errors.js";
+import { type FileLimits, Files } from "./files/files.js";
 import { Groups } from "./groups.js";
 import { History } from "./history.js";
 import { checkConversationId, domainOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { Membership } from "./membership.js";
-import type { Bus, Clock, Logger, PasswordHasher, PresenceDirectory, Random, Store } from "./ports.js";
+import type {
+  BlobStore,
+  Bus,
+  Clock,
+  Logger,
+  PasswordHasher,
+  PresenceDirectory,
+  Random,
+  Store,
+} from "./ports.js";
 import { Presence } from "./presence.js";
 import { Recaller } from "./recall.js";
 import { Receipts } from "./receipts.js";
@@ -29,6 +39,9 @@ export interface CoreDeps {
   log: Logger;
   limits: CoreLimits;
   defaultDomain: string;
+  /** Where file contents go; without it there is no file service. */
+  blobs?: BlobStore;
+  fileLimits?: FileLimits;
 }
 
 const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
@@ -47,6 +60,7 @@ export class Core {
   readonly directoryAdmin: DirectoryAdmin;
   readonly importer: UserImporter;
   readonly auditor: Auditor;
+  readonly files: Files | undefined;
   readonly limits: CoreLimits;
   private readonly pipeline: SendPipeline;
 
@@ -55,6 +69,9 @@ export class Core {
     const members = new Membership();
     this.limits = limits;
     this.auditor = new Auditor(clock, random);
+    this.files = deps.blobs
+      ? new Files(store, deps.blobs, clock, random, deps.fileLimits ?? { maxUploadBytes: 32 * 1024 * 1024 })
+      : undefined;
     this.directory = new Directory(store.read);
     this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);

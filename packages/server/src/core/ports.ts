@@ -3,6 +3,7 @@ import type {
   ConversationRecord,
   ConversationView,
   DepartmentRecord,
+  FileRecord,
   MemberRecord,
   MemberRole,
   MessageRecord,
@@ -75,9 +76,32 @@ export interface DirectoryWriter {
   insertAudit(entry: AuditRecord): Promise<void>;
 }
 
+/** Uploaded files' metadata. */
+export interface FileReader {
+  getFile(id: string): Promise<FileRecord | undefined>;
+  /** Any upload of this content in the domain. */
+  findFileByHash(domain: string, sha256: string): Promise<FileRecord | undefined>;
+}
+
+export interface FileWriter {
+  insertFile(file: FileRecord): Promise<void>;
+}
+
+/**
+ * File contents, by SHA-256: the data folder now, an S3-compatible store
+ * later. Writes are whole and idempotent (the same bytes under the same name).
+ */
+export interface BlobStore {
+  /** Stores the bytes (once per content); returns their SHA-256, lower-case hex. */
+  put(bytes: Uint8Array): Promise<string>;
+  has(sha256: string): Promise<boolean>;
+  /** The bytes from `start` to `end` inclusive, as they are read. */
+  read(sha256: string, start: number, end: number): AsyncIterable<Uint8Array>;
+}
+
 export type UserPatch = Partial<Omit<UserRecord, "id" | "domain" | "createdAt">>;
 
-export interface StoreReader extends DirectoryReader {
+export interface StoreReader extends DirectoryReader, FileReader {
   getUser(id: string): Promise<UserRecord | undefined>;
   listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
@@ -99,7 +123,7 @@ export interface StoreReader extends DirectoryReader {
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
 }
 
-export interface StoreTx extends StoreReader, DirectoryWriter {
+export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter {
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Every session of the user but `exceptTokenHash`, if given. */

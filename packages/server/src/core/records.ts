@@ -133,3 +133,18 @@ export interface ConversationView {
   /** max(conversation.version, member.version): the position in the change stream. */
   version: number;
 }
+
+/** An uploaded file: who uploaded it, what it is, and the content it names (by SHA-256). */
+export interface FileRecord {
+  id: string;
+  domain: string;
+  uploader: string;
+  /** Lower-case hex; names the blob, shared by every upload of the same bytes. */
+  sha256: string;
+  size: number;
+  /** Sniffed from the bytes, never taken from the client. */
+  mime: string;
+  /** The file name as given, cleaned (no path, no control characters). */
+  name: string;
+  createdAt: number;
+}

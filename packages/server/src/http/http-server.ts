@@ -12,6 +12,7 @@ import { HttpAuth } from "./auth.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
+import { registerFileRoutes } from "./file-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSessionRoutes } from "./session-routes.js";
@@ -35,6 +36,8 @@ export interface HttpDeps {
   /** Listeners and certificate, for the onboarding document. */
   onboarding(): OnboardingInfo;
   rateLimit: HttpRateLimit;
+  /** Largest single upload (files.maxUploadBytes). */
+  maxUploadBytes: number;
 }
 
 /** Largest JSON body accepted by the HTTP API. */
@@ -102,6 +105,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   registerDirectoryRoutes(app, deps.core, auth);
   registerConversationRoutes(app, deps.core, auth);
   registerOnboardingRoutes(app, deps.core, deps.onboarding);
+  if (deps.core.files) await registerFileRoutes(app, deps.core.files, auth, deps.maxUploadBytes);
   registerAdminRoutes(app, deps.admin, auth, deps.settings);
   return app;
 }

@@ -11,6 +11,7 @@ const TABLES = [
   "conversations",
   "members",
   "audit_log",
+  "files",
   "counters",
 ] as const;
 const BATCH = 500;

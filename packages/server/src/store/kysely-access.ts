@@ -8,7 +8,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from "../core/records.js";
-import { KyselyDirectory } from "./kysely-directory.js";
+import { KyselyFiles } from "./kysely-files.js";
 import {
   fromConversation,
   fromMember,
@@ -25,7 +25,7 @@ import type { Database } from "./schema.js";
  * Every query of the Store port, over a Kysely handle that is either the
  * database or an open transaction. Dialect-neutral SQL only.
  */
-export class KyselyAccess extends KyselyDirectory implements StoreTx {
+export class KyselyAccess extends KyselyFiles implements StoreTx {
   /**
    * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
    * transactions), so that concurrent writers to one conversation queue up

@@ -185,6 +185,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await directoryForExistingUsers(db);
       },
     },
+    "0003_files": {
+      async up(db: Kysely<unknown>) {
+        // One row per upload; rows with the same content share one blob, named by its SHA-256.
+        await db.schema
+          .createTable("files")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("domain", "text", (c) => c.notNull().references("domains.name"))
+          .addColumn("uploader", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("sha256", "text", (c) => c.notNull())
+          .addColumn("size", "bigint", (c) => c.notNull())
+          .addColumn("mime", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("files_sha256").on("files").columns(["domain", "sha256"]).execute();
+        await db.schema
+          .createIndex("files_uploader")
+          .on("files")
+          .columns(["uploader", "created_at"])
+          .execute();
+      },
+    },
   };
 }
 

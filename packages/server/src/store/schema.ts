@@ -41,6 +41,17 @@ export interface UserDepartmentTable {
   department_id: string;
 }
 
+export interface FileTable {
+  id: string;
+  domain: string;
+  uploader: string;
+  sha256: string;
+  size: number;
+  mime: string;
+  name: string;
+  created_at: number;
+}
+
 export interface AuditTable {
   id: string;
   at: number;
@@ -113,4 +124,5 @@ export interface Database {
   departments: DepartmentTable;
   user_departments: UserDepartmentTable;
   audit_log: AuditTable;
+  files: FileTable;
 }

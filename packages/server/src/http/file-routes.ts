@@ -1,0 +1,183 @@
+import { Readable } from "node:stream";
+import { type Static, Type } from "@sinclair/typebox";
+import { ErrorCode, StarlingError } from "@starling/protocol";
+import type { FastifyInstance } from "fastify";
+import type { Files } from "../core/files/files.js";
+import type { FileRecord } from "../core/records.js";
+import type { HttpAuth } from "./auth.js";
+import { errorBody } from "./error-status.js";
+import { IdParam } from "./schemas.js";
+
+const UploadQuery = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: "The file's name (its last path part is kept)",
+    }),
+  },
+  { additionalProperties: false },
+);
+const ByHash = Type.Object(
+  {
+    sha256: Type.String({ pattern: "^[0-9a-fA-F]{64}$" }),
+    name: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Types shown in place by a browser; everything else is a download, so no uploaded page runs in our origin. */
+const INLINE = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "audio/mpeg", "video/mp4"]);
+
+const tags = ["files"];
+const security = [{ bearer: [] }];
+
+function describe(f: FileRecord) {
+  return { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256, createdAt: f.createdAt };
+}
+
+/** One byte range of a `Range` header, or undefined for the whole file; throws 416 for one that cannot be served. */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === "" && m[2] === "")) return unsatisfiable();
+  let start: number;
+  let end: number;
+  if (m[1] === "") {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return unsatisfiable();
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start > end || start >= size) return unsatisfiable();
+  return { start, end };
+}
+
+function unsatisfiable(): never {
+  throw new StarlingError(ErrorCode.INVALID_ARGUMENT, "range not satisfiable", {
+    details: { field: "range" },
+  });
+}
+
+/**
+ * Uploading and downloading files over HTTP with the session token: one
+ * request per file up to files.maxUploadBytes, a skip-the-upload by
+ * SHA-256, and downloads with HTTP Range.
+ */
+export async function registerFileRoutes(
+  app: FastifyInstance,
+  files: Files,
+  auth: HttpAuth,
+  maxUploadBytes: number,
+): Promise<void> {
+  const base = "/api/v1/files";
+
+  // Uploads in a scope of their own, where every body, whatever its claimed type, is raw bytes.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxUploadBytes }, (_req, body, done) =>
+      done(null, body),
+    );
+    registerUpload(scope, files, auth, maxUploadBytes, base);
+  });
+
+  app.post<{ Body: Static<typeof ByHash> }>(
+    `${base}/by-hash`,
+    {
+      schema: {
+        tags,
+        security,
+        body: ByHash,
+        description:
+          "When the server holds content with this SHA-256, the caller gets a file for it without uploading; 404 otherwise.",
+      },
+    },
+    async (req, reply) => {
+      const a = await auth.user(req);
+      const f = await files.adopt(a.user.id, req.body.sha256, req.body.name);
+      reply.status(201);
+      return describe(f);
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParam> }>(
+    `${base}/:id`,
+    { schema: { tags, security, params: IdParam } },
+    async (req) => describe(await files.readable((await auth.user(req)).user.id, req.params.id)),
+  );
+
+  app.get<{ Params: Static<typeof IdParam> }>(
+    `${base}/:id/content`,
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParam,
+        description: "The bytes; supports a single `Range: bytes=...`.",
+      },
+    },
+    async (req, reply) => {
+      const f = await files.readable((await auth.user(req)).user.id, req.params.id);
+      let range: { start: number; end: number } | undefined;
+      try {
+        range = parseRange(req.headers.range, f.size);
+      } catch (err) {
+        return reply
+          .status(416)
+          .header("content-range", `bytes */${f.size}`)
+          .send(errorBody(err as StarlingError));
+      }
+      const start = range?.start ?? 0;
+      const end = range?.end ?? f.size - 1;
+      const disposition = INLINE.has(f.mime) ? "inline" : "attachment";
+      reply
+        .header("content-type", f.mime)
+        .header("content-length", String(end - start + 1))
+        .header("accept-ranges", "bytes")
+        .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "sandbox; default-src 'none'")
+        .header("etag", `"${f.sha256}"`);
+      if (range) reply.status(206).header("content-range", `bytes ${start}-${end}/${f.size}`);
+      return reply.send(Readable.from(files.read(f, start, end)));
+    },
+  );
+}
+
+function registerUpload(
+  app: FastifyInstance,
+  files: Files,
+  auth: HttpAuth,
+  maxUploadBytes: number,
+  base: string,
+): void {
+  app.post<{ Querystring: Static<typeof UploadQuery>; Body: Buffer }>(
+    base,
+    {
+      bodyLimit: maxUploadBytes,
+      schema: {
+        tags,
+        security,
+        querystring: UploadQuery,
+        description:
+          "The body is the file's bytes (any content type). Its real type is sniffed from the bytes.",
+      },
+    },
+    async (req, reply) => {
+      const a = await auth.user(req);
+      if (!Buffer.isBuffer(req.body))
+        throw new StarlingError(ErrorCode.INVALID_ARGUMENT, "send the file's bytes as the body", {
+          details: { field: "body" },
+        });
+      const f = await files.upload(a.user.id, req.query.name, req.body);
+      reply.status(201);
+      return describe(f);
+    },
+  );
+}
