@@ -3,8 +3,8 @@ import type { BenchOptions } from "../lib/args.js";
 import { seededDb } from "../lib/bench-db.js";
 import type { OneToOneResult } from "../lib/channel.js";
 import type { JobOutcome, RunContext } from "../lib/harness.js";
-import { fmt, type Row, type ScenarioReport } from "../lib/report.js";
-import { measureOneToOne, oneToOneRows } from "./one-to-one.js";
+import type { ScenarioReport } from "../lib/report.js";
+import { compareOneToOne, measureOneToOne } from "./one-to-one.js";
 
 /** The local NATS; STARLING_BENCH_NATS overrides it. */
 const BENCH_NATS_URL = process.env.STARLING_BENCH_NATS ?? "nats://127.0.0.1:4222";
@@ -38,20 +38,9 @@ export async function clusterScenario(opts: BenchOptions, ctx: RunContext): Prom
     }
   }
   const [one, two] = runs as [JobOutcome<OneToOneResult>, JobOutcome<OneToOneResult>];
-  const rows: Row[] = [
-    ...oneToOneRows("1 node: ", one, false),
-    ...oneToOneRows("2 nodes (pairs split): ", two, false),
-    {
-      metric: "2 nodes / 1 node messages/s",
-      value: fmt.pct((two.result.messagesPerSec / Math.max(1, one.result.messagesPerSec)) * 100),
-    },
-  ];
-  return {
-    scenario: "cluster",
-    rows,
-    data: {
-      oneNode: { ...one.result, serverCpuPct: one.serverCpuPct, serverWarnings: one.serverWarnings },
-      twoNodes: { ...two.result, serverCpuPct: two.serverCpuPct, serverWarnings: two.serverWarnings },
-    },
-  };
+  return compareOneToOne(
+    "cluster",
+    { label: "1 node", key: "oneNode", run: one },
+    { label: "2 nodes (pairs split)", key: "twoNodes", run: two },
+  );
 }

@@ -70,6 +70,32 @@ export function oneToOneRows(prefix: string, run: JobOutcome<OneToOneResult>, ba
   ];
 }
 
+/** One 1:1 run of a comparison: its label in the table, its key in the JSON file. */
+export interface LabelledRun {
+  label: string;
+  key: string;
+  run: JobOutcome<OneToOneResult>;
+}
+
+/** The report of two 1:1 runs side by side, with the second's throughput as a share of the first's. */
+export function compareOneToOne(scenario: string, a: LabelledRun, b: LabelledRun): ScenarioReport {
+  const figures = (x: LabelledRun) => ({
+    ...x.run.result,
+    serverCpuPct: x.run.serverCpuPct,
+    serverWarnings: x.run.serverWarnings,
+  });
+  const share = b.run.result.messagesPerSec / Math.max(1, a.run.result.messagesPerSec);
+  return {
+    scenario,
+    rows: [
+      ...oneToOneRows(`${a.label}: `, a.run, false),
+      ...oneToOneRows(`${b.label}: `, b.run, false),
+      { metric: `${b.label} / ${a.label} messages/s`, value: fmt.pct(share * 100) },
+    ],
+    data: { [a.key]: figures(a), [b.key]: figures(b) },
+  };
+}
+
 /** 1:1 chat over TLS on SQLite: every user of 100 pairs sends to its peer, closed loop. */
 export async function oneToOneScenario(opts: BenchOptions, ctx: RunContext): Promise<ScenarioReport> {
   const data = await seededDb("sqlite", opts.pairs * 2, opts.keepData, ctx.log);

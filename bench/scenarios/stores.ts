@@ -2,8 +2,8 @@ import type { BenchOptions } from "../lib/args.js";
 import { type StoreKind, seededDb } from "../lib/bench-db.js";
 import type { OneToOneResult } from "../lib/channel.js";
 import type { JobOutcome, RunContext } from "../lib/harness.js";
-import { fmt, type Row, type ScenarioReport } from "../lib/report.js";
-import { measureOneToOne, oneToOneRows } from "./one-to-one.js";
+import type { ScenarioReport } from "../lib/report.js";
+import { compareOneToOne, measureOneToOne } from "./one-to-one.js";
 
 /**
  * The 1:1 load on one node, on SQLite and then on PostgreSQL (a fresh
@@ -20,26 +20,9 @@ export async function storesScenario(opts: BenchOptions, ctx: RunContext): Promi
       await db.remove();
     }
   }
-  const sqlite = runs.sqlite as JobOutcome<OneToOneResult>;
-  const postgres = runs.postgres as JobOutcome<OneToOneResult>;
-  const rows: Row[] = [
-    ...oneToOneRows("sqlite: ", sqlite, false),
-    ...oneToOneRows("postgres: ", postgres, false),
-    {
-      metric: "postgres / sqlite messages/s",
-      value: fmt.pct((postgres.result.messagesPerSec / Math.max(1, sqlite.result.messagesPerSec)) * 100),
-    },
-  ];
-  return {
-    scenario: "stores",
-    rows,
-    data: {
-      sqlite: { ...sqlite.result, serverCpuPct: sqlite.serverCpuPct, serverWarnings: sqlite.serverWarnings },
-      postgres: {
-        ...postgres.result,
-        serverCpuPct: postgres.serverCpuPct,
-        serverWarnings: postgres.serverWarnings,
-      },
-    },
-  };
+  return compareOneToOne(
+    "stores",
+    { label: "sqlite", key: "sqlite", run: runs.sqlite as JobOutcome<OneToOneResult> },
+    { label: "postgres", key: "postgres", run: runs.postgres as JobOutcome<OneToOneResult> },
+  );
 }

@@ -4,7 +4,9 @@ import {
   type Admin,
   adminKey,
   createLogger,
+  type DomainRecord,
   type GroupSummary,
+  type ImportReport,
   openCore,
   type RuntimeInfo,
   runtimeFile,
@@ -12,22 +14,8 @@ import {
   type UserSummary,
 } from "@starling/server";
 
-export interface ImportResult {
-  format: string;
-  dryRun: boolean;
-  created: number;
-  updated: number;
-  unchanged: number;
-  departmentsCreated: number;
-  errors: { line: number; message: string }[];
-  initialPasswords: { userId: string; password: string }[];
-}
-
-export interface DomainSummary {
-  name: string;
-  disabled: boolean;
-  createdAt: number;
-}
+/** An import's report, with the layout the file was read in. */
+export type ImportResult = ImportReport & { format: string };
 
 /** The admin operations the CLI offers, whether or not a server is running. */
 export interface AdminApi {
@@ -41,8 +29,8 @@ export interface AdminApi {
   listUsers(domain?: string, after?: string, limit?: number): Promise<UserSummary[]>;
   setPassword(id: string, password: string, temporary?: boolean): Promise<void>;
   setDisabled(id: string, disabled: boolean): Promise<void>;
-  addDomain(name: string): Promise<DomainSummary>;
-  listDomains(): Promise<DomainSummary[]>;
+  addDomain(name: string): Promise<DomainRecord>;
+  listDomains(): Promise<DomainRecord[]>;
   setDomainDisabled(name: string, disabled: boolean): Promise<void>;
   importUsers(
     domain: string | undefined,
@@ -129,7 +117,7 @@ function httpAdmin(base: string, key: string): AdminApi {
     setDisabled: async (id, disabled) =>
       void (await call("POST", `/users/${enc(id)}/disabled`, { disabled })),
     addDomain: (name) => call("POST", "/domains", { name }),
-    listDomains: async () => (await call<{ domains: DomainSummary[] }>("GET", "/domains")).domains,
+    listDomains: async () => (await call<{ domains: DomainRecord[] }>("GET", "/domains")).domains,
     setDomainDisabled: async (name, disabled) =>
       void (await call("POST", `/domains/${enc(name)}/disabled`, { disabled })),
     importUsers: (domain, text, kind, opts) => {

@@ -2,7 +2,9 @@ export * from "./config/load.js";
 export * from "./config/schema.js";
 export { Admin, type GroupSummary, type UserSummary } from "./core/admin.js";
 export { Core } from "./core/core.js";
+export type { ImportReport } from "./core/directory/import-users.js";
 export { nameKeys } from "./core/directory/pinyin.js";
+export type { DomainRecord } from "./core/ports.js";
 export { EMPTY_PROFILE, type UserRecord } from "./core/records.js";
 export {
   adminKey,

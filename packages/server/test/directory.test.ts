@@ -220,25 +220,11 @@ describe("directory, domains, import and the HTTP API", () => {
       assert.equal(c.directory.users.size, 5 - 1, "everyone but the one who left");
       assert.equal(c.directory.departments.size, 5);
       const updated = new Promise<unknown>((resolve) => c.on("directory", resolve));
-      const patch = await http(
-        ts,
-        "PATCH",
-        `/api/v1/admin/users/${encodeURIComponent("zhang.san@acme.example")}`,
-        key,
-        {
-          title: "Sales Director",
-        },
-      );
+      const patchUser = (id: string, body: object) =>
+        http(ts, "PATCH", `/api/v1/admin/users/${encodeURIComponent(id)}`, key, body);
+      const patch = await patchUser("zhang.san@acme.example", { title: "Sales Director" });
       assert.equal(patch.status, 200, JSON.stringify(patch.body));
-      const left = await http(
-        ts,
-        "PATCH",
-        `/api/v1/admin/users/${encodeURIComponent("chongqing@acme.example")}`,
-        key,
-        {
-          status: "left",
-        },
-      );
+      const left = await patchUser("chongqing@acme.example", { status: "left" });
       assert.equal(left.status, 200);
       await updated;
       await c.directory.sync();
@@ -250,6 +236,19 @@ describe("directory, domains, import and the HTTP API", () => {
         ["zhang.san@acme.example"],
       );
       assert.deepEqual(delta.removedUserIds, ["chongqing@acme.example"]);
+      // Freezing is on the card too, so it is a directory change.
+      const frozen = await http(ts, "POST", "/api/v1/admin/users/han.meimei@acme.example/disabled", key, {
+        disabled: true,
+      });
+      assert.equal(frozen.status, 200);
+      const afterFreeze = await c.directory.changes(Number(delta.version));
+      assert.deepEqual(
+        afterFreeze.users.map((u) => [u.id, u.frozen]),
+        [["han.meimei@acme.example", true]],
+      );
+      await http(ts, "POST", "/api/v1/admin/users/han.meimei@acme.example/disabled", key, {
+        disabled: false,
+      });
       await assert.rejects(
         acmeClient("chongqing", initial.get("chongqing@acme.example") as string),
         code(ErrorCode.ACCOUNT_DISABLED),

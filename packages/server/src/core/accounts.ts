@@ -4,7 +4,7 @@ import { invalid, notFound } from "./errors.js";
 import { domainOf, isValidDomain, localPartOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { LoginLimiter } from "./login-limiter.js";
-import type { Bus, Clock, PasswordHasher, Random, Store } from "./ports.js";
+import type { Bus, Clock, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "./records.js";
 
 export interface DeviceInfo {
@@ -28,6 +28,9 @@ export interface NewUser {
   /** The user must choose a new password at first login. */
   mustChangePassword?: boolean;
 }
+
+/** More writes for the same transaction as an account change. */
+export type AlsoInTx = (tx: StoreTx) => Promise<void>;
 
 const MAX_PASSWORD_LENGTH = 256;
 /** The "address" failed password changes are counted under, beside the account. */
@@ -71,7 +74,8 @@ export class Accounts {
     }
   }
 
-  async createUser(input: NewUser): Promise<UserRecord> {
+  /** `also` runs inside the same transaction (an administrator's audit entry). */
+  async createUser(input: NewUser, also?: AlsoInTx): Promise<UserRecord> {
     const id = normalizeUserId(input.id, this.defaultDomain);
     this.checkPasswordPolicy(id, input.password);
     const displayName = (input.displayName ?? localPartOf(id)).trim().slice(0, 100) || localPartOf(id);
@@ -93,7 +97,9 @@ export class Accounts {
       const domain = await tx.getDomain(user.domain);
       if (!domain) throw notFound(`unknown domain ${user.domain}`);
       user.version = await tx.nextDirectoryVersions(user.domain, 1);
-      return tx.insertUser(user);
+      const inserted = await tx.insertUser(user);
+      if (inserted) await also?.(tx);
+      return inserted;
     });
     if (!created) throw new StarlingError(ErrorCode.CONFLICT, `user ${id} already exists`);
     this.directoryChanged(user.domain, user.version);
@@ -112,7 +118,12 @@ export class Accounts {
    * Sets a new password (an administrator's reset) and ends every session of
    * the user; a temporary password must be changed at the next login.
    */
-  async setPassword(userIdInput: string, password: string, temporary = false): Promise<void> {
+  async setPassword(
+    userIdInput: string,
+    password: string,
+    temporary = false,
+    also?: AlsoInTx,
+  ): Promise<void> {
     const id = normalizeUserId(userIdInput, this.defaultDomain);
     this.checkPasswordPolicy(id, password);
     const passwordHash = await this.hasher.hash(password);
@@ -120,6 +131,7 @@ export class Accounts {
       if (!(await tx.updateUser(id, { passwordHash, mustChangePassword: temporary })))
         throw notFound(`no user ${id}`);
       await tx.deleteSessionsOfUser(id);
+      await also?.(tx);
     });
     this.bus.kick([id], "logged_out");
   }
@@ -161,13 +173,18 @@ export class Accounts {
     });
   }
 
-  async setDisabled(userIdInput: string, disabled: boolean): Promise<void> {
+  /** Freezes or unfreezes an account; frozen is on the directory card, so it takes a directory version. */
+  async setDisabled(userIdInput: string, disabled: boolean, also?: AlsoInTx): Promise<void> {
     const id = normalizeUserId(userIdInput, this.defaultDomain);
-    await this.store.transaction(async (tx) => {
-      if (!(await tx.updateUser(id, { disabled }))) throw notFound(`no user ${id}`);
+    const version = await this.store.transaction(async (tx) => {
+      const v = await tx.nextDirectoryVersions(domainOf(id), 1);
+      if (!(await tx.updateUser(id, { disabled, version: v }))) throw notFound(`no user ${id}`);
       if (disabled) await tx.deleteSessionsOfUser(id);
+      await also?.(tx);
+      return v;
     });
     if (disabled) this.bus.kick([id], "disabled");
+    this.directoryChanged(domainOf(id), version);
   }
 
   /** Password login. Failures are counted per account and per address. */

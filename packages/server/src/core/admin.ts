@@ -1,4 +1,5 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
+import type { AlsoInTx } from "./accounts.js";
 import type { Core } from "./core.js";
 import type { AuditContext } from "./directory/audit.js";
 import type { DepartmentInput, ProfileInput } from "./directory/directory-admin.js";
@@ -98,14 +99,17 @@ export class Admin {
   ): Promise<UserSummary> {
     const role = input.role ?? "user";
     if (role !== "user" && role !== "admin") throw invalid("role must be user or admin", "role");
-    const u = await this.core.accounts.createUser({
-      id: input.id,
-      password: input.password,
-      role,
-      mustChangePassword: input.temporary ?? false,
-      ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
-    });
-    await this.log(ctx, u.domain, "user.add", u.id, { role, temporary: input.temporary ?? false });
+    const id = normalizeUserId(input.id, this.defaultDomain);
+    const u = await this.core.accounts.createUser(
+      {
+        id,
+        password: input.password,
+        role,
+        mustChangePassword: input.temporary ?? false,
+        ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+      },
+      this.audit(ctx, "user.add", id, { role, temporary: input.temporary ?? false }),
+    );
     return summary(u);
   }
 
@@ -121,14 +125,21 @@ export class Admin {
 
   async setPassword(ctx: AuditContext, id: string, password: string, temporary = false): Promise<void> {
     const userId = normalizeUserId(id, this.defaultDomain);
-    await this.core.accounts.setPassword(userId, password, temporary);
-    await this.log(ctx, domainOf(userId), "user.password_reset", userId, { temporary });
+    await this.core.accounts.setPassword(
+      userId,
+      password,
+      temporary,
+      this.audit(ctx, "user.password_reset", userId, { temporary }),
+    );
   }
 
   async setDisabled(ctx: AuditContext, id: string, disabled: boolean): Promise<void> {
     const userId = normalizeUserId(id, this.defaultDomain);
-    await this.core.accounts.setDisabled(userId, disabled);
-    await this.log(ctx, domainOf(userId), disabled ? "user.freeze" : "user.unfreeze", userId);
+    await this.core.accounts.setDisabled(
+      userId,
+      disabled,
+      this.audit(ctx, disabled ? "user.freeze" : "user.unfreeze", userId),
+    );
   }
 
   /** Ends every session of the user (they can log in again). */
@@ -262,6 +273,17 @@ export class Admin {
     return { id: this.actorId(ctx, conv.domain), domain: conv.domain };
   }
 
+  /** An audit entry about a user, to be written inside the transaction that makes the change. */
+  private audit(
+    ctx: AuditContext,
+    action: string,
+    userId: string,
+    details: Record<string, unknown> = {},
+  ): AlsoInTx {
+    return (tx) => this.core.auditor.record(tx, ctx, domainOf(userId), action, userId, details);
+  }
+
+  /** An audit entry for a change made by a service that takes no extra writes (groups), right after it. */
   private async log(
     ctx: AuditContext,
     domain: string,

@@ -115,18 +115,11 @@ export class DirectoryAdmin {
       const patch = await this.profilePatch(tx, domain, input);
       patch.version = await tx.nextDirectoryVersions(domain, 1);
       await tx.updateUser(userId, patch);
-      if (input.otherDepartmentIds) await tx.setOtherDepartments(userId, patch.otherDepartmentIds ?? []);
+      if (patch.otherDepartmentIds) await tx.setOtherDepartments(userId, patch.otherDepartmentIds);
       const endSessions = patch.status === "left" || patch.disabled === true;
       if (endSessions) await tx.deleteSessionsOfUser(userId);
-      const {
-        otherDepartmentIds: _o,
-        version: _v,
-        ...changed
-      } = patch as UserPatch & { otherDepartmentIds?: string[] };
-      await this.auditor.record(tx, ctx, domain, "user.update", userId, {
-        ...changed,
-        ...(input.otherDepartmentIds ? { otherDepartmentIds: input.otherDepartmentIds } : {}),
-      });
+      const { version: _version, ...changed } = patch;
+      await this.auditor.record(tx, ctx, domain, "user.update", userId, changed);
       return { user: { ...current, ...patch } as UserRecord, endSessions };
     });
     if (endSessions) this.bus.kick([userId], "disabled");

@@ -33,7 +33,32 @@ const MAX_PATH_DEPTH = 32;
 /** A password hash no password matches: the account exists but cannot log in yet. */
 const NO_PASSWORD = "!";
 
-class DryRunRollback extends Error {}
+type Counts = Omit<ImportReport, "dryRun">;
+
+const emptyCounts = (): Counts => ({
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  departmentsCreated: 0,
+  errors: [],
+  initialPasswords: [],
+});
+
+function addCounts(into: Counts, c: Counts): void {
+  into.created += c.created;
+  into.updated += c.updated;
+  into.unchanged += c.unchanged;
+  into.departmentsCreated += c.departmentsCreated;
+  into.errors.push(...c.errors);
+  into.initialPasswords.push(...c.initialPasswords);
+}
+
+/** Thrown to roll a dry run's chunk back, carrying what the chunk would have done. */
+class DryRunRollback extends Error {
+  constructor(readonly result: { counts: Counts; cache: Map<string, string>; version: number }) {
+    super("dry run");
+  }
+}
 
 /**
  * Upserts departments (by path) and users from an import file. Running the
@@ -56,71 +81,63 @@ export class UserImporter {
     rows: readonly ImportRow[],
     opts: ImportOptions,
   ): Promise<ImportReport> {
-    const report: ImportReport = {
-      dryRun: opts.dryRun,
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      departmentsCreated: 0,
-      errors: [],
-      initialPasswords: [],
-    };
+    const report: ImportReport = { dryRun: opts.dryRun, ...emptyCounts() };
     const departments = new Map<string, string>();
     let lastVersion = 0;
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
-      // Hashing is slow; do it outside the transaction, only for ids that may be new.
-      const passwords = new Map<string, { password: string; hash: string }>();
-      if (opts.initialPasswords !== false && !opts.dryRun) {
-        const existing = new Set(
-          (await this.store.read.getUsers(chunk.map((r) => this.idOf(r, domain) ?? ""))).map((u) => u.id),
-        );
-        for (const r of chunk) {
-          const id = this.idOf(r, domain);
-          if (!id || existing.has(id) || passwords.has(id)) continue;
-          const password = Buffer.from(this.random.bytes(12)).toString("base64url");
-          passwords.set(id, { password, hash: await this.hasher.hash(password) });
-        }
-      }
-      const before = { ...report, errors: report.errors.length, passwords: report.initialPasswords.length };
-      const cache = new Map(departments);
-      try {
-        lastVersion = await this.store.transaction(async (tx) => {
+      const passwords =
+        opts.initialPasswords !== false && !opts.dryRun ? await this.passwordsFor(chunk, domain) : new Map();
+      // Everything a chunk produces is made inside its transaction and kept only once it commits
+      // (or, in a dry run, once it rolled back on purpose): the store may run the body twice.
+      const outcome = await this.store
+        .transaction(async (tx) => {
+          const counts = emptyCounts();
+          const cache = new Map(departments);
           let version = 0;
           for (const row of chunk) {
             try {
               version = Math.max(
                 version,
-                await this.importRow(tx, ctx, domain, row, cache, passwords, report),
+                await this.importRow(tx, ctx, domain, row, cache, passwords, counts),
               );
             } catch (err) {
-              report.errors.push({ line: row.line, message: (err as Error).message });
+              counts.errors.push({ line: row.line, message: (err as Error).message });
             }
           }
-          if (opts.dryRun) throw new DryRunRollback();
-          return version || lastVersion;
-        });
-        for (const [k, v] of cache) departments.set(k, v);
-      } catch (err) {
-        if (!(err instanceof DryRunRollback)) {
-          // The chunk rolled back: undo its counts and report every row of it.
-          Object.assign(report, {
-            created: before.created,
-            updated: before.updated,
-            unchanged: before.unchanged,
-            departmentsCreated: before.departmentsCreated,
-          });
-          report.errors.length = before.errors;
-          report.initialPasswords.length = before.passwords;
-          for (const row of chunk)
-            report.errors.push({ line: row.line, message: "not imported: the store failed" });
+          const result = { counts, cache, version };
+          if (opts.dryRun) throw new DryRunRollback(result);
+          return result;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof DryRunRollback) return err.result;
           throw err;
-        }
-        for (const [k, v] of cache) departments.set(k, v);
-      }
+        });
+      addCounts(report, outcome.counts);
+      for (const [k, v] of outcome.cache) departments.set(k, v);
+      lastVersion = Math.max(lastVersion, outcome.version);
     }
     if (!opts.dryRun && lastVersion > 0) this.directory.notify(domain, lastVersion);
     return report;
+  }
+
+  /** Random initial passwords for the chunk's ids that are not users yet; hashed outside any transaction (slow). */
+  private async passwordsFor(
+    chunk: readonly ImportRow[],
+    domain: string,
+  ): Promise<Map<string, { password: string; hash: string }>> {
+    const ids = chunk.flatMap((r) => {
+      const id = this.idOf(r, domain);
+      return id ? [id] : [];
+    });
+    const existing = new Set((await this.store.read.getUsers(ids)).map((u) => u.id));
+    const passwords = new Map<string, { password: string; hash: string }>();
+    for (const id of ids) {
+      if (existing.has(id) || passwords.has(id)) continue;
+      const password = Buffer.from(this.random.bytes(12)).toString("base64url");
+      passwords.set(id, { password, hash: await this.hasher.hash(password) });
+    }
+    return passwords;
   }
 
   private idOf(row: ImportRow, domain: string): string | undefined {
@@ -139,7 +156,7 @@ export class UserImporter {
     row: ImportRow,
     departments: Map<string, string>,
     passwords: Map<string, { password: string; hash: string }>,
-    report: ImportReport,
+    report: Counts,
   ): Promise<number> {
     const id = normalizeUserId(row.id, domain, "id");
     if (domainOf(id) !== domain) throw invalid(`${id} is not in domain ${domain}`, "id");
@@ -199,7 +216,7 @@ export class UserImporter {
     domain: string,
     path: readonly string[],
     cache: Map<string, string>,
-    report: ImportReport,
+    report: Counts,
   ): Promise<string> {
     if (path.length > MAX_PATH_DEPTH)
       throw invalid(`departments nest at most ${MAX_PATH_DEPTH} deep`, "department");

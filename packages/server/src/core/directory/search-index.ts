@@ -52,8 +52,7 @@ class SortedKeys {
 class DomainIndex {
   version = 0;
   readonly users = new Map<string, Entry>();
-  readonly departments = new Map<string, Entry>();
-  readonly departmentRecords = new Map<string, DepartmentRecord>();
+  readonly departments = new Map<string, DepartmentRecord>();
   private built: { fields: SortedKeys[]; text: string; starts: number[]; order: string[] } | undefined;
   private builtDepartments: { text: string; starts: number[]; order: string[] } | undefined;
 
@@ -65,33 +64,25 @@ class DomainIndex {
   /** Active users matching `key`: prefix matches by field (best field first), then substrings. */
   matchUsers(key: string, limit: number): string[] {
     const b = this.buildUsers();
-    const out = new Set<string>();
-    for (const field of b.fields) {
-      for (const id of field.startingWith(key)) {
-        if (out.size >= limit) return [...out];
-        out.add(id);
-      }
-    }
-    for (const id of substring(b.text, b.starts, b.order, key)) {
-      if (out.size >= limit) break;
-      out.add(id);
-    }
-    return [...out];
+    return firstDistinct(
+      limit,
+      ...b.fields.map((f) => f.startingWith(key)),
+      substring(b.text, b.starts, b.order, key),
+    );
   }
 
   /** Live departments whose name starts with, then contains, `key`. */
-  matchDepartments(key: string, limit: number): string[] {
+  matchDepartments(key: string, limit: number): DepartmentRecord[] {
     const b = this.buildDepartments();
-    const out = new Set<string>();
-    for (const id of substring(b.text, b.starts, b.order, `${ENTRY}${key}`)) {
-      if (out.size >= limit) return [...out];
-      out.add(id);
-    }
-    for (const id of substring(b.text, b.starts, b.order, key)) {
-      if (out.size >= limit) break;
-      out.add(id);
-    }
-    return [...out];
+    const ids = firstDistinct(
+      limit,
+      substring(b.text, b.starts, b.order, `${ENTRY}${key}`),
+      substring(b.text, b.starts, b.order, key),
+    );
+    return ids.flatMap((id) => {
+      const d = this.departments.get(id);
+      return d ? [d] : [];
+    });
   }
 
   private buildUsers() {
@@ -105,7 +96,9 @@ class DomainIndex {
   }
 
   private buildDepartments() {
-    this.builtDepartments ??= joined([...this.departments.values()]);
+    this.builtDepartments ??= joined(
+      [...this.departments.values()].map((d) => ({ id: d.id, keys: [d.name.toLowerCase()] })),
+    );
     return this.builtDepartments;
   }
 }
@@ -124,6 +117,18 @@ function joined(entries: readonly Entry[]): { text: string; starts: number[]; or
     at += part.length;
   }
   return { text: parts.join(""), starts, order };
+}
+
+/** The first `limit` distinct ids from the sources, taken in order. */
+function firstDistinct(limit: number, ...sources: Iterable<string>[]): string[] {
+  const out = new Set<string>();
+  for (const source of sources) {
+    for (const id of source) {
+      if (out.size >= limit) return [...out];
+      out.add(id);
+    }
+  }
+  return [...out];
 }
 
 /** Owners of every occurrence of `needle` in `text`, in entry order. */
@@ -167,11 +172,7 @@ export class DirectorySearchIndex {
   }
 
   async departments(domain: string, key: string, limit: number): Promise<DepartmentRecord[]> {
-    const index = await this.current(domain);
-    return index.matchDepartments(key, limit).flatMap((id) => {
-      const d = index.departmentRecords.get(id);
-      return d ? [d] : [];
-    });
+    return (await this.current(domain)).matchDepartments(key, limit);
   }
 
   /** The domain's index, brought up to the store's directory version (one refresh at a time per domain). */
@@ -188,30 +189,21 @@ export class DirectorySearchIndex {
     if (!index) this.domains.set(domain, (index = new DomainIndex()));
     const target = await this.reader.directoryVersion(domain);
     if (target <= index.version) return index;
-    const apply = <T extends { version: number }>(rows: T[], put: (r: T) => void) => {
-      for (const r of rows) put(r);
-      return rows.length;
-    };
     for (let v = index.version; ; ) {
       const rows = await this.reader.changedUsers(domain, v, PAGE);
-      apply(rows, (u: UserRecord) => {
+      for (const u of rows) {
         if (u.status === "active") index.users.set(u.id, userEntry(u));
         else index.users.delete(u.id);
-      });
+      }
       if (rows.length < PAGE) break;
       v = (rows[rows.length - 1] as UserRecord).version;
     }
     for (let v = index.version; ; ) {
       const rows = await this.reader.changedDepartments(domain, v, PAGE);
-      apply(rows, (d: DepartmentRecord) => {
-        if (d.deleted) {
-          index.departments.delete(d.id);
-          index.departmentRecords.delete(d.id);
-        } else {
-          index.departments.set(d.id, { id: d.id, keys: [d.name.toLowerCase()] });
-          index.departmentRecords.set(d.id, d);
-        }
-      });
+      for (const d of rows) {
+        if (d.deleted) index.departments.delete(d.id);
+        else index.departments.set(d.id, d);
+      }
       if (rows.length < PAGE) break;
       v = (rows[rows.length - 1] as DepartmentRecord).version;
     }
