@@ -14,6 +14,7 @@ export {
 export * from "./gen/starling/v1/group_pb.js";
 export * from "./gen/starling/v1/message_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
+export * from "./gen/starling/v1/search_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
 export * from "./splice.js";

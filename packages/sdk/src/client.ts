@@ -6,6 +6,7 @@ import {
   type PresenceState,
   type PresenceStatus,
   type ReadersResult,
+  type SearchResults,
   type SendAck,
   StarlingError,
   type Welcome,
@@ -20,7 +21,7 @@ import type { RetryPolicy } from "./requester.js";
 import { type SeqLike, toWire } from "./seq.js";
 import { Session } from "./session.js";
 import type { SyncState } from "./sync-state.js";
-import type { ClientState, HistoryQuery, SendInput, StarlingClientEvents } from "./types.js";
+import type { ClientState, HistoryQuery, SearchOptions, SendInput, StarlingClientEvents } from "./types.js";
 
 /**
  * A Starling client for browsers and Node. It stays connected across
@@ -134,6 +135,7 @@ export class StarlingClient {
       mentions: input.mentions ?? [],
       replyToSeq: toWire(input.replyToSeq),
       ...(input.custom ? { custom: input.custom } : {}),
+      attachments: (input.attachments ?? []).map((a) => ({ fileId: a.fileId, kind: a.kind ?? 0 })),
     };
     const message = {
       conversationId: input.conversationId ?? "",
@@ -182,6 +184,21 @@ export class StarlingClient {
   readers(conversationId: string, seq: SeqLike): Promise<ReadersResult> {
     const value = { conversationId, seq: toWire(seq) };
     return this.session.requester.expect({ case: "getReaders", value }, "idempotent", "readers");
+  }
+
+  /**
+   * One search over people, groups, messages and files. Give a scope for
+   * pages of one kind (pass the result's nextCursor back as cursor).
+   */
+  search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    const { since, until, ...rest } = options;
+    const value = {
+      query,
+      ...rest,
+      ...(since !== undefined ? { sinceTime: BigInt(since) } : {}),
+      ...(until !== undefined ? { untilTime: BigInt(until) } : {}),
+    };
+    return this.session.requester.expect({ case: "search", value }, "idempotent", "searchResults");
   }
 
   /** Best effort: skipped while offline. */

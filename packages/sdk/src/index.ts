@@ -13,5 +13,12 @@ export type { SeqLike } from "./seq.js";
 export type { SyncState } from "./sync-state.js";
 export { systemTimers, type Timers } from "./timers.js";
 export type { Transport, TransportClose, TransportFactory, TransportHandlers } from "./transport.js";
-export type { ClientState, HistoryQuery, MentionInput, SendInput, StarlingClientEvents } from "./types.js";
+export type {
+  ClientState,
+  HistoryQuery,
+  MentionInput,
+  SearchOptions,
+  SendInput,
+  StarlingClientEvents,
+} from "./types.js";
 export { WebSocketTransport, webSocketTransportFactory } from "./websocket-transport.js";

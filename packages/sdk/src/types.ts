@@ -1,4 +1,13 @@
-import type { Conversation, Message, PresenceState, Receipt, TypingEvent } from "@starling/protocol";
+import type {
+  AttachmentKind,
+  Conversation,
+  Message,
+  MessageKind,
+  PresenceState,
+  Receipt,
+  SearchScope,
+  TypingEvent,
+} from "@starling/protocol";
 import type { DirectoryUpdate } from "./directory.js";
 import type { SeqLike } from "./seq.js";
 
@@ -36,8 +45,23 @@ export interface SendInput {
   mentions?: MentionInput[];
   replyToSeq?: SeqLike;
   custom?: { type: string; json: string };
+  /** Uploaded files (HTTP /api/v1/files) to send with the message; the server fills in their details. */
+  attachments?: { fileId: string; kind?: AttachmentKind }[];
   /** Generated when absent; give the same id to resend something from an earlier run. */
   clientMsgId?: string;
+}
+
+/** Filters and paging of a search; see starling.v1.Search. */
+export interface SearchOptions {
+  scope?: SearchScope;
+  conversationId?: string;
+  senderId?: string;
+  /** Milliseconds since the epoch: from (inclusive), until (exclusive). */
+  since?: number;
+  until?: number;
+  kind?: MessageKind;
+  limit?: number;
+  cursor?: string;
 }
 
 export interface HistoryQuery {

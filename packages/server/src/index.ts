@@ -6,6 +6,7 @@ export type { ImportReport } from "./core/directory/import-users.js";
 export { nameKeys } from "./core/directory/pinyin.js";
 export type { DomainRecord } from "./core/ports.js";
 export { EMPTY_PROFILE, type UserRecord } from "./core/records.js";
+export { indexTokens, tsVector } from "./core/search/tokens.js";
 export {
   adminKey,
   openCore,

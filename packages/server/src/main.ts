@@ -18,6 +18,7 @@ import { SessionHub } from "./gateway/session-hub.js";
 import { startTcpListener } from "./gateway/tcp-listener.js";
 import { WsEndpoint } from "./gateway/ws-endpoint.js";
 import { buildHttpServer } from "./http/http-server.js";
+import { SharpMediaProbe } from "./media/sharp-media-probe.js";
 import { Argon2Hasher } from "./platform/argon2-hasher.js";
 import { createLogger } from "./platform/logger.js";
 import { NodeRandom, SystemClock } from "./platform/node-random.js";
@@ -133,7 +134,12 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     },
     defaultDomain: config.domain,
     blobs: new LocalBlobStore(join(dataDir, "files")),
-    fileLimits: { maxUploadBytes: config.files.maxUploadBytes },
+    media: new SharpMediaProbe({ maxImagePixels: config.files.maxImagePixels }),
+    fileLimits: {
+      maxUploadBytes: config.files.maxUploadBytes,
+      maxFileBytes: config.files.maxFileBytes,
+      domainQuotaBytes: config.files.domainQuotaBytes,
+    },
   });
   await core.accounts.ensureDomain(config.domain);
   return { store, bus, presence, core, admin: new Admin(core, store), dataDir };
@@ -211,6 +217,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     settings: () => publicSettings(config),
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
     maxUploadBytes: config.files.maxUploadBytes,
+    uploadsDir: join(dataDir, "uploads"),
     onboarding: () => ({
       publicHost: config.public.host,
       tcpPort: config.public.tcpPort || listenTcpPort,

@@ -15,7 +15,7 @@ export interface StarlingConfig {
   tcp: { host: string; port: number; tls: boolean };
   http: { host: string; port: number };
   public: { host: string; tcpPort: number; httpPort: number };
-  files: { maxUploadBytes: number };
+  files: { maxUploadBytes: number; maxFileBytes: number; domainQuotaBytes: number; maxImagePixels: number };
   tls: { cert: string; key: string };
   log: { level: string };
   limits: {

@@ -189,7 +189,34 @@ export const SETTINGS = [
     min: 1,
     max: 1024 * 1024 * 1024,
     description:
-      "Largest file accepted in one upload request (bytes); it is held in memory while it arrives.",
+      "Largest file accepted in one upload request (bytes); it is held in memory while it arrives. Larger files use resumable uploads.",
+  },
+  {
+    key: "files.maxFileBytes",
+    type: "int",
+    default: 4 * 1024 * 1024 * 1024,
+    min: 1,
+    max: 1024 * 1024 * 1024 * 1024,
+    description:
+      "Largest file a user may upload by any means (bytes); a domain may set a lower one of its own.",
+  },
+  {
+    key: "files.domainQuotaBytes",
+    type: "int",
+    default: 0,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description:
+      "Total bytes of uploads each domain may keep, unless the domain has its own quota; 0 for no limit.",
+  },
+  {
+    key: "files.maxImagePixels",
+    type: "int",
+    default: 100_000_000,
+    min: 1,
+    max: 1_000_000_000,
+    description:
+      "Images with more pixels (width x height) are refused rather than decoded, so a decompression bomb cannot exhaust memory.",
   },
   {
     key: "limits.loginMaxFailures",

@@ -70,6 +70,23 @@ export class Admin {
     return this.store.read.listDomains();
   }
 
+  /** The domain's own largest file and storage quota, in bytes (0: the server's settings). */
+  async setDomainFileLimits(
+    ctx: AuditContext,
+    name: string,
+    limits: { maxFileBytes: number; quotaBytes: number },
+  ): Promise<DomainRecord> {
+    for (const [field, v] of Object.entries(limits))
+      if (!Number.isSafeInteger(v) || v < 0) throw invalid(`${field} must be a whole number of bytes`, field);
+    const ok = await this.store.transaction(async (tx) => {
+      const found = await tx.setDomainFileLimits(name, limits);
+      if (found) await this.core.auditor.record(tx, ctx, name, "domain.file_limits", name, { ...limits });
+      return found;
+    });
+    if (!ok) throw notFound(`no domain ${name}`);
+    return (await this.store.read.getDomain(name)) as DomainRecord;
+  }
+
   /** A disabled domain's users are disconnected and cannot log in until it is enabled again. */
   async setDomainDisabled(ctx: AuditContext, name: string, disabled: boolean): Promise<void> {
     const ok = await this.store.transaction(async (tx) => {

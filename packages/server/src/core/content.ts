@@ -11,6 +11,7 @@ import {
   toBinary,
 } from "@starling/protocol";
 import { invalid } from "./errors.js";
+import { checkAttachments } from "./files/attachments.js";
 import type { CoreLimits } from "./limits.js";
 import type { MessageRecord } from "./records.js";
 
@@ -23,7 +24,9 @@ export function validateContent(content: Content | undefined, limits: CoreLimits
   if (text.length > limits.maxTextLength) {
     throw invalid(`text is longer than ${limits.maxTextLength} characters`, "content.text");
   }
-  if (text.trim().length === 0 && !content.custom) throw invalid("message is empty", "content");
+  if (text.trim().length === 0 && !content.custom && content.attachments.length === 0)
+    throw invalid("message is empty", "content");
+  checkAttachments(content.attachments);
   if (content.mentions.length > limits.maxMentions) {
     throw invalid(`more than ${limits.maxMentions} mentions`, "content.mentions");
   }

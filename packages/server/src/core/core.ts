@@ -1,4 +1,4 @@
-import type { SendMessage } from "@starling/protocol";
+import type { Content, SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts.js";
 import { validateContent } from "./content.js";
 import { Auditor } from "./directory/audit.js";
@@ -6,7 +6,8 @@ import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { UserImporter } from "./directory/import-users.js";
 import { invalid } from "./errors.js";
-import { type FileLimits, Files } from "./files/files.js";
+import { Avatars } from "./files/avatars.js";
+import { DEFAULT_FILE_LIMITS, type FileLimits, Files } from "./files/files.js";
 import { Groups } from "./groups.js";
 import { History } from "./history.js";
 import { checkConversationId, domainOf, normalizeUserId } from "./ids.js";
@@ -17,6 +18,7 @@ import type {
   Bus,
   Clock,
   Logger,
+  MediaProbe,
   PasswordHasher,
   PresenceDirectory,
   Random,
@@ -25,6 +27,8 @@ import type {
 import { Presence } from "./presence.js";
 import { Recaller } from "./recall.js";
 import { Receipts } from "./receipts.js";
+import { messageDocument } from "./search/document.js";
+import { SearchService } from "./search/search-service.js";
 import { SendPipeline, type SendResult } from "./send-pipeline.js";
 import { SyncService } from "./sync.js";
 import { TypingRelay } from "./typing.js";
@@ -42,6 +46,8 @@ export interface CoreDeps {
   /** Where file contents go; without it there is no file service. */
   blobs?: BlobStore;
   fileLimits?: FileLimits;
+  /** Image sizes, thumbnails and durations; without it files are stored as they are. */
+  media?: MediaProbe;
 }
 
 const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
@@ -61,6 +67,8 @@ export class Core {
   readonly importer: UserImporter;
   readonly auditor: Auditor;
   readonly files: Files | undefined;
+  readonly search: SearchService;
+  readonly avatars: Avatars | undefined;
   readonly limits: CoreLimits;
   private readonly pipeline: SendPipeline;
 
@@ -70,10 +78,13 @@ export class Core {
     this.limits = limits;
     this.auditor = new Auditor(clock, random);
     this.files = deps.blobs
-      ? new Files(store, deps.blobs, clock, random, deps.fileLimits ?? { maxUploadBytes: 32 * 1024 * 1024 })
+      ? new Files(store, deps.blobs, clock, random, deps.fileLimits ?? DEFAULT_FILE_LIMITS, deps.media)
       : undefined;
     this.directory = new Directory(store.read);
+    this.search = new SearchService(store, this.directory);
     this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
+    this.avatars =
+      deps.blobs && deps.media ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin) : undefined;
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
     this.accounts = new Accounts(store, hasher, random, clock, bus, limits, deps.defaultDomain, (d, v) =>
       this.directoryAdmin.notify(d, v),
@@ -107,6 +118,11 @@ export class Core {
         );
       }
       const content = validateContent(msg.content, this.limits);
+      const parsed = msg.content as Content;
+      const extra = {
+        ...(parsed.attachments.length > 0 ? { withAttachments: parsed } : {}),
+        search: messageDocument(parsed.text, parsed.attachments),
+      };
       if (msg.conversationId) {
         return this.pipeline.send({
           senderId,
@@ -114,11 +130,12 @@ export class Core {
           conversationId: checkConversationId(msg.conversationId),
           clientMsgId,
           content,
+          ...extra,
         });
       }
       if (!msg.toUserId) throw invalid("give conversation_id or to_user_id", "conversation_id");
       const toUserId = normalizeUserId(msg.toUserId, domainOf(senderId), "to_user_id");
-      return this.pipeline.send({ senderId, sessionId, toUserId, clientMsgId, content });
+      return this.pipeline.send({ senderId, sessionId, toUserId, clientMsgId, content, ...extra });
     } catch (err) {
       return Promise.reject(err);
     }

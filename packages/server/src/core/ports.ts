@@ -4,12 +4,15 @@ import type {
   ConversationView,
   DepartmentRecord,
   FileRecord,
+  FileShare,
   MemberRecord,
   MemberRole,
   MessageRecord,
   SessionRecord,
   UserRecord,
 } from "./records.js";
+import type { MessageKind, SearchEntry } from "./search/document.js";
+import type { QueryTerm } from "./search/tokens.js";
 
 /**
  * Storage, as the core needs it. Writes that must be atomic run inside
@@ -28,6 +31,12 @@ export interface DomainRecord {
   name: string;
   disabled: boolean;
   createdAt: number;
+  /** Largest file, in bytes; 0 for the server's setting. */
+  maxFileBytes: number;
+  /** Total bytes of uploads allowed; 0 for the server's setting. */
+  quotaBytes: number;
+  /** Total bytes of uploads so far. */
+  usedBytes: number;
 }
 
 /** The organisation directory, domains and the audit log. */
@@ -67,6 +76,8 @@ export interface DirectoryReader {
 export interface DirectoryWriter {
   createDomain(name: string, now: number): Promise<boolean>;
   setDomainDisabled(name: string, disabled: boolean): Promise<boolean>;
+  /** 0 means the server's setting. */
+  setDomainFileLimits(name: string, limits: { maxFileBytes: number; quotaBytes: number }): Promise<boolean>;
   /** Allocates `count` consecutive directory versions of the domain; returns the first. */
   nextDirectoryVersions(domain: string, count: number): Promise<number>;
   insertUser(user: UserRecord): Promise<boolean>;
@@ -76,15 +87,31 @@ export interface DirectoryWriter {
   insertAudit(entry: AuditRecord): Promise<void>;
 }
 
-/** Uploaded files' metadata. */
+/** Uploaded files' metadata, where they were shared, and per-domain storage use. */
 export interface FileReader {
   getFile(id: string): Promise<FileRecord | undefined>;
   /** Any upload of this content in the domain. */
   findFileByHash(domain: string, sha256: string): Promise<FileRecord | undefined>;
+  /**
+   * Whether the file was shared, by a message not recalled, in a conversation
+   * the user belongs to (or belonged to when the message was sent).
+   */
+  isSharedWith(fileId: string, userId: string): Promise<boolean>;
+  /** The SHA-256 of each size of a user's or group's avatar. */
+  getAvatar(ownerId: string): Promise<{ size: number; sha256: string }[]>;
 }
 
 export interface FileWriter {
-  insertFile(file: FileRecord): Promise<void>;
+  /**
+   * Records the file and adds its size to the domain's use, unless that would
+   * pass `quotaBytes` (0: no quota); false then, and nothing is written.
+   */
+  insertFile(file: FileRecord, quotaBytes: number): Promise<boolean>;
+  shareFiles(shares: readonly FileShare[]): Promise<void>;
+  /** Replaces a user's or group's avatar renditions. */
+  setAvatar(ownerId: string, renditions: readonly { size: number; sha256: string }[]): Promise<void>;
+  /** The secret of this name, set to `candidate` by whichever node asks first. */
+  ensureSecret(name: string, candidate: string): Promise<string>;
 }
 
 /**
@@ -94,14 +121,102 @@ export interface FileWriter {
 export interface BlobStore {
   /** Stores the bytes (once per content); returns their SHA-256, lower-case hex. */
   put(bytes: Uint8Array): Promise<string>;
+  /**
+   * Moves a complete local file (such as a finished resumable upload) into
+   * the store, hashing it as it is read; the file is gone afterwards.
+   */
+  putFile(path: string): Promise<{ sha256: string; size: number }>;
   has(sha256: string): Promise<boolean>;
   /** The bytes from `start` to `end` inclusive, as they are read. */
   read(sha256: string, start: number, end: number): AsyncIterable<Uint8Array>;
 }
 
+/** What the bytes of an uploaded file say about it. */
+export interface MediaInfo {
+  width?: number;
+  height?: number;
+  durationMs?: number;
+  /** For images: a WebP preview no larger than 320 px on its longer side. */
+  thumbnail?: Uint8Array;
+}
+
+/** Reading images, audio and video (sharp and friends behind a port). */
+export interface MediaProbe {
+  /**
+   * Dimensions, duration and a thumbnail, as far as the type allows; `source`
+   * is the bytes or a local file holding them. Throws INVALID_ARGUMENT
+   * (field "body") for an image with more pixels than allowed or one that
+   * cannot be decoded although its header says it is an image.
+   */
+  inspect(source: Uint8Array | string, mime: string): Promise<MediaInfo>;
+  /** Square WebP renditions of an image, one per size in pixels (for avatars). */
+  avatar(source: Uint8Array | string, sizes: readonly number[]): Promise<Uint8Array[]>;
+}
+
+/** A search of messages, already reduced to index terms. */
+export interface MessageSearchQuery {
+  userId: string;
+  terms: readonly QueryTerm[];
+  conversationId?: string;
+  senderId?: string;
+  /** Milliseconds: from (inclusive) and until (exclusive). */
+  since?: number;
+  until?: number;
+  kind?: MessageKind;
+  /** Only index entries older than this id (the previous page's last). */
+  beforeId?: number;
+  limit: number;
+}
+
+export interface MessageSearchHit {
+  id: number;
+  conversationId: string;
+  seq: number;
+}
+
+export interface FileSearchQuery {
+  userId: string;
+  domain: string;
+  /** Lower-case text the name must contain. */
+  text: string;
+  conversationId?: string;
+  senderId?: string;
+  since?: number;
+  until?: number;
+  offset: number;
+  limit: number;
+}
+
+/** A file the user can see, with where it was shared (empty for their own unshared upload). */
+export interface FileSearchHit {
+  file: FileRecord;
+  conversationId: string;
+  seq: number;
+}
+
+/** A group as a search of the user's groups sees it. */
+export interface GroupSummary {
+  id: string;
+  name: string;
+  memberCount: number;
+}
+
+export interface SearchReader {
+  /** Groups the user is an active member of (not disbanded), up to `limit`. */
+  groupsOf(userId: string, limit: number): Promise<GroupSummary[]>;
+  /** Newest first; only conversations the user is or was (up to leaving) a member of. */
+  searchMessages(q: MessageSearchQuery): Promise<MessageSearchHit[]>;
+  /** Newest first: files shared where the user can see them, and their own uploads. */
+  searchFiles(q: FileSearchQuery): Promise<FileSearchHit[]>;
+}
+
+export interface SearchWriter {
+  indexMessages(entries: readonly SearchEntry[]): Promise<void>;
+}
+
 export type UserPatch = Partial<Omit<UserRecord, "id" | "domain" | "createdAt">>;
 
-export interface StoreReader extends DirectoryReader, FileReader {
+export interface StoreReader extends DirectoryReader, FileReader, SearchReader {
   getUser(id: string): Promise<UserRecord | undefined>;
   listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
@@ -123,7 +238,7 @@ export interface StoreReader extends DirectoryReader, FileReader {
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
 }
 
-export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter {
+export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter, SearchWriter {
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Every session of the user but `exceptTokenHash`, if given. */
@@ -153,6 +268,7 @@ export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter {
     keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
   ): Promise<MessageRecord[]>;
   insertMessages(rows: readonly MessageRecord[]): Promise<void>;
+  /** Also takes the message out of search and withdraws the files it shared. */
   recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;
 }
 

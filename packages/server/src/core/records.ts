@@ -147,4 +147,18 @@ export interface FileRecord {
   /** The file name as given, cleaned (no path, no control characters). */
   name: string;
   createdAt: number;
+  /** Images and videos, in pixels, when known. */
+  width: number | null;
+  height: number | null;
+  /** Audio and video, when known. */
+  durationMs: number | null;
+  /** A small WebP preview of an image, when one was made. */
+  thumbSha256: string | null;
+}
+
+/** A file shared by a message. */
+export interface FileShare {
+  fileId: string;
+  conversationId: string;
+  seq: number;
 }

@@ -1,10 +1,12 @@
-import { ErrorCode, StarlingError } from "@starling/protocol";
+import { type Content, ContentSchema, ErrorCode, StarlingError, toBinary } from "@starling/protocol";
 import { invalid, notAMember, notFound, unavailable } from "./errors.js";
+import { resolveAttachments } from "./files/attachments.js";
 import { directConversationId, domainOf } from "./ids.js";
 import type { Membership } from "./membership.js";
 import type { Bus, Clock, Logger, Store, StoreTx } from "./ports.js";
 import { storedMessageFrame } from "./push.js";
-import type { ConversationRecord, MessageRecord } from "./records.js";
+import type { ConversationRecord, FileShare, MessageRecord } from "./records.js";
+import { messageKind, type SearchDocument, type SearchEntry } from "./search/document.js";
 
 export interface SendRequest {
   senderId: string;
@@ -17,6 +19,10 @@ export interface SendRequest {
   clientMsgId: string;
   /** Encoded, validated starling.v1.Content. */
   content: Uint8Array;
+  /** The same Content, when it has attachments to look up and fill in as it is stored. */
+  withAttachments?: Content;
+  /** What the search index keeps of it, if anything. */
+  search?: SearchDocument;
 }
 
 export interface SendResult {
@@ -171,6 +177,8 @@ export class SendPipeline {
     }
 
     const rows: MessageRecord[] = [];
+    const shares: FileShare[] = [];
+    const index: SearchEntry[] = [];
     const senderSessions: (string | undefined)[] = [];
     const touched = new Map<string, ConversationRecord>();
     for (const p of accepted) {
@@ -186,6 +194,22 @@ export class SendPipeline {
         outcomes.push(() => p.resolve(r));
         continue;
       }
+      let content = p.req.content;
+      let search = p.req.search;
+      let fileIds: string[] = [];
+      if (p.req.withAttachments) {
+        try {
+          const c = p.req.withAttachments;
+          const attachments = await resolveAttachments(tx, p.req.senderId, c.attachments);
+          content = toBinary(ContentSchema, { ...c, attachments });
+          fileIds = attachments.map((a) => a.fileId);
+          if (search) search = { ...search, kind: messageKind(attachments) };
+        } catch (err) {
+          if (!(err instanceof StarlingError)) throw err;
+          outcomes.push(() => p.reject(err));
+          continue;
+        }
+      }
       const conv = convs.get(p.conversationId) as ConversationRecord;
       conv.lastSeq += 1;
       touched.set(conv.id, conv);
@@ -195,13 +219,22 @@ export class SendPipeline {
         senderId: p.req.senderId,
         clientMsgId: p.req.clientMsgId,
         serverTime: now,
-        content: p.req.content,
+        content,
         event: null,
         recalledBy: null,
         recalledAt: null,
       };
       existing.set(key, row);
       rows.push(row);
+      for (const fileId of fileIds) shares.push({ fileId, conversationId: conv.id, seq: row.seq });
+      if (search)
+        index.push({
+          conversationId: conv.id,
+          seq: row.seq,
+          senderId: row.senderId,
+          serverTime: now,
+          ...search,
+        });
       senderSessions.push(p.req.sessionId);
       const r = { conversationId: conv.id, seq: row.seq, serverTime: now, duplicate: false };
       outcomes.push(() => p.resolve(r));
@@ -209,7 +242,12 @@ export class SendPipeline {
 
     const recipients = new Map<string, string[]>();
     if (rows.length > 0) {
-      const [, first] = await Promise.all([tx.insertMessages(rows), tx.nextVersions(touched.size)]);
+      const [, first] = await Promise.all([
+        tx.insertMessages(rows),
+        tx.nextVersions(touched.size),
+        tx.indexMessages(index),
+        tx.shareFiles(shares),
+      ]);
       let version = first;
       for (const conv of touched.values()) {
         conv.version = version++;

@@ -203,6 +203,8 @@ export async function dispatch(
         case: "directorySearch",
         value: await core.directory.search(me, body.value.query, body.value.limit),
       };
+    case "search":
+      return { case: "searchResults", value: await core.search.search(me, body.value) };
     case "getUserCards":
       return {
         case: "userCards",

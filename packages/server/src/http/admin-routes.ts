@@ -42,6 +42,13 @@ const Password = Type.Object(
   { additionalProperties: false },
 );
 const Disabled = Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false });
+const DomainLimits = Type.Object(
+  {
+    maxFileBytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    quotaBytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+  },
+  { additionalProperties: false },
+);
 const NewDomain = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 253 }) },
   { additionalProperties: false },
@@ -135,6 +142,28 @@ export function registerAdminRoutes(
       everyDomain(caller);
       await admin.setDomainDisabled(caller.ctx, req.params.name, req.body.disabled);
       return { ok: true };
+    },
+  );
+
+  app.patch<{ Params: Static<typeof DomainParam>; Body: Static<typeof DomainLimits> }>(
+    `${base}/domains/:name`,
+    {
+      schema: {
+        tags,
+        security,
+        params: DomainParam,
+        body: DomainLimits,
+        description: "The domain's own largest file and storage quota in bytes; 0 for the server's settings.",
+      },
+    },
+    async (req) => {
+      const caller = await auth.admin(req);
+      everyDomain(caller);
+      const now = (await admin.listDomains()).find((d) => d.name === req.params.name);
+      return admin.setDomainFileLimits(caller.ctx, req.params.name, {
+        maxFileBytes: req.body.maxFileBytes ?? now?.maxFileBytes ?? 0,
+        quotaBytes: req.body.quotaBytes ?? now?.quotaBytes ?? 0,
+      });
     },
   );
 

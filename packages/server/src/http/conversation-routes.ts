@@ -1,6 +1,12 @@
 import { create, toJson } from "@bufbuild/protobuf";
 import { type Static, Type } from "@sinclair/typebox";
-import { ConversationSchema, MessageSchema, SendMessageSchema, SyncResultSchema } from "@starling/protocol";
+import {
+  AttachmentKind,
+  ConversationSchema,
+  MessageSchema,
+  SendMessageSchema,
+  SyncResultSchema,
+} from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../core/core.js";
 import type { HttpAuth } from "./auth.js";
@@ -30,9 +36,27 @@ const NewMessage = Type.Object(
     }),
     text: Type.String({ maxLength: 16384 }),
     replyToSeq: Type.Optional(Seq),
+    attachments: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            fileId: Type.String({ minLength: 1, maxLength: 64 }),
+            kind: Type.Optional(Type.Union(["image", "file", "voice", "video"].map((k) => Type.Literal(k)))),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 10, description: "Uploaded files; the server fills in their details." },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
+const ATTACHMENT_KINDS: Record<string, AttachmentKind> = {
+  image: AttachmentKind.IMAGE,
+  file: AttachmentKind.FILE,
+  voice: AttachmentKind.VOICE,
+  video: AttachmentKind.VIDEO,
+};
 const SeqBody = Type.Object({ seq: Seq }, { additionalProperties: false });
 const NewGroup = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), memberIds: UserIds },
@@ -142,10 +166,35 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
           toUserId: b.to ?? "",
           conversationId: b.conversationId ?? "",
           clientMsgId: b.clientMsgId,
-          content: { text: b.text, replyToSeq: BigInt(b.replyToSeq ?? 0) },
+          content: {
+            text: b.text,
+            replyToSeq: BigInt(b.replyToSeq ?? 0),
+            attachments: (b.attachments ?? []).map((x) => ({
+              fileId: x.fileId,
+              kind: ATTACHMENT_KINDS[x.kind ?? ""] ?? AttachmentKind.UNSPECIFIED,
+            })),
+          },
         }),
       );
       return { ...ack };
+    },
+  );
+
+  app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof SeqBody> }>(
+    `${base}/conversations/:id/recall`,
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParam,
+        body: SeqBody,
+        description: "Recalls a message: its sender within the window, or a group admin.",
+      },
+    },
+    async (req, reply) => {
+      const a = await auth.user(req);
+      await core.recaller.recall(a.user.id, req.params.id, req.body.seq);
+      reply.status(204);
     },
   );
 

@@ -20,7 +20,10 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.LOGIN_LOCKED:
       return 429;
     case ErrorCode.FRAME_TOO_LARGE:
+    case ErrorCode.FILE_TOO_LARGE:
       return 413;
+    case ErrorCode.QUOTA_EXCEEDED:
+      return 507;
     case ErrorCode.UNAVAILABLE:
     case ErrorCode.SHUTTING_DOWN:
       return 503;

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
 import { type Static, Type } from "@sinclair/typebox";
 import { ErrorCode, StarlingError } from "@starling/protocol";
-import type { FastifyInstance } from "fastify";
-import type { Files } from "../core/files/files.js";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Files, LinkVariant } from "../core/files/files.js";
 import type { FileRecord } from "../core/records.js";
 import type { HttpAuth } from "./auth.js";
 import { errorBody } from "./error-status.js";
@@ -26,14 +26,52 @@ const ByHash = Type.Object(
   { additionalProperties: false },
 );
 
+const LinkBody = Type.Object(
+  { variant: Type.Optional(Type.Union([Type.Literal("content"), Type.Literal("thumbnail")])) },
+  { additionalProperties: false },
+);
+const LinkQuery = Type.Object(
+  {
+    u: Type.Optional(Type.String({ maxLength: 200 })),
+    exp: Type.Optional(Type.Integer({ minimum: 0 })),
+    sig: Type.Optional(Type.String({ pattern: "^[0-9a-f]{64}$" })),
+  },
+  { additionalProperties: false },
+);
+
 /** Types shown in place by a browser; everything else is a download, so no uploaded page runs in our origin. */
 const INLINE = new Set(["image/png", "image/jpeg", "image/gif", "image/webp", "audio/mpeg", "video/mp4"]);
 
 const tags = ["files"];
 const security = [{ bearer: [] }];
 
-function describe(f: FileRecord) {
-  return { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256, createdAt: f.createdAt };
+export function describe(f: FileRecord) {
+  return {
+    id: f.id,
+    name: f.name,
+    size: f.size,
+    mime: f.mime,
+    sha256: f.sha256,
+    createdAt: f.createdAt,
+    ...(f.width !== null ? { width: f.width, height: f.height } : {}),
+    ...(f.durationMs !== null ? { durationMs: f.durationMs } : {}),
+    hasThumbnail: f.thumbSha256 !== null,
+  };
+}
+
+/** A stored WebP picture (thumbnail or avatar), cacheable by its content hash. */
+export function sendWebp(
+  reply: FastifyReply,
+  sha256: string,
+  bytes: AsyncIterable<Uint8Array>,
+  maxAgeSec: number,
+): FastifyReply {
+  return reply
+    .header("content-type", "image/webp")
+    .header("x-content-type-options", "nosniff")
+    .header("cache-control", `private, max-age=${maxAgeSec}`)
+    .header("etag", `"${sha256}"`)
+    .send(Readable.from(bytes));
 }
 
 /** One byte range of a `Range` header, or undefined for the whole file; throws 416 for one that cannot be served. */
@@ -112,18 +150,73 @@ export async function registerFileRoutes(
     async (req) => describe(await files.readable((await auth.user(req)).user.id, req.params.id)),
   );
 
-  app.get<{ Params: Static<typeof IdParam> }>(
+  app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof LinkBody> }>(
+    `${base}/:id/link`,
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParam,
+        body: LinkBody,
+        description:
+          "A short-lived link to the content or thumbnail that needs no token (for <img src>); it stops working when the caller loses access.",
+      },
+    },
+    async (req) => {
+      const a = await auth.user(req);
+      return files.link(a.user.id, req.params.id, req.body.variant ?? "content");
+    },
+  );
+
+  const readable = async (
+    req: FastifyRequest<{ Params: Static<typeof IdParam>; Querystring: Static<typeof LinkQuery> }>,
+    variant: LinkVariant,
+  ) => {
+    const q = req.query;
+    if (q.sig !== undefined || q.u !== undefined || q.exp !== undefined) {
+      if (q.sig === undefined || q.u === undefined || q.exp === undefined)
+        throw new StarlingError(ErrorCode.INVALID_ARGUMENT, "a link needs u, exp and sig", {
+          details: { field: "sig" },
+        });
+      return files.readableByLink(req.params.id, variant, { u: q.u, exp: q.exp, sig: q.sig });
+    }
+    return files.readable((await auth.user(req)).user.id, req.params.id);
+  };
+
+  app.get<{ Params: Static<typeof IdParam>; Querystring: Static<typeof LinkQuery> }>(
+    `${base}/:id/thumbnail`,
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParam,
+        querystring: LinkQuery,
+        description:
+          "A WebP preview of an image (404 when there is none). The token, or a signed link's query.",
+      },
+    },
+    async (req, reply) => {
+      const f = await readable(req, "thumbnail");
+      const thumb = files.readThumbnail(f);
+      if (!thumb) throw new StarlingError(ErrorCode.NOT_FOUND, "this file has no thumbnail");
+      return sendWebp(reply, f.thumbSha256 ?? "", thumb, 600);
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParam>; Querystring: Static<typeof LinkQuery> }>(
     `${base}/:id/content`,
     {
       schema: {
         tags,
         security,
         params: IdParam,
-        description: "The bytes; supports a single `Range: bytes=...`.",
+        querystring: LinkQuery,
+        description:
+          "The bytes; supports a single `Range: bytes=...`. The token, or a signed link's query (from POST /files/{id}/link).",
       },
     },
     async (req, reply) => {
-      const f = await files.readable((await auth.user(req)).user.id, req.params.id);
+      const f = await readable(req, "content");
       let range: { start: number; end: number } | undefined;
       try {
         range = parseRange(req.headers.range, f.size);

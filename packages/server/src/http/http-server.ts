@@ -9,13 +9,16 @@ import type { Core } from "../core/core.js";
 import type { Logger } from "../core/ports.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { HttpAuth } from "./auth.js";
+import { registerAvatarRoutes } from "./avatar-routes.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
+import { registerSearchRoutes } from "./search-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
+import { registerTusRoutes } from "./tus-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
 export interface UpgradeHandler {
@@ -38,6 +41,8 @@ export interface HttpDeps {
   rateLimit: HttpRateLimit;
   /** Largest single upload (files.maxUploadBytes). */
   maxUploadBytes: number;
+  /** Folder for resumable uploads in progress (on the same file system as the blobs). */
+  uploadsDir: string;
 }
 
 /** Largest JSON body accepted by the HTTP API. */
@@ -105,7 +110,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   registerDirectoryRoutes(app, deps.core, auth);
   registerConversationRoutes(app, deps.core, auth);
   registerOnboardingRoutes(app, deps.core, deps.onboarding);
+  registerSearchRoutes(app, deps.core, auth);
+  if (deps.core.avatars) await registerAvatarRoutes(app, deps.core.avatars, auth);
   if (deps.core.files) await registerFileRoutes(app, deps.core.files, auth, deps.maxUploadBytes);
+  if (deps.core.files) await registerTusRoutes(app, deps.core.files, auth, deps.uploadsDir);
   registerAdminRoutes(app, deps.admin, auth, deps.settings);
   return app;
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { access, mkdir, rename, writeFile } from "node:fs/promises";
+import { access, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { BlobStore } from "../core/ports.js";
 
@@ -29,6 +29,22 @@ export class LocalBlobStore implements BlobStore {
     await writeFile(tmp, bytes, { flush: true });
     await rename(tmp, path);
     return sha256;
+  }
+
+  async putFile(source: string): Promise<{ sha256: string; size: number }> {
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(source)) hash.update(chunk as Buffer);
+    const sha256 = hash.digest("hex");
+    const { size } = await stat(source);
+    const path = this.path(sha256);
+    if (await this.has(sha256)) {
+      await rm(source, { force: true });
+    } else {
+      await mkdir(join(path, ".."), { recursive: true });
+      // The source lies in the data folder, so this is a rename on one file system.
+      await rename(source, path);
+    }
+    return { sha256, size };
   }
 
   async has(sha256: string): Promise<boolean> {

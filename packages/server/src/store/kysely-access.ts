@@ -8,7 +8,8 @@ import type {
   SessionRecord,
   UserRecord,
 } from "../core/records.js";
-import { KyselyFiles } from "./kysely-files.js";
+import { KyselySearch } from "./kysely-search.js";
+import type { Dialect } from "./migrations.js";
 import {
   fromConversation,
   fromMember,
@@ -25,7 +26,7 @@ import type { Database } from "./schema.js";
  * Every query of the Store port, over a Kysely handle that is either the
  * database or an open transaction. Dialect-neutral SQL only.
  */
-export class KyselyAccess extends KyselyFiles implements StoreTx {
+export class KyselyAccess extends KyselySearch implements StoreTx {
   /**
    * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
    * transactions), so that concurrent writers to one conversation queue up
@@ -33,9 +34,10 @@ export class KyselyAccess extends KyselyFiles implements StoreTx {
    */
   constructor(
     db: Kysely<Database>,
+    dialect: Dialect,
     private readonly lockConversations: boolean,
   ) {
-    super(db);
+    super(db, dialect);
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -283,6 +285,7 @@ export class KyselyAccess extends KyselyFiles implements StoreTx {
           active: row.active,
           joined_at: row.joined_at,
           version: row.version,
+          left_seq: 0,
         }),
       )
       .execute();
@@ -295,7 +298,13 @@ export class KyselyAccess extends KyselyFiles implements StoreTx {
   ): Promise<void> {
     const values: Record<string, unknown> = {};
     if (patch.role !== undefined) values.role = patch.role;
-    if (patch.active !== undefined) values.active = patch.active ? 1 : 0;
+    if (patch.active !== undefined) {
+      values.active = patch.active ? 1 : 0;
+      // What someone who left saw ends here (search and shared files go by it).
+      values.left_seq = patch.active
+        ? 0
+        : sql`(select last_seq from conversations where id = ${conversationId})`;
+    }
     if (patch.readSeq !== undefined) values.read_seq = patch.readSeq;
     if (patch.deliveredSeq !== undefined) values.delivered_seq = patch.deliveredSeq;
     if (patch.version !== undefined) values.version = patch.version;
@@ -338,5 +347,7 @@ export class KyselyAccess extends KyselyFiles implements StoreTx {
       .where("conversation_id", "=", conversationId)
       .where("seq", "=", seq)
       .execute();
+    await this.unindexMessage(conversationId, seq);
+    await this.unshareMessage(conversationId, seq);
   }
 }

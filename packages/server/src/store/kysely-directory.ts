@@ -1,8 +1,9 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { DirectoryReader, DirectoryWriter, DomainRecord, UserPatch } from "../core/ports.js";
 import type { AuditRecord, DepartmentRecord, UserRecord } from "../core/records.js";
+import type { Dialect } from "./migrations.js";
 import { fromDepartment, fromUser, toAudit, toDepartment, toUser } from "./rows.js";
-import type { Database } from "./schema.js";
+import type { Database, DomainTable } from "./schema.js";
 
 const DIRECTORY_COLUMNS = [
   "id",
@@ -25,24 +26,42 @@ const DIRECTORY_COLUMNS = [
 
 const directoryCounter = (domain: string) => `directory:${domain}`;
 
+const toDomain = (r: Selectable<DomainTable>): DomainRecord => ({
+  name: r.name,
+  disabled: Number(r.disabled) !== 0,
+  createdAt: Number(r.created_at),
+  maxFileBytes: Number(r.max_file_bytes),
+  quotaBytes: Number(r.quota_bytes),
+  usedBytes: Number(r.used_bytes),
+});
+
 /** The directory, domains and audit queries of the Store port. */
 export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly dialect: Dialect = "sqlite",
+  ) {}
 
   async getDomain(name: string): Promise<DomainRecord | undefined> {
     const r = await this.db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
-    return r
-      ? { name: r.name, disabled: Number(r.disabled) !== 0, createdAt: Number(r.created_at) }
-      : undefined;
+    return r ? toDomain(r) : undefined;
   }
 
   async listDomains(): Promise<DomainRecord[]> {
     const rows = await this.db.selectFrom("domains").selectAll().orderBy("name").execute();
-    return rows.map((r) => ({
-      name: r.name,
-      disabled: Number(r.disabled) !== 0,
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(toDomain);
+  }
+
+  async setDomainFileLimits(
+    name: string,
+    limits: { maxFileBytes: number; quotaBytes: number },
+  ): Promise<boolean> {
+    const r = await this.db
+      .updateTable("domains")
+      .set({ max_file_bytes: limits.maxFileBytes, quota_bytes: limits.quotaBytes })
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async getUsers(ids: readonly string[]): Promise<UserRecord[]> {

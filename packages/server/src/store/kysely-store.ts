@@ -20,14 +20,16 @@ export class KyselyStore implements Store {
     readonly db: Kysely<Database>,
     readonly dialect: Dialect = "sqlite",
   ) {
-    this.read = new KyselyAccess(db, false);
+    this.read = new KyselyAccess(db, dialect, false);
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     // SQLite runs one transaction at a time; PostgreSQL needs row locks for
     // read-then-write of a conversation's last_seq.
     const run = () =>
-      this.db.transaction().execute((trx) => fn(new KyselyAccess(trx, this.dialect === "postgres")));
+      this.db
+        .transaction()
+        .execute((trx) => fn(new KyselyAccess(trx, this.dialect, this.dialect === "postgres")));
     for (let attempt = 1; ; attempt++) {
       try {
         return await run();

@@ -1,5 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { nameKeys } from "../core/directory/pinyin.js";
+import { searchDocument } from "../core/search/document.js";
+import { insertSearchEntries } from "./search-rows.js";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -207,7 +209,137 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0004_media_search": {
+      async up(db: Kysely<unknown>) {
+        await mediaAndShares(db, dialect);
+        await searchIndex(db, dialect);
+      },
+    },
   };
+}
+
+/**
+ * What files know about themselves (image size, duration, a thumbnail),
+ * where each was shared, the seq at which a member left (so search and
+ * downloads know what an ex-member saw) and per-domain file limits.
+ */
+async function mediaAndShares(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  for (const col of ["width", "height", "duration_ms"])
+    await db.schema.alterTable("files").addColumn(col, "integer").execute();
+  await db.schema.alterTable("files").addColumn("thumb_sha256", "text").execute();
+  await db.schema
+    .createTable("file_shares")
+    .addColumn("file_id", "text", (c) => c.notNull().references("files.id"))
+    .addColumn("conversation_id", "text", (c) => c.notNull())
+    .addColumn("seq", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("file_shares_pk", ["file_id", "conversation_id", "seq"])
+    .execute();
+  await db.schema
+    .createIndex("file_shares_conversation")
+    .on("file_shares")
+    .columns(["conversation_id", "seq"])
+    .execute();
+  await db.schema
+    .alterTable("members")
+    .addColumn("left_seq", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
+  // 0 means the server-wide setting.
+  for (const col of ["max_file_bytes", "quota_bytes"])
+    await db.schema
+      .alterTable("domains")
+      .addColumn(col, "bigint", (c) => c.notNull().defaultTo(0))
+      .execute();
+  await db.schema
+    .alterTable("domains")
+    .addColumn("used_bytes", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
+  // Avatars of users and groups: one blob per size.
+  await db.schema
+    .createTable("avatars")
+    .addColumn("owner_id", "text", (c) => c.notNull())
+    .addColumn("size", "integer", (c) => c.notNull())
+    .addColumn("sha256", "text", (c) => c.notNull())
+    .addPrimaryKeyConstraint("avatars_pk", ["owner_id", "size"])
+    .execute();
+  // Server-wide secrets every node of a cluster shares (such as the key that signs file links).
+  await db.schema
+    .createTable("secrets")
+    .addColumn("name", "text", (c) => c.primaryKey())
+    .addColumn("value", "text", (c) => c.notNull())
+    .execute();
+  await sql`update domains set used_bytes = coalesce((select sum(size) from files where files.domain = domains.name), 0)`.execute(
+    db,
+  );
+  void dialect;
+}
+
+/**
+ * The message search index: one row per searchable message, numbered in the
+ * order they were indexed (newest first is the result order), with the
+ * message's tokens (core/search/tokens.ts) in an FTS5 table on SQLite and a
+ * GIN-indexed tsvector on PostgreSQL. Existing messages are indexed here.
+ */
+async function searchIndex(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  let t = db.schema
+    .createTable("message_search")
+    .addColumn("id", dialect === "postgres" ? "bigserial" : "integer", (c) =>
+      dialect === "postgres" ? c.primaryKey() : c.primaryKey().autoIncrement(),
+    )
+    .addColumn("conversation_id", "text", (c) => c.notNull())
+    .addColumn("seq", "bigint", (c) => c.notNull())
+    .addColumn("sender_id", "text", (c) => c.notNull())
+    .addColumn("server_time", "bigint", (c) => c.notNull())
+    .addColumn("kind", "text", (c) => c.notNull());
+  if (dialect === "postgres") t = t.addColumn("tokens", sql`tsvector`, (c) => c.notNull());
+  await t.execute();
+  await db.schema
+    .createIndex("message_search_message")
+    .on("message_search")
+    .columns(["conversation_id", "seq"])
+    .unique()
+    .execute();
+  if (dialect === "postgres") {
+    await sql`create index message_search_tokens on message_search using gin (tokens)`.execute(db);
+  } else {
+    // Tokens are space-separated and already normalised: the ascii tokenizer keeps each one whole.
+    await sql`create virtual table message_fts using fts5(tokens, content='', contentless_delete=1, tokenize='ascii')`.execute(
+      db,
+    );
+    // How many messages hold each token, for choosing how to run a search.
+    await sql`create virtual table message_fts_vocab using fts5vocab('message_fts', 'row')`.execute(db);
+  }
+  await indexExistingMessages(db, dialect);
+}
+
+async function indexExistingMessages(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  let after = { c: "", s: 0 };
+  for (;;) {
+    const { rows } = await sql<{
+      conversation_id: string;
+      seq: number | string;
+      sender_id: string;
+      server_time: number | string;
+      content: Uint8Array;
+    }>`select conversation_id, seq, sender_id, server_time, content from messages
+      where content is not null and recalled_by is null
+        and (conversation_id > ${after.c} or (conversation_id = ${after.c} and seq > ${after.s}))
+      order by conversation_id, seq limit 1000`.execute(db);
+    if (rows.length === 0) return;
+    for (const r of rows) {
+      const doc = searchDocument(r.content);
+      if (!doc) continue;
+      const entry = {
+        conversationId: r.conversation_id,
+        seq: Number(r.seq),
+        senderId: r.sender_id,
+        serverTime: Number(r.server_time),
+        ...doc,
+      };
+      await insertSearchEntries(db, dialect, [entry]);
+    }
+    const last = rows[rows.length - 1] as (typeof rows)[number];
+    after = { c: last.conversation_id, s: Number(last.seq) };
+  }
 }
 
 /**

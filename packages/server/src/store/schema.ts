@@ -1,9 +1,14 @@
+import type { Generated } from "kysely";
+
 /** Table shapes as Kysely sees them. Booleans are stored as 0/1 integers on every dialect. */
 
 export interface DomainTable {
   name: string;
   disabled: number;
   created_at: number;
+  max_file_bytes: Generated<number>;
+  quota_bytes: Generated<number>;
+  used_bytes: Generated<number>;
 }
 
 export interface UserTable {
@@ -50,6 +55,43 @@ export interface FileTable {
   mime: string;
   name: string;
   created_at: number;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  thumb_sha256: string | null;
+}
+
+export interface FileShareTable {
+  file_id: string;
+  conversation_id: string;
+  seq: number;
+}
+
+export interface AvatarTable {
+  owner_id: string;
+  size: number;
+  sha256: string;
+}
+
+export interface SecretTable {
+  name: string;
+  value: string;
+}
+
+export interface MessageSearchTable {
+  id: Generated<number>;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  server_time: number;
+  kind: string;
+  /** PostgreSQL only: a tsvector (SQLite keeps tokens in message_fts). */
+  tokens?: string;
+}
+
+export interface MessageFtsTable {
+  rowid: number;
+  tokens: string;
 }
 
 export interface AuditTable {
@@ -99,6 +141,7 @@ export interface MemberTable {
   delivered_seq: number;
   joined_at: number;
   version: number;
+  left_seq?: number;
 }
 
 export interface MessageTable {
@@ -125,4 +168,9 @@ export interface Database {
   user_departments: UserDepartmentTable;
   audit_log: AuditTable;
   files: FileTable;
+  file_shares: FileShareTable;
+  secrets: SecretTable;
+  avatars: AvatarTable;
+  message_search: MessageSearchTable;
+  message_fts: MessageFtsTable;
 }

@@ -2,13 +2,18 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 
-/** The files of a data folder that a backup carries besides the database. */
-const KEEP = ["tls", "admin.key"];
+/**
+ * What a backup carries besides the database: TLS files, the admin key and
+ * the uploaded files' contents. Blobs never change once written and are
+ * written before the row that names them, so copying them after the
+ * database snapshot gives every file of the snapshot its content.
+ */
+const KEEP = ["tls", "admin.key", "files"];
 
 /**
  * An online, consistent backup of an embedded deployment: the database
  * through SQLite's backup API (a snapshot, taken while the server keeps
- * writing), plus the TLS files and the admin key, into `outDir`.
+ * writing), plus the TLS files, the admin key and the files' contents, into `outDir`.
  */
 export async function backupDataDir(dataDir: string, outDir: string): Promise<{ pages: number }> {
   const src = join(dataDir, "starling.db");

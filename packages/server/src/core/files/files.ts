@@ -1,17 +1,42 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { open, stat } from "node:fs/promises";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { fileTypeFromBuffer } from "file-type";
 import { invalid, notFound } from "../errors.js";
 import { domainOf } from "../ids.js";
-import type { BlobStore, Clock, Random, Store } from "../ports.js";
+import type { BlobStore, Clock, MediaInfo, MediaProbe, Random, Store } from "../ports.js";
 import type { FileRecord } from "../records.js";
 
 export interface FileLimits {
-  /** Largest file accepted in one request. */
+  /** Largest file accepted in one request (held in memory). */
   maxUploadBytes: number;
+  /** Largest file by any means, unless the domain sets its own. */
+  maxFileBytes: number;
+  /** Bytes each domain may keep, unless it sets its own; 0 for no limit. */
+  domainQuotaBytes: number;
 }
+
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  maxUploadBytes: 32 * 1024 * 1024,
+  maxFileBytes: 4 * 1024 * 1024 * 1024,
+  domainQuotaBytes: 0,
+};
+
+export type LinkVariant = "content" | "thumbnail";
+
+export interface FileLink {
+  /** Path and query on the HTTP API. */
+  path: string;
+  expiresAt: number;
+}
+
+/** How long a signed link works. */
+export const LINK_TTL_MS = 10 * 60 * 1000;
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const MAX_NAME = 255;
+/** Bytes file-type needs to recognise every type it knows. */
+const SNIFF_BYTES = 4100;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
@@ -22,35 +47,70 @@ export function cleanFileName(raw: string): string {
   return name === "" || name === "." || name === ".." ? "file" : name;
 }
 
+const isMedia = (mime: string) => /^(image|audio|video)\//.test(mime);
+
 /**
  * Uploaded files: the content goes to the BlobStore under its SHA-256 (one
  * blob however often it is uploaded), the metadata to the Store. The type is
- * sniffed from the bytes; what the client claims is never used. For now a
- * file is readable by its uploader only; sharing into conversations comes
- * with message attachments.
+ * sniffed from the bytes; what the client claims is never used. Images get
+ * their size and a thumbnail, audio and video their duration, through the
+ * MediaProbe. A file is readable by its uploader and by members of the
+ * conversations where a message shared it, until that message is recalled.
  */
 export class Files {
+  private linkKey: Promise<string> | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly limits: FileLimits,
+    private readonly media?: MediaProbe,
   ) {}
+
+  /** The largest file the user's domain accepts, and its quota (0: none); without a user, the server's settings. */
+  async limitsFor(userId?: string): Promise<{ maxFileBytes: number; quotaBytes: number; usedBytes: number }> {
+    const d = userId ? await this.store.read.getDomain(domainOf(userId)) : undefined;
+    return {
+      maxFileBytes: d?.maxFileBytes || this.limits.maxFileBytes,
+      quotaBytes: d?.quotaBytes || this.limits.domainQuotaBytes,
+      usedBytes: d?.usedBytes ?? 0,
+    };
+  }
+
+  /**
+   * Refuses, before any byte is sent, a file larger than allowed or one the
+   * quota cannot take (for resumable uploads, which announce their length).
+   */
+  async checkUpload(userId: string, size: number): Promise<void> {
+    const l = await this.limitsFor(userId);
+    if (size > l.maxFileBytes) throw tooLarge(l.maxFileBytes);
+    if (l.quotaBytes > 0 && l.usedBytes + size > l.quotaBytes) throw quotaExceeded(l.quotaBytes);
+  }
 
   async upload(userId: string, rawName: string, bytes: Uint8Array): Promise<FileRecord> {
     if (bytes.length === 0) throw invalid("the file is empty", "body");
-    if (bytes.length > this.limits.maxUploadBytes)
-      throw new StarlingError(
-        ErrorCode.INVALID_ARGUMENT,
-        `the file is larger than ${this.limits.maxUploadBytes} bytes`,
-        {
-          details: { field: "body", limit: String(this.limits.maxUploadBytes) },
-        },
-      );
-    const sniffed = await fileTypeFromBuffer(bytes);
+    if (bytes.length > this.limits.maxUploadBytes) throw tooLarge(this.limits.maxUploadBytes);
+    await this.checkUpload(userId, bytes.length);
+    const mime = (await fileTypeFromBuffer(bytes))?.mime ?? "application/octet-stream";
+    const info = await this.inspect(bytes, mime);
     const sha256 = await this.blobs.put(bytes);
-    return this.record(userId, rawName, sha256, bytes.length, sniffed?.mime ?? "application/octet-stream");
+    return this.record(userId, rawName, sha256, bytes.length, mime, info);
+  }
+
+  /**
+   * A complete file on local disk (a finished resumable upload): inspected
+   * there, then moved into the BlobStore.
+   */
+  async uploadFromPath(userId: string, rawName: string, path: string): Promise<FileRecord> {
+    const head = await readHead(path);
+    if (head.length === 0) throw invalid("the file is empty", "body");
+    await this.checkUpload(userId, (await stat(path)).size);
+    const mime = (await fileTypeFromBuffer(head))?.mime ?? "application/octet-stream";
+    const info = await this.inspect(path, mime);
+    const { sha256, size } = await this.blobs.putFile(path);
+    return this.record(userId, rawName, sha256, size, mime, info);
   }
 
   /**
@@ -63,18 +123,88 @@ export class Files {
     if (!SHA256.test(sha256)) throw invalid("not a SHA-256 in hex", "sha256");
     const known = await this.store.read.findFileByHash(domainOf(userId), sha256);
     if (!known || !(await this.blobs.has(sha256))) throw notFound("no such content here; upload it");
-    return this.record(userId, rawName, sha256, known.size, known.mime);
+    await this.checkUpload(userId, known.size);
+    return this.record(userId, rawName, sha256, known.size, known.mime, {
+      width: known.width ?? undefined,
+      height: known.height ?? undefined,
+      durationMs: known.durationMs ?? undefined,
+      thumbSha256: known.thumbSha256 ?? undefined,
+    });
   }
 
-  /** The file, if the caller may read it. Anything else is NOT_FOUND, so ids reveal nothing. */
+  /**
+   * The file, if the caller may read it: the uploader, or a member of a
+   * conversation where a message (not recalled) shared it. Anything else is
+   * NOT_FOUND, so ids reveal nothing.
+   */
   async readable(userId: string, fileId: string): Promise<FileRecord> {
     const f = fileId.length <= 64 ? await this.store.read.getFile(fileId) : undefined;
-    if (!f || f.uploader !== userId) throw notFound("no such file");
+    if (!f || f.domain !== domainOf(userId)) throw notFound("no such file");
+    if (f.uploader !== userId && !(await this.store.read.isSharedWith(f.id, userId)))
+      throw notFound("no such file");
     return f;
+  }
+
+  /**
+   * A link to the file's content or thumbnail that works without the session
+   * token until `ttlMs` from now, for as long as the user may read the file
+   * (a recall ends it at once).
+   */
+  async link(userId: string, fileId: string, variant: LinkVariant, ttlMs = LINK_TTL_MS): Promise<FileLink> {
+    const f = await this.readable(userId, fileId);
+    const expiresAt = this.clock.now() + ttlMs;
+    const sig = await this.sign(f.id, variant, expiresAt, userId);
+    const query = new URLSearchParams({ u: userId, exp: String(expiresAt), sig });
+    return { path: `/api/v1/files/${f.id}/${variant}?${query}`, expiresAt };
+  }
+
+  /** The file a signed link names, if its signature holds, it has not expired and its user may still read it. */
+  async readableByLink(
+    fileId: string,
+    variant: LinkVariant,
+    link: { u: string; exp: number; sig: string },
+  ): Promise<FileRecord> {
+    const expected = Buffer.from(await this.sign(fileId, variant, link.exp, link.u), "hex");
+    const given = Buffer.from(link.sig, "hex");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new StarlingError(ErrorCode.FORBIDDEN, "the link's signature is not valid");
+    if (link.exp < this.clock.now()) throw new StarlingError(ErrorCode.FORBIDDEN, "the link has expired");
+    return this.readable(link.u, fileId);
+  }
+
+  private async sign(fileId: string, variant: string, exp: number, userId: string): Promise<string> {
+    this.linkKey ??= this.store.transaction((tx) =>
+      tx.ensureSecret("file-links", Buffer.from(this.random.bytes(32)).toString("hex")),
+    );
+    let key: string;
+    try {
+      key = await this.linkKey;
+    } catch (err) {
+      this.linkKey = undefined; // asked again next time
+      throw err;
+    }
+    return createHmac("sha256", Buffer.from(key, "hex"))
+      .update(`${fileId}\n${variant}\n${exp}\n${userId}`)
+      .digest("hex");
   }
 
   read(f: FileRecord, start: number, end: number): AsyncIterable<Uint8Array> {
     return this.blobs.read(f.sha256, start, end);
+  }
+
+  /** The thumbnail's bytes, whole. */
+  readThumbnail(f: FileRecord): AsyncIterable<Uint8Array> | undefined {
+    return f.thumbSha256 ? this.blobs.read(f.thumbSha256, 0, Number.MAX_SAFE_INTEGER) : undefined;
+  }
+
+  private async inspect(
+    source: Uint8Array | string,
+    mime: string,
+  ): Promise<MediaInfo & { thumbSha256?: string }> {
+    if (!this.media || !isMedia(mime)) return {};
+    const info = await this.media.inspect(source, mime);
+    const thumbSha256 = info.thumbnail ? await this.blobs.put(info.thumbnail) : undefined;
+    return { ...info, thumbSha256 };
   }
 
   private async record(
@@ -83,6 +213,7 @@ export class Files {
     sha256: string,
     size: number,
     mime: string,
+    info: MediaInfo & { thumbSha256?: string },
   ): Promise<FileRecord> {
     const file: FileRecord = {
       id: `f${Buffer.from(this.random.bytes(15)).toString("base64url")}`,
@@ -93,8 +224,37 @@ export class Files {
       mime,
       name: cleanFileName(rawName),
       createdAt: this.clock.now(),
+      width: info.width ?? null,
+      height: info.height ?? null,
+      durationMs: info.durationMs ?? null,
+      thumbSha256: info.thumbSha256 ?? null,
     };
-    await this.store.transaction((tx) => tx.insertFile(file));
+    const { quotaBytes } = await this.limitsFor(userId);
+    const stored = await this.store.transaction((tx) => tx.insertFile(file, quotaBytes));
+    if (!stored) throw quotaExceeded(quotaBytes);
     return file;
   }
+}
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const fh = await open(path, "r");
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function tooLarge(limit: number): StarlingError {
+  return new StarlingError(ErrorCode.FILE_TOO_LARGE, `the file is larger than ${limit} bytes`, {
+    details: { field: "body", limit: String(limit) },
+  });
+}
+
+function quotaExceeded(quota: number): StarlingError {
+  return new StarlingError(ErrorCode.QUOTA_EXCEEDED, "the domain's storage quota is used up", {
+    details: { quota: String(quota) },
+  });
 }

@@ -2,15 +2,15 @@
 // @generated from file starling/v1/message.proto (package starling.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Message as Message$1 } from "@bufbuild/protobuf";
 
 /**
  * Describes the file starling/v1/message.proto.
  */
 export const file_starling_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSLiAQoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUiegoHQ29udGVudBIMCgR0ZXh0GAEgASgJEiYKCG1lbnRpb25zGAIgAygLMhQuc3RhcmxpbmcudjEuTWVudGlvbhIUCgxyZXBseV90b19zZXEYAyABKAMSIwoGY3VzdG9tGAQgASgLMhMuc3RhcmxpbmcudjEuQ3VzdG9tIjoKB01lbnRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZvZmZzZXQYAiABKA0SDgoGbGVuZ3RoGAMgASgNIiQKBkN1c3RvbRIMCgR0eXBlGAEgASgJEgwKBGpzb24YAiABKAkiIwoJVG9tYnN0b25lEgoKAmJ5GAEgASgJEgoKAmF0GAIgASgDIrcDCgVFdmVudBIyCg1ncm91cF9jcmVhdGVkGAEgASgLMhkuc3RhcmxpbmcudjEuR3JvdXBDcmVhdGVkSAASMgoNbWVtYmVyc19hZGRlZBgCIAEoCzIZLnN0YXJsaW5nLnYxLk1lbWJlcnNBZGRlZEgAEjYKD21lbWJlcnNfcmVtb3ZlZBgDIAEoCzIbLnN0YXJsaW5nLnYxLk1lbWJlcnNSZW1vdmVkSAASLgoLbWVtYmVyX2xlZnQYBCABKAsyFy5zdGFybGluZy52MS5NZW1iZXJMZWZ0SAASMgoNZ3JvdXBfcmVuYW1lZBgFIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwUmVuYW1lZEgAEjAKDHJvbGVfY2hhbmdlZBgGIAEoCzIYLnN0YXJsaW5nLnYxLlJvbGVDaGFuZ2VkSAASNgoPZ3JvdXBfZGlzYmFuZGVkGAcgASgLMhsuc3RhcmxpbmcudjEuR3JvdXBEaXNiYW5kZWRIABI4ChBtZXNzYWdlX3JlY2FsbGVkGAggASgLMhwuc3RhcmxpbmcudjEuTWVzc2FnZVJlY2FsbGVkSABCBgoEa2luZCI8CgxHcm91cENyZWF0ZWQSCgoCYnkYASABKAkSDAoEbmFtZRgCIAEoCRISCgptZW1iZXJfaWRzGAMgAygJIiwKDE1lbWJlcnNBZGRlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIuCg5NZW1iZXJzUmVtb3ZlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIzCgpNZW1iZXJMZWZ0Eg8KB3VzZXJfaWQYASABKAkSFAoMbmV3X293bmVyX2lkGAIgASgJIigKDEdyb3VwUmVuYW1lZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJIjgKC1JvbGVDaGFuZ2VkEgoKAmJ5GAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEcm9sZRgDIAEoCSIcCg5Hcm91cERpc2JhbmRlZBIKCgJieRgBIAEoCSIxCg9NZXNzYWdlUmVjYWxsZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAyJ4CgtTZW5kTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKdG9fdXNlcl9pZBgCIAEoCRIVCg1jbGllbnRfbXNnX2lkGAMgASgJEiUKB2NvbnRlbnQYBCABKAsyFC5zdGFybGluZy52MS5Db250ZW50IlcKB1NlbmRBY2sSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxITCgtzZXJ2ZXJfdGltZRgDIAEoAxIRCglkdXBsaWNhdGUYBCABKAgiLgoGUmVjYWxsEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiMAoITWFya1JlYWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyI1Cg1NYXJrRGVsaXZlcmVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiWwoKR2V0SGlzdG9yeRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhIKCmJlZm9yZV9zZXEYAyABKAMSDQoFbGltaXQYBCABKA0iSQoNSGlzdG9yeVJlc3VsdBImCghtZXNzYWdlcxgBIAMoCzIULnN0YXJsaW5nLnYxLk1lc3NhZ2USEAoIaGFzX21vcmUYAiABKAgiMgoKR2V0UmVhZGVycxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIkkKDVJlYWRlcnNSZXN1bHQSDwoHcmVhZF9ieRgBIAMoCRIRCgl1bnJlYWRfYnkYAiADKAkSFAoMbWVtYmVyX2NvdW50GAMgASgNIlwKB1JlY2VpcHQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJHCgtUeXBpbmdFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZ0eXBpbmcYAyABKAhiBnByb3RvMw");
+  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSLiAQoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUiqAEKB0NvbnRlbnQSDAoEdGV4dBgBIAEoCRImCghtZW50aW9ucxgCIAMoCzIULnN0YXJsaW5nLnYxLk1lbnRpb24SFAoMcmVwbHlfdG9fc2VxGAMgASgDEiMKBmN1c3RvbRgEIAEoCzITLnN0YXJsaW5nLnYxLkN1c3RvbRIsCgthdHRhY2htZW50cxgFIAMoCzIXLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnQizQEKCkF0dGFjaG1lbnQSDwoHZmlsZV9pZBgBIAEoCRIpCgRraW5kGAIgASgOMhsuc3RhcmxpbmcudjEuQXR0YWNobWVudEtpbmQSDAoEbmFtZRgDIAEoCRIMCgRzaXplGAQgASgEEgwKBG1pbWUYBSABKAkSDQoFd2lkdGgYBiABKA0SDgoGaGVpZ2h0GAcgASgNEhMKC2R1cmF0aW9uX21zGAggASgNEg4KBnNoYTI1NhgJIAEoCRIVCg1oYXNfdGh1bWJuYWlsGAogASgIIjoKB01lbnRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZvZmZzZXQYAiABKA0SDgoGbGVuZ3RoGAMgASgNIiQKBkN1c3RvbRIMCgR0eXBlGAEgASgJEgwKBGpzb24YAiABKAkiIwoJVG9tYnN0b25lEgoKAmJ5GAEgASgJEgoKAmF0GAIgASgDIrcDCgVFdmVudBIyCg1ncm91cF9jcmVhdGVkGAEgASgLMhkuc3RhcmxpbmcudjEuR3JvdXBDcmVhdGVkSAASMgoNbWVtYmVyc19hZGRlZBgCIAEoCzIZLnN0YXJsaW5nLnYxLk1lbWJlcnNBZGRlZEgAEjYKD21lbWJlcnNfcmVtb3ZlZBgDIAEoCzIbLnN0YXJsaW5nLnYxLk1lbWJlcnNSZW1vdmVkSAASLgoLbWVtYmVyX2xlZnQYBCABKAsyFy5zdGFybGluZy52MS5NZW1iZXJMZWZ0SAASMgoNZ3JvdXBfcmVuYW1lZBgFIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwUmVuYW1lZEgAEjAKDHJvbGVfY2hhbmdlZBgGIAEoCzIYLnN0YXJsaW5nLnYxLlJvbGVDaGFuZ2VkSAASNgoPZ3JvdXBfZGlzYmFuZGVkGAcgASgLMhsuc3RhcmxpbmcudjEuR3JvdXBEaXNiYW5kZWRIABI4ChBtZXNzYWdlX3JlY2FsbGVkGAggASgLMhwuc3RhcmxpbmcudjEuTWVzc2FnZVJlY2FsbGVkSABCBgoEa2luZCI8CgxHcm91cENyZWF0ZWQSCgoCYnkYASABKAkSDAoEbmFtZRgCIAEoCRISCgptZW1iZXJfaWRzGAMgAygJIiwKDE1lbWJlcnNBZGRlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIuCg5NZW1iZXJzUmVtb3ZlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIzCgpNZW1iZXJMZWZ0Eg8KB3VzZXJfaWQYASABKAkSFAoMbmV3X293bmVyX2lkGAIgASgJIigKDEdyb3VwUmVuYW1lZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJIjgKC1JvbGVDaGFuZ2VkEgoKAmJ5GAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEcm9sZRgDIAEoCSIcCg5Hcm91cERpc2JhbmRlZBIKCgJieRgBIAEoCSIxCg9NZXNzYWdlUmVjYWxsZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAyJ4CgtTZW5kTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKdG9fdXNlcl9pZBgCIAEoCRIVCg1jbGllbnRfbXNnX2lkGAMgASgJEiUKB2NvbnRlbnQYBCABKAsyFC5zdGFybGluZy52MS5Db250ZW50IlcKB1NlbmRBY2sSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxITCgtzZXJ2ZXJfdGltZRgDIAEoAxIRCglkdXBsaWNhdGUYBCABKAgiLgoGUmVjYWxsEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiMAoITWFya1JlYWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyI1Cg1NYXJrRGVsaXZlcmVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiWwoKR2V0SGlzdG9yeRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhIKCmJlZm9yZV9zZXEYAyABKAMSDQoFbGltaXQYBCABKA0iSQoNSGlzdG9yeVJlc3VsdBImCghtZXNzYWdlcxgBIAMoCzIULnN0YXJsaW5nLnYxLk1lc3NhZ2USEAoIaGFzX21vcmUYAiABKAgiMgoKR2V0UmVhZGVycxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIkkKDVJlYWRlcnNSZXN1bHQSDwoHcmVhZF9ieRgBIAMoCRIRCgl1bnJlYWRfYnkYAiADKAkSFAoMbWVtYmVyX2NvdW50GAMgASgNIlwKB1JlY2VpcHQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJHCgtUeXBpbmdFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZ0eXBpbmcYAyABKAgqnAEKDkF0dGFjaG1lbnRLaW5kEh8KG0FUVEFDSE1FTlRfS0lORF9VTlNQRUNJRklFRBAAEhkKFUFUVEFDSE1FTlRfS0lORF9JTUFHRRABEhgKFEFUVEFDSE1FTlRfS0lORF9GSUxFEAISGQoVQVRUQUNITUVOVF9LSU5EX1ZPSUNFEAMSGQoVQVRUQUNITUVOVF9LSU5EX1ZJREVPEARiBnByb3RvMw");
 
 /**
  * A message as stored in a conversation. seq is gapless per conversation and
@@ -97,11 +97,19 @@ export type Content = Message$1<"starling.v1.Content"> & {
   replyToSeq: bigint;
 
   /**
-   * Typed structured content (files, cards, bot messages...).
+   * Typed structured content (cards, bot messages...).
    *
    * @generated from field: starling.v1.Custom custom = 4;
    */
   custom?: Custom | undefined;
+
+  /**
+   * Uploaded files sent with the message (at most 10). The sender gives
+   * file_id and kind; the server fills in the rest from the file.
+   *
+   * @generated from field: repeated starling.v1.Attachment attachments = 5;
+   */
+  attachments: Attachment[];
 };
 
 /**
@@ -110,6 +118,80 @@ export type Content = Message$1<"starling.v1.Content"> & {
  */
 export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
   messageDesc(file_starling_v1_message, 1);
+
+/**
+ * @generated from message starling.v1.Attachment
+ */
+export type Attachment = Message$1<"starling.v1.Attachment"> & {
+  /**
+   * The id from an upload (HTTP /api/v1/files).
+   *
+   * @generated from field: string file_id = 1;
+   */
+  fileId: string;
+
+  /**
+   * Unspecified: chosen from the file's type.
+   *
+   * @generated from field: starling.v1.AttachmentKind kind = 2;
+   */
+  kind: AttachmentKind;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * @generated from field: uint64 size = 4;
+   */
+  size: bigint;
+
+  /**
+   * Sniffed from the bytes by the server.
+   *
+   * @generated from field: string mime = 5;
+   */
+  mime: string;
+
+  /**
+   * Images and videos, in pixels, when known.
+   *
+   * @generated from field: uint32 width = 6;
+   */
+  width: number;
+
+  /**
+   * @generated from field: uint32 height = 7;
+   */
+  height: number;
+
+  /**
+   * Audio and video, when known.
+   *
+   * @generated from field: uint32 duration_ms = 8;
+   */
+  durationMs: number;
+
+  /**
+   * @generated from field: string sha256 = 9;
+   */
+  sha256: string;
+
+  /**
+   * A small preview exists at /api/v1/files/{file_id}/thumbnail.
+   *
+   * @generated from field: bool has_thumbnail = 10;
+   */
+  hasThumbnail: boolean;
+};
+
+/**
+ * Describes the message starling.v1.Attachment.
+ * Use `create(AttachmentSchema)` to create a new message.
+ */
+export const AttachmentSchema: GenMessage<Attachment> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 2);
 
 /**
  * @generated from message starling.v1.Mention
@@ -140,7 +222,7 @@ export type Mention = Message$1<"starling.v1.Mention"> & {
  * Use `create(MentionSchema)` to create a new message.
  */
 export const MentionSchema: GenMessage<Mention> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 2);
+  messageDesc(file_starling_v1_message, 3);
 
 /**
  * @generated from message starling.v1.Custom
@@ -166,7 +248,7 @@ export type Custom = Message$1<"starling.v1.Custom"> & {
  * Use `create(CustomSchema)` to create a new message.
  */
 export const CustomSchema: GenMessage<Custom> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 3);
+  messageDesc(file_starling_v1_message, 4);
 
 /**
  * @generated from message starling.v1.Tombstone
@@ -188,7 +270,7 @@ export type Tombstone = Message$1<"starling.v1.Tombstone"> & {
  * Use `create(TombstoneSchema)` to create a new message.
  */
 export const TombstoneSchema: GenMessage<Tombstone> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 4);
+  messageDesc(file_starling_v1_message, 5);
 
 /**
  * @generated from message starling.v1.Event
@@ -253,7 +335,7 @@ export type Event = Message$1<"starling.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 5);
+  messageDesc(file_starling_v1_message, 6);
 
 /**
  * @generated from message starling.v1.GroupCreated
@@ -280,7 +362,7 @@ export type GroupCreated = Message$1<"starling.v1.GroupCreated"> & {
  * Use `create(GroupCreatedSchema)` to create a new message.
  */
 export const GroupCreatedSchema: GenMessage<GroupCreated> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 6);
+  messageDesc(file_starling_v1_message, 7);
 
 /**
  * @generated from message starling.v1.MembersAdded
@@ -302,7 +384,7 @@ export type MembersAdded = Message$1<"starling.v1.MembersAdded"> & {
  * Use `create(MembersAddedSchema)` to create a new message.
  */
 export const MembersAddedSchema: GenMessage<MembersAdded> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 7);
+  messageDesc(file_starling_v1_message, 8);
 
 /**
  * @generated from message starling.v1.MembersRemoved
@@ -324,7 +406,7 @@ export type MembersRemoved = Message$1<"starling.v1.MembersRemoved"> & {
  * Use `create(MembersRemovedSchema)` to create a new message.
  */
 export const MembersRemovedSchema: GenMessage<MembersRemoved> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 8);
+  messageDesc(file_starling_v1_message, 9);
 
 /**
  * @generated from message starling.v1.MemberLeft
@@ -348,7 +430,7 @@ export type MemberLeft = Message$1<"starling.v1.MemberLeft"> & {
  * Use `create(MemberLeftSchema)` to create a new message.
  */
 export const MemberLeftSchema: GenMessage<MemberLeft> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 9);
+  messageDesc(file_starling_v1_message, 10);
 
 /**
  * @generated from message starling.v1.GroupRenamed
@@ -370,7 +452,7 @@ export type GroupRenamed = Message$1<"starling.v1.GroupRenamed"> & {
  * Use `create(GroupRenamedSchema)` to create a new message.
  */
 export const GroupRenamedSchema: GenMessage<GroupRenamed> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 10);
+  messageDesc(file_starling_v1_message, 11);
 
 /**
  * @generated from message starling.v1.RoleChanged
@@ -397,7 +479,7 @@ export type RoleChanged = Message$1<"starling.v1.RoleChanged"> & {
  * Use `create(RoleChangedSchema)` to create a new message.
  */
 export const RoleChangedSchema: GenMessage<RoleChanged> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 11);
+  messageDesc(file_starling_v1_message, 12);
 
 /**
  * @generated from message starling.v1.GroupDisbanded
@@ -414,7 +496,7 @@ export type GroupDisbanded = Message$1<"starling.v1.GroupDisbanded"> & {
  * Use `create(GroupDisbandedSchema)` to create a new message.
  */
 export const GroupDisbandedSchema: GenMessage<GroupDisbanded> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 12);
+  messageDesc(file_starling_v1_message, 13);
 
 /**
  * @generated from message starling.v1.MessageRecalled
@@ -436,7 +518,7 @@ export type MessageRecalled = Message$1<"starling.v1.MessageRecalled"> & {
  * Use `create(MessageRecalledSchema)` to create a new message.
  */
 export const MessageRecalledSchema: GenMessage<MessageRecalled> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 13);
+  messageDesc(file_starling_v1_message, 14);
 
 /**
  * Send a message. Give conversation_id, or to_user_id for a 1:1 chat (the
@@ -473,7 +555,7 @@ export type SendMessage = Message$1<"starling.v1.SendMessage"> & {
  * Use `create(SendMessageSchema)` to create a new message.
  */
 export const SendMessageSchema: GenMessage<SendMessage> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 14);
+  messageDesc(file_starling_v1_message, 15);
 
 /**
  * Sent only after the message is durably stored.
@@ -509,7 +591,7 @@ export type SendAck = Message$1<"starling.v1.SendAck"> & {
  * Use `create(SendAckSchema)` to create a new message.
  */
 export const SendAckSchema: GenMessage<SendAck> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 15);
+  messageDesc(file_starling_v1_message, 16);
 
 /**
  * @generated from message starling.v1.Recall
@@ -531,7 +613,7 @@ export type Recall = Message$1<"starling.v1.Recall"> & {
  * Use `create(RecallSchema)` to create a new message.
  */
 export const RecallSchema: GenMessage<Recall> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 16);
+  messageDesc(file_starling_v1_message, 17);
 
 /**
  * @generated from message starling.v1.MarkRead
@@ -555,7 +637,7 @@ export type MarkRead = Message$1<"starling.v1.MarkRead"> & {
  * Use `create(MarkReadSchema)` to create a new message.
  */
 export const MarkReadSchema: GenMessage<MarkRead> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 17);
+  messageDesc(file_starling_v1_message, 18);
 
 /**
  * @generated from message starling.v1.MarkDelivered
@@ -577,7 +659,7 @@ export type MarkDelivered = Message$1<"starling.v1.MarkDelivered"> & {
  * Use `create(MarkDeliveredSchema)` to create a new message.
  */
 export const MarkDeliveredSchema: GenMessage<MarkDelivered> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 18);
+  messageDesc(file_starling_v1_message, 19);
 
 /**
  * Messages in seq order. With after_seq: the first `limit` messages after it.
@@ -612,7 +694,7 @@ export type GetHistory = Message$1<"starling.v1.GetHistory"> & {
  * Use `create(GetHistorySchema)` to create a new message.
  */
 export const GetHistorySchema: GenMessage<GetHistory> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 19);
+  messageDesc(file_starling_v1_message, 20);
 
 /**
  * @generated from message starling.v1.HistoryResult
@@ -634,7 +716,7 @@ export type HistoryResult = Message$1<"starling.v1.HistoryResult"> & {
  * Use `create(HistoryResultSchema)` to create a new message.
  */
 export const HistoryResultSchema: GenMessage<HistoryResult> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 20);
+  messageDesc(file_starling_v1_message, 21);
 
 /**
  * @generated from message starling.v1.GetReaders
@@ -656,7 +738,7 @@ export type GetReaders = Message$1<"starling.v1.GetReaders"> & {
  * Use `create(GetReadersSchema)` to create a new message.
  */
 export const GetReadersSchema: GenMessage<GetReaders> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 21);
+  messageDesc(file_starling_v1_message, 22);
 
 /**
  * @generated from message starling.v1.ReadersResult
@@ -683,7 +765,7 @@ export type ReadersResult = Message$1<"starling.v1.ReadersResult"> & {
  * Use `create(ReadersResultSchema)` to create a new message.
  */
 export const ReadersResultSchema: GenMessage<ReadersResult> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 22);
+  messageDesc(file_starling_v1_message, 23);
 
 /**
  * @generated from message starling.v1.Receipt
@@ -715,7 +797,7 @@ export type Receipt = Message$1<"starling.v1.Receipt"> & {
  * Use `create(ReceiptSchema)` to create a new message.
  */
 export const ReceiptSchema: GenMessage<Receipt> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 23);
+  messageDesc(file_starling_v1_message, 24);
 
 /**
  * @generated from message starling.v1.Typing
@@ -737,7 +819,7 @@ export type Typing = Message$1<"starling.v1.Typing"> & {
  * Use `create(TypingSchema)` to create a new message.
  */
 export const TypingSchema: GenMessage<Typing> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 24);
+  messageDesc(file_starling_v1_message, 25);
 
 /**
  * @generated from message starling.v1.TypingEvent
@@ -764,5 +846,41 @@ export type TypingEvent = Message$1<"starling.v1.TypingEvent"> & {
  * Use `create(TypingEventSchema)` to create a new message.
  */
 export const TypingEventSchema: GenMessage<TypingEvent> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 25);
+  messageDesc(file_starling_v1_message, 26);
+
+/**
+ * @generated from enum starling.v1.AttachmentKind
+ */
+export enum AttachmentKind {
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_IMAGE = 1;
+   */
+  IMAGE = 1,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_FILE = 2;
+   */
+  FILE = 2,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_VOICE = 3;
+   */
+  VOICE = 3,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_VIDEO = 4;
+   */
+  VIDEO = 4,
+}
+
+/**
+ * Describes the enum starling.v1.AttachmentKind.
+ */
+export const AttachmentKindSchema: GenEnum<AttachmentKind> = /*@__PURE__*/
+  enumDesc(file_starling_v1_message, 0);
 

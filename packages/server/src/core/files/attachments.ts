@@ -1,0 +1,71 @@
+import { type Attachment, AttachmentKind, AttachmentSchema, create } from "@starling/protocol";
+import { ErrorCode, invalid, StarlingError } from "../errors.js";
+import { domainOf } from "../ids.js";
+import type { StoreReader } from "../ports.js";
+import type { FileRecord } from "../records.js";
+
+/** Attachments one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+
+/** Checks the shape of what a sender attached (the files themselves are looked up when stored). */
+export function checkAttachments(list: readonly Attachment[]): void {
+  if (list.length > MAX_ATTACHMENTS)
+    throw invalid(`more than ${MAX_ATTACHMENTS} attachments`, "content.attachments");
+  for (const a of list) {
+    if (a.fileId.length === 0 || a.fileId.length > 64)
+      throw invalid("an attachment needs a file_id", "content.attachments");
+    if (!(a.kind in AttachmentKind)) throw invalid("unknown attachment kind", "content.attachments");
+  }
+}
+
+/** The kind a file can be sent as: an image must be an image and so on; anything can be a file. */
+function kindFor(asked: AttachmentKind, mime: string): AttachmentKind {
+  const natural = mime.startsWith("image/")
+    ? AttachmentKind.IMAGE
+    : mime.startsWith("audio/")
+      ? AttachmentKind.VOICE
+      : mime.startsWith("video/")
+        ? AttachmentKind.VIDEO
+        : AttachmentKind.FILE;
+  if (asked === AttachmentKind.UNSPECIFIED) return natural;
+  return asked === natural ? asked : AttachmentKind.FILE;
+}
+
+/**
+ * The sender's attachments with everything but file_id and kind taken from
+ * the files: the sender must be able to read each one (their upload, or one
+ * shared with them, which is how forwarding works). NOT_FOUND otherwise.
+ */
+export async function resolveAttachments(
+  reader: StoreReader,
+  senderId: string,
+  list: readonly Attachment[],
+): Promise<Attachment[]> {
+  const out: Attachment[] = [];
+  for (const a of list) {
+    const f: FileRecord | undefined = await reader.getFile(a.fileId);
+    const readable =
+      f !== undefined &&
+      f.domain === domainOf(senderId) &&
+      (f.uploader === senderId || (await reader.isSharedWith(f.id, senderId)));
+    if (!f || !readable)
+      throw new StarlingError(ErrorCode.NOT_FOUND, "no such file", {
+        details: { field: "content.attachments", file_id: a.fileId },
+      });
+    out.push(
+      create(AttachmentSchema, {
+        fileId: f.id,
+        kind: kindFor(a.kind, f.mime),
+        name: f.name,
+        size: BigInt(f.size),
+        mime: f.mime,
+        width: f.width ?? 0,
+        height: f.height ?? 0,
+        durationMs: f.durationMs ?? 0,
+        sha256: f.sha256,
+        hasThumbnail: f.thumbSha256 !== null,
+      }),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+import { type Kysely, sql } from "kysely";
+import type { SearchEntry } from "../core/search/document.js";
+import { tsVector } from "../core/search/tokens.js";
+import type { Dialect } from "./migrations.js";
+
+/**
+ * Writes search index entries: on PostgreSQL one row with its tsvector; on
+ * SQLite a row numbered after the highest so far (writers are serialised)
+ * and the tokens in message_fts under the same rowid.
+ */
+export async function insertSearchEntries<DB>(
+  db: Kysely<DB>,
+  dialect: Dialect,
+  entries: readonly SearchEntry[],
+) {
+  for (let i = 0; i < entries.length; i += 200) {
+    const chunk = entries.slice(i, i + 200);
+    if (dialect === "postgres") {
+      const rows = chunk.map(
+        (e) =>
+          sql`(${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind}, ${tsVector(e.tokens)}::tsvector)`,
+      );
+      await sql`insert into message_search (conversation_id, seq, sender_id, server_time, kind, tokens)
+        values ${sql.join(rows)} on conflict (conversation_id, seq) do nothing`.execute(db);
+      continue;
+    }
+    const { rows } = await sql<{ top: number | null }>`select max(id) as top from message_search`.execute(db);
+    let id = Number(rows[0]?.top ?? 0);
+    const meta = chunk.map(
+      (e) => sql`(${++id}, ${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind})`,
+    );
+    id -= chunk.length;
+    const fts = chunk.map((e) => sql`(${++id}, ${e.tokens.join(" ")})`);
+    await sql`insert into message_search (id, conversation_id, seq, sender_id, server_time, kind)
+      values ${sql.join(meta)}`.execute(db);
+    await sql`insert into message_fts (rowid, tokens) values ${sql.join(fts)}`.execute(db);
+  }
+}
