@@ -17,7 +17,9 @@ import { groupScenario } from "./scenarios/group.js";
 import { historyScenario } from "./scenarios/history.js";
 import { idleMemoryScenario } from "./scenarios/idle-memory.js";
 import { oneToOneScenario } from "./scenarios/one-to-one.js";
+import { searchScenario } from "./scenarios/search.js";
 import { storesScenario } from "./scenarios/stores.js";
+import { uploadScenario } from "./scenarios/upload.js";
 
 const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Promise<ScenarioReport>> = {
   "one-to-one": oneToOneScenario,
@@ -27,6 +29,8 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   cluster: clusterScenario,
   history: historyScenario,
   directory: directoryScenario,
+  search: searchScenario,
+  upload: uploadScenario,
 };
 
 async function main(): Promise<number> {

@@ -8,9 +8,11 @@ export const SCENARIOS = [
   "cluster",
   "history",
   "directory",
+  "search",
+  "upload",
 ] as const;
 /** Scenarios that generate large data sets: run only when asked for by name. */
-const BY_NAME_ONLY: readonly string[] = ["history", "directory"];
+const BY_NAME_ONLY: readonly string[] = ["history", "directory", "search", "upload"];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -36,13 +38,17 @@ export interface BenchOptions {
   directoryUsers: number;
   directoryDepartments: number;
   directorySearches: number;
+  searchMessages: number;
+  searchQueries: number;
+  uploadMiB: number;
+  uploadChunkMiB: number;
   /** Stores the history and directory scenarios run on. */
   stores: ("sqlite" | "postgres")[];
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  (all: every scenario but history and directory, which generate large data sets; ask for them by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, directory, or all (default all)
+  (all: every scenario but history, directory, search and upload, which move large data sets; ask for them by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, directory, search, upload, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it
@@ -62,6 +68,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --directory-users N   people in the directory scenario's domain (default 100000)
   --directory-departments N  departments (default 5000)
   --directory-searches N     pinyin-prefix searches measured (default 2000)
+  --search-messages N   messages in the search scenario (default 10000000)
+  --search-queries N    two-character queries measured per user (default 1000)
+  --upload-mib N        size of the upload scenario's file in MiB (default 1024)
+  --upload-chunk-mib N  size of each resumable-upload request in MiB (default 64)
   --stores LIST         stores for history and directory: sqlite,postgres (default both)
   --text-bytes N        message text length (default 64)
   --keep-data           keep the temporary data folders`;
@@ -106,6 +116,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       "directory-users": { type: "string", default: "100000" },
       "directory-departments": { type: "string", default: "5000" },
       "directory-searches": { type: "string", default: "2000" },
+      "search-messages": { type: "string", default: "10000000" },
+      "search-queries": { type: "string", default: "1000" },
+      "upload-mib": { type: "string", default: "1024" },
+      "upload-chunk-mib": { type: "string", default: "64" },
       stores: { type: "string", default: "sqlite,postgres" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -141,6 +155,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     directoryUsers: int(values["directory-users"], "directory-users", 10, 1_000_000),
     directoryDepartments: int(values["directory-departments"], "directory-departments", 120, 100_000),
     directorySearches: int(values["directory-searches"], "directory-searches", 1, 1_000_000),
+    searchMessages: int(values["search-messages"], "search-messages", 1000, 100_000_000),
+    searchQueries: int(values["search-queries"], "search-queries", 1, 1_000_000),
+    uploadMiB: int(values["upload-mib"], "upload-mib", 1, 64 * 1024),
+    uploadChunkMiB: int(values["upload-chunk-mib"], "upload-chunk-mib", 1, 4096),
     stores: storeList(values.stores ?? ""),
   };
 }
