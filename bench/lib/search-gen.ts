@@ -124,7 +124,10 @@ function fillSqlite(path: string, count: number, p: Params, vocab: Vocab, log: (
     const search = sqlite.prepare(`
       insert into message_search (id, conversation_id, seq, sender_id, server_time, kind)
       select x, ${conv}, ${seq}, @sender, @t0 + x, 'text' from gen`);
-    const fts = sqlite.prepare("insert into message_fts (rowid, tokens) select x, tokens from gen");
+    // Every message also carries its conversation's token (conversationToken in tokens.ts).
+    const fts = sqlite.prepare(
+      `insert into message_fts (rowid, tokens) select x, tokens || ' zc' || lower(hex(cast(${conv} as blob))) from gen`,
+    );
     for (let lo = 1; lo <= count; lo += CHUNK) {
       const hi = Math.min(count, lo + CHUNK - 1);
       sqlite.transaction(() => {
@@ -182,7 +185,9 @@ async function fillPostgres(
       );
       await client.query(
         `insert into message_search (id, conversation_id, seq, sender_id, server_time, kind, tokens)
-         select x, ${conv}, ${seq}, $1, $2::bigint + x, 'text', tsv from gen`,
+         select x, ${conv}, ${seq}, $1, $2::bigint + x, 'text',
+                tsv || ('zc' || encode(convert_to(${conv}, 'UTF8'), 'hex'))::tsvector
+         from gen`,
         [p.sender, p.t0],
       );
       await client.query("commit");

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { snippet } from "../src/core/search/snippet.js";
-import { fts5Query, indexTokens, queryTerms, tsQuery, tsVector } from "../src/core/search/tokens.js";
+import {
+  conversationToken,
+  fts5Query,
+  indexTokens,
+  queryTerms,
+  tsQuery,
+  tsVector,
+} from "../src/core/search/tokens.js";
 
 describe("search tokens", () => {
   test("Chinese runs become overlapping pairs and their last character; words stay whole", () => {
@@ -31,6 +38,9 @@ describe("search tokens", () => {
     assert.equal(fts5Query(terms), '"即时 时通 通讯" AND "star"*');
     assert.equal(tsQuery(terms), "('即时' <-> '时通' <-> '通讯') & 'star':*");
     assert.equal(tsVector(["a", "b'c"]), "'a':1 'b''c':2");
+    assert.equal(conversationToken("d:a@x|b@x"), "zc643a6140787c624078");
+    assert.equal(fts5Query(queryTerms("star"), ["g:1", "g:2"]), '"star"* AND ("zc673a31" OR "zc673a32")');
+    assert.equal(tsQuery(queryTerms("star"), ["g:1"]), "'star':* & ('zc673a31')");
   });
 
   test("snippets cut around the first match and mark every match", () => {

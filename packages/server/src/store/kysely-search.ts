@@ -14,10 +14,8 @@ import { KyselyFiles, toFile } from "./kysely-files.js";
 import type { FileTable } from "./schema.js";
 import { insertSearchEntries } from "./search-rows.js";
 
-/** Users in more conversations than this are always searched through the index in order. */
+/** Users in at most this many conversations have the search narrowed to them inside the index. */
 const FEW_CONVERSATIONS = 50;
-/** What checking one message against the full-text index costs, against visiting one index entry. */
-const SEEK_COST = 4;
 
 const toHit = (r: {
   id: number | string;
@@ -82,97 +80,38 @@ export class KyselySearch extends KyselyFiles implements SearchReader, SearchWri
     if (q.beforeId) where.push(sql`s.id < ${q.beforeId}`);
     const filters = sql.join(where, sql` and `);
     const member = sql`join members m on m.conversation_id = s.conversation_id and m.user_id = ${q.userId}`;
+    const few = await this.fewConversations(q);
     if (this.dialect === "postgres") {
       const { rows } = await sql<{ id: string; conversation_id: string; seq: string }>`
         select s.id, s.conversation_id, s.seq from message_search s ${member}
-        where s.tokens @@ ${tsQuery(q.terms)}::tsquery and ${filters}
+        where s.tokens @@ ${tsQuery(q.terms, few)}::tsquery and ${filters}
         order by s.id desc limit ${q.limit}`.execute(this.db);
       return rows.map(toHit);
-    }
-    const match = fts5Query(q.terms);
-    const few = await this.fewConversations(q);
-    if (few) {
-      // Newest first within each conversation, each row checked against the index; then merged.
-      const per = await Promise.all(
-        few.map(
-          async (conversationId) =>
-            (
-              await sql<{ id: number; conversation_id: string; seq: number }>`
-                select s.id, s.conversation_id, s.seq from message_search s ${member}
-                where s.conversation_id = ${conversationId} and ${filters}
-                  and exists (select 1 from message_fts f where message_fts match ${match} and f.rowid = s.id)
-                order by s.seq desc limit ${q.limit}`.execute(this.db)
-            ).rows,
-        ),
-      );
-      return per
-        .flat()
-        .map(toHit)
-        .sort((a, b) => b.id - a.id)
-        .slice(0, q.limit);
     }
     const { rows } = await sql<{ id: number; conversation_id: string; seq: number }>`
       select s.id, s.conversation_id, s.seq from message_fts f
       join message_search s on s.id = f.rowid ${member}
-      where message_fts match ${match} and ${filters}
+      where message_fts match ${fts5Query(q.terms, few)} and ${filters}
       order by f.rowid desc limit ${q.limit}`.execute(this.db);
     return rows.map(toHit);
   }
 
   /**
-   * SQLite walks the full-text index newest first and drops what the user
-   * may not see, which is fast unless the words are common and the user
-   * sees little (one chat among thousands). Then, for a user in few
-   * conversations, it is cheaper to walk those conversations newest first
-   * and check each message against the index. The conversations, when that
-   * is the cheaper way by an estimate from the index's own counts.
+   * The conversations to narrow the index to: the one asked for, or all of
+   * the user's when they are few. Walking the index newest first and
+   * dropping what the user may not see is fast unless the words are common
+   * and the user sees little (one chat among thousands); with the
+   * conversations' own tokens in the query, the index skips the rest.
    */
-  private async fewConversations(q: MessageSearchQuery): Promise<string[] | undefined> {
-    let convs = this.db
-      .selectFrom("members as m")
-      .innerJoin("conversations as c", "c.id", "m.conversation_id")
-      .select(["c.id", "c.last_seq", "m.active", "m.left_seq"])
-      .where("m.user_id", "=", q.userId)
-      .limit(FEW_CONVERSATIONS + 1);
-    if (q.conversationId) convs = convs.where("c.id", "=", q.conversationId);
-    const mine = await convs.execute();
-    if (mine.length === 0 || mine.length > FEW_CONVERSATIONS) return undefined;
-    const visible = mine.reduce(
-      (n, c) => n + Number(Number(c.active) === 1 ? c.last_seq : (c.left_seq ?? 0)),
-      0,
-    );
-    const [{ rows: top }, docs] = await Promise.all([
-      sql<{ top: number | null }>`select max(id) as top from message_search`.execute(this.db),
-      this.documentsMatching(q),
-    ]);
-    const total = Math.max(Number(top[0]?.top ?? 0), 1);
-    // Rows visited: the index in order until `limit` visible ones, or the conversations until `limit` matches.
-    const byIndex = Math.min(docs, (q.limit * total) / Math.max(visible, 1));
-    const byConversation = Math.min(visible, (q.limit * total) / Math.max(docs, 1)) * SEEK_COST;
-    return byConversation < byIndex ? mine.map((c) => c.id) : undefined;
-  }
-
-  /** At most how many messages hold every term: the count of the rarest one. */
-  private async documentsMatching(q: MessageSearchQuery): Promise<number> {
-    const counts = await Promise.all(
-      q.terms.map(async (t) => {
-        const tokens = t.kind === "phrase" ? t.tokens : [t.token];
-        const each = await Promise.all(
-          tokens.map(async (token) => {
-            const { rows } =
-              t.kind === "prefix"
-                ? await sql<{ n: number | null }>`select sum(doc) as n from message_fts_vocab
-                    where term >= ${token} and term < ${`${token}\u{10FFFF}`}`.execute(this.db)
-                : await sql<{
-                    n: number | null;
-                  }>`select doc as n from message_fts_vocab where term = ${token}`.execute(this.db);
-            return Number(rows[0]?.n ?? 0);
-          }),
-        );
-        return Math.min(...each);
-      }),
-    );
-    return Math.min(...counts);
+  private async fewConversations(q: MessageSearchQuery): Promise<string[]> {
+    if (q.conversationId) return [q.conversationId];
+    const mine = await this.db
+      .selectFrom("members")
+      .select("conversation_id")
+      .where("user_id", "=", q.userId)
+      .limit(FEW_CONVERSATIONS + 1)
+      .execute();
+    return mine.length > FEW_CONVERSATIONS ? [] : mine.map((m) => m.conversation_id);
   }
 
   async searchFiles(q: FileSearchQuery): Promise<FileSearchHit[]> {

@@ -305,8 +305,6 @@ async function searchIndex(db: Kysely<unknown>, dialect: Dialect): Promise<void>
     await sql`create virtual table message_fts using fts5(tokens, content='', contentless_delete=1, tokenize='ascii')`.execute(
       db,
     );
-    // How many messages hold each token, for choosing how to run a search.
-    await sql`create virtual table message_fts_vocab using fts5vocab('message_fts', 'row')`.execute(db);
   }
   await indexExistingMessages(db, dialect);
 }

@@ -1,7 +1,10 @@
 import { type Kysely, sql } from "kysely";
 import type { SearchEntry } from "../core/search/document.js";
-import { tsVector } from "../core/search/tokens.js";
+import { conversationToken, tsVector } from "../core/search/tokens.js";
 import type { Dialect } from "./migrations.js";
+
+/** A message's tokens and, last, its conversation's. */
+const withConversation = (e: SearchEntry) => [...e.tokens, conversationToken(e.conversationId)];
 
 /**
  * Writes search index entries: on PostgreSQL one row with its tsvector; on
@@ -18,7 +21,7 @@ export async function insertSearchEntries<DB>(
     if (dialect === "postgres") {
       const rows = chunk.map(
         (e) =>
-          sql`(${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind}, ${tsVector(e.tokens)}::tsvector)`,
+          sql`(${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind}, ${tsVector(withConversation(e))}::tsvector)`,
       );
       await sql`insert into message_search (conversation_id, seq, sender_id, server_time, kind, tokens)
         values ${sql.join(rows)} on conflict (conversation_id, seq) do nothing`.execute(db);
@@ -30,7 +33,7 @@ export async function insertSearchEntries<DB>(
       (e) => sql`(${++id}, ${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind})`,
     );
     id -= chunk.length;
-    const fts = chunk.map((e) => sql`(${++id}, ${e.tokens.join(" ")})`);
+    const fts = chunk.map((e) => sql`(${++id}, ${withConversation(e).join(" ")})`);
     await sql`insert into message_search (id, conversation_id, seq, sender_id, server_time, kind)
       values ${sql.join(meta)}`.execute(db);
     await sql`insert into message_fts (rowid, tokens) values ${sql.join(fts)}`.execute(db);

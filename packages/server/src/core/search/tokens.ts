@@ -80,32 +80,42 @@ export function queryTerms(query: string): QueryTerm[] {
   return terms;
 }
 
-/** An FTS5 MATCH expression for the terms (tokens never hold quotes or spaces). */
-export function fts5Query(terms: readonly QueryTerm[]): string {
-  return terms
-    .map((t) =>
-      t.kind === "phrase"
-        ? `"${t.tokens.join(" ")}"`
-        : t.kind === "prefix"
-          ? `"${t.token}"*`
-          : `"${t.token}"`,
-    )
-    .join(" AND ");
+/**
+ * The token every indexed message of a conversation carries besides its
+ * words ("zc" and the id's UTF-8 bytes in hex), so a search can be narrowed
+ * to a few conversations inside the index instead of after it.
+ */
+export function conversationToken(conversationId: string): string {
+  return `zc${Buffer.from(conversationId, "utf8").toString("hex")}`;
+}
+
+/**
+ * An FTS5 MATCH expression for the terms (tokens never hold quotes or
+ * spaces), narrowed to the conversations if any are given.
+ */
+export function fts5Query(terms: readonly QueryTerm[], conversations: readonly string[] = []): string {
+  const words = terms.map((t) =>
+    t.kind === "phrase" ? `"${t.tokens.join(" ")}"` : t.kind === "prefix" ? `"${t.token}"*` : `"${t.token}"`,
+  );
+  if (conversations.length > 0)
+    words.push(`(${conversations.map((c) => `"${conversationToken(c)}"`).join(" OR ")})`);
+  return words.join(" AND ");
 }
 
 const lexeme = (t: string) => `'${t.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
 /** A PostgreSQL tsquery literal for the terms. */
-export function tsQuery(terms: readonly QueryTerm[]): string {
-  return terms
-    .map((t) =>
-      t.kind === "phrase"
-        ? `(${t.tokens.map(lexeme).join(" <-> ")})`
-        : t.kind === "prefix"
-          ? `${lexeme(t.token)}:*`
-          : lexeme(t.token),
-    )
-    .join(" & ");
+export function tsQuery(terms: readonly QueryTerm[], conversations: readonly string[] = []): string {
+  const words = terms.map((t) =>
+    t.kind === "phrase"
+      ? `(${t.tokens.map(lexeme).join(" <-> ")})`
+      : t.kind === "prefix"
+        ? `${lexeme(t.token)}:*`
+        : lexeme(t.token),
+  );
+  if (conversations.length > 0)
+    words.push(`(${conversations.map((c) => lexeme(conversationToken(c))).join(" | ")})`);
+  return words.join(" & ");
 }
 
 /** A PostgreSQL tsvector literal for indexed tokens, with their positions. */
