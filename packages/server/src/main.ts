@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { AddressInfo, Server } from "node:net";
 import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
 import { join, resolve } from "node:path";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { LocalBus } from "./cluster/local-bus.js";
@@ -218,6 +219,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
     maxUploadBytes: config.files.maxUploadBytes,
     uploadsDir: join(dataDir, "uploads"),
+    webRoot: config.http.webRoot || fileURLToPath(new URL("../../web/dist", import.meta.url)),
     onboarding: () => ({
       publicHost: config.public.host,
       tcpPort: config.public.tcpPort || listenTcpPort,

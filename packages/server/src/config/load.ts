@@ -13,7 +13,7 @@ export interface StarlingConfig {
   nodeId: string;
   durability: "full" | "normal";
   tcp: { host: string; port: number; tls: boolean };
-  http: { host: string; port: number };
+  http: { host: string; port: number; webRoot: string };
   public: { host: string; tcpPort: number; httpPort: number };
   files: { maxUploadBytes: number; maxFileBytes: number; domainQuotaBytes: number; maxImagePixels: number };
   tls: { cert: string; key: string };

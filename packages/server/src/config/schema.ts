@@ -87,6 +87,13 @@ export const SETTINGS = [
     description: "Port of the HTTP/WebSocket listener (0: any free port).",
   },
   {
+    key: "http.webRoot",
+    type: "string",
+    default: "",
+    description:
+      "Folder of the built web client served at /; empty for the one built with this program (packages/web/dist).",
+  },
+  {
     key: "public.host",
     type: "string",
     default: "",

@@ -17,6 +17,7 @@ import { registerFileRoutes } from "./file-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSearchRoutes } from "./search-routes.js";
+import { registerWebRoutes } from "./web-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
 import { registerTusRoutes } from "./tus-routes.js";
 
@@ -41,6 +42,8 @@ export interface HttpDeps {
   rateLimit: HttpRateLimit;
   /** Largest single upload (files.maxUploadBytes). */
   maxUploadBytes: number;
+  /** Folder of the built web client served at /. */
+  webRoot: string;
   /** Folder for resumable uploads in progress (on the same file system as the blobs). */
   uploadsDir: string;
 }
@@ -115,5 +118,6 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.core.files) await registerFileRoutes(app, deps.core.files, auth, deps.maxUploadBytes);
   if (deps.core.files) await registerTusRoutes(app, deps.core.files, auth, deps.uploadsDir);
   registerAdminRoutes(app, deps.admin, auth, deps.settings);
+  registerWebRoutes(app, deps.webRoot, deps.log);
   return app;
 }

@@ -1,0 +1,217 @@
+import {
+  type ClientState,
+  type Conversation,
+  type Message,
+  StarlingClient,
+  StarlingError,
+  webSocketTransportFactory,
+} from "@starling/sdk";
+
+const SESSION_KEY = "starling.session";
+const PAGE = 50;
+
+export type Phase = "signedOut" | "connecting" | ClientState;
+
+interface SavedSession {
+  token: string;
+  userId: string;
+}
+
+/** Where the native protocol is, beside the page that served us. */
+function wsEndpoint(): string {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+}
+
+function deviceId(): string {
+  const key = "starling.device";
+  let id = localStorage.getItem(key);
+  if (!id) {
+    id = `web-${crypto.randomUUID()}`;
+    localStorage.setItem(key, id);
+  }
+  return id;
+}
+
+/**
+ * The web client's state around one SDK client: the session (its token kept
+ * in localStorage so a reload stays logged in), the conversation list as the
+ * SDK keeps it, and the messages loaded per conversation, in seq order.
+ * Components read it through `subscribe`/`version` (useSyncExternalStore).
+ */
+export class ChatStore {
+  phase: Phase = "signedOut";
+  userId = "";
+  /** Messages loaded per conversation, ascending by seq, no duplicates. */
+  readonly messages = new Map<string, Message[]>();
+  /** Conversations whose oldest messages are loaded. */
+  readonly complete = new Set<string>();
+  private client: StarlingClient | undefined;
+  private readonly listeners = new Set<() => void>();
+  private revision = 0;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly version = (): number => this.revision;
+
+  private changed(): void {
+    this.revision++;
+    for (const l of this.listeners) l();
+  }
+
+  get token(): string | undefined {
+    return this.client?.token;
+  }
+
+  /** Conversations, most recent activity first. */
+  conversations(): Conversation[] {
+    const all = [...(this.client?.conversations.values() ?? [])].filter((c) => c.active || c.lastSeq > 0n);
+    const at = (c: Conversation) => Number(c.lastMessage?.serverTime ?? 0n);
+    return all.sort((a, b) => at(b) - at(a) || a.id.localeCompare(b.id));
+  }
+
+  conversation(id: string): Conversation | undefined {
+    return this.client?.conversations.get(id);
+  }
+
+  /** A stored session from an earlier visit, if any. */
+  saved(): SavedSession | undefined {
+    try {
+      const s = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null") as SavedSession | null;
+      return s?.token ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async login(userId: string, password: string): Promise<void> {
+    await this.start({ userId, password });
+  }
+
+  /** Logs in again with the stored token; false when there is none or it no longer works. */
+  async resume(): Promise<boolean> {
+    const s = this.saved();
+    if (!s) return false;
+    try {
+      await this.start({ token: s.token });
+      return true;
+    } catch (err) {
+      if (err instanceof StarlingError && !err.retryable) localStorage.removeItem(SESSION_KEY);
+      this.phase = "signedOut";
+      this.changed();
+      return false;
+    }
+  }
+
+  async logout(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    localStorage.removeItem(SESSION_KEY);
+    this.messages.clear();
+    this.complete.clear();
+    this.phase = "signedOut";
+    this.changed();
+    await c?.logout().catch(() => c.close());
+  }
+
+  /** The newest page of a conversation, unless loaded already. */
+  async open(conversationId: string): Promise<void> {
+    if (this.messages.has(conversationId)) return;
+    const c = this.client;
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !conv) return;
+    this.messages.set(conversationId, []);
+    const page = await c.history(conversationId, { beforeSeq: conv.lastSeq + 1n, limit: PAGE });
+    this.merge(conversationId, page.messages);
+    if (!page.hasMore) this.complete.add(conversationId);
+    this.changed();
+  }
+
+  /** The page before the oldest loaded message. */
+  async loadOlder(conversationId: string): Promise<void> {
+    const c = this.client;
+    const have = this.messages.get(conversationId);
+    if (!c || !have || this.complete.has(conversationId)) return;
+    const oldest = have[0]?.seq;
+    if (oldest === undefined || oldest <= 1n) {
+      this.complete.add(conversationId);
+      this.changed();
+      return;
+    }
+    const page = await c.history(conversationId, { beforeSeq: oldest, limit: PAGE });
+    this.merge(conversationId, page.messages);
+    if (!page.hasMore) this.complete.add(conversationId);
+    this.changed();
+  }
+
+  async send(conversationId: string, text: string): Promise<void> {
+    const c = this.client;
+    if (!c) return;
+    await c.send({ conversationId, text });
+  }
+
+  /** Marks a conversation read up to its last message (when it is on screen). */
+  async markRead(conversationId: string): Promise<void> {
+    const c = this.client;
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !conv || conv.lastSeq <= conv.readSeq) return;
+    await c.markRead(conversationId, conv.lastSeq);
+    this.changed();
+  }
+
+  private async start(auth: { userId: string; password: string } | { token: string }): Promise<void> {
+    await this.client?.close();
+    const client = new StarlingClient({
+      endpoints: [wsEndpoint()],
+      auth,
+      device: { platform: "web", deviceId: deviceId() },
+      transport: webSocketTransportFactory,
+    });
+    this.client = client;
+    let connected = false;
+    // Until the first login succeeds the screen stays as it is (the login form, with its own progress).
+    client.on("state", (state) => {
+      if (this.client !== client || !connected) return;
+      this.phase = state;
+      this.changed();
+    });
+    client.on("message", (m) => {
+      if (this.client !== client) return;
+      if (this.messages.has(m.conversationId)) this.merge(m.conversationId, [m]);
+      this.changed();
+    });
+    for (const ev of ["receipt", "conversation"] as const)
+      client.on(ev, () => {
+        if (this.client === client) this.changed();
+      });
+    try {
+      const welcome = await client.connect();
+      connected = true;
+      this.userId = welcome.userId;
+      const token = client.token;
+      if (token) localStorage.setItem(SESSION_KEY, JSON.stringify({ token, userId: welcome.userId }));
+      this.phase = client.state;
+      this.changed();
+    } catch (err) {
+      this.client = undefined;
+      await client.close().catch(() => {});
+      this.phase = "signedOut";
+      this.changed();
+      throw err;
+    }
+  }
+
+  private merge(conversationId: string, incoming: readonly Message[]): void {
+    const list = this.messages.get(conversationId) ?? [];
+    const bySeq = new Map(list.map((m) => [m.seq, m]));
+    for (const m of incoming) bySeq.set(m.seq, m);
+    this.messages.set(
+      conversationId,
+      [...bySeq.values()].sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0)),
+    );
+  }
+}
+
+export const store = new ChatStore();

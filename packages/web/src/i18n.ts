@@ -1,0 +1,98 @@
+import { useSyncExternalStore } from "react";
+
+/** Every string the interface shows, in English and Chinese. */
+const STRINGS = {
+  en: {
+    appName: "Starling",
+    signIn: "Sign in",
+    signingIn: "Signing in…",
+    userId: "User",
+    password: "Password",
+    domainHint: "Domain",
+    signOut: "Sign out",
+    badLogin: "That user and password do not match.",
+    locked: "Too many attempts; try again in a few minutes.",
+    cannotReach: "Cannot reach the server.",
+    reconnecting: "Connection lost; reconnecting…",
+    conversations: "Chats",
+    noConversations: "No chats yet. Find a colleague to start one.",
+    pickConversation: "Pick a chat on the left.",
+    typeMessage: "Write a message",
+    send: "Send",
+    loadingOlder: "Loading earlier messages…",
+    you: "You",
+    recalled: "This message was recalled.",
+    language: "中文",
+    languageLabel: "Switch the language to Chinese",
+    newMessages: "new messages",
+    group: "Group",
+    members: "members",
+    today: "Today",
+    yesterday: "Yesterday",
+    unread: "unread",
+    sendFailed: "Not sent: ",
+  },
+  zh: {
+    appName: "Starling",
+    signIn: "登录",
+    signingIn: "正在登录…",
+    userId: "账号",
+    password: "密码",
+    domainHint: "域",
+    signOut: "退出登录",
+    badLogin: "账号或密码不正确。",
+    locked: "尝试次数过多，请几分钟后再试。",
+    cannotReach: "无法连接服务器。",
+    reconnecting: "连接已断开，正在重连…",
+    conversations: "消息",
+    noConversations: "还没有会话。找一位同事开始聊天吧。",
+    pickConversation: "在左侧选择一个会话。",
+    typeMessage: "输入消息",
+    send: "发送",
+    loadingOlder: "正在加载更早的消息…",
+    you: "我",
+    recalled: "此消息已撤回。",
+    language: "English",
+    languageLabel: "切换为英文界面",
+    newMessages: "条新消息",
+    group: "群聊",
+    members: "人",
+    today: "今天",
+    yesterday: "昨天",
+    unread: "未读",
+    sendFailed: "发送失败：",
+  },
+} as const;
+
+export type Lang = keyof typeof STRINGS;
+export type Strings = (typeof STRINGS)[Lang];
+
+const KEY = "starling.lang";
+const listeners = new Set<() => void>();
+
+function initial(): Lang {
+  const saved = globalThis.localStorage?.getItem(KEY);
+  if (saved === "en" || saved === "zh") return saved;
+  return (globalThis.navigator?.language ?? "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+let current: Lang = initial();
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  localStorage.setItem(KEY, lang);
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  for (const l of listeners) l();
+}
+
+/** The strings of the chosen language; re-renders on a switch. */
+export function useStrings(): { t: Strings; lang: Lang } {
+  const lang = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => current,
+  );
+  return { t: STRINGS[lang], lang };
+}

@@ -1,0 +1,58 @@
+import { type KeyboardEvent, useSyncExternalStore } from "react";
+import { store } from "../chat-store.js";
+import { useStrings } from "../i18n.js";
+import { preview, shortTime, title } from "./format.js";
+
+/** The user's chats, newest activity first, with unread counts; arrow keys move, Enter opens. */
+export function ConversationList(props: { selected: string | undefined; onSelect(id: string): void }) {
+  useSyncExternalStore(store.subscribe, store.version);
+  const { t } = useStrings();
+  const list = store.conversations();
+
+  const onKey = (e: KeyboardEvent<HTMLElement>, index: number) => {
+    const next = e.key === "ArrowDown" ? index + 1 : e.key === "ArrowUp" ? index - 1 : -1;
+    if (next < 0 || next >= list.length) return;
+    e.preventDefault();
+    (document.querySelectorAll<HTMLElement>(".conversation")[next] as HTMLElement | undefined)?.focus();
+  };
+
+  if (list.length === 0) return <p className="empty">{t.noConversations}</p>;
+  return (
+    <ul className="conversations" aria-label={t.conversations}>
+      {list.map((c, i) => {
+        const unread = c.unreadCount;
+        return (
+          <li key={c.id}>
+            <button
+              type="button"
+              className={`conversation${props.selected === c.id ? " selected" : ""}`}
+              aria-current={props.selected === c.id ? "true" : undefined}
+              data-testid={`conversation-${title(c)}`}
+              onClick={() => props.onSelect(c.id)}
+              onKeyDown={(e) => onKey(e, i)}
+            >
+              <span className="avatar" aria-hidden="true">
+                {title(c).slice(0, 1).toUpperCase()}
+              </span>
+              <span className="conversation-main">
+                <span className="conversation-title">{title(c)}</span>
+                <span className="conversation-preview">{preview(c.lastMessage, t)}</span>
+              </span>
+              <span className="conversation-side">
+                <time>{shortTime(Number(c.lastMessage?.serverTime ?? 0n), t)}</time>
+                {unread > 0 && (
+                  <span className="badge">
+                    <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
+                    <span className="sr-only">
+                      {unread} {t.unread}
+                    </span>
+                  </span>
+                )}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

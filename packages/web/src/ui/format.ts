@@ -1,0 +1,29 @@
+import type { Conversation, Message } from "@starling/sdk";
+import type { Strings } from "../i18n.js";
+
+/** "14:05" today, "Yesterday" or a short date before that. */
+export function shortTime(ms: number, t: Strings, now = Date.now()): string {
+  if (!ms) return "";
+  const d = new Date(ms);
+  const today = new Date(now);
+  const dayStart = new Date(today.getFullYear(), today.getMonth(), today.getDate()).getTime();
+  if (ms >= dayStart) return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  if (ms >= dayStart - 86_400_000) return t.yesterday;
+  return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
+}
+
+/** The local part of a user id: "alice" for alice@example.com. */
+export function shortName(userId: string): string {
+  return userId.split("@")[0] ?? userId;
+}
+
+export function title(c: Conversation): string {
+  return c.name || shortName(c.peerId);
+}
+
+export function preview(m: Message | undefined, t: Strings): string {
+  if (!m) return "";
+  if (m.recalled) return t.recalled;
+  if (m.content) return m.content.text || (m.content.attachments[0]?.name ?? "");
+  return "";
+}

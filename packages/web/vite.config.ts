@@ -1,0 +1,15 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+/** Built into dist/, which the server serves at /; `npm run dev` proxies the API and /ws to a local server. */
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false, target: "es2022" },
+  server: {
+    proxy: {
+      "/api": "http://127.0.0.1:8080",
+      "/.well-known": "http://127.0.0.1:8080",
+      "/ws": { target: "ws://127.0.0.1:8080", ws: true },
+    },
+  },
+});
