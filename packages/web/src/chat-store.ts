@@ -45,6 +45,10 @@ export class ChatStore {
   readonly messages = new Map<string, Message[]>();
   /** Conversations whose oldest messages are loaded. */
   readonly complete = new Set<string>();
+  /** Conversations whose loaded messages stop short of the newest (after a jump into history). */
+  readonly behind = new Set<string>();
+  /** 1:1 chats opened before their first message: conversation id -> the peer. */
+  readonly drafts = new Map<string, string>();
   private client: StarlingClient | undefined;
   private readonly listeners = new Set<() => void>();
   private revision = 0;
@@ -74,6 +78,51 @@ export class ChatStore {
 
   conversation(id: string): Conversation | undefined {
     return this.client?.conversations.get(id);
+  }
+
+  /** The SDK client, for the panels (directory, search, groups); undefined when signed out. */
+  sdk(): StarlingClient | undefined {
+    return this.client;
+  }
+
+  /** The 1:1 chat with `peerId`: its id, remembered as a draft until its first message. */
+  openDirect(peerId: string): string {
+    const me = this.userId;
+    const id = me < peerId ? `d:${me}|${peerId}` : `d:${peerId}|${me}`;
+    if (!this.conversation(id)) this.drafts.set(id, peerId);
+    this.changed();
+    return id;
+  }
+
+  /** Loads the messages around `seq`, replacing what was loaded (the jump target of a search hit). */
+  async openAt(conversationId: string, seq: bigint): Promise<void> {
+    const c = this.client;
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !conv) return;
+    const from = seq > 25n ? seq - 25n : 0n;
+    const page = await c.history(conversationId, { afterSeq: from, limit: PAGE });
+    this.messages.set(conversationId, []);
+    this.complete.delete(conversationId);
+    if (from === 0n) this.complete.add(conversationId);
+    this.merge(conversationId, page.messages);
+    const last = page.messages[page.messages.length - 1]?.seq ?? 0n;
+    if (last < conv.lastSeq) this.behind.add(conversationId);
+    else this.behind.delete(conversationId);
+    this.changed();
+  }
+
+  /** The page after the newest loaded message, when the loaded window is behind. */
+  async loadNewer(conversationId: string): Promise<void> {
+    const c = this.client;
+    const have = this.messages.get(conversationId);
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !have || !conv || !this.behind.has(conversationId)) return;
+    const newest = have[have.length - 1]?.seq ?? 0n;
+    const page = await c.history(conversationId, { afterSeq: newest, limit: PAGE });
+    this.merge(conversationId, page.messages);
+    const last = page.messages[page.messages.length - 1]?.seq ?? newest;
+    if (!page.hasMore || last >= conv.lastSeq) this.behind.delete(conversationId);
+    this.changed();
   }
 
   /** A stored session from an earlier visit, if any. */
@@ -111,6 +160,8 @@ export class ChatStore {
     localStorage.removeItem(SESSION_KEY);
     this.messages.clear();
     this.complete.clear();
+    this.behind.clear();
+    this.drafts.clear();
     this.phase = "signedOut";
     this.changed();
     await c?.logout().catch(() => c.close());
@@ -149,6 +200,15 @@ export class ChatStore {
   async send(conversationId: string, text: string): Promise<void> {
     const c = this.client;
     if (!c) return;
+    const peer = this.drafts.get(conversationId);
+    if (peer && !this.conversation(conversationId)) {
+      await c.send({ to: peer, text });
+      this.drafts.delete(conversationId);
+      await c.getConversation(conversationId);
+      this.messages.delete(conversationId);
+      await this.open(conversationId);
+      return;
+    }
     await c.send({ conversationId, text });
   }
 
@@ -179,7 +239,8 @@ export class ChatStore {
     });
     client.on("message", (m) => {
       if (this.client !== client) return;
-      if (this.messages.has(m.conversationId)) this.merge(m.conversationId, [m]);
+      if (this.messages.has(m.conversationId) && !this.behind.has(m.conversationId))
+        this.merge(m.conversationId, [m]);
       this.changed();
     });
     for (const ev of ["receipt", "conversation"] as const)

@@ -1,7 +1,15 @@
 import { useSyncExternalStore } from "react";
+import { contactsStrings } from "./ui/contacts/strings.js";
+import { searchStrings } from "./ui/search/strings.js";
 
-/** Every string the interface shows, in English and Chinese. */
-const STRINGS = {
+/** A part of the interface's strings: the same keys in both languages. */
+export interface StringSection<K extends string> {
+  en: Record<K, string>;
+  zh: Record<K, string>;
+}
+
+/** The strings of the shell (login, chat list, chat); the panels bring their own sections. */
+const BASE = {
   en: {
     appName: "Starling",
     signIn: "Sign in",
@@ -62,10 +70,22 @@ const STRINGS = {
     unread: "未读",
     sendFailed: "发送失败：",
   },
-} as const;
+};
+
+const _sameKeys: StringSection<keyof (typeof BASE)["en"]> = BASE;
+void _sameKeys;
+
+const SECTIONS = [BASE, contactsStrings, searchStrings] as const;
+type Merged = (typeof BASE)["en"] & (typeof contactsStrings)["en"] & (typeof searchStrings)["en"];
+
+/** Every string the interface shows, in English and Chinese. */
+const STRINGS = {
+  en: Object.assign({}, ...SECTIONS.map((s) => s.en)) as Merged,
+  zh: Object.assign({}, ...SECTIONS.map((s) => s.zh)) as Merged,
+};
 
 export type Lang = keyof typeof STRINGS;
-export type Strings = (typeof STRINGS)[Lang];
+export type Strings = Merged;
 
 const KEY = "starling.lang";
 const listeners = new Set<() => void>();

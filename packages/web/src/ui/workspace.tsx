@@ -2,15 +2,37 @@ import { useState, useSyncExternalStore } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
 import { ChatView } from "./chat-view.js";
+import { ContactsPanel } from "./contacts/contacts-panel.js";
 import { ConversationList } from "./conversation-list.js";
 import { LanguageSwitch } from "./language-switch.js";
+import { SearchPanel } from "./search/search-panel.js";
 
-/** The signed-in screen: the chat list beside the open chat (one at a time on a phone). */
+type Tab = "chats" | "contacts" | "search";
+
+/** What the side panels may ask the workspace to do. */
+export interface PanelActions {
+  /** Opens a chat, at a message when `seq` is given. */
+  onOpen(conversationId: string, seq?: bigint): void;
+  /** Opens the 1:1 chat with a user (a draft until its first message). */
+  onStartChat(userId: string): void;
+}
+
+/** The signed-in screen: a side panel (chats, contacts, search) beside the open chat (one at a time on a phone). */
 export function Workspace() {
   useSyncExternalStore(store.subscribe, store.version);
   const { t } = useStrings();
-  const [open, setOpen] = useState<string | undefined>(undefined);
+  const [tab, setTab] = useState<Tab>("chats");
+  const [open, setOpen] = useState<{ id: string; seq?: bigint } | undefined>(undefined);
   const offline = store.phase === "reconnecting" || store.phase === "connecting";
+  const actions: PanelActions = {
+    onOpen: (id, seq) => setOpen(seq === undefined ? { id } : { id, seq }),
+    onStartChat: (userId) => setOpen({ id: store.openDirect(userId) }),
+  };
+  const tabs: [Tab, string][] = [
+    ["chats", t.conversations],
+    ["contacts", t.contactsTab],
+    ["search", t.searchTab],
+  ];
 
   return (
     <div className={`workspace${open ? " has-open" : ""}`}>
@@ -19,7 +41,7 @@ export function Workspace() {
           {t.reconnecting}
         </div>
       )}
-      <aside className="sidebar" aria-label={t.conversations}>
+      <aside className="sidebar" aria-label={t.appName}>
         <header className="me">
           <span className="avatar" aria-hidden="true">
             {store.userId.slice(0, 1).toUpperCase()}
@@ -32,11 +54,36 @@ export function Workspace() {
             {t.signOut}
           </button>
         </header>
-        <ConversationList selected={open} onSelect={setOpen} />
+        <div className="tabs" role="tablist">
+          {tabs.map(([key, label]) => (
+            <button
+              key={key}
+              type="button"
+              role="tab"
+              id={`tab-${key}`}
+              aria-selected={tab === key}
+              aria-controls={`panel-${key}`}
+              className={tab === key ? "tab selected" : "tab"}
+              onClick={() => setTab(key)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+        <div className="panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+          {tab === "chats" && <ConversationList selected={open?.id} onSelect={(id) => actions.onOpen(id)} />}
+          {tab === "contacts" && <ContactsPanel {...actions} />}
+          {tab === "search" && <SearchPanel {...actions} />}
+        </div>
       </aside>
       <main className="chat-pane">
         {open ? (
-          <ChatView key={open} conversationId={open} onBack={() => setOpen(undefined)} />
+          <ChatView
+            key={`${open.id}#${open.seq ?? ""}`}
+            conversationId={open.id}
+            {...(open.seq !== undefined ? { focusSeq: open.seq } : {})}
+            onBack={() => setOpen(undefined)}
+          />
         ) : (
           <p className="empty">{t.pickConversation}</p>
         )}

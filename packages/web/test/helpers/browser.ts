@@ -1,0 +1,114 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { create, SendMessageSchema } from "@starling/protocol";
+import { loadConfig, type RunningServer, startServer } from "@starling/server";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHROMIUM = process.env.STARLING_CHROMIUM ?? "/usr/bin/chromium";
+const WEB_ROOT = join(here, "..", "..", "dist");
+const SHOTS = join(here, "..", "..", "..", "..", "test-output", "web");
+
+/** Why browser tests cannot run here, if they cannot. */
+export const browserMissing = !existsSync(CHROMIUM)
+  ? `chromium not found at ${CHROMIUM} (apt-get install chromium)`
+  : !existsSync(join(WEB_ROOT, "index.html"))
+    ? "the web client is not built (npm run build:web)"
+    : undefined;
+
+export const password = (name: string) => `pw-${name}-secret`;
+
+/** A real server on port 0 serving the built client, and a browser to drive it. */
+export class WebHarness {
+  server!: RunningServer;
+  browser!: Browser;
+  domain = "";
+  base = "";
+  private dataDir = "";
+  private readonly contexts: BrowserContext[] = [];
+
+  static async start(): Promise<WebHarness> {
+    const h = new WebHarness();
+    mkdirSync(SHOTS, { recursive: true });
+    h.dataDir = mkdtempSync(join(tmpdir(), "starling-web-"));
+    const config = loadConfig({
+      env: {},
+      flags: {
+        dataDir: h.dataDir,
+        "tcp.host": "127.0.0.1",
+        "tcp.port": 0,
+        "http.host": "127.0.0.1",
+        "http.port": 0,
+        "http.webRoot": WEB_ROOT,
+        "log.level": "silent",
+        durability: "normal",
+      },
+    });
+    h.server = await startServer(config);
+    h.domain = config.domain;
+    h.base = `http://127.0.0.1:${h.server.httpPort}/`;
+    h.browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    return h;
+  }
+
+  /** Creates users whose password is password(name), with an optional display name. */
+  async users(...names: (string | [string, string])[]): Promise<void> {
+    for (const n of names) {
+      const [id, displayName] = typeof n === "string" ? [n, undefined] : n;
+      await this.server.core.accounts.createUser({
+        id,
+        password: password(id),
+        ...(displayName ? { displayName } : {}),
+      });
+    }
+  }
+
+  /** A message sent through the core (no browser), e.g. to have a chat to open. */
+  async send(
+    from: string,
+    to: string,
+    text: string,
+    clientMsgId = `${from}-${Date.now()}-${Math.random()}`,
+  ): Promise<{ conversationId: string; seq: number }> {
+    return this.server.core.send(
+      `${from}@${this.domain}`,
+      create(SendMessageSchema, { toUserId: `${to}@${this.domain}`, clientMsgId, content: { text } }),
+    );
+  }
+
+  /** A new browser context, logged in as `name` (English unless a locale is given). */
+  async login(name: string, opts: { locale?: string; width?: number; height?: number } = {}): Promise<Page> {
+    const context = await this.browser.newContext({
+      locale: opts.locale ?? "en-US",
+      viewport: { width: opts.width ?? 1100, height: opts.height ?? 720 },
+    });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(this.base);
+    const zh = (opts.locale ?? "").startsWith("zh");
+    await page.getByLabel(zh ? "账号" : "User").fill(name);
+    await page.getByLabel(zh ? "密码" : "Password").fill(password(name));
+    await page.getByRole("button", { name: zh ? "登录" : "Sign in" }).click();
+    await page.getByTestId("me").waitFor();
+    return page;
+  }
+
+  async newPage(locale = "en-US"): Promise<Page> {
+    const context = await this.browser.newContext({ locale });
+    this.contexts.push(context);
+    return context.newPage();
+  }
+
+  shot(page: Page, name: string): Promise<Buffer> {
+    return page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.contexts) await c.close().catch(() => {});
+    await this.browser?.close();
+    await this.server?.close();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
