@@ -1,6 +1,7 @@
 import {
   type ClientState,
   type Conversation,
+  type Member,
   type Message,
   StarlingClient,
   StarlingError,
@@ -9,6 +10,12 @@ import {
 
 const SESSION_KEY = "starling.session";
 const PAGE = 50;
+/**
+ * Messages kept loaded per conversation. Scrolling further loads the next
+ * page and drops the far end, so a chat of 100,000 messages never has more
+ * than this many in the page.
+ */
+export const WINDOW = 300;
 
 export type Phase = "signedOut" | "connecting" | ClientState;
 
@@ -50,6 +57,10 @@ export class ChatStore {
   /** 1:1 chats opened before their first message: conversation id -> the peer. */
   readonly drafts = new Map<string, string>();
   private client: StarlingClient | undefined;
+  private readonly typingSent = new Map<string, number>();
+  private readonly typists = new Map<string, Map<string, number>>();
+  private readonly members = new Map<string, Member[]>();
+  private readonly membersLoading = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private revision = 0;
 
@@ -122,6 +133,11 @@ export class ChatStore {
     this.merge(conversationId, page.messages);
     const last = page.messages[page.messages.length - 1]?.seq ?? newest;
     if (!page.hasMore || last >= conv.lastSeq) this.behind.delete(conversationId);
+    const list = this.messages.get(conversationId) ?? [];
+    if (list.length > WINDOW) {
+      this.messages.set(conversationId, list.slice(list.length - WINDOW));
+      this.complete.delete(conversationId);
+    }
     this.changed();
   }
 
@@ -162,6 +178,8 @@ export class ChatStore {
     this.complete.clear();
     this.behind.clear();
     this.drafts.clear();
+    this.members.clear();
+    this.typists.clear();
     this.phase = "signedOut";
     this.changed();
     await c?.logout().catch(() => c.close());
@@ -194,22 +212,68 @@ export class ChatStore {
     const page = await c.history(conversationId, { beforeSeq: oldest, limit: PAGE });
     this.merge(conversationId, page.messages);
     if (!page.hasMore) this.complete.add(conversationId);
+    const list = this.messages.get(conversationId) ?? [];
+    if (list.length > WINDOW) {
+      this.messages.set(conversationId, list.slice(0, WINDOW));
+      this.behind.add(conversationId);
+    }
     this.changed();
   }
 
-  async send(conversationId: string, text: string): Promise<void> {
+  async send(
+    conversationId: string,
+    text: string,
+    extra: { attachments?: { fileId: string }[]; replyToSeq?: bigint } = {},
+  ): Promise<void> {
     const c = this.client;
     if (!c) return;
     const peer = this.drafts.get(conversationId);
     if (peer && !this.conversation(conversationId)) {
-      await c.send({ to: peer, text });
+      await c.send({ to: peer, text, ...extra });
       this.drafts.delete(conversationId);
       await c.getConversation(conversationId);
       this.messages.delete(conversationId);
       await this.open(conversationId);
       return;
     }
-    await c.send({ conversationId, text });
+    await c.send({ conversationId, text, ...extra });
+  }
+
+  async recall(conversationId: string, seq: bigint): Promise<void> {
+    await this.client?.recall(conversationId, seq);
+  }
+
+  /** Tells the others this user is typing (at most every few seconds). */
+  typing(conversationId: string): void {
+    const now = Date.now();
+    if (!this.client || now - (this.typingSent.get(conversationId) ?? 0) < 3000) return;
+    this.typingSent.set(conversationId, now);
+    void this.client.typing(conversationId, true).catch(() => {});
+  }
+
+  /** Who else is typing in the conversation now. */
+  typingIn(conversationId: string): string[] {
+    const now = Date.now();
+    return [...(this.typists.get(conversationId) ?? new Map<string, number>())]
+      .filter(([, until]) => until > now)
+      .map(([who]) => who);
+  }
+
+  /** The group's members with their read cursors (loaded on demand, then kept by receipts). */
+  groupMembers(conversationId: string): Member[] | undefined {
+    const have = this.members.get(conversationId);
+    if (!have && this.client && !this.membersLoading.has(conversationId)) {
+      this.membersLoading.add(conversationId);
+      void this.client
+        .members(conversationId)
+        .then((list) => {
+          this.members.set(conversationId, list);
+          this.changed();
+        })
+        .catch(() => {})
+        .finally(() => this.membersLoading.delete(conversationId));
+    }
+    return have;
   }
 
   /** Marks a conversation read up to its last message (when it is on screen). */
@@ -241,12 +305,34 @@ export class ChatStore {
       if (this.client !== client) return;
       if (this.messages.has(m.conversationId) && !this.behind.has(m.conversationId))
         this.merge(m.conversationId, [m]);
+      this.typists.get(m.conversationId)?.delete(m.senderId);
+      this.notify(m);
       this.changed();
     });
-    for (const ev of ["receipt", "conversation"] as const)
-      client.on(ev, () => {
-        if (this.client === client) this.changed();
-      });
+    client.on("receipt", (r) => {
+      if (this.client !== client) return;
+      const m = this.members.get(r.conversationId)?.find((x) => x.userId === r.userId);
+      if (m) {
+        if (r.readSeq > m.readSeq) m.readSeq = r.readSeq;
+        if (r.deliveredSeq > m.deliveredSeq) m.deliveredSeq = r.deliveredSeq;
+      }
+      this.changed();
+    });
+    client.on("conversation", (conv) => {
+      if (this.client !== client) return;
+      // Membership may have changed: the member list is read again when next needed.
+      this.members.delete(conv.id);
+      this.changed();
+    });
+    client.on("typing", (e) => {
+      if (this.client !== client || e.userId === this.userId) return;
+      const map = this.typists.get(e.conversationId) ?? new Map<string, number>();
+      if (e.typing) map.set(e.userId, Date.now() + 6000);
+      else map.delete(e.userId);
+      this.typists.set(e.conversationId, map);
+      this.changed();
+      setTimeout(() => this.changed(), 6100);
+    });
     try {
       const welcome = await client.connect();
       connected = true;
@@ -262,6 +348,19 @@ export class ChatStore {
       this.changed();
       throw err;
     }
+  }
+
+  /** A desktop notification for a message from someone else while the tab is hidden. */
+  private notify(m: Message): void {
+    if (m.senderId === this.userId || !m.content || document.visibilityState === "visible") return;
+    if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
+    const conv = this.conversation(m.conversationId);
+    const from = m.senderId.split("@")[0] ?? m.senderId;
+    const n = new Notification(conv?.name || from, {
+      body: m.content.text || (m.content.attachments[0]?.name ?? ""),
+      tag: m.conversationId,
+    });
+    n.onclick = () => window.focus();
   }
 
   private merge(conversationId: string, incoming: readonly Message[]): void {

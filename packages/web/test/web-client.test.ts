@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import sharp from "sharp";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -55,7 +56,38 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await alice.getByLabel("Write a message").fill("See you at ten");
     await alice.getByRole("button", { name: "Send" }).click();
     await bob.locator(".message .bubble", { hasText: "See you at ten" }).waitFor();
+    // Alice has the chat open, so Bob's message shows as read on his side.
+    const bobs = bob.locator(".message.mine", { hasText: "很高兴加入" });
+    await bobs.getByTestId("receipt").filter({ hasText: "Read" }).waitFor();
+
+    // Alice sends a picture; Bob sees it as a thumbnail of the right shape and opens it large.
+    const picture = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: { r: 30, g: 140, b: 90 } },
+    })
+      .jpeg()
+      .toBuffer();
+    await alice
+      .getByTestId("file-input")
+      .setInputFiles({ name: "park.jpg", mimeType: "image/jpeg", buffer: picture });
+    const thumb = bob.getByTestId("thumbnail");
+    await thumb.waitFor();
+    await bob.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>("[data-testid=thumbnail]");
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    assert.deepEqual(
+      await thumb.evaluate((img: HTMLImageElement) => [
+        img.naturalWidth,
+        img.naturalHeight,
+        img.width,
+        img.height,
+      ]),
+      [320, 240, 240, 180],
+    );
     await h.shot(bob, "chat");
+    await bob.getByRole("button", { name: /Open the picture/ }).click();
+    await bob.locator(".lightbox img").waitFor();
+    await bob.getByRole("button", { name: "Close" }).click();
 
     // A reload keeps Bob logged in, with the chat and its messages.
     await bob.reload();

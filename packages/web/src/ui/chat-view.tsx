@@ -1,16 +1,12 @@
 import type { Message } from "@starling/sdk";
-import {
-  type FormEvent,
-  type KeyboardEvent,
-  useEffect,
-  useLayoutEffect,
-  useRef,
-  useState,
-  useSyncExternalStore,
-} from "react";
+import { type DragEvent, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
-import { shortName, shortTime, title } from "./format.js";
+import { Composer } from "./composer.js";
+import { shortName, title } from "./format.js";
+import { MessageItem } from "./message-item.js";
+import { useFileSender } from "./use-file-sender.js";
+import "./chat.css";
 
 /**
  * One chat: its messages (older ones load on scrolling up, keeping the view
@@ -25,9 +21,13 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
   const draftPeer = store.drafts.get(id);
   const messages = store.messages.get(id) ?? [];
   const list = useRef<HTMLOListElement>(null);
-  const anchor = useRef<{ height: number; top: number } | undefined>(undefined);
+  // The message at the top of the view and its distance from the top, kept in place while pages come and go.
+  const anchor = useRef<{ seq: string; offset: number } | undefined>(undefined);
   const focusing = useRef(props.focusSeq);
   const [loading, setLoading] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [replyTo, setReplyTo] = useState<Message | undefined>(undefined);
+  const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const focusSeq = props.focusSeq;
 
@@ -52,7 +52,8 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
         focusing.current = undefined;
       }
     } else if (a) {
-      el.scrollTop = el.scrollHeight - a.height + a.top;
+      const item = el.querySelector<HTMLElement>(`[data-seq="${a.seq}"]`);
+      if (item) el.scrollTop = item.offsetTop - a.offset;
       anchor.current = undefined;
     } else if (!store.behind.has(id)) {
       el.scrollTop = el.scrollHeight;
@@ -63,14 +64,20 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
     if (lastSeq !== undefined && document.visibilityState === "visible") void store.markRead(id);
   }, [id, lastSeq]);
 
+  const keepInPlace = (el: HTMLElement) => {
+    const items = el.querySelectorAll<HTMLElement>("[data-seq]");
+    const top = [...items].find((i) => i.offsetTop + i.offsetHeight > el.scrollTop);
+    anchor.current = top ? { seq: top.dataset.seq ?? "", offset: top.offsetTop - el.scrollTop } : undefined;
+  };
   const onScroll = () => {
     const el = list.current;
     if (!el || loading) return;
     if (el.scrollTop < 80 && !store.complete.has(id)) {
-      anchor.current = { height: el.scrollHeight, top: el.scrollTop };
+      keepInPlace(el);
       setLoading(true);
       void store.loadOlder(id).finally(() => setLoading(false));
     } else if (el.scrollHeight - el.scrollTop - el.clientHeight < 80 && store.behind.has(id)) {
+      keepInPlace(el);
       setLoading(true);
       void store.loadNewer(id).finally(() => setLoading(false));
     }
@@ -78,8 +85,26 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
 
   if (!conv && !draftPeer) return null;
   const name = conv ? title(conv) : shortName(draftPeer ?? "");
+  const bySeq = new Map(messages.map((m) => [m.seq, m]));
+  const typists = store.typingIn(id);
+  const onDrop = (e: DragEvent<HTMLElement>) => {
+    e.preventDefault();
+    setDragging(false);
+    const files = [...e.dataTransfer.files];
+    if (files.length > 0) void sender.sendFiles(files);
+  };
   return (
-    <section className="chat" aria-label={name}>
+    <section
+      className={`chat${dragging ? " dragging" : ""}`}
+      aria-label={name}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      {dragging && <div className="drop-hint">{t.dropHere}</div>}
       <header className="chat-header">
         <button type="button" className="back link" onClick={props.onBack} aria-label="←">
           ←
@@ -91,82 +116,32 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
           </span>
         )}
       </header>
+      {loading && (
+        <p className="loading-more hint" role="status">
+          {t.loadingOlder}
+        </p>
+      )}
       <ol className="messages" ref={list} onScroll={onScroll} aria-live="polite" aria-relevant="additions">
-        {loading && <li className="hint">{t.loadingOlder}</li>}
         {messages.map((m) => (
           <MessageItem
             key={String(m.seq)}
+            conv={conv}
             m={m}
-            mine={m.senderId === store.userId}
+            quoted={m.content?.replyToSeq ? bySeq.get(m.content.replyToSeq) : undefined}
             focused={m.seq === focusSeq}
+            onReply={setReplyTo}
           />
         ))}
       </ol>
-      <Composer conversationId={id} />
-    </section>
-  );
-}
-
-function MessageItem(props: { m: Message; mine: boolean; focused: boolean }) {
-  const { t } = useStrings();
-  const { m, mine } = props;
-  if (m.event) return null;
-  return (
-    <li
-      className={`message${mine ? " mine" : ""}${props.focused ? " focused" : ""}`}
-      data-seq={String(m.seq)}
-    >
-      <div className="message-meta">
-        <span className="sender">{mine ? t.you : shortName(m.senderId)}</span>
-        <time>{shortTime(Number(m.serverTime), t)}</time>
-      </div>
-      <div className="bubble">{m.recalled ? <em>{t.recalled}</em> : m.content?.text}</div>
-    </li>
-  );
-}
-
-function Composer(props: { conversationId: string }) {
-  const { t } = useStrings();
-  const [text, setText] = useState("");
-  const [error, setError] = useState("");
-
-  const send = async (e?: FormEvent) => {
-    e?.preventDefault();
-    const body = text.trim();
-    if (!body) return;
-    setText("");
-    setError("");
-    try {
-      await store.send(props.conversationId, body);
-    } catch (err) {
-      setError(`${t.sendFailed}${(err as Error).message}`);
-      setText(body);
-    }
-  };
-  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
-      e.preventDefault();
-      void send();
-    }
-  };
-
-  return (
-    <form className="composer" onSubmit={send}>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      <textarea
-        aria-label={t.typeMessage}
-        placeholder={t.typeMessage}
-        rows={2}
-        maxLength={16384}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKey}
+      <p className="typing hint" aria-live="polite">
+        {typists.length > 0 && `${typists.map(shortName).join(", ")} ${t.typingOne}`}
+      </p>
+      <Composer
+        conversationId={id}
+        replyTo={replyTo}
+        onReplied={() => setReplyTo(undefined)}
+        sender={sender}
       />
-      <button type="submit">{t.send}</button>
-    </form>
+    </section>
   );
 }

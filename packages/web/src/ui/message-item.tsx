@@ -1,0 +1,111 @@
+import { type Conversation, ConversationKind, type Message } from "@starling/sdk";
+import { useState } from "react";
+import { store } from "../chat-store.js";
+import { type Strings, useStrings } from "../i18n.js";
+import { AttachmentView } from "./attachment-view.js";
+import { shortName, shortTime } from "./format.js";
+
+/** Where one of my messages stands: sent, delivered or read (1:1), or how many have read it (groups). */
+function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
+  const { conv, m, t } = props;
+  const [open, setOpen] = useState(false);
+  if (conv.kind === ConversationKind.DIRECT) {
+    const state = conv.peerReadSeq >= m.seq ? t.read : conv.peerDeliveredSeq >= m.seq ? t.delivered : t.sent;
+    return (
+      <span className="receipt" data-testid="receipt">
+        {state}
+      </span>
+    );
+  }
+  const members = store.groupMembers(conv.id);
+  if (!members) return null;
+  const readers = members.filter((x) => x.userId !== m.senderId && x.readSeq >= m.seq);
+  return (
+    <div className="receipt">
+      <button
+        type="button"
+        className="link"
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+        data-testid="receipt"
+      >
+        {readers.length} {t.readBy}
+      </button>
+      {open && (
+        <ul className="readers" aria-label={t.readers}>
+          {readers.map((r) => (
+            <li key={r.userId}>{shortName(r.userId)}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** One message: sender, time, the quoted message it answers, text and attachments, receipts, actions. */
+export function MessageItem(props: {
+  conv: Conversation | undefined;
+  m: Message;
+  quoted: Message | undefined;
+  focused: boolean;
+  onReply(m: Message): void;
+}) {
+  const { t } = useStrings();
+  const { m, conv } = props;
+  const [error, setError] = useState("");
+  if (m.event) return null;
+  const mine = m.senderId === store.userId;
+  const content = m.content;
+  return (
+    <li
+      className={`message${mine ? " mine" : ""}${props.focused ? " focused" : ""}`}
+      data-seq={String(m.seq)}
+    >
+      <div className="message-meta">
+        <span className="sender">{mine ? t.you : shortName(m.senderId)}</span>
+        <time>{shortTime(Number(m.serverTime), t)}</time>
+      </div>
+      <div className="bubble">
+        {props.quoted && (
+          <blockquote className="quote">
+            {shortName(props.quoted.senderId)}: {props.quoted.content?.text ?? t.recalled}
+          </blockquote>
+        )}
+        {m.recalled || !content ? (
+          <em>{t.recalled}</em>
+        ) : (
+          <>
+            {content.text && <span className="text">{content.text}</span>}
+            {content.attachments.map((a) => (
+              <AttachmentView key={a.fileId} a={a} />
+            ))}
+          </>
+        )}
+      </div>
+      {!m.recalled && content && (
+        <div className="message-actions">
+          {mine && conv && <Receipt conv={conv} m={m} t={t} />}
+          <button type="button" className="link" onClick={() => props.onReply(m)}>
+            {t.reply}
+          </button>
+          {mine && (
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                void store.recall(m.conversationId, m.seq).catch((e: Error) => setError(e.message))
+              }
+            >
+              {t.recall}
+            </button>
+          )}
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
