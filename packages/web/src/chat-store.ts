@@ -3,6 +3,7 @@ import {
   type Conversation,
   type Member,
   type Message,
+  PresenceStatus,
   StarlingClient,
   StarlingError,
   webSocketTransportFactory,
@@ -61,6 +62,9 @@ export class ChatStore {
   private readonly typists = new Map<string, Map<string, number>>();
   private readonly members = new Map<string, Member[]>();
   private readonly membersLoading = new Set<string>();
+  /** Presence of the people this client watches (1:1 peers), by user id. */
+  private readonly presence = new Map<string, PresenceStatus>();
+  private readonly watched = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private revision = 0;
 
@@ -180,6 +184,8 @@ export class ChatStore {
     this.drafts.clear();
     this.members.clear();
     this.typists.clear();
+    this.presence.clear();
+    this.watched.clear();
     this.phase = "signedOut";
     this.changed();
     await c?.logout().catch(() => c.close());
@@ -223,7 +229,11 @@ export class ChatStore {
   async send(
     conversationId: string,
     text: string,
-    extra: { attachments?: { fileId: string }[]; replyToSeq?: bigint } = {},
+    extra: {
+      attachments?: { fileId: string }[];
+      replyToSeq?: bigint;
+      mentions?: { userId: string; offset: number; length: number }[];
+    } = {},
   ): Promise<void> {
     const c = this.client;
     if (!c) return;
@@ -257,6 +267,39 @@ export class ChatStore {
     return [...(this.typists.get(conversationId) ?? new Map<string, number>())]
       .filter(([, until]) => until > now)
       .map(([who]) => who);
+  }
+
+  /** Whether a user is online, away or offline, for those watched (1:1 peers). */
+  presenceOf(userId: string): "online" | "away" | "offline" | undefined {
+    const s = this.presence.get(userId);
+    return s === PresenceStatus.ONLINE
+      ? "online"
+      : s === PresenceStatus.AWAY
+        ? "away"
+        : s
+          ? "offline"
+          : undefined;
+  }
+
+  /** Watches the presence of every 1:1 peer not watched yet. */
+  private watchPeers(): void {
+    const c = this.client;
+    if (!c) return;
+    const peers = [...c.conversations.values()]
+      .map((conv) => conv.peerId)
+      .filter((p) => p && !this.watched.has(p))
+      .slice(0, 500);
+    if (peers.length === 0) return;
+    for (const p of peers) this.watched.add(p);
+    void c
+      .subscribePresence(peers)
+      .then((states) => {
+        for (const st of states) this.presence.set(st.userId, st.status);
+        this.changed();
+      })
+      .catch(() => {
+        for (const p of peers) this.watched.delete(p);
+      });
   }
 
   /** The group's members with their read cursors (loaded on demand, then kept by receipts). */
@@ -318,8 +361,14 @@ export class ChatStore {
       }
       this.changed();
     });
+    client.on("presence", (st) => {
+      if (this.client !== client) return;
+      this.presence.set(st.userId, st.status);
+      this.changed();
+    });
     client.on("conversation", (conv) => {
       if (this.client !== client) return;
+      if (connected) this.watchPeers();
       // Membership may have changed: the member list is read again when next needed.
       this.members.delete(conv.id);
       this.changed();
@@ -337,6 +386,8 @@ export class ChatStore {
       const welcome = await client.connect();
       connected = true;
       this.userId = welcome.userId;
+      this.watched.clear();
+      this.watchPeers();
       const token = client.token;
       if (token) localStorage.setItem(SESSION_KEY, JSON.stringify({ token, userId: welcome.userId }));
       this.phase = client.state;

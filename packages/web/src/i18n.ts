@@ -56,6 +56,10 @@ const BASE = {
     download: "Download",
     dropHere: "Drop files to send them",
     notifications: "Turn on notifications",
+    online: "online",
+    away: "away",
+    offline: "offline",
+    mentionSomeone: "Mention someone",
   },
   zh: {
     appName: "Starling",
@@ -103,6 +107,10 @@ const BASE = {
     download: "下载",
     dropHere: "松开即可发送文件",
     notifications: "开启桌面通知",
+    online: "在线",
+    away: "离开",
+    offline: "离线",
+    mentionSomeone: "提及成员",
   },
 };
 

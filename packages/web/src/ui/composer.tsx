@@ -3,6 +3,7 @@ import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useRef, useSta
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
 import { shortName } from "./format.js";
+import { insertMention, type Mention, type MentionQuery, mentionAt, mentionsIn } from "./mentions.js";
 import type { FileSender } from "./use-file-sender.js";
 
 /**
@@ -19,9 +20,36 @@ export function Composer(props: {
   const { t } = useStrings();
   const [text, setText] = useState("");
   const [error, setError] = useState("");
+  const [query, setQuery] = useState<MentionQuery | undefined>(undefined);
+  const [choice, setChoice] = useState(0);
+  const mentions = useRef<Mention[]>([]);
+  const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const id = props.conversationId;
   const { progress, sendFiles } = props.sender;
+  const conv = store.conversation(id);
+  const members = conv?.name ? (store.groupMembers(id) ?? []) : [];
+  const candidates = query
+    ? [
+        ...(conv?.name ? [{ userId: "@all", name: "all" }] : []),
+        ...members
+          .filter((m) => m.userId !== store.userId)
+          .map((m) => ({ userId: m.userId, name: shortName(m.userId) })),
+      ]
+        .filter((c) => c.name.toLowerCase().startsWith(query.prefix.toLowerCase()))
+        .slice(0, 8)
+    : [];
+  const nameOf = (userId: string) => (userId === "@all" ? "all" : shortName(userId));
+
+  const choose = (c: { userId: string; name: string }) => {
+    const el = area.current;
+    if (!el || !query) return;
+    const done = insertMention(text, el.selectionStart, query, c.userId, c.name);
+    mentions.current.push(done.mention);
+    setText(done.text);
+    setQuery(undefined);
+    requestAnimationFrame(() => el.setSelectionRange(done.caret, done.caret));
+  };
 
   const send = async (e?: FormEvent) => {
     e?.preventDefault();
@@ -31,14 +59,36 @@ export function Composer(props: {
     setError("");
     const reply = props.replyTo;
     props.onReplied();
+    const standing = mentionsIn(body, mentions.current, nameOf);
+    mentions.current = [];
     try {
-      await store.send(id, body, reply ? { replyToSeq: reply.seq } : {});
+      await store.send(id, body, {
+        ...(reply ? { replyToSeq: reply.seq } : {}),
+        ...(standing.length > 0 ? { mentions: standing } : {}),
+      });
     } catch (err) {
       setError(`${t.sendFailed}${(err as Error).message}`);
       setText(body);
     }
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (candidates.length > 0) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        setChoice((choice + (e.key === "ArrowDown" ? 1 : candidates.length - 1)) % candidates.length);
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        const c = candidates[Math.min(choice, candidates.length - 1)];
+        if (c) choose(c);
+        return;
+      }
+      if (e.key === "Escape") {
+        setQuery(undefined);
+        return;
+      }
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
@@ -93,14 +143,38 @@ export function Composer(props: {
           void sendFiles(files);
         }}
       />
+      {candidates.length > 0 && (
+        <div className="mention-list" role="listbox" id="mention-list" aria-label={t.mentionSomeone}>
+          {candidates.map((c, i) => (
+            <div
+              key={c.userId}
+              role="option"
+              tabIndex={-1}
+              aria-selected={i === choice}
+              className={i === choice ? "selected" : ""}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(c);
+              }}
+            >
+              @{c.name}
+            </div>
+          ))}
+        </div>
+      )}
       <textarea
+        ref={area}
         aria-label={t.typeMessage}
+        aria-controls={candidates.length > 0 ? "mention-list" : undefined}
+        aria-autocomplete="list"
         placeholder={t.typeMessage}
         rows={2}
         maxLength={16384}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
+          setQuery(mentionAt(e.target.value, e.target.selectionStart));
+          setChoice(0);
           store.typing(id);
         }}
         onKeyDown={onKey}

@@ -33,9 +33,17 @@ export function ConversationList(props: { selected: string | undefined; onSelect
             >
               <span className="avatar" aria-hidden="true">
                 {title(c).slice(0, 1).toUpperCase()}
+                {c.peerId && store.presenceOf(c.peerId) && (
+                  <span className={`presence ${store.presenceOf(c.peerId)}`} data-testid="presence" />
+                )}
               </span>
               <span className="conversation-main">
-                <span className="conversation-title">{title(c)}</span>
+                <span className="conversation-title">
+                  {title(c)}
+                  {c.peerId && store.presenceOf(c.peerId) && (
+                    <span className="sr-only"> ({t[store.presenceOf(c.peerId) ?? "offline"]})</span>
+                  )}
+                </span>
                 <span className="conversation-preview">{preview(c.lastMessage, t)}</span>
               </span>
               <span className="conversation-side">

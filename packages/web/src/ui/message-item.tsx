@@ -4,6 +4,7 @@ import { store } from "../chat-store.js";
 import { type Strings, useStrings } from "../i18n.js";
 import { AttachmentView } from "./attachment-view.js";
 import { shortName, shortTime } from "./format.js";
+import { splitMentions } from "./mentions.js";
 
 /** Where one of my messages stands: sent, delivered or read (1:1), or how many have read it (groups). */
 function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
@@ -75,7 +76,20 @@ export function MessageItem(props: {
           <em>{t.recalled}</em>
         ) : (
           <>
-            {content.text && <span className="text">{content.text}</span>}
+            {content.text && (
+              <span className="text">
+                {splitMentions(content.text, content.mentions).map((part, i) =>
+                  part.mention ? (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
+                    <span key={i} className="mention">
+                      {part.text}
+                    </span>
+                  ) : (
+                    part.text
+                  ),
+                )}
+              </span>
+            )}
             {content.attachments.map((a) => (
               <AttachmentView key={a.fileId} a={a} />
             ))}

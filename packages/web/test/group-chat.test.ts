@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { browserMissing, WebHarness } from "./helpers/browser.js";
+
+/** A group chat in the browser: @mentions with autocomplete, "N read" receipts, presence dots. */
+if (browserMissing) console.log(`# web group-chat tests SKIPPED: ${browserMissing}`);
+
+describe("a group chat in the browser", { skip: browserMissing }, () => {
+  let h: WebHarness;
+
+  before(async () => {
+    h = await WebHarness.start();
+    await h.users("alice", "bob", "carol");
+    const d = h.domain;
+    await h.server.core.groups.create({ userId: `alice@${d}` }, "Launch", [`bob@${d}`, `carol@${d}`]);
+    await h.send("alice", "bob", "a 1:1 chat, for presence", "direct");
+  });
+  after(() => h.close());
+
+  test("mention with autocomplete, then watch the read count grow", async () => {
+    const alice = await h.login("alice");
+    const bob = await h.login("bob");
+    // Presence: Bob is online, so Alice's 1:1 chat with him shows a green dot.
+    await alice.getByTestId("conversation-bob").locator(".presence.online").waitFor();
+
+    await alice.getByTestId("conversation-Launch").click();
+    const box = alice.getByLabel("Write a message");
+    await box.pressSequentially("@b");
+    await alice.getByRole("option", { name: "@bob" }).waitFor();
+    await box.press("Enter");
+    await box.pressSequentially("the launch is on Friday");
+    assert.equal(await box.inputValue(), "@bob the launch is on Friday");
+    await box.press("Enter");
+
+    const mine = alice.locator(".message.mine", { hasText: "the launch is on Friday" });
+    await mine.getByTestId("receipt").filter({ hasText: "0 read" }).waitFor();
+
+    await bob.getByTestId("conversation-Launch").click();
+    const got = bob.locator(".message", { hasText: "the launch is on Friday" });
+    assert.equal(await got.locator(".mention").textContent(), "@bob");
+    await mine.getByTestId("receipt").filter({ hasText: "1 read" }).waitFor();
+
+    const carol = await h.login("carol");
+    await carol.getByTestId("conversation-Launch").click();
+    await mine.getByTestId("receipt").filter({ hasText: "2 read" }).waitFor();
+    await mine.getByTestId("receipt").click();
+    const readers = mine.getByRole("list", { name: "Read by" });
+    assert.deepEqual((await readers.getByRole("listitem").allTextContents()).sort(), ["bob", "carol"]);
+    await h.shot(alice, "group-chat");
+  });
+});
