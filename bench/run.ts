@@ -20,6 +20,7 @@ import { oneToOneScenario } from "./scenarios/one-to-one.js";
 import { searchScenario } from "./scenarios/search.js";
 import { storesScenario } from "./scenarios/stores.js";
 import { uploadScenario } from "./scenarios/upload.js";
+import { webScenario } from "./scenarios/web.js";
 
 const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Promise<ScenarioReport>> = {
   "one-to-one": oneToOneScenario,
@@ -31,6 +32,7 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   directory: directoryScenario,
   search: searchScenario,
   upload: uploadScenario,
+  web: webScenario,
 };
 
 async function main(): Promise<number> {

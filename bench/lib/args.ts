@@ -10,9 +10,10 @@ export const SCENARIOS = [
   "directory",
   "search",
   "upload",
+  "web",
 ] as const;
 /** Scenarios that generate large data sets: run only when asked for by name. */
-const BY_NAME_ONLY: readonly string[] = ["history", "directory", "search", "upload"];
+const BY_NAME_ONLY: readonly string[] = ["history", "directory", "search", "upload", "web"];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -47,8 +48,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  (all: every scenario but history, directory, search and upload, which move large data sets; ask for them by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, directory, search, upload, or all (default all)
+  (all: every scenario but history, directory, search, upload and web, which move large data sets or need a browser; ask for them by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, directory, search, upload, web, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it

@@ -29,6 +29,8 @@ describe("serving the web client", () => {
     const js = await get("/assets/app-abc123.js");
     assert.equal(js.status, 200);
     assert.match(js.headers.get("cache-control") ?? "", /immutable/);
+    assert.equal(js.headers.get("content-encoding"), "gzip", "fetch asks for gzip");
+    assert.equal(await js.text(), "console.log(1)");
   });
 
   test("nothing else: other files, path tricks and unknown API paths", async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import { gzipSync } from "node:zlib";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { notFound } from "../core/errors.js";
 import type { Logger } from "../core/ports.js";
 
@@ -52,11 +53,20 @@ export function registerWebRoutes(app: FastifyInstance, webRoot: string, log: Lo
   if (existsSync(join(webRoot, "index.html"))) scan(webRoot, webRoot, files);
   else log.warn({ webRoot }, "no web client built there; / answers 503 (npm run build -w @starling/web)");
 
-  const send = (path: string, reply: FastifyReply) => {
+  // Text assets compressed once at start, sent compressed to clients that accept it.
+  const gzipped = new Map<string, Buffer>();
+  for (const [path, file] of files)
+    if (/\.(html|js|css|svg|json|txt)$/.test(path))
+      gzipped.set(path, gzipSync(readFileSync(file), { level: 9 }));
+
+  const send = (path: string, reply: FastifyReply, acceptsGzip: boolean) => {
     const file = files.get(path);
     if (!file) return undefined;
-    const body = readFileSync(file);
+    const packed = acceptsGzip ? gzipped.get(path) : undefined;
+    const body = packed ?? readFileSync(file);
+    if (packed) reply.header("content-encoding", "gzip");
     reply
+      .header("vary", "accept-encoding")
       .header("content-type", TYPES[extname(file)] ?? "application/octet-stream")
       .header("x-content-type-options", "nosniff")
       .header("referrer-policy", "no-referrer")
@@ -69,8 +79,9 @@ export function registerWebRoutes(app: FastifyInstance, webRoot: string, log: Lo
     return reply.send(body);
   };
 
-  app.get("/", { schema: { hide: true } }, async (_req, reply) => {
-    const sent = send("/index.html", reply);
+  const gzipOk = (req: FastifyRequest) => /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+  app.get("/", { schema: { hide: true } }, async (req, reply) => {
+    const sent = send("/index.html", reply, gzipOk(req));
     if (sent) return sent;
     return reply.status(503).type("text/plain").send("The web client is not built on this server.\n");
   });
@@ -83,7 +94,7 @@ export function registerWebRoutes(app: FastifyInstance, webRoot: string, log: Lo
     } catch {
       // Left as sent: it names no file.
     }
-    const sent = send(path, reply);
+    const sent = send(path, reply, gzipOk(req));
     if (sent) return sent;
     return reply.status(404).type("text/plain").send("Not found\n");
   });
