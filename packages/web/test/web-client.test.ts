@@ -95,6 +95,15 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await bob.getByTestId("conversation-alice").click();
     await bob.locator(".message .bubble", { hasText: "See you at ten" }).waitFor();
     assert.equal(await bob.getByLabel("User").count(), 0, "no login form after a reload");
+
+    // A second tab of Bob's is logged in by the same session and gets the same messages live.
+    const tab = await bob.context().newPage();
+    await tab.goto(h.base);
+    await tab.getByTestId("conversation-alice").click();
+    await alice.getByLabel("Write a message").fill("both tabs see this");
+    await alice.getByLabel("Write a message").press("Enter");
+    await tab.locator(".message .bubble", { hasText: "both tabs see this" }).waitFor();
+    await bob.locator(".message .bubble", { hasText: "both tabs see this" }).waitFor();
   });
 
   test("the interface switches to Chinese and fits a phone", async () => {

@@ -22,6 +22,9 @@ export function Workspace() {
   useSyncExternalStore(store.subscribe, store.version);
   const { t } = useStrings();
   const [tab, setTab] = useState<Tab>("chats");
+  const [askNotifications, setAskNotifications] = useState(
+    () => typeof Notification !== "undefined" && Notification.permission === "default",
+  );
   const [open, setOpen] = useState<{ id: string; seq?: bigint } | undefined>(undefined);
   const offline = store.phase === "reconnecting" || store.phase === "connecting";
   const actions: PanelActions = {
@@ -54,6 +57,15 @@ export function Workspace() {
             {t.signOut}
           </button>
         </header>
+        {askNotifications && (
+          <button
+            type="button"
+            className="link notice"
+            onClick={() => void Notification.requestPermission().then(() => setAskNotifications(false))}
+          >
+            {t.notifications}
+          </button>
+        )}
         <div className="tabs" role="tablist">
           {tabs.map(([key, label]) => (
             <button
