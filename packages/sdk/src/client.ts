@@ -259,6 +259,15 @@ export class StarlingClient {
     return (await this.session.requester.expect(body, "idempotent", "members")).members;
   }
 
+  /** The user's own settings of a conversation, on all their devices; unset fields stay as they are. */
+  async setConversationPrefs(
+    conversationId: string,
+    prefs: { pinned?: boolean; muted?: boolean },
+  ): Promise<Conversation> {
+    await this.call({ case: "setConversationPrefs", value: { conversationId, ...prefs } }, "idempotent");
+    return this.getConversation(conversationId);
+  }
+
   async getConversation(conversationId: string): Promise<Conversation> {
     const body: RequestBody = { case: "getConversation", value: { conversationId } };
     const conversation = await this.session.requester.expect(body, "idempotent", "conversation");

@@ -227,6 +227,16 @@ export class Session {
     this.inbox.noteConversation(conversationId);
   }
 
+  /** Fetches one conversation again (another device changed the user's settings of it). */
+  private refreshConversation(conversationId: string): void {
+    void this.requester
+      .expect({ case: "getConversation", value: { conversationId } }, "idempotent", "conversation")
+      .then((c) => this.learned(c))
+      .catch(() => {
+        // The next sync pass brings it.
+      });
+  }
+
   /** Takes a server copy of a conversation into the cache and tells the app. */
   learned(conversation: Conversation): void {
     this.cache.put(conversation);
@@ -389,6 +399,9 @@ export class Session {
         break;
       case "directoryChanged":
         this.emitter.emit("directoryChanged", { version: Number(push.body.value.version) });
+        break;
+      case "conversationChanged":
+        this.refreshConversation(push.body.value.conversationId);
         break;
     }
   }

@@ -88,7 +88,15 @@ export class ChatStore {
   conversations(): Conversation[] {
     const all = [...(this.client?.conversations.values() ?? [])].filter((c) => c.active || c.lastSeq > 0n);
     const at = (c: Conversation) => Number(c.lastMessage?.serverTime ?? 0n);
-    return all.sort((a, b) => at(b) - at(a) || a.id.localeCompare(b.id));
+    const pin = (c: Conversation) => Number(c.pinnedAt);
+    // Pinned first (the latest pin on top), then by latest activity.
+    return all.sort(
+      (a, b) =>
+        Number(pin(b) > 0) - Number(pin(a) > 0) ||
+        pin(b) - pin(a) ||
+        at(b) - at(a) ||
+        a.id.localeCompare(b.id),
+    );
   }
 
   conversation(id: string): Conversation | undefined {
@@ -249,6 +257,12 @@ export class ChatStore {
     await c.send({ conversationId, text, ...extra });
   }
 
+  /** Pins or mutes a conversation for this user on all their devices. */
+  async setPrefs(conversationId: string, prefs: { pinned?: boolean; muted?: boolean }): Promise<void> {
+    await this.client?.setConversationPrefs(conversationId, prefs);
+    this.changed();
+  }
+
   async recall(conversationId: string, seq: bigint): Promise<void> {
     await this.client?.recall(conversationId, seq);
   }
@@ -406,6 +420,7 @@ export class ChatStore {
     if (m.senderId === this.userId || !m.content || document.visibilityState === "visible") return;
     if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
     const conv = this.conversation(m.conversationId);
+    if (conv?.muted) return;
     const from = m.senderId.split("@")[0] ?? m.senderId;
     const n = new Notification(conv?.name || from, {
       body: m.content.text || (m.content.attachments[0]?.name ?? ""),

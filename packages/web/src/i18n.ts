@@ -60,6 +60,12 @@ const BASE = {
     away: "away",
     offline: "offline",
     mentionSomeone: "Mention someone",
+    pin: "Pin",
+    unpin: "Unpin",
+    pinned: "pinned",
+    mute: "Mute",
+    unmute: "Unmute",
+    muted: "muted",
   },
   zh: {
     appName: "Starling",
@@ -111,6 +117,12 @@ const BASE = {
     away: "离开",
     offline: "离线",
     mentionSomeone: "提及成员",
+    pin: "置顶",
+    unpin: "取消置顶",
+    pinned: "已置顶",
+    mute: "免打扰",
+    unmute: "取消免打扰",
+    muted: "免打扰",
   },
 };
 

@@ -48,4 +48,21 @@ describe("a group chat in the browser", { skip: browserMissing }, () => {
     assert.deepEqual((await readers.getByRole("listitem").allTextContents()).sort(), ["bob", "carol"]);
     await h.shot(alice, "group-chat");
   });
+
+  test("pinning puts a chat on top on every device; muting is shown", async () => {
+    const alice = await h.login("alice");
+    const other = await h.login("alice");
+    const titles = (page: typeof alice) => page.locator(".conversation-title").allTextContents();
+    await alice.getByTestId("conversation-Launch").waitFor();
+    assert.match((await titles(alice))[0] ?? "", /Launch/, "the newest activity on top");
+    await alice.getByTestId("conversation-bob").click();
+    await alice.getByRole("button", { name: "Pin", exact: true }).click();
+    await alice.getByRole("button", { name: "Mute", exact: true }).click();
+    await alice.getByTestId("conversation-bob").getByTestId("muted").waitFor();
+    assert.match((await titles(alice))[0] ?? "", /bob/, "pinned on top");
+    // The other device learns of it without reloading.
+    await other.getByTestId("conversation-bob").getByTestId("pinned").waitFor();
+    assert.match((await titles(other))[0] ?? "", /bob/);
+    await h.shot(other, "pinned-muted");
+  });
 });

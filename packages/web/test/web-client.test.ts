@@ -73,7 +73,7 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await thumb.waitFor();
     await bob.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>("[data-testid=thumbnail]");
-      return img !== null && img.complete && img.naturalWidth > 0;
+      return img?.complete === true && img.naturalWidth > 0;
     });
     assert.deepEqual(
       await thumb.evaluate((img: HTMLImageElement) => [

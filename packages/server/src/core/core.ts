@@ -1,6 +1,7 @@
 import type { Content, SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts.js";
 import { validateContent } from "./content.js";
+import { ConversationPrefs } from "./conversation-prefs.js";
 import { Auditor } from "./directory/audit.js";
 import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
@@ -68,6 +69,7 @@ export class Core {
   readonly auditor: Auditor;
   readonly files: Files | undefined;
   readonly search: SearchService;
+  readonly prefs: ConversationPrefs;
   readonly avatars: Avatars | undefined;
   readonly limits: CoreLimits;
   private readonly pipeline: SendPipeline;
@@ -92,6 +94,7 @@ export class Core {
     this.pipeline = new SendPipeline(store, bus, clock, members, log);
     this.history = new History(store, limits);
     this.receipts = new Receipts(store, bus, members);
+    this.prefs = new ConversationPrefs(store, bus, clock);
     this.recaller = new Recaller(store, bus, clock, members, limits);
     this.sync = new SyncService(store.read, limits);
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);

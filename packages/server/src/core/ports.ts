@@ -261,7 +261,9 @@ export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter, Searc
   updateMember(
     conversationId: string,
     userId: string,
-    patch: Partial<Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version">>,
+    patch: Partial<
+      Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version" | "pinnedAt" | "muted">
+    >,
   ): Promise<void>;
   /** Existing messages for (conversation, sender, clientMsgId) keys. */
   findByClientIds(

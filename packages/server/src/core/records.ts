@@ -110,6 +110,9 @@ export interface MemberRecord {
   deliveredSeq: number;
   joinedAt: number;
   version: number;
+  /** The member's own settings: when they pinned the conversation (0: not pinned), and muted. */
+  pinnedAt?: number;
+  muted?: boolean;
 }
 
 export interface MessageRecord {

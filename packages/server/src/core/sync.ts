@@ -89,6 +89,8 @@ export class SyncService {
       role: c.kind === "group" ? m.role : "",
       active: m.active,
       disbanded: c.disbanded,
+      pinnedAt: BigInt(m.pinnedAt ?? 0),
+      muted: m.muted ?? false,
     });
     if (m.active && c.lastSeq > m.readSeq) {
       out.unreadCount = await this.reader.countUnread(c.id, userId, m.readSeq, UNREAD_CAP);

@@ -79,6 +79,14 @@ export async function dispatch(
     case "markRead":
       await core.receipts.markRead(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
       return { case: "ok", value: {} };
+    case "setConversationPrefs":
+      await core.prefs.set(
+        me,
+        body.value.conversationId,
+        { pinned: body.value.pinned, muted: body.value.muted },
+        caller.sessionId,
+      );
+      return { case: "ok", value: {} };
     case "markDelivered":
       await core.receipts.markDelivered(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
       return { case: "ok", value: {} };

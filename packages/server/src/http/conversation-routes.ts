@@ -57,6 +57,10 @@ const ATTACHMENT_KINDS: Record<string, AttachmentKind> = {
   voice: AttachmentKind.VOICE,
   video: AttachmentKind.VIDEO,
 };
+const Prefs = Type.Object(
+  { pinned: Type.Optional(Type.Boolean()), muted: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
 const SeqBody = Type.Object({ seq: Seq }, { additionalProperties: false });
 const NewGroup = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }), memberIds: UserIds },
@@ -177,6 +181,24 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
         }),
       );
       return { ...ack };
+    },
+  );
+
+  app.put<{ Params: Static<typeof IdParam>; Body: Static<typeof Prefs> }>(
+    `${base}/conversations/:id/prefs`,
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParam,
+        body: Prefs,
+        description: "The caller's own settings of the conversation, on all their devices.",
+      },
+    },
+    async (req, reply) => {
+      const a = await auth.user(req);
+      await core.prefs.set(a.user.id, req.params.id, req.body);
+      reply.status(204);
     },
   );
 

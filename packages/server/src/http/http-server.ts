@@ -17,9 +17,9 @@ import { registerFileRoutes } from "./file-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSearchRoutes } from "./search-routes.js";
-import { registerWebRoutes } from "./web-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
 import { registerTusRoutes } from "./tus-routes.js";
+import { registerWebRoutes } from "./web-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
 export interface UpgradeHandler {

@@ -125,6 +125,8 @@ export class KyselyAccess extends KyselySearch implements StoreTx {
         "m.read_seq",
         "m.delivered_seq",
         "m.joined_at",
+        "m.pinned_at",
+        "m.muted",
         "m.version as m_version",
         key.as("view_version"),
       ])
@@ -294,7 +296,9 @@ export class KyselyAccess extends KyselySearch implements StoreTx {
   async updateMember(
     conversationId: string,
     userId: string,
-    patch: Partial<Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version">>,
+    patch: Partial<
+      Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version" | "pinnedAt" | "muted">
+    >,
   ): Promise<void> {
     const values: Record<string, unknown> = {};
     if (patch.role !== undefined) values.role = patch.role;
@@ -308,6 +312,8 @@ export class KyselyAccess extends KyselySearch implements StoreTx {
     if (patch.readSeq !== undefined) values.read_seq = patch.readSeq;
     if (patch.deliveredSeq !== undefined) values.delivered_seq = patch.deliveredSeq;
     if (patch.version !== undefined) values.version = patch.version;
+    if (patch.pinnedAt !== undefined) values.pinned_at = patch.pinnedAt;
+    if (patch.muted !== undefined) values.muted = patch.muted ? 1 : 0;
     await this.db
       .updateTable("members")
       .set(values)

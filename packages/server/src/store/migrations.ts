@@ -243,6 +243,15 @@ async function mediaAndShares(db: Kysely<unknown>, dialect: Dialect): Promise<vo
     .alterTable("members")
     .addColumn("left_seq", "bigint", (c) => c.notNull().defaultTo(0))
     .execute();
+  // Each member's own settings of the conversation: pinned (when; 0: not) and muted.
+  await db.schema
+    .alterTable("members")
+    .addColumn("pinned_at", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable("members")
+    .addColumn("muted", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   // 0 means the server-wide setting.
   for (const col of ["max_file_bytes", "quota_bytes"])
     await db.schema

@@ -154,6 +154,8 @@ export function toMember(r: MemberTable): MemberRecord {
     deliveredSeq: num(r.delivered_seq),
     joinedAt: num(r.joined_at),
     version: num(r.version),
+    pinnedAt: num(r.pinned_at ?? 0),
+    muted: num(r.muted ?? 0) !== 0,
   };
 }
 

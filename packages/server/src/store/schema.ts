@@ -142,6 +142,8 @@ export interface MemberTable {
   joined_at: number;
   version: number;
   left_seq?: number;
+  pinned_at?: number;
+  muted?: number;
 }
 
 export interface MessageTable {

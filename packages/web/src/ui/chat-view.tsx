@@ -115,6 +115,26 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
             {conv.memberCount} {t.members}
           </span>
         )}
+        {conv && (
+          <span className="chat-prefs">
+            <button
+              type="button"
+              className="link"
+              aria-pressed={conv.pinnedAt > 0n}
+              onClick={() => void store.setPrefs(id, { pinned: conv.pinnedAt === 0n })}
+            >
+              {conv.pinnedAt > 0n ? t.unpin : t.pin}
+            </button>
+            <button
+              type="button"
+              className="link"
+              aria-pressed={conv.muted}
+              onClick={() => void store.setPrefs(id, { muted: !conv.muted })}
+            >
+              {conv.muted ? t.unmute : t.mute}
+            </button>
+          </span>
+        )}
       </header>
       {loading && (
         <p className="loading-more hint" role="status">

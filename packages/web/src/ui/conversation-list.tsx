@@ -48,8 +48,24 @@ export function ConversationList(props: { selected: string | undefined; onSelect
               </span>
               <span className="conversation-side">
                 <time>{shortTime(Number(c.lastMessage?.serverTime ?? 0n), t)}</time>
+                {(c.pinnedAt > 0n || c.muted) && (
+                  <span className="flags">
+                    {c.pinnedAt > 0n && (
+                      <span className="flag" data-testid="pinned">
+                        <span aria-hidden="true">📌</span>
+                        <span className="sr-only">{t.pinned}</span>
+                      </span>
+                    )}
+                    {c.muted && (
+                      <span className="flag" data-testid="muted">
+                        <span aria-hidden="true">🔕</span>
+                        <span className="sr-only">{t.muted}</span>
+                      </span>
+                    )}
+                  </span>
+                )}
                 {unread > 0 && (
-                  <span className="badge">
+                  <span className={c.muted ? "badge muted" : "badge"}>
                     <span aria-hidden="true">{unread > 99 ? "99+" : unread}</span>
                     <span className="sr-only">
                       {unread} {t.unread}

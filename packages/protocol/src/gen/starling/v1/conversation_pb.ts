@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/conversation.proto.
  */
 export const file_starling_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIt0CCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAyIqCg9HZXRDb252ZXJzYXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJKnAKEENvbnZlcnNhdGlvbktpbmQSIQodQ09OVkVSU0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDT05WRVJTQVRJT05fS0lORF9ESVJFQ1QQARIbChdDT05WRVJTQVRJT05fS0lORF9HUk9VUBACYgZwcm90bzM", [file_starling_v1_message]);
+  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIv8CCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgibQoUU2V0Q29udmVyc2F0aW9uUHJlZnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhMKBnBpbm5lZBgCIAEoCEgAiAEBEhIKBW11dGVkGAMgASgISAGIAQFCCQoHX3Bpbm5lZEIICgZfbXV0ZWQiLgoTQ29udmVyc2F0aW9uQ2hhbmdlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiKgoPR2V0Q29udmVyc2F0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSpwChBDb252ZXJzYXRpb25LaW5kEiEKHUNPTlZFUlNBVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQ09OVkVSU0FUSU9OX0tJTkRfRElSRUNUEAESGwoXQ09OVkVSU0FUSU9OX0tJTkRfR1JPVVAQAmIGcHJvdG8z", [file_starling_v1_message]);
 
 /**
  * A conversation as one member sees it.
@@ -110,6 +110,20 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
    * @generated from field: int64 peer_delivered_seq = 15;
    */
   peerDeliveredSeq: bigint;
+
+  /**
+   * The user's own settings, the same on all their devices: when they
+   * pinned the conversation (0: not pinned), and whether it is muted (no
+   * notifications; unread counts still kept).
+   *
+   * @generated from field: int64 pinned_at = 16;
+   */
+  pinnedAt: bigint;
+
+  /**
+   * @generated from field: bool muted = 17;
+   */
+  muted: boolean;
 };
 
 /**
@@ -118,6 +132,55 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
  */
 export const ConversationSchema: GenMessage<Conversation> = /*@__PURE__*/
   messageDesc(file_starling_v1_conversation, 0);
+
+/**
+ * Changes the caller's own settings of a conversation; fields left unset stay as they are.
+ *
+ * @generated from message starling.v1.SetConversationPrefs
+ */
+export type SetConversationPrefs = Message<"starling.v1.SetConversationPrefs"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: optional bool pinned = 2;
+   */
+  pinned?: boolean | undefined;
+
+  /**
+   * @generated from field: optional bool muted = 3;
+   */
+  muted?: boolean | undefined;
+};
+
+/**
+ * Describes the message starling.v1.SetConversationPrefs.
+ * Use `create(SetConversationPrefsSchema)` to create a new message.
+ */
+export const SetConversationPrefsSchema: GenMessage<SetConversationPrefs> = /*@__PURE__*/
+  messageDesc(file_starling_v1_conversation, 1);
+
+/**
+ * The caller's own view of a conversation changed on another device
+ * (pinned, muted): fetch it again with GetConversation.
+ *
+ * @generated from message starling.v1.ConversationChanged
+ */
+export type ConversationChanged = Message<"starling.v1.ConversationChanged"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+};
+
+/**
+ * Describes the message starling.v1.ConversationChanged.
+ * Use `create(ConversationChangedSchema)` to create a new message.
+ */
+export const ConversationChangedSchema: GenMessage<ConversationChanged> = /*@__PURE__*/
+  messageDesc(file_starling_v1_conversation, 2);
 
 /**
  * @generated from message starling.v1.GetConversation
@@ -134,7 +197,7 @@ export type GetConversation = Message<"starling.v1.GetConversation"> & {
  * Use `create(GetConversationSchema)` to create a new message.
  */
 export const GetConversationSchema: GenMessage<GetConversation> = /*@__PURE__*/
-  messageDesc(file_starling_v1_conversation, 1);
+  messageDesc(file_starling_v1_conversation, 3);
 
 /**
  * @generated from enum starling.v1.ConversationKind
