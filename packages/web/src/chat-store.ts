@@ -65,6 +65,10 @@ export class ChatStore {
   /** Presence of the people this client watches (1:1 peers), by user id. */
   private readonly presence = new Map<string, PresenceStatus>();
   private readonly watched = new Set<string>();
+  /** Display names from the directory, by user id; fetched in batches as they are asked for. */
+  private readonly names = new Map<string, string>();
+  private readonly wantedNames = new Set<string>();
+  private nameTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
   private revision = 0;
 
@@ -194,6 +198,8 @@ export class ChatStore {
     this.typists.clear();
     this.presence.clear();
     this.watched.clear();
+    this.names.clear();
+    this.wantedNames.clear();
     this.phase = "signedOut";
     this.changed();
     await c?.logout().catch(() => c.close());
@@ -281,6 +287,32 @@ export class ChatStore {
     return [...(this.typists.get(conversationId) ?? new Map<string, number>())]
       .filter(([, until]) => until > now)
       .map(([who]) => who);
+  }
+
+  /** A person's display name from the directory; their id's local part until it is known. */
+  displayName(userId: string): string {
+    const known = this.names.get(userId);
+    if (known !== undefined) return known;
+    if (this.client && !this.wantedNames.has(userId)) {
+      this.wantedNames.add(userId);
+      this.nameTimer ??= setTimeout(() => void this.fetchNames(), 30);
+    }
+    return userId.split("@")[0] ?? userId;
+  }
+
+  private async fetchNames(): Promise<void> {
+    this.nameTimer = undefined;
+    const c = this.client;
+    const ids = [...this.wantedNames].filter((id) => !this.names.has(id)).slice(0, 500);
+    if (!c || ids.length === 0) return;
+    try {
+      for (const card of await c.directory.cards(ids)) this.names.set(card.id, card.displayName);
+      // Ids the directory does not know keep their short form.
+      for (const id of ids) if (!this.names.has(id)) this.names.set(id, id.split("@")[0] ?? id);
+      this.changed();
+    } catch {
+      for (const id of ids) this.wantedNames.delete(id);
+    }
   }
 
   /** Whether a user is online, away or offline, for those watched (1:1 peers). */

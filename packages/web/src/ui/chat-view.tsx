@@ -3,7 +3,7 @@ import { type DragEvent, useEffect, useLayoutEffect, useRef, useState, useSyncEx
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
 import { Composer } from "./composer.js";
-import { shortName, title } from "./format.js";
+import { title } from "./format.js";
 import { MessageItem } from "./message-item.js";
 import { useFileSender } from "./use-file-sender.js";
 import "./chat.css";
@@ -84,7 +84,8 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
   };
 
   if (!conv && !draftPeer) return null;
-  const name = conv ? title(conv) : shortName(draftPeer ?? "");
+  const nameOf = store.displayName.bind(store);
+  const name = conv ? title(conv, nameOf) : nameOf(draftPeer ?? "");
   const bySeq = new Map(messages.map((m) => [m.seq, m]));
   const typists = store.typingIn(id);
   const onDrop = (e: DragEvent<HTMLElement>) => {
@@ -154,7 +155,7 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
         ))}
       </ol>
       <p className="typing hint" aria-live="polite">
-        {typists.length > 0 && `${typists.map(shortName).join(", ")} ${t.typingOne}`}
+        {typists.length > 0 && `${typists.map(nameOf).join(", ")} ${t.typingOne}`}
       </p>
       <Composer
         conversationId={id}

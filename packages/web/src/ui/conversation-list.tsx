@@ -1,7 +1,7 @@
 import { type KeyboardEvent, useSyncExternalStore } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
-import { preview, shortTime, title } from "./format.js";
+import { preview, shortName, shortTime, title } from "./format.js";
 
 /** The user's chats, newest activity first, with unread counts; arrow keys move, Enter opens. */
 export function ConversationList(props: { selected: string | undefined; onSelect(id: string): void }) {
@@ -27,19 +27,19 @@ export function ConversationList(props: { selected: string | undefined; onSelect
               type="button"
               className={`conversation${props.selected === c.id ? " selected" : ""}`}
               aria-current={props.selected === c.id ? "true" : undefined}
-              data-testid={`conversation-${title(c)}`}
+              data-testid={`conversation-${c.name || shortName(c.peerId)}`}
               onClick={() => props.onSelect(c.id)}
               onKeyDown={(e) => onKey(e, i)}
             >
               <span className="avatar" aria-hidden="true">
-                {title(c).slice(0, 1).toUpperCase()}
+                {title(c, store.displayName.bind(store)).slice(0, 1).toUpperCase()}
                 {c.peerId && store.presenceOf(c.peerId) && (
                   <span className={`presence ${store.presenceOf(c.peerId)}`} data-testid="presence" />
                 )}
               </span>
               <span className="conversation-main">
                 <span className="conversation-title">
-                  {title(c)}
+                  {title(c, store.displayName.bind(store))}
                   {c.peerId && store.presenceOf(c.peerId) && (
                     <span className="sr-only"> ({t[store.presenceOf(c.peerId) ?? "offline"]})</span>
                   )}

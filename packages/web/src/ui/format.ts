@@ -17,8 +17,9 @@ export function shortName(userId: string): string {
   return userId.split("@")[0] ?? userId;
 }
 
-export function title(c: Conversation): string {
-  return c.name || shortName(c.peerId);
+/** A conversation's name: the group's, or the other person's display name. */
+export function title(c: Conversation, nameOf: (userId: string) => string = shortName): string {
+  return c.name || nameOf(c.peerId);
 }
 
 export function preview(m: Message | undefined, t: Strings): string {

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { store } from "../chat-store.js";
 import { type Strings, useStrings } from "../i18n.js";
 import { AttachmentView } from "./attachment-view.js";
-import { shortName, shortTime } from "./format.js";
+import { shortTime } from "./format.js";
 import { splitMentions } from "./mentions.js";
 
 /** Where one of my messages stands: sent, delivered or read (1:1), or how many have read it (groups). */
@@ -35,7 +35,7 @@ function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
       {open && (
         <ul className="readers" aria-label={t.readers}>
           {readers.map((r) => (
-            <li key={r.userId}>{shortName(r.userId)}</li>
+            <li key={r.userId}>{store.displayName(r.userId)}</li>
           ))}
         </ul>
       )}
@@ -63,13 +63,13 @@ export function MessageItem(props: {
       data-seq={String(m.seq)}
     >
       <div className="message-meta">
-        <span className="sender">{mine ? t.you : shortName(m.senderId)}</span>
+        <span className="sender">{mine ? t.you : store.displayName(m.senderId)}</span>
         <time>{shortTime(Number(m.serverTime), t)}</time>
       </div>
       <div className="bubble">
         {props.quoted && (
           <blockquote className="quote">
-            {shortName(props.quoted.senderId)}: {props.quoted.content?.text ?? t.recalled}
+            {store.displayName(props.quoted.senderId)}: {props.quoted.content?.text ?? t.recalled}
           </blockquote>
         )}
         {m.recalled || !content ? (
