@@ -106,6 +106,29 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await bob.locator(".message .bubble", { hasText: "both tabs see this" }).waitFor();
   });
 
+  test("emoji, and a banner while the connection is lost, then sending again", async () => {
+    const alice = await h.login("alice");
+    await alice.getByTestId("conversation-bob").click();
+    await alice.getByLabel("Write a message").fill("Great ");
+    await alice.getByRole("button", { name: "Emoji" }).click();
+    await alice.getByRole("button", { name: "👍" }).click();
+    assert.equal(await alice.getByLabel("Write a message").inputValue(), "Great 👍");
+    await alice.getByLabel("Write a message").press("Enter");
+    await alice.locator(".message .bubble", { hasText: "Great 👍" }).waitFor();
+
+    await h.restart(async () => {
+      await alice.getByRole("status").filter({ hasText: "reconnecting" }).waitFor();
+      await h.shot(alice, "reconnecting");
+    });
+    await alice
+      .getByRole("status")
+      .filter({ hasText: "reconnecting" })
+      .waitFor({ state: "detached", timeout: 20_000 });
+    await alice.getByLabel("Write a message").fill("back again");
+    await alice.getByLabel("Write a message").press("Enter");
+    await alice.locator(".message.mine", { hasText: "back again" }).getByTestId("receipt").waitFor();
+  });
+
   test("the interface switches to Chinese and fits a phone", async () => {
     const page = await h.login("alice", { locale: "zh-CN", width: 390, height: 780 });
     await page.getByTestId("conversation-bob").click();

@@ -2,6 +2,7 @@ import type { Message } from "@starling/sdk";
 import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
+import { EmojiPicker } from "./emoji-picker.js";
 import { shortName } from "./format.js";
 import { insertMention, type Mention, type MentionQuery, mentionAt, mentionsIn } from "./mentions.js";
 import type { FileSender } from "./use-file-sender.js";
@@ -40,6 +41,17 @@ export function Composer(props: {
         .slice(0, 8)
     : [];
   const nameOf = (userId: string) => (userId === "@all" ? "all" : shortName(userId));
+
+  const insertText = (piece: string) => {
+    const el = area.current;
+    const at = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? at;
+    setText(`${text.slice(0, at)}${piece}${text.slice(end)}`);
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + piece.length, at + piece.length);
+    });
+  };
 
   const choose = (c: { userId: string; name: string }) => {
     const el = area.current;
@@ -128,9 +140,17 @@ export function Composer(props: {
           {shownError}
         </p>
       )}
-      <button type="button" className="attach" aria-label={t.attach} onClick={() => picker.current?.click()}>
-        +
-      </button>
+      <span className="composer-tools">
+        <button
+          type="button"
+          className="attach"
+          aria-label={t.attach}
+          onClick={() => picker.current?.click()}
+        >
+          +
+        </button>
+        <EmojiPicker onPick={insertText} />
+      </span>
       <input
         ref={picker}
         type="file"

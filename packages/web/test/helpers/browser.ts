@@ -27,6 +27,7 @@ export class WebHarness {
   domain = "";
   base = "";
   private dataDir = "";
+  private config!: ReturnType<typeof loadConfig>;
   private readonly contexts: BrowserContext[] = [];
 
   static async start(): Promise<WebHarness> {
@@ -47,10 +48,23 @@ export class WebHarness {
       },
     });
     h.server = await startServer(config);
+    h.config = config;
     h.domain = config.domain;
     h.base = `http://127.0.0.1:${h.server.httpPort}/`;
     h.browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
     return h;
+  }
+
+  /** Stops the server, runs `whileDown`, and starts it again on the same data folder and ports. */
+  async restart(whileDown: () => Promise<void> = async () => {}): Promise<void> {
+    const ports = { tcp: this.server.tcpPort, http: this.server.httpPort };
+    await this.server.close();
+    await whileDown();
+    this.server = await startServer({
+      ...this.config,
+      tcp: { ...this.config.tcp, port: ports.tcp },
+      http: { ...this.config.http, port: ports.http },
+    });
   }
 
   /** Creates users whose password is password(name), with an optional display name. */
