@@ -109,7 +109,11 @@ export class Session {
             senderId: this.userId,
             clientMsgId: sent.clientMsgId,
             serverTime: ack.serverTime,
-            content: sent.content,
+            // What the server filled in (names, sizes, dimensions) replaces what was sent.
+            content:
+              sent.content && ack.attachments.length > 0
+                ? { ...sent.content, attachments: ack.attachments }
+                : sent.content,
           }),
         );
       },

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import sharp from "sharp";
+import { login } from "./helpers/clients.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 /** A valid 1x1 PNG. */
@@ -109,6 +110,23 @@ describe("sharing files in conversations", () => {
     assert.equal((await call("bob", "GET", `/files/${f.id}/content`)).status, 200);
     assert.equal((await call("carol", "GET", `/files/${f.id}/content`)).status, 200);
     assert.equal((await call("alice", "GET", `/files/${f.id}/content`)).status, 200);
+  });
+
+  test("the sender's own copy, from the ack, has what the server filled in", async () => {
+    const f = await json<{ id: string }>(call("alice", "POST", "/files?name=own.png", undefined, PNG), 201);
+    const sdk = await login(ts, "alice", "ws");
+    try {
+      const ack = await sdk.sdk.send({ to: "bob", text: "", attachments: [{ fileId: f.id }] });
+      assert.equal(ack.attachments[0]?.name, "own.png");
+      await sdk.until(() => sdk.messages.some((m) => m.seq === ack.seq), "the own message");
+      const mine = sdk.messages.find((m) => m.seq === ack.seq);
+      assert.deepEqual(
+        [mine?.content?.attachments[0]?.name, mine?.content?.attachments[0]?.mime],
+        ["own.png", "image/png"],
+      );
+    } finally {
+      await sdk.sdk.close();
+    }
   });
 
   test("signed links work without a token, until they expire or access ends", async () => {

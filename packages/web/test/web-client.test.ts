@@ -116,6 +116,20 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await alice.getByLabel("Write a message").press("Enter");
     await alice.locator(".message .bubble", { hasText: "Great 👍" }).waitFor();
 
+    // A file dropped on the chat is uploaded and sent, and shows as a download.
+    const drop = await alice.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["minutes of the meeting"], "minutes.txt", { type: "text/plain" }));
+      return dt;
+    });
+    await alice.locator("section.chat").dispatchEvent("drop", { dataTransfer: drop });
+    const file = alice.getByRole("link", { name: "Download: minutes.txt" });
+    await file.waitFor();
+    assert.match(
+      (await file.getAttribute("href")) ?? "",
+      /^\/api\/v1\/files\/.+\/content\?u=.+&exp=\d+&sig=[0-9a-f]{64}$/,
+    );
+
     await h.restart(async () => {
       await alice.getByRole("status").filter({ hasText: "reconnecting" }).waitFor();
       await h.shot(alice, "reconnecting");

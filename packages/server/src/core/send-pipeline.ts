@@ -1,4 +1,12 @@
-import { type Content, ContentSchema, ErrorCode, StarlingError, toBinary } from "@starling/protocol";
+import {
+  type Attachment,
+  type Content,
+  ContentSchema,
+  ErrorCode,
+  fromBinary,
+  StarlingError,
+  toBinary,
+} from "@starling/protocol";
 import { invalid, notAMember, notFound, unavailable } from "./errors.js";
 import { resolveAttachments } from "./files/attachments.js";
 import { directConversationId, domainOf } from "./ids.js";
@@ -30,6 +38,8 @@ export interface SendResult {
   seq: number;
   serverTime: number;
   duplicate: boolean;
+  /** The attachments as stored (filled in from the files), when there are any. */
+  attachments?: Attachment[];
 }
 
 interface Pending {
@@ -49,6 +59,15 @@ interface BatchOutcome {
 }
 
 const MAX_BATCH = 512;
+
+/** The attachments of a stored Content (a resend's ack carries them again). */
+function storedAttachments(content: Uint8Array): Attachment[] {
+  try {
+    return fromBinary(ContentSchema, content).attachments;
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Group commit for sends: requests queue up while one transaction is in
@@ -185,11 +204,13 @@ export class SendPipeline {
       const key = `${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`;
       const dup = existing.get(key);
       if (dup) {
+        const attachments = dup.content ? storedAttachments(dup.content) : [];
         const r = {
           conversationId: dup.conversationId,
           seq: dup.seq,
           serverTime: dup.serverTime,
           duplicate: true,
+          ...(attachments.length > 0 ? { attachments } : {}),
         };
         outcomes.push(() => p.resolve(r));
         continue;
@@ -197,12 +218,14 @@ export class SendPipeline {
       let content = p.req.content;
       let search = p.req.search;
       let fileIds: string[] = [];
+      let filled: Attachment[] = [];
       if (p.req.withAttachments) {
         try {
           const c = p.req.withAttachments;
           const attachments = await resolveAttachments(tx, p.req.senderId, c.attachments);
           content = toBinary(ContentSchema, { ...c, attachments });
           fileIds = attachments.map((a) => a.fileId);
+          filled = attachments;
           if (search) search = { ...search, kind: messageKind(attachments) };
         } catch (err) {
           if (!(err instanceof StarlingError)) throw err;
@@ -236,7 +259,13 @@ export class SendPipeline {
           ...search,
         });
       senderSessions.push(p.req.sessionId);
-      const r = { conversationId: conv.id, seq: row.seq, serverTime: now, duplicate: false };
+      const r = {
+        conversationId: conv.id,
+        seq: row.seq,
+        serverTime: now,
+        duplicate: false,
+        ...(filled.length > 0 ? { attachments: filled } : {}),
+      };
       outcomes.push(() => p.resolve(r));
     }
 

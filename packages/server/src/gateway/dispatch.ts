@@ -70,6 +70,7 @@ export async function dispatch(
           seq: BigInt(ack.seq),
           serverTime: BigInt(ack.serverTime),
           duplicate: ack.duplicate,
+          attachments: ack.attachments ?? [],
         },
       };
     }

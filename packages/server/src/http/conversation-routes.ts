@@ -2,6 +2,7 @@ import { create, toJson } from "@bufbuild/protobuf";
 import { type Static, Type } from "@sinclair/typebox";
 import {
   AttachmentKind,
+  AttachmentSchema,
   ConversationSchema,
   MessageSchema,
   SendMessageSchema,
@@ -180,7 +181,13 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
           },
         }),
       );
-      return { ...ack };
+      return {
+        conversationId: ack.conversationId,
+        seq: ack.seq,
+        serverTime: ack.serverTime,
+        duplicate: ack.duplicate,
+        ...(ack.attachments ? { attachments: ack.attachments.map((x) => toJson(AttachmentSchema, x)) } : {}),
+      };
     },
   );
 
