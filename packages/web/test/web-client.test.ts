@@ -87,7 +87,8 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await h.shot(bob, "chat");
     await bob.getByRole("button", { name: /Open the picture/ }).click();
     await bob.locator(".lightbox img").waitFor();
-    await bob.getByRole("button", { name: "Close" }).click();
+    await bob.keyboard.press("Escape");
+    await bob.locator(".lightbox").waitFor({ state: "detached" });
 
     // A reload keeps Bob logged in, with the chat and its messages.
     await bob.reload();

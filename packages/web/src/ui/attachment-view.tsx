@@ -1,5 +1,5 @@
 import { type Attachment, AttachmentKind } from "@starling/sdk";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
 import { fileLink } from "../uploads.js";
@@ -24,6 +24,23 @@ function useLink(fileId: string, variant: "content" | "thumbnail", wanted: boole
     };
   }, [fileId, variant, wanted]);
   return path;
+}
+
+/** A picture shown large in a modal dialog: Escape or the button closes it, focus stays inside. */
+function Lightbox(props: { src: string | undefined; name: string; close: string; onClose(): void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (d && !d.open) d.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} className="lightbox" aria-label={props.name} onClose={props.onClose}>
+      <img src={props.src} alt={props.name} />
+      <button type="button" onClick={props.onClose}>
+        {props.close}
+      </button>
+    </dialog>
+  );
 }
 
 /**
@@ -53,14 +70,7 @@ export function AttachmentView(props: { a: Attachment }) {
         >
           <img src={thumb ?? content} alt={a.name} width={w} height={h} data-testid="thumbnail" />
         </button>
-        {large && (
-          <dialog open className="lightbox" aria-label={a.name}>
-            <img src={content} alt={a.name} />
-            <button type="button" onClick={() => setLarge(false)}>
-              {t.close}
-            </button>
-          </dialog>
-        )}
+        {large && <Lightbox src={content} name={a.name} close={t.close} onClose={() => setLarge(false)} />}
       </>
     );
   }
