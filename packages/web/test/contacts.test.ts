@@ -85,7 +85,7 @@ describe("the contacts panel", { skip: browserMissing }, () => {
     await h.shot(alice, "contacts-card");
 
     await card.getByRole("button", { name: "Message" }).click();
-    await alice.getByRole("heading", { name: "Bob Li", exact: true }).waitFor();
+    await alice.getByRole("main").getByRole("heading", { name: "Bob Li", exact: true }).waitFor();
     await alice.getByLabel("Write a message").fill("Hi Bob, found you in Contacts");
     await alice.getByLabel("Write a message").press("Enter");
     await alice.locator(".message .bubble", { hasText: "found you in Contacts" }).waitFor();
