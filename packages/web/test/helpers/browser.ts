@@ -30,7 +30,8 @@ export class WebHarness {
   private config!: ReturnType<typeof loadConfig>;
   private readonly contexts: BrowserContext[] = [];
 
-  static async start(): Promise<WebHarness> {
+  /** `flags` are server settings for this run (e.g. smaller upload limits). */
+  static async start(flags: Record<string, unknown> = {}): Promise<WebHarness> {
     const h = new WebHarness();
     mkdirSync(SHOTS, { recursive: true });
     h.dataDir = mkdtempSync(join(tmpdir(), "starling-web-"));
@@ -45,6 +46,7 @@ export class WebHarness {
         "http.webRoot": WEB_ROOT,
         "log.level": "silent",
         durability: "normal",
+        ...flags,
       },
     });
     h.server = await startServer(config);
