@@ -67,6 +67,9 @@ export class ChatStore {
   private readonly watched = new Set<string>();
   /** Display names from the directory, by user id; fetched in batches as they are asked for. */
   private readonly names = new Map<string, string>();
+  /** Avatar paths from the directory (with their version), and the pictures fetched for them. */
+  private readonly avatarPaths = new Map<string, string>();
+  private readonly avatarUrls = new Map<string, string>();
   private readonly wantedNames = new Set<string>();
   private nameTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -200,6 +203,9 @@ export class ChatStore {
     this.watched.clear();
     this.names.clear();
     this.wantedNames.clear();
+    for (const url of this.avatarUrls.values()) if (url) URL.revokeObjectURL(url);
+    this.avatarUrls.clear();
+    this.avatarPaths.clear();
     this.phase = "signedOut";
     this.changed();
     await c?.logout().catch(() => c.close());
@@ -306,13 +312,54 @@ export class ChatStore {
     const ids = [...this.wantedNames].filter((id) => !this.names.has(id)).slice(0, 500);
     if (!c || ids.length === 0) return;
     try {
-      for (const card of await c.directory.cards(ids)) this.names.set(card.id, card.displayName);
+      for (const card of await c.directory.cards(ids)) {
+        this.names.set(card.id, card.displayName);
+        if (card.avatar.startsWith("/api/v1/avatars/")) this.avatarPaths.set(card.id, card.avatar);
+      }
       // Ids the directory does not know keep their short form.
       for (const id of ids) if (!this.names.has(id)) this.names.set(id, id.split("@")[0] ?? id);
       this.changed();
     } catch {
       for (const id of ids) this.wantedNames.delete(id);
     }
+  }
+
+  /**
+   * A person's avatar as an object URL, once fetched with the session token
+   * (an <img> cannot send it); undefined while unknown or absent.
+   */
+  avatar(userId: string): string | undefined {
+    this.displayName(userId);
+    const path = this.avatarPaths.get(userId);
+    if (!path) return undefined;
+    const known = this.avatarUrls.get(path);
+    if (known !== undefined) return known || undefined;
+    this.avatarUrls.set(path, "");
+    const token = this.token;
+    if (token)
+      void fetch(`${path}&size=64`, { headers: { authorization: `Bearer ${token}` } })
+        .then(async (r) => {
+          if (!r.ok) return;
+          this.avatarUrls.set(path, URL.createObjectURL(await r.blob()));
+          this.changed();
+        })
+        .catch(() => {});
+    return undefined;
+  }
+
+  /** Sets the user's own avatar from a picture. */
+  async setAvatar(file: File): Promise<void> {
+    const token = this.token;
+    if (!token) return;
+    const r = await fetch("/api/v1/me/avatar", {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": file.type || "application/octet-stream" },
+      body: file,
+    });
+    const body = (await r.json().catch(() => ({}))) as { avatar?: string; message?: string };
+    if (!r.ok || !body.avatar) throw new Error(body.message ?? `the picture was refused (${r.status})`);
+    this.avatarPaths.set(this.userId, body.avatar);
+    this.changed();
   }
 
   /** Whether a user is online, away or offline, for those watched (1:1 peers). */
@@ -405,6 +452,14 @@ export class ChatStore {
         if (r.readSeq > m.readSeq) m.readSeq = r.readSeq;
         if (r.deliveredSeq > m.deliveredSeq) m.deliveredSeq = r.deliveredSeq;
       }
+      this.changed();
+    });
+    client.on("directoryChanged", () => {
+      if (this.client !== client) return;
+      // Names and pictures may have changed: asked for again as they are shown.
+      this.names.clear();
+      this.wantedNames.clear();
+      this.avatarPaths.clear();
       this.changed();
     });
     client.on("presence", (st) => {

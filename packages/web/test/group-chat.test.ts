@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import sharp from "sharp";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
 
 /** A group chat in the browser: @mentions with autocomplete, "N read" receipts, presence dots. */
@@ -47,6 +48,27 @@ describe("a group chat in the browser", { skip: browserMissing }, () => {
     const readers = mine.getByRole("list", { name: "Read by" });
     assert.deepEqual((await readers.getByRole("listitem").allTextContents()).sort(), ["bob", "carol"]);
     await h.shot(alice, "group-chat");
+  });
+
+  test("a new picture of oneself shows on the others' screens", async () => {
+    const alice = await h.login("alice");
+    const bob = await h.login("bob");
+    await bob.getByTestId("conversation-alice").waitFor();
+    const picture = await sharp({
+      create: { width: 300, height: 200, channels: 3, background: { r: 200, g: 40, b: 120 } },
+    })
+      .png()
+      .toBuffer();
+    await alice
+      .getByTestId("avatar-input")
+      .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: picture });
+    const img = bob.getByTestId("conversation-alice").locator(".avatar img");
+    await img.waitFor();
+    await bob.waitForFunction(() => {
+      const el = document.querySelector<HTMLImageElement>("[data-testid=conversation-alice] .avatar img");
+      return el?.complete === true && el.naturalWidth === 64;
+    });
+    await h.shot(bob, "avatar");
   });
 
   test("pinning puts a chat on top on every device; muting is shown", async () => {

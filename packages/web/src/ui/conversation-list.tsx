@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useSyncExternalStore } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
+import { Avatar } from "./avatar.js";
 import { preview, shortName, shortTime, title } from "./format.js";
 
 /** The user's chats, newest activity first, with unread counts; arrow keys move, Enter opens. */
@@ -31,12 +32,11 @@ export function ConversationList(props: { selected: string | undefined; onSelect
               onClick={() => props.onSelect(c.id)}
               onKeyDown={(e) => onKey(e, i)}
             >
-              <span className="avatar" aria-hidden="true">
-                {title(c, store.displayName.bind(store)).slice(0, 1).toUpperCase()}
-                {c.peerId && store.presenceOf(c.peerId) && (
-                  <span className={`presence ${store.presenceOf(c.peerId)}`} data-testid="presence" />
-                )}
-              </span>
+              <Avatar
+                {...(c.peerId ? { userId: c.peerId } : {})}
+                label={title(c, store.displayName.bind(store))}
+                presence
+              />
               <span className="conversation-main">
                 <span className="conversation-title">
                   {title(c, store.displayName.bind(store))}

@@ -1,6 +1,7 @@
 import { useState, useSyncExternalStore } from "react";
 import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
+import { Avatar } from "./avatar.js";
 import { ChatView } from "./chat-view.js";
 import { ContactsPanel } from "./contacts/contacts-panel.js";
 import { ConversationList } from "./conversation-list.js";
@@ -22,6 +23,7 @@ export function Workspace() {
   useSyncExternalStore(store.subscribe, store.version);
   const { t } = useStrings();
   const [tab, setTab] = useState<Tab>("chats");
+  const [avatarError, setAvatarError] = useState("");
   const [askNotifications, setAskNotifications] = useState(
     () => typeof Notification !== "undefined" && Notification.permission === "default",
   );
@@ -46,9 +48,21 @@ export function Workspace() {
       )}
       <aside className="sidebar" aria-label={t.appName}>
         <header className="me">
-          <span className="avatar" aria-hidden="true">
-            {store.userId.slice(0, 1).toUpperCase()}
-          </span>
+          <label className="avatar-picker" title={t.setAvatar}>
+            <Avatar userId={store.userId} label={store.displayName(store.userId)} />
+            <input
+              type="file"
+              accept="image/*"
+              className="sr-only"
+              aria-label={t.setAvatar}
+              data-testid="avatar-input"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                e.target.value = "";
+                if (file) void store.setAvatar(file).catch((err: Error) => setAvatarError(err.message));
+              }}
+            />
+          </label>
           <span className="me-name" data-testid="me">
             {store.userId}
           </span>
@@ -57,6 +71,11 @@ export function Workspace() {
             {t.signOut}
           </button>
         </header>
+        {avatarError && (
+          <p role="alert" className="error notice">
+            {avatarError}
+          </p>
+        )}
         {askNotifications && (
           <button
             type="button"
