@@ -111,6 +111,7 @@ async function main(): Promise<number> {
       dataDir,
       "tcp.host": "127.0.0.1",
       "tcp.port": 0,
+      "xmpp.port": 0,
       "http.host": "127.0.0.1",
       "http.port": 0,
       "log.level": "silent",

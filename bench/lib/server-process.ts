@@ -139,6 +139,8 @@ function programArgs(program: ServerProgram, dataDir: string): string[] {
       "0",
       "--http-port",
       "0",
+      "--xmpp-port",
+      "0",
     ],
     // Every bench connection comes from 127.0.0.1: the per-connection rate limit is lifted so it does not cap the load.
     ...[

@@ -13,7 +13,7 @@ import type { StarlingConfig } from "./config/load.js";
 import { Admin } from "./core/admin.js";
 import { Core } from "./core/core.js";
 import { DEFAULT_LIMITS } from "./core/limits.js";
-import type { Bus, Logger, PresenceDirectory } from "./core/ports.js";
+import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/ports.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
 import { SessionHub } from "./gateway/session-hub.js";
 import { startTcpListener } from "./gateway/tcp-listener.js";
@@ -27,6 +27,10 @@ import { LocalBlobStore } from "./storage/local-blob-store.js";
 import type { KyselyStore } from "./store/kysely-store.js";
 import { openStore } from "./store/open-store.js";
 import { ensureTls } from "./tls/self-signed.js";
+import { DEFAULT_XMPP_CONFIG } from "./xmpp/xmpp-config.js";
+import { XmppHub } from "./xmpp/xmpp-hub.js";
+import { startXmppListener } from "./xmpp/xmpp-listener.js";
+import { XmppWsEndpoint } from "./xmpp/xmpp-ws.js";
 
 export const SERVER_VERSION = "0.1.0";
 
@@ -36,6 +40,8 @@ const PRESENCE_HEARTBEAT_MS = 2000;
 export interface RunningServer {
   tcpPort: number;
   httpPort: number;
+  /** The XMPP client-to-server port; 0 when xmpp.enabled is off. */
+  xmppPort: number;
   /** Set on the first start of a data folder: the administrator's one-time password. */
   firstAdmin?: { id: string; password: string };
   tlsFingerprint: string;
@@ -146,6 +152,24 @@ export async function openCore(config: StarlingConfig, log: Logger) {
   return { store, bus, presence, core, admin: new Admin(core, store), dataDir };
 }
 
+/** Hands bus traffic to both gateways' sessions on this node. */
+function bothReceivers(a: BusReceiver, b: BusReceiver): BusReceiver {
+  return {
+    deliver(userIds, frame, exceptSession) {
+      a.deliver(userIds, frame, exceptSession);
+      b.deliver(userIds, frame, exceptSession);
+    },
+    deliverDomain(domain, frame) {
+      a.deliverDomain(domain, frame);
+      b.deliverDomain(domain, frame);
+    },
+    kick(userIds, reason) {
+      a.kick(userIds, reason);
+      b.kick(userIds, reason);
+    },
+  };
+}
+
 /** Makes the domain's administrator, admin@<domain>, if missing; returns the one-time password. */
 async function ensureFirstAdmin(
   core: Core,
@@ -176,6 +200,11 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const tls = config.tcp.tls
     ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
     : undefined;
+  // STARTTLS is required on the XMPP listener, whatever tcp.tls says.
+  const xmppTls =
+    config.xmpp.enabled && !tls
+      ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
+      : tls;
 
   const gateway = {
     ...DEFAULT_GATEWAY_CONFIG,
@@ -186,9 +215,26 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     serverVersion: SERVER_VERSION,
   };
   const hub = new SessionHub(core, new SystemClock(), log, gateway);
-  bus.attach(hub);
+  const xmppHub = config.xmpp.enabled
+    ? new XmppHub(
+        core,
+        new SystemClock(),
+        log,
+        {
+          ...DEFAULT_XMPP_CONFIG,
+          stanzasPerSecond: config.limits.requestsPerSecond,
+          stanzaBurst: config.limits.requestBurst,
+        },
+        async (domain) => {
+          const d = await store.read.getDomain(domain);
+          return d !== undefined && !d.disabled;
+        },
+      )
+    : undefined;
+  bus.attach(xmppHub ? bothReceivers(hub, xmppHub) : hub);
 
   let tcp: Server | undefined;
+  let xmpp: Server | undefined;
   try {
     tcp = await startTcpListener(
       {
@@ -200,18 +246,28 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       hub,
       log,
     );
+    if (xmppHub && xmppTls) {
+      xmpp = await startXmppListener(
+        { host: config.tcp.host, port: config.xmpp.port, tls: { key: xmppTls.key, cert: xmppTls.cert } },
+        xmppHub,
+        log,
+      );
+    }
   } catch (err) {
+    tcp?.close();
     await presence.close?.();
     await bus.close?.();
     await store.close();
     throw err;
   }
   const ws = new WsEndpoint(hub, log, gateway.maxFrameBytes);
+  const xmppWs = xmppHub ? new XmppWsEndpoint(xmppHub, log) : undefined;
   const listenTcpPort = (tcp.address() as AddressInfo).port;
   const http = await buildHttpServer({
     core,
     admin,
     ws,
+    ...(xmppWs ? { xmpp: xmppWs } : {}),
     log,
     adminKey: adminKey(dataDir),
     version: SERVER_VERSION,
@@ -249,6 +305,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
     tcp.close();
+    xmpp?.close();
     await presence.close?.();
     await bus.close?.();
     await store.close();
@@ -256,6 +313,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   }
   const tcpPort = (tcp.address() as AddressInfo).port;
   const httpPort = (http.server.address() as AddressInfo).port;
+  const xmppPort = xmpp ? (xmpp.address() as AddressInfo).port : 0;
   const anyAddress = config.http.host === "0.0.0.0" || config.http.host === "::";
   const httpHost = anyAddress ? "127.0.0.1" : config.http.host;
   const info: RuntimeInfo = {
@@ -270,14 +328,20 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const tmp = `${runtimeFile(dataDir)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(info, null, 2));
   renameSync(tmp, runtimeFile(dataDir));
-  log.info({ tcpPort, httpPort, tls: Boolean(tls), domain: config.domain, dataDir }, "starling is listening");
+  log.info(
+    { tcpPort, httpPort, xmppPort, tls: Boolean(tls), domain: config.domain, dataDir },
+    "starling is listening",
+  );
 
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
       hub.shutdown();
+      xmppHub?.shutdown();
       ws.close();
+      xmppWs?.close();
       await new Promise<void>((r) => tcp.close(() => r()));
+      if (xmpp) await new Promise<void>((r) => xmpp.close(() => r()));
       await http.close();
       await core.idle();
       await presence.close?.();
@@ -287,5 +351,15 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     })();
     return closed;
   };
-  return { tcpPort, httpPort, firstAdmin, tlsFingerprint: tls?.fingerprint ?? "", core, admin, store, close };
+  return {
+    tcpPort,
+    httpPort,
+    xmppPort,
+    firstAdmin,
+    tlsFingerprint: tls?.fingerprint ?? "",
+    core,
+    admin,
+    store,
+    close,
+  };
 }

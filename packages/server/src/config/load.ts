@@ -13,6 +13,7 @@ export interface StarlingConfig {
   nodeId: string;
   durability: "full" | "normal";
   tcp: { host: string; port: number; tls: boolean };
+  xmpp: { enabled: boolean; port: number };
   http: { host: string; port: number; webRoot: string };
   public: { host: string; tcpPort: number; httpPort: number };
   files: { maxUploadBytes: number; maxFileBytes: number; domainQuotaBytes: number; maxImagePixels: number };

@@ -73,6 +73,21 @@ export const SETTINGS = [
   },
   { key: "tcp.tls", type: "bool", default: true, description: "Speak TLS (1.2+) on the TCP listener." },
   {
+    key: "xmpp.enabled",
+    type: "bool",
+    default: true,
+    description:
+      "Serve XMPP clients: client-to-server on xmpp.port (on tcp.host, STARTTLS required) and XMPP over WebSocket at /xmpp on the HTTP port.",
+  },
+  {
+    key: "xmpp.port",
+    type: "int",
+    default: 5222,
+    min: 0,
+    max: 65535,
+    description: "Port of the XMPP client-to-server listener (0: any free port).",
+  },
+  {
     key: "http.host",
     type: "string",
     default: "0.0.0.0",

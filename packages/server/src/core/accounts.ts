@@ -6,6 +6,12 @@ import type { CoreLimits } from "./limits.js";
 import { LoginLimiter } from "./login-limiter.js";
 import type { Bus, Clock, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "./records.js";
+import {
+  deriveScramKeys,
+  type ScramCredential,
+  type ScramMechanism,
+  scramCredentials,
+} from "./scram-keys.js";
 
 export interface DeviceInfo {
   deviceId: string;
@@ -93,12 +99,17 @@ export class Accounts {
       pinyinInitials: keys.initials,
       mustChangePassword: input.mustChangePassword ?? false,
     };
+    // SCRAM keys for the XMPP gateway, which checks logins against them without the password.
+    const scram = await this.scramFor(id, input.password);
     const created = await this.store.transaction(async (tx) => {
       const domain = await tx.getDomain(user.domain);
       if (!domain) throw notFound(`unknown domain ${user.domain}`);
       user.version = await tx.nextDirectoryVersions(user.domain, 1);
       const inserted = await tx.insertUser(user);
-      if (inserted) await also?.(tx);
+      if (inserted) {
+        await tx.putScramCredentials(scram);
+        await also?.(tx);
+      }
       return inserted;
     });
     if (!created) throw new StarlingError(ErrorCode.CONFLICT, `user ${id} already exists`);
@@ -127,9 +138,11 @@ export class Accounts {
     const id = normalizeUserId(userIdInput, this.defaultDomain);
     this.checkPasswordPolicy(id, password);
     const passwordHash = await this.hasher.hash(password);
+    const scram = await this.scramFor(id, password);
     await this.store.transaction(async (tx) => {
       if (!(await tx.updateUser(id, { passwordHash, mustChangePassword: temporary })))
         throw notFound(`no user ${id}`);
+      await tx.putScramCredentials(scram);
       await tx.deleteSessionsOfUser(id);
       await also?.(tx);
     });
@@ -167,8 +180,10 @@ export class Accounts {
     if (newPassword === oldPassword)
       throw invalid("the new password must differ from the current one", "new_password");
     const passwordHash = await this.hasher.hash(newPassword);
+    const scram = await this.scramFor(userId, newPassword);
     await this.store.transaction(async (tx) => {
       await tx.updateUser(userId, { passwordHash, mustChangePassword: false });
+      await tx.putScramCredentials(scram);
       await tx.deleteSessionsOfUser(userId, keepTokenHash);
     });
   }
@@ -215,6 +230,7 @@ export class Accounts {
     }
     await this.checkCanLogIn(user);
     this.limiter.recordSuccess(id);
+    await this.refreshScram(user.id, password);
     const token = Buffer.from(this.random.bytes(32)).toString("base64url");
     const now = this.clock.now();
     const session: SessionRecord = {
@@ -264,6 +280,61 @@ export class Accounts {
 
   async logout(tokenHash: string): Promise<void> {
     await this.store.transaction((tx) => tx.deleteSession(tokenHash));
+  }
+
+  /**
+   * The first half of a SCRAM login (RFC 5802) through the XMPP gateway, which checks the proof
+   * itself: refused while the account or the address is locked out, like a password login. No
+   * credential when the user is unknown or their password was never set or checked since the
+   * keys were introduced.
+   */
+  async scramCredential(
+    userIdInput: string,
+    mechanism: ScramMechanism,
+    ip: string,
+  ): Promise<{ userId: string; credential?: ScramCredential }> {
+    let userId: string;
+    try {
+      userId = normalizeUserId(userIdInput, this.defaultDomain);
+    } catch {
+      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
+    }
+    const wait = this.limiter.lockedFor(userId, ip);
+    if (wait > 0) {
+      throw new StarlingError(ErrorCode.LOGIN_LOCKED, "too many failed logins; try again later", {
+        retryAfterMs: wait,
+        retryable: true,
+      });
+    }
+    const credential = await this.store.read.getScramCredential(userId, mechanism);
+    return credential ? { userId, credential } : { userId };
+  }
+
+  /** The second half: a wrong proof counts as a failed login; a right one still needs a usable account. */
+  async scramFinish(userId: string, ip: string, proofOk: boolean): Promise<UserRecord> {
+    const user = proofOk ? await this.store.read.getUser(userId) : undefined;
+    if (!user) {
+      this.limiter.recordFailure(userId, ip);
+      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
+    }
+    await this.checkCanLogIn(user);
+    this.limiter.recordSuccess(userId);
+    return user;
+  }
+
+  private scramFor(userId: string, password: string): Promise<ScramCredential[]> {
+    return scramCredentials(userId, password, (n) => this.random.bytes(n));
+  }
+
+  /** After a password checked in plain text: SCRAM keys for users who have none, or stale ones. */
+  private async refreshScram(userId: string, password: string): Promise<void> {
+    const current = await this.store.read.getScramCredential(userId, "SCRAM-SHA-256");
+    if (current) {
+      const keys = await deriveScramKeys(current.mechanism, password, current.salt, current.iterations);
+      if (Buffer.from(keys.storedKey).equals(current.storedKey)) return;
+    }
+    const scram = await this.scramFor(userId, password);
+    await this.store.transaction((tx) => tx.putScramCredentials(scram));
   }
 
   /** Frozen accounts, people who left and users of a disabled domain cannot log in. */

@@ -11,6 +11,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from "./records.js";
+import type { ScramCredential, ScramMechanism } from "./scram-keys.js";
 import type { MessageKind, SearchEntry } from "./search/document.js";
 import type { QueryTerm } from "./search/tokens.js";
 
@@ -214,9 +215,19 @@ export interface SearchWriter {
   indexMessages(entries: readonly SearchEntry[]): Promise<void>;
 }
 
+/** SCRAM keys of users' passwords, for the XMPP gateway's SASL (RFC 5802). */
+export interface ScramReader {
+  getScramCredential(userId: string, mechanism: ScramMechanism): Promise<ScramCredential | undefined>;
+}
+
+export interface ScramWriter {
+  /** Replaces the user's keys of each mechanism given. */
+  putScramCredentials(credentials: readonly ScramCredential[]): Promise<void>;
+}
+
 export type UserPatch = Partial<Omit<UserRecord, "id" | "domain" | "createdAt">>;
 
-export interface StoreReader extends DirectoryReader, FileReader, SearchReader {
+export interface StoreReader extends DirectoryReader, FileReader, SearchReader, ScramReader {
   getUser(id: string): Promise<UserRecord | undefined>;
   listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
@@ -238,7 +249,7 @@ export interface StoreReader extends DirectoryReader, FileReader, SearchReader {
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
 }
 
-export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter, SearchWriter {
+export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter, SearchWriter, ScramWriter {
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
   /** Every session of the user but `exceptTokenHash`, if given. */

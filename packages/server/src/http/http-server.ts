@@ -30,6 +30,8 @@ export interface HttpDeps {
   core: Core;
   admin: Admin;
   ws: UpgradeHandler;
+  /** XMPP over WebSocket (RFC 7395) at /xmpp, when the XMPP gateway is enabled. */
+  xmpp?: UpgradeHandler;
   log: Logger;
   /** Secret of the local administrator (data/admin.key). */
   adminKey: string;
@@ -61,6 +63,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   app.server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path === "/ws") deps.ws.upgrade(req, socket, head);
+    else if (path === "/xmpp" && deps.xmpp) deps.xmpp.upgrade(req, socket, head);
     else socket.destroy();
   });
 

@@ -8,7 +8,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from "../core/records.js";
-import { KyselySearch } from "./kysely-search.js";
+import { KyselyXmpp } from "./kysely-xmpp.js";
 import type { Dialect } from "./migrations.js";
 import {
   fromConversation,
@@ -26,7 +26,7 @@ import type { Database } from "./schema.js";
  * Every query of the Store port, over a Kysely handle that is either the
  * database or an open transaction. Dialect-neutral SQL only.
  */
-export class KyselyAccess extends KyselySearch implements StoreTx {
+export class KyselyAccess extends KyselyXmpp implements StoreTx {
   /**
    * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
    * transactions), so that concurrent writers to one conversation queue up

@@ -215,6 +215,21 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await searchIndex(db, dialect);
       },
     },
+    "0005_xmpp": {
+      async up(db: Kysely<unknown>) {
+        // SCRAM keys (RFC 5802) per user and mechanism, base64; written when a password is set or checked.
+        await db.schema
+          .createTable("scram_credentials")
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("mechanism", "text", (c) => c.notNull())
+          .addColumn("salt", "text", (c) => c.notNull())
+          .addColumn("iterations", "integer", (c) => c.notNull())
+          .addColumn("stored_key", "text", (c) => c.notNull())
+          .addColumn("server_key", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("scram_credentials_pk", ["user_id", "mechanism"])
+          .execute();
+      },
+    },
   };
 }
 

@@ -158,6 +158,15 @@ export interface MessageTable {
   recalled_at: number | null;
 }
 
+export interface ScramCredentialTable {
+  user_id: string;
+  mechanism: string;
+  salt: string;
+  iterations: number;
+  stored_key: string;
+  server_key: string;
+}
+
 export interface Database {
   domains: DomainTable;
   users: UserTable;
@@ -175,4 +184,5 @@ export interface Database {
   avatars: AvatarTable;
   message_search: MessageSearchTable;
   message_fts: MessageFtsTable;
+  scram_credentials: ScramCredentialTable;
 }

@@ -56,7 +56,17 @@ export class ChildServer {
       "--http-host",
       "127.0.0.1",
     ];
-    args.push("--tcp-port", "0", "--http-port", "0", "--log-level", "warn", ...this.extraArgs);
+    args.push(
+      "--tcp-port",
+      "0",
+      "--http-port",
+      "0",
+      "--xmpp-port",
+      "0",
+      "--log-level",
+      "warn",
+      ...this.extraArgs,
+    );
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     this.proc = proc;
     let exited = false;

@@ -29,6 +29,7 @@ export async function startTestServer(flags: Partial<Record<SettingKey, unknown>
       dataDir,
       "tcp.host": "127.0.0.1",
       "tcp.port": 0,
+      "xmpp.port": 0,
       "http.host": "127.0.0.1",
       "http.port": 0,
       "log.level": process.env.STARLING_TEST_LOG ?? "silent",

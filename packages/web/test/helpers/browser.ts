@@ -41,6 +41,7 @@ export class WebHarness {
         dataDir: h.dataDir,
         "tcp.host": "127.0.0.1",
         "tcp.port": 0,
+        "xmpp.port": 0,
         "http.host": "127.0.0.1",
         "http.port": 0,
         "http.webRoot": WEB_ROOT,

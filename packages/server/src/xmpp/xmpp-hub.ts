@@ -1,0 +1,107 @@
+import { randomBytes } from "node:crypto";
+import { decodeEnvelope, type Message } from "@starling/protocol";
+import type { Core } from "../core/core.js";
+import type { BusReceiver, Clock, KickReason, Logger } from "../core/ports.js";
+import type { XmppConfig } from "./xmpp-config.js";
+import { type XmppHost, XmppSession } from "./xmpp-session.js";
+import type { XmppTransport } from "./xmpp-transport.js";
+
+/**
+ * This node's XMPP sessions, by user. It receives the same bus traffic as the
+ * native gateway's hub: each message push is decoded once and written as a
+ * stanza to the user's XMPP sessions, skipping the session that sent it.
+ */
+export class XmppHub implements XmppHost, BusReceiver {
+  readonly fakeSaltKey = randomBytes(32);
+  private readonly byUser = new Map<string, Set<XmppSession>>();
+  private readonly all = new Set<XmppSession>();
+  private closing = false;
+
+  constructor(
+    readonly core: Core,
+    readonly clock: Clock,
+    readonly log: Logger,
+    readonly config: XmppConfig,
+    /** Whether the server serves this domain (and it is not disabled). */
+    readonly hostsDomain: (domain: string) => Promise<boolean>,
+  ) {}
+
+  /** A transport accepted a connection. */
+  open(transport: XmppTransport): XmppSession | undefined {
+    const s = new XmppSession(transport, this);
+    if (this.closing) {
+      s.fail("system-shutdown", "server is shutting down");
+      return undefined;
+    }
+    this.all.add(s);
+    return s;
+  }
+
+  /** The transport saw the connection end. */
+  closed(session: XmppSession): void {
+    session.onClosed();
+    this.all.delete(session);
+  }
+
+  register(session: XmppSession): void {
+    let set = this.byUser.get(session.userId);
+    if (!set) this.byUser.set(session.userId, (set = new Set()));
+    set.add(session);
+  }
+
+  unregister(session: XmppSession): void {
+    const set = this.byUser.get(session.userId);
+    if (!set) return;
+    set.delete(session);
+    if (set.size === 0) this.byUser.delete(session.userId);
+  }
+
+  resourceTaken(userId: string, resource: string): boolean {
+    for (const s of this.byUser.get(userId) ?? []) if (s.resource === resource) return true;
+    return false;
+  }
+
+  deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
+    let msg: Message | null | undefined;
+    for (const u of userIds) {
+      const set = this.byUser.get(u);
+      if (!set) continue;
+      if (msg === undefined) msg = this.messageOf(frame);
+      if (msg === null) return;
+      for (const s of set) if (s.id !== exceptSession) s.deliver(msg);
+    }
+  }
+
+  /** Directory changes have no XMPP form yet. */
+  deliverDomain(): void {}
+
+  kick(userIds: readonly string[], reason: KickReason): void {
+    for (const u of userIds) {
+      for (const s of [...(this.byUser.get(u) ?? [])])
+        s.fail("not-authorized", reason === "disabled" ? "account disabled" : "signed out");
+    }
+  }
+
+  get sessionCount(): number {
+    return this.all.size;
+  }
+
+  /** Ends every stream with system-shutdown and refuses new ones. */
+  shutdown(): void {
+    this.closing = true;
+    for (const s of [...this.all]) s.fail("system-shutdown", "server is shutting down");
+    this.all.clear();
+  }
+
+  /** The message a push frame carries; null for every other push. */
+  private messageOf(frame: Uint8Array): Message | null {
+    try {
+      const env = decodeEnvelope(frame);
+      if (env.kind.case === "push" && env.kind.value.body.case === "message")
+        return env.kind.value.body.value;
+    } catch (err) {
+      this.log.error({ err }, "undecodable push on the bus");
+    }
+    return null;
+  }
+}

@@ -1,0 +1,148 @@
+import net from "node:net";
+import tls from "node:tls";
+import type { Logger } from "../core/ports.js";
+import { NS, openTag, serialize, type XElement } from "./stanza.js";
+import { XmlFaultError, XmlStreamParser } from "./xml-stream.js";
+import type { XmppHub } from "./xmpp-hub.js";
+import type { XmppSession } from "./xmpp-session.js";
+import type { XmppTransport } from "./xmpp-transport.js";
+
+export interface XmppListenerOptions {
+  host: string;
+  port: number;
+  /** PEM key and certificate for STARTTLS. */
+  tls: { key: string | Buffer; cert: string | Buffer };
+}
+
+/** How long a closing socket may take to flush its last bytes. */
+const END_GRACE_MS = 2000;
+
+/**
+ * One TCP connection (RFC 6120): plain until STARTTLS (section 5), then the
+ * same socket wrapped in TLS, with a fresh parser for each restarted stream.
+ */
+class TcpTransport implements XmppTransport {
+  readonly kind = "tcp";
+  readonly remoteAddress: string;
+  session!: XmppSession;
+  private socket: net.Socket | tls.TLSSocket;
+  private readonly parser: XmlStreamParser;
+  private secure = false;
+  private ended = false;
+
+  constructor(
+    private readonly raw: net.Socket,
+    private readonly secureContext: tls.SecureContext,
+    private readonly hub: XmppHub,
+    private readonly log: Logger,
+  ) {
+    this.socket = raw;
+    this.remoteAddress = raw.remoteAddress ?? "";
+    this.parser = new XmlStreamParser({
+      streamOpen: (h) => this.session.streamOpened(h),
+      element: (e) => this.session.element(e),
+      streamClose: () => this.session.streamClosed(),
+    });
+  }
+
+  attach(session: XmppSession): void {
+    this.session = session;
+    this.listen(this.raw);
+    this.raw.on("error", () => {}); // "close" follows; resets by peers are routine
+    this.raw.on("close", () => this.hub.closed(session));
+  }
+
+  isSecure(): boolean {
+    return this.secure;
+  }
+
+  canStartTls(): boolean {
+    return !this.secure;
+  }
+
+  sendHeader(attrs: Record<string, string>): void {
+    this.write(
+      `<?xml version='1.0'?>${openTag("stream:stream", { xmlns: NS.client, "xmlns:stream": NS.stream, ...attrs })}`,
+    );
+  }
+
+  send(e: XElement): void {
+    this.write(serialize(e));
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.socket.end("</stream:stream>");
+    setTimeout(() => this.socket.destroy(), END_GRACE_MS).unref();
+  }
+
+  startTls(): void {
+    // From here on the raw bytes belong to TLS; nothing more is read in the clear.
+    this.raw.removeAllListeners("data");
+    const secure = new tls.TLSSocket(this.raw, { isServer: true, secureContext: this.secureContext });
+    this.socket = secure;
+    this.parser.reset();
+    secure.on("secure", () => {
+      this.secure = true;
+      this.listen(secure);
+    });
+    secure.on("error", (err) => {
+      this.log.debug({ ip: this.remoteAddress, err: err.message }, "xmpp starttls failed");
+      this.raw.destroy();
+    });
+  }
+
+  restartStream(): void {
+    this.parser.reset();
+  }
+
+  bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  private listen(socket: net.Socket): void {
+    socket.on("data", (chunk: Buffer) => {
+      if (this.ended) return;
+      try {
+        this.parser.write(chunk);
+      } catch (err) {
+        this.session.xmlFault(
+          err instanceof XmlFaultError ? err : new XmlFaultError("not-well-formed", String(err)),
+        );
+      }
+    });
+  }
+
+  private write(text: string): void {
+    if (!this.ended) this.socket.write(text);
+  }
+}
+
+/** XMPP client-to-server over TCP with STARTTLS required (RFC 6120). */
+export async function startXmppListener(
+  opts: XmppListenerOptions,
+  hub: XmppHub,
+  log: Logger,
+): Promise<net.Server> {
+  const secureContext = tls.createSecureContext({
+    key: opts.tls.key,
+    cert: opts.tls.cert,
+    minVersion: "TLSv1.2",
+  });
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 60_000);
+    const transport = new TcpTransport(socket, secureContext, hub, log);
+    const session = hub.open(transport);
+    if (session) transport.attach(session);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return server;
+}

@@ -1,0 +1,21 @@
+import type { XElement } from "./stanza.js";
+
+/** What a session needs from its transport (TCP with STARTTLS, or WebSocket). */
+export interface XmppTransport {
+  readonly kind: "tcp" | "ws";
+  readonly remoteAddress: string;
+  /** TLS protects the connection. */
+  isSecure(): boolean;
+  /** TCP before STARTTLS. */
+  canStartTls(): boolean;
+  /** The server's stream header (`<stream:stream>` or `<open/>`). */
+  sendHeader(attrs: Record<string, string>): void;
+  send(e: XElement): void;
+  /** Ends the stream (`</stream:stream>` or `<close/>`) and the connection. */
+  end(): void;
+  /** After `<proceed/>`: negotiates TLS, then reads a restarted stream. */
+  startTls(): void;
+  /** Reads a restarted stream from the next byte on (after SASL success). */
+  restartStream(): void;
+  bufferedBytes(): number;
+}

@@ -1,0 +1,329 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { after, before, describe, test } from "node:test";
+import { client, type XmlElement, type XmppClient, xml } from "@xmpp/client";
+import * as XMPP from "stanza";
+import WebSocket from "ws";
+import { type Client, login } from "./helpers/clients.js";
+import { RawXmpp, streamHeader } from "./helpers/raw-xmpp.js";
+import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
+
+// The test server's certificate is self-signed, and @xmpp/client's STARTTLS takes no TLS options.
+process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+
+const DOMAIN = "starling.local";
+
+/** An @xmpp/client connection over TCP with STARTTLS, recording the stanzas it receives. */
+class XmppTcp {
+  readonly stanzas: XmlElement[] = [];
+  readonly xmpp: XmppClient;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    ts: TestServer,
+    name: string,
+    opts: { mechanism?: string; password?: string; resource?: string } = {},
+  ) {
+    const password = opts.password ?? passwordOf(name);
+    this.xmpp = client({
+      service: `xmpp://127.0.0.1:${ts.server.xmppPort}`,
+      domain: DOMAIN,
+      resource: opts.resource ?? "laptop",
+      username: name,
+      password,
+      ...(opts.mechanism
+        ? {
+            credentials: (authenticate, mechanisms) => {
+              assert.ok(mechanisms.includes(opts.mechanism as string), `offered: ${mechanisms.join(" ")}`);
+              return authenticate({ username: name, password }, opts.mechanism as string);
+            },
+          }
+        : {}),
+    });
+    this.xmpp.reconnect.stop();
+    this.xmpp.on("error", () => {});
+    this.xmpp.on("stanza", (s: XmlElement) => {
+      this.stanzas.push(s);
+      const w = this.waiters;
+      this.waiters = [];
+      for (const f of w) f();
+    });
+  }
+
+  async until(pred: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 250).unref();
+      });
+    }
+  }
+
+  chats(): XmlElement[] {
+    return this.stanzas.filter((s) => s.is("message") && s.attrs.type === "chat");
+  }
+
+  async stop(): Promise<void> {
+    await this.xmpp.stop().catch(() => {});
+  }
+}
+
+describe("XMPP gateway", () => {
+  let ts: TestServer;
+  let bob: Client;
+  const open: XmppTcp[] = [];
+  const tcp = (name: string, opts?: { mechanism?: string; password?: string; resource?: string }) => {
+    const c = new XmppTcp(ts, name, opts);
+    open.push(c);
+    return c;
+  };
+
+  before(async () => {
+    ts = await startTestServer({ "xmpp.port": 0 });
+    for (const name of ["alice", "bob", "carol", "dave", "erin", "frank", "gina", "hank"])
+      await ts.addUser(name);
+    bob = await login(ts, "bob");
+  });
+  after(async () => {
+    await Promise.all(open.map((c) => c.stop()));
+    await bob.close();
+    await ts.close();
+  });
+
+  test("TCP with STARTTLS, SCRAM-SHA-1 (@xmpp/client): a bound full JID", async () => {
+    const c = tcp("alice", { mechanism: "SCRAM-SHA-1" });
+    const jid = await c.xmpp.start();
+    assert.equal(jid.toString(), `alice@${DOMAIN}/laptop`);
+  });
+
+  test("TCP with STARTTLS, PLAIN (@xmpp/client)", async () => {
+    const c = tcp("carol", { mechanism: "PLAIN" });
+    const jid = await c.xmpp.start();
+    assert.equal(jid.toString(), `carol@${DOMAIN}/laptop`);
+  });
+
+  test("a wrong password is not-authorized", async () => {
+    const c = tcp("dave", { mechanism: "SCRAM-SHA-1", password: "not-the-password" });
+    await assert.rejects(c.xmpp.start(), (err: Error & { condition?: string }) => {
+      assert.equal(err.condition, "not-authorized");
+      return true;
+    });
+    const p = tcp("dave", { mechanism: "PLAIN", password: "not-the-password" });
+    await assert.rejects(p.xmpp.start(), (err: Error & { condition?: string }) => {
+      assert.equal(err.condition, "not-authorized");
+      return true;
+    });
+  });
+
+  test("WebSocket at /xmpp with stanza: SCRAM-SHA-256, no PLAIN without TLS", async () => {
+    const agent = XMPP.createClient({
+      jid: `erin@${DOMAIN}`,
+      password: passwordOf("erin"),
+      resource: "browser",
+      allowResumption: false,
+      transports: { websocket: `ws://127.0.0.1:${ts.server.httpPort}/xmpp`, bosh: false },
+    });
+    const raw: string[] = [];
+    agent.on("raw", (direction: string, data: string) => raw.push(`${direction} ${data}`));
+    const started = once(agent, "session:started");
+    agent.connect();
+    await started;
+    assert.equal(agent.jid, `erin@${DOMAIN}/browser`);
+    const features = raw.find((r) => r.startsWith("incoming") && r.includes("<mechanisms"));
+    assert.ok(features?.includes("SCRAM-SHA-256"));
+    assert.ok(!features?.includes("PLAIN"), "PLAIN is offered only over TLS");
+    assert.ok(raw.some((r) => r.startsWith("outgoing") && /mechanism="SCRAM-SHA-256"/.test(r)));
+    await agent.ping(DOMAIN);
+    const ended = once(agent, "disconnected");
+    agent.disconnect();
+    await ended;
+  });
+
+  test("an XMPP user and a native user chat both ways in one conversation and sequence", async () => {
+    const alice = tcp("alice", { resource: "phone" });
+    await alice.xmpp.start();
+    await alice.xmpp.send(
+      xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "x-1" }, xml("body", {}, "hi bob, from xmpp")),
+    );
+    const conv = `d:alice@${DOMAIN}|bob@${DOMAIN}`;
+    await bob.until(() => bob.in(conv).some((m) => m.content?.text === "hi bob, from xmpp"), "xmpp message");
+    const got = bob.in(conv).find((m) => m.content?.text === "hi bob, from xmpp");
+    assert.equal(got?.senderId, `alice@${DOMAIN}`);
+    assert.equal(got?.clientMsgId, "x-1");
+
+    const ack = await bob.sdk.send({ to: "alice", text: "hello <alice> & co" });
+    assert.equal(ack.conversationId, conv);
+    assert.equal(ack.seq, (got?.seq ?? 0n) + 1n);
+    await alice.until(() => alice.chats().length > 0, "native message over xmpp");
+    const m = alice.chats()[0] as XmlElement;
+    assert.equal(m.attrs.from, `bob@${DOMAIN}`);
+    assert.equal(m.attrs.to, `alice@${DOMAIN}/phone`);
+    assert.equal(m.getChildText("body"), "hello <alice> & co");
+    const sid = m.getChild("stanza-id", "urn:xmpp:sid:0");
+    assert.equal(sid?.attrs.by, `alice@${DOMAIN}`);
+    assert.equal(sid?.attrs.id, `${conv}:${ack.seq}`);
+
+    const h = await bob.sdk.history(conv, { beforeSeq: Number(ack.seq) + 1, limit: 10 });
+    const texts = h.messages.map((x) => [Number(x.seq), x.content?.text]);
+    assert.deepEqual(texts.slice(-2), [
+      [Number(ack.seq) - 1, "hi bob, from xmpp"],
+      [Number(ack.seq), "hello <alice> & co"],
+    ]);
+    // The sending session gets no echo of its own message.
+    assert.ok(!alice.chats().some((s) => s.getChildText("body") === "hi bob, from xmpp"));
+  });
+
+  test("ping is answered and disco#info lists the server's features", async () => {
+    const c = tcp("carol");
+    await c.xmpp.start();
+    const pong = await c.xmpp.iqCaller.request(
+      xml("iq", { type: "get", to: DOMAIN }, xml("ping", { xmlns: "urn:xmpp:ping" })),
+    );
+    assert.equal(pong.attrs.type, "result");
+    assert.equal(pong.attrs.from, DOMAIN);
+    const info = await c.xmpp.iqCaller.get(
+      xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }),
+      DOMAIN,
+    );
+    const features = info.getChildren("feature").map((f) => f.attrs.var);
+    for (const f of ["http://jabber.org/protocol/disco#info", "urn:xmpp:ping", "urn:xmpp:sid:0"])
+      assert.ok(features.includes(f), f);
+    assert.equal(info.getChild("identity")?.attrs.category, "server");
+    await assert.rejects(
+      c.xmpp.iqCaller.get(xml("query", { xmlns: "jabber:iq:version-unknown" }), DOMAIN),
+      (err: Error & { condition?: string }) => err.condition === "service-unavailable",
+    );
+  });
+
+  test("SCRAM keys follow a password reset, which ends the user's XMPP streams", async () => {
+    const c = tcp("frank", { mechanism: "SCRAM-SHA-1" });
+    await c.xmpp.start();
+    const errors: (Error & { condition?: string })[] = [];
+    c.xmpp.on("error", (e: Error) => errors.push(e));
+    // events.once would reject on the "error" event that carries the stream error.
+    const gone = new Promise((resolve) => c.xmpp.once("disconnect", resolve));
+    await ts.server.core.accounts.setPassword("frank", "a-brand-new-password");
+    await gone;
+    assert.ok(errors.some((e) => e.condition === "not-authorized"));
+    const again = tcp("frank", { mechanism: "SCRAM-SHA-1", password: "a-brand-new-password" });
+    await again.xmpp.start();
+  });
+
+  test("a user without SCRAM keys gets them at the next password login", async () => {
+    await ts.server.store.db
+      .deleteFrom("scram_credentials")
+      .where("user_id", "=", `hank@${DOMAIN}`)
+      .execute();
+    const before = tcp("hank", { mechanism: "SCRAM-SHA-1" });
+    await assert.rejects(before.xmpp.start(), (err: Error & { condition?: string }) => {
+      assert.equal(err.condition, "not-authorized");
+      return true;
+    });
+    await tcp("hank", { mechanism: "PLAIN" }).xmpp.start();
+    await tcp("hank", { mechanism: "SCRAM-SHA-1", resource: "desk" }).xmpp.start();
+  });
+
+  test("failed SASL logins count towards the account lockout", async () => {
+    for (let i = 0; i < 5; i++) {
+      await assert.rejects(tcp("gina", { mechanism: "SCRAM-SHA-1", password: `wrong-${i}` }).xmpp.start());
+    }
+    await assert.rejects(
+      tcp("gina", { mechanism: "PLAIN" }).xmpp.start(),
+      (err: Error & { condition?: string }) => {
+        assert.equal(err.condition, "not-authorized");
+        return true;
+      },
+    );
+  });
+
+  describe("bad input ends only the offending stream", () => {
+    const streamErrorOf = (text: string) =>
+      /<stream:error[^>]*><([a-z-]+) xmlns='urn:ietf:params:xml:ns:xmpp-streams'/.exec(text)?.[1];
+
+    test("malformed XML: not-well-formed", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      await r.startTls(DOMAIN);
+      r.write("<message to='bob@starling.local'><body>oops</message>");
+      assert.equal(streamErrorOf(await r.ended()), "not-well-formed");
+    });
+
+    test("a DOCTYPE with an entity declaration: restricted-xml", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      r.write(
+        `<?xml version='1.0'?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>${streamHeader(DOMAIN).replace("<?xml version='1.0'?>", "")}`,
+      );
+      assert.equal(streamErrorOf(await r.ended()), "restricted-xml");
+    });
+
+    test("a processing instruction inside the stream: restricted-xml", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      await r.startTls(DOMAIN);
+      r.write("<?evil data?>");
+      assert.equal(streamErrorOf(await r.ended()), "restricted-xml");
+    });
+
+    test("an oversize stanza: policy-violation", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      await r.startTls(DOMAIN);
+      r.write("<message to='bob@starling.local'><body>");
+      const chunk = "a".repeat(64 * 1024);
+      for (let i = 0; i < 5 && !r.closed; i++) r.write(chunk);
+      assert.equal(streamErrorOf(await r.ended()), "policy-violation");
+    });
+
+    test("an unknown top-level element: unsupported-stanza-type", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      await r.startTls(DOMAIN);
+      r.write("<enable xmlns='urn:xmpp:sm:3'/>");
+      assert.equal(streamErrorOf(await r.ended()), "unsupported-stanza-type");
+    });
+
+    test("stanzas before STARTTLS: policy-violation", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      r.write(streamHeader(DOMAIN));
+      await r.until(/<\/stream:features>/);
+      r.write("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGEAYg==</auth>");
+      assert.equal(streamErrorOf(await r.ended()), "policy-violation");
+    });
+
+    test("a WebSocket message that is not XML: not-well-formed, closed with <close/>", async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${ts.server.httpPort}/xmpp`, "xmpp");
+      const got: string[] = [];
+      ws.on("message", (d) => got.push(String(d)));
+      await once(ws, "open");
+      ws.send(`<open xmlns='urn:ietf:params:xml:ns:xmpp-framing' to='${DOMAIN}' version='1.0'/>`);
+      ws.send("<message><body>broken</message>");
+      await once(ws, "close");
+      assert.ok(got[0]?.startsWith("<open "));
+      assert.ok(got.some((m) => m.includes("<not-well-formed ")));
+      assert.ok(got[got.length - 1]?.startsWith("<close "));
+    });
+
+    test("a flood of stanzas is refused with resource-constraint, then the stream ends", async () => {
+      const r = await RawXmpp.connect(ts.server.xmppPort);
+      await r.startTls(DOMAIN);
+      await r.loginPlain(`dave@${DOMAIN}`, passwordOf("dave"));
+      const ping = "<iq type='get' id='p'><ping xmlns='urn:xmpp:ping'/></iq>";
+      // The test server allows 1000 stanzas in a burst and 1000 refusals: many more at once end the stream.
+      r.write(ping.repeat(5000));
+      const text = await r.ended();
+      assert.ok(text.includes("<resource-constraint "));
+      assert.equal(streamErrorOf(text), "policy-violation");
+    });
+
+    test("afterwards a new connection logs in and chats", async () => {
+      const c = tcp("carol", { mechanism: "SCRAM-SHA-1" });
+      await c.xmpp.start();
+      await c.xmpp.send(xml("message", { to: `bob@${DOMAIN}`, type: "chat" }, xml("body", {}, "still here")));
+      await bob.until(
+        () => bob.messages.some((m) => m.content?.text === "still here"),
+        "message after bad input",
+      );
+      const reply = await bob.sdk.send({ to: "carol", text: "good" });
+      await c.until(() => c.chats().some((s) => s.getChildText("body") === "good"), "reply");
+      assert.ok(reply.seq >= 2n);
+    });
+  });
+});
