@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { SearchScope } from "@starling/protocol";
 import { compareStores, openPostgresStore, openSqliteStore } from "../src/index.js";
 import { starling } from "./helpers/child-server.js";
 import { login } from "./helpers/clients.js";
@@ -96,6 +97,17 @@ describe("backup, restore and migration to PostgreSQL", () => {
         const next = await alice.sdk.send({ to: "bob", text: "on postgres now" });
         const before = await ts.server.store.read.getConversation(next.conversationId);
         assert.equal(before?.lastSeq, Number(next.seq));
+        // The search index came along, in its order, and new messages join it.
+        const found = await alice.sdk.search("m0", { scope: SearchScope.MESSAGES });
+        assert.deepEqual(
+          found.messages.map((m) => m.message?.content?.text),
+          ["m0"],
+        );
+        const newest = await alice.sdk.search("postgres", { scope: SearchScope.MESSAGES });
+        assert.deepEqual(
+          newest.messages.map((m) => Number(m.message?.seq)),
+          [Number(next.seq)],
+        );
         await alice.close();
       } finally {
         await ts.close();

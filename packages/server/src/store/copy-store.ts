@@ -1,5 +1,8 @@
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
+import { type SearchEntry, searchDocument } from "../core/search/document.js";
 import type { KyselyStore } from "./kysely-store.js";
+import type { Database } from "./schema.js";
+import { insertSearchEntries } from "./search-rows.js";
 
 /** Tables in the order their references need. */
 const TABLES = [
@@ -12,6 +15,10 @@ const TABLES = [
   "members",
   "audit_log",
   "files",
+  "file_shares",
+  "avatars",
+  "secrets",
+  "scram_credentials",
   "counters",
 ] as const;
 const BATCH = 500;
@@ -75,14 +82,64 @@ export async function copyStore(
       progress?.("messages", count);
     }
     rows.messages = count;
+    rows.message_search = await copySearchIndex(from, to, trx, progress);
   });
   return { rows };
+}
+
+/**
+ * The search index, entry by entry with the same numbers (its order), the
+ * tokens made again from the copied messages: SQLite's FTS5 table keeps no
+ * text to read back.
+ */
+async function copySearchIndex(
+  from: KyselyStore,
+  to: KyselyStore,
+  trx: Transaction<Database>,
+  progress?: (table: string, rows: number) => void,
+): Promise<number> {
+  let count = 0;
+  for (let after = 0; ; ) {
+    const page = await from.db
+      .selectFrom("message_search as s")
+      .innerJoin("messages as m", (j) =>
+        j.onRef("m.conversation_id", "=", "s.conversation_id").onRef("m.seq", "=", "s.seq"),
+      )
+      .select(["s.id", "s.conversation_id", "s.seq", "s.sender_id", "s.server_time", "m.content"])
+      .where("s.id", ">", after)
+      .orderBy("s.id")
+      .limit(BATCH)
+      .execute();
+    if (page.length === 0) break;
+    const entries: SearchEntry[] = [];
+    for (const r of page) {
+      const doc = r.content ? searchDocument(r.content) : undefined;
+      if (doc)
+        entries.push({
+          id: Number(r.id),
+          conversationId: r.conversation_id,
+          seq: Number(r.seq),
+          senderId: r.sender_id,
+          serverTime: Number(r.server_time),
+          ...doc,
+        });
+    }
+    await insertSearchEntries<Database>(trx, to.dialect, entries);
+    count += entries.length;
+    after = Number((page[page.length - 1] as { id: number }).id);
+    progress?.("message_search", count);
+  }
+  if (to.dialect === "postgres")
+    await sql`select setval(pg_get_serial_sequence('message_search', 'id'), greatest((select max(id) from message_search), 1))`.execute(
+      trx,
+    );
+  return count;
 }
 
 /** Differences between two stores' contents (row counts, each conversation's last seq and message count); empty when they agree. */
 export async function compareStores(a: KyselyStore, b: KyselyStore): Promise<string[]> {
   const problems: string[] = [];
-  for (const table of [...TABLES, "messages"] as const) {
+  for (const table of [...TABLES, "messages", "message_search"] as const) {
     const count = async (s: KyselyStore) =>
       Number(
         (

@@ -18,22 +18,23 @@ export async function insertSearchEntries<DB>(
 ) {
   for (let i = 0; i < entries.length; i += 200) {
     const chunk = entries.slice(i, i + 200);
+    const numbered = chunk.every((e) => e.id !== undefined);
     if (dialect === "postgres") {
       const rows = chunk.map(
         (e) =>
-          sql`(${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind}, ${tsVector(withConversation(e))}::tsvector)`,
+          sql`(${numbered ? sql`${e.id}, ` : sql``}${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind}, ${tsVector(withConversation(e))}::tsvector)`,
       );
-      await sql`insert into message_search (conversation_id, seq, sender_id, server_time, kind, tokens)
+      await sql`insert into message_search (${numbered ? sql`id, ` : sql``}conversation_id, seq, sender_id, server_time, kind, tokens)
         values ${sql.join(rows)} on conflict (conversation_id, seq) do nothing`.execute(db);
       continue;
     }
     const { rows } = await sql<{ top: number | null }>`select max(id) as top from message_search`.execute(db);
-    let id = Number(rows[0]?.top ?? 0);
+    let next = Number(rows[0]?.top ?? 0);
+    const ids = chunk.map((e) => (numbered ? (e.id as number) : ++next));
     const meta = chunk.map(
-      (e) => sql`(${++id}, ${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind})`,
+      (e, i) => sql`(${ids[i]}, ${e.conversationId}, ${e.seq}, ${e.senderId}, ${e.serverTime}, ${e.kind})`,
     );
-    id -= chunk.length;
-    const fts = chunk.map((e) => sql`(${++id}, ${withConversation(e).join(" ")})`);
+    const fts = chunk.map((e, i) => sql`(${ids[i]}, ${withConversation(e).join(" ")})`);
     await sql`insert into message_search (id, conversation_id, seq, sender_id, server_time, kind)
       values ${sql.join(meta)}`.execute(db);
     await sql`insert into message_fts (rowid, tokens) values ${sql.join(fts)}`.execute(db);

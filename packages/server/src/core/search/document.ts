@@ -12,6 +12,8 @@ export interface SearchDocument {
 
 /** The row a store keeps for one searchable message. */
 export interface SearchEntry extends SearchDocument {
+  /** Set only when copying an index: the entry keeps its number (and so its place in the order). */
+  id?: number;
   conversationId: string;
   seq: number;
   senderId: string;
