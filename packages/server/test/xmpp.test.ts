@@ -197,6 +197,51 @@ describe("XMPP gateway", () => {
     );
   });
 
+  test("the roster is built from one's chats and department; vCards come from the directory", async () => {
+    const admin = ts.server.admin;
+    const ctx = { actor: "system", source: "test" };
+    const dept = await admin.saveDepartment(ctx, DOMAIN, { name: "Design", parentId: "" });
+    for (const [u, title] of [
+      ["gina", "Designer"],
+      ["hank", "Illustrator"],
+    ])
+      await admin.updateProfile(ctx, `${u}@${DOMAIN}`, {
+        departmentId: dept.id,
+        title,
+        displayName: `${u} (design)`,
+      });
+    await bob.sdk.send({ to: "gina", text: "hello gina" });
+    const c = tcp("gina");
+    await c.xmpp.start();
+    const roster = await c.xmpp.iqCaller.get(xml("query", { xmlns: "jabber:iq:roster" }));
+    const items = roster
+      .getChildren("item")
+      .map((i) => [i.attrs.jid, i.attrs.subscription, i.getChildText("group")]);
+    assert.deepEqual(items.sort(), [
+      [`bob@${DOMAIN}`, "both", "Chats"],
+      [`hank@${DOMAIN}`, "both", "Design"],
+    ]);
+    const card = await c.xmpp.iqCaller.get(xml("vCard", { xmlns: "vcard-temp" }), `hank@${DOMAIN}`);
+    assert.deepEqual([card.getChildText("FN"), card.getChildText("TITLE")], ["hank (design)", "Illustrator"]);
+    assert.equal(card.getChild("ORG")?.getChildText("ORGUNIT"), "Design");
+    const mine = await c.xmpp.iqCaller.get(xml("vCard", { xmlns: "vcard-temp" }));
+    assert.equal(mine.getChildText("TITLE"), "Designer");
+    await assert.rejects(
+      c.xmpp.iqCaller.get(xml("vCard", { xmlns: "vcard-temp" }), `nobody@${DOMAIN}`),
+      (err: Error & { condition?: string }) => err.condition === "item-not-found",
+    );
+    await assert.rejects(
+      c.xmpp.iqCaller.request(
+        xml(
+          "iq",
+          { type: "set" },
+          xml("query", { xmlns: "jabber:iq:roster" }, xml("item", { jid: `x@${DOMAIN}` })),
+        ),
+      ),
+      (err: Error & { condition?: string }) => err.condition === "not-allowed",
+    );
+  });
+
   test("SCRAM keys follow a password reset, which ends the user's XMPP streams", async () => {
     const c = tcp("frank", { mechanism: "SCRAM-SHA-1" });
     await c.xmpp.start();

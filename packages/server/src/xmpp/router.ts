@@ -12,6 +12,7 @@ import type { Core } from "../core/core.js";
 import { isDirectId } from "../core/ids.js";
 import type { Logger } from "../core/ports.js";
 import { parseJid } from "./jid.js";
+import { rosterOf, vcardOf } from "./roster-vcard.js";
 import {
   child,
   childElements,
@@ -33,7 +34,7 @@ export interface RouterSession {
 }
 
 /** The features disco#info lists for the server (XEP-0030). */
-export const SERVER_FEATURES = [NS.discoInfo, NS.discoItems, NS.ping, NS.stanzaId] as const;
+export const SERVER_FEATURES = [NS.discoInfo, NS.discoItems, NS.ping, NS.stanzaId, NS.vcard] as const;
 
 /** Longest stanza id kept as a client_msg_id; longer ones get a random id. */
 const MAX_ID_LENGTH = 64;
@@ -143,11 +144,23 @@ export class StanzaRouter {
       return;
     }
     const q = payload[0] as XElement;
+    if (q.name === "vCard" && q.ns === NS.vcard) {
+      this.vcard(stanza, type);
+      return;
+    }
     const to = stanza.attrs.to;
     const toServer = to === undefined || to === this.session.domain;
     const toOwnAccount = to === this.session.userId;
     if (!toServer && !toOwnAccount) {
       this.error(stanza, "cancel", "service-unavailable");
+      return;
+    }
+    if (q.name === "query" && q.ns === NS.roster) {
+      if (type === "set") {
+        this.error(stanza, "cancel", "not-allowed", "the roster is made from chats and the organisation");
+        return;
+      }
+      this.answer(stanza, () => rosterOf(this.core, this.session.userId));
       return;
     }
     if (type === "get" && q.name === "ping" && q.ns === NS.ping) {
@@ -171,6 +184,38 @@ export class StanzaRouter {
       return;
     }
     this.error(stanza, "cancel", "service-unavailable");
+  }
+
+  /** A vCard from the directory: one's own (no `to`) or a colleague's bare JID; never settable here. */
+  private vcard(stanza: XElement, type: string): void {
+    if (type === "set") {
+      this.error(stanza, "cancel", "not-allowed", "profiles are changed in the directory");
+      return;
+    }
+    const to = stanza.attrs.to ? parseJid(stanza.attrs.to) : undefined;
+    if (stanza.attrs.to && (!to?.local || to.resource)) {
+      this.error(stanza, "modify", "bad-request");
+      return;
+    }
+    const target = to ? `${to.local}@${to.domain}` : this.session.userId;
+    this.answer(stanza, async () => {
+      const card = await vcardOf(this.core, this.session.userId, target);
+      if (!card) throw new StarlingError(ErrorCode.NOT_FOUND, "no such user");
+      return card;
+    });
+  }
+
+  /** Answers an IQ with what `make` builds, or with the stanza error its failure means. */
+  private answer(stanza: XElement, make: () => Promise<XElement>): void {
+    make().then(
+      (payload) => this.result(stanza, payload),
+      (err) => {
+        if (!(err instanceof StarlingError))
+          this.log.error({ err, session: this.session.id }, "xmpp iq failed");
+        const c = stanzaCondition(err);
+        this.error(stanza, c.type, c.condition);
+      },
+    );
   }
 
   private result(iq: XElement, payload?: XElement): void {

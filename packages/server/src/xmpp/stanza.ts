@@ -13,6 +13,8 @@ export const NS = {
   discoInfo: "http://jabber.org/protocol/disco#info",
   discoItems: "http://jabber.org/protocol/disco#items",
   stanzaId: "urn:xmpp:sid:0",
+  roster: "jabber:iq:roster",
+  vcard: "vcard-temp",
 } as const;
 
 /**
