@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig, startServer } from "../packages/server/src/index.js";
+import { LOOPBACK_ANY_PORT, loadConfig, startServer } from "../packages/server/src/index.js";
 
 const OUTPUT = fileURLToPath(new URL("../docs/api.md", import.meta.url));
 
@@ -109,11 +109,7 @@ async function main(): Promise<number> {
     env: {},
     flags: {
       dataDir,
-      "tcp.host": "127.0.0.1",
-      "tcp.port": 0,
-      "xmpp.port": 0,
-      "http.host": "127.0.0.1",
-      "http.port": 0,
+      ...LOOPBACK_ANY_PORT,
       "log.level": "silent",
     },
   });

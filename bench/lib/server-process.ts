@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { asFlags, LOOPBACK_ANY_PORT } from "@starling/server";
 import { onJsonLines } from "./channel.js";
 import type { ChildRegistry } from "./children.js";
 import { REPO_ROOT } from "./paths.js";
@@ -128,20 +129,7 @@ function programArgs(program: ServerProgram, dataDir: string): string[] {
   return [
     "packages/cli/src/bin.ts",
     "serve",
-    ...[
-      "--data-dir",
-      dataDir,
-      "--tcp-host",
-      "127.0.0.1",
-      "--http-host",
-      "127.0.0.1",
-      "--tcp-port",
-      "0",
-      "--http-port",
-      "0",
-      "--xmpp-port",
-      "0",
-    ],
+    ...["--data-dir", dataDir, ...asFlags(LOOPBACK_ANY_PORT)],
     // Every bench connection comes from 127.0.0.1: the per-connection rate limit is lifted so it does not cap the load.
     ...[
       "--log-level",

@@ -275,3 +275,21 @@ export function flagName(key: string): string {
     .replace(/([a-z])([A-Z])/g, "$1-$2")
     .toLowerCase();
 }
+
+/**
+ * A server only this machine can reach, on ports the OS picks: what tests,
+ * benchmarks and tools start. Every listener is here, so a new one is not
+ * left on its public default.
+ */
+export const LOOPBACK_ANY_PORT: Partial<Record<SettingKey, string | number>> = {
+  "tcp.host": "127.0.0.1",
+  "tcp.port": 0,
+  "http.host": "127.0.0.1",
+  "http.port": 0,
+  "xmpp.port": 0,
+};
+
+/** Settings as `starling serve` flags: { "tcp.port": 0 } -> ["--tcp-port", "0"]. */
+export function asFlags(values: Partial<Record<SettingKey, string | number>>): string[] {
+  return Object.entries(values).flatMap(([k, v]) => [`--${flagName(k)}`, String(v)]);
+}

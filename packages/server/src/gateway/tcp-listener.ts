@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { CloseCode, encodeEnvelope, encodeFrame, FrameDecoder, shouldReconnect } from "@starling/protocol";
 import type { Logger } from "../core/ports.js";
+import { listen } from "../platform/listen.js";
 import { coalesce } from "./coalesce.js";
 import type { Connection } from "./connection.js";
 import type { SessionHub } from "./session-hub.js";
@@ -79,12 +80,5 @@ export async function startTcpListener(
       log.debug({ ip: socket.remoteAddress, err: err.message }, "tls handshake failed");
     });
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return server;
+  return listen(server, opts.port, opts.host);
 }

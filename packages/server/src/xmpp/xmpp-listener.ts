@@ -1,6 +1,7 @@
 import net from "node:net";
 import tls from "node:tls";
 import type { Logger } from "../core/ports.js";
+import { listen } from "../platform/listen.js";
 import { NS, openTag, serialize, type XElement } from "./stanza.js";
 import { XmlFaultError, XmlStreamParser } from "./xml-stream.js";
 import type { XmppHub } from "./xmpp-hub.js";
@@ -137,12 +138,5 @@ export async function startXmppListener(
     const session = hub.open(transport);
     if (session) transport.attach(session);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return server;
+  return listen(server, opts.port, opts.host);
 }

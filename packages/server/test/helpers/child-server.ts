@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { RuntimeInfo } from "../../src/index.js";
+import { asFlags, LOOPBACK_ANY_PORT, type RuntimeInfo } from "../../src/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
 const BIN = join(ROOT, "packages/cli/src/bin.ts");
@@ -51,22 +51,11 @@ export class ChildServer {
       "serve",
       "--data-dir",
       this.dataDir,
-      "--tcp-host",
-      "127.0.0.1",
-      "--http-host",
-      "127.0.0.1",
-    ];
-    args.push(
-      "--tcp-port",
-      "0",
-      "--http-port",
-      "0",
-      "--xmpp-port",
-      "0",
+      ...asFlags(LOOPBACK_ANY_PORT),
       "--log-level",
       "warn",
       ...this.extraArgs,
-    );
+    ];
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     this.proc = proc;
     let exited = false;

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, type RunningServer, type SettingKey, startServer } from "../../src/index.js";
+import {
+  LOOPBACK_ANY_PORT,
+  loadConfig,
+  type RunningServer,
+  type SettingKey,
+  startServer,
+} from "../../src/index.js";
 
 export interface TestServer {
   server: RunningServer;
@@ -27,11 +33,7 @@ export async function startTestServer(flags: Partial<Record<SettingKey, unknown>
     env: {},
     flags: {
       dataDir,
-      "tcp.host": "127.0.0.1",
-      "tcp.port": 0,
-      "xmpp.port": 0,
-      "http.host": "127.0.0.1",
-      "http.port": 0,
+      ...LOOPBACK_ANY_PORT,
       "log.level": process.env.STARLING_TEST_LOG ?? "silent",
       durability: "normal",
       ...flags,

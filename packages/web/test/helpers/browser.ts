@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, SendMessageSchema } from "@starling/protocol";
-import { loadConfig, type RunningServer, startServer } from "@starling/server";
+import { LOOPBACK_ANY_PORT, loadConfig, type RunningServer, startServer } from "@starling/server";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,11 +39,7 @@ export class WebHarness {
       env: {},
       flags: {
         dataDir: h.dataDir,
-        "tcp.host": "127.0.0.1",
-        "tcp.port": 0,
-        "xmpp.port": 0,
-        "http.host": "127.0.0.1",
-        "http.port": 0,
+        ...LOOPBACK_ANY_PORT,
         "http.webRoot": WEB_ROOT,
         "log.level": "silent",
         durability: "normal",

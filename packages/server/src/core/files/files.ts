@@ -82,21 +82,23 @@ export class Files {
   /**
    * Refuses, before any byte is sent, a file larger than allowed or one the
    * quota cannot take (for resumable uploads, which announce their length).
+   * Returns the quota that applies, for the transaction that charges it.
    */
-  async checkUpload(userId: string, size: number): Promise<void> {
+  async checkUpload(userId: string, size: number): Promise<{ quotaBytes: number }> {
     const l = await this.limitsFor(userId);
     if (size > l.maxFileBytes) throw tooLarge(l.maxFileBytes);
     if (l.quotaBytes > 0 && l.usedBytes + size > l.quotaBytes) throw quotaExceeded(l.quotaBytes);
+    return l;
   }
 
   async upload(userId: string, rawName: string, bytes: Uint8Array): Promise<FileRecord> {
     if (bytes.length === 0) throw invalid("the file is empty", "body");
     if (bytes.length > this.limits.maxUploadBytes) throw tooLarge(this.limits.maxUploadBytes);
-    await this.checkUpload(userId, bytes.length);
+    const { quotaBytes } = await this.checkUpload(userId, bytes.length);
     const mime = (await fileTypeFromBuffer(bytes))?.mime ?? "application/octet-stream";
     const info = await this.inspect(bytes, mime);
     const sha256 = await this.blobs.put(bytes);
-    return this.record(userId, rawName, sha256, bytes.length, mime, info);
+    return this.record(userId, rawName, sha256, bytes.length, mime, info, quotaBytes);
   }
 
   /**
@@ -106,11 +108,11 @@ export class Files {
   async uploadFromPath(userId: string, rawName: string, path: string): Promise<FileRecord> {
     const head = await readHead(path);
     if (head.length === 0) throw invalid("the file is empty", "body");
-    await this.checkUpload(userId, (await stat(path)).size);
+    const { quotaBytes } = await this.checkUpload(userId, (await stat(path)).size);
     const mime = (await fileTypeFromBuffer(head))?.mime ?? "application/octet-stream";
     const info = await this.inspect(path, mime);
     const { sha256, size } = await this.blobs.putFile(path);
-    return this.record(userId, rawName, sha256, size, mime, info);
+    return this.record(userId, rawName, sha256, size, mime, info, quotaBytes);
   }
 
   /**
@@ -123,13 +125,14 @@ export class Files {
     if (!SHA256.test(sha256)) throw invalid("not a SHA-256 in hex", "sha256");
     const known = await this.store.read.findFileByHash(domainOf(userId), sha256);
     if (!known || !(await this.blobs.has(sha256))) throw notFound("no such content here; upload it");
-    await this.checkUpload(userId, known.size);
-    return this.record(userId, rawName, sha256, known.size, known.mime, {
+    const { quotaBytes } = await this.checkUpload(userId, known.size);
+    const info = {
       width: known.width ?? undefined,
       height: known.height ?? undefined,
       durationMs: known.durationMs ?? undefined,
       thumbSha256: known.thumbSha256 ?? undefined,
-    });
+    };
+    return this.record(userId, rawName, sha256, known.size, known.mime, info, quotaBytes);
   }
 
   /**
@@ -214,6 +217,7 @@ export class Files {
     size: number,
     mime: string,
     info: MediaInfo & { thumbSha256?: string },
+    quotaBytes: number,
   ): Promise<FileRecord> {
     const file: FileRecord = {
       id: `f${Buffer.from(this.random.bytes(15)).toString("base64url")}`,
@@ -229,7 +233,7 @@ export class Files {
       durationMs: info.durationMs ?? null,
       thumbSha256: info.thumbSha256 ?? null,
     };
-    const { quotaBytes } = await this.limitsFor(userId);
+    // The quota is checked again in the transaction that charges it, against concurrent uploads.
     const stored = await this.store.transaction((tx) => tx.insertFile(file, quotaBytes));
     if (!stored) throw quotaExceeded(quotaBytes);
     return file;

@@ -9,7 +9,7 @@ import {
 } from "@starling/protocol";
 import { toWireMessage } from "../content.js";
 import type { Directory } from "../directory/directory.js";
-import { nameKeys } from "../directory/pinyin.js";
+import { type NameKeys, nameKeys } from "../directory/pinyin.js";
 import { invalid } from "../errors.js";
 import { checkConversationId, domainOf, normalizeUserId } from "../ids.js";
 import type { Store } from "../ports.js";
@@ -27,6 +27,8 @@ export const SEARCH_LIMITS = {
   maxGroups: 5000,
   /** People searches take this much of the query. */
   peopleQueryMax: 64,
+  /** Group names whose pinyin is kept between searches. */
+  keptGroupNames: 20_000,
 } as const;
 
 const KIND: Record<number, MessageKind | undefined> = {
@@ -59,6 +61,8 @@ function cursorNumber(cursor: string): number {
  * messages are out of the index.
  */
 export class SearchService {
+  private readonly keysByName = new Map<string, NameKeys>();
+
   constructor(
     private readonly store: Store,
     private readonly directory: Directory,
@@ -119,7 +123,7 @@ export class SearchService {
     const found: { hit: SearchResults["groups"][number]; rank: number }[] = [];
     for (const g of await this.store.read.groupsOf(userId, SEARCH_LIMITS.maxGroups)) {
       const name = g.name.toLowerCase();
-      const keys = nameKeys(g.name, false);
+      const keys = this.groupKeys(g.name);
       const rank = name.startsWith(key)
         ? 0
         : keys.pinyin.startsWith(compact) || keys.initials.startsWith(compact)
@@ -143,6 +147,17 @@ export class SearchService {
     }
     found.sort((a, b) => a.rank - b.rank || a.hit.name.localeCompare(b.hit.name));
     return found.map((f) => f.hit);
+  }
+
+  /** Pinyin keys of a group name, kept: a user may be in thousands of groups and searches as they type. */
+  private groupKeys(name: string): NameKeys {
+    let keys = this.keysByName.get(name);
+    if (!keys) {
+      keys = nameKeys(name, false);
+      if (this.keysByName.size >= SEARCH_LIMITS.keptGroupNames) this.keysByName.clear();
+      this.keysByName.set(name, keys);
+    }
+    return keys;
   }
 
   private async messages(
