@@ -247,6 +247,10 @@ export interface StoreReader extends DirectoryReader, FileReader, SearchReader, 
   getMessage(conversationId: string, seq: number): Promise<MessageRecord | undefined>;
   /** Messages after `afterSeq` not sent by `userId` and not events, up to `cap`. */
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
+  /** Existing messages for (conversation, sender, clientMsgId) keys. */
+  findByClientIds(
+    keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
+  ): Promise<MessageRecord[]>;
 }
 
 export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter, SearchWriter, ScramWriter {
@@ -276,10 +280,6 @@ export interface StoreTx extends StoreReader, DirectoryWriter, FileWriter, Searc
       Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version" | "pinnedAt" | "muted">
     >,
   ): Promise<void>;
-  /** Existing messages for (conversation, sender, clientMsgId) keys. */
-  findByClientIds(
-    keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
-  ): Promise<MessageRecord[]>;
   insertMessages(rows: readonly MessageRecord[]): Promise<void>;
   /** Also takes the message out of search and withdraws the files it shared. */
   recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;

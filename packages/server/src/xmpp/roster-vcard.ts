@@ -13,7 +13,10 @@ const MAX_COLLEAGUES = 200;
  * department (the department's name as group), all with subscription
  * "both", since everyone in a domain may see and message everyone.
  */
-export async function rosterOf(core: Core, userId: string): Promise<XElement> {
+export async function rosterItems(
+  core: Core,
+  userId: string,
+): Promise<Map<string, { user: UserRecord; groups: string[] }>> {
   const read = core.deps.store.read;
   const me = await read.getUser(userId);
   const partners: string[] = [];
@@ -41,6 +44,12 @@ export async function rosterOf(core: Core, userId: string): Promise<XElement> {
     const groups = items.get(user.id)?.groups ?? [];
     items.set(user.id, { user, groups: [...groups, department?.name ?? "Colleagues"] });
   }
+  return items;
+}
+
+/** The roster as the answer to a roster get. */
+export async function rosterOf(core: Core, userId: string): Promise<XElement> {
+  const items = await rosterItems(core, userId);
   return el(
     "query",
     { xmlns: NS.roster },

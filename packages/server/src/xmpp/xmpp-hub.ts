@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { decodeEnvelope, type Message } from "@starling/protocol";
+import { decodeEnvelope, type Push } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import type { BusReceiver, Clock, KickReason, Logger } from "../core/ports.js";
 import type { XmppConfig } from "./xmpp-config.js";
@@ -8,8 +8,8 @@ import type { XmppTransport } from "./xmpp-transport.js";
 
 /**
  * This node's XMPP sessions, by user. It receives the same bus traffic as the
- * native gateway's hub: each message push is decoded once and written as a
- * stanza to the user's XMPP sessions, skipping the session that sent it.
+ * native gateway's hub: each push is decoded once and handed to the user's
+ * XMPP sessions (skipping the session that caused it), which write it as stanzas.
  */
 export class XmppHub implements XmppHost, BusReceiver {
   readonly fakeSaltKey = randomBytes(32);
@@ -62,13 +62,13 @@ export class XmppHub implements XmppHost, BusReceiver {
   }
 
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
-    let msg: Message | null | undefined;
+    let push: Push | null | undefined;
     for (const u of userIds) {
       const set = this.byUser.get(u);
       if (!set) continue;
-      if (msg === undefined) msg = this.messageOf(frame);
-      if (msg === null) return;
-      for (const s of set) if (s.id !== exceptSession) s.deliver(msg);
+      if (push === undefined) push = this.pushOf(frame);
+      if (push === null) return;
+      for (const s of set) if (s.id !== exceptSession) s.deliver(push);
     }
   }
 
@@ -93,12 +93,11 @@ export class XmppHub implements XmppHost, BusReceiver {
     this.all.clear();
   }
 
-  /** The message a push frame carries; null for every other push. */
-  private messageOf(frame: Uint8Array): Message | null {
+  /** The push a frame carries; null for anything else. */
+  private pushOf(frame: Uint8Array): Push | null {
     try {
       const env = decodeEnvelope(frame);
-      if (env.kind.case === "push" && env.kind.value.body.case === "message")
-        return env.kind.value.body.value;
+      if (env.kind.case === "push") return env.kind.value;
     } catch (err) {
       this.log.error({ err }, "undecodable push on the bus");
     }

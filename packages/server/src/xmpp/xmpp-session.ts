@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Message } from "@starling/protocol";
+import type { Push } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import type { Clock, Logger } from "../core/ports.js";
 import { TokenBucket } from "../core/token-bucket.js";
@@ -105,11 +105,10 @@ export class XmppSession {
     this.fail(err.condition, err.message);
   }
 
-  /** A message pushed to this user (already decoded once for every session). */
-  deliver(msg: Message): void {
+  /** A push for this user (already decoded once for every session). */
+  deliver(push: Push): void {
     if (this.phase !== "ready") return;
-    const stanza = this.router?.fromPush(msg);
-    if (stanza) this.send(stanza);
+    this.router?.push(push);
   }
 
   /** Ends the stream with a stream error (RFC 6120 section 4.9). */
@@ -139,6 +138,7 @@ export class XmppSession {
     this.phase = "closed";
     clearTimeout(this.timer);
     if (wasReady) {
+      this.router?.close();
       this.host.unregister(this);
       this.host.core.presence.disconnected(this.userId);
     }
@@ -379,7 +379,7 @@ export class XmppSession {
     this.resource = resource;
     this.phase = "ready";
     clearTimeout(this.timer);
-    this.router = new StanzaRouter(this, this.host.core, this.host.log);
+    this.router = new StanzaRouter(this, this.host.core, this.host.log, this.host.config);
     this.host.register(this);
     this.host.core.presence.connected(this.userId);
     this.host.log.info(

@@ -1,0 +1,48 @@
+import type { Core } from "../core/core.js";
+import type { Logger } from "../core/ports.js";
+import type { StanzaErrorType, XElement } from "./stanza.js";
+import type { XmppConfig } from "./xmpp-config.js";
+
+/** What the stanza handlers need of the session they serve. */
+export interface RouterSession {
+  readonly id: string;
+  /** The bare JID, which is the Starling user id. */
+  readonly userId: string;
+  readonly fullJid: string;
+  readonly domain: string;
+  send(e: XElement): void;
+}
+
+/**
+ * What every part of the gateway's stanza handling (chat, MUC, MAM, upload)
+ * works with: the session, the core, and the ways to answer a stanza.
+ */
+export interface XmppContext {
+  readonly session: RouterSession;
+  readonly core: Core;
+  readonly log: Logger;
+  readonly config: XmppConfig;
+  /** An IQ result, from the entity the IQ was sent to. */
+  result(iq: XElement, payload?: XElement): void;
+  /** A stanza error (RFC 6120 section 8.3) answering `stanza`. */
+  error(stanza: XElement, type: StanzaErrorType, condition: string, text?: string): void;
+  /** The stanza error a failure (a StarlingError or anything else) means, logged when unexpected. */
+  failed(stanza: XElement, err: unknown): void;
+  /** Answers an IQ with what `make` builds, or with the stanza error its failure means. */
+  answer(iq: XElement, make: () => Promise<XElement | undefined>): void;
+}
+
+/** The MUC service's domain for a Starling domain (XEP-0045 rooms are `<group>@conference.<domain>`). */
+export const conferenceDomain = (domain: string) => `conference.${domain}`;
+/** The HTTP upload service's domain (XEP-0363). */
+export const uploadDomain = (domain: string) => `upload.${domain}`;
+
+/** A group conversation's room JID: `g:abc` -> `abc@conference.<domain>`. */
+export function roomJid(conversationId: string, domain: string): string {
+  return `${conversationId.slice(2)}@${conferenceDomain(domain)}`;
+}
+
+/** The group conversation a room's local part names, if it can be one. */
+export function roomConversation(local: string): string | undefined {
+  return /^[a-z0-9]{10,40}$/.test(local) ? `g:${local}` : undefined;
+}
