@@ -26,7 +26,7 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
 
   before(async () => {
     ts = await startTestServer({ "xmpp.port": 0 });
-    for (const name of ["alice", "bob"]) await ts.addUser(name);
+    for (const name of ["alice", "bob", "carol"]) await ts.addUser(name);
     bob = await login(ts, "bob");
   });
   after(async () => {
@@ -175,6 +175,31 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
     const retraction = phone.stanzas.find((s) => s.getChild("retract", RETRACT)) as XmlElement;
     assert.equal(retraction.attrs.from, `bob@${DOMAIN}`);
     assert.ok(retraction.getChild("fallback", "urn:xmpp:fallback:0"));
+  });
+
+  test("a new chat partner is pushed to the roster", async () => {
+    const phone = open[0] as XmppTcp;
+    const roster = await phone.xmpp.iqCaller.get(xml("query", { xmlns: "jabber:iq:roster" }));
+    const jids = roster.getChildren("item").map((i) => i.attrs.jid);
+    assert.ok(jids.includes(`bob@${DOMAIN}`));
+    assert.ok(!jids.includes(`carol@${DOMAIN}`));
+    const carol = await login(ts, "carol");
+    try {
+      await carol.sdk.send({ to: "alice", text: "hi, I'm new" });
+      await phone.until(
+        () =>
+          phone.stanzas.some(
+            (s) =>
+              s.is("iq") &&
+              s.attrs.type === "set" &&
+              s.getChild("query", "jabber:iq:roster")?.getChild("item")?.attrs.jid === `carol@${DOMAIN}`,
+          ),
+        "roster push",
+      );
+      await phone.until(() => bodies(phone).includes("hi, I'm new"), "carol's message");
+    } finally {
+      await carol.close();
+    }
   });
 
   test("presence follows the roster both ways, and chat states are typing", async () => {

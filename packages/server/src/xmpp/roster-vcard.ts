@@ -47,9 +47,8 @@ export async function rosterItems(
   return items;
 }
 
-/** The roster as the answer to a roster get. */
-export async function rosterOf(core: Core, userId: string): Promise<XElement> {
-  const items = await rosterItems(core, userId);
+/** Roster items as a roster query (the answer to a get, or a push). */
+export function rosterElement(items: Map<string, { user: UserRecord; groups: string[] }>): XElement {
   return el(
     "query",
     { xmlns: NS.roster },

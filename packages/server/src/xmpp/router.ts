@@ -21,7 +21,7 @@ import { type Jid, parseJid } from "./jid.js";
 import { mamQuery } from "./mam.js";
 import { Muc } from "./muc.js";
 import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
-import { rosterItems, rosterOf, vcardOf } from "./roster-vcard.js";
+import { rosterElement, rosterItems, vcardOf } from "./roster-vcard.js";
 import {
   child,
   childElements,
@@ -117,6 +117,8 @@ export class StanzaRouter implements XmppContext {
   /** Per 1:1 conversation, the peer's cursors already shown as receipts and markers. */
   private readonly shown = new Map<string, { read: number; delivered: number }>();
   private closed = false;
+  /** The roster's JIDs once the client asked for it; a new chat partner is pushed to it (RFC 6121 section 2.1.6). */
+  private roster: Set<string> | undefined;
 
   constructor(
     readonly session: RouterSession,
@@ -365,7 +367,11 @@ export class StanzaRouter implements XmppContext {
         this.error(stanza, "cancel", "not-allowed", "the roster is made from chats and the organisation");
         return;
       }
-      this.answer(stanza, () => rosterOf(this.core, this.session.userId));
+      this.answer(stanza, async () => {
+        const items = await rosterItems(this.core, this.session.userId);
+        this.roster = new Set(items.keys());
+        return rosterElement(items);
+      });
       return;
     }
     if (type === "set" && q.ns === NS.carbons && (q.name === "enable" || q.name === "disable")) {
@@ -522,8 +528,25 @@ export class StanzaRouter implements XmppContext {
     }
     const stanza = messageStanza(this.session, msg);
     if (!stanza) return;
+    const peer = peerOf(msg.conversationId, this.session.userId);
+    if (peer && this.roster && !this.roster.has(peer)) this.later(() => this.rosterPush(peer));
     if (msg.senderId !== this.session.userId) this.session.send(stanza);
     else if (this.carbons) this.session.send(this.carbon("sent", stanza));
+  }
+
+  /** A roster push for someone the user just started chatting with. */
+  private async rosterPush(peer: string): Promise<void> {
+    if (!this.roster || this.roster.has(peer)) return;
+    const user = await this.core.deps.store.read.getUser(peer);
+    if (!user || this.roster.has(peer)) return;
+    this.roster.add(peer);
+    this.session.send(
+      el(
+        "iq",
+        { xmlns: NS.client, type: "set", id: randomUUID(), to: this.session.fullJid },
+        rosterElement(new Map([[peer, { user, groups: ["Chats"] }]])),
+      ),
+    );
   }
 
   /** A carbon copy (XEP-0280) of a message to or from this user's other devices. */
