@@ -22,7 +22,7 @@ const ROOM_FEATURES = [
   "muc_persistent",
   "muc_nonanonymous",
   "muc_unmoderated",
-  "muc_public",
+  "muc_hidden",
   NS.mam,
   NS.stanzaId,
   NS.discoInfo,
