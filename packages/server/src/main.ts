@@ -12,6 +12,7 @@ import { NatsPresenceDirectory } from "./cluster/nats-presence.js";
 import type { StarlingConfig } from "./config/load.js";
 import { Admin } from "./core/admin.js";
 import { Core } from "./core/core.js";
+import { UploadSlots } from "./core/files/upload-slots.js";
 import { DEFAULT_LIMITS } from "./core/limits.js";
 import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/ports.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
@@ -215,6 +216,18 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     serverVersion: SERVER_VERSION,
   };
   const hub = new SessionHub(core, new SystemClock(), log, gateway);
+  const uploadSlots =
+    config.xmpp.enabled && core.files
+      ? new UploadSlots(core.files, store.read, new SystemClock())
+      : undefined;
+  const anyAddress = config.http.host === "0.0.0.0" || config.http.host === "::";
+  let boundHttpPort = 0;
+  // Without a public host, XMPP clients are sent to their domain's name, which they already resolve to reach us.
+  const publicHttpUrl = (domain: string) => {
+    const host = config.public.host || (anyAddress ? domain : config.http.host);
+    const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+    return `http://${bracketed}:${config.public.httpPort || boundHttpPort}`;
+  };
   const xmppHub = config.xmpp.enabled
     ? new XmppHub(
         core,
@@ -224,6 +237,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
           ...DEFAULT_XMPP_CONFIG,
           stanzasPerSecond: config.limits.requestsPerSecond,
           stanzaBurst: config.limits.requestBurst,
+          ...(uploadSlots ? { upload: { slots: uploadSlots, baseUrl: publicHttpUrl } } : {}),
         },
         async (domain) => {
           const d = await store.read.getDomain(domain);
@@ -236,6 +250,8 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   let tcp: Server | undefined;
   let xmpp: Server | undefined;
   try {
+    // Download URLs are signed while messages are rendered, which cannot wait for the key.
+    await uploadSlots?.ready();
     tcp = await startTcpListener(
       {
         host: config.tcp.host,
@@ -275,6 +291,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
     maxUploadBytes: config.files.maxUploadBytes,
     uploadsDir: join(dataDir, "uploads"),
+    ...(uploadSlots ? { uploadSlots } : {}),
     webRoot: config.http.webRoot || fileURLToPath(new URL("../../web/dist", import.meta.url)),
     onboarding: () => ({
       publicHost: config.public.host,
@@ -313,8 +330,8 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   }
   const tcpPort = (tcp.address() as AddressInfo).port;
   const httpPort = (http.server.address() as AddressInfo).port;
+  boundHttpPort = httpPort;
   const xmppPort = xmpp ? (xmpp.address() as AddressInfo).port : 0;
-  const anyAddress = config.http.host === "0.0.0.0" || config.http.host === "::";
   const httpHost = anyAddress ? "127.0.0.1" : config.http.host;
   const info: RuntimeInfo = {
     pid: process.pid,

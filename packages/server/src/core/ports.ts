@@ -1,6 +1,7 @@
 import type {
   AuditRecord,
   ConversationRecord,
+  ConversationTail,
   ConversationView,
   DepartmentRecord,
   FileRecord,
@@ -245,6 +246,14 @@ export interface StoreReader extends DirectoryReader, FileReader, SearchReader, 
     newestFirst: boolean,
   ): Promise<MessageRecord[]>;
   getMessage(conversationId: string, seq: number): Promise<MessageRecord | undefined>;
+  /**
+   * The first seq in (afterSeq, beforeSeq) whose message was stored at or
+   * after `time` (ms), or `beforeSeq` when there is none. Server times rise
+   * with seq, so this searches the primary key instead of scanning.
+   */
+  firstSeqAtTime(conversationId: string, time: number, afterSeq: number, beforeSeq: number): Promise<number>;
+  /** The user's 1:1 conversations that have messages, the most recent last message first. */
+  recentDirectConversations(userId: string, limit: number): Promise<ConversationTail[]>;
   /** Messages after `afterSeq` not sent by `userId` and not events, up to `cap`. */
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
   /** Existing messages for (conversation, sender, clientMsgId) keys. */

@@ -113,6 +113,8 @@ export interface MemberRecord {
   /** The member's own settings: when they pinned the conversation (0: not pinned), and muted. */
   pinnedAt?: number;
   muted?: boolean;
+  /** For a member who left: the last seq they may still read (what they saw); 0 while active. */
+  leftSeq?: number;
 }
 
 export interface MessageRecord {
@@ -127,6 +129,13 @@ export interface MessageRecord {
   event: Uint8Array | null;
   recalledBy: string | null;
   recalledAt: number | null;
+}
+
+/** Where a conversation's history ends: its last seq and the server time of that message. */
+export interface ConversationTail {
+  conversationId: string;
+  lastSeq: number;
+  lastTime: number;
 }
 
 /** One row of a user's change stream: a conversation and this user's membership in it. */

@@ -215,32 +215,43 @@ export async function registerFileRoutes(
           "The bytes; supports a single `Range: bytes=...`. The token, or a signed link's query (from POST /files/{id}/link).",
       },
     },
-    async (req, reply) => {
-      const f = await readable(req, "content");
-      let range: { start: number; end: number } | undefined;
-      try {
-        range = parseRange(req.headers.range, f.size);
-      } catch (err) {
-        return reply
-          .status(416)
-          .header("content-range", `bytes */${f.size}`)
-          .send(errorBody(err as StarlingError));
-      }
-      const start = range?.start ?? 0;
-      const end = range?.end ?? f.size - 1;
-      const disposition = INLINE.has(f.mime) ? "inline" : "attachment";
-      reply
-        .header("content-type", f.mime)
-        .header("content-length", String(end - start + 1))
-        .header("accept-ranges", "bytes")
-        .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
-        .header("x-content-type-options", "nosniff")
-        .header("content-security-policy", "sandbox; default-src 'none'")
-        .header("etag", `"${f.sha256}"`);
-      if (range) reply.status(206).header("content-range", `bytes ${start}-${end}/${f.size}`);
-      return reply.send(Readable.from(files.read(f, start, end)));
-    },
+    async (req, reply) => sendContent(req, reply, files, await readable(req, "content")),
   );
+}
+
+/**
+ * A file's bytes, whole or the one range asked for, with the headers that
+ * keep uploaded content from running as a page of this origin: nosniff, a
+ * sandbox, and inline only for types a browser shows as media.
+ */
+export function sendContent(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  files: Files,
+  f: FileRecord,
+): FastifyReply {
+  let range: { start: number; end: number } | undefined;
+  try {
+    range = parseRange(req.headers.range, f.size);
+  } catch (err) {
+    return reply
+      .status(416)
+      .header("content-range", `bytes */${f.size}`)
+      .send(errorBody(err as StarlingError));
+  }
+  const start = range?.start ?? 0;
+  const end = range?.end ?? f.size - 1;
+  const disposition = INLINE.has(f.mime) ? "inline" : "attachment";
+  reply
+    .header("content-type", f.mime)
+    .header("content-length", String(end - start + 1))
+    .header("accept-ranges", "bytes")
+    .header("content-disposition", `${disposition}; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+    .header("x-content-type-options", "nosniff")
+    .header("content-security-policy", "sandbox; default-src 'none'")
+    .header("etag", `"${f.sha256}"`);
+  if (range) reply.status(206).header("content-range", `bytes ${start}-${end}/${f.size}`);
+  return reply.send(Readable.from(files.read(f, start, end)));
 }
 
 function registerUpload(

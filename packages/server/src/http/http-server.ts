@@ -6,6 +6,7 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Admin } from "../core/admin.js";
 import type { Core } from "../core/core.js";
+import type { UploadSlots } from "../core/files/upload-slots.js";
 import type { Logger } from "../core/ports.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { HttpAuth } from "./auth.js";
@@ -20,6 +21,7 @@ import { registerSearchRoutes } from "./search-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
 import { registerTusRoutes } from "./tus-routes.js";
 import { registerWebRoutes } from "./web-routes.js";
+import { registerXmppUploadRoutes } from "./xmpp-upload-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
 export interface UpgradeHandler {
@@ -48,6 +50,8 @@ export interface HttpDeps {
   webRoot: string;
   /** Folder for resumable uploads in progress (on the same file system as the blobs). */
   uploadsDir: string;
+  /** Upload slots of the XMPP gateway (XEP-0363), when it is enabled. */
+  uploadSlots?: UploadSlots;
 }
 
 /** Largest JSON body accepted by the HTTP API. */
@@ -120,6 +124,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.core.avatars) await registerAvatarRoutes(app, deps.core.avatars, auth);
   if (deps.core.files) await registerFileRoutes(app, deps.core.files, auth, deps.maxUploadBytes);
   if (deps.core.files) await registerTusRoutes(app, deps.core.files, auth, deps.uploadsDir);
+  if (deps.core.files && deps.uploadSlots)
+    await registerXmppUploadRoutes(app, deps.uploadSlots, deps.core.files, deps.maxUploadBytes);
   registerAdminRoutes(app, deps.admin, auth, deps.settings);
   registerWebRoutes(app, deps.webRoot, deps.log);
   return app;

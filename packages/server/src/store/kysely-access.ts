@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { StoreTx } from "../core/ports.js";
 import type {
   ConversationRecord,
+  ConversationTail,
   ConversationView,
   MemberRecord,
   MessageRecord,
@@ -21,6 +22,10 @@ import {
   toUser,
 } from "./rows.js";
 import type { Database } from "./schema.js";
+
+/** Seqs probed per round of `firstSeqAtTime`, and the range short enough to read instead. */
+const SEARCH_PROBES = 15;
+const SEARCH_SCAN_ROWS = 32;
 
 /**
  * Every query of the Store port, over a Kysely handle that is either the
@@ -170,6 +175,69 @@ export class KyselyAccess extends KyselyXmpp implements StoreTx {
       .where("seq", "=", seq)
       .executeTakeFirst();
     return r ? toMessage(r) : undefined;
+  }
+
+  async firstSeqAtTime(
+    conversationId: string,
+    time: number,
+    afterSeq: number,
+    beforeSeq: number,
+  ): Promise<number> {
+    // The answer lies in (lo, hi]. Each round reads the times at a few evenly
+    // spaced seqs (primary-key lookups in one statement) and narrows the
+    // range to one gap between them, until it is short enough to read.
+    let lo = afterSeq;
+    let hi = beforeSeq;
+    while (hi - lo > SEARCH_SCAN_ROWS) {
+      const step = (hi - lo) / (SEARCH_PROBES + 1);
+      const probes: number[] = [];
+      for (let i = 1; i <= SEARCH_PROBES; i++) probes.push(lo + Math.round(step * i));
+      const rows = await this.db
+        .selectFrom("messages")
+        .select(["seq", "server_time"])
+        .where("conversation_id", "=", conversationId)
+        .where("seq", "in", probes)
+        .execute();
+      if (rows.length === 0) break;
+      const found = rows.map((r) => ({ seq: Number(r.seq), time: Number(r.server_time) }));
+      // Times taken on different nodes may be out of order by a little:
+      // the lower end is chosen below the upper one, so the range still shrinks.
+      for (const r of found) if (r.time >= time && r.seq < hi) hi = r.seq;
+      for (const r of found) if (r.time < time && r.seq > lo && r.seq < hi) lo = r.seq;
+    }
+    const r = await this.db
+      .selectFrom("messages")
+      .select("seq")
+      .where("conversation_id", "=", conversationId)
+      .where("seq", ">", lo)
+      .where("seq", "<", hi)
+      .where("server_time", ">=", time)
+      .orderBy("seq")
+      .limit(1)
+      .executeTakeFirst();
+    return r ? Number(r.seq) : hi;
+  }
+
+  async recentDirectConversations(userId: string, limit: number): Promise<ConversationTail[]> {
+    const rows = await this.db
+      .selectFrom("members as m")
+      .innerJoin("conversations as c", "c.id", "m.conversation_id")
+      .innerJoin("messages as msg", (j) =>
+        j.onRef("msg.conversation_id", "=", "c.id").onRef("msg.seq", "=", "c.last_seq"),
+      )
+      .select(["c.id", "c.last_seq", "msg.server_time"])
+      .where("m.user_id", "=", userId)
+      .where("m.active", "=", 1)
+      .where("c.kind", "=", "direct")
+      .orderBy("msg.server_time", "desc")
+      .orderBy("c.id")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      conversationId: r.id,
+      lastSeq: Number(r.last_seq),
+      lastTime: Number(r.server_time),
+    }));
   }
 
   async countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number> {

@@ -156,6 +156,7 @@ export function toMember(r: MemberTable): MemberRecord {
     version: num(r.version),
     pinnedAt: num(r.pinned_at ?? 0),
     muted: num(r.muted ?? 0) !== 0,
+    leftSeq: num(r.left_seq ?? 0),
   };
 }
 

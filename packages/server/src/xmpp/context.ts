@@ -10,6 +10,8 @@ export interface RouterSession {
   readonly userId: string;
   readonly fullJid: string;
   readonly domain: string;
+  /** The gateway's settings, which rendering needs (download URLs). */
+  readonly config: XmppConfig;
   send(e: XElement): void;
 }
 

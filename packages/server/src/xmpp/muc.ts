@@ -3,7 +3,7 @@ import { localPartOf } from "../core/ids.js";
 import type { MemberRole } from "../core/records.js";
 import { roomConversation, roomJid } from "./context.js";
 import type { Jid } from "./jid.js";
-import { mamQuery } from "./mam.js";
+import { MAM_FEATURES, mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { archiveId, delayOf, messageStanza, parseArchiveId } from "./render.js";
 import { vcardOf } from "./roster-vcard.js";
 import type { StanzaRouter } from "./router.js";
@@ -23,7 +23,7 @@ const ROOM_FEATURES = [
   "muc_nonanonymous",
   "muc_unmoderated",
   "muc_hidden",
-  NS.mam,
+  ...MAM_FEATURES,
   NS.stanzaId,
   NS.discoInfo,
 ] as const;
@@ -425,9 +425,10 @@ export class Muc {
       this.r.error(stanza, "cancel", "service-unavailable");
       return;
     }
-    if (q.name === "query" && q.ns === NS.mam) {
-      if (type !== "set") this.r.error(stanza, "modify", "bad-request", "an archive query is an IQ set");
-      else mamQuery(this.r, stanza, q);
+    if (q.ns === NS.mam && (q.name === "query" || q.name === "metadata")) {
+      if (q.name === "metadata") mamMetadata(this.r, stanza);
+      else if (type === "set") mamQuery(this.r, stanza, q);
+      else mamFields(this.r, stanza);
       return;
     }
     if (type === "get" && q.name === "query" && q.ns === NS.discoInfo && !q.attrs.node) {

@@ -18,7 +18,7 @@ import type { Logger } from "../core/ports.js";
 import { conferenceDomain, type RouterSession, uploadDomain, type XmppContext } from "./context.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
-import { mamQuery } from "./mam.js";
+import { MAM_FEATURES, mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { Muc } from "./muc.js";
 import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
 import { rosterElement, rosterItems, vcardOf } from "./roster-vcard.js";
@@ -50,7 +50,7 @@ export const SERVER_FEATURES = [
 ] as const;
 
 /** The features of a user's account (its bare JID): the archive lives there. */
-const ACCOUNT_FEATURES = [NS.discoInfo, NS.mam, NS.stanzaId] as const;
+const ACCOUNT_FEATURES = [NS.discoInfo, ...MAM_FEATURES, NS.stanzaId, `${NS.retract}#tombstone`] as const;
 
 /** Longest stanza id kept as a client_msg_id; longer ones get a random id. */
 const MAX_ID_LENGTH = 64;
@@ -190,7 +190,8 @@ export class StanzaRouter implements XmppContext {
           xmlns: NS.client,
           type: "result",
           id: iq.attrs.id,
-          from: iq.attrs.to ?? this.session.domain,
+          // An IQ without a "to" is answered by the account itself: no "from" (RFC 6120 section 8.1.2.1).
+          from: iq.attrs.to,
           to: this.session.fullJid,
         },
         payload,
@@ -357,9 +358,10 @@ export class StanzaRouter implements XmppContext {
       this.error(stanza, "cancel", "service-unavailable");
       return;
     }
-    if (q.ns === NS.mam && q.name === "query") {
-      if (type !== "set") this.error(stanza, "modify", "bad-request", "an archive query is an IQ set");
-      else mamQuery(this, stanza, q);
+    if (q.ns === NS.mam && (q.name === "query" || q.name === "metadata")) {
+      if (q.name === "metadata") mamMetadata(this, stanza);
+      else if (type === "set") mamQuery(this, stanza, q);
+      else mamFields(this, stanza);
       return;
     }
     if (q.name === "query" && q.ns === NS.roster) {

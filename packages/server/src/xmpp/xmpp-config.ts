@@ -1,4 +1,17 @@
-/** Per-connection limits and timings of the XMPP gateway. */
+import type { UploadSlots } from "../core/files/upload-slots.js";
+
+/** HTTP file upload (XEP-0363): the slots, and where clients reach the HTTP server. */
+export interface XmppUpload {
+  slots: UploadSlots;
+  /**
+   * The HTTP server's base URL for a domain's clients, `http://host:port`
+   * without a trailing slash; asked each time, as it is known only once the
+   * HTTP server listens.
+   */
+  baseUrl(domain: string): string;
+}
+
+/** Per-connection limits and timings of the XMPP gateway, and the services it hands out. */
 export interface XmppConfig {
   /** Top-level elements per second one connection may send (sustained). */
   stanzasPerSecond: number;
@@ -7,6 +20,20 @@ export interface XmppConfig {
   maxBufferedBytes: number;
   /** From connecting to a bound resource. */
   loginTimeoutMs: number;
+  /** Without it, the upload service answers service-unavailable and attachments have no URLs. */
+  upload?: XmppUpload;
+  /**
+   * How long a session with resumable stream management (XEP-0198) outlives
+   * a dropped connection, waiting for the client to resume it; 0 offers no
+   * resumption (acknowledgements only).
+   */
+  resumeTimeoutMs: number;
+  /** Stanzas sent and not yet acknowledged that a stream-managed session may hold. */
+  maxUnackedStanzas: number;
+  /** An ack request (`<r/>`) goes out after this many stanzas... */
+  ackRequestEvery: number;
+  /** ...or this long after the first stanza not yet covered by one. */
+  ackRequestDelayMs: number;
 }
 
 export const DEFAULT_XMPP_CONFIG: XmppConfig = {
@@ -14,4 +41,8 @@ export const DEFAULT_XMPP_CONFIG: XmppConfig = {
   stanzaBurst: 1000,
   maxBufferedBytes: 16 * 1024 * 1024,
   loginTimeoutMs: 30_000,
+  resumeTimeoutMs: 300_000,
+  maxUnackedStanzas: 5000,
+  ackRequestEvery: 20,
+  ackRequestDelayMs: 1000,
 };

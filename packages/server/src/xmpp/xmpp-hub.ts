@@ -10,11 +10,14 @@ import type { XmppTransport } from "./xmpp-transport.js";
  * This node's XMPP sessions, by user. It receives the same bus traffic as the
  * native gateway's hub: each push is decoded once and handed to the user's
  * XMPP sessions (skipping the session that caused it), which write it as stanzas.
+ * Sessions waiting for a resume (XEP-0198) stay here, by their resumption id
+ * too, until they are resumed or their window ends.
  */
 export class XmppHub implements XmppHost, BusReceiver {
   readonly fakeSaltKey = randomBytes(32);
   private readonly byUser = new Map<string, Set<XmppSession>>();
   private readonly all = new Set<XmppSession>();
+  private readonly byResumeId = new Map<string, XmppSession>();
   private closing = false;
 
   constructor(
@@ -38,9 +41,24 @@ export class XmppHub implements XmppHost, BusReceiver {
   }
 
   /** The transport saw the connection end. */
-  closed(session: XmppSession): void {
-    session.onClosed();
+  closed(session: XmppSession, transport: XmppTransport): void {
+    session.connectionLost(transport);
+  }
+
+  ended(session: XmppSession): void {
     this.all.delete(session);
+    if (session.resumeId && this.byResumeId.get(session.resumeId) === session)
+      this.byResumeId.delete(session.resumeId);
+  }
+
+  resumable(session: XmppSession): void {
+    this.byResumeId.set(session.resumeId, session);
+  }
+
+  findResumable(resumeId: string, userId: string): XmppSession | undefined {
+    const s = this.byResumeId.get(resumeId);
+    // Another user's id is as unknown as one that never existed (XEP-0198 section 5).
+    return s && s.userId === userId && s.isReady ? s : undefined;
   }
 
   register(session: XmppSession): void {
@@ -86,11 +104,12 @@ export class XmppHub implements XmppHost, BusReceiver {
     return this.all.size;
   }
 
-  /** Ends every stream with system-shutdown and refuses new ones. */
+  /** Ends every stream with system-shutdown, and every session waiting for a resume, and refuses new ones. */
   shutdown(): void {
     this.closing = true;
     for (const s of [...this.all]) s.fail("system-shutdown", "server is shutting down");
     this.all.clear();
+    this.byResumeId.clear();
   }
 
   /** The push a frame carries; null for anything else. */

@@ -50,7 +50,12 @@ class TcpTransport implements XmppTransport {
     this.session = session;
     this.listen(this.raw);
     this.raw.on("error", () => {}); // "close" follows; resets by peers are routine
-    this.raw.on("close", () => this.hub.closed(session));
+    // The session that owns the connection when it ends, which a resume may have changed.
+    this.raw.on("close", () => this.hub.closed(this.session, this));
+  }
+
+  rebind(session: XmppSession): void {
+    this.session = session;
   }
 
   isSecure(): boolean {

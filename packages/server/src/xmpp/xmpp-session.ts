@@ -7,6 +7,18 @@ import { isValidResource, parseJid } from "./jid.js";
 import { StanzaRouter } from "./router.js";
 import { SaslNegotiator, type SaslStep } from "./sasl.js";
 import { child, el, NS, streamError, textOf, type XElement } from "./stanza.js";
+import {
+  ackElement,
+  enabledElement,
+  failedElement,
+  handledCountTooHigh,
+  isStanza,
+  parseH,
+  requestElement,
+  resumedElement,
+  SM_ELEMENTS,
+  StreamManagement,
+} from "./stream-management.js";
 import type { ParsedElement, XmlFaultError } from "./xml-stream.js";
 import type { XmppConfig } from "./xmpp-config.js";
 import type { XmppTransport } from "./xmpp-transport.js";
@@ -22,9 +34,18 @@ export interface XmppHost {
   register(session: XmppSession): void;
   unregister(session: XmppSession): void;
   resourceTaken(userId: string, resource: string): boolean;
+  /** The session is over for good. */
+  ended(session: XmppSession): void;
+  /** The session may be resumed by its resumeId. */
+  resumable(session: XmppSession): void;
+  findResumable(resumeId: string, userId: string): XmppSession | undefined;
 }
 
-type Phase = "header" | "tls" | "sasl" | "bind" | "ready" | "closed";
+/**
+ * "moved": this stream resumed an earlier session, which now owns the
+ * connection; elements still queued here are handed on to it.
+ */
+type Phase = "header" | "tls" | "sasl" | "bind" | "ready" | "moved" | "closed";
 
 /** SASL attempts per stream before it is closed (RFC 6120 section 6.4.5 asks for 2 to 5 retries). */
 const MAX_SASL_ATTEMPTS = 3;
@@ -32,10 +53,16 @@ const MAX_SASL_ATTEMPTS = 3;
 const MAX_PENDING = 64;
 
 /**
- * One XMPP connection (RFC 6120): stream headers and features, STARTTLS,
- * SASL, resource binding, then stanzas through the router. Elements are
- * handled one after another in arrival order; anything malformed ends this
- * stream only, with the stream error that says why.
+ * One XMPP session (RFC 6120): stream headers and features, STARTTLS, SASL,
+ * resource binding, then stanzas through the router. Elements are handled
+ * one after another in arrival order; anything malformed ends this stream
+ * only, with the stream error that says why.
+ *
+ * With resumable stream management (XEP-0198) a session outlives its
+ * connection: when the connection drops it is detached, keeping its router
+ * (rooms, carbons, presence watches) and queueing what is sent to it, until a
+ * new stream of the same user resumes it and hands over its transport, or
+ * the resumption window ends.
  */
 export class XmppSession {
   readonly id = randomBytes(9).toString("base64url");
@@ -43,6 +70,12 @@ export class XmppSession {
   resource = "";
   domain = "";
   private phase: Phase = "header";
+  /** False while a resumable session waits for a new connection. */
+  private attached = true;
+  private sm: StreamManagement | undefined;
+  /** The session this stream resumed (phase "moved"). */
+  private movedTo: XmppSession | undefined;
+  private detachTimer: NodeJS.Timeout | undefined;
   private authenticated = false;
   private headerSent = false;
   private tokenHash: string | undefined;
@@ -57,7 +90,7 @@ export class XmppSession {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly transport: XmppTransport,
+    private transport: XmppTransport,
     private readonly host: XmppHost,
   ) {
     const { config } = host;
@@ -74,8 +107,17 @@ export class XmppSession {
     return this.phase === "ready";
   }
 
+  get config(): XmppConfig {
+    return this.host.config;
+  }
+
   get fullJid(): string {
     return `${this.userId}/${this.resource}`;
+  }
+
+  /** The XEP-0198 resumption id; empty when the session cannot be resumed. */
+  get resumeId(): string {
+    return this.sm?.id ?? "";
   }
 
   streamOpened(header: ParsedElement): void {
@@ -83,6 +125,10 @@ export class XmppSession {
   }
 
   element(e: ParsedElement): void {
+    if (this.movedTo) {
+      this.movedTo.element(e);
+      return;
+    }
     if (this.phase === "closed") return;
     const now = this.host.clock.now();
     if (!this.bucket.take(now)) {
@@ -95,10 +141,22 @@ export class XmppSession {
     else this.enqueue(() => this.onElement(e));
   }
 
+  /** The client closed the stream: the session ends, with no resumption (XEP-0198 section 5). */
   streamClosed(): void {
-    if (this.phase === "closed") return;
+    if (this.phase === "closed" || this.phase === "moved") return;
     this.transport.end();
     this.onClosed();
+  }
+
+  /**
+   * The connection ended. A resumable session is kept for its window; a
+   * transport this session has already left (after a resume elsewhere) is
+   * no longer its concern.
+   */
+  connectionLost(transport: XmppTransport): void {
+    if (transport !== this.transport || !this.attached) return;
+    if (this.phase === "ready" && this.sm?.resumable) this.detach();
+    else this.onClosed();
   }
 
   xmlFault(err: XmlFaultError): void {
@@ -111,9 +169,9 @@ export class XmppSession {
     this.router?.push(push);
   }
 
-  /** Ends the stream with a stream error (RFC 6120 section 4.9). */
-  fail(condition: string, reason: string): void {
-    if (this.phase === "closed") return;
+  /** Ends the stream with a stream error (RFC 6120 section 4.9), and the session with it. */
+  fail(condition: string, reason: string, error = streamError(condition)): void {
+    if (this.phase === "closed" || this.phase === "moved") return;
     const level = condition === "system-shutdown" || condition === "connection-timeout" ? "info" : "warn";
     this.host.log[level](
       {
@@ -125,34 +183,133 @@ export class XmppSession {
       },
       "xmpp stream error",
     );
-    if (!this.headerSent) this.sendHeader(this.domain || this.host.core.accounts.defaultDomain);
-    this.transport.send(streamError(condition));
-    this.transport.end();
+    if (this.attached) {
+      if (!this.headerSent) this.sendHeader(this.domain || this.host.core.accounts.defaultDomain);
+      this.transport.send(error);
+      this.transport.end();
+    }
     this.onClosed();
   }
 
-  /** The transport saw the connection end. */
-  onClosed(): void {
-    if (this.phase === "closed") return;
+  /**
+   * The session is over: it leaves the node's tables and presence counts it
+   * as gone. Runs once per session, however many connections it had, and not
+   * when a connection drops and the session waits for a resume.
+   */
+  private onClosed(): void {
+    if (this.phase === "closed" || this.phase === "moved") return;
     const wasReady = this.phase === "ready";
     this.phase = "closed";
     clearTimeout(this.timer);
+    clearTimeout(this.detachTimer);
+    this.sm?.stopRequests();
     if (wasReady) {
       this.router?.close();
       this.host.unregister(this);
       this.host.core.presence.disconnected(this.userId);
     }
-    // PLAIN went through the password login, which recorded a login session; it ends with the stream.
+    this.host.ended(this);
+    // PLAIN went through the password login, which recorded a login session; it ends with the session.
     if (this.tokenHash) this.host.core.accounts.logout(this.tokenHash).catch(() => {});
   }
 
+  /**
+   * Everything the session writes goes through here. With stream management
+   * on, stanzas are counted and kept until the client acknowledges them
+   * (XEP-0198 section 4); while detached they are only kept.
+   */
   send(e: XElement): void {
-    if (this.phase === "closed") return;
-    if (this.transport.bufferedBytes() > this.host.config.maxBufferedBytes) {
-      this.fail("policy-violation", "too much unread output");
+    if (this.phase === "closed" || this.phase === "moved") return;
+    const sm = this.sm;
+    if (!sm || !isStanza(e)) {
+      if (this.attached) this.write(e);
       return;
     }
+    if (!sm.sent(e)) {
+      this.fail("policy-violation", "too many unacknowledged stanzas");
+      return;
+    }
+    if (this.attached && this.write(e)) sm.requestSoon(() => this.requestAck());
+  }
+
+  private write(e: XElement): boolean {
+    if (this.transport.bufferedBytes() > this.host.config.maxBufferedBytes) {
+      this.fail("policy-violation", "too much unread output");
+      return false;
+    }
     this.transport.send(e);
+    return true;
+  }
+
+  /** An `<r/>`, so the client's answer trims the queue and shows the connection still works. */
+  private requestAck(): void {
+    if (this.sm?.takeRequest() && this.attached && this.phase === "ready") this.write(requestElement());
+  }
+
+  /** The connection dropped: keep the session for its resumption window (XEP-0198 section 5). */
+  private detach(): void {
+    const sm = this.sm as StreamManagement;
+    this.attached = false;
+    sm.stopRequests();
+    this.detachTimer = setTimeout(() => {
+      this.host.log.info(
+        { session: this.id, user: this.userId, unacked: sm.pending.length },
+        "xmpp session not resumed in time",
+      );
+      this.onClosed();
+    }, sm.windowMs);
+    this.detachTimer.unref();
+    this.host.log.info(
+      { session: this.id, user: this.userId, ip: this.transport.remoteAddress, windowMs: sm.windowMs },
+      "xmpp session detached",
+    );
+  }
+
+  /**
+   * A new stream of the same user resumes this session with `<resume/>`
+   * (XEP-0198 section 5): the client's "h" trims the queue, the new stream's
+   * connection becomes this session's (closing the old one if it is still
+   * open), and what the client has not acknowledged is sent again in order.
+   */
+  private resumeFrom(stream: XmppSession, h: number): void {
+    const sm = this.sm as StreamManagement;
+    if (!sm.ack(h)) {
+      // Neither side can tell what the client has: both streams end.
+      const tooHigh = handledCountTooHigh(h, sm.outbound);
+      stream.fail("undefined-condition", "resume acknowledged more than was sent", tooHigh);
+      this.fail("undefined-condition", "resume acknowledged more than was sent", tooHigh);
+      return;
+    }
+    const old = this.transport;
+    const wasAttached = this.attached;
+    this.transport = stream.handOver(this);
+    this.attached = true;
+    this.headerSent = true;
+    clearTimeout(this.detachTimer);
+    this.detachTimer = undefined;
+    if (wasAttached) {
+      // A half-open connection the server had not noticed yet; its close no longer concerns this session.
+      old.send(streamError("conflict", "the session was resumed on another connection"));
+      old.end();
+    }
+    this.transport.rebind(this);
+    const { remoteAddress: ip } = this.transport;
+    const resent = sm.pending.length;
+    this.host.log.info({ session: this.id, user: this.userId, ip, resent }, "xmpp session resumed");
+    this.write(resumedElement(sm));
+    for (const stanza of sm.pending) if (!this.write(stanza)) return;
+    sm.takeRequest();
+    if (resent > 0) this.write(requestElement());
+  }
+
+  /** This stream resumed `target`: its connection goes there and this session is over. */
+  private handOver(target: XmppSession): XmppTransport {
+    this.phase = "moved";
+    this.movedTo = target;
+    clearTimeout(this.timer);
+    this.host.ended(this);
+    if (this.tokenHash) this.host.core.accounts.logout(this.tokenHash).catch(() => {});
+    return this.transport;
   }
 
   private enqueue(step: () => Promise<void> | void): void {
@@ -170,6 +327,10 @@ export class XmppSession {
   }
 
   private internalError(err: unknown): void {
+    if (this.movedTo) {
+      this.movedTo.internalError(err);
+      return;
+    }
     this.host.log.error({ err, session: this.id }, "xmpp element failed");
     this.fail("internal-server-error", "internal error");
   }
@@ -180,6 +341,8 @@ export class XmppSession {
       this.fail("policy-violation", "stanza rate limit exceeded");
       return;
     }
+    // Refused is handled too: the client must not send it again on a resumed stream.
+    if (e.ns === NS.client) this.sm?.handled();
     const type = e.attrs.type;
     const answerable =
       (e.name === "iq" && (type === "get" || type === "set")) || (e.name === "message" && type !== "error");
@@ -269,16 +432,22 @@ export class XmppSession {
           { "xmlns:stream": NS.stream },
           el("bind", { xmlns: NS.bind }),
           el("session", { xmlns: NS.session }, el("optional")),
+          el("sm", { xmlns: NS.sm }),
         ),
       );
     }
   }
 
   private async onElement(e: ParsedElement): Promise<void> {
+    if (this.movedTo) {
+      this.movedTo.element(e);
+      return;
+    }
     const known =
       (e.ns === NS.client && (e.name === "message" || e.name === "presence" || e.name === "iq")) ||
       (e.ns === NS.tls && e.name === "starttls") ||
-      (e.ns === NS.sasl && (e.name === "auth" || e.name === "response" || e.name === "abort"));
+      (e.ns === NS.sasl && (e.name === "auth" || e.name === "response" || e.name === "abort")) ||
+      (e.ns === NS.sm && SM_ELEMENTS.has(e.name));
     if (!known) {
       this.fail("unsupported-stanza-type", `unknown element ${e.name} in ${e.ns || "no namespace"}`);
       return;
@@ -297,17 +466,76 @@ export class XmppSession {
         return;
       case "sasl":
         if (e.ns === NS.sasl) await this.onSasl(e);
+        // Stream management errors are recoverable (XEP-0198 section 6): the client may still log in.
+        else if (e.ns === NS.sm && (e.name === "enable" || e.name === "resume"))
+          this.send(failedElement("not-authorized"));
         else this.fail(e.name === "starttls" ? "policy-violation" : "not-authorized", "not authenticated");
         return;
       case "bind":
         if (e.name === "iq" && e.attrs.type === "set") this.onBind(e);
+        else if (e.ns === NS.sm && e.name === "resume") this.onResume(e);
+        // Enabling comes after binding (XEP-0198 section 3).
+        else if (e.ns === NS.sm && e.name === "enable") this.send(failedElement("unexpected-request"));
         else this.fail("not-authorized", "no resource bound");
         return;
       case "ready":
-        if (e.ns === NS.client) this.router?.handle(e);
+        if (e.ns === NS.client) {
+          this.sm?.handled();
+          this.router?.handle(e);
+        } else if (e.ns === NS.sm) this.onSmReady(e);
         else this.fail("policy-violation", `${e.name} after the session started`);
         return;
     }
+  }
+
+  /** Stream management on an established session (XEP-0198 sections 3 and 4). */
+  private onSmReady(e: ParsedElement): void {
+    const sm = this.sm;
+    if (e.name === "enable") {
+      // A second <enable/> is refused (section 3).
+      if (sm) this.send(failedElement("unexpected-request"));
+      else {
+        this.sm = StreamManagement.enable(e.attrs, this.host.config);
+        if (this.sm.resumable) this.host.resumable(this);
+        this.send(enabledElement(this.sm));
+      }
+      return;
+    }
+    if (e.name === "resume") {
+      this.send(failedElement("unexpected-request", sm?.inbound));
+      return;
+    }
+    if (!sm) {
+      this.fail("unsupported-stanza-type", `${e.name} without stream management enabled`);
+      return;
+    }
+    if (e.name === "r") {
+      this.write(ackElement(sm.inbound));
+      return;
+    }
+    const h = parseH(e.attrs.h);
+    if (h === undefined) this.fail("invalid-xml", "an ack without a valid h");
+    else if (!sm.ack(h))
+      this.fail("undefined-condition", "ack for more than was sent", handledCountTooHigh(h, sm.outbound));
+  }
+
+  /**
+   * `<resume/>` instead of binding (XEP-0198 section 5). An unknown, expired
+   * or another user's id fails the same way, and the client may bind instead.
+   */
+  private onResume(e: ParsedElement): void {
+    const h = parseH(e.attrs.h);
+    const previd = e.attrs.previd ?? "";
+    if (h === undefined || !previd) {
+      this.send(failedElement("bad-request"));
+      return;
+    }
+    const target = this.host.findResumable(previd, this.userId);
+    if (!target) {
+      this.send(failedElement("item-not-found"));
+      return;
+    }
+    target.resumeFrom(this, h);
   }
 
   private async onSasl(e: ParsedElement): Promise<void> {

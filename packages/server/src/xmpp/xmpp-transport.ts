@@ -1,4 +1,5 @@
 import type { XElement } from "./stanza.js";
+import type { XmppSession } from "./xmpp-session.js";
 
 /** What a session needs from its transport (TCP with STARTTLS, or WebSocket). */
 export interface XmppTransport {
@@ -18,4 +19,10 @@ export interface XmppTransport {
   /** Reads a restarted stream from the next byte on (after SASL success). */
   restartStream(): void;
   bufferedBytes(): number;
+  /**
+   * From now on this connection's input, and its end, go to `session`: a
+   * stream that resumed an earlier session (XEP-0198 section 5) carries on
+   * as that session.
+   */
+  rebind(session: XmppSession): void;
 }

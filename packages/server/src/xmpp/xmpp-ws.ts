@@ -49,6 +49,10 @@ class WsTransport implements XmppTransport {
 
   startTls(): void {}
 
+  rebind(session: XmppSession): void {
+    this.session = session;
+  }
+
   restartStream(): void {}
 
   bufferedBytes(): number {
@@ -56,8 +60,12 @@ class WsTransport implements XmppTransport {
   }
 
   /** One WebSocket message: parsed on its own, then routed as a header, a close, or an element. */
-  message(data: Buffer): void {
+  message(data: Buffer, isBinary: boolean): void {
     if (this.ended) return;
+    if (isBinary) {
+      this.session.xmlFault(new XmlFaultError("not-well-formed", "binary frame"));
+      return;
+    }
     let root: ParsedElement | undefined;
     const parser = new XmlStreamParser(
       {
@@ -122,15 +130,15 @@ export class XmppWsEndpoint {
       const session = this.hub.open(transport);
       if (!session) return;
       transport.session = session;
+      // transport.session, not session: a resumed stream (XEP-0198) hands the connection to another one.
       ws.on("message", (data, isBinary) => {
         const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
-        if (isBinary) session.xmlFault(new XmlFaultError("not-well-formed", "binary frame"));
-        else transport.message(bytes);
+        transport.message(bytes, isBinary);
       });
       ws.on("error", (err) => {
         this.log.warn({ ip: transport.remoteAddress, err: err.message }, "xmpp websocket error");
       });
-      ws.on("close", () => this.hub.closed(session));
+      ws.on("close", () => this.hub.closed(transport.session, transport));
     });
   }
 

@@ -91,14 +91,28 @@ export class Files {
     return l;
   }
 
-  async upload(userId: string, rawName: string, bytes: Uint8Array): Promise<FileRecord> {
+  /** The largest file one request may carry for this user: files.maxUploadBytes or the domain's largest file. */
+  async maxSingleUpload(userId: string): Promise<number> {
+    return Math.min(this.limits.maxUploadBytes, (await this.limitsFor(userId)).maxFileBytes);
+  }
+
+  /**
+   * `fileId` is one handed out before the upload (see newFileId) when a
+   * link to the file had to exist first; a second upload under it fails.
+   */
+  async upload(userId: string, rawName: string, bytes: Uint8Array, fileId?: string): Promise<FileRecord> {
     if (bytes.length === 0) throw invalid("the file is empty", "body");
     if (bytes.length > this.limits.maxUploadBytes) throw tooLarge(this.limits.maxUploadBytes);
     const { quotaBytes } = await this.checkUpload(userId, bytes.length);
     const mime = (await fileTypeFromBuffer(bytes))?.mime ?? "application/octet-stream";
     const info = await this.inspect(bytes, mime);
     const sha256 = await this.blobs.put(bytes);
-    return this.record(userId, rawName, sha256, bytes.length, mime, info, quotaBytes);
+    return this.record(userId, rawName, sha256, bytes.length, mime, info, quotaBytes, fileId);
+  }
+
+  /** A fresh file id, as uploads get them. */
+  newFileId(): string {
+    return `f${Buffer.from(this.random.bytes(15)).toString("base64url")}`;
   }
 
   /**
@@ -176,19 +190,33 @@ export class Files {
   }
 
   private async sign(fileId: string, variant: string, exp: number, userId: string): Promise<string> {
+    return createHmac("sha256", await this.secret())
+      .update(`${fileId}\n${variant}\n${exp}\n${userId}`)
+      .digest("hex");
+  }
+
+  /**
+   * A key for another kind of signed link to files (such as XEP-0363 upload
+   * slots), one per `purpose`: derived from the signed links' secret, so
+   * every node has it without storing more secrets, and a signature made for
+   * one purpose is never valid for another.
+   */
+  async derivedKey(purpose: string): Promise<Buffer> {
+    return createHmac("sha256", await this.secret())
+      .update(`derived key\n${purpose}`)
+      .digest();
+  }
+
+  private async secret(): Promise<Buffer> {
     this.linkKey ??= this.store.transaction((tx) =>
       tx.ensureSecret("file-links", Buffer.from(this.random.bytes(32)).toString("hex")),
     );
-    let key: string;
     try {
-      key = await this.linkKey;
+      return Buffer.from(await this.linkKey, "hex");
     } catch (err) {
       this.linkKey = undefined; // asked again next time
       throw err;
     }
-    return createHmac("sha256", Buffer.from(key, "hex"))
-      .update(`${fileId}\n${variant}\n${exp}\n${userId}`)
-      .digest("hex");
   }
 
   read(f: FileRecord, start: number, end: number): AsyncIterable<Uint8Array> {
@@ -218,9 +246,10 @@ export class Files {
     mime: string,
     info: MediaInfo & { thumbSha256?: string },
     quotaBytes: number,
+    fileId = this.newFileId(),
   ): Promise<FileRecord> {
     const file: FileRecord = {
-      id: `f${Buffer.from(this.random.bytes(15)).toString("base64url")}`,
+      id: fileId,
       domain: domainOf(userId),
       uploader: userId,
       sha256,
