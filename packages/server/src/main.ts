@@ -226,7 +226,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const publicHttpUrl = (domain: string) => {
     const host = config.public.host || (anyAddress ? domain : config.http.host);
     const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-    return `http://${bracketed}:${config.public.httpPort || boundHttpPort}`;
+    return `${config.public.https ? "https" : "http"}://${bracketed}:${config.public.httpPort || boundHttpPort}`;
   };
   const xmppHub = config.xmpp.enabled
     ? new XmppHub(
@@ -297,6 +297,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       publicHost: config.public.host,
       tcpPort: config.public.tcpPort || listenTcpPort,
       httpPort: config.public.httpPort,
+      https: config.public.https,
       tls: Boolean(tls),
       fingerprint: tls?.fingerprint ?? "",
       version: SERVER_VERSION,

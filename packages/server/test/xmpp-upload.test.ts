@@ -359,3 +359,40 @@ describe("XMPP HTTP file upload", () => {
     assert.equal(plain.content?.attachments.length, 0);
   });
 });
+
+test("behind a TLS proxy (public.https), upload URLs and the onboarding document use https and wss", async () => {
+  const ts = await startTestServer({
+    "xmpp.port": 0,
+    "public.https": true,
+    "public.host": "chat.example.com",
+  });
+  const c = new XmppTcp(ts, "alice", { resource: "proxy" });
+  try {
+    await ts.addUser("alice");
+    await c.xmpp.start();
+    const res = await c.xmpp.iqCaller.request(
+      xml(
+        "iq",
+        { type: "get", to: UPLOAD },
+        xml("request", { xmlns: NS_UPLOAD, filename: "a.txt", size: "3", "content-type": "text/plain" }),
+      ),
+    );
+    const slot = res.getChild("slot", NS_UPLOAD);
+    assert.match(
+      slot?.getChild("put")?.attrs.url ?? "",
+      /^https:\/\/chat\.example\.com:\d+\/api\/v1\/xmpp\/upload\//,
+    );
+    assert.match(
+      slot?.getChild("get")?.attrs.url ?? "",
+      /^https:\/\/chat\.example\.com:\d+\/api\/v1\/xmpp\/files\//,
+    );
+    const nav = (await (
+      await fetch(`http://127.0.0.1:${ts.server.httpPort}/.well-known/starling`)
+    ).json()) as { endpoints: { websocket: string; http: string } };
+    assert.match(nav.endpoints.websocket, /^wss:\/\/chat\.example\.com:\d+\/ws$/);
+    assert.match(nav.endpoints.http, /^https:\/\/chat\.example\.com:\d+$/);
+  } finally {
+    await c.stop();
+    await ts.close();
+  }
+});

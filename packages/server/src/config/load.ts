@@ -15,7 +15,7 @@ export interface StarlingConfig {
   tcp: { host: string; port: number; tls: boolean };
   xmpp: { enabled: boolean; port: number };
   http: { host: string; port: number; webRoot: string };
-  public: { host: string; tcpPort: number; httpPort: number };
+  public: { host: string; tcpPort: number; httpPort: number; https: boolean };
   files: { maxUploadBytes: number; maxFileBytes: number; domainQuotaBytes: number; maxImagePixels: number };
   tls: { cert: string; key: string };
   log: { level: string };

@@ -134,6 +134,13 @@ export const SETTINGS = [
       "HTTP/WebSocket port clients connect to, when a load balancer listens on another port (0: the listener's).",
   },
   {
+    key: "public.https",
+    type: "bool",
+    default: false,
+    description:
+      "Clients reach the HTTP port through a TLS-terminating proxy: the links the server gives out (onboarding document, XMPP upload and download URLs) use https and wss.",
+  },
+  {
     key: "tls.cert",
     type: "string",
     default: "",

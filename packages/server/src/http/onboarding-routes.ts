@@ -13,6 +13,8 @@ export interface OnboardingInfo {
   fingerprint: string;
   /** Public HTTP port (0: the port the request came to). */
   httpPort: number;
+  /** Clients reach the HTTP port through TLS (a proxy in front). */
+  https: boolean;
   version: string;
 }
 
@@ -44,13 +46,13 @@ export function registerOnboardingRoutes(app: FastifyInstance, core: Core, info:
       if (!domain || domain.disabled) throw notFound(`no domain ${name} here`);
       const host = i.publicHost || requestHost(req);
       const httpPort = i.httpPort || req.socket.localPort || 80;
-      const http = `http://${host}:${httpPort}`;
+      const http = `${i.https ? "https" : "http"}://${host}:${httpPort}`;
       return {
         domain: name,
         serverVersion: i.version,
         endpoints: {
           native: `${i.tls ? "tls" : "tcp"}://${host}:${i.tcpPort}`,
-          websocket: `ws://${host}:${httpPort}/ws`,
+          websocket: `${i.https ? "wss" : "ws"}://${host}:${httpPort}/ws`,
           http,
         },
         tls: i.tls ? { fingerprintSha256: i.fingerprint } : null,
