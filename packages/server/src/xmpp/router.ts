@@ -4,8 +4,6 @@ import {
   create,
   ErrorCode,
   type Message,
-  type PresenceState,
-  PresenceStatus,
   type Push,
   type Receipt,
   SendMessageSchema,
@@ -21,7 +19,8 @@ import { type Jid, parseJid } from "./jid.js";
 import { MAM_FEATURES, mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { Muc } from "./muc.js";
 import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
-import { rosterElement, rosterItems, vcardOf } from "./roster-vcard.js";
+import { RosterPresence } from "./roster-presence.js";
+import { vcardOf } from "./roster-vcard.js";
 import {
   child,
   childElements,
@@ -87,17 +86,6 @@ function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: stri
   }
 }
 
-/** The presence stanza (RFC 6121 section 4) a Starling presence state is shown as. */
-function presenceStanza(state: PresenceState, to: string): XElement {
-  if (state.status === PresenceStatus.OFFLINE)
-    return el("presence", { xmlns: NS.client, from: state.userId, to, type: "unavailable" });
-  return el(
-    "presence",
-    { xmlns: NS.client, from: state.userId, to },
-    state.status === PresenceStatus.AWAY && el("show", {}, "away"),
-  );
-}
-
 /**
  * The stanzas of an established session, on top of the core. 1:1 chat
  * (RFC 6121) becomes sends; groups are rooms (XEP-0045, in `muc.ts`);
@@ -109,16 +97,13 @@ function presenceStanza(state: PresenceState, to: string): XElement {
  */
 export class StanzaRouter implements XmppContext {
   readonly muc: Muc;
+  private readonly people: RosterPresence;
   private carbons = false;
-  private available = false;
-  private watching: string[] = [];
   /** Asynchronous push handling (receipts, retractions), kept in order among itself. */
   private pending: Promise<void> = Promise.resolve();
   /** Per 1:1 conversation, the peer's cursors already shown as receipts and markers. */
   private readonly shown = new Map<string, { read: number; delivered: number }>();
   private closed = false;
-  /** The roster's JIDs once the client asked for it; a new chat partner is pushed to it (RFC 6121 section 2.1.6). */
-  private roster: Set<string> | undefined;
 
   constructor(
     readonly session: RouterSession,
@@ -127,6 +112,7 @@ export class StanzaRouter implements XmppContext {
     readonly config: XmppConfig,
   ) {
     this.muc = new Muc(this);
+    this.people = new RosterPresence(this);
   }
 
   handle(stanza: XElement): void {
@@ -147,7 +133,7 @@ export class StanzaRouter implements XmppContext {
     }
     if (stanza.name === "message") this.message(stanza, to);
     else if (stanza.name === "iq") this.iq(stanza, to);
-    else this.presence(stanza, to);
+    else this.people.presence(stanza, to);
   }
 
   /** A push from the core for this user. */
@@ -162,7 +148,7 @@ export class StanzaRouter implements XmppContext {
         this.later(() => this.onReceipt(body.value));
         return;
       case "presence":
-        this.onPresence(body.value);
+        this.people.changed(body.value);
         return;
       case "typing":
         this.onTyping(body.value);
@@ -176,7 +162,7 @@ export class StanzaRouter implements XmppContext {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.unwatch();
+    this.people.close();
     this.muc.close();
   }
 
@@ -365,15 +351,7 @@ export class StanzaRouter implements XmppContext {
       return;
     }
     if (q.name === "query" && q.ns === NS.roster) {
-      if (type === "set") {
-        this.error(stanza, "cancel", "not-allowed", "the roster is made from chats and the organisation");
-        return;
-      }
-      this.answer(stanza, async () => {
-        const items = await rosterItems(this.core, this.session.userId);
-        this.roster = new Set(items.keys());
-        return rosterElement(items);
-      });
+      this.people.rosterIq(stanza, type);
       return;
     }
     if (type === "set" && q.ns === NS.carbons && (q.name === "enable" || q.name === "disable")) {
@@ -435,77 +413,6 @@ export class StanzaRouter implements XmppContext {
     });
   }
 
-  /**
-   * Presence (RFC 6121 section 4): the user's own broadcast sets online or
-   * away and starts (or stops) presence from the roster; a subscription
-   * request is approved at once, since everyone in a domain may see
-   * everyone's presence; presence to a room is MUC's.
-   */
-  private presence(stanza: XElement, to: Jid | undefined): void {
-    const type = stanza.attrs.type;
-    if (type === "error" || type === "probe") return;
-    if (to === undefined) {
-      if (type === "unavailable") {
-        this.available = false;
-        this.unwatch();
-        return;
-      }
-      if (type !== undefined) return;
-      const show = textOf(child(stanza, "show", NS.client) ?? el("show"));
-      const away = show === "away" || show === "xa" || show === "dnd";
-      this.core.presence.setStatus(this.session.userId, away ? PresenceStatus.AWAY : PresenceStatus.ONLINE);
-      this.session.send(
-        el(
-          "presence",
-          { xmlns: NS.client, from: this.session.fullJid, to: this.session.fullJid },
-          away && el("show", {}, show),
-        ),
-      );
-      if (!this.available) {
-        this.available = true;
-        this.watch().catch((err) => this.log.warn({ err, session: this.session.id }, "xmpp roster presence"));
-      }
-      return;
-    }
-    if (!to.local) return;
-    const contact = `${to.local}@${to.domain}`;
-    if (type === "subscribe") {
-      this.session.send(
-        el("presence", { xmlns: NS.client, from: contact, to: this.session.userId, type: "subscribed" }),
-      );
-      if (!this.watching.includes(contact)) {
-        try {
-          const ids = this.core.presence.targets(this.session.userId, [contact]);
-          this.watching.push(...ids);
-          for (const s of this.core.presence.subscribe(this.session.userId, ids))
-            if (s.status !== PresenceStatus.OFFLINE)
-              this.session.send(presenceStanza(s, this.session.fullJid));
-        } catch {
-          // Another domain: nothing to watch.
-        }
-      }
-    }
-  }
-
-  /** Starts presence from the roster's people: their current state, then their changes. */
-  private async watch(): Promise<void> {
-    const items = await rosterItems(this.core, this.session.userId);
-    if (this.closed || !this.available) return;
-    const ids = [...items.keys()]
-      .filter((id) => !this.watching.includes(id))
-      .slice(0, this.core.limits.maxIdsPerRequest);
-    const targets = this.core.presence.targets(this.session.userId, ids);
-    this.watching.push(...targets);
-    for (const s of this.core.presence.subscribe(this.session.userId, targets))
-      if (s.status !== PresenceStatus.OFFLINE) this.session.send(presenceStanza(s, this.session.fullJid));
-  }
-
-  private unwatch(): void {
-    if (this.watching.length === 0) return;
-    this.core.presence.unsubscribe(this.session.userId, this.watching);
-    this.watching = [];
-  }
-
   // --- what the core pushes
 
   private later(step: () => Promise<void>): void {
@@ -531,24 +438,10 @@ export class StanzaRouter implements XmppContext {
     const stanza = messageStanza(this.session, msg);
     if (!stanza) return;
     const peer = peerOf(msg.conversationId, this.session.userId);
-    if (peer && this.roster && !this.roster.has(peer)) this.later(() => this.rosterPush(peer));
+    const pushed = peer ? this.people.partner(peer) : undefined;
+    if (pushed) this.later(() => pushed);
     if (msg.senderId !== this.session.userId) this.session.send(stanza);
     else if (this.carbons) this.session.send(this.carbon("sent", stanza));
-  }
-
-  /** A roster push for someone the user just started chatting with. */
-  private async rosterPush(peer: string): Promise<void> {
-    if (!this.roster || this.roster.has(peer)) return;
-    const user = await this.core.deps.store.read.getUser(peer);
-    if (!user || this.roster.has(peer)) return;
-    this.roster.add(peer);
-    this.session.send(
-      el(
-        "iq",
-        { xmlns: NS.client, type: "set", id: randomUUID(), to: this.session.fullJid },
-        rosterElement(new Map([[peer, { user, groups: ["Chats"] }]])),
-      ),
-    );
   }
 
   /** A carbon copy (XEP-0280) of a message to or from this user's other devices. */
@@ -640,11 +533,6 @@ export class StanzaRouter implements XmppContext {
       const m = mine(read);
       if (m && m.seq > shown.read) send([el("displayed", { xmlns: NS.markers, id: m.clientMsgId })]);
     }
-  }
-
-  private onPresence(state: PresenceState): void {
-    if (!this.watching.includes(state.userId)) return;
-    this.session.send(presenceStanza(state, this.session.fullJid));
   }
 
   /** Typing in a 1:1 chat as a chat state (XEP-0085). */
