@@ -8,6 +8,7 @@ import { runGroup } from "./load/group.js";
 import { runIdle } from "./load/idle.js";
 import { runOneToOne } from "./load/one-to-one.js";
 import { checkWireAgainstSchema } from "./load/wire.js";
+import { runXmpp } from "./load/xmpp.js";
 
 function emit(event: LoadgenEvent): Promise<void> {
   return new Promise((resolve) => process.stdout.write(`${JSON.stringify(event)}\n`, () => resolve()));
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   const send = (e: LoadgenEvent) => void emit(e);
   if (job.scenario === "one-to-one") await emit({ type: "result", result: await runOneToOne(job, send) });
   else if (job.scenario === "group") await emit({ type: "result", result: await runGroup(job, send) });
+  else if (job.scenario === "xmpp") await emit({ type: "result", result: await runXmpp(job, send) });
   else {
     const { stillOpen, disconnects } = await runIdle(
       job,

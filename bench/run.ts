@@ -21,6 +21,7 @@ import { searchScenario } from "./scenarios/search.js";
 import { storesScenario } from "./scenarios/stores.js";
 import { uploadScenario } from "./scenarios/upload.js";
 import { webScenario } from "./scenarios/web.js";
+import { xmppScenario } from "./scenarios/xmpp.js";
 
 const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Promise<ScenarioReport>> = {
   "one-to-one": oneToOneScenario,
@@ -28,6 +29,7 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   "idle-memory": idleMemoryScenario,
   stores: storesScenario,
   cluster: clusterScenario,
+  xmpp: xmppScenario,
   history: historyScenario,
   directory: directoryScenario,
   search: searchScenario,

@@ -6,6 +6,7 @@ export const SCENARIOS = [
   "idle-memory",
   "stores",
   "cluster",
+  "xmpp",
   "history",
   "directory",
   "search",
@@ -49,14 +50,14 @@ export interface BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [options]
   (all: every scenario but history, directory, search, upload and web, which move large data sets or need a browser; ask for them by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, history, directory, search, upload, web, or all (default all)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it
   --profile-loadgen     also profile the load generator (to check it is not the limit)
   --baseline            also run the load scenarios against a transport-only relay, for ratios
-  --pairs N             1:1 pairs, two TLS connections each (default 100)
-  --window N            1:1 sends in flight per sender (default 2)
+  --pairs N             1:1 pairs, two TLS (or XMPP) connections each (default 100)
+  --window N            1:1 and XMPP sends in flight per sender (default 2)
   --group-members N     group size, all online over WebSocket (default 500)
   --group-senders N     members sending to the group (default 5)
   --group-window N      group sends in flight per sender (default 2)

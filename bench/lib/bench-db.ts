@@ -11,7 +11,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { type KyselyStore, openPostgresStore, openSqliteStore } from "@starling/server";
 import pg from "pg";
-import { seedUsers } from "./seed.js";
+import { type SeedOptions, seedUsers } from "./seed.js";
 
 export type StoreKind = "sqlite" | "postgres";
 
@@ -77,13 +77,19 @@ export async function createBenchDb(kind: StoreKind, keep: boolean, log: Log): P
 }
 
 /** A fresh database of `kind` holding `users` seeded users with session tokens. */
-export async function seededDb(kind: StoreKind, users: number, keep: boolean, log: Log): Promise<BenchDb> {
+export async function seededDb(
+  kind: StoreKind,
+  users: number,
+  keep: boolean,
+  log: Log,
+  seed: SeedOptions = {},
+): Promise<BenchDb> {
   const db = await createBenchDb(kind, keep, log);
   try {
     log(`seeding ${users} users (${kind})`);
     const store = await db.open();
     try {
-      await seedUsers(store, users, db.tokenSalt);
+      await seedUsers(store, users, db.tokenSalt, seed);
     } finally {
       await store.close();
     }

@@ -36,6 +36,24 @@ export interface GroupJob extends Timing {
   textBytes: number;
 }
 
+export interface XmppJob extends Timing {
+  scenario: "xmpp";
+  /** Must carry the XMPP port. */
+  endpoint: Endpoint;
+  /** Users' passwords and tokens derive from it (users.ts). */
+  tokenSalt: string;
+  /** Users 0..2*pairs-1; user 2p talks to 2p+1. */
+  pairs: number;
+  /**
+   * "xmpp": both users of a pair on XMPP, both sending. "native": user 2p
+   * sends over XMPP to user 2p+1, who listens on the native protocol.
+   */
+  receivers: "xmpp" | "native";
+  /** Sends in flight per sender (closed loop). */
+  window: number;
+  textBytes: number;
+}
+
 export interface IdleJob {
   scenario: "idle";
   endpoint: Endpoint;
@@ -47,11 +65,11 @@ export interface IdleJob {
   steps: number;
 }
 
-export type LoadgenJob = OneToOneJob | GroupJob | IdleJob;
+export type LoadgenJob = OneToOneJob | GroupJob | XmppJob | IdleJob;
 
 /** Failures a scenario saw; any non-zero figure here is a finding, not noise. */
 export interface Failures {
-  /** Error responses by wire error code. */
+  /** Error responses by wire error code (by stanza error condition over XMPP). */
   errorCodes: Record<string, number>;
   /** Sends still unanswered or undelivered when the drain period ended. */
   lost: number;
@@ -93,6 +111,25 @@ export interface GroupResult {
   failures: Failures;
 }
 
+export interface XmppResult {
+  scenario: "xmpp";
+  receivers: XmppJob["receivers"];
+  /** XMPP connections, then native ones. */
+  xmppConnections: number;
+  nativeConnections: number;
+  /** Seconds to open and log in (STARTTLS, SCRAM, bind) every XMPP connection. */
+  xmppLoginSec: number;
+  window: number;
+  measuredSec: number;
+  /** Stored and delivered to the peer, inside the measured window (XMPP has no send ack). */
+  completed: number;
+  messagesPerSec: number;
+  /** Send -> delivery at the peer. */
+  latencyMs: LatencySummary;
+  loadgenCpuPct: number;
+  failures: Failures;
+}
+
 export interface IdleOpened {
   transport: Transport;
   opened: number;
@@ -109,7 +146,7 @@ export type LoadgenEvent =
   | { type: "opened"; opened: IdleOpened }
   /** Idle connections are closed; `disconnects` counts those the server dropped while idle. */
   | { type: "closed"; stillOpen: number; disconnects: number }
-  | { type: "result"; result: OneToOneResult | GroupResult }
+  | { type: "result"; result: OneToOneResult | GroupResult | XmppResult }
   | { type: "error"; message: string };
 
 /** Idle job: open the next step, or after the last step close everything. */

@@ -11,7 +11,7 @@ import type { ChildRegistry } from "./children.js";
 import { type ProfileSummary, type ProfileWindow, summariseProfile } from "./cpuprofile.js";
 import { LoadgenProcess } from "./loadgen-process.js";
 import { OUT_DIR } from "./paths.js";
-import { CpuMeter } from "./proc-stats.js";
+import { CpuMeter, rssKb } from "./proc-stats.js";
 import type { Row, ScenarioReport } from "./report.js";
 import { type RunningServer, type ServerProgram, startServer } from "./server-process.js";
 
@@ -56,7 +56,7 @@ export async function startBenchServer(
   });
   const what = program === "relay" ? "baseline relay" : "server";
   log(
-    `${what} pid ${server.pid}: tls 127.0.0.1:${server.tcpPort}, ws 127.0.0.1:${server.httpPort}${profile ? " (profiling)" : ""}`,
+    `${what} pid ${server.pid}: tls 127.0.0.1:${server.tcpPort}, ws 127.0.0.1:${server.httpPort}${server.xmppPort ? `, xmpp 127.0.0.1:${server.xmppPort}` : ""}${profile ? " (profiling)" : ""}`,
   );
   return {
     server,
@@ -80,6 +80,8 @@ export interface JobOutcome<R> {
   serverCpuPct: number;
   /** The whole machine's busy CPU over the same window (one core = 100). */
   machineCpuPct: number;
+  /** The servers' resident memory (summed) when the measured window closed, in MiB. */
+  serverRssMiB: number;
   serverWarnings: Record<string, number>;
   profile?: ProfileSummary;
 }
@@ -98,6 +100,7 @@ export function loadReport<R extends object>(
       ...run.result,
       serverCpuPct: run.serverCpuPct,
       machineCpuPct: run.machineCpuPct,
+      serverRssMiB: run.serverRssMiB,
       serverWarnings: run.serverWarnings,
       baseline: base && { ...base.result, serverCpuPct: base.serverCpuPct },
     },
@@ -129,12 +132,13 @@ export async function runJob<R>(
     await Promise.all(runs.map((r) => r.finish().catch(() => undefined)));
     throw failed.reason;
   }
-  let outcome: { result: R; serverCpuPct: number; machineCpuPct: number; window: ProfileWindow };
+  let outcome: LoadOutcome<R>;
   try {
     const endpoints = runs.map((r) => ({
       host: "127.0.0.1",
       tcpPort: r.server.tcpPort,
       httpPort: r.server.httpPort,
+      xmppPort: r.server.xmppPort,
     }));
     outcome = await runLoadJob<R>(
       job(endpoints),
@@ -156,9 +160,18 @@ export async function runJob<R>(
     result: outcome.result,
     serverCpuPct: outcome.serverCpuPct,
     machineCpuPct: outcome.machineCpuPct,
+    serverRssMiB: outcome.serverRssMiB,
     serverWarnings,
     profile: summary,
   };
+}
+
+interface LoadOutcome<R> {
+  result: R;
+  serverCpuPct: number;
+  machineCpuPct: number;
+  serverRssMiB: number;
+  window: ProfileWindow;
 }
 
 /** Runs one closed-loop job to its result; `serverCpuPct` covers the measured window only. */
@@ -166,12 +179,25 @@ async function runLoadJob<R>(
   job: LoadgenJob,
   serverPids: number[],
   ctx: RunContext,
-): Promise<{ result: R; serverCpuPct: number; machineCpuPct: number; window: ProfileWindow }> {
+): Promise<LoadOutcome<R>> {
   const cpu = new CpuMeter(serverPids);
+  let serverRssKb = 0;
   const lg = new LoadgenProcess(job, {
     children: ctx.children,
     onProgress: ctx.log,
-    onPhase: (phase) => (phase === "measure-start" ? cpu.start() : cpu.stop()),
+    onPhase: (phase) => {
+      if (phase === "measure-start") {
+        cpu.start();
+        return;
+      }
+      cpu.stop();
+      try {
+        serverRssKb = serverPids.reduce((sum, pid) => sum + rssKb(pid), 0);
+      } catch {
+        // A server gone by now fails the job on its own; its memory is not the news.
+        serverRssKb = 0;
+      }
+    },
     profileDir: ctx.loadgenProfileDir,
   });
   try {
@@ -181,6 +207,7 @@ async function runLoadJob<R>(
       result: result as R,
       serverCpuPct: cpu.pct,
       machineCpuPct: cpu.machinePct,
+      serverRssMiB: Math.round(serverRssKb / 1024),
       window: { startUs: cpu.startUs, endUs: cpu.endUs },
     };
   } finally {

@@ -1,5 +1,5 @@
 /** What Linux says about a process: resident memory and CPU time (all threads). */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** VmRSS of `pid` in KiB. */
 export function rssKb(pid: number): number {
@@ -70,4 +70,36 @@ export function machineBusySeconds(): number {
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
   return busy / CLOCK_TICKS;
+}
+
+/**
+ * TCP ports `pid` listens on (IPv4 and IPv6): its open sockets' inodes
+ * matched against the kernel's socket tables as that process sees them.
+ */
+export function listeningPorts(pid: number): number[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1] as string);
+    } catch {
+      // Closed between listing and reading: not a listener we are looking for.
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ["tcp", "tcp6"]) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/net/${table}`, "utf8");
+    } catch {
+      continue; // no IPv6 in this kernel
+    }
+    for (const line of text.split("\n").slice(1)) {
+      // sl local_address(HEXIP:HEXPORT) rem_address st(0A = LISTEN) ... inode (10th field)
+      const f = line.trim().split(/\s+/);
+      if (f[3] !== "0A" || !inodes.has(f[9] ?? "")) continue;
+      ports.add(Number.parseInt(f[1]?.split(":").pop() ?? "", 16));
+    }
+  }
+  return [...ports];
 }

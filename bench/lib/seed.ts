@@ -1,17 +1,32 @@
-import { randomBytes } from "node:crypto";
 import { Argon2Hasher, EMPTY_PROFILE, type KyselyStore, NodeRandom } from "@starling/server";
-import { BENCH_DOMAIN, tokenFor, userId } from "./users.js";
+import { seedScramKeys } from "./scram.js";
+import { BENCH_DOMAIN, passwordFor, tokenFor, userId } from "./users.js";
 
 const PER_TRANSACTION = 2000;
+
+export interface SeedOptions {
+  /**
+   * Also write SCRAM keys of the password, as a password login would: XMPP
+   * clients log in with SASL SCRAM against them, with no argon2 on the server.
+   */
+  scram?: boolean;
+}
 
 /**
  * Writes `count` users with one session token each straight into the
  * database, before the server starts: logging in thousands of
  * users by password would spend minutes in argon2 and measure nothing we
- * care about. Every user shares one real argon2 hash (nobody logs in with it).
+ * care about. Every user shares one real argon2 hash of `passwordFor(tokenSalt)`.
  */
-export async function seedUsers(store: KyselyStore, count: number, tokenSalt: string): Promise<void> {
-  const passwordHash = await new Argon2Hasher().hash(randomBytes(16).toString("hex"));
+export async function seedUsers(
+  store: KyselyStore,
+  count: number,
+  tokenSalt: string,
+  opts: SeedOptions = {},
+): Promise<void> {
+  const password = passwordFor(tokenSalt);
+  const passwordHash = await new Argon2Hasher().hash(password);
+  const scram = opts.scram ? seedScramKeys(password) : [];
   const random = new NodeRandom();
   const now = Date.now();
   await store.transaction((tx) => tx.createDomain(BENCH_DOMAIN, now));
@@ -37,6 +52,7 @@ export async function seedUsers(store: KyselyStore, count: number, tokenSalt: st
           createdAt: now,
           expiresAt: now + 86_400_000,
         });
+        if (scram.length > 0) await tx.putScramCredentials(scram.map((k) => ({ userId: id, ...k })));
       }
     });
   }

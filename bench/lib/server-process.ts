@@ -11,6 +11,7 @@ import { asFlags, LOOPBACK_ANY_PORT } from "@starling/server";
 import { onJsonLines } from "./channel.js";
 import type { ChildRegistry } from "./children.js";
 import { REPO_ROOT } from "./paths.js";
+import { listeningPorts } from "./proc-stats.js";
 
 /** "starling": the real server. "relay": the transport-only baseline (bench/baseline/relay-server.ts). */
 export type ServerProgram = "starling" | "relay";
@@ -32,6 +33,8 @@ export interface RunningServer {
   pid: number;
   tcpPort: number;
   httpPort: number;
+  /** The XMPP client-to-server listener; 0 when the server has none (the relay, xmpp.enabled off). */
+  xmppPort: number;
   /** Warning and error log lines by message, e.g. {"slow consumer disconnected": 3}. */
   readonly warnings: Record<string, number>;
   /** Stops with SIGTERM (the server's clean shutdown, which also writes the profile). */
@@ -90,12 +93,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         pid: number;
         tcpPort: number;
         httpPort: number;
+        xmppPort?: number;
       };
       if (info.pid !== child.pid) throw new Error(`server.json names pid ${info.pid}, expected ${child.pid}`);
       return {
         pid: info.pid,
         tcpPort: info.tcpPort,
         httpPort: info.httpPort,
+        xmppPort: info.xmppPort ?? (opts.program === "starling" ? otherListener(info) : 0),
         warnings,
         stop: () => stop(child, exited, () => tail),
       };
@@ -106,6 +111,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * server.json names the native and HTTP ports only; the XMPP listener (asked
+ * for on port 0) is the one other port the server listens on. The file is
+ * written after every listener is up, so the port is there by now.
+ */
+function otherListener(info: { pid: number; tcpPort: number; httpPort: number }): number {
+  const others = listeningPorts(info.pid).filter((p) => p !== info.tcpPort && p !== info.httpPort);
+  return others.length === 1 ? (others[0] as number) : 0;
 }
 
 async function stop(child: ChildProcess, exited: Promise<number | null>, tail: () => string): Promise<void> {

@@ -9,3 +9,8 @@ export function userId(index: number): string {
 export function tokenFor(salt: string, index: number): string {
   return `${salt}.${index}`;
 }
+
+/** Every seeded user's password (for the XMPP gateway's SASL), also derived from the run's salt. */
+export function passwordFor(salt: string): string {
+  return `pw.${salt}`;
+}

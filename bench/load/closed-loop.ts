@@ -148,11 +148,17 @@ export type Emit = (
   event: { type: "phase"; phase: "measure-start" | "measure-end" } | { type: "progress"; message: string },
 ) => void;
 
+/** What the loop drives: a sender that tops up its window, and what it still has in flight. */
+export interface LoopSender {
+  fill(): void;
+  readonly inflight: { readonly size: number };
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Warm-up, the measured window, then a bounded drain; unfinished sends are reported as lost. */
 export async function runClosedLoop(
-  senders: readonly Sender[],
+  senders: readonly LoopSender[],
   meter: Meter,
   timing: { warmupSec: number; durationSec: number },
   emit: Emit,

@@ -15,6 +15,8 @@ export interface Endpoint {
   host: string;
   tcpPort: number;
   httpPort: number;
+  /** The XMPP client-to-server listener, when the server has one. */
+  xmppPort?: number;
 }
 
 export interface BenchConn {

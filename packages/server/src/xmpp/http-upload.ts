@@ -169,10 +169,17 @@ export async function attachmentsOf(
 
   let text = body;
   const fileIds: string[] = [];
-  const words = body.trim().split(/\s+/).filter(Boolean);
-  const named = words.map((w) => fileOfUrl(upload, w));
-  if (words.length > 0 && words.length <= MAX_ATTACHMENTS && named.every((id) => id !== undefined)) {
-    const ids = named as string[];
+  // Most bodies are plain text: only a body of a few words that all look like URLs is parsed.
+  const words = body.includes("://") ? body.trim().split(/\s+/).filter(Boolean) : [];
+  const ids: string[] = [];
+  if (words.length > 0 && words.length <= MAX_ATTACHMENTS && words.every((w) => /^https?:\/\//i.test(w))) {
+    for (const w of words) {
+      const id = fileOfUrl(upload, w);
+      if (id === undefined) break;
+      ids.push(id);
+    }
+  }
+  if (ids.length > 0 && ids.length === words.length) {
     let all = true;
     for (const id of ids) if (!(await mayRead(id))) all = false;
     if (all) {
