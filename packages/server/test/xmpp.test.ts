@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { after, before, describe, test } from "node:test";
-import { type XmlElement, xml } from "@xmpp/client";
+import { client, type XmlElement, xml } from "@xmpp/client";
 import * as XMPP from "stanza";
 import WebSocket from "ws";
 import { type Client, login } from "./helpers/clients.js";
@@ -54,6 +54,38 @@ describe("XMPP gateway", () => {
       assert.equal(err.condition, "not-authorized");
       return true;
     });
+  });
+
+  test("WebSocket at /xmpp with @xmpp/client: log in and chat with a native user", async () => {
+    // @xmpp/websocket uses the platform's WebSocket, which Node 20 has only behind a flag.
+    const g = globalThis as { WebSocket?: unknown };
+    const before = g.WebSocket;
+    g.WebSocket ??= WebSocket;
+    const c = client({
+      service: `ws://127.0.0.1:${ts.server.httpPort}/xmpp`,
+      domain: DOMAIN,
+      resource: "web",
+      username: "gina",
+      password: passwordOf("gina"),
+    });
+    c.reconnect.stop();
+    c.on("error", () => {});
+    const got: XmlElement[] = [];
+    c.on("stanza", (st: XmlElement) => got.push(st));
+    try {
+      const jid = await c.start();
+      assert.equal(jid.toString(), `gina@${DOMAIN}/web`);
+      await c.send(
+        xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "ws-1" }, xml("body", {}, "over ws")),
+      );
+      const conv = `d:bob@${DOMAIN}|gina@${DOMAIN}`;
+      await bob.until(() => bob.in(conv).some((m) => m.clientMsgId === "ws-1"), "the message over WebSocket");
+      await bob.sdk.send({ to: "gina", text: "back over ws" });
+      await bob.until(() => got.some((st) => st.getChildText("body") === "back over ws"), "the answer");
+    } finally {
+      await c.stop().catch(() => {});
+      g.WebSocket = before;
+    }
   });
 
   test("WebSocket at /xmpp with stanza: SCRAM-SHA-256, no PLAIN without TLS", async () => {
