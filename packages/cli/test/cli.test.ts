@@ -130,6 +130,14 @@ describe("the starling command", () => {
     const url = out.split("\n")[0] as string;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/starling\?domain=starling\.local$/);
     assert.deepEqual([...readFileSync(png).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    // Behind a TLS proxy the invitation points at https.
+    const proxied = starling(["invite", "--host", "chat.example.com", "--png", png, "--no-terminal", ...d], {
+      env: { STARLING_PUBLIC_HTTPS: "true" },
+    });
+    assert.match(
+      proxied,
+      /^https:\/\/chat\.example\.com:\d+\/\.well-known\/starling\?domain=starling\.local\n/,
+    );
     const nav = (await (await fetch(url)).json()) as {
       domain: string;
       endpoints: { native: string };

@@ -51,7 +51,7 @@ export function registerOnboardingCommands(program: Command): void {
     const domain = (opts.userDomain as string | undefined) ?? config.domain;
     const running = runningOrigin(config);
     const port = config.public.httpPort || running?.info.httpPort || config.http.port;
-    const url = `http://${shareableHost(config, opts.host)}:${port}/.well-known/starling?domain=${encodeURIComponent(domain)}`;
+    const url = `${config.public.https ? "https" : "http"}://${shareableHost(config, opts.host)}:${port}/.well-known/starling?domain=${encodeURIComponent(domain)}`;
     const png = (opts.png as string | undefined) ?? join(resolve(config.dataDir), `invite-${domain}.png`);
     await QRCode.toFile(png, url, { errorCorrectionLevel: "M", margin: 2, width: 512 });
     process.stdout.write(`${url}\n`);
