@@ -2,9 +2,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
+import { xml } from "@xmpp/client";
 import { type Client, login } from "./helpers/clients.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { DOMAIN, XmppTcp } from "./helpers/xmpp-tcp.js";
 
 const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
 
@@ -106,6 +108,49 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
       found.users.map((u) => u.id),
       ["alice@starling.local"],
     );
+  });
+
+  test("XMPP users on different nodes chat 1:1 and in a room with a native member", async () => {
+    for (const u of ["erin", "frank"]) await n1.addUser(u);
+    const erin = new XmppTcp(n1, "erin");
+    const frank = new XmppTcp(n2, "frank");
+    try {
+      await erin.xmpp.start();
+      await frank.xmpp.start();
+      await erin.xmpp.send(
+        xml("message", { to: `frank@${DOMAIN}`, type: "chat", id: "x-n1" }, xml("body", {}, "from node 1")),
+      );
+      await frank.until(
+        () => frank.chats().some((m) => m.getChildText("body") === "from node 1"),
+        "1:1 on node 2",
+      );
+
+      const g = await c.alice!.sdk.createGroup("xmpp across", ["erin", "frank"]);
+      const room = `${g.id.slice(2)}@conference.${DOMAIN}`;
+      for (const x of [erin, frank]) {
+        await x.xmpp.send(
+          xml("presence", { to: `${room}/me` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })),
+        );
+        await x.until(() => x.stanzas.some((st) => st.getChild("subject")), "joined");
+      }
+      await frank.xmpp.send(
+        xml("message", { to: room, type: "groupchat", id: "r-n2" }, xml("body", {}, "room from node 2")),
+      );
+      await erin.until(
+        () =>
+          erin.stanzas.some(
+            (st) => st.getChildText("body") === "room from node 2" && st.attrs.from === `${room}/frank`,
+          ),
+        "groupchat on node 1",
+      );
+      await c.alice!.until(
+        () => c.alice!.in(g.id).some((m) => m.content?.text === "room from node 2"),
+        "native member",
+      );
+    } finally {
+      await erin.stop();
+      await frank.stop();
+    }
   });
 
   test("an admin action on one node closes sessions on the other", async () => {
