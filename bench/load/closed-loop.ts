@@ -47,6 +47,18 @@ export class Meter {
     this.loadgenCpuPct = Math.round(((cpu.user + cpu.system) / 1000 / elapsedMs) * 1000) / 10;
   }
 
+  /** What every closed-loop result reports of its measured window. */
+  figures() {
+    return {
+      measuredSec: this.measuredSec,
+      completed: this.completed,
+      messagesPerSec: Math.round(this.completed / this.measuredSec),
+      latencyMs: this.latency.summary(),
+      loadgenCpuPct: this.loadgenCpuPct,
+      failures: this.failures,
+    };
+  }
+
   countError(code: number): void {
     this.failures.errorCodes[code] = (this.failures.errorCodes[code] ?? 0) + 1;
   }

@@ -54,14 +54,9 @@ export async function runGroup(job: GroupJob, emit: Emit): Promise<GroupResult> 
     members: job.members,
     senders: job.senders,
     window: job.window,
-    measuredSec: meter.measuredSec,
-    completed: meter.completed,
-    messagesPerSec: Math.round(meter.completed / meter.measuredSec),
+    ...meter.figures(),
     deliveries: meter.deliveries,
     deliveriesPerSec: Math.round(meter.deliveries / meter.measuredSec),
-    latencyMs: meter.latency.summary(),
-    loadgenCpuPct: meter.loadgenCpuPct,
-    failures: meter.failures,
   };
 }
 

@@ -43,11 +43,6 @@ export async function runOneToOne(job: OneToOneJob, emit: Emit): Promise<OneToOn
     scenario: "one-to-one",
     connections: conns.length,
     window: job.window,
-    measuredSec: meter.measuredSec,
-    completed: meter.completed,
-    messagesPerSec: Math.round(meter.completed / meter.measuredSec),
-    latencyMs: meter.latency.summary(),
-    loadgenCpuPct: meter.loadgenCpuPct,
-    failures: meter.failures,
+    ...meter.figures(),
   };
 }

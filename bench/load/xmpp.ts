@@ -213,11 +213,6 @@ export async function runXmpp(job: XmppJob, emit: Emit): Promise<XmppResult> {
     nativeConnections: nconns.length,
     xmppLoginSec,
     window: job.window,
-    measuredSec: meter.measuredSec,
-    completed: meter.completed,
-    messagesPerSec: Math.round(meter.completed / meter.measuredSec),
-    latencyMs: meter.latency.summary(),
-    loadgenCpuPct: meter.loadgenCpuPct,
-    failures: meter.failures,
+    ...meter.figures(),
   };
 }

@@ -77,9 +77,13 @@ export class RosterPresence {
   }
 
   /** Someone the user chats with; pushed to a fetched roster when new (RFC 6121 section 2.1.6). */
-  partner(peer: string): Promise<void> | undefined {
-    if (!this.roster || this.roster.has(peer)) return undefined;
-    return this.push(peer);
+  partner(peer: string): void {
+    if (!this.roster || this.roster.has(peer)) return;
+    // Marked at once, so the messages that follow do not push the same person again.
+    this.roster.add(peer);
+    this.push(peer).catch((err) =>
+      this.ctx.log.warn({ err, session: this.ctx.session.id }, "xmpp roster push"),
+    );
   }
 
   close(): void {
@@ -133,8 +137,7 @@ export class RosterPresence {
 
   private async push(peer: string): Promise<void> {
     const user = await this.ctx.core.deps.store.read.getUser(peer);
-    if (!user || !this.roster || this.roster.has(peer)) return;
-    this.roster.add(peer);
+    if (!user || this.closed) return;
     this.ctx.session.send(
       el(
         "iq",

@@ -438,8 +438,7 @@ export class StanzaRouter implements XmppContext {
     const stanza = messageStanza(this.session, msg);
     if (!stanza) return;
     const peer = peerOf(msg.conversationId, this.session.userId);
-    const pushed = peer ? this.people.partner(peer) : undefined;
-    if (pushed) this.later(() => pushed);
+    if (peer) this.people.partner(peer);
     if (msg.senderId !== this.session.userId) this.session.send(stanza);
     else if (this.carbons) this.session.send(this.carbon("sent", stanza));
   }

@@ -109,6 +109,11 @@ export function textOf(e: XElement): string {
   return out;
 }
 
+/** The stream features (RFC 6120 section 4.3.2) offered after a stream header. */
+export function streamFeatures(...features: XElement[]): XElement {
+  return el("stream:features", { "xmlns:stream": NS.stream }, ...features);
+}
+
 /** A stream error (RFC 6120 section 4.9), to be followed by the end of the stream. */
 export function streamError(condition: string, text?: string): XElement {
   return el(

@@ -6,7 +6,7 @@ import { TokenBucket } from "../core/token-bucket.js";
 import { isValidResource, parseJid } from "./jid.js";
 import { StanzaRouter } from "./router.js";
 import { SaslNegotiator, type SaslStep } from "./sasl.js";
-import { child, el, NS, streamError, textOf, type XElement } from "./stanza.js";
+import { child, el, NS, streamError, streamFeatures, textOf, type XElement } from "./stanza.js";
 import {
   ackElement,
   enabledElement,
@@ -400,13 +400,7 @@ export class XmppSession {
     this.sendHeader(domain);
     if (this.transport.canStartTls() && !this.transport.isSecure()) {
       this.phase = "tls";
-      this.send(
-        el(
-          "stream:features",
-          { "xmlns:stream": NS.stream },
-          el("starttls", { xmlns: NS.tls }, el("required")),
-        ),
-      );
+      this.send(streamFeatures(el("starttls", { xmlns: NS.tls }, el("required"))));
     } else if (!this.authenticated) {
       this.phase = "sasl";
       this.sasl ??= new SaslNegotiator({
@@ -417,19 +411,11 @@ export class XmppSession {
         fakeSaltKey: this.host.fakeSaltKey,
       });
       const mechanisms = this.sasl.mechanisms().map((m) => el("mechanism", {}, m));
-      this.send(
-        el(
-          "stream:features",
-          { "xmlns:stream": NS.stream },
-          el("mechanisms", { xmlns: NS.sasl }, ...mechanisms),
-        ),
-      );
+      this.send(streamFeatures(el("mechanisms", { xmlns: NS.sasl }, ...mechanisms)));
     } else {
       this.phase = "bind";
       this.send(
-        el(
-          "stream:features",
-          { "xmlns:stream": NS.stream },
+        streamFeatures(
           el("bind", { xmlns: NS.bind }),
           el("session", { xmlns: NS.session }, el("optional")),
           el("sm", { xmlns: NS.sm }),
