@@ -164,9 +164,9 @@ function bothReceivers(a: BusReceiver, b: BusReceiver): BusReceiver {
       a.deliverDomain(domain, frame);
       b.deliverDomain(domain, frame);
     },
-    kick(userIds, reason) {
-      a.kick(userIds, reason);
-      b.kick(userIds, reason);
+    kick(userIds, reason, keepToken) {
+      a.kick(userIds, reason, keepToken);
+      b.kick(userIds, reason, keepToken);
     },
   };
 }

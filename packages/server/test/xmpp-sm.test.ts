@@ -96,11 +96,15 @@ const streamErrorOf = (text: string) =>
   /<stream:error[^>]*><([a-z-]+) xmlns='urn:ietf:params:xml:ns:xmpp-streams'/.exec(text)?.[1];
 
 /** STARTTLS and SASL PLAIN up to the features of the authenticated stream; returns those features. */
-async function authenticate(port: number, name: string): Promise<{ r: RawXmpp; features: string }> {
+async function authenticate(
+  port: number,
+  name: string,
+  password = passwordOf(name),
+): Promise<{ r: RawXmpp; features: string }> {
   const r = await RawXmpp.connect(port);
   await r.startTls(DOMAIN);
   r.text = "";
-  const creds = Buffer.from(`\0${jid(name)}\0${passwordOf(name)}`).toString("base64");
+  const creds = Buffer.from(`\0${jid(name)}\0${password}`).toString("base64");
   r.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${creds}</auth>`);
   await r.until(/<success /, "sasl success");
   r.text = "";
@@ -282,6 +286,23 @@ describe("XMPP stream management (XEP-0198)", () => {
     assert.equal(await bind(r, "tablet"), `${jid("gina")}/tablet`);
     franks.write(ping("still-mine"));
     await franks.until(/id='still-mine'/, "frank's stream is untouched");
+  });
+
+  test("changing the password ends a detached session: it cannot be resumed", async () => {
+    await ts.addUser("kyle");
+    const changer = await login(ts, "kyle");
+    try {
+      const { r, id } = track(await managed(port, "kyle", "phone"));
+      r.close();
+      await log.until("xmpp session detached", jid("kyle"));
+      await changer.sdk.changePassword(passwordOf("kyle"), "kyles-new-password");
+      await log.until("xmpp stream error", jid("kyle"));
+      const { r: again } = track(await authenticate(port, "kyle", "kyles-new-password"));
+      again.write(`<resume xmlns='${SM}' previd='${id}' h='0'/>`);
+      assert.match(await again.until(/<\/failed>/), /<item-not-found /);
+    } finally {
+      await changer.close();
+    }
   });
 
   test("a clean </stream> ends the session: it cannot be resumed", async () => {

@@ -20,7 +20,7 @@ export class LocalBus implements Bus {
     this.receiver?.deliverDomain(domain, frame);
   }
 
-  kick(userIds: readonly string[], reason: KickReason): void {
-    this.receiver?.kick(userIds, reason);
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
+    this.receiver?.kick(userIds, reason, keepToken);
   }
 }

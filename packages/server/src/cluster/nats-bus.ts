@@ -14,6 +14,8 @@ interface Header {
   u: readonly string[];
   x?: string;
   k?: KickReason;
+  /** A kick's login to keep (token hash). */
+  t?: string;
   /** A domain-wide push. */
   d?: string;
 }
@@ -91,12 +93,10 @@ export class NatsBus implements Bus {
     this.send(`${this.opts.prefix}.domain`, pack({ n: this.opts.nodeId, u: [], d: domain }, frame));
   }
 
-  kick(userIds: readonly string[], reason: KickReason): void {
-    this.receiver?.kick(userIds, reason);
-    this.send(
-      `${this.opts.prefix}.kick`,
-      pack({ n: this.opts.nodeId, u: userIds, k: reason }, new Uint8Array(0)),
-    );
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
+    this.receiver?.kick(userIds, reason, keepToken);
+    const h: Header = { n: this.opts.nodeId, u: userIds, k: reason, ...(keepToken ? { t: keepToken } : {}) };
+    this.send(`${this.opts.prefix}.kick`, pack(h, new Uint8Array(0)));
   }
 
   async close(): Promise<void> {
@@ -155,7 +155,7 @@ export class NatsBus implements Bus {
       if (h.d) this.receiver?.deliverDomain(h.d, frame);
     });
     handle(`${this.opts.prefix}.kick`, (h) => {
-      if (h.k) this.receiver?.kick(h.u, h.k);
+      if (h.k) this.receiver?.kick(h.u, h.k, h.t);
     });
   }
 }

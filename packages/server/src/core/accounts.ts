@@ -150,8 +150,9 @@ export class Accounts {
   }
 
   /**
-   * The user's own change: the old password must match. Other devices' session
-   * tokens stop working; the calling session (`keepTokenHash`) stays.
+   * The user's own change: the old password must match. Every other session
+   * ends at once, on every node and every door (their tokens are deleted and
+   * their connections kicked); the calling login (`keepTokenHash`) stays.
    */
   async changePassword(
     userId: string,
@@ -186,6 +187,7 @@ export class Accounts {
       await tx.putScramCredentials(scram);
       await tx.deleteSessionsOfUser(userId, keepTokenHash);
     });
+    this.bus.kick([userId], "logged_out", keepTokenHash);
   }
 
   /** Freezes or unfreezes an account; frozen is on the directory card, so it takes a directory version. */

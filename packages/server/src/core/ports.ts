@@ -301,7 +301,8 @@ export interface BusReceiver {
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
   /** To every session of a user of `domain`. */
   deliverDomain(domain: string, frame: Uint8Array): void;
-  kick(userIds: readonly string[], reason: KickReason): void;
+  /** Closes the users' sessions, except those of the login whose token hash is `keepToken`. */
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
 }
 
 /** Delivers encoded server pushes to the sessions of users, on whichever node they are. */
@@ -312,8 +313,12 @@ export interface Bus {
   publishLocal(userIds: readonly string[], frame: Uint8Array): void;
   /** Delivers to every online user of a domain, on every node (directory changes). */
   publishDomain(domain: string, frame: Uint8Array): void;
-  /** Closes every session of these users. */
-  kick(userIds: readonly string[], reason: KickReason): void;
+  /**
+   * Closes every session of these users on every node. With `keepToken` (a
+   * login session's token hash) the connections of that one login stay: a
+   * user who changes their own password keeps the session they did it from.
+   */
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
   /**

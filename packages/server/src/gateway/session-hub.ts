@@ -77,11 +77,13 @@ export class SessionHub implements SessionHost, BusReceiver {
     }
   }
 
-  kick(userIds: readonly string[], reason: KickReason): void {
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
     const code = reason === "disabled" ? CloseCode.ACCOUNT_DISABLED : CloseCode.LOGGED_OUT;
     for (const u of userIds) {
-      for (const s of [...(this.byUser.get(u) ?? [])])
+      for (const s of [...(this.byUser.get(u) ?? [])]) {
+        if (keepToken !== undefined && s.tokenHash === keepToken) continue;
         s.close(code, reason === "disabled" ? "account disabled" : "signed out");
+      }
     }
   }
 

@@ -50,7 +50,7 @@ export class Session {
   lastActivity: number;
   private state: State = "hello";
   private compression = false;
-  private tokenHash = "";
+  private token = "";
   private inFlight = 0;
   private readonly bucket: TokenBucket;
   private readonly caller: Caller;
@@ -74,6 +74,11 @@ export class Session {
 
   get isReady(): boolean {
     return this.state === "ready";
+  }
+
+  /** The hash of the login session's token this connection authenticated with ("" before). */
+  get tokenHash(): string {
+    return this.token;
   }
 
   get isClosed(): boolean {
@@ -249,7 +254,7 @@ export class Session {
     this.caller.userId = auth.user.id;
     this.caller.tokenHash = auth.tokenHash;
     this.caller.mustChangePassword = auth.user.mustChangePassword;
-    this.tokenHash = auth.tokenHash;
+    this.token = auth.tokenHash;
     this.compression = hello.compression.includes(COMPRESSION_DEFLATE);
     this.state = "ready";
     this.host.register(this);
@@ -283,7 +288,7 @@ export class Session {
 
   private async logout(id: number): Promise<void> {
     try {
-      await this.host.core.accounts.logout(this.tokenHash);
+      await this.host.core.accounts.logout(this.token);
       this.respond(id, { case: "ok", value: {} });
       this.close(CloseCode.LOGGED_OUT, "logged out");
     } catch (err) {

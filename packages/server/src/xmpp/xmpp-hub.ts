@@ -93,10 +93,13 @@ export class XmppHub implements XmppHost, BusReceiver {
   /** Directory changes have no XMPP form yet. */
   deliverDomain(): void {}
 
-  kick(userIds: readonly string[], reason: KickReason): void {
+  /** Detached sessions are still in `byUser`, so they end too and cannot be resumed. */
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
     for (const u of userIds) {
-      for (const s of [...(this.byUser.get(u) ?? [])])
+      for (const s of [...(this.byUser.get(u) ?? [])]) {
+        if (keepToken !== undefined && s.loginToken === keepToken) continue;
         s.fail("not-authorized", reason === "disabled" ? "account disabled" : "signed out");
+      }
     }
   }
 

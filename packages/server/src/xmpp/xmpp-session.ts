@@ -115,6 +115,11 @@ export class XmppSession {
     return `${this.userId}/${this.resource}`;
   }
 
+  /** The token hash of the login session a PLAIN login recorded; undefined after SCRAM. */
+  get loginToken(): string | undefined {
+    return this.tokenHash;
+  }
+
   /** The XEP-0198 resumption id; empty when the session cannot be resumed. */
   get resumeId(): string {
     return this.sm?.id ?? "";
