@@ -136,8 +136,10 @@ export async function openCore(config: StarlingConfig, log: Logger) {
       maxResponseBytes: Math.floor(config.limits.maxFrameBytes / 2),
       login: {
         ...DEFAULT_LIMITS.login,
-        maxFailuresPerAccount: config.limits.loginMaxFailures,
+        maxFailuresPerAccountAddress: config.limits.loginMaxFailures,
         maxFailuresPerIp: config.limits.loginMaxFailuresPerIp,
+        maxFailuresPerAccount: config.limits.loginMaxFailuresPerAccount,
+        knownAddressMs: config.limits.loginKnownAddressMs,
       },
     },
     defaultDomain: config.domain,

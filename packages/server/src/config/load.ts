@@ -29,6 +29,8 @@ export interface StarlingConfig {
     requestBurst: number;
     loginMaxFailures: number;
     loginMaxFailuresPerIp: number;
+    loginMaxFailuresPerAccount: number;
+    loginKnownAddressMs: number;
   };
 }
 

@@ -253,7 +253,8 @@ export const SETTINGS = [
     default: 5,
     min: 1,
     max: 1000,
-    description: "Failed logins of one account within 5 minutes before it is locked for 5 minutes.",
+    description:
+      "Failed logins of one account from one address within 5 minutes before that address is locked out of that account for 5 minutes.",
   },
   {
     key: "limits.loginMaxFailuresPerIp",
@@ -261,7 +262,26 @@ export const SETTINGS = [
     default: 50,
     min: 1,
     max: 100000,
-    description: "Failed logins from one address within 5 minutes before it is locked for 5 minutes.",
+    description:
+      "Failed logins from one address to any accounts within 5 minutes before it is locked for 5 minutes out of every account it has not logged in to lately.",
+  },
+  {
+    key: "limits.loginMaxFailuresPerAccount",
+    type: "int",
+    default: 20,
+    min: 1,
+    max: 100000,
+    description:
+      "Failed logins of one account from all addresses within 5 minutes before the account is closed for 5 minutes to addresses that have not logged in to it lately.",
+  },
+  {
+    key: "limits.loginKnownAddressMs",
+    type: "int",
+    default: 30 * 24 * 3600 * 1000,
+    min: 0,
+    max: 365 * 24 * 3600 * 1000,
+    description:
+      "How long a successful login lets its address past the per-address and per-account login limits of that account (milliseconds; 0 turns this off).",
   },
 ] as const satisfies readonly Setting[];
 

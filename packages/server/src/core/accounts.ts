@@ -3,8 +3,8 @@ import { nameKeys } from "./directory/pinyin.js";
 import { invalid, notFound } from "./errors.js";
 import { domainOf, isValidDomain, localPartOf, normalizeUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
-import { LoginLimiter } from "./login-limiter.js";
-import type { Bus, Clock, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
+import { FailureWindow, LoginLimiter } from "./login-limiter.js";
+import type { Bus, Clock, Logger, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "./records.js";
 import {
   deriveScramKeys,
@@ -39,8 +39,6 @@ export interface NewUser {
 export type AlsoInTx = (tx: StoreTx) => Promise<void>;
 
 const MAX_PASSWORD_LENGTH = 256;
-/** The "address" failed password changes are counted under, beside the account. */
-const PASSWORD_CHANGE = "password-change";
 
 /**
  * Accounts, passwords and session tokens. Tokens are random and only their
@@ -48,6 +46,11 @@ const PASSWORD_CHANGE = "password-change";
  */
 export class Accounts {
   private readonly limiter: LoginLimiter;
+  /**
+   * Wrong current passwords in ChangePassword, per account: only a holder of a session can guess
+   * there, so this locks password changes and leaves logging in alone.
+   */
+  private readonly passwordChanges: FailureWindow;
   private dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -57,11 +60,14 @@ export class Accounts {
     private readonly clock: Clock,
     private readonly bus: Bus,
     private readonly limits: CoreLimits,
+    private readonly log: Logger,
     readonly defaultDomain: string,
     /** Told after commit when a change moved a domain's directory version. */
     private readonly directoryChanged: (domain: string, version: number) => void = () => {},
   ) {
     this.limiter = new LoginLimiter(limits.login, clock);
+    const { windowMs, maxFailuresPerAccountAddress, lockoutMs } = limits.login;
+    this.passwordChanges = new FailureWindow(clock, windowMs, maxFailuresPerAccountAddress, lockoutMs);
   }
 
   async ensureDomain(name: string): Promise<boolean> {
@@ -160,8 +166,8 @@ export class Accounts {
     newPassword: string,
     keepTokenHash: string,
   ): Promise<void> {
-    // Guessing the current password through a stolen session counts like failed logins.
-    const wait = this.limiter.lockedFor(userId, PASSWORD_CHANGE);
+    // Guessing the current password through a stolen session is limited like logins, in its own count.
+    const wait = this.passwordChanges.lockedFor(userId);
     if (wait > 0) {
       throw new StarlingError(ErrorCode.LOGIN_LOCKED, "too many wrong passwords; try again later", {
         retryAfterMs: wait,
@@ -174,7 +180,11 @@ export class Accounts {
       oldPassword.length <= MAX_PASSWORD_LENGTH &&
       (await this.hasher.verify(user.passwordHash, oldPassword));
     if (!ok) {
-      this.limiter.recordFailure(userId, PASSWORD_CHANGE);
+      const locked = this.passwordChanges.fail(userId);
+      this.log[locked ? "warn" : "info"](
+        { user: userId, locked },
+        "password change with a wrong current password",
+      );
       throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "the current password is wrong");
     }
     this.checkPasswordPolicy(userId, newPassword);
@@ -204,7 +214,7 @@ export class Accounts {
     this.directoryChanged(domainOf(id), version);
   }
 
-  /** Password login. Failures are counted per account and per address. */
+  /** Password login, under the limits of `LoginLimiter`. */
   async login(userIdInput: string, password: string, ip: string, device: DeviceInfo): Promise<Authenticated> {
     let id: string;
     try {
@@ -226,12 +236,9 @@ export class Accounts {
       (user
         ? await this.hasher.verify(user.passwordHash, password)
         : (await this.hasher.verify(await this.getDummyHash(), password)) && false);
-    if (!user || !ok) {
-      this.limiter.recordFailure(id, ip);
-      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
-    }
+    if (!user || !ok) this.failed(id, ip);
     await this.checkCanLogIn(user);
-    this.limiter.recordSuccess(id);
+    this.limiter.recordSuccess(id, ip);
     await this.refreshScram(user.id, password);
     const token = Buffer.from(this.random.bytes(32)).toString("base64url");
     const now = this.clock.now();
@@ -315,13 +322,17 @@ export class Accounts {
   /** The second half: a wrong proof counts as a failed login; a right one still needs a usable account. */
   async scramFinish(userId: string, ip: string, proofOk: boolean): Promise<UserRecord> {
     const user = proofOk ? await this.store.read.getUser(userId) : undefined;
-    if (!user) {
-      this.limiter.recordFailure(userId, ip);
-      throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
-    }
+    if (!user) this.failed(userId, ip);
     await this.checkCanLogIn(user);
-    this.limiter.recordSuccess(userId);
+    this.limiter.recordSuccess(userId, ip);
     return user;
+  }
+
+  /** Every failed login of every door passes here: counted, logged (never the password), refused. */
+  private failed(userId: string, ip: string): never {
+    const locked = this.limiter.recordFailure(userId, ip);
+    this.log[locked ? "warn" : "info"]({ user: userId, ip, ...(locked ? { locked } : {}) }, "login failed");
+    throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
   }
 
   private scramFor(userId: string, password: string): Promise<ScramCredential[]> {

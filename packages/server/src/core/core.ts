@@ -88,7 +88,7 @@ export class Core {
     this.avatars =
       deps.blobs && deps.media ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin) : undefined;
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
-    this.accounts = new Accounts(store, hasher, random, clock, bus, limits, deps.defaultDomain, (d, v) =>
+    this.accounts = new Accounts(store, hasher, random, clock, bus, limits, log, deps.defaultDomain, (d, v) =>
       this.directoryAdmin.notify(d, v),
     );
     this.pipeline = new SendPipeline(store, bus, clock, members, log);

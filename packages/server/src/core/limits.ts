@@ -18,11 +18,18 @@ export interface CoreLimits {
   login: LoginLimits;
 }
 
+/** The login policy of `login-limiter.ts`: failures counted in `windowMs`, each limit locking for `lockoutMs`. */
 export interface LoginLimits {
   windowMs: number;
-  maxFailuresPerAccount: number;
+  /** One account from one address (or IPv6 /64): locks that address out of that account. */
+  maxFailuresPerAccountAddress: number;
+  /** One address across accounts: locks it out of every account it does not know. */
   maxFailuresPerIp: number;
+  /** One account across addresses: closes it to the addresses it does not know. */
+  maxFailuresPerAccount: number;
   lockoutMs: number;
+  /** How long a successful login makes its address known to the account. */
+  knownAddressMs: number;
 }
 
 export const DEFAULT_LIMITS: CoreLimits = {
@@ -41,8 +48,10 @@ export const DEFAULT_LIMITS: CoreLimits = {
   maxResponseBytes: 512 * 1024,
   login: {
     windowMs: 5 * 60 * 1000,
-    maxFailuresPerAccount: 5,
+    maxFailuresPerAccountAddress: 5,
     maxFailuresPerIp: 50,
+    maxFailuresPerAccount: 20,
     lockoutMs: 5 * 60 * 1000,
+    knownAddressMs: 30 * 24 * 3600 * 1000,
   },
 };
