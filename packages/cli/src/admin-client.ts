@@ -141,20 +141,38 @@ function httpAdmin(base: string, key: string): AdminApi {
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
   const { admin, store, bus, presence } = await openCore(config, createLogger("warn"));
   const a: Admin = admin;
+  // The CLI acts as the server administrator: a bare id is one of the default domain,
+  // completed here as the admin API's routes do for their callers.
   const ctx = a.systemContext("cli");
+  const full = (id: string, field?: string) => a.completeUserId(ctx, id, field);
   return {
-    addUser: (input) => a.addUser(ctx, input),
-    listUsers: (d, af, l) => a.listUsers(d, af, l),
-    setPassword: (id, p, t) => a.setPassword(ctx, id, p, t),
-    setDisabled: (id, d) => a.setDisabled(ctx, id, d),
+    addUser: (input) => a.addUser(ctx, { ...input, id: full(input.id, "id") }),
+    listUsers: (d, af, l) => a.listUsers(ctx, d, af, l),
+    setPassword: (id, p, t) => a.setPassword(ctx, full(id), p, t),
+    setDisabled: (id, d) => a.setDisabled(ctx, full(id), d),
     addDomain: (name) => a.addDomain(ctx, name),
-    listDomains: () => a.listDomains(),
+    listDomains: () => a.listDomains(ctx),
     setDomainDisabled: (name, d) => a.setDomainDisabled(ctx, name, d),
     importUsers: (domain, text, kind, opts) => a.importUsers(ctx, domain, text, kind, opts),
-    createGroup: (input) => a.createGroup(ctx, input),
-    addMembers: (g, ids) => a.addMembers(ctx, g, ids),
-    removeMembers: (g, ids) => a.removeMembers(ctx, g, ids),
-    listGroups: (d, af, l) => a.listGroups(d, af, l),
+    createGroup: (input) =>
+      a.createGroup(ctx, {
+        name: input.name,
+        owner: full(input.owner, "owner"),
+        members: input.members.map((m) => full(m, "members")),
+      }),
+    addMembers: (g, ids) =>
+      a.addMembers(
+        ctx,
+        g,
+        ids.map((id) => full(id, "user_ids")),
+      ),
+    removeMembers: (g, ids) =>
+      a.removeMembers(
+        ctx,
+        g,
+        ids.map((id) => full(id, "user_ids")),
+      ),
+    listGroups: (d, af, l) => a.listGroups(ctx, d, af, l),
     close: async () => {
       await presence.close?.();
       await bus.close?.();

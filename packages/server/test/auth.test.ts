@@ -8,7 +8,7 @@ import { passwordOf, startTestServer, type TestServer } from "./helpers/test-ser
 
 const code = (c: number) => (e: { code?: number }) => e.code === c;
 
-const sys = { actor: "system", source: "test" };
+const sys = { actor: "system", source: "test", scope: "*" };
 
 describe("authentication and sessions", () => {
   let ts: TestServer;
@@ -54,10 +54,10 @@ describe("authentication and sessions", () => {
 
   test("disabling an account closes its sessions and refuses logins", async () => {
     const dave = await login(ts, "dave");
-    await ts.server.admin.setDisabled(sys, "dave", true);
+    await ts.server.admin.setDisabled(sys, `dave@${ts.domain}`, true);
     await dave.until(() => dave.sdk.state === "closed", "dave is disconnected");
     await assert.rejects(login(ts, "dave"), code(ErrorCode.ACCOUNT_DISABLED));
-    await ts.server.admin.setDisabled(sys, "dave", false);
+    await ts.server.admin.setDisabled(sys, `dave@${ts.domain}`, false);
     const back = await login(ts, "dave");
     await back.close();
   });
@@ -65,7 +65,7 @@ describe("authentication and sessions", () => {
   test("a new password ends existing sessions", async () => {
     const carol = await login(ts, "carol");
     const token = carol.sdk.token as string;
-    await ts.server.admin.setPassword(sys, "carol", "a-new-password-1");
+    await ts.server.admin.setPassword(sys, `carol@${ts.domain}`, "a-new-password-1");
     await carol.until(() => carol.sdk.state === "closed", "carol is signed out");
     await assert.rejects(client({ token }).connect(), code(ErrorCode.TOKEN_INVALID));
     const c = client({ userId: "carol", password: "a-new-password-1" });
@@ -94,15 +94,15 @@ describe("authentication and sessions", () => {
 
   test("the password policy refuses short passwords and the user id", async () => {
     await assert.rejects(
-      ts.server.admin.addUser(sys, { id: "erin", password: "short" }),
+      ts.server.admin.addUser(sys, { id: `erin@${ts.domain}`, password: "short" }),
       code(ErrorCode.INVALID_ARGUMENT),
     );
     await assert.rejects(
-      ts.server.admin.addUser(sys, { id: "erin", password: "erin" }),
+      ts.server.admin.addUser(sys, { id: `erin@${ts.domain}`, password: "erin" }),
       code(ErrorCode.INVALID_ARGUMENT),
     );
     await assert.rejects(
-      ts.server.admin.addUser(sys, { id: "erinerin", password: "erinerin" }),
+      ts.server.admin.addUser(sys, { id: `erinerin@${ts.domain}`, password: "erinerin" }),
       code(ErrorCode.INVALID_ARGUMENT),
     );
   });

@@ -43,7 +43,8 @@ describe("three nodes, one killed in the middle of traffic", { skip: problem }, 
     const store = await openPostgresStore({ url: schema.url() });
     const core = coreOn(store, "starling.local", new Argon2Hasher());
     await core.accounts.ensureDomain("starling.local");
-    for (const u of [...USERS, SOLO]) await core.accounts.createUser({ id: u, password: `${u}-password` });
+    for (const u of [...USERS, SOLO])
+      await core.accounts.createUser({ id: `${u}@starling.local`, password: `${u}-password` });
     await store.close();
   });
 

@@ -96,7 +96,7 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
     await c.bob!.sdk.directory.sync();
     assert.equal((await c.bob!.sdk.directory.search("alice")).users[0]?.title, "");
     const before = c.bob!.list("directory").length;
-    await n1.server.admin.updateProfile({ actor: "system", source: "test" }, "alice", {
+    await n1.server.admin.updateProfile({ actor: "system", source: "test", scope: "*" }, `alice@${DOMAIN}`, {
       displayName: "重庆 Alice",
       title: "Lead",
     });
@@ -154,7 +154,11 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
   });
 
   test("an admin action on one node closes sessions on the other", async () => {
-    await n1.server.admin.setDisabled({ actor: "system", source: "test" }, "carol", true);
+    await n1.server.admin.setDisabled(
+      { actor: "system", source: "test", scope: "*" },
+      `carol@${DOMAIN}`,
+      true,
+    );
     await c.carol!.until(() => c.carol!.sdk.state === "closed", "carol kicked on node 2");
   });
 });

@@ -330,7 +330,7 @@ zhao.liu,赵六,,技术部,,,,,zhaoliu,,,2,0,0
 
     // An administrator of acme.example manages acme.example only.
     await ts.server.admin.addUser(
-      { actor: "system", source: "test" },
+      { actor: "system", source: "test", scope: "*" },
       { id: "boss@acme.example", password: passwordOf("boss"), role: "admin" },
     );
     const boss = await http(ts, "POST", "/api/v1/auth/login", "", {

@@ -36,8 +36,8 @@ test("the sender's recall window is enforced by the server clock", async () => {
     defaultDomain: "example.com",
   });
   await core.accounts.ensureDomain("example.com");
-  await core.accounts.createUser({ id: "alice", password: "alice-password" });
-  await core.accounts.createUser({ id: "bob", password: "bob-password" });
+  await core.accounts.createUser({ id: "alice@example.com", password: "alice-password" });
+  await core.accounts.createUser({ id: "bob@example.com", password: "bob-password" });
   const send = (id: string) =>
     core.send(
       "alice@example.com",

@@ -86,7 +86,7 @@ for (const name of ["sqlite", "postgres"] as const) {
         ["frank", "Frank"],
       ];
       for (const [u, display] of people)
-        await core.accounts.createUser({ id: u, password: `${u}-password`, displayName: display });
+        await core.accounts.createUser({ id: `${u}${D}`, password: `${u}-password`, displayName: display });
       await send(`alice${D}`, "m1", "我们的即时通讯系统很好用", { user: `bob${D}` });
       await send(`bob${D}`, "m2", "Deploy the Starling server today", { user: `alice${D}` });
       const g = await core.groups.create({ userId: `alice${D}` }, "重庆分部", [`bob${D}`, `carol${D}`]);

@@ -35,7 +35,7 @@ for (const name of ["sqlite", "postgres"] as const) {
       core = coreOn(store);
       await core.accounts.ensureDomain("example.com");
       for (const u of ["alice", "bob", "carol", "dave"])
-        await core.accounts.createUser({ id: u, password: `${u}-password` });
+        await core.accounts.createUser({ id: `${u}@example.com`, password: `${u}-password` });
     });
     after(async () => {
       await store.close();
@@ -44,7 +44,7 @@ for (const name of ["sqlite", "postgres"] as const) {
 
     test("accounts: duplicates are refused, sessions are found by token hash", async () => {
       await assert.rejects(
-        core.accounts.createUser({ id: "alice", password: "another-password" }),
+        core.accounts.createUser({ id: "alice@example.com", password: "another-password" }),
         (e: { code?: number }) => e.code === ErrorCode.CONFLICT,
       );
       const a = await core.accounts.login("alice", "alice-password", "127.0.0.1", {
@@ -76,7 +76,10 @@ for (const name of ["sqlite", "postgres"] as const) {
     });
 
     test("groups, the change stream and recall", async () => {
-      const g = await core.groups.create({ userId: "alice@example.com" }, "team", ["bob", "carol"]);
+      const g = await core.groups.create({ userId: "alice@example.com" }, "team", [
+        "bob@example.com",
+        "carol@example.com",
+      ]);
       const before = await core.sync.since("carol@example.com", 0, 100);
       const cursor = Number(before.cursor);
       assert.ok(before.conversations.some((c) => c.id === g.id));
@@ -97,7 +100,7 @@ for (const name of ["sqlite", "postgres"] as const) {
       const row = await store.read.getMessage(g.id, m.seq);
       assert.equal(row?.content, null);
       assert.equal(row?.recalledBy, "alice@example.com");
-      await core.groups.removeMembers({ userId: "alice@example.com" }, g.id, ["carol"]);
+      await core.groups.removeMembers({ userId: "alice@example.com" }, g.id, ["carol@example.com"]);
       await assert.rejects(
         send(core, "carol@example.com", { conv: g.id, id: "g2" }),
         (e: { code?: number }) => e.code === ErrorCode.NOT_A_MEMBER,
@@ -112,7 +115,7 @@ for (const name of ["sqlite", "postgres"] as const) {
       const other = await sut.open();
       const node2 = coreOn(other);
       try {
-        const g = await core.groups.create({ userId: "alice@example.com" }, "busy", ["bob"]);
+        const g = await core.groups.create({ userId: "alice@example.com" }, "busy", ["bob@example.com"]);
         const sends: Promise<{ seq: number }>[] = [];
         for (let i = 0; i < 100; i++) {
           sends.push(send(core, "alice@example.com", { conv: g.id, id: `n1-${i}` }));

@@ -76,7 +76,9 @@ async function startLoggedServer(log: Logger): Promise<TestServer> {
     wsUrl: `ws://127.0.0.1:${server.httpPort}/ws`,
     tlsUrl: `tls://127.0.0.1:${server.tcpPort}`,
     async addUser(name: string) {
-      return (await server.core.accounts.createUser({ id: name, password: passwordOf(name) })).id;
+      return (
+        await server.core.accounts.createUser({ id: `${name}@${config.domain}`, password: passwordOf(name) })
+      ).id;
     },
     stop: () => server.close(),
     restart: () => Promise.reject(new Error("not used here")),

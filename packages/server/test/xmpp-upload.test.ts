@@ -11,7 +11,7 @@ import { DOMAIN, XmppTcp } from "./helpers/xmpp-tcp.js";
 const UPLOAD = `upload.${DOMAIN}`;
 const NS_UPLOAD = "urn:xmpp:http:upload:0";
 const MAX_UPLOAD = 256 * 1024;
-const SYSTEM = { actor: "system", source: "test" };
+const SYSTEM = { actor: "system", source: "test", scope: "*" };
 
 type XmppFailure = Error & { condition?: string; application?: XmlElement; element?: XmlElement };
 

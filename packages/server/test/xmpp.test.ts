@@ -170,7 +170,7 @@ describe("XMPP gateway", () => {
 
   test("the roster is built from one's chats and department; vCards come from the directory", async () => {
     const admin = ts.server.admin;
-    const ctx = { actor: "system", source: "test" };
+    const ctx = { actor: "system", source: "test", scope: "*" };
     const dept = await admin.saveDepartment(ctx, DOMAIN, { name: "Design", parentId: "" });
     for (const [u, title] of [
       ["gina", "Designer"],
@@ -220,7 +220,7 @@ describe("XMPP gateway", () => {
     c.xmpp.on("error", (e: Error) => errors.push(e));
     // events.once would reject on the "error" event that carries the stream error.
     const gone = new Promise((resolve) => c.xmpp.once("disconnect", resolve));
-    await ts.server.core.accounts.setPassword("frank", "a-brand-new-password");
+    await ts.server.core.accounts.setPassword(`frank@${DOMAIN}`, "a-brand-new-password");
     await gone;
     assert.ok(errors.some((e) => e.condition === "not-authorized"));
     const again = tcp("frank", { mechanism: "SCRAM-SHA-1", password: "a-brand-new-password" });

@@ -12,7 +12,7 @@ import { browserMissing, WebHarness } from "./helpers/browser.js";
  */
 if (browserMissing) console.log(`# contacts panel tests SKIPPED: ${browserMissing}`);
 
-const ctx = { actor: "system", source: "test" };
+const ctx = { actor: "system", source: "test", scope: "*" };
 /** More than one page of members (the panel asks for 50 at a time). */
 const FIELD_STAFF = 60;
 
@@ -37,15 +37,24 @@ describe("the contacts panel", { skip: browserMissing }, () => {
     await admin.saveDepartment(ctx, undefined, { id: "eng", parentId: "", name: "Engineering" });
     await admin.saveDepartment(ctx, undefined, { id: "eng-web", parentId: "eng", name: "Web" });
     await admin.saveDepartment(ctx, undefined, { id: "sales", parentId: "", name: "Sales", sortOrder: 1 });
-    await admin.updateProfile(ctx, "bob", {
+    await admin.updateProfile(ctx, "bob@starling.local", {
       departmentId: "eng",
       title: "Staff Engineer",
       email: "bob@corp.example",
       phone: "+86 10 5555 0101",
     });
-    await admin.updateProfile(ctx, "alice", { departmentId: "eng", title: "Engineering Manager" });
-    await admin.updateProfile(ctx, "carol", { departmentId: "eng-web", title: "Frontend Engineer" });
-    await admin.updateProfile(ctx, "dave", { departmentId: "sales", title: "Account Manager" });
+    await admin.updateProfile(ctx, "alice@starling.local", {
+      departmentId: "eng",
+      title: "Engineering Manager",
+    });
+    await admin.updateProfile(ctx, "carol@starling.local", {
+      departmentId: "eng-web",
+      title: "Frontend Engineer",
+    });
+    await admin.updateProfile(ctx, "dave@starling.local", {
+      departmentId: "sales",
+      title: "Account Manager",
+    });
     const staff = Array.from({ length: FIELD_STAFF }, (_, i) => ({
       id: `field${String(i + 1).padStart(2, "0")}`,
       name: `Field Agent ${i + 1}`,
@@ -173,7 +182,7 @@ describe("the contacts panel", { skip: browserMissing }, () => {
     assert.equal(await members.locator("li").count(), 3);
     assert.equal(await alice.getByRole("button", { name: "Remove Alice Wang" }).count(), 0);
     await h.shot(alice, "contacts-group-members");
-    const groups = await h.server.admin.listGroups(undefined);
+    const groups = await h.server.admin.listGroups(ctx, undefined);
     assert.equal(groups.find((g) => g.name === "Launch crew")?.memberCount, 3);
   });
 });

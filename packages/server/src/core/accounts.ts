@@ -1,7 +1,7 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { nameKeys } from "./directory/pinyin.js";
 import { invalid, notFound } from "./errors.js";
-import { domainOf, isValidDomain, localPartOf, normalizeUserId } from "./ids.js";
+import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { FailureWindow, LoginLimiter } from "./login-limiter.js";
 import type { Bus, Clock, Logger, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
@@ -88,7 +88,7 @@ export class Accounts {
 
   /** `also` runs inside the same transaction (an administrator's audit entry). */
   async createUser(input: NewUser, also?: AlsoInTx): Promise<UserRecord> {
-    const id = normalizeUserId(input.id, this.defaultDomain);
+    const id = fullUserId(input.id);
     this.checkPasswordPolicy(id, input.password);
     const displayName = (input.displayName ?? localPartOf(id)).trim().slice(0, 100) || localPartOf(id);
     const keys = nameKeys(displayName);
@@ -141,7 +141,7 @@ export class Accounts {
     temporary = false,
     also?: AlsoInTx,
   ): Promise<void> {
-    const id = normalizeUserId(userIdInput, this.defaultDomain);
+    const id = fullUserId(userIdInput);
     this.checkPasswordPolicy(id, password);
     const passwordHash = await this.hasher.hash(password);
     const scram = await this.scramFor(id, password);
@@ -202,7 +202,7 @@ export class Accounts {
 
   /** Freezes or unfreezes an account; frozen is on the directory card, so it takes a directory version. */
   async setDisabled(userIdInput: string, disabled: boolean, also?: AlsoInTx): Promise<void> {
-    const id = normalizeUserId(userIdInput, this.defaultDomain);
+    const id = fullUserId(userIdInput);
     const version = await this.store.transaction(async (tx) => {
       const v = await tx.nextDirectoryVersions(domainOf(id), 1);
       if (!(await tx.updateUser(id, { disabled, version: v }))) throw notFound(`no user ${id}`);
@@ -218,7 +218,8 @@ export class Accounts {
   async login(userIdInput: string, password: string, ip: string, device: DeviceInfo): Promise<Authenticated> {
     let id: string;
     try {
-      id = normalizeUserId(userIdInput, this.defaultDomain);
+      // Nobody is known before a login: a bare id is one of the server's default domain.
+      id = completeUserId(userIdInput, this.defaultDomain);
     } catch {
       throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
     }
@@ -304,7 +305,7 @@ export class Accounts {
   ): Promise<{ userId: string; credential?: ScramCredential }> {
     let userId: string;
     try {
-      userId = normalizeUserId(userIdInput, this.defaultDomain);
+      userId = completeUserId(userIdInput, this.defaultDomain);
     } catch {
       throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
     }

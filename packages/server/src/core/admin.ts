@@ -6,11 +6,19 @@ import type { DepartmentInput, ProfileInput } from "./directory/directory-admin.
 import { type ImportRow, parseUserList } from "./directory/import-parse.js";
 import type { ImportOptions, ImportReport } from "./directory/import-users.js";
 import { invalid, notFound } from "./errors.js";
-import { domainOf, isValidDomain, normalizeUserId } from "./ids.js";
+import { completeUserId, domainOf, fullUserId, isValidDomain } from "./ids.js";
 import type { DomainRecord, Store } from "./ports.js";
 import type { AuditRecord, DepartmentRecord, EmploymentStatus, UserRecord, UserRole } from "./records.js";
 
 export type { AuditContext } from "./directory/audit.js";
+
+/**
+ * Who administers: the audit context plus the domain they may manage. `scope` is a
+ * domain, or "*" for the server administrator (the admin key, the CLI).
+ */
+export interface AdminCaller extends AuditContext {
+  scope: string;
+}
 
 export interface UserSummary {
   id: string;
@@ -52,35 +60,79 @@ export class Admin {
     return this.core.accounts.defaultDomain;
   }
 
+  // --- who may do what
+
+  /**
+   * The edge's way to read a user id an administrator typed: a bare id is one of the
+   * caller's own domain (the server's default domain for the server administrator).
+   * Every operation below takes full ids only.
+   */
+  completeUserId(caller: AdminCaller, input: string, field = "user_id"): string {
+    return completeUserId(input, this.homeDomain(caller), field);
+  }
+
+  /** The domain an operation without one acts on: the caller's own. */
+  homeDomain(caller: AdminCaller): string {
+    return caller.scope === "*" ? this.defaultDomain : caller.scope;
+  }
+
+  /** A full user id the caller may administer, or INVALID_ARGUMENT / FORBIDDEN. */
+  private target(caller: AdminCaller, id: string, field = "user_id"): string {
+    const userId = fullUserId(id, field);
+    this.requireScope(caller, domainOf(userId));
+    return userId;
+  }
+
+  /** The domain named (or the caller's own), if the caller may administer it. */
+  private domainFor(caller: AdminCaller, domain: string | undefined): string {
+    const d = domain || this.homeDomain(caller);
+    this.requireScope(caller, d);
+    return d;
+  }
+
+  private requireScope(caller: AdminCaller, domain: string): void {
+    if (caller.scope !== "*" && caller.scope !== domain)
+      throw new StarlingError(ErrorCode.FORBIDDEN, "administrators manage their own domain only");
+  }
+
+  /** Domains and server settings are the server administrator's alone. */
+  requireServerAdmin(caller: AdminCaller): void {
+    if (caller.scope !== "*")
+      throw new StarlingError(ErrorCode.FORBIDDEN, "only the server administrator manages domains");
+  }
+
   // --- domains
 
-  async addDomain(ctx: AuditContext, name: string): Promise<DomainRecord> {
+  async addDomain(caller: AdminCaller, name: string): Promise<DomainRecord> {
+    this.requireServerAdmin(caller);
     const domain = name.trim().toLowerCase();
     if (!isValidDomain(domain)) throw invalid(`not a valid domain name: ${name}`, "name");
     const created = await this.store.transaction(async (tx) => {
       const ok = await tx.createDomain(domain, this.core.deps.clock.now());
-      if (ok) await this.core.auditor.record(tx, ctx, domain, "domain.add", domain);
+      if (ok) await this.core.auditor.record(tx, caller, domain, "domain.add", domain);
       return ok;
     });
     if (!created) throw new StarlingError(ErrorCode.CONFLICT, `domain ${domain} already exists`);
     return (await this.store.read.getDomain(domain)) as DomainRecord;
   }
 
-  listDomains(): Promise<DomainRecord[]> {
+  listDomains(caller: AdminCaller): Promise<DomainRecord[]> {
+    this.requireServerAdmin(caller);
     return this.store.read.listDomains();
   }
 
   /** The domain's own largest file and storage quota, in bytes (0: the server's settings). */
   async setDomainFileLimits(
-    ctx: AuditContext,
+    caller: AdminCaller,
     name: string,
     limits: { maxFileBytes: number; quotaBytes: number },
   ): Promise<DomainRecord> {
+    this.requireServerAdmin(caller);
     for (const [field, v] of Object.entries(limits))
       if (!Number.isSafeInteger(v) || v < 0) throw invalid(`${field} must be a whole number of bytes`, field);
     const ok = await this.store.transaction(async (tx) => {
       const found = await tx.setDomainFileLimits(name, limits);
-      if (found) await this.core.auditor.record(tx, ctx, name, "domain.file_limits", name, { ...limits });
+      if (found) await this.core.auditor.record(tx, caller, name, "domain.file_limits", name, { ...limits });
       return found;
     });
     if (!ok) throw notFound(`no domain ${name}`);
@@ -88,11 +140,12 @@ export class Admin {
   }
 
   /** A disabled domain's users are disconnected and cannot log in until it is enabled again. */
-  async setDomainDisabled(ctx: AuditContext, name: string, disabled: boolean): Promise<void> {
+  async setDomainDisabled(caller: AdminCaller, name: string, disabled: boolean): Promise<void> {
+    this.requireServerAdmin(caller);
     const ok = await this.store.transaction(async (tx) => {
       const found = await tx.setDomainDisabled(name, disabled);
       if (found)
-        await this.core.auditor.record(tx, ctx, name, disabled ? "domain.disable" : "domain.enable", name);
+        await this.core.auditor.record(tx, caller, name, disabled ? "domain.disable" : "domain.enable", name);
       return found;
     });
     if (!ok) throw notFound(`no domain ${name}`);
@@ -111,12 +164,12 @@ export class Admin {
   // --- users
 
   async addUser(
-    ctx: AuditContext,
+    caller: AdminCaller,
     input: { id: string; password: string; displayName?: string; role?: string; temporary?: boolean },
   ): Promise<UserSummary> {
+    const id = this.target(caller, input.id, "id");
     const role = input.role ?? "user";
     if (role !== "user" && role !== "admin") throw invalid("role must be user or admin", "role");
-    const id = normalizeUserId(input.id, this.defaultDomain);
     const u = await this.core.accounts.createUser(
       {
         id,
@@ -125,47 +178,53 @@ export class Admin {
         mustChangePassword: input.temporary ?? false,
         ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
       },
-      this.audit(ctx, "user.add", id, { role, temporary: input.temporary ?? false }),
+      this.audit(caller, "user.add", id, { role, temporary: input.temporary ?? false }),
     );
     return summary(u);
   }
 
-  async listUsers(domain: string | undefined, after = "", limit = 100): Promise<UserSummary[]> {
-    return (await this.core.accounts.listUsers(domain || this.defaultDomain, after, limit)).map(summary);
+  async listUsers(
+    caller: AdminCaller,
+    domain: string | undefined,
+    after = "",
+    limit = 100,
+  ): Promise<UserSummary[]> {
+    return (await this.core.accounts.listUsers(this.domainFor(caller, domain), after, limit)).map(summary);
   }
 
-  async getUser(id: string): Promise<UserSummary> {
-    const u = await this.core.accounts.getUser(normalizeUserId(id, this.defaultDomain));
-    if (!u) throw notFound(`no user ${id}`);
+  async getUser(caller: AdminCaller, id: string): Promise<UserSummary> {
+    const userId = this.target(caller, id);
+    const u = await this.core.accounts.getUser(userId);
+    if (!u) throw notFound(`no user ${userId}`);
     return summary(u);
   }
 
-  async setPassword(ctx: AuditContext, id: string, password: string, temporary = false): Promise<void> {
-    const userId = normalizeUserId(id, this.defaultDomain);
+  async setPassword(caller: AdminCaller, id: string, password: string, temporary = false): Promise<void> {
+    const userId = this.target(caller, id);
     await this.core.accounts.setPassword(
       userId,
       password,
       temporary,
-      this.audit(ctx, "user.password_reset", userId, { temporary }),
+      this.audit(caller, "user.password_reset", userId, { temporary }),
     );
   }
 
-  async setDisabled(ctx: AuditContext, id: string, disabled: boolean): Promise<void> {
-    const userId = normalizeUserId(id, this.defaultDomain);
+  async setDisabled(caller: AdminCaller, id: string, disabled: boolean): Promise<void> {
+    const userId = this.target(caller, id);
     await this.core.accounts.setDisabled(
       userId,
       disabled,
-      this.audit(ctx, disabled ? "user.freeze" : "user.unfreeze", userId),
+      this.audit(caller, disabled ? "user.freeze" : "user.unfreeze", userId),
     );
   }
 
   /** Ends every session of the user (they can log in again). */
-  async forceLogout(ctx: AuditContext, id: string): Promise<number> {
-    const userId = normalizeUserId(id, this.defaultDomain);
+  async forceLogout(caller: AdminCaller, id: string): Promise<number> {
+    const userId = this.target(caller, id);
     const n = await this.store.transaction(async (tx) => {
       if (!(await tx.getUser(userId))) throw notFound(`no user ${userId}`);
       const count = await tx.deleteSessionsOfUser(userId);
-      await this.core.auditor.record(tx, ctx, domainOf(userId), "user.force_logout", userId, {
+      await this.core.auditor.record(tx, caller, domainOf(userId), "user.force_logout", userId, {
         sessions: count,
       });
       return count;
@@ -174,45 +233,51 @@ export class Admin {
     return n;
   }
 
-  async updateProfile(ctx: AuditContext, id: string, input: ProfileInput): Promise<UserSummary> {
-    return summary(
-      await this.core.directoryAdmin.updateUser(ctx, normalizeUserId(id, this.defaultDomain), input),
-    );
+  async updateProfile(caller: AdminCaller, id: string, input: ProfileInput): Promise<UserSummary> {
+    return summary(await this.core.directoryAdmin.updateUser(caller, this.target(caller, id), input));
   }
 
   // --- departments and import
 
   saveDepartment(
-    ctx: AuditContext,
+    caller: AdminCaller,
     domain: string | undefined,
     input: DepartmentInput,
   ): Promise<DepartmentRecord> {
-    return this.core.directoryAdmin.saveDepartment(ctx, domain || this.defaultDomain, input);
+    return this.core.directoryAdmin.saveDepartment(caller, this.domainFor(caller, domain), input);
   }
 
-  deleteDepartment(ctx: AuditContext, domain: string | undefined, id: string): Promise<void> {
-    return this.core.directoryAdmin.deleteDepartment(ctx, domain || this.defaultDomain, id);
+  deleteDepartment(caller: AdminCaller, domain: string | undefined, id: string): Promise<void> {
+    return this.core.directoryAdmin.deleteDepartment(caller, this.domainFor(caller, domain), id);
   }
 
-  /** Parses a CSV or JSON user list and imports its good rows; bad rows are reported by line. */
+  /**
+   * Parses a CSV or JSON user list and imports its good rows; bad rows are reported by line.
+   * The file's bare ids are of the domain imported into (rows of another domain are refused).
+   */
   async importUsers(
-    ctx: AuditContext,
+    caller: AdminCaller,
     domain: string | undefined,
     text: string,
     kind: "csv" | "json",
     opts: ImportOptions,
   ): Promise<ImportReport & { format: string }> {
-    const d = domain || this.defaultDomain;
+    const d = this.domainFor(caller, domain);
     if (!(await this.store.read.getDomain(d))) throw notFound(`unknown domain ${d}`);
     const parsed = parseUserList(text, kind);
-    const report = await this.core.importer.run(ctx, d, parsed.rows as ImportRow[], opts);
+    const report = await this.core.importer.run(caller, d, parsed.rows as ImportRow[], opts);
     report.errors = [...parsed.errors, ...report.errors].sort((a, b) => a.line - b.line);
     return { ...report, format: parsed.format };
   }
 
-  listAudit(domain: string | undefined, beforeAt = 0, limit = 100): Promise<AuditRecord[]> {
+  listAudit(
+    caller: AdminCaller,
+    domain: string | undefined,
+    beforeAt = 0,
+    limit = 100,
+  ): Promise<AuditRecord[]> {
     return this.store.read.listAudit(
-      domain || this.defaultDomain,
+      this.domainFor(caller, domain),
       beforeAt,
       Math.min(Math.max(limit, 1), 1000),
     );
@@ -221,17 +286,18 @@ export class Admin {
   // --- groups
 
   async createGroup(
-    ctx: AuditContext,
+    caller: AdminCaller,
     input: { name: string; owner: string; members: string[] },
   ): Promise<GroupSummary> {
-    const owner = normalizeUserId(input.owner, this.defaultDomain, "owner");
+    const owner = this.target(caller, input.owner, "owner");
+    const members = input.members.map((m) => this.target(caller, m, "members"));
     const conv = await this.core.groups.create(
-      { userId: this.actorId(ctx, domainOf(owner)), admin: true },
+      { userId: this.actorId(caller, domainOf(owner)), admin: true },
       input.name,
-      input.members,
+      members,
       owner,
     );
-    await this.log(ctx, domainOf(owner), "group.create", conv.id, { name: conv.name });
+    await this.log(caller, domainOf(owner), "group.create", conv.id, { name: conv.name });
     return {
       id: conv.id,
       name: conv.name,
@@ -241,22 +307,28 @@ export class Admin {
     };
   }
 
-  /** `scope`: the domain the administrator may manage ("*": every domain). */
-  async addMembers(ctx: AuditContext, groupId: string, userIds: string[], scope = "*"): Promise<void> {
-    const actor = await this.groupActor(ctx, groupId, scope);
-    await this.core.groups.addMembers({ userId: actor.id, admin: true }, groupId, userIds);
-    await this.log(ctx, actor.domain, "group.add_members", groupId, { userIds });
+  async addMembers(caller: AdminCaller, groupId: string, userIds: string[]): Promise<void> {
+    const ids = userIds.map((id) => this.target(caller, id, "user_ids"));
+    const actor = await this.groupActor(caller, groupId);
+    await this.core.groups.addMembers({ userId: actor.id, admin: true }, groupId, ids);
+    await this.log(caller, actor.domain, "group.add_members", groupId, { userIds: ids });
   }
 
-  async removeMembers(ctx: AuditContext, groupId: string, userIds: string[], scope = "*"): Promise<void> {
-    const actor = await this.groupActor(ctx, groupId, scope);
-    await this.core.groups.removeMembers({ userId: actor.id, admin: true }, groupId, userIds);
-    await this.log(ctx, actor.domain, "group.remove_members", groupId, { userIds });
+  async removeMembers(caller: AdminCaller, groupId: string, userIds: string[]): Promise<void> {
+    const ids = userIds.map((id) => this.target(caller, id, "user_ids"));
+    const actor = await this.groupActor(caller, groupId);
+    await this.core.groups.removeMembers({ userId: actor.id, admin: true }, groupId, ids);
+    await this.log(caller, actor.domain, "group.remove_members", groupId, { userIds: ids });
   }
 
-  async listGroups(domain: string | undefined, after = "", limit = 100): Promise<GroupSummary[]> {
+  async listGroups(
+    caller: AdminCaller,
+    domain: string | undefined,
+    after = "",
+    limit = 100,
+  ): Promise<GroupSummary[]> {
     const rows = await this.store.read.listGroups(
-      domain || this.defaultDomain,
+      this.domainFor(caller, domain),
       after,
       Math.min(Math.max(limit, 1), 1000),
     );
@@ -269,9 +341,9 @@ export class Admin {
     }));
   }
 
-  /** The audit context of the local admin key and the CLI. */
-  systemContext(source = "cli"): AuditContext {
-    return { actor: "system", source };
+  /** The server administrator as the local admin key and the CLI act: every domain. */
+  systemContext(source = "cli"): AdminCaller {
+    return { actor: "system", source, scope: "*" };
   }
 
   /** The id recorded in a group's history for an admin change: the acting admin, or the domain's administrator. */
@@ -279,15 +351,12 @@ export class Admin {
     return ctx.actor === "system" ? `admin@${domain}` : ctx.actor;
   }
 
-  private async groupActor(
-    ctx: AuditContext,
-    groupId: string,
-    scope: string,
-  ): Promise<{ id: string; domain: string }> {
+  private async groupActor(caller: AdminCaller, groupId: string): Promise<{ id: string; domain: string }> {
     const conv = await this.store.read.getConversation(groupId);
     // Another domain's group is "not found" to a domain administrator, like any other missing group.
-    if (conv?.kind !== "group" || (scope !== "*" && conv.domain !== scope)) throw notFound("no such group");
-    return { id: this.actorId(ctx, conv.domain), domain: conv.domain };
+    if (conv?.kind !== "group" || (caller.scope !== "*" && conv.domain !== caller.scope))
+      throw notFound("no such group");
+    return { id: this.actorId(caller, conv.domain), domain: conv.domain };
   }
 
   /** An audit entry about a user, to be written inside the transaction that makes the change. */

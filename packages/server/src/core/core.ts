@@ -11,7 +11,7 @@ import { Avatars } from "./files/avatars.js";
 import { DEFAULT_FILE_LIMITS, type FileLimits, Files } from "./files/files.js";
 import { Groups } from "./groups.js";
 import { History } from "./history.js";
-import { checkConversationId, domainOf, normalizeUserId } from "./ids.js";
+import { checkConversationId, completeUserId, domainOf } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { Membership } from "./membership.js";
 import type {
@@ -137,7 +137,7 @@ export class Core {
         });
       }
       if (!msg.toUserId) throw invalid("give conversation_id or to_user_id", "conversation_id");
-      const toUserId = normalizeUserId(msg.toUserId, domainOf(senderId), "to_user_id");
+      const toUserId = completeUserId(msg.toUserId, domainOf(senderId), "to_user_id");
       return this.pipeline.send({ senderId, sessionId, toUserId, clientMsgId, content, ...extra });
     } catch (err) {
       return Promise.reject(err);

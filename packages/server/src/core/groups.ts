@@ -3,7 +3,7 @@ import { requireOpen } from "./access.js";
 import { appendEvent } from "./append.js";
 import { encodeEvent, toWireMessage } from "./content.js";
 import { forbidden, invalid, notAMember, notFound } from "./errors.js";
-import { checkConversationId, domainOf, normalizeUserId } from "./ids.js";
+import { checkConversationId, domainOf, fullUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import type { Membership } from "./membership.js";
 import type { Bus, Clock, Random, Store, StoreTx } from "./ports.js";
@@ -41,9 +41,10 @@ export class Groups {
     actor: Actor,
     nameIn: string,
     memberIdsIn: readonly string[],
-    ownerId = actor.userId,
+    ownerIdIn = actor.userId,
   ): Promise<Conversation> {
     const name = this.checkName(nameIn);
+    const ownerId = fullUserId(ownerIdIn, "owner");
     const domain = domainOf(ownerId);
     const ids = this.checkIds(memberIdsIn, domain).filter((id) => id !== ownerId);
     if (ids.length + 1 > this.limits.groupMaxMembers) throw this.full();
@@ -171,7 +172,7 @@ export class Groups {
     if (role !== "admin" && role !== "member" && role !== "owner")
       throw invalid("role must be owner, admin or member", "role");
     await this.change(actor, conversationId, ["owner"], async (tx, conv, current) => {
-      const target = normalizeUserId(userIdIn, conv.domain);
+      const target = fullUserId(userIdIn);
       if (!current.has(target)) throw notAMember();
       if (current.get(target) === role) return {};
       // A group always has an owner: ownership moves only by naming a new owner.
@@ -260,7 +261,7 @@ export class Groups {
         },
       );
     }
-    const out = [...new Set(ids.map((id) => normalizeUserId(id, domain, "user_ids")))];
+    const out = [...new Set(ids.map((id) => fullUserId(id, "user_ids")))];
     for (const id of out) {
       if (domainOf(id) !== domain)
         throw new StarlingError(ErrorCode.CROSS_DOMAIN, "groups cannot span domains yet");

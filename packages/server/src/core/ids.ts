@@ -8,18 +8,42 @@ export function isValidDomain(domain: string): boolean {
 }
 
 /**
- * "Alice" -> "alice@<defaultDomain>", "alice@Example.com" -> "alice@example.com".
- * Throws INVALID_ARGUMENT for anything that is not a well-formed user id.
+ * The one place a bare user id becomes a full one: "Alice" -> "alice@<callerDomain>",
+ * "alice@Example.com" -> "alice@example.com". `callerDomain` is always the domain of
+ * whoever asks (a user's own domain; a domain administrator's domain; the server's
+ * default domain for the server administrator, and for a login, where nobody is known
+ * yet). Only the edges that know the caller call this; everything behind them takes
+ * full ids only (`fullUserId`). Throws INVALID_ARGUMENT for a malformed id.
  */
-export function normalizeUserId(input: string, defaultDomain: string, field = "user_id"): string {
+export function completeUserId(input: string, callerDomain: string, field = "user_id"): string {
   const s = input.trim().toLowerCase();
   const at = s.indexOf("@");
   const local = at < 0 ? s : s.slice(0, at);
-  const domain = at < 0 ? defaultDomain : s.slice(at + 1);
+  const domain = at < 0 ? callerDomain : s.slice(at + 1);
   if (!LOCAL_PART.test(local) || !DOMAIN.test(domain)) {
     throw invalid(`not a valid user id: ${JSON.stringify(input.slice(0, 80))}`, field);
   }
   return `${local}@${domain}`;
+}
+
+export function completeUserIds(
+  inputs: readonly string[],
+  callerDomain: string,
+  field = "user_ids",
+): string[] {
+  return inputs.map((id) => completeUserId(id, callerDomain, field));
+}
+
+/**
+ * A full user id (trimmed, lower-cased), or INVALID_ARGUMENT: a bare id reaching this
+ * far would have to guess a domain, which is how one domain's administrator once
+ * created users in another.
+ */
+export function fullUserId(input: string, field = "user_id"): string {
+  if (!input.includes("@")) {
+    throw invalid(`a full user id (name@domain) is needed: ${JSON.stringify(input.slice(0, 80))}`, field);
+  }
+  return completeUserId(input, "", field);
 }
 
 export function domainOf(userId: string): string {

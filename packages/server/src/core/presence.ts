@@ -6,7 +6,7 @@ import {
   PresenceStatus,
   StarlingError,
 } from "@starling/protocol";
-import { domainOf, normalizeUserId } from "./ids.js";
+import { completeUserId, domainOf } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import type { Bus, Clock, LocalPresence, PresenceDirectory } from "./ports.js";
 import { pushFrame } from "./push.js";
@@ -78,7 +78,7 @@ export class Presence {
       );
     }
     const domain = domainOf(watcher);
-    const ids = [...new Set(userIds.map((id) => normalizeUserId(id, domain, "user_ids")))];
+    const ids = [...new Set(userIds.map((id) => completeUserId(id, domain, "user_ids")))];
     // Presence is visible only inside one's own domain.
     for (const id of ids) {
       if (domainOf(id) !== domain)

@@ -11,6 +11,7 @@ import {
 } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import { invalid } from "../core/errors.js";
+import { completeUserId, completeUserIds, domainOf } from "../core/ids.js";
 import { encodeDirectoryChanges } from "./directory-codec.js";
 
 export type ResponseBody = MessageInitShape<typeof ResponseSchema>["body"];
@@ -57,6 +58,8 @@ export async function dispatch(
   body: Request["body"],
 ): Promise<ResponseBody | EncodedBody> {
   const me = caller.userId;
+  // User ids named in group requests: a bare one is of the caller's own domain.
+  const mine = domainOf(me);
   if (caller.mustChangePassword && body.case !== "changePassword") {
     throw new StarlingError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "set a new password first (ChangePassword)");
   }
@@ -118,16 +121,28 @@ export async function dispatch(
     case "createGroup":
       return {
         case: "conversation",
-        value: await core.groups.create({ userId: me }, body.value.name, body.value.memberIds),
+        value: await core.groups.create(
+          { userId: me },
+          body.value.name,
+          completeUserIds(body.value.memberIds, mine),
+        ),
       };
     case "renameGroup":
       await core.groups.rename({ userId: me }, body.value.conversationId, body.value.name);
       return { case: "ok", value: {} };
     case "addMembers":
-      await core.groups.addMembers({ userId: me }, body.value.conversationId, body.value.userIds);
+      await core.groups.addMembers(
+        { userId: me },
+        body.value.conversationId,
+        completeUserIds(body.value.userIds, mine),
+      );
       return { case: "ok", value: {} };
     case "removeMembers":
-      await core.groups.removeMembers({ userId: me }, body.value.conversationId, body.value.userIds);
+      await core.groups.removeMembers(
+        { userId: me },
+        body.value.conversationId,
+        completeUserIds(body.value.userIds, mine),
+      );
       return { case: "ok", value: {} };
     case "leaveGroup":
       await core.groups.leave({ userId: me }, body.value.conversationId);
@@ -139,7 +154,7 @@ export async function dispatch(
       await core.groups.setRole(
         { userId: me },
         body.value.conversationId,
-        body.value.userId,
+        completeUserId(body.value.userId, mine),
         body.value.role,
       );
       return { case: "ok", value: {} };

@@ -1,10 +1,8 @@
 import { type Static, Type } from "@sinclair/typebox";
-import { ErrorCode, StarlingError } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Admin } from "../core/admin.js";
 import { IMPORT_MAX_BYTES } from "../core/directory/import-parse.js";
-import { normalizeUserId } from "../core/ids.js";
-import { type AdminCaller, HttpAuth } from "./auth.js";
+import type { AdminCaller, HttpAuth } from "./auth.js";
 import { IdParam, Ok, Paging, UserId, UserIds } from "./schemas.js";
 
 const DomainQuery = Type.Object(
@@ -103,24 +101,12 @@ export function registerAdminRoutes(
   settings: () => Record<string, unknown>,
 ): void {
   const base = "/api/v1/admin";
-  const domainOf = (caller: AdminCaller, requested: string | undefined) => {
-    const domain = requested || (caller.scope === "*" ? admin.defaultDomain : caller.scope);
-    HttpAuth.checkScope(caller, domain);
-    return domain;
-  };
-  const userOf = (caller: AdminCaller, id: string) => {
-    const userId = normalizeUserId(id, caller.scope === "*" ? admin.defaultDomain : caller.scope);
-    HttpAuth.checkScope(caller, userId);
-    return userId;
-  };
-  const everyDomain = (caller: AdminCaller) => {
-    if (caller.scope !== "*")
-      throw new StarlingError(ErrorCode.FORBIDDEN, "only the server administrator manages domains");
-  };
+  // The one place an administrator's bare user id gets a domain (their own); Admin
+  // itself takes full ids only and checks the caller may manage the target's domain.
+  const userOf = (caller: AdminCaller, id: string, field?: string) => admin.completeUserId(caller, id, field);
 
   app.get(`${base}/domains`, { schema: { tags, security } }, async (req) => {
-    everyDomain(await auth.admin(req));
-    return { domains: await admin.listDomains() };
+    return { domains: await admin.listDomains(await auth.admin(req)) };
   });
 
   app.post<{ Body: Static<typeof NewDomain> }>(
@@ -128,9 +114,8 @@ export function registerAdminRoutes(
     { schema: { tags, security, body: NewDomain } },
     async (req, reply) => {
       const caller = await auth.admin(req);
-      everyDomain(caller);
       reply.status(201);
-      return admin.addDomain(caller.ctx, req.body.name);
+      return admin.addDomain(caller, req.body.name);
     },
   );
 
@@ -139,8 +124,7 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: DomainParam, body: Disabled, response: { 200: Ok } } },
     async (req) => {
       const caller = await auth.admin(req);
-      everyDomain(caller);
-      await admin.setDomainDisabled(caller.ctx, req.params.name, req.body.disabled);
+      await admin.setDomainDisabled(caller, req.params.name, req.body.disabled);
       return { ok: true };
     },
   );
@@ -158,9 +142,8 @@ export function registerAdminRoutes(
     },
     async (req) => {
       const caller = await auth.admin(req);
-      everyDomain(caller);
-      const now = (await admin.listDomains()).find((d) => d.name === req.params.name);
-      return admin.setDomainFileLimits(caller.ctx, req.params.name, {
+      const now = (await admin.listDomains(caller)).find((d) => d.name === req.params.name);
+      return admin.setDomainFileLimits(caller, req.params.name, {
         maxFileBytes: req.body.maxFileBytes ?? now?.maxFileBytes ?? 0,
         quotaBytes: req.body.quotaBytes ?? now?.quotaBytes ?? 0,
       });
@@ -173,7 +156,7 @@ export function registerAdminRoutes(
     async (req) => {
       const caller = await auth.admin(req);
       return {
-        users: await admin.listUsers(domainOf(caller, req.query.domain), req.query.after, req.query.limit),
+        users: await admin.listUsers(caller, req.query.domain, req.query.after, req.query.limit),
       };
     },
   );
@@ -183,16 +166,19 @@ export function registerAdminRoutes(
     { schema: { tags, security, body: NewUser } },
     async (req, reply) => {
       const caller = await auth.admin(req);
-      userOf(caller, req.body.id);
+      const user = await admin.addUser(caller, { ...req.body, id: userOf(caller, req.body.id, "id") });
       reply.status(201);
-      return admin.addUser(caller.ctx, req.body);
+      return user;
     },
   );
 
   app.get<{ Params: Static<typeof IdParam> }>(
     `${base}/users/:id`,
     { schema: { tags, security, params: IdParam } },
-    async (req) => admin.getUser(userOf(await auth.admin(req), req.params.id)),
+    async (req) => {
+      const caller = await auth.admin(req);
+      return admin.getUser(caller, userOf(caller, req.params.id));
+    },
   );
 
   app.patch<{ Params: Static<typeof IdParam>; Body: Static<typeof Profile> }>(
@@ -200,7 +186,7 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam, body: Profile } },
     async (req) => {
       const caller = await auth.admin(req);
-      return admin.updateProfile(caller.ctx, userOf(caller, req.params.id), req.body);
+      return admin.updateProfile(caller, userOf(caller, req.params.id), req.body);
     },
   );
 
@@ -209,12 +195,7 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam, body: Password, response: { 200: Ok } } },
     async (req) => {
       const caller = await auth.admin(req);
-      await admin.setPassword(
-        caller.ctx,
-        userOf(caller, req.params.id),
-        req.body.password,
-        req.body.temporary,
-      );
+      await admin.setPassword(caller, userOf(caller, req.params.id), req.body.password, req.body.temporary);
       return { ok: true };
     },
   );
@@ -224,7 +205,7 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam, body: Disabled, response: { 200: Ok } } },
     async (req) => {
       const caller = await auth.admin(req);
-      await admin.setDisabled(caller.ctx, userOf(caller, req.params.id), req.body.disabled);
+      await admin.setDisabled(caller, userOf(caller, req.params.id), req.body.disabled);
       return { ok: true };
     },
   );
@@ -234,7 +215,7 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam } },
     async (req) => {
       const caller = await auth.admin(req);
-      return { sessions: await admin.forceLogout(caller.ctx, userOf(caller, req.params.id)) };
+      return { sessions: await admin.forceLogout(caller, userOf(caller, req.params.id)) };
     },
   );
 
@@ -245,7 +226,7 @@ export function registerAdminRoutes(
       const caller = await auth.admin(req);
       const { domain, ...input } = req.body;
       reply.status(201);
-      return admin.saveDepartment(caller.ctx, domainOf(caller, domain), input);
+      return admin.saveDepartment(caller, domain, input);
     },
   );
 
@@ -254,7 +235,7 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam, querystring: DomainQuery, response: { 200: Ok } } },
     async (req) => {
       const caller = await auth.admin(req);
-      await admin.deleteDepartment(caller.ctx, domainOf(caller, req.query.domain), req.params.id);
+      await admin.deleteDepartment(caller, req.query.domain, req.params.id);
       return { ok: true };
     },
   );
@@ -275,7 +256,7 @@ export function registerAdminRoutes(
       const caller = await auth.admin(req);
       const json = typeof req.body !== "string";
       const text = json ? JSON.stringify(req.body) : (req.body as string);
-      return admin.importUsers(caller.ctx, domainOf(caller, req.query.domain), text, json ? "json" : "csv", {
+      return admin.importUsers(caller, req.query.domain, text, json ? "json" : "csv", {
         dryRun: req.query.dryRun ?? false,
         initialPasswords: req.query.passwords ?? true,
       });
@@ -288,13 +269,13 @@ export function registerAdminRoutes(
     async (req) => {
       const caller = await auth.admin(req);
       return {
-        entries: await admin.listAudit(domainOf(caller, req.query.domain), req.query.before, req.query.limit),
+        entries: await admin.listAudit(caller, req.query.domain, req.query.before, req.query.limit),
       };
     },
   );
 
   app.get(`${base}/settings`, { schema: { tags, security } }, async (req) => {
-    everyDomain(await auth.admin(req));
+    admin.requireServerAdmin(await auth.admin(req));
     return settings();
   });
 
@@ -304,7 +285,7 @@ export function registerAdminRoutes(
     async (req) => {
       const caller = await auth.admin(req);
       return {
-        groups: await admin.listGroups(domainOf(caller, req.query.domain), req.query.after, req.query.limit),
+        groups: await admin.listGroups(caller, req.query.domain, req.query.after, req.query.limit),
       };
     },
   );
@@ -314,9 +295,13 @@ export function registerAdminRoutes(
     { schema: { tags, security, body: NewGroup } },
     async (req, reply) => {
       const caller = await auth.admin(req);
-      userOf(caller, req.body.owner);
+      const group = await admin.createGroup(caller, {
+        name: req.body.name,
+        owner: userOf(caller, req.body.owner, "owner"),
+        members: req.body.members.map((m) => userOf(caller, m, "members")),
+      });
       reply.status(201);
-      return admin.createGroup(caller.ctx, req.body);
+      return group;
     },
   );
 
@@ -325,7 +310,11 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam, body: Members, response: { 200: Ok } } },
     async (req) => {
       const caller = await auth.admin(req);
-      await admin.addMembers(caller.ctx, req.params.id, req.body.userIds, caller.scope);
+      await admin.addMembers(
+        caller,
+        req.params.id,
+        req.body.userIds.map((id) => userOf(caller, id, "user_ids")),
+      );
       return { ok: true };
     },
   );
@@ -335,7 +324,11 @@ export function registerAdminRoutes(
     { schema: { tags, security, params: IdParam, body: Members, response: { 200: Ok } } },
     async (req) => {
       const caller = await auth.admin(req);
-      await admin.removeMembers(caller.ctx, req.params.id, req.body.userIds, caller.scope);
+      await admin.removeMembers(
+        caller,
+        req.params.id,
+        req.body.userIds.map((id) => userOf(caller, id, "user_ids")),
+      );
       return { ok: true };
     },
   );

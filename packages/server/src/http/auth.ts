@@ -2,15 +2,10 @@ import { timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import type { FastifyRequest } from "fastify";
 import type { Authenticated } from "../core/accounts.js";
-import type { AuditContext } from "../core/admin.js";
+import type { AdminCaller } from "../core/admin.js";
 import type { Core } from "../core/core.js";
-import { domainOf } from "../core/ids.js";
 
-/** An administrator's request: who (for the audit log) and which domain they may manage ("*": all). */
-export interface AdminCaller {
-  ctx: AuditContext;
-  scope: string;
-}
+export type { AdminCaller } from "../core/admin.js";
 
 /** Authentication of HTTP requests: the same session tokens as the native protocol, as Bearer tokens. */
 export class HttpAuth {
@@ -42,16 +37,9 @@ export class HttpAuth {
     const a = Buffer.from(token);
     const b = Buffer.from(this.adminKey);
     if (a.length === b.length && timingSafeEqual(a, b))
-      return { ctx: { actor: "system", source: req.ip }, scope: "*" };
+      return { actor: "system", source: req.ip, scope: "*" };
     const session = await this.user(req);
     if (session.user.role !== "admin") throw new StarlingError(ErrorCode.FORBIDDEN, "administrators only");
-    return { ctx: { actor: session.user.id, source: req.ip }, scope: session.user.domain };
-  }
-
-  /** Refuses an administrator acting on a domain other than their own. */
-  static checkScope(caller: AdminCaller, domainOrUserId: string): void {
-    const domain = domainOrUserId.includes("@") ? domainOf(domainOrUserId) : domainOrUserId;
-    if (caller.scope !== "*" && caller.scope !== domain)
-      throw new StarlingError(ErrorCode.FORBIDDEN, "administrators manage their own domain only");
+    return { actor: session.user.id, source: req.ip, scope: session.user.domain };
   }
 }

@@ -10,6 +10,7 @@ import {
 } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../core/core.js";
+import { completeUserId, completeUserIds } from "../core/ids.js";
 import type { HttpAuth } from "./auth.js";
 import { IdParam, Ok, UserIds } from "./schemas.js";
 
@@ -233,7 +234,11 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     { schema: { tags: gtags, security, body: NewGroup } },
     async (req, reply) => {
       const a = await auth.user(req);
-      const conv = await core.groups.create({ userId: a.user.id }, req.body.name, req.body.memberIds);
+      const conv = await core.groups.create(
+        { userId: a.user.id },
+        req.body.name,
+        completeUserIds(req.body.memberIds, a.user.domain),
+      );
       reply.status(201);
       return toJson(ConversationSchema, conv);
     },
@@ -289,7 +294,11 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     { schema: { tags: gtags, security, params: IdParam, body: Members, response: { 200: Ok } } },
     async (req) => {
       const a = await auth.user(req);
-      await core.groups.addMembers({ userId: a.user.id }, req.params.id, req.body.userIds);
+      await core.groups.addMembers(
+        { userId: a.user.id },
+        req.params.id,
+        completeUserIds(req.body.userIds, a.user.domain),
+      );
       return { ok: true };
     },
   );
@@ -299,7 +308,11 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     { schema: { tags: gtags, security, params: IdParam, body: Members, response: { 200: Ok } } },
     async (req) => {
       const a = await auth.user(req);
-      await core.groups.removeMembers({ userId: a.user.id }, req.params.id, req.body.userIds);
+      await core.groups.removeMembers(
+        { userId: a.user.id },
+        req.params.id,
+        completeUserIds(req.body.userIds, a.user.domain),
+      );
       return { ok: true };
     },
   );
@@ -309,7 +322,12 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     { schema: { tags: gtags, security, params: RoleParams, body: Role, response: { 200: Ok } } },
     async (req) => {
       const a = await auth.user(req);
-      await core.groups.setRole({ userId: a.user.id }, req.params.id, req.params.userId, req.body.role);
+      await core.groups.setRole(
+        { userId: a.user.id },
+        req.params.id,
+        completeUserId(req.params.userId, a.user.domain),
+        req.body.role,
+      );
       return { ok: true };
     },
   );

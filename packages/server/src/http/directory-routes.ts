@@ -9,7 +9,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../core/core.js";
 import { notFound } from "../core/errors.js";
-import { normalizeUserId } from "../core/ids.js";
+import { completeUserId } from "../core/ids.js";
 import type { HttpAuth } from "./auth.js";
 import { IdParam } from "./schemas.js";
 
@@ -94,7 +94,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, core: Core, auth: 
     { schema: { tags, security, params: IdParam } },
     async (req) => {
       const a = await auth.user(req);
-      const [card] = await core.directory.cards(a.user.id, [normalizeUserId(req.params.id, a.user.domain)]);
+      const [card] = await core.directory.cards(a.user.id, [completeUserId(req.params.id, a.user.domain)]);
       if (!card) throw notFound("no such user");
       return toJson(UserCardSchema, card);
     },

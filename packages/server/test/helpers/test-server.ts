@@ -48,7 +48,10 @@ export async function startTestServer(flags: Partial<Record<SettingKey, unknown>
     wsUrl: `ws://127.0.0.1:${server.httpPort}/ws`,
     tlsUrl: `${config.tcp.tls ? "tls" : "tcp"}://127.0.0.1:${server.tcpPort}`,
     async addUser(name: string) {
-      const u = await ts.server.core.accounts.createUser({ id: name, password: passwordOf(name) });
+      const u = await ts.server.core.accounts.createUser({
+        id: name.includes("@") ? name : `${name}@${config.domain}`,
+        password: passwordOf(name),
+      });
       return u.id;
     },
     async stop() {

@@ -71,7 +71,7 @@ export class WebHarness {
     for (const n of names) {
       const [id, displayName] = typeof n === "string" ? [n, undefined] : n;
       await this.server.core.accounts.createUser({
-        id,
+        id: `${id}@${this.server.core.accounts.defaultDomain}`,
         password: password(id),
         ...(displayName ? { displayName } : {}),
       });

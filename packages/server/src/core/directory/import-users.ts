@@ -1,5 +1,5 @@
 import { invalid } from "../errors.js";
-import { domainOf, normalizeUserId } from "../ids.js";
+import { completeUserId, domainOf } from "../ids.js";
 import type { Clock, PasswordHasher, Random, Store, StoreTx } from "../ports.js";
 import { EMPTY_PROFILE, type UserRecord } from "../records.js";
 import type { AuditContext, Auditor } from "./audit.js";
@@ -142,7 +142,7 @@ export class UserImporter {
 
   private idOf(row: ImportRow, domain: string): string | undefined {
     try {
-      return normalizeUserId(row.id, domain);
+      return completeUserId(row.id, domain);
     } catch {
       return undefined;
     }
@@ -158,7 +158,7 @@ export class UserImporter {
     passwords: Map<string, { password: string; hash: string }>,
     report: Counts,
   ): Promise<number> {
-    const id = normalizeUserId(row.id, domain, "id");
+    const id = completeUserId(row.id, domain, "id");
     if (domainOf(id) !== domain) throw invalid(`${id} is not in domain ${domain}`, "id");
     const displayName = checkText(row.displayName, "name", 100);
     if (!displayName) throw invalid("name is empty", "name");

@@ -2,7 +2,7 @@ import { fileTypeFromBuffer } from "file-type";
 import type { AuditContext } from "../directory/audit.js";
 import type { DirectoryAdmin } from "../directory/directory-admin.js";
 import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../errors.js";
-import { domainOf, normalizeUserId } from "../ids.js";
+import { completeUserId, domainOf } from "../ids.js";
 import type { BlobStore, MediaProbe, Store } from "../ports.js";
 
 /** The sizes, in pixels, every avatar is kept in. */
@@ -47,7 +47,7 @@ export class Avatars {
 
   /** The blob of the smallest kept size at least `size` (or the largest), if the viewer may see it. */
   async find(viewerId: string, ownerIn: string, size: number): Promise<string> {
-    const ownerId = ownerIn.startsWith("g:") ? ownerIn : normalizeUserId(ownerIn, domainOf(viewerId), "id");
+    const ownerId = ownerIn.startsWith("g:") ? ownerIn : completeUserId(ownerIn, domainOf(viewerId), "id");
     if (ownerId.startsWith("g:")) {
       const m = await this.store.read.getMember(ownerId, viewerId);
       if (!m?.active) throw notFound("no such avatar");

@@ -11,7 +11,7 @@ import { toWireMessage } from "../content.js";
 import type { Directory } from "../directory/directory.js";
 import { type NameKeys, nameKeys } from "../directory/pinyin.js";
 import { invalid } from "../errors.js";
-import { checkConversationId, domainOf, normalizeUserId } from "../ids.js";
+import { checkConversationId, completeUserId, domainOf } from "../ids.js";
 import type { Store } from "../ports.js";
 import type { MessageKind } from "./document.js";
 import { snippet } from "./snippet.js";
@@ -82,7 +82,7 @@ export class SearchService {
     const cursor = all ? 0 : cursorNumber(req.cursor);
     const filters: Filters = {
       ...(req.conversationId ? { conversationId: checkConversationId(req.conversationId) } : {}),
-      ...(req.senderId ? { senderId: normalizeUserId(req.senderId, domainOf(userId), "sender_id") } : {}),
+      ...(req.senderId ? { senderId: completeUserId(req.senderId, domainOf(userId), "sender_id") } : {}),
       ...(req.sinceTime > 0n ? { since: Number(req.sinceTime) } : {}),
       ...(req.untilTime > 0n ? { until: Number(req.untilTime) } : {}),
       ...(KIND[req.kind] ? { kind: KIND[req.kind] } : {}),
