@@ -75,6 +75,57 @@ for (const name of ["sqlite", "postgres"] as const) {
       );
     });
 
+    test("a resend must carry the same content: other content under a used id is refused", async () => {
+      const first = await send(core, "bob@example.com", {
+        to: "carol",
+        id: "reuse-1",
+        text: "lunch at noon?",
+      });
+      const retry = await send(core, "bob@example.com", {
+        to: "carol",
+        id: "reuse-1",
+        text: "lunch at noon?",
+      });
+      assert.deepEqual([retry.seq, retry.duplicate], [first.seq, true]);
+      const reused = (e: { code?: number; details?: Record<string, string> }) =>
+        e.code === ErrorCode.CLIENT_MSG_ID_REUSED && e.details?.field === "client_msg_id";
+      await assert.rejects(
+        send(core, "bob@example.com", { to: "carol", id: "reuse-1", text: "lunch at one?" }),
+        reused,
+      );
+      // Two sends of one batch under one id: the first is stored, the second refused.
+      const [a, b] = await Promise.allSettled([
+        send(core, "bob@example.com", { to: "carol", id: "reuse-2", text: "one" }),
+        send(core, "bob@example.com", { to: "carol", id: "reuse-2", text: "two" }),
+      ]);
+      assert.equal(a.status, "fulfilled");
+      assert.ok(b.status === "rejected" && reused(b.reason));
+      // A recall deletes the content, not what the id was used for.
+      await core.recaller.recall("bob@example.com", first.conversationId, first.seq);
+      const afterRecall = await send(core, "bob@example.com", {
+        to: "carol",
+        id: "reuse-1",
+        text: "lunch at noon?",
+      });
+      assert.deepEqual([afterRecall.seq, afterRecall.duplicate], [first.seq, true]);
+      await assert.rejects(
+        send(core, "bob@example.com", { to: "carol", id: "reuse-1", text: "something else" }),
+        reused,
+      );
+      const page = await core.history.page("carol@example.com", first.conversationId, {
+        afterSeq: 0,
+        beforeSeq: 0,
+        limit: 10,
+      });
+      assert.deepEqual(
+        page.messages.filter((m) => !m.event).map((m) => [m.clientMsgId, m.content?.text ?? "(recalled)"]),
+        [
+          ["reuse-1", "(recalled)"],
+          ["reuse-2", "one"],
+        ],
+      );
+    });
+
     test("groups, the change stream and recall", async () => {
       const g = await core.groups.create({ userId: "alice@example.com" }, "team", [
         "bob@example.com",

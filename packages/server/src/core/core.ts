@@ -123,6 +123,9 @@ export class Core {
       const content = validateContent(msg.content, this.limits);
       const parsed = msg.content as Content;
       const extra = {
+        // Of the validated content as sent, before attachments are filled in: a retry of the
+        // same send hashes the same, whatever the server stored or recalled since.
+        contentDigest: this.deps.random.sha256(Buffer.from(content).toString("base64")),
         ...(parsed.attachments.length > 0 ? { withAttachments: parsed } : {}),
         search: messageDocument(parsed.text, parsed.attachments),
       };

@@ -129,6 +129,11 @@ export interface MessageRecord {
   event: Uint8Array | null;
   recalledBy: string | null;
   recalledAt: number | null;
+  /**
+   * sha256 of the content as its sender sent it (before the server filled in attachments),
+   * which tells a retry from a reuse of the client_msg_id; absent for events and old rows.
+   */
+  contentDigest?: string;
 }
 
 /** Where a conversation's history ends: its last seq and the server time of that message. */

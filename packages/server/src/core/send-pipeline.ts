@@ -27,6 +27,8 @@ export interface SendRequest {
   clientMsgId: string;
   /** Encoded, validated starling.v1.Content. */
   content: Uint8Array;
+  /** sha256 of `content`, stored with the message: a resend under its id must match it. */
+  contentDigest: string;
   /** The same Content, when it has attachments to look up and fill in as it is stored. */
   withAttachments?: Content;
   /** What the search index keeps of it, if anything. */
@@ -59,6 +61,14 @@ interface BatchOutcome {
 }
 
 const MAX_BATCH = 512;
+
+function reused(): StarlingError {
+  return new StarlingError(
+    ErrorCode.CLIENT_MSG_ID_REUSED,
+    "this client_msg_id was already used for a different message; give a new message a new id",
+    { details: { field: "client_msg_id" } },
+  );
+}
 
 /** The attachments of a stored Content (a resend's ack carries them again). */
 function storedAttachments(content: Uint8Array): Attachment[] {
@@ -204,6 +214,12 @@ export class SendPipeline {
       const key = `${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`;
       const dup = existing.get(key);
       if (dup) {
+        // The same id with other content is not a retry: answering with the first ack would
+        // tell the sender their second text was delivered. Rows from before digests pass.
+        if (dup.contentDigest !== undefined && dup.contentDigest !== p.req.contentDigest) {
+          outcomes.push(() => p.reject(reused()));
+          continue;
+        }
         const attachments = dup.content ? storedAttachments(dup.content) : [];
         const r = {
           conversationId: dup.conversationId,
@@ -246,6 +262,7 @@ export class SendPipeline {
         event: null,
         recalledBy: null,
         recalledAt: null,
+        contentDigest: p.req.contentDigest,
       };
       existing.set(key, row);
       rows.push(row);

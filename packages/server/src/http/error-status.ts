@@ -13,6 +13,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.PASSWORD_CHANGE_REQUIRED:
       return 403;
     case ErrorCode.CONFLICT:
+    case ErrorCode.CLIENT_MSG_ID_REUSED:
     case ErrorCode.GROUP_FULL:
     case ErrorCode.CONVERSATION_CLOSED:
     case ErrorCode.RECALL_WINDOW_EXPIRED:

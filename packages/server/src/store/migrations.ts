@@ -230,6 +230,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0006_content_digest": {
+      async up(db: Kysely<unknown>) {
+        // What the sender sent under a client_msg_id, so a resend with other content is told
+        // apart from a retry. Kept when a recall deletes the content; null for older rows.
+        await db.schema.alterTable("messages").addColumn("content_digest", "text").execute();
+      },
+    },
   };
 }
 

@@ -184,6 +184,7 @@ export function toMessage(r: MessageTable): MessageRecord {
     event: bytes(r.event),
     recalledBy: r.recalled_by,
     recalledAt: r.recalled_at == null ? null : num(r.recalled_at),
+    ...(r.content_digest ? { contentDigest: r.content_digest } : {}),
   };
 }
 
@@ -198,5 +199,6 @@ export function fromMessage(m: MessageRecord): MessageTable {
     event: asBuffer(m.event),
     recalled_by: m.recalledBy,
     recalled_at: m.recalledAt,
+    content_digest: m.contentDigest ?? null,
   };
 }

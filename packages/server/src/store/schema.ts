@@ -156,6 +156,7 @@ export interface MessageTable {
   event: Uint8Array | null;
   recalled_by: string | null;
   recalled_at: number | null;
+  content_digest: string | null;
 }
 
 export interface ScramCredentialTable {

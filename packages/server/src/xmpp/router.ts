@@ -76,6 +76,7 @@ function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: stri
     case ErrorCode.RECALL_WINDOW_EXPIRED:
       return { type: "auth", condition: "forbidden" };
     case ErrorCode.CONFLICT:
+    case ErrorCode.CLIENT_MSG_ID_REUSED:
       return { type: "cancel", condition: "conflict" };
     case ErrorCode.RATE_LIMITED:
       return { type: "wait", condition: "resource-constraint" };
