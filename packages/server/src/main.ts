@@ -13,7 +13,7 @@ import type { StarlingConfig } from "./config/load.js";
 import { Admin } from "./core/admin.js";
 import { Core } from "./core/core.js";
 import { UploadSlots } from "./core/files/upload-slots.js";
-import { DEFAULT_LIMITS } from "./core/limits.js";
+import { type CoreLimits, DEFAULT_LIMITS, maxXmlMessageChars, nativeFrameBytes } from "./core/limits.js";
 import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/ports.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
 import { SessionHub } from "./gateway/session-hub.js";
@@ -119,6 +119,21 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     await store.close();
     throw err;
   }
+  const limits: CoreLimits = {
+    ...DEFAULT_LIMITS,
+    recallWindowMs: config.limits.recallWindowMs,
+    groupMaxMembers: config.limits.groupMaxMembers,
+    maxTextLength: config.limits.maxTextLength,
+    login: {
+      ...DEFAULT_LIMITS.login,
+      maxFailuresPerAccountAddress: config.limits.loginMaxFailures,
+      maxFailuresPerIp: config.limits.loginMaxFailuresPerIp,
+      maxFailuresPerAccount: config.limits.loginMaxFailuresPerAccount,
+      knownAddressMs: config.limits.loginKnownAddressMs,
+    },
+  };
+  // Leave room for the envelope around a page of history or sync.
+  limits.maxResponseBytes = Math.floor(nativeFrameBytes(config.limits.maxFrameBytes, limits) / 2);
   const core = new Core({
     store,
     bus,
@@ -127,21 +142,7 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     hasher: new Argon2Hasher(),
     random: new NodeRandom(),
     log,
-    limits: {
-      ...DEFAULT_LIMITS,
-      recallWindowMs: config.limits.recallWindowMs,
-      groupMaxMembers: config.limits.groupMaxMembers,
-      maxTextLength: config.limits.maxTextLength,
-      // Leave room for the envelope around a page of history or sync.
-      maxResponseBytes: Math.floor(config.limits.maxFrameBytes / 2),
-      login: {
-        ...DEFAULT_LIMITS.login,
-        maxFailuresPerAccountAddress: config.limits.loginMaxFailures,
-        maxFailuresPerIp: config.limits.loginMaxFailuresPerIp,
-        maxFailuresPerAccount: config.limits.loginMaxFailuresPerAccount,
-        knownAddressMs: config.limits.loginKnownAddressMs,
-      },
-    },
+    limits,
     defaultDomain: config.domain,
     blobs: new LocalBlobStore(join(dataDir, "files")),
     media: new SharpMediaProbe({ maxImagePixels: config.files.maxImagePixels }),
@@ -211,7 +212,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
 
   const gateway = {
     ...DEFAULT_GATEWAY_CONFIG,
-    maxFrameBytes: config.limits.maxFrameBytes,
+    maxFrameBytes: nativeFrameBytes(config.limits.maxFrameBytes, core.limits),
     heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
     requestsPerSecond: config.limits.requestsPerSecond,
     requestBurst: config.limits.requestBurst,
@@ -239,6 +240,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
           ...DEFAULT_XMPP_CONFIG,
           stanzasPerSecond: config.limits.requestsPerSecond,
           stanzaBurst: config.limits.requestBurst,
+          maxStanzaChars: Math.max(DEFAULT_XMPP_CONFIG.maxStanzaChars, maxXmlMessageChars(core.limits)),
           ...(uploadSlots ? { upload: { slots: uploadSlots, baseUrl: publicHttpUrl } } : {}),
         },
         async (domain) => {

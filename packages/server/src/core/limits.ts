@@ -55,3 +55,34 @@ export const DEFAULT_LIMITS: CoreLimits = {
     knownAddressMs: 30 * 24 * 3600 * 1000,
   },
 };
+
+/*
+ * What the doors accept is derived from the limits above, never restated by hand: a door that
+ * refused less than the core allows would make a raised setting work over one door and not
+ * another. The core still checks every value; these only size what a door reads before it can.
+ */
+
+/** Room in one message for everything beside its text: ids, mentions, attachments, custom JSON. */
+function messageOverheadBytes(l: CoreLimits): number {
+  return 64 * 1024 + l.maxCustomJsonBytes;
+}
+
+/** The largest encoded send or message: every text code unit may take 3 bytes of UTF-8. */
+export function maxMessageBytes(l: CoreLimits): number {
+  return l.maxTextLength * 3 + messageOverheadBytes(l);
+}
+
+/** The largest JSON body of one send over HTTP: an escaped code unit takes at most 6 bytes (`\uXXXX`). */
+export function maxJsonMessageBytes(l: CoreLimits): number {
+  return l.maxTextLength * 6 + messageOverheadBytes(l);
+}
+
+/** The largest message stanza over XMPP, in characters: an escaped character takes at most 6 (`&quot;`). */
+export function maxXmlMessageChars(l: CoreLimits): number {
+  return l.maxTextLength * 6 + messageOverheadBytes(l);
+}
+
+/** The native frame limit in effect: the configured one, raised to hold the largest message. */
+export function nativeFrameBytes(configured: number, l: CoreLimits): number {
+  return Math.max(configured, maxMessageBytes(l));
+}

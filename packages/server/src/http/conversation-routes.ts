@@ -10,49 +10,68 @@ import {
 } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../core/core.js";
+import { MAX_ATTACHMENTS } from "../core/files/attachments.js";
 import { completeUserId, completeUserIds } from "../core/ids.js";
+import { type CoreLimits, maxJsonMessageBytes } from "../core/limits.js";
 import type { HttpAuth } from "./auth.js";
 import { IdParam, Ok, UserIds } from "./schemas.js";
 
 const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
-const SyncQuery = Type.Object(
-  { cursor: Type.Optional(Seq), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
-  { additionalProperties: false },
-);
-const HistoryQuery = Type.Object(
-  {
-    afterSeq: Type.Optional(Seq),
-    beforeSeq: Type.Optional(Seq),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-  },
-  { additionalProperties: false },
-);
-const NewMessage = Type.Object(
-  {
-    to: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "A user id (1:1)" })),
-    conversationId: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-    clientMsgId: Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description: "Chosen by the client; a resend with the same id returns the first ack.",
-    }),
-    text: Type.String({ maxLength: 16384 }),
-    replyToSeq: Type.Optional(Seq),
-    attachments: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            fileId: Type.String({ minLength: 1, maxLength: 64 }),
-            kind: Type.Optional(Type.Union(["image", "file", "voice", "video"].map((k) => Type.Literal(k)))),
-          },
-          { additionalProperties: false },
+
+/*
+ * Every bound below comes from the core's limits (the configured ones among them), so the
+ * schema never refuses what the core would accept: a raised limits.maxTextLength works here
+ * as it does over the native protocol and XMPP.
+ */
+const syncQuery = (l: CoreLimits) =>
+  Type.Object(
+    {
+      cursor: Type.Optional(Seq),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: l.syncMaxLimit })),
+    },
+    { additionalProperties: false },
+  );
+const historyQuery = (l: CoreLimits) =>
+  Type.Object(
+    {
+      afterSeq: Type.Optional(Seq),
+      beforeSeq: Type.Optional(Seq),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: l.historyMaxLimit })),
+    },
+    { additionalProperties: false },
+  );
+const newMessage = (l: CoreLimits) =>
+  Type.Object(
+    {
+      to: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "A user id (1:1)" })),
+      conversationId: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+      clientMsgId: Type.String({
+        minLength: 1,
+        maxLength: l.maxClientMsgIdLength,
+        description: "Chosen by the client; a resend with the same id and content returns the first ack.",
+      }),
+      text: Type.String({ maxLength: l.maxTextLength }),
+      replyToSeq: Type.Optional(Seq),
+      attachments: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              fileId: Type.String({ minLength: 1, maxLength: 64 }),
+              kind: Type.Optional(
+                Type.Union(["image", "file", "voice", "video"].map((k) => Type.Literal(k))),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          { maxItems: MAX_ATTACHMENTS, description: "Uploaded files; the server fills in their details." },
         ),
-        { maxItems: 10, description: "Uploaded files; the server fills in their details." },
       ),
-    ),
-  },
-  { additionalProperties: false },
-);
+    },
+    { additionalProperties: false },
+  );
+type SyncQuery = Static<ReturnType<typeof syncQuery>>;
+type HistoryQuery = Static<ReturnType<typeof historyQuery>>;
+type NewMessage = Static<ReturnType<typeof newMessage>>;
 const ATTACHMENT_KINDS: Record<string, AttachmentKind> = {
   image: AttachmentKind.IMAGE,
   file: AttachmentKind.FILE,
@@ -64,14 +83,12 @@ const Prefs = Type.Object(
   { additionalProperties: false },
 );
 const SeqBody = Type.Object({ seq: Seq }, { additionalProperties: false });
-const NewGroup = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), memberIds: UserIds },
-  { additionalProperties: false },
-);
-const Rename = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }) },
-  { additionalProperties: false },
-);
+const groupName = (l: CoreLimits) => Type.String({ minLength: 1, maxLength: l.maxGroupNameLength });
+const newGroup = (l: CoreLimits) =>
+  Type.Object({ name: groupName(l), memberIds: UserIds }, { additionalProperties: false });
+const rename = (l: CoreLimits) => Type.Object({ name: groupName(l) }, { additionalProperties: false });
+type NewGroup = Static<ReturnType<typeof newGroup>>;
+type Rename = Static<ReturnType<typeof rename>>;
 const Members = Type.Object({ userIds: UserIds }, { additionalProperties: false });
 const RoleParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 300 }),
@@ -92,8 +109,13 @@ const security = [{ bearer: [] }];
 export function registerConversationRoutes(app: FastifyInstance, core: Core, auth: HttpAuth): void {
   const base = "/api/v1";
   const tags = ["conversations"];
+  const SyncQuery = syncQuery(core.limits);
+  const HistoryQuery = historyQuery(core.limits);
+  const NewMessage = newMessage(core.limits);
+  const NewGroup = newGroup(core.limits);
+  const Rename = rename(core.limits);
 
-  app.get<{ Querystring: Static<typeof SyncQuery> }>(
+  app.get<{ Querystring: SyncQuery }>(
     `${base}/conversations`,
     {
       schema: {
@@ -121,7 +143,7 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     },
   );
 
-  app.get<{ Params: Static<typeof IdParam>; Querystring: Static<typeof HistoryQuery> }>(
+  app.get<{ Params: Static<typeof IdParam>; Querystring: HistoryQuery }>(
     `${base}/conversations/:id/messages`,
     {
       schema: {
@@ -153,9 +175,11 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     },
   );
 
-  app.post<{ Body: Static<typeof NewMessage> }>(
+  app.post<{ Body: NewMessage }>(
     `${base}/messages`,
     {
+      // The server-wide body limit is far smaller than the longest text may be.
+      bodyLimit: Math.max(app.initialConfig.bodyLimit ?? 0, maxJsonMessageBytes(core.limits)),
       schema: {
         tags,
         security,
@@ -229,7 +253,7 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
   );
 
   const gtags = ["groups"];
-  app.post<{ Body: Static<typeof NewGroup> }>(
+  app.post<{ Body: NewGroup }>(
     `${base}/groups`,
     { schema: { tags: gtags, security, body: NewGroup } },
     async (req, reply) => {
@@ -244,7 +268,7 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
     },
   );
 
-  app.patch<{ Params: Static<typeof IdParam>; Body: Static<typeof Rename> }>(
+  app.patch<{ Params: Static<typeof IdParam>; Body: Rename }>(
     `${base}/groups/:id`,
     { schema: { tags: gtags, security, params: IdParam, body: Rename, response: { 200: Ok } } },
     async (req) => {

@@ -2,8 +2,9 @@ import { type SaxesAttributeNS, SaxesParser, type SaxesTagNS } from "saxes";
 import type { XElement } from "./stanza.js";
 
 /**
- * The largest stanza (or stream header, or run of text between stanzas), in
- * characters of XML. Checked after each chunk of input, so a parser never
+ * The default largest stanza (or stream header, or run of text between stanzas), in
+ * characters of XML; the gateway raises it to hold the longest message text allowed
+ * (`XmppConfig.maxStanzaChars`). Checked after each chunk of input, so a parser never
  * holds more than this plus one chunk.
  */
 export const MAX_STANZA_SIZE = 256 * 1024;
@@ -63,6 +64,7 @@ export class XmlStreamParser {
   constructor(
     private readonly events: XmlStreamEvents,
     private readonly framed = false,
+    private readonly maxStanzaChars = MAX_STANZA_SIZE,
   ) {
     this.reset();
   }
@@ -107,8 +109,8 @@ export class XmlStreamParser {
     } catch (err) {
       this.fault ??= err instanceof XmlFaultError ? err : new XmlFaultError("not-well-formed", String(err));
     }
-    if (!this.fault && this.parser.position - this.mark > MAX_STANZA_SIZE)
-      this.fault = new XmlFaultError("policy-violation", `a stanza is larger than ${MAX_STANZA_SIZE}`);
+    if (!this.fault && this.parser.position - this.mark > this.maxStanzaChars)
+      this.fault = new XmlFaultError("policy-violation", `a stanza is larger than ${this.maxStanzaChars}`);
     if (this.fault) throw this.fault;
   }
 

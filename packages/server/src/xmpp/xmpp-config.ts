@@ -1,4 +1,5 @@
 import type { UploadSlots } from "../core/files/upload-slots.js";
+import { MAX_STANZA_SIZE } from "./xml-stream.js";
 
 /** HTTP file upload (XEP-0363): the slots, and where clients reach the HTTP server. */
 export interface XmppUpload {
@@ -18,6 +19,8 @@ export interface XmppConfig {
   stanzaBurst: number;
   /** A connection that lets this much unsent output pile up is closed. */
   maxBufferedBytes: number;
+  /** The largest stanza accepted, in characters; main derives it from the longest text allowed. */
+  maxStanzaChars: number;
   /** From connecting to a bound resource. */
   loginTimeoutMs: number;
   /** Without it, the upload service answers service-unavailable and attachments have no URLs. */
@@ -40,6 +43,7 @@ export const DEFAULT_XMPP_CONFIG: XmppConfig = {
   stanzasPerSecond: 500,
   stanzaBurst: 1000,
   maxBufferedBytes: 16 * 1024 * 1024,
+  maxStanzaChars: MAX_STANZA_SIZE,
   loginTimeoutMs: 30_000,
   resumeTimeoutMs: 300_000,
   maxUnackedStanzas: 5000,

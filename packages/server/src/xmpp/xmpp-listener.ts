@@ -42,11 +42,15 @@ class TcpTransport implements XmppTransport {
   ) {
     this.socket = raw;
     this.remoteAddress = raw.remoteAddress ?? "";
-    this.parser = new XmlStreamParser({
-      streamOpen: (h) => this.session.streamOpened(h),
-      element: (e) => this.session.element(e),
-      streamClose: () => this.session.streamClosed(),
-    });
+    this.parser = new XmlStreamParser(
+      {
+        streamOpen: (h) => this.session.streamOpened(h),
+        element: (e) => this.session.element(e),
+        streamClose: () => this.session.streamClosed(),
+      },
+      false,
+      hub.config.maxStanzaChars,
+    );
   }
 
   attach(session: XmppSession): void {

@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Logger } from "../core/ports.js";
 import { NS, openTag, serialize, type XElement } from "./stanza.js";
-import { MAX_STANZA_SIZE, type ParsedElement, XmlFaultError, XmlStreamParser } from "./xml-stream.js";
+import { type ParsedElement, XmlFaultError, XmlStreamParser } from "./xml-stream.js";
 import type { XmppHub } from "./xmpp-hub.js";
 import type { XmppSession } from "./xmpp-session.js";
 import type { XmppTransport } from "./xmpp-transport.js";
@@ -21,6 +21,7 @@ class WsTransport implements XmppTransport {
   constructor(
     private readonly ws: WebSocket,
     readonly remoteAddress: string,
+    private readonly maxStanzaChars: number,
   ) {}
 
   isSecure(): boolean {
@@ -77,6 +78,7 @@ class WsTransport implements XmppTransport {
         streamClose: () => {},
       },
       true,
+      this.maxStanzaChars,
     );
     try {
       parser.write(data);
@@ -109,7 +111,7 @@ export class XmppWsEndpoint {
     this.wss = new WebSocketServer({
       noServer: true,
       // Room for the largest stanza the stream parser accepts, in UTF-8.
-      maxPayload: MAX_STANZA_SIZE * 3,
+      maxPayload: hub.config.maxStanzaChars * 3,
       perMessageDeflate: false,
       clientTracking: false,
       handleProtocols: (protocols) => (protocols.has("xmpp") ? "xmpp" : false),
@@ -126,7 +128,7 @@ export class XmppWsEndpoint {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const transport = new WsTransport(ws, req.socket.remoteAddress ?? "");
+      const transport = new WsTransport(ws, req.socket.remoteAddress ?? "", this.hub.config.maxStanzaChars);
       const session = this.hub.open(transport);
       if (!session) return;
       transport.session = session;
