@@ -1,4 +1,5 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
+import { checkTextCharacters } from "./content.js";
 import { nameKeys } from "./directory/pinyin.js";
 import { invalid, notFound } from "./errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "./ids.js";
@@ -91,6 +92,7 @@ export class Accounts {
     const id = fullUserId(input.id);
     this.checkPasswordPolicy(id, input.password);
     const displayName = (input.displayName ?? localPartOf(id)).trim().slice(0, 100) || localPartOf(id);
+    checkTextCharacters(displayName, "display_name");
     const keys = nameKeys(displayName);
     const user: UserRecord = {
       ...EMPTY_PROFILE,

@@ -1,7 +1,7 @@
 import { type Conversation, ErrorCode, StarlingError } from "@starling/protocol";
 import { requireOpen } from "./access.js";
 import { appendEvent } from "./append.js";
-import { encodeEvent, toWireMessage } from "./content.js";
+import { checkTextCharacters, encodeEvent, toWireMessage } from "./content.js";
 import { forbidden, invalid, notAMember, notFound } from "./errors.js";
 import { checkConversationId, domainOf, fullUserId } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
@@ -245,6 +245,7 @@ export class Groups {
   private checkName(name: string): string {
     const n = name.trim();
     if (n.length === 0) throw invalid("group name is empty", "name");
+    checkTextCharacters(n, "name");
     if (n.length > this.limits.maxGroupNameLength) {
       throw invalid(`group name is longer than ${this.limits.maxGroupNameLength} characters`, "name");
     }

@@ -73,9 +73,22 @@ const TEXT_ESCAPES: Record<string, string> = {
   "'": "&apos;",
 };
 
-/** Escapes text and attribute values (all five predefined entities, RFC 6120 section 11.6). */
+/**
+ * Characters XML 1.0 cannot carry at all, not even as references (section 2.2, `Char`):
+ * C0 controls other than tab, LF and CR, U+FFFE and U+FFFF, and UTF-16 halves without their
+ * other half. The core refuses them in what it stores, but a row from before that, or text
+ * from anywhere else, must not end a client's stream: they become U+FFFD.
+ */
+const NOT_XML_CHAR =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML forbids are what is replaced
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Escapes text and attribute values (all five predefined entities, RFC 6120 section 11.6),
+ * and replaces what XML 1.0 forbids, so nothing serialised here can break a stream.
+ */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => TEXT_ESCAPES[c] as string);
+  return text.replace(NOT_XML_CHAR, "\uFFFD").replace(/[&<>"']/g, (c) => TEXT_ESCAPES[c] as string);
 }
 
 /** Opening tag text; used alone for the stream header, which stays open. */

@@ -1,13 +1,11 @@
+import { checkTextCharacters } from "../content.js";
 import { invalid } from "../errors.js";
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A profile text field: trimmed, at most `max` characters, no control characters. */
 export function checkText(value: string, name: string, max: number): string {
   const v = value.trim();
   if (v.length > max) throw invalid(`${name} is longer than ${max} characters`, name);
-  if (CONTROL.test(v)) throw invalid(`${name} contains control characters`, name);
+  checkTextCharacters(v, name);
   return v;
 }
 
