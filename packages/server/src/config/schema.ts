@@ -160,7 +160,8 @@ export const SETTINGS = [
     default: 1048576,
     min: 1024,
     max: 67108864,
-    description: "Largest envelope accepted, in bytes; raised as far as the longest text allowed (limits.maxTextLength) needs.",
+    description:
+      "Largest envelope accepted, in bytes; raised as far as the longest text allowed (limits.maxTextLength) needs.",
   },
   {
     key: "limits.heartbeatIntervalMs",
