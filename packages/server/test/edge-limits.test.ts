@@ -4,7 +4,7 @@ import { ContentSchema, create, ErrorCode, toBinary } from "@starling/protocol";
 import { SaxesParser } from "saxes";
 import { login } from "./helpers/clients.js";
 import { RawXmpp } from "./helpers/raw-xmpp.js";
-import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
+import { passwordOf, startTestServer } from "./helpers/test-server.js";
 import { DOMAIN } from "./helpers/xmpp-tcp.js";
 
 /**
