@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -52,7 +53,7 @@ describe("sharing files in conversations", () => {
   before(async () => {
     ts = await startTestServer({ "files.maxUploadBytes": 256 * 1024, "files.maxImagePixels": 4_000_000 });
     tokens.set("admin", readFileSync(join(ts.dataDir, "admin.key"), "utf8").trim());
-    for (const n of ["alice", "bob", "carol"]) {
+    for (const n of ["alice", "bob", "carol", "dave"]) {
       await ts.addUser(n);
       const r = await json<{ token: string }>(
         call("", "POST", "/auth/login", { userId: n, password: passwordOf(n) }),
@@ -164,6 +165,44 @@ describe("sharing files in conversations", () => {
     );
     assert.equal((await call("bob", "GET", `/files/${f.id}/content`)).status, 404, "and Bob's access");
     assert.equal((await call("alice", "GET", `/files/${f.id}/content`)).status, 200, "not the uploader's");
+  });
+
+  test("adoption by hash only for content the caller may already read; unknown otherwise", async () => {
+    const bytes = Buffer.from(`report ${Date.now()} ${Math.random()}`);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const adopt = (who: string) => call(who, "POST", "/files/by-hash", { sha256, name: "copy.txt" });
+    const unknownAnswer = async () => {
+      const r = await adopt("carol");
+      return { status: r.status, body: await r.text() };
+    };
+    const nothing = await call("carol", "POST", "/files/by-hash", { sha256: "e".repeat(64), name: "x" });
+    const unknown = { status: nothing.status, body: await nothing.text() };
+    assert.equal(unknown.status, 404);
+
+    const f = await json<{ id: string }>(call("alice", "POST", "/files?name=r.txt", undefined, bytes), 201);
+    await json(adopt("alice"), 201);
+    assert.deepEqual(await unknownAnswer(), unknown, "a stranger who knows the hash learns nothing");
+
+    const toBob = await send("alice", { to: "bob" }, f.id);
+    const toDave = await send("alice", { to: "dave" }, f.id);
+    const bobs = await json<{ id: string }>(adopt("bob"), 201);
+    assert.equal((await call("bob", "GET", `/files/${bobs.id}/content`)).status, 200);
+    assert.deepEqual(await unknownAnswer(), unknown, "still nothing for someone outside the chats");
+
+    const recall = (m: { conversationId: string; seq: number }) =>
+      json(
+        call("alice", "POST", `/conversations/${encodeURIComponent(m.conversationId)}/recall`, {
+          seq: m.seq,
+        }),
+        204,
+      );
+    await recall(toDave);
+    const dave = await adopt("dave");
+    assert.deepEqual({ status: dave.status, body: await dave.text() }, unknown, "a recall withdraws it");
+    // Bob's adopted copy is a file of his own, taken while he could read it: it stays his.
+    await recall(toBob);
+    assert.equal((await call("bob", "GET", `/files/${bobs.id}/content`)).status, 200);
+    await json(adopt("alice"), 201);
   });
 
   test("images get their size and a thumbnail; bombs and lies are refused", async () => {

@@ -77,7 +77,7 @@ describe("files over HTTP", () => {
   test("a client that knows the SHA-256 skips the upload; unknown content must be uploaded", async () => {
     const sha = createHash("sha256").update(PNG).digest("hex");
     const adopted = await call(
-      "bob",
+      "alice",
       "POST",
       "/files/by-hash",
       JSON.stringify({ sha256: sha, name: "mine.png" }),
@@ -88,9 +88,9 @@ describe("files over HTTP", () => {
     assert.equal(adopted.status, 201);
     const f = (await adopted.json()) as { id: string; size: number };
     assert.equal(f.size, PNG.length);
-    assert.equal((await call("bob", "GET", `/files/${f.id}/content`)).status, 200);
+    assert.equal((await call("alice", "GET", `/files/${f.id}/content`)).status, 200);
     const unknown = await call(
-      "bob",
+      "alice",
       "POST",
       "/files/by-hash",
       JSON.stringify({ sha256: "0".repeat(64), name: "x" }),

@@ -126,6 +126,39 @@ for (const name of ["sqlite", "postgres"] as const) {
       );
     });
 
+    test("files: who may read one, by id and by content hash, and a recall withdraws it", async () => {
+      const sha256 = "ab".repeat(32);
+      const file = {
+        id: `f-${name}-hash`,
+        domain: "example.com",
+        uploader: "alice@example.com",
+        sha256,
+        size: 3,
+        mime: "text/plain",
+        name: "a.txt",
+        createdAt: Date.now(),
+        width: null,
+        height: null,
+        durationMs: null,
+        thumbSha256: null,
+      };
+      assert.equal(await store.transaction((tx) => tx.insertFile(file, 0)), true);
+      const ack = await send(core, "alice@example.com", { to: "bob", id: "file-share" });
+      await store.transaction((tx) =>
+        tx.shareFiles([{ fileId: file.id, conversationId: ack.conversationId, seq: ack.seq }]),
+      );
+      const r = store.read;
+      assert.equal((await r.readableFileWithHash("alice@example.com", sha256))?.id, file.id);
+      assert.equal((await r.readableFileWithHash("bob@example.com", sha256))?.id, file.id);
+      assert.equal(await r.readableFileWithHash("carol@example.com", sha256), undefined);
+      assert.equal(await r.readableFile("carol@example.com", file.id), undefined);
+      assert.equal(await r.readableFileWithHash("bob@example.com", "cd".repeat(32)), undefined);
+      await core.recaller.recall("alice@example.com", ack.conversationId, ack.seq);
+      assert.equal(await r.readableFileWithHash("bob@example.com", sha256), undefined);
+      assert.equal(await r.readableFile("bob@example.com", file.id), undefined);
+      assert.equal((await r.readableFile("alice@example.com", file.id))?.id, file.id);
+    });
+
     test("groups, the change stream and recall", async () => {
       const g = await core.groups.create({ userId: "alice@example.com" }, "team", [
         "bob@example.com",

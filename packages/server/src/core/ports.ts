@@ -92,13 +92,15 @@ export interface DirectoryWriter {
 /** Uploaded files' metadata, where they were shared, and per-domain storage use. */
 export interface FileReader {
   getFile(id: string): Promise<FileRecord | undefined>;
-  /** Any upload of this content in the domain. */
-  findFileByHash(domain: string, sha256: string): Promise<FileRecord | undefined>;
   /**
-   * Whether the file was shared, by a message not recalled, in a conversation
-   * the user belongs to (or belonged to when the message was sent).
+   * The file, if the user may read it: who may read a file is decided here
+   * and nowhere else. Its uploader may, and so may a member of a
+   * conversation in the file's domain where a message that is not recalled
+   * shared it (a former member, if they were still in when it was sent).
    */
-  isSharedWith(fileId: string, userId: string): Promise<boolean>;
+  readableFile(userId: string, fileId: string): Promise<FileRecord | undefined>;
+  /** A file with this content that the user may read (by the same rule as readableFile), if there is one. */
+  readableFileWithHash(userId: string, sha256: string): Promise<FileRecord | undefined>;
   /** The SHA-256 of each size of a user's or group's avatar. */
   getAvatar(ownerId: string): Promise<{ size: number; sha256: string }[]>;
 }

@@ -133,7 +133,7 @@ export async function registerFileRoutes(
         security,
         body: ByHash,
         description:
-          "When the server holds content with this SHA-256, the caller gets a file for it without uploading; 404 otherwise.",
+          "When the caller may already read a file with this SHA-256 (their upload, or one shared with them), they get a file of their own for it without uploading; 404 otherwise, as for content the server does not hold.",
       },
     },
     async (req, reply) => {

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { domainOf } from "../core/ids.js";
 import type { FileReader, FileWriter } from "../core/ports.js";
 import type { FileRecord, FileShare } from "../core/records.js";
 import { KyselyDirectory } from "./kysely-directory.js";
@@ -28,29 +29,47 @@ export class KyselyFiles extends KyselyDirectory implements FileReader, FileWrit
     return r ? toFile(r) : undefined;
   }
 
-  async findFileByHash(domain: string, sha256: string): Promise<FileRecord | undefined> {
-    const r = await this.db
-      .selectFrom("files")
-      .selectAll()
-      .where("domain", "=", domain)
-      .where("sha256", "=", sha256)
+  async readableFile(userId: string, fileId: string): Promise<FileRecord | undefined> {
+    const r = await this.readableBy(userId).where("f.id", "=", fileId).executeTakeFirst();
+    return r ? toFile(r) : undefined;
+  }
+
+  async readableFileWithHash(userId: string, sha256: string): Promise<FileRecord | undefined> {
+    // The caller's own upload first: it needs no look-up of shares.
+    const r = await this.readableBy(userId)
+      .where("f.sha256", "=", sha256)
+      .orderBy(sql`case when f.uploader = ${userId} then 0 else 1 end`)
       .limit(1)
       .executeTakeFirst();
     return r ? toFile(r) : undefined;
   }
 
-  async isSharedWith(fileId: string, userId: string): Promise<boolean> {
-    const r = await this.db
-      .selectFrom("file_shares as s")
-      .innerJoin("members as m", (j) =>
-        j.onRef("m.conversation_id", "=", "s.conversation_id").on("m.user_id", "=", userId),
-      )
-      .select("s.seq")
-      .where("s.file_id", "=", fileId)
-      .where((eb) => eb.or([eb("m.active", "=", 1), eb("s.seq", "<=", eb.ref("m.left_seq"))]))
-      .limit(1)
-      .executeTakeFirst();
-    return r !== undefined;
+  /**
+   * The one rule of who may read a file: its uploader, or a member of a
+   * conversation where a message that is not recalled (a recall deletes its
+   * file_shares rows) shared it, for as long as they may see that message:
+   * while active, or up to the seq at which they left.
+   */
+  private readableBy(userId: string) {
+    return this.db
+      .selectFrom("files as f")
+      .selectAll("f")
+      .where("f.domain", "=", domainOf(userId))
+      .where((eb) =>
+        eb.or([
+          eb("f.uploader", "=", userId),
+          eb.exists(
+            eb
+              .selectFrom("file_shares as s")
+              .innerJoin("members as m", (j) =>
+                j.onRef("m.conversation_id", "=", "s.conversation_id").on("m.user_id", "=", userId),
+              )
+              .select("s.seq")
+              .whereRef("s.file_id", "=", "f.id")
+              .where((w) => w.or([w("m.active", "=", 1), w("s.seq", "<=", w.ref("m.left_seq"))])),
+          ),
+        ]),
+      );
   }
 
   async insertFile(f: FileRecord, quotaBytes: number): Promise<boolean> {

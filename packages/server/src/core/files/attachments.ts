@@ -1,6 +1,5 @@
 import { type Attachment, AttachmentKind, AttachmentSchema, create } from "@starling/protocol";
 import { ErrorCode, invalid, StarlingError } from "../errors.js";
-import { domainOf } from "../ids.js";
 import type { StoreReader } from "../ports.js";
 import type { FileRecord } from "../records.js";
 
@@ -43,12 +42,8 @@ export async function resolveAttachments(
 ): Promise<Attachment[]> {
   const out: Attachment[] = [];
   for (const a of list) {
-    const f: FileRecord | undefined = await reader.getFile(a.fileId);
-    const readable =
-      f !== undefined &&
-      f.domain === domainOf(senderId) &&
-      (f.uploader === senderId || (await reader.isSharedWith(f.id, senderId)));
-    if (!f || !readable)
+    const f: FileRecord | undefined = await reader.readableFile(senderId, a.fileId);
+    if (!f)
       throw new StarlingError(ErrorCode.NOT_FOUND, "no such file", {
         details: { field: "content.attachments", file_id: a.fileId },
       });

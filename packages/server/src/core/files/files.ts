@@ -130,14 +130,17 @@ export class Files {
   }
 
   /**
-   * The client already knows the content's SHA-256: when the domain holds
-   * those bytes, the caller gets a file of their own for them without
-   * sending them again; otherwise NOT_FOUND and the client uploads.
+   * The client already knows the content's SHA-256: when the caller may
+   * already read a file with those bytes (see readable), they get a file of
+   * their own for them without sending them again; otherwise NOT_FOUND, the
+   * same as for content the server does not hold, and the client uploads.
    */
   async adopt(userId: string, sha256In: string, rawName: string): Promise<FileRecord> {
     const sha256 = sha256In.toLowerCase();
     if (!SHA256.test(sha256)) throw invalid("not a SHA-256 in hex", "sha256");
-    const known = await this.store.read.findFileByHash(domainOf(userId), sha256);
+    // Only content the caller may already read, and unknown content otherwise
+    // (the same answer), so a hash alone never hands over anyone else's file.
+    const known = await this.store.read.readableFileWithHash(userId, sha256);
     if (!known || !(await this.blobs.has(sha256))) throw notFound("no such content here; upload it");
     const { quotaBytes } = await this.checkUpload(userId, known.size);
     const info = {
@@ -155,10 +158,8 @@ export class Files {
    * NOT_FOUND, so ids reveal nothing.
    */
   async readable(userId: string, fileId: string): Promise<FileRecord> {
-    const f = fileId.length <= 64 ? await this.store.read.getFile(fileId) : undefined;
-    if (!f || f.domain !== domainOf(userId)) throw notFound("no such file");
-    if (f.uploader !== userId && !(await this.store.read.isSharedWith(f.id, userId)))
-      throw notFound("no such file");
+    const f = fileId.length <= 64 ? await this.store.read.readableFile(userId, fileId) : undefined;
+    if (!f) throw notFound("no such file");
     return f;
   }
 
