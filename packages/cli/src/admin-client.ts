@@ -139,7 +139,7 @@ function httpAdmin(base: string, key: string): AdminApi {
 }
 
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
-  const { admin, store, bus, presence } = await openCore(config, createLogger("warn"));
+  const { admin, store, bus, presence, blobs } = await openCore(config, createLogger("warn"));
   const a: Admin = admin;
   // The CLI acts as the server administrator: a bare id is one of the default domain,
   // completed here as the admin API's routes do for their callers.
@@ -177,6 +177,7 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
       await presence.close?.();
       await bus.close?.();
       await store.close();
+      await blobs.close?.();
     },
   };
 }

@@ -24,7 +24,7 @@ import { SharpMediaProbe } from "./media/sharp-media-probe.js";
 import { Argon2Hasher } from "./platform/argon2-hasher.js";
 import { createLogger } from "./platform/logger.js";
 import { NodeRandom, SystemClock } from "./platform/node-random.js";
-import { LocalBlobStore } from "./storage/local-blob-store.js";
+import { openBlobStore } from "./storage/open-blob-store.js";
 import type { KyselyStore } from "./store/kysely-store.js";
 import { openStore } from "./store/open-store.js";
 import { ensureTls } from "./tls/self-signed.js";
@@ -134,6 +134,14 @@ export async function openCore(config: StarlingConfig, log: Logger) {
   };
   // Leave room for the envelope around a page of history or sync.
   limits.maxResponseBytes = Math.floor(nativeFrameBytes(config.limits.maxFrameBytes, limits) / 2);
+  const blobs = await openBlobStore(config.files.blobStore, config.db, config.files.blobDir, dataDir).catch(
+    async (err) => {
+      await presence.close?.();
+      await bus.close?.();
+      await store.close();
+      throw err;
+    },
+  );
   const core = new Core({
     store,
     bus,
@@ -144,7 +152,7 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     log,
     limits,
     defaultDomain: config.domain,
-    blobs: new LocalBlobStore(join(dataDir, "files")),
+    blobs,
     media: new SharpMediaProbe({ maxImagePixels: config.files.maxImagePixels }),
     fileLimits: {
       maxUploadBytes: config.files.maxUploadBytes,
@@ -153,7 +161,7 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     },
   });
   await core.accounts.ensureDomain(config.domain);
-  return { store, bus, presence, core, admin: new Admin(core, store), dataDir };
+  return { store, bus, presence, blobs, core, admin: new Admin(core, store), dataDir };
 }
 
 /** Hands bus traffic to both gateways' sessions on this node. */
@@ -199,7 +207,7 @@ async function ensureFirstAdmin(
 /** The composition root: builds every adapter from the configuration and starts the listeners. */
 export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger(config.log.level);
-  const { store, bus, presence, core, admin, dataDir } = await openCore(config, log);
+  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log);
   const firstAdmin = await ensureFirstAdmin(core, config.domain);
   const tls = config.tcp.tls
     ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
@@ -278,6 +286,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await presence.close?.();
     await bus.close?.();
     await store.close();
+    await blobs.close?.();
     throw err;
   }
   const ws = new WsEndpoint(hub, log, gateway.maxFrameBytes);
@@ -331,6 +340,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await presence.close?.();
     await bus.close?.();
     await store.close();
+    await blobs.close?.();
     throw err;
   }
   const tcpPort = (tcp.address() as AddressInfo).port;
@@ -369,6 +379,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       await presence.close?.();
       await bus.close?.();
       await store.close();
+      await blobs.close?.();
       rmSync(runtimeFile(dataDir), { force: true });
     })();
     return closed;

@@ -16,7 +16,14 @@ export interface StarlingConfig {
   xmpp: { enabled: boolean; port: number };
   http: { host: string; port: number; webRoot: string };
   public: { host: string; tcpPort: number; httpPort: number; https: boolean };
-  files: { maxUploadBytes: number; maxFileBytes: number; domainQuotaBytes: number; maxImagePixels: number };
+  files: {
+    maxUploadBytes: number;
+    maxFileBytes: number;
+    domainQuotaBytes: number;
+    maxImagePixels: number;
+    blobStore: "auto" | "database" | "folder";
+    blobDir: string;
+  };
   tls: { cert: string; key: string };
   log: { level: string };
   limits: {

@@ -240,6 +240,21 @@ export const SETTINGS = [
       "Total bytes of uploads each domain may keep, unless the domain has its own quota; 0 for no limit.",
   },
   {
+    key: "files.blobStore",
+    type: "enum",
+    default: "auto",
+    values: ["auto", "database", "folder"],
+    description:
+      "Where file contents live. auto: in the database when it is PostgreSQL (every node of a cluster reads them), else the folder; database: in PostgreSQL, in chunks; folder: files.blobDir.",
+  },
+  {
+    key: "files.blobDir",
+    type: "string",
+    default: "",
+    description:
+      "The folder of file contents when files.blobStore is folder (or auto on SQLite); in a cluster a mount every node shares. Empty: <dataDir>/files.",
+  },
+  {
     key: "files.maxImagePixels",
     type: "int",
     default: 100_000_000,

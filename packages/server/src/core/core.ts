@@ -80,13 +80,15 @@ export class Core {
     this.limits = limits;
     this.auditor = new Auditor(clock, random);
     this.files = deps.blobs
-      ? new Files(store, deps.blobs, clock, random, deps.fileLimits ?? DEFAULT_FILE_LIMITS, deps.media)
+      ? new Files(store, deps.blobs, clock, random, deps.fileLimits ?? DEFAULT_FILE_LIMITS, log, deps.media)
       : undefined;
     this.directory = new Directory(store.read);
     this.search = new SearchService(store, this.directory);
     this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
     this.avatars =
-      deps.blobs && deps.media ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin) : undefined;
+      deps.blobs && deps.media
+        ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin, log)
+        : undefined;
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
     this.accounts = new Accounts(store, hasher, random, clock, bus, limits, log, deps.defaultDomain, (d, v) =>
       this.directoryAdmin.notify(d, v),

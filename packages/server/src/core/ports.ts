@@ -119,10 +119,18 @@ export interface FileWriter {
 }
 
 /**
- * File contents, by SHA-256: the data folder now, an S3-compatible store
- * later. Writes are whole and idempotent (the same bytes under the same name).
+ * File contents, by SHA-256: in the data folder or a shared mount, or in the
+ * database (what a cluster needs, since every node must read every file).
+ * Writes are idempotent (the same bytes under the same name), and a blob is
+ * visible only once it is complete.
  */
 export interface BlobStore {
+  /**
+   * The store's own id, made on first use: the same on every node that uses
+   * the same store, another for another store (how a node finds out that it
+   * does not see the files the others see).
+   */
+  id(): Promise<string>;
   /** Stores the bytes (once per content); returns their SHA-256, lower-case hex. */
   put(bytes: Uint8Array): Promise<string>;
   /**
@@ -130,9 +138,22 @@ export interface BlobStore {
    * the store, hashing it as it is read; the file is gone afterwards.
    */
   putFile(path: string): Promise<{ sha256: string; size: number }>;
+  /**
+   * Stores what `source` yields as it arrives, never holding all of it. With
+   * `expectSha256`, content whose hash differs is refused and nothing is kept.
+   */
+  putStream(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    expectSha256?: string,
+  ): Promise<{ sha256: string; size: number }>;
   has(sha256: string): Promise<boolean>;
-  /** The bytes from `start` to `end` inclusive, as they are read. */
+  /**
+   * The bytes from `start` to `end` inclusive (`end` past the last byte
+   * means the last byte), as they are read. Iterating fails for content the
+   * store does not hold.
+   */
   read(sha256: string, start: number, end: number): AsyncIterable<Uint8Array>;
+  close?(): Promise<void>;
 }
 
 /** What the bytes of an uploaded file say about it. */

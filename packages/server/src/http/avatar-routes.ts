@@ -91,7 +91,7 @@ export async function registerAvatarRoutes(
     async (req, reply) => {
       const a = await auth.user(req);
       const sha = await avatars.find(a.user.id, req.params.id, req.query.size ?? 128);
-      return sendWebp(reply, sha, avatars.read(sha), 86_400);
+      return sendWebp(reply, sha, await avatars.open(sha), 86_400);
     },
   );
 }

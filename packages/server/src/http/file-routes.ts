@@ -197,7 +197,7 @@ export async function registerFileRoutes(
     },
     async (req, reply) => {
       const f = await readable(req, "thumbnail");
-      const thumb = files.readThumbnail(f);
+      const thumb = await files.openThumbnail(f);
       if (!thumb) throw new StarlingError(ErrorCode.NOT_FOUND, "this file has no thumbnail");
       return sendWebp(reply, f.thumbSha256 ?? "", thumb, 600);
     },
@@ -224,12 +224,12 @@ export async function registerFileRoutes(
  * keep uploaded content from running as a page of this origin: nosniff, a
  * sandbox, and inline only for types a browser shows as media.
  */
-export function sendContent(
+export async function sendContent(
   req: FastifyRequest,
   reply: FastifyReply,
   files: Files,
   f: FileRecord,
-): FastifyReply {
+): Promise<FastifyReply> {
   let range: { start: number; end: number } | undefined;
   try {
     range = parseRange(req.headers.range, f.size);
@@ -241,6 +241,8 @@ export function sendContent(
   }
   const start = range?.start ?? 0;
   const end = range?.end ?? f.size - 1;
+  // Opened before any header is set, so missing content is a clean 404.
+  const bytes = await files.open(f, start, end);
   const disposition = INLINE.has(f.mime) ? "inline" : "attachment";
   reply
     .header("content-type", f.mime)
@@ -251,7 +253,7 @@ export function sendContent(
     .header("content-security-policy", "sandbox; default-src 'none'")
     .header("etag", `"${f.sha256}"`);
   if (range) reply.status(206).header("content-range", `bytes ${start}-${end}/${f.size}`);
-  return reply.send(Readable.from(files.read(f, start, end)));
+  return reply.send(Readable.from(bytes));
 }
 
 function registerUpload(

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Logger } from "../../src/core/ports.js";
 import {
   LOOPBACK_ANY_PORT,
   loadConfig,
@@ -27,7 +28,10 @@ export interface TestServer {
 export const passwordOf = (name: string) => `pw-${name}-secret`;
 
 /** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own. */
-export async function startTestServer(flags: Partial<Record<SettingKey, unknown>> = {}): Promise<TestServer> {
+export async function startTestServer(
+  flags: Partial<Record<SettingKey, unknown>> = {},
+  logger?: Logger,
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "starling-test-"));
   const config = loadConfig({
     env: {},
@@ -39,7 +43,7 @@ export async function startTestServer(flags: Partial<Record<SettingKey, unknown>
       ...flags,
     },
   });
-  const server = await startServer(config);
+  const server = await startServer(config, logger);
   let stopped = false;
   const ts: TestServer = {
     server,
@@ -65,7 +69,7 @@ export async function startTestServer(flags: Partial<Record<SettingKey, unknown>
         tcp: { ...config.tcp, port: ts.server.tcpPort },
         http: { ...config.http, port: ts.server.httpPort },
       };
-      ts.server = await startServer(again);
+      ts.server = await startServer(again, logger);
       stopped = false;
     },
     async close() {

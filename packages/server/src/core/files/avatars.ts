@@ -3,7 +3,8 @@ import type { AuditContext } from "../directory/audit.js";
 import type { DirectoryAdmin } from "../directory/directory-admin.js";
 import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../errors.js";
 import { completeUserId, domainOf } from "../ids.js";
-import type { BlobStore, MediaProbe, Store } from "../ports.js";
+import type { BlobStore, Logger, MediaProbe, Store } from "../ports.js";
+import { openBlob, WHOLE } from "./blob-reader.js";
 
 /** The sizes, in pixels, every avatar is kept in. */
 export const AVATAR_SIZES = [64, 128, 256] as const;
@@ -23,6 +24,7 @@ export class Avatars {
     private readonly blobs: BlobStore,
     private readonly media: MediaProbe,
     private readonly directoryAdmin: DirectoryAdmin,
+    private readonly log: Logger,
   ) {}
 
   async setForUser(ctx: AuditContext, userId: string, bytes: Uint8Array): Promise<string> {
@@ -60,8 +62,8 @@ export class Avatars {
     return pick.sha256;
   }
 
-  read(sha256: string): AsyncIterable<Uint8Array> {
-    return this.blobs.read(sha256, 0, Number.MAX_SAFE_INTEGER);
+  open(sha256: string): Promise<AsyncIterable<Uint8Array>> {
+    return openBlob(this.blobs, this.log, sha256, WHOLE, { avatar: sha256 });
   }
 
   private async save(ownerId: string, bytes: Uint8Array): Promise<string> {

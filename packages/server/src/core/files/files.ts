@@ -4,8 +4,9 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import { fileTypeFromBuffer } from "file-type";
 import { invalid, notFound } from "../errors.js";
 import { domainOf } from "../ids.js";
-import type { BlobStore, Clock, MediaInfo, MediaProbe, Random, Store } from "../ports.js";
+import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random, Store } from "../ports.js";
 import type { FileRecord } from "../records.js";
+import { openBlob, WHOLE } from "./blob-reader.js";
 
 export interface FileLimits {
   /** Largest file accepted in one request (held in memory). */
@@ -66,6 +67,7 @@ export class Files {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly limits: FileLimits,
+    private readonly log: Logger,
     private readonly media?: MediaProbe,
   ) {}
 
@@ -220,13 +222,15 @@ export class Files {
     }
   }
 
-  read(f: FileRecord, start: number, end: number): AsyncIterable<Uint8Array> {
-    return this.blobs.read(f.sha256, start, end);
+  /** The bytes from `start` to `end` inclusive; NOT_FOUND (and a log line) when the content is missing. */
+  open(f: FileRecord, start: number, end: number): Promise<AsyncIterable<Uint8Array>> {
+    return openBlob(this.blobs, this.log, f.sha256, { start, end }, { fileId: f.id });
   }
 
-  /** The thumbnail's bytes, whole. */
-  readThumbnail(f: FileRecord): AsyncIterable<Uint8Array> | undefined {
-    return f.thumbSha256 ? this.blobs.read(f.thumbSha256, 0, Number.MAX_SAFE_INTEGER) : undefined;
+  /** The thumbnail's bytes, whole, or undefined when the file has none. */
+  async openThumbnail(f: FileRecord): Promise<AsyncIterable<Uint8Array> | undefined> {
+    if (!f.thumbSha256) return undefined;
+    return openBlob(this.blobs, this.log, f.thumbSha256, WHOLE, { fileId: f.id, variant: "thumbnail" });
   }
 
   private async inspect(
