@@ -209,6 +209,12 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const log = logger ?? createLogger(config.log.level);
   const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log);
   const firstAdmin = await ensureFirstAdmin(core, config.domain);
+  const blobCheck = await core.files?.blobStoreShared();
+  if (blobCheck && !blobCheck.shared)
+    log.error(
+      { blobStore: blobCheck.id },
+      "this node's file store is not the one the other nodes use: files uploaded elsewhere will be 404 here (see files.blobStore)",
+    );
   const tls = config.tcp.tls
     ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
     : undefined;
@@ -329,6 +335,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
         db,
         bus: config.bus ? (busOk ? "ok" : "unavailable") : "local",
         sessions: hub.sessionCount,
+        ...(blobCheck ? { blobs: blobCheck.shared ? "ok" : "not shared", blobStore: blobCheck.id } : {}),
       };
     },
   });

@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { SearchScope } from "@starling/protocol";
+import sharp from "sharp";
 import { compareStores, openPostgresStore, openSqliteStore } from "../src/index.js";
-import { starling } from "./helpers/child-server.js";
+import { starling, starlingAsync } from "./helpers/child-server.js";
 import { login } from "./helpers/clients.js";
 import { createPgSchema, postgresUnavailable } from "./helpers/stores.js";
-import { startTestServer } from "./helpers/test-server.js";
+import { startTestServer, type TestServer } from "./helpers/test-server.js";
 
 const pgProblem = await postgresUnavailable();
 if (pgProblem) console.log(`# sqlite-to-postgres migration test SKIPPED: ${pgProblem}`);
@@ -113,6 +114,62 @@ describe("backup, restore and migration to PostgreSQL", () => {
         await ts.close();
       }
     } finally {
+      await schema.drop();
+    }
+  });
+
+  test("migrate copies the files' contents too, verified, and refuses a source a server is writing", {
+    skip: pgProblem,
+  }, async () => {
+    const schema = await createPgSchema("migrate_files");
+    const ts = await startTestServer({ "files.maxImagePixels": 4_000_000 });
+    let onCopy: TestServer | undefined;
+    try {
+      await ts.addUser("alice");
+      await ts.addUser("bob");
+      const photo = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#884422" } })
+        .jpeg()
+        .toBuffer();
+      const alice = await login(ts, "alice");
+      const token = alice.sdk.token as string;
+      const up = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1/files?name=p.jpg`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: new Uint8Array(photo),
+      });
+      assert.equal(up.status, 201);
+      const file = (await up.json()) as { id: string };
+      await alice.sdk.send({ to: "bob", text: "a photo", attachments: [{ fileId: file.id }] });
+      await alice.close();
+
+      const refused = await starlingAsync([
+        "migrate",
+        "--from",
+        `sqlite:${ts.dataDir}`,
+        "--to",
+        schema.url(),
+      ]);
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr, /a server is running/);
+      await ts.stop();
+
+      const out = starling(["migrate", "--from", `sqlite:${ts.dataDir}`, "--to", schema.url()]);
+      assert.match(out, /files: 2 copied, 0 already there, 0 missing in the source; verified by SHA-256/);
+      assert.match(out, /verified: both databases/);
+
+      // A server on the copy with a data folder of its own: the contents come from the database.
+      onCopy = await startTestServer({ db: schema.url() });
+      const bob = await login(onCopy, "bob");
+      const base = `http://127.0.0.1:${onCopy.server.httpPort}/api/v1/files/${file.id}`;
+      const auth = { authorization: `Bearer ${bob.sdk.token}` };
+      const content = await fetch(`${base}/content`, { headers: auth });
+      assert.equal(content.status, 200);
+      assert.deepEqual(Buffer.from(await content.arrayBuffer()), photo);
+      assert.equal((await fetch(`${base}/thumbnail`, { headers: auth })).status, 200);
+      await bob.close();
+    } finally {
+      await onCopy?.close();
+      await ts.close();
       await schema.drop();
     }
   });

@@ -1,11 +1,15 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
+  type BlobStore,
   backupDataDir,
   compareStores,
+  copyBlobs,
   copyStore,
+  LocalBlobStore,
   openPostgresStore,
   openSqliteStore,
+  PgBlobStore,
   type RuntimeInfo,
   restoreDataDir,
   runtimeFile,
@@ -58,16 +62,38 @@ export function registerDataCommands(program: Command): void {
   program
     .command("migrate")
     .description(
-      "copy an embedded deployment to PostgreSQL, every message, cursor and seq, and verify the copy",
+      "copy an embedded deployment to PostgreSQL, every message, cursor, seq and file, and verify the copy",
     )
     .requiredOption("--from <url>", "sqlite:./data (a data folder) or sqlite:FILE")
     .requiredOption("--to <url>", "postgres://user@host:port/database (empty)")
-    .action(async (opts: { from: string; to: string }) => {
+    .option("--from-blob-dir <dir>", "the source's file contents (default: files/ beside the database)")
+    .option(
+      "--to-blob-dir <dir>",
+      "put the file contents in this folder (a mount every node shares; set files.blobStore=folder and files.blobDir) instead of the database",
+    )
+    .action(async (opts: { from: string; to: string; fromBlobDir?: string; toBlobDir?: string }) => {
       if (!opts.from.startsWith("sqlite:")) throw new Error("--from must be sqlite:PATH");
       if (!/^postgres(ql)?:\/\//.test(opts.to)) throw new Error("--to must be a postgres:// URL");
-      const from = await openSqliteStore({ path: sqlitePath(opts.from) });
+      const dbFile = sqlitePath(opts.from);
+      // A server writing the source while it is read would give a copy of no single moment.
+      if (await serverRunning(dirname(dbFile)))
+        throw new Error(
+          `a server is running on ${dirname(dbFile)}; stop it first, or migrate from a backup (starling backup --out DIR, then --from sqlite:DIR)`,
+        );
+      const from = await openSqliteStore({ path: dbFile });
       const to = await openPostgresStore({ url: opts.to });
+      const fromBlobs = new LocalBlobStore(resolve(opts.fromBlobDir ?? join(dirname(dbFile), "files")));
+      const toBlobs: BlobStore = opts.toBlobDir
+        ? new LocalBlobStore(resolve(opts.toBlobDir))
+        : await PgBlobStore.open({ url: opts.to });
       try {
+        // Contents first: should the copy stop halfway, the rows that would name them are not there yet.
+        const blobs = await copyBlobs(from, fromBlobs, toBlobs);
+        for (const sha of blobs.missing)
+          process.stderr.write(`warning: content ${sha} is missing from the source; its file stays 404\n`);
+        process.stdout.write(
+          `files: ${blobs.copied} copied, ${blobs.present} already there, ${blobs.missing.length} missing in the source; verified by SHA-256 (${opts.toBlobDir ? `folder ${opts.toBlobDir}` : "in the database"})\n`,
+        );
         const report = await copyStore(from, to);
         for (const [t, n] of Object.entries(report.rows)) process.stdout.write(`${t}: ${n} rows\n`);
         const problems = await compareStores(from, to);
@@ -76,6 +102,7 @@ export function registerDataCommands(program: Command): void {
       } finally {
         await from.close();
         await to.close();
+        await toBlobs.close?.();
       }
     });
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { asFlags, LOOPBACK_ANY_PORT, type RuntimeInfo } from "../../src/index.js";
@@ -14,6 +14,22 @@ export function starling(args: string[], opts: { env?: NodeJS.ProcessEnv; input?
     env: { ...process.env, ...opts.env },
     input: opts.input ?? "",
     stdio: ["pipe", "pipe", "pipe"],
+  });
+}
+
+/**
+ * A `starling` CLI command without blocking this process (for commands that
+ * must reach a server running in it); resolves with its exit status and output.
+ */
+export function starlingAsync(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", BIN, ...args],
+      { cwd: ROOT, encoding: "utf8" },
+      (err, stdout, stderr) =>
+        done({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 

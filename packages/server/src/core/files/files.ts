@@ -31,6 +31,9 @@ export interface FileLink {
   expiresAt: number;
 }
 
+/** The secrets row holding the id of the deployment's BlobStore (see Files.blobStoreShared). */
+export const BLOB_STORE_SECRET = "blob-store";
+
 /** How long a signed link works. */
 export const LINK_TTL_MS = 10 * 60 * 1000;
 
@@ -60,6 +63,7 @@ const isMedia = (mime: string) => /^(image|audio|video)\//.test(mime);
  */
 export class Files {
   private linkKey: Promise<string> | undefined;
+  private blobCheck: Promise<{ id: string; shared: boolean }> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -220,6 +224,24 @@ export class Files {
       this.linkKey = undefined; // asked again next time
       throw err;
     }
+  }
+
+  /**
+   * Whether this node's BlobStore is the deployment's: the first node to
+   * start records its store's id in the database, and a node whose store
+   * has another id (its own data folder, in a cluster) would serve only the
+   * files uploaded to it.
+   */
+  blobStoreShared(): Promise<{ id: string; shared: boolean }> {
+    this.blobCheck ??= (async () => {
+      const id = await this.blobs.id();
+      const recorded = await this.store.transaction((tx) => tx.ensureSecret(BLOB_STORE_SECRET, id));
+      return { id, shared: recorded === id };
+    })();
+    this.blobCheck.catch(() => {
+      this.blobCheck = undefined; // asked again next time
+    });
+    return this.blobCheck;
   }
 
   /** The bytes from `start` to `end` inclusive; NOT_FOUND (and a log line) when the content is missing. */
