@@ -77,6 +77,36 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
     }
   });
 
+  test("a file uploaded on node 1 downloads on node 2, each with a data folder of its own", async () => {
+    const bytes = randomBytes(600 * 1024); // more than two chunks of the database blob store
+    const api = (n: TestServer, path: string) => `http://127.0.0.1:${n.server.httpPort}/api/v1${path}`;
+    const up = await fetch(api(n1, "/files?name=big.bin"), {
+      method: "POST",
+      headers: { authorization: `Bearer ${c.alice!.sdk.token}` },
+      body: new Uint8Array(bytes),
+    });
+    assert.equal(up.status, 201);
+    const f = (await up.json()) as { id: string };
+    await c.alice!.sdk.send({ to: "bob", text: "the file", attachments: [{ fileId: f.id }] });
+    const auth = { authorization: `Bearer ${c.bob!.sdk.token}` };
+    const whole = await fetch(api(n2, `/files/${f.id}/content`), { headers: auth });
+    assert.equal(whole.status, 200);
+    assert.deepEqual(Buffer.from(await whole.arrayBuffer()), bytes);
+    const part = await fetch(api(n2, `/files/${f.id}/content`), {
+      headers: { ...auth, range: "bytes=262140-262150" },
+    });
+    assert.equal(part.status, 206);
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(262140, 262151));
+    for (const n of [n1, n2]) {
+      const h = (await (await fetch(`http://127.0.0.1:${n.server.httpPort}/healthz`)).json()) as {
+        blobs: string;
+        blobStore: string;
+      };
+      assert.equal(h.blobs, "ok");
+      assert.match(h.blobStore, /^database:/);
+    }
+  });
+
   test("presence crosses nodes: online, away and offline", async () => {
     const dave = "dave";
     await n1.addUser(dave);
