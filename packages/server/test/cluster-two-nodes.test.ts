@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { xml } from "@xmpp/client";
+import { starlingAsync } from "./helpers/child-server.js";
 import { type Client, login } from "./helpers/clients.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
@@ -104,6 +105,27 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
       };
       assert.equal(h.blobs, "ok");
       assert.match(h.blobStore, /^database:/);
+    }
+  });
+
+  test("doctor finds a node that keeps files in a folder of its own", async () => {
+    const flags = { db: schema.url(), bus: NATS_URL, busPrefix: prefix };
+    const n3 = await startTestServer({ ...flags, nodeId: "n3", "files.blobStore": "folder" });
+    try {
+      const origin = (n: TestServer) => `http://127.0.0.1:${n.server.httpPort}`;
+      const same = await starlingAsync(["doctor", "--url", origin(n1), "--node", origin(n2)]);
+      assert.match(same.stdout, /ok {4}file store database:/);
+      assert.match(same.stdout, /ok {4}node http:\/\/127.0.0.1:\d+ sees the same file store/);
+      const apart = await starlingAsync(["doctor", "--url", origin(n1), "--node", origin(n3)]);
+      assert.equal(apart.status, 1);
+      assert.match(
+        apart.stdout,
+        /FAIL {2}node http:\/\/127.0.0.1:\d+ does not see the same file store[\s\S]*fix: /,
+      );
+      const itself = await starlingAsync(["doctor", "--url", origin(n3)]);
+      assert.match(itself.stdout, /FAIL {2}http:\/\/127.0.0.1:\d+ does not use the deployment's file store/);
+    } finally {
+      await n3.close();
     }
   });
 

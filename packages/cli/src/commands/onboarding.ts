@@ -67,7 +67,13 @@ export function registerOnboardingCommands(program: Command): void {
       .command("doctor")
       .description("check a running deployment from the outside and say how to fix each problem")
       .option("--url <url>", "the server's HTTP address (default: the server running on this data folder)")
-      .option("--user-domain <domain>", "domain whose onboarding document to check"),
+      .option("--user-domain <domain>", "domain whose onboarding document to check")
+      .option(
+        "--node <url>",
+        "the HTTP address of another node of the cluster, to check that it sees the same file store (repeatable)",
+        (v: string, all: string[]) => [...all, v.replace(/\/+$/, "")],
+        [] as string[],
+      ),
   ).action(async (opts: Opts) => {
     const config = configFrom(opts);
     const origin =
@@ -75,7 +81,12 @@ export function registerOnboardingCommands(program: Command): void {
       runningOrigin(config)?.origin ??
       `http://127.0.0.1:${config.http.port}`;
     const domain = (opts.userDomain as string | undefined) ?? config.domain;
-    const failures = await runDoctor(origin, domain, (line) => process.stdout.write(`${line}\n`));
+    const failures = await runDoctor(
+      origin,
+      domain,
+      (line) => process.stdout.write(`${line}\n`),
+      (opts.node as string[] | undefined) ?? [],
+    );
     process.stdout.write(failures === 0 ? "all checks passed\n" : `${failures} problem(s) found\n`);
     if (failures > 0) process.exitCode = 1;
   });
@@ -86,6 +97,7 @@ export async function runDoctor(
   origin: string,
   domain: string,
   print: (line: string) => void,
+  nodes: readonly string[] = [],
 ): Promise<number> {
   let failures = 0;
   const ok = (what: string) => print(`ok    ${what}`);
@@ -118,6 +130,7 @@ export async function runDoctor(
       "check that NATS is up and every node's bus URL (STARLING_BUS)",
     );
   else ok(`cluster bus: ${String(health.bus ?? "local")}`);
+  failures += await checkBlobStore(origin, health, nodes, ok, fail);
 
   let nav: NavDocument;
   try {
@@ -147,6 +160,49 @@ export async function runDoctor(
   failures += await checkNative(nav, ok, fail);
   failures += await checkWebSocket(nav.endpoints.websocket, ok, fail);
   return failures;
+}
+
+/**
+ * Every node must read the files every other node stored: each reports the
+ * id of its blob store and whether it is the one the database records.
+ */
+async function checkBlobStore(
+  origin: string,
+  health: Record<string, unknown>,
+  nodes: readonly string[],
+  ok: (what: string) => void,
+  fail: (what: string, fix: string) => void,
+): Promise<number> {
+  const fix =
+    "in a cluster keep files.blobStore=auto (the files live in PostgreSQL), or give every node files.blobStore=folder with files.blobDir on one shared mount";
+  if (health.blobs === undefined) return 0;
+  let failed = 0;
+  if (health.blobs !== "ok") {
+    failed++;
+    fail(`${origin} does not use the deployment's file store (it has ${String(health.blobStore)})`, fix);
+  } else ok(`file store ${String(health.blobStore)}`);
+  for (const node of nodes) {
+    let other: Record<string, unknown>;
+    try {
+      const r = await fetch(`${node}/healthz`, { signal: AbortSignal.timeout(5000) });
+      other = (await r.json()) as Record<string, unknown>;
+    } catch (err) {
+      failed++;
+      fail(
+        `node ${node} is not reachable (${(err as Error).message})`,
+        "start it, or check its http.host/http.port",
+      );
+      continue;
+    }
+    if (other.blobStore !== health.blobStore || other.blobs !== "ok") {
+      failed++;
+      fail(
+        `node ${node} does not see the same file store (${String(other.blobStore)}, not ${String(health.blobStore)})`,
+        fix,
+      );
+    } else ok(`node ${node} sees the same file store`);
+  }
+  return failed;
 }
 
 async function checkNative(
