@@ -29,6 +29,25 @@ async function serverRunning(dataDir: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether a server may be writing this data folder: one answers for it, or
+ * the process its runtime file names is alive (a server that is starting,
+ * stopping or hung answers nothing but may still write). A runtime file left
+ * by a crash names a process that is gone.
+ */
+async function serverMayBeWriting(dataDir: string): Promise<boolean> {
+  if (await serverRunning(dataDir)) return true;
+  const f = runtimeFile(dataDir);
+  if (!existsSync(f)) return false;
+  const { pid } = JSON.parse(readFileSync(f, "utf8")) as RuntimeInfo;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /** sqlite:FILE or sqlite:DATA-FOLDER -> the database file. */
 function sqlitePath(url: string): string {
   const p = resolve(url.replace(/^sqlite:/, ""));
@@ -76,7 +95,7 @@ export function registerDataCommands(program: Command): void {
       if (!/^postgres(ql)?:\/\//.test(opts.to)) throw new Error("--to must be a postgres:// URL");
       const dbFile = sqlitePath(opts.from);
       // A server writing the source while it is read would give a copy of no single moment.
-      if (await serverRunning(dirname(dbFile)))
+      if (await serverMayBeWriting(dirname(dbFile)))
         throw new Error(
           `a server is running on ${dirname(dbFile)}; stop it first, or migrate from a backup (starling backup --out DIR, then --from sqlite:DIR)`,
         );
