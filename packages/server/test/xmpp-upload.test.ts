@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { AttachmentKind } from "@starling/protocol";
 import { type XmlElement, xml } from "@xmpp/client";
@@ -324,6 +327,16 @@ describe("XMPP HTTP file upload", () => {
     parts[parts.length - 2] = sig;
     parts[parts.length - 3] = "fNoSuchFile";
     assert.equal(await status(fetch(new URL(parts.join("/"), u).toString())), 404);
+  });
+
+  test("a download URL whose content is missing from the blob store is not found", async () => {
+    const bytes = randomBytes(64);
+    const slot = await requestSlot(alice, { filename: "lost.bin", size: String(bytes.length) });
+    assert.equal(await status(put(slot.put, bytes)), 201);
+    assert.equal(await status(fetch(slot.get)), 200);
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    rmSync(join(ts.dataDir, "files", sha.slice(0, 2), sha.slice(2, 4), sha));
+    assert.equal(await status(fetch(slot.get)), 404);
   });
 
   test("URLs that are not ours, forged, or for files the sender cannot read stay text", async () => {
