@@ -88,6 +88,13 @@ for (const [name, make] of [
       assert.ok(largest <= CHUNK_BYTES, `pieces of at most a chunk, got ${largest}`);
     });
 
+    test("one piece of several chunks (a one-request upload)", async () => {
+      const bytes = randomBytes(CHUNK_BYTES * 3 + 1);
+      const h = await blobs.put(bytes);
+      assert.deepEqual(await collect(other.read(h, 0, bytes.length - 1)), bytes);
+      assert.deepEqual(await collect(other.read(h, 3 * CHUNK_BYTES, 3 * CHUNK_BYTES)), bytes.subarray(-1));
+    });
+
     test("a blob is invisible until it is complete", async () => {
       const bytes = randomBytes(CHUNK_BYTES + 100);
       let release = () => {};

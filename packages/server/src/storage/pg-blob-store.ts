@@ -140,18 +140,22 @@ export class PgBlobStore implements BlobStore {
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     const flush = async (all: boolean) => {
-      while (pendingBytes >= CHUNK_BYTES || (all && pendingBytes > 0)) {
-        const joined = Buffer.concat(pending);
-        const chunk = joined.subarray(0, CHUNK_BYTES);
+      if (pendingBytes < CHUNK_BYTES && !(all && pendingBytes > 0)) return;
+      // Joined once: a large piece (a whole one-request upload) is cut into chunks without copying again.
+      const joined = Buffer.concat(pending);
+      let at = 0;
+      while (joined.length - at >= CHUNK_BYTES || (all && at < joined.length)) {
+        const chunk = joined.subarray(at, at + CHUNK_BYTES);
         await this.pool.query("insert into blob_chunks (write_id, idx, data) values ($1, $2, $3)", [
           writeId,
           idx++,
           chunk,
         ]);
-        const rest = joined.subarray(chunk.length);
-        pending = rest.length > 0 ? [rest] : [];
-        pendingBytes = rest.length;
+        at += chunk.length;
       }
+      const rest = joined.subarray(at);
+      pending = rest.length > 0 ? [rest] : [];
+      pendingBytes = rest.length;
     };
     try {
       for await (const part of source) {
