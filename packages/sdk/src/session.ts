@@ -41,6 +41,8 @@ const DELIVERED_BATCH_MS = 100;
 const SYNC_SOON_MS = 50;
 const CLOSE_FLUSH_MS = 1000;
 const DEFAULT_SYNC_INTERVAL_MS = 5 * 60_000;
+/** A sync hint's pass starts within this long, at random. */
+const SYNC_HINT_SPREAD_MS = 1000;
 
 /**
  * The machinery behind StarlingClient: keeps a connection up, resends
@@ -406,6 +408,10 @@ export class Session {
         break;
       case "conversationChanged":
         this.refreshConversation(push.body.value.conversationId);
+        break;
+      case "syncHint":
+        // Every device of a node hears this at once: spread their passes out.
+        this.syncSoon(SYNC_SOON_MS + Math.floor(Math.random() * SYNC_HINT_SPREAD_MS));
         break;
     }
   }

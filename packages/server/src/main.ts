@@ -8,6 +8,7 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import { LocalBus } from "./cluster/local-bus.js";
 import { LocalPresenceDirectory } from "./cluster/local-presence.js";
 import { NatsBus } from "./cluster/nats-bus.js";
+import { NatsLink } from "./cluster/nats-link.js";
 import { NatsPresenceDirectory } from "./cluster/nats-presence.js";
 import type { StarlingConfig } from "./config/load.js";
 import { Admin } from "./core/admin.js";
@@ -49,6 +50,8 @@ export interface RunningServer {
   core: Core;
   admin: Admin;
   store: KyselyStore;
+  /** The cluster bus (or this node's local one); `health()` says whether it reaches the others. */
+  bus: Bus;
   close(): Promise<void>;
 }
 
@@ -103,14 +106,16 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     if (config.bus) {
       const nodeId = config.nodeId || `${hostname()}-${process.pid}`;
       const servers = config.bus.split(",").map((s) => s.trim());
-      const nats = await NatsBus.connect({ servers, prefix: config.busPrefix, nodeId }, log);
-      bus = nats;
+      // Never awaited: a node starts, and serves its own sessions, while NATS is down.
+      const link = new NatsLink({ servers, name: `starling-${nodeId}` }, log);
+      bus = new NatsBus(link, { prefix: config.busPrefix, nodeId });
       presence = new NatsPresenceDirectory(
-        nats.nc,
+        link,
         { prefix: config.busPrefix, nodeId, heartbeatMs: PRESENCE_HEARTBEAT_MS },
         clock,
         log,
       );
+      link.start();
     } else {
       bus = new LocalBus();
       presence = new LocalPresenceDirectory(clock);
@@ -178,6 +183,10 @@ function bothReceivers(a: BusReceiver, b: BusReceiver): BusReceiver {
     kick(userIds, reason, keepToken) {
       a.kick(userIds, reason, keepToken);
       b.kick(userIds, reason, keepToken);
+    },
+    resync() {
+      a.resync();
+      b.resync();
     },
   };
 }
@@ -328,7 +337,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       } catch {
         db = "unavailable";
       }
-      const busOk = bus.available?.() ?? true;
+      const busOk = bus.health?.().ok ?? true;
       return {
         status: db === "ok" && busOk ? "ok" : "degraded",
         version: SERVER_VERSION,
@@ -400,6 +409,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     core,
     admin,
     store,
+    bus,
     close,
   };
 }

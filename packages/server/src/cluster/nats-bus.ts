@@ -1,8 +1,7 @@
-import { connect, type NatsConnection, type Subscription } from "@nats-io/transport-node";
-import type { Bus, BusReceiver, KickReason, Logger } from "../core/ports.js";
+import type { Bus, BusReceiver, KickReason } from "../core/ports.js";
+import type { NatsLink } from "./nats-link.js";
 
 export interface NatsBusOptions {
-  servers: string[];
   /** Subject prefix shared by the nodes of one cluster (tests use their own). */
   prefix: string;
   nodeId: string;
@@ -43,35 +42,42 @@ function unpack(data: Uint8Array): { h: Header; frame: Uint8Array } {
  * The cluster bus on NATS: a node delivers to its own sessions at once and
  * broadcasts the push to the other nodes, which deliver to theirs. Pushes
  * are a fast path only: a device that misses one catches up by sync, so
- * core NATS (at most once) is enough here.
+ * core NATS (at most once) is enough here. While the link is down the
+ * broadcast is dropped, never waited for, and when it is back every node
+ * tells its sessions to sync: this node's (they missed the others'
+ * pushes) and, through a resync notice, everyone else's (they missed
+ * this node's).
  */
 export class NatsBus implements Bus {
   private receiver: BusReceiver | undefined;
-  private readonly subs: Subscription[] = [];
-  private connected = true;
 
-  private constructor(
+  constructor(
     /** Shared with the presence directory of the same node. */
-    readonly nc: NatsConnection,
+    readonly link: NatsLink,
     private readonly opts: NatsBusOptions,
-    private readonly log: Logger,
-  ) {}
-
-  static async connect(opts: NatsBusOptions, log: Logger): Promise<NatsBus> {
-    const nc = await connect({
-      servers: opts.servers,
-      name: `starling-${opts.nodeId}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
+  ) {
+    const on = (subject: string, fn: (h: Header, frame: Uint8Array) => void) =>
+      link.subscribe(`${opts.prefix}.${subject}`, (data) => {
+        const { h, frame } = unpack(data);
+        if (h.n !== opts.nodeId) fn(h, frame);
+      });
+    on("deliver", (h, frame) => this.receiver?.deliver(h.u, frame, h.x));
+    on("domain", (h, frame) => {
+      if (h.d) this.receiver?.deliverDomain(h.d, frame);
     });
-    const bus = new NatsBus(nc, opts, log);
-    bus.listen();
-    void bus.watchStatus();
-    return bus;
+    on("kick", (h) => {
+      if (h.k) this.receiver?.kick(h.u, h.k, h.t);
+    });
+    on("resync", () => this.receiver?.resync());
+    link.onUp(({ afterOutage }) => {
+      if (!afterOutage) return;
+      this.receiver?.resync();
+      this.send("resync", pack({ n: opts.nodeId, u: [] }, new Uint8Array(0)));
+    });
   }
 
-  available(): boolean {
-    return this.connected;
+  health(): { ok: boolean; detail?: string } {
+    return this.link.health();
   }
 
   attach(receiver: BusReceiver): void {
@@ -81,7 +87,7 @@ export class NatsBus implements Bus {
   publish(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
     this.receiver?.deliver(userIds, frame, exceptSession);
     const h: Header = { n: this.opts.nodeId, u: userIds, ...(exceptSession ? { x: exceptSession } : {}) };
-    this.send(`${this.opts.prefix}.deliver`, pack(h, frame));
+    this.send("deliver", pack(h, frame));
   }
 
   publishLocal(userIds: readonly string[], frame: Uint8Array): void {
@@ -90,72 +96,20 @@ export class NatsBus implements Bus {
 
   publishDomain(domain: string, frame: Uint8Array): void {
     this.receiver?.deliverDomain(domain, frame);
-    this.send(`${this.opts.prefix}.domain`, pack({ n: this.opts.nodeId, u: [], d: domain }, frame));
+    this.send("domain", pack({ n: this.opts.nodeId, u: [], d: domain }, frame));
   }
 
   kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
     this.receiver?.kick(userIds, reason, keepToken);
     const h: Header = { n: this.opts.nodeId, u: userIds, k: reason, ...(keepToken ? { t: keepToken } : {}) };
-    this.send(`${this.opts.prefix}.kick`, pack(h, new Uint8Array(0)));
+    this.send("kick", pack(h, new Uint8Array(0)));
   }
 
-  async close(): Promise<void> {
-    for (const s of this.subs) s.unsubscribe();
-    try {
-      await this.nc.drain();
-    } catch {
-      // Draining needs a live connection; without one, just close.
-      await this.nc.close();
-    }
-  }
-
-  /** Follows the connection: the client reconnects by itself; sends wait for it. */
-  private async watchStatus(): Promise<void> {
-    for await (const s of this.nc.status()) {
-      if (s.type === "disconnect" || s.type === "close") {
-        if (this.connected)
-          this.log.warn({ server: "server" in s ? s.server : "" }, "cluster bus disconnected");
-        this.connected = false;
-      } else if (s.type === "reconnect") {
-        this.connected = true;
-        this.log.info({ server: s.server }, "cluster bus reconnected");
-      }
-    }
+  close(): Promise<void> {
+    return this.link.close();
   }
 
   private send(subject: string, data: Uint8Array): void {
-    try {
-      this.nc.publish(subject, data);
-    } catch (err) {
-      // A closed or failing connection loses only the fast path; sync repairs it.
-      this.log.warn({ err: err instanceof Error ? err.message : String(err), subject }, "bus publish failed");
-    }
-  }
-
-  private listen(): void {
-    const handle = (subject: string, fn: (h: Header, frame: Uint8Array) => void) => {
-      const sub = this.nc.subscribe(subject, {
-        callback: (err, msg) => {
-          if (err) return;
-          try {
-            const { h, frame } = unpack(msg.data);
-            if (h.n !== this.opts.nodeId) fn(h, frame);
-          } catch (e) {
-            this.log.warn(
-              { err: e instanceof Error ? e.message : String(e), subject },
-              "malformed bus message",
-            );
-          }
-        },
-      });
-      this.subs.push(sub);
-    };
-    handle(`${this.opts.prefix}.deliver`, (h, frame) => this.receiver?.deliver(h.u, frame, h.x));
-    handle(`${this.opts.prefix}.domain`, (h, frame) => {
-      if (h.d) this.receiver?.deliverDomain(h.d, frame);
-    });
-    handle(`${this.opts.prefix}.kick`, (h) => {
-      if (h.k) this.receiver?.kick(h.u, h.k, h.t);
-    });
+    this.link.publish(`${this.opts.prefix}.${subject}`, data);
   }
 }

@@ -1,5 +1,5 @@
-import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { Clock, LocalPresence, Logger, PresenceDirectory, PresenceView } from "../core/ports.js";
+import type { NatsLink } from "./nats-link.js";
 
 export interface NatsPresenceOptions {
   prefix: string;
@@ -10,7 +10,8 @@ export interface NatsPresenceOptions {
 
 type Message =
   | { t: "state"; n: string; u: string; s?: LocalPresence }
-  | { t: "alive"; n: string }
+  /** `c`: the node's count of client sessions. */
+  | { t: "alive"; n: string; c?: number }
   | { t: "hello"; n: string }
   | { t: "snapshot"; n: string; all: [string, LocalPresence][] };
 
@@ -21,35 +22,36 @@ const decoder = new TextDecoder();
  * The presence table of a cluster. Each node broadcasts changes of its own
  * users and a heartbeat; a new node asks the others for their tables. When
  * a node stops beating (crash, partition), its users count as disconnected
- * after three intervals, so their watchers see them go offline.
+ * after three intervals, so their watchers see them go offline. When this
+ * node's link returns after an outage it sends its whole table again (the
+ * changes it broadcast meanwhile were dropped) and asks for everyone's.
  */
 export class NatsPresenceDirectory implements PresenceDirectory {
-  private readonly nodes = new Map<string, { heard: number; users: Map<string, LocalPresence> }>();
+  private readonly nodes = new Map<
+    string,
+    { heard: number; users: Map<string, LocalPresence>; sessions: number }
+  >();
   private readonly lastSeen = new Map<string, number>();
   private readonly listeners: ((userId: string) => void)[] = [];
-  private readonly sub: Subscription;
   private readonly timer: NodeJS.Timeout;
+  private sessions = 0;
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly link: NatsLink,
     private readonly opts: NatsPresenceOptions,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    this.nodes.set(opts.nodeId, { heard: Number.POSITIVE_INFINITY, users: new Map() });
-    this.sub = nc.subscribe(`${opts.prefix}.presence`, {
-      callback: (err, msg) => {
-        if (err) return;
-        try {
-          this.receive(JSON.parse(decoder.decode(msg.data)) as Message);
-        } catch (e) {
-          this.log.warn({ err: e instanceof Error ? e.message : String(e) }, "malformed presence message");
-        }
-      },
+    this.nodes.set(opts.nodeId, { heard: Number.POSITIVE_INFINITY, users: new Map(), sessions: 0 });
+    link.subscribe(`${opts.prefix}.presence`, (data) =>
+      this.receive(JSON.parse(decoder.decode(data)) as Message),
+    );
+    link.onUp(() => {
+      this.send({ t: "hello", n: opts.nodeId });
+      this.send(this.snapshot());
     });
     this.timer = setInterval(() => this.beat(), opts.heartbeatMs);
     this.timer.unref();
-    this.send({ t: "hello", n: opts.nodeId });
   }
 
   report(userId: string, state: LocalPresence | undefined): void {
@@ -73,9 +75,18 @@ export class NatsPresenceDirectory implements PresenceDirectory {
     this.listeners.push(listener);
   }
 
+  reportLoad(sessions: number): void {
+    this.sessions = sessions;
+  }
+
+  loads(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [id, node] of this.nodes) out.set(id, id === this.opts.nodeId ? this.sessions : node.sessions);
+    return out;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
-    this.sub.unsubscribe();
   }
 
   private receive(m: Message): void {
@@ -91,23 +102,24 @@ export class NatsPresenceDirectory implements PresenceDirectory {
         this.apply(m.n, m.u, m.s);
         break;
       case "hello":
-        this.send({
-          t: "snapshot",
-          n: this.opts.nodeId,
-          all: [...(this.nodes.get(this.opts.nodeId)?.users ?? [])],
-        });
+        this.send(this.snapshot());
         break;
-      case "snapshot":
+      case "snapshot": {
+        // The whole table: users missing from it left while we were not listening.
+        const now = new Set(m.all.map(([u]) => u));
+        for (const u of [...node.users.keys()]) if (!now.has(u)) this.apply(m.n, u, undefined);
         for (const [u, s] of m.all) this.apply(m.n, u, s);
         break;
+      }
       case "alive":
+        if (typeof m.c === "number") node.sessions = m.c;
         break;
     }
   }
 
   private node(id: string) {
     let n = this.nodes.get(id);
-    if (!n) this.nodes.set(id, (n = { heard: this.clock.now(), users: new Map() }));
+    if (!n) this.nodes.set(id, (n = { heard: this.clock.now(), users: new Map(), sessions: 0 }));
     return n;
   }
 
@@ -122,7 +134,7 @@ export class NatsPresenceDirectory implements PresenceDirectory {
   }
 
   private beat(): void {
-    this.send({ t: "alive", n: this.opts.nodeId });
+    this.send({ t: "alive", n: this.opts.nodeId, c: this.sessions });
     const deadline = this.clock.now() - 3 * this.opts.heartbeatMs;
     for (const [id, node] of this.nodes) {
       if (node.heard >= deadline) continue;
@@ -137,11 +149,11 @@ export class NatsPresenceDirectory implements PresenceDirectory {
     }
   }
 
+  private snapshot(): Message {
+    return { t: "snapshot", n: this.opts.nodeId, all: [...(this.nodes.get(this.opts.nodeId)?.users ?? [])] };
+  }
+
   private send(m: Message): void {
-    try {
-      this.nc.publish(`${this.opts.prefix}.presence`, encoder.encode(JSON.stringify(m)));
-    } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, "presence publish failed");
-    }
+    this.link.publish(`${this.opts.prefix}.presence`, encoder.encode(JSON.stringify(m)));
   }
 }

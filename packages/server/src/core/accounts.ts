@@ -5,7 +5,7 @@ import { invalid, notFound } from "./errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
 import { FailureWindow, LoginLimiter } from "./login-limiter.js";
-import type { Bus, Clock, Logger, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
+import type { Bus, Clock, KickReason, Logger, PasswordHasher, Random, Store, StoreTx } from "./ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "./records.js";
 import {
   deriveScramKeys,
@@ -268,6 +268,25 @@ export class Accounts {
     if (!user) throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
     await this.checkCanLogIn(user);
     return { user, tokenHash, expiresAt: session.expiresAt };
+  }
+
+  /**
+   * Whether a connection's login still stands, and why not: its token was
+   * revoked or expired ("logged_out"), or the account or domain was frozen
+   * ("disabled"). For connections whose kick may have been lost on the way
+   * between nodes.
+   */
+  async standing(tokenHash: string): Promise<KickReason | undefined> {
+    const session = await this.store.read.getSession(tokenHash);
+    if (!session || session.expiresAt <= this.clock.now()) return "logged_out";
+    const user = await this.store.read.getUser(session.userId);
+    if (!user) return "logged_out";
+    try {
+      await this.checkCanLogIn(user);
+    } catch {
+      return "disabled";
+    }
+    return undefined;
   }
 
   /** Swaps a valid token for a new one with a fresh lifetime; the old one stops working. */

@@ -326,6 +326,11 @@ export interface BusReceiver {
   deliverDomain(domain: string, frame: Uint8Array): void;
   /** Closes the users' sessions, except those of the login whose token hash is `keepToken`. */
   kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
+  /**
+   * Pushes may have been lost on their way between nodes (the bus was
+   * interrupted): tell every local session to catch up by sync.
+   */
+  resync(): void;
 }
 
 /** Delivers encoded server pushes to the sessions of users, on whichever node they are. */
@@ -345,10 +350,12 @@ export interface Bus {
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
   /**
-   * False while a cluster bus cannot reach the other nodes: new sends are
-   * refused (retryable) rather than stored without real-time delivery.
+   * Whether a cluster bus reaches the other nodes (readiness). While it does
+   * not, everything still works on this node: sends are stored, acknowledged
+   * and pushed to local sessions; pushes to other nodes are dropped, and
+   * their sessions are told to sync once the bus is back.
    */
-  available?(): boolean;
+  health?(): { ok: boolean; detail?: string };
   /** Releases connections (cluster buses). */
   close?(): Promise<void>;
 }
@@ -378,6 +385,10 @@ export interface PresenceDirectory {
   report(userId: string, state: LocalPresence | undefined): void;
   view(userId: string): PresenceView;
   onChange(listener: (userId: string) => void): void;
+  /** This node's count of client sessions, shared with the other nodes (cluster directories). */
+  reportLoad?(sessions: number): void;
+  /** The last session count of every live node, by node id, this node's included. */
+  loads?(): Map<string, number>;
   close?(): Promise<void>;
 }
 

@@ -100,7 +100,6 @@ export class SendPipeline {
 
   /** Enqueues synchronously, so one connection's sends keep their order. */
   send(req: SendRequest): Promise<SendResult> {
-    if (this.bus.available && !this.bus.available()) return Promise.reject(unavailable());
     let conversationId = req.conversationId ?? "";
     if (!conversationId) {
       const to = req.toUserId ?? "";
@@ -138,7 +137,8 @@ export class SendPipeline {
         for (const p of batch) p.reject(unavailable());
         continue;
       }
-      // Committed: now, and only now, acknowledge and fan out.
+      // Committed: now, and only now, acknowledge and fan out. Publishing
+      // never waits for the bus: a push it cannot carry is found by sync.
       for (const settle of outcome.outcomes) settle();
       outcome.rows.forEach((row, i) => {
         const to = outcome.recipients.get(row.conversationId);

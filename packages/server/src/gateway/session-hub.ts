@@ -2,9 +2,13 @@ import { randomBytes } from "node:crypto";
 import { CloseCode } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import type { BusReceiver, Clock, KickReason, Logger } from "../core/ports.js";
+import { pushFrame } from "../core/push.js";
 import type { Connection } from "./connection.js";
 import type { GatewayConfig } from "./gateway-config.js";
 import { Session, type SessionHost } from "./session.js";
+
+/** Logins checked at once after a bus outage. */
+const RECHECK_PARALLEL = 4;
 
 /**
  * The sessions of this node, by user. Receives bus traffic and writes each
@@ -87,6 +91,24 @@ export class SessionHub implements SessionHost, BusReceiver {
     }
   }
 
+  /**
+   * Pushes between nodes may have been lost: every session is told to sync,
+   * and every login is checked again, since a kick (password reset, frozen
+   * account) from another node may have been among what was lost.
+   */
+  resync(): void {
+    const hint = pushFrame({ case: "syncHint", value: {} });
+    const byLogin = new Map<string, Session[]>();
+    for (const s of this.all) {
+      if (!s.isReady) continue;
+      s.push(hint);
+      const list = byLogin.get(s.tokenHash);
+      if (list) list.push(s);
+      else byLogin.set(s.tokenHash, [s]);
+    }
+    void this.recheck([...byLogin]);
+  }
+
   get sessionCount(): number {
     return this.all.size;
   }
@@ -100,6 +122,26 @@ export class SessionHub implements SessionHost, BusReceiver {
     this.closing = true;
     clearInterval(this.sweeper);
     for (const s of [...this.all]) s.close(CloseCode.SERVER_SHUTDOWN, "server is shutting down");
+  }
+
+  private async recheck(logins: [string, Session[]][]): Promise<void> {
+    // A few at a time: a whole node's logins at once would crowd out the store.
+    const worker = async () => {
+      for (let next = logins.pop(); next; next = logins.pop()) {
+        const [hash, sessions] = next;
+        let why: KickReason | undefined;
+        try {
+          why = await this.core.accounts.standing(hash);
+        } catch (err) {
+          this.log.warn({ err }, "could not recheck a login after a bus outage");
+          continue;
+        }
+        if (!why) continue;
+        const code = why === "disabled" ? CloseCode.ACCOUNT_DISABLED : CloseCode.LOGGED_OUT;
+        for (const s of sessions) s.close(code, why === "disabled" ? "account disabled" : "signed out");
+      }
+    };
+    await Promise.all(Array.from({ length: RECHECK_PARALLEL }, worker));
   }
 
   private sweep(): void {

@@ -103,6 +103,12 @@ export class XmppHub implements XmppHost, BusReceiver {
     }
   }
 
+  /**
+   * XMPP has no sync pass to prompt: its clients fetch what they missed from
+   * the archive (XEP-0313) when they next connect.
+   */
+  resync(): void {}
+
   get sessionCount(): number {
     return this.all.size;
   }

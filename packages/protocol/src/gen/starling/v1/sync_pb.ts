@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/sync.proto.
  */
 export const file_starling_v1_sync: GenFile = /*@__PURE__*/
-  fileDesc("ChZzdGFybGluZy92MS9zeW5jLnByb3RvEgtzdGFybGluZy52MSIlCgRTeW5jEg4KBmN1cnNvchgBIAEoAxINCgVsaW1pdBgCIAEoDSJgCgpTeW5jUmVzdWx0EjAKDWNvbnZlcnNhdGlvbnMYASADKAsyGS5zdGFybGluZy52MS5Db252ZXJzYXRpb24SDgoGY3Vyc29yGAIgASgDEhAKCGhhc19tb3JlGAMgASgIYgZwcm90bzM", [file_starling_v1_conversation]);
+  fileDesc("ChZzdGFybGluZy92MS9zeW5jLnByb3RvEgtzdGFybGluZy52MSIlCgRTeW5jEg4KBmN1cnNvchgBIAEoAxINCgVsaW1pdBgCIAEoDSJgCgpTeW5jUmVzdWx0EjAKDWNvbnZlcnNhdGlvbnMYASADKAsyGS5zdGFybGluZy52MS5Db252ZXJzYXRpb24SDgoGY3Vyc29yGAIgASgDEhAKCGhhc19tb3JlGAMgASgIIgoKCFN5bmNIaW50YgZwcm90bzM", [file_starling_v1_conversation]);
 
 /**
  * "What changed since my cursor": every conversation of the user whose state
@@ -66,4 +66,21 @@ export type SyncResult = Message<"starling.v1.SyncResult"> & {
  */
 export const SyncResultSchema: GenMessage<SyncResult> = /*@__PURE__*/
   messageDesc(file_starling_v1_sync, 1);
+
+/**
+ * Pushed when the server cannot vouch that every push reached this
+ * connection, e.g. after the cluster bus between nodes was interrupted.
+ * Carries nothing: the client runs its usual Sync pass from its cursor.
+ *
+ * @generated from message starling.v1.SyncHint
+ */
+export type SyncHint = Message<"starling.v1.SyncHint"> & {
+};
+
+/**
+ * Describes the message starling.v1.SyncHint.
+ * Use `create(SyncHintSchema)` to create a new message.
+ */
+export const SyncHintSchema: GenMessage<SyncHint> = /*@__PURE__*/
+  messageDesc(file_starling_v1_sync, 2);
 
