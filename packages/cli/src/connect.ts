@@ -17,7 +17,10 @@ export interface ClientFlags {
 /** Options shared by the client commands (login, send, history, chat). */
 export function addClientFlags(cmd: Command): Command {
   return cmd
-    .option("-s, --server <url...>", "server endpoints, tried in turn (tls://host:5202, ws://host:8080/ws)")
+    .option(
+      "-s, --server <url...>",
+      "server endpoints, tried in a random order weighted by health (tls://host:5202, ws://host:8080/ws)",
+    )
     .option("-u, --user <id>", "log in as this user (default: the saved session)")
     .option("-p, --password <password>", "password (or STARLING_PASSWORD)")
     .option("--data-dir <dir>", "a local server's data folder, to find its port and certificate", "./data")

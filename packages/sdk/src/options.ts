@@ -14,7 +14,10 @@ export interface DeviceInfo {
 }
 
 export interface ClientOptions {
-  /** Tried in turn on failure, e.g. ["tls://im1.corp:5202", "tls://im2.corp:5202"]. */
+  /**
+   * The cluster's nodes, e.g. ["tls://im1.corp:5202", "tls://im2.corp:5202"]: each round tries
+   * every one, in an order drawn at random and weighted by recent failures.
+   */
   endpoints: string[];
   auth: ClientAuth;
   device?: DeviceInfo;

@@ -1,6 +1,8 @@
+import { CloseCode } from "@starling/protocol";
 import { Backoff, type BackoffOptions } from "./backoff.js";
 import { ConnectionClosedError, isFatalConnectError } from "./client-errors.js";
 import type { Connection } from "./connection.js";
+import { EndpointPicker } from "./endpoint-picker.js";
 import { sleep, type Timers } from "./timers.js";
 import type { TransportClose } from "./transport.js";
 
@@ -9,6 +11,8 @@ export interface SupervisorOptions {
   /** false: a dropped connection ends the client. */
   reconnect: BackoffOptions | false;
   timers: Timers;
+  /** Uniform in [0, 1), for the choice of endpoint. Default Math.random. */
+  random?: () => number;
   /** Opens and authenticates a connection to one endpoint; onClose reports its end. */
   open(endpoint: string, onClose: (info: TransportClose) => void, signal: AbortSignal): Promise<Connection>;
   connected(conn: Connection): void;
@@ -18,14 +22,19 @@ export interface SupervisorOptions {
 }
 
 /**
- * Keeps one connection up. Endpoints are tried in turn, starting with the
- * one that worked last, so a cluster's nodes back each other up; after a
- * whole round fails it waits with exponential backoff and jitter.
+ * Keeps one connection up. Each round tries every endpoint once, in an
+ * order drawn at random and weighted by health (EndpointPicker), so a
+ * cluster's nodes back each other up and devices spread over them; after a
+ * whole round fails it waits with exponential backoff and jitter. A node
+ * that asks the client to move (CLOSE_CODE_MOVE_ELSEWHERE) is tried last
+ * in the next round, which starts after the shortest delay.
  */
 export class Supervisor {
   private readonly opts: SupervisorOptions;
   private readonly backoff: Backoff;
-  private index = 0;
+  private readonly picker: EndpointPicker;
+  /** The endpoint of the current (or last) connection. */
+  private index = -1;
   private stopper = new AbortController();
   private running = false;
   private current: Connection | null = null;
@@ -36,6 +45,10 @@ export class Supervisor {
     if (opts.endpoints.length === 0) throw new RangeError("at least one endpoint is required");
     this.opts = opts;
     this.backoff = new Backoff(opts.reconnect === false ? {} : opts.reconnect);
+    this.picker = new EndpointPicker(opts.endpoints.length, {
+      now: () => opts.timers.now(),
+      ...(opts.random ? { random: opts.random } : {}),
+    });
   }
 
   /**
@@ -67,27 +80,29 @@ export class Supervisor {
     return this.loop.then(() => {});
   }
 
-  private async round(signal: AbortSignal): Promise<Connection> {
-    let last: unknown = new ConnectionClosedError(0, "no endpoint");
-    for (let i = 0; i < this.opts.endpoints.length; i++) {
+  private async round(signal: AbortSignal, last?: number): Promise<Connection> {
+    let failure: unknown = new ConnectionClosedError(0, "no endpoint");
+    for (const i of this.picker.order(last)) {
       if (signal.aborted) throw signal.reason;
-      const endpoint = this.opts.endpoints[this.index] as string;
+      const endpoint = this.opts.endpoints[i] as string;
       let conn: Connection;
       try {
         conn = await this.opts.open(endpoint, (info) => this.onClose(conn, info), signal);
       } catch (err) {
         if (isFatalConnectError(err)) throw err;
-        last = err;
-        this.index = (this.index + 1) % this.opts.endpoints.length;
+        failure = err;
+        if (!signal.aborted) this.picker.failed(i);
         continue;
       }
       if (signal.aborted) {
         await conn.close();
         throw signal.reason;
       }
+      this.index = i;
+      this.picker.succeeded(i);
       return conn;
     }
-    throw last;
+    throw failure;
   }
 
   private adopt(conn: Connection): void {
@@ -113,15 +128,25 @@ export class Supervisor {
       this.opts.fatal(err);
       return;
     }
-    this.loop = this.reconnect(this.stopper.signal, 0);
+    if (err.closeCode === CloseCode.MOVE_ELSEWHERE) {
+      // Not a failure of ours: go at once, and somewhere else first.
+      this.picker.failed(this.index);
+      this.backoff.reset();
+      this.loop = this.reconnect(this.stopper.signal, 0, this.index);
+      return;
+    }
+    this.picker.failed(this.index);
+    // A node going down tells its clients so: try the others first.
+    const away = err.closeCode === CloseCode.SERVER_SHUTDOWN ? this.index : undefined;
+    this.loop = this.reconnect(this.stopper.signal, 0, away);
   }
 
-  private async reconnect(signal: AbortSignal, retryAfterMs: number): Promise<void> {
+  private async reconnect(signal: AbortSignal, retryAfterMs: number, avoid?: number): Promise<void> {
     let wait = retryAfterMs;
     for (;;) {
       try {
         await sleep(this.opts.timers, Math.max(wait, this.backoff.next()), signal);
-        const conn = await this.round(signal);
+        const conn = await this.round(signal, avoid);
         this.adopt(conn);
         return;
       } catch (err) {
@@ -132,6 +157,7 @@ export class Supervisor {
           return;
         }
         wait = (err as { retryAfterMs?: number }).retryAfterMs ?? 0;
+        avoid = undefined;
       }
     }
   }

@@ -17,6 +17,7 @@ import { UploadSlots } from "./core/files/upload-slots.js";
 import { type CoreLimits, DEFAULT_LIMITS, maxXmlMessageChars, nativeFrameBytes } from "./core/limits.js";
 import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/ports.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
+import { Rebalancer } from "./gateway/rebalancer.js";
 import { SessionHub } from "./gateway/session-hub.js";
 import { startTcpListener } from "./gateway/tcp-listener.js";
 import { WsEndpoint } from "./gateway/ws-endpoint.js";
@@ -242,6 +243,21 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     serverVersion: SERVER_VERSION,
   };
   const hub = new SessionHub(core, new SystemClock(), log, gateway);
+  const rebalancer =
+    config.bus && config.cluster.rebalanceIntervalMs > 0 && presence.reportLoad && presence.loads
+      ? new Rebalancer(
+          hub,
+          { reportLoad: presence.reportLoad.bind(presence), loads: presence.loads.bind(presence) },
+          new SystemClock(),
+          log,
+          {
+            intervalMs: config.cluster.rebalanceIntervalMs,
+            tolerancePercent: config.cluster.rebalanceTolerancePercent,
+            batch: config.cluster.rebalanceBatch,
+            staleMs: 3 * PRESENCE_HEARTBEAT_MS,
+          },
+        )
+      : undefined;
   const uploadSlots =
     config.xmpp.enabled && core.files
       ? new UploadSlots(core.files, store.read, new SystemClock())
@@ -297,6 +313,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       );
     }
   } catch (err) {
+    rebalancer?.stop();
     tcp?.close();
     await presence.close?.();
     await bus.close?.();
@@ -351,6 +368,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   try {
     await http.listen({ host: config.http.host, port: config.http.port });
   } catch (err) {
+    rebalancer?.stop();
     tcp.close();
     xmpp?.close();
     await presence.close?.();
@@ -384,6 +402,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
+      rebalancer?.stop();
       hub.shutdown();
       xmppHub?.shutdown();
       ws.close();

@@ -63,6 +63,10 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
     const ack = await c.alice.sdk.send({ to: "bob", text: "before NATS" });
     await c.bob.until(() => c.bob!.in(ack.conversationId).length === 1, "bob, on the same node");
 
+    // A node that never reached NATS still stops cleanly.
+    const early = await startTestServer({ ...common, nodeId: "n0" });
+    await early.close();
+
     await nats.start();
     await waitFor(() => n1.server.bus.health?.().ok === true, "node 1 joins the bus by itself");
     n2 = await startTestServer({ ...common, nodeId: "n2" });

@@ -11,6 +11,7 @@ export interface StarlingConfig {
   bus: string;
   busPrefix: string;
   nodeId: string;
+  cluster: { rebalanceIntervalMs: number; rebalanceTolerancePercent: number; rebalanceBatch: number };
   durability: "full" | "normal";
   tcp: { host: string; port: number; tls: boolean };
   xmpp: { enabled: boolean; port: number };

@@ -55,6 +55,32 @@ export const SETTINGS = [
     description: "This node's name in the cluster. Empty: host name and process id.",
   },
   {
+    key: "cluster.rebalanceIntervalMs",
+    type: "int",
+    default: 10000,
+    min: 0,
+    max: 3_600_000,
+    description:
+      "How often a cluster node compares its count of native client sessions with the other nodes' and, when far above its fair share, asks a few clients to move (close code 4005). 0: never.",
+  },
+  {
+    key: "cluster.rebalanceTolerancePercent",
+    type: "int",
+    default: 25,
+    min: 0,
+    max: 1000,
+    description:
+      "How far above its fair share (the cluster's sessions divided by its live nodes), in percent, a node must be before it asks clients to move; it then moves them until it is back at its fair share.",
+  },
+  {
+    key: "cluster.rebalanceBatch",
+    type: "int",
+    default: 5,
+    min: 1,
+    max: 10000,
+    description: "Most clients a node asks to move per rebalance interval, so they leave gradually.",
+  },
+  {
     key: "durability",
     type: "enum",
     default: "full",

@@ -109,6 +109,11 @@ export class SessionHub implements SessionHost, BusReceiver {
     void this.recheck([...byLogin]);
   }
 
+  /** Authenticated sessions, for rebalancing. */
+  readySessions(): Session[] {
+    return [...this.all].filter((s) => s.isReady);
+  }
+
   get sessionCount(): number {
     return this.all.size;
   }

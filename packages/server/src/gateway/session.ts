@@ -48,6 +48,8 @@ export class Session {
   readonly id: string;
   userId = "";
   lastActivity: number;
+  /** When the connection was accepted. */
+  readonly openedAt: number;
   private state: State = "hello";
   private compression = false;
   private token = "";
@@ -61,6 +63,7 @@ export class Session {
   ) {
     this.id = host.newSessionId();
     this.lastActivity = host.clock.now();
+    this.openedAt = this.lastActivity;
     this.bucket = new TokenBucket(host.config.requestsPerSecond, host.config.requestBurst, this.lastActivity);
     this.caller = {
       userId: "",
