@@ -23,6 +23,9 @@ import { Session } from "./session.js";
 import type { SyncState } from "./sync-state.js";
 import type { ClientState, HistoryQuery, SearchOptions, SendInput, StarlingClientEvents } from "./types.js";
 
+/** User ids per SubscribePresence, the server's most. */
+const PRESENCE_PAGE = 500;
+
 /**
  * A Starling client for browsers and Node. It stays connected across
  * network changes and server restarts, sends every message exactly once and
@@ -32,6 +35,13 @@ import type { ClientState, HistoryQuery, SearchOptions, SendInput, StarlingClien
 export class StarlingClient {
   private readonly emitter: Emitter<StarlingClientEvents>;
   private readonly session: Session;
+  /**
+   * Users whose presence the app subscribed to. Subscriptions end with each
+   * connection, so they are renewed on the next one (after a drop, a
+   * failover, or a node asking the client to move).
+   */
+  private readonly watching = new Set<string>();
+  private renewWatching = false;
   /** The organisation directory: requests, and a local copy kept up to date by sync(). */
   readonly directory: DirectoryClient;
 
@@ -52,6 +62,29 @@ export class StarlingClient {
       options.directoryPageLimit,
     );
     this.emitter.on("directoryChanged", ({ version }) => this.directory.changed(version));
+    this.emitter.on("state", (state) => {
+      if (state === "reconnecting") this.renewWatching = true;
+      else if (state === "online" && this.renewWatching) void this.renewPresence();
+    });
+  }
+
+  /** Subscribes again on the new connection; the current states arrive as `presence` events. */
+  private async renewPresence(): Promise<void> {
+    this.renewWatching = false;
+    const ids = [...this.watching];
+    try {
+      for (let i = 0; i < ids.length; i += PRESENCE_PAGE) {
+        const body: RequestBody = {
+          case: "subscribePresence",
+          value: { userIds: ids.slice(i, i + PRESENCE_PAGE) },
+        };
+        const list = await this.session.requester.expect(body, "idempotent", "presence");
+        for (const state of list.states) this.emitter.emit("presence", state);
+      }
+    } catch (err) {
+      // Dropped again: the next connection renews them.
+      if (this.session.state === "online") this.emitter.emit("error", asError(err));
+    }
   }
 
   /** Adds a listener; returns a function that removes it. */
@@ -213,10 +246,13 @@ export class StarlingClient {
   /** Returns the users' current status; later changes arrive as `presence` events. */
   async subscribePresence(userIds: string[]): Promise<PresenceState[]> {
     const body: RequestBody = { case: "subscribePresence", value: { userIds } };
-    return (await this.session.requester.expect(body, "idempotent", "presence")).states;
+    const states = (await this.session.requester.expect(body, "idempotent", "presence")).states;
+    for (const id of userIds) this.watching.add(id);
+    return states;
   }
 
   async unsubscribePresence(userIds: string[]): Promise<void> {
+    for (const id of userIds) this.watching.delete(id);
     await this.call({ case: "unsubscribePresence", value: { userIds } }, "idempotent");
   }
 

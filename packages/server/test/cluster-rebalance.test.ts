@@ -66,7 +66,15 @@ describe("a node far above its share", { skip: problem }, () => {
       "limits.requestBurst": 100000,
     };
     n1 = await startTestServer({ ...flags, nodeId: "n1" });
-    for (const u of USERS) await n1.addUser(u);
+    for (const u of [...USERS, "lamp"]) await n1.addUser(u);
+    // Watched by everyone; it goes offline at the end, and moved clients must still hear it.
+    const lamp = createNodeClient({
+      endpoints: [n1.tlsUrl],
+      auth: { userId: "lamp", password: passwordOf("lamp") },
+      tls: { rejectUnauthorized: false },
+      reconnect: false,
+    });
+    await lamp.connect();
     // Node 2's endpoint is given to every client but is not up yet: they all land on node 1.
     const port2 = await freePort();
     const url2 = `tls://127.0.0.1:${port2}`;
@@ -90,6 +98,7 @@ describe("a node far above its share", { skip: problem }, () => {
       });
       const c = new Client(sdk);
       await sdk.connect();
+      await sdk.subscribePresence(["lamp"]);
       clients.push(c);
     }
     assert.ok(
@@ -128,6 +137,13 @@ describe("a node far above its share", { skip: problem }, () => {
     const ids = history.filter((m) => !m.event).map((m) => m.clientMsgId);
     assert.equal(ids.length, new Set(ids).size, "nothing stored twice");
     assert.deepEqual([...ids].sort(), [...sent].sort(), "every send stored");
+    // Presence subscriptions moved with the clients.
+    await lamp.close();
+    for (const [k, c] of clients.entries())
+      await c.until(
+        () => c.list("presence").some((p) => p.userId.startsWith("lamp@") && p.status === 3 /* OFFLINE */),
+        `client ${k} sees lamp go offline`,
+      );
     for (const [k, c] of clients.entries()) {
       await c.until(() => c.in(group.id).length === history.length, `client ${k} has the whole group`);
       assert.deepEqual(
