@@ -299,7 +299,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       {
         host: config.tcp.host,
         port: config.tcp.port,
-        tls: tls ? { key: tls.key, cert: tls.cert } : undefined,
+        tls: tls ? { key: tls.key, cert: tls.cert, minVersion: config.tls.minVersion } : undefined,
         maxFrameBytes: gateway.maxFrameBytes,
       },
       hub,
@@ -307,7 +307,11 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     );
     if (xmppHub && xmppTls) {
       xmpp = await startXmppListener(
-        { host: config.tcp.host, port: config.xmpp.port, tls: { key: xmppTls.key, cert: xmppTls.cert } },
+        {
+          host: config.tcp.host,
+          port: config.xmpp.port,
+          tls: { key: xmppTls.key, cert: xmppTls.cert, minVersion: config.tls.minVersion },
+        },
         xmppHub,
         log,
       );

@@ -403,7 +403,11 @@ describe("XMPP stream management limits", () => {
       {
         host: "127.0.0.1",
         port: 0,
-        tls: { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+        tls: {
+          key: readFileSync(join(dir, "key.pem")),
+          cert: readFileSync(join(dir, "cert.pem")),
+          minVersion: "1.2",
+        },
       },
       hub,
       log,

@@ -25,7 +25,7 @@ export interface StarlingConfig {
     blobStore: "auto" | "database" | "folder";
     blobDir: string;
   };
-  tls: { cert: string; key: string };
+  tls: { cert: string; key: string; minVersion: "1.2" | "1.3" };
   log: { level: string };
   limits: {
     maxFrameBytes: number;

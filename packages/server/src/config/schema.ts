@@ -97,7 +97,12 @@ export const SETTINGS = [
     max: 65535,
     description: "Port of the native TCP listener (0: any free port).",
   },
-  { key: "tcp.tls", type: "bool", default: true, description: "Speak TLS (1.2+) on the TCP listener." },
+  {
+    key: "tcp.tls",
+    type: "bool",
+    default: true,
+    description: "Speak TLS on the TCP listener (see tls.minVersion).",
+  },
   {
     key: "xmpp.enabled",
     type: "bool",
@@ -173,6 +178,14 @@ export const SETTINGS = [
     description: "PEM certificate file. Empty: a self-signed one is made in <dataDir>/tls on first start.",
   },
   { key: "tls.key", type: "string", default: "", description: "PEM private key file for tls.cert." },
+  {
+    key: "tls.minVersion",
+    type: "enum",
+    default: "1.2",
+    values: ["1.2", "1.3"],
+    description:
+      "Oldest TLS version the native port and XMPP STARTTLS accept. 1.2 offers only ECDHE suites with AES-GCM or ChaCha20-Poly1305; 1.3 refuses TLS 1.2 clients altogether.",
+  },
   {
     key: "log.level",
     type: "enum",

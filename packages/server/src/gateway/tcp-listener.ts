@@ -3,6 +3,7 @@ import tls from "node:tls";
 import { CloseCode, encodeEnvelope, encodeFrame, FrameDecoder, shouldReconnect } from "@starling/protocol";
 import type { Logger } from "../core/ports.js";
 import { listen } from "../platform/listen.js";
+import { type ServerTlsSettings, serverTlsOptions } from "../tls/tls-options.js";
 import { coalesce } from "./coalesce.js";
 import type { Connection } from "./connection.js";
 import type { SessionHub } from "./session-hub.js";
@@ -10,8 +11,8 @@ import type { SessionHub } from "./session-hub.js";
 export interface TcpListenerOptions {
   host: string;
   port: number;
-  /** PEM key and certificate; without them the listener speaks plain TCP. */
-  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Key, certificate and oldest version; without them the listener speaks plain TCP. */
+  tls?: ServerTlsSettings;
   maxFrameBytes: number;
 }
 
@@ -73,7 +74,7 @@ export async function startTcpListener(
     socket.on("close", () => hub.closed(session));
   };
   const server = opts.tls
-    ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert, minVersion: "TLSv1.2" }, onSocket)
+    ? tls.createServer(serverTlsOptions(opts.tls), onSocket)
     : net.createServer(onSocket);
   if (opts.tls) {
     server.on("tlsClientError", (err: Error, socket: tls.TLSSocket) => {

@@ -2,6 +2,7 @@ import net from "node:net";
 import tls from "node:tls";
 import type { Logger } from "../core/ports.js";
 import { listen } from "../platform/listen.js";
+import { type ServerTlsSettings, serverSecureContext } from "../tls/tls-options.js";
 import { NS, openTag, serialize, type XElement } from "./stanza.js";
 import { XmlFaultError, XmlStreamParser } from "./xml-stream.js";
 import type { XmppHub } from "./xmpp-hub.js";
@@ -11,8 +12,8 @@ import type { XmppTransport } from "./xmpp-transport.js";
 export interface XmppListenerOptions {
   host: string;
   port: number;
-  /** PEM key and certificate for STARTTLS. */
-  tls: { key: string | Buffer; cert: string | Buffer };
+  /** Key, certificate and oldest version for STARTTLS. */
+  tls: ServerTlsSettings;
 }
 
 /** How long a closing socket may take to flush its last bytes. */
@@ -158,11 +159,7 @@ export async function startXmppListener(
   hub: XmppHub,
   log: Logger,
 ): Promise<net.Server> {
-  const secureContext = tls.createSecureContext({
-    key: opts.tls.key,
-    cert: opts.tls.cert,
-    minVersion: "TLSv1.2",
-  });
+  const secureContext = serverSecureContext(opts.tls);
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
