@@ -137,6 +137,15 @@ export async function openCore(config: StarlingConfig, log: Logger) {
       maxFailuresPerAccount: config.limits.loginMaxFailuresPerAccount,
       knownAddressMs: config.limits.loginKnownAddressMs,
     },
+    connections: {
+      maxPerAddress: config.limits.maxConnectionsPerAddress,
+      maxUnauthenticatedPerAddress: config.limits.maxUnauthenticatedPerAddress,
+      maxSessionsPerUser: config.limits.maxSessionsPerUser,
+      exemptAddresses: config.limits.exemptAddresses
+        .split(",")
+        .map((a) => a.trim())
+        .filter(Boolean),
+    },
   };
   // Leave room for the envelope around a page of history or sync.
   limits.maxResponseBytes = Math.floor(nativeFrameBytes(config.limits.maxFrameBytes, limits) / 2);
@@ -240,6 +249,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
     requestsPerSecond: config.limits.requestsPerSecond,
     requestBurst: config.limits.requestBurst,
+    helloTimeoutMs: config.limits.loginTimeoutMs,
     serverVersion: SERVER_VERSION,
   };
   const hub = new SessionHub(core, new SystemClock(), log, gateway);
@@ -280,6 +290,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
           stanzasPerSecond: config.limits.requestsPerSecond,
           stanzaBurst: config.limits.requestBurst,
           maxStanzaChars: Math.max(DEFAULT_XMPP_CONFIG.maxStanzaChars, maxXmlMessageChars(core.limits)),
+          loginTimeoutMs: config.limits.loginTimeoutMs,
           ...(uploadSlots ? { upload: { slots: uploadSlots, baseUrl: publicHttpUrl } } : {}),
         },
         async (domain) => {
@@ -301,6 +312,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
         port: config.tcp.port,
         tls: tls ? { key: tls.key, cert: tls.cert, minVersion: config.tls.minVersion } : undefined,
         maxFrameBytes: gateway.maxFrameBytes,
+        tlsHandshakeTimeoutMs: config.limits.tlsHandshakeTimeoutMs,
       },
       hub,
       log,
@@ -311,6 +323,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
           host: config.tcp.host,
           port: config.xmpp.port,
           tls: { key: xmppTls.key, cert: xmppTls.cert, minVersion: config.tls.minVersion },
+          tlsHandshakeTimeoutMs: config.limits.tlsHandshakeTimeoutMs,
         },
         xmppHub,
         log,
@@ -339,6 +352,12 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     settings: () => publicSettings(config),
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
     maxUploadBytes: config.files.maxUploadBytes,
+    timeouts: {
+      headersMs: config.http.headersTimeoutMs,
+      requestMs: config.http.requestTimeoutMs,
+      idleMs: config.http.idleTimeoutMs,
+      keepAliveMs: config.http.keepAliveTimeoutMs,
+    },
     uploadsDir: join(dataDir, "uploads"),
     ...(uploadSlots ? { uploadSlots } : {}),
     webRoot: config.http.webRoot || fileURLToPath(new URL("../../web/dist", import.meta.url)),

@@ -408,6 +408,7 @@ describe("XMPP stream management limits", () => {
           cert: readFileSync(join(dir, "cert.pem")),
           minVersion: "1.2",
         },
+        tlsHandshakeTimeoutMs: 10_000,
       },
       hub,
       log,

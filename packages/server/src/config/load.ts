@@ -15,7 +15,15 @@ export interface StarlingConfig {
   durability: "full" | "normal";
   tcp: { host: string; port: number; tls: boolean };
   xmpp: { enabled: boolean; port: number };
-  http: { host: string; port: number; webRoot: string };
+  http: {
+    host: string;
+    port: number;
+    webRoot: string;
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    idleTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+  };
   public: { host: string; tcpPort: number; httpPort: number; https: boolean };
   files: {
     maxUploadBytes: number;
@@ -39,6 +47,13 @@ export interface StarlingConfig {
     loginMaxFailuresPerIp: number;
     loginMaxFailuresPerAccount: number;
     loginKnownAddressMs: number;
+    tlsHandshakeTimeoutMs: number;
+    loginTimeoutMs: number;
+    maxConnectionsPerAddress: number;
+    maxUnauthenticatedPerAddress: number;
+    maxSessionsPerUser: number;
+    /** Comma-separated. */
+    exemptAddresses: string;
   };
 }
 
@@ -115,6 +130,8 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
   const publicHost = String(out["public.host"] ?? "");
   if (publicHost && !/^[A-Za-z0-9.-]{1,253}$|^\[[0-9A-Fa-f:.]+\]$/.test(publicHost))
     problems.push(`public.host: "${publicHost}" is not a host name or [IPv6] address`);
+  if (Number(out["http.headersTimeoutMs"]) > Number(out["http.requestTimeoutMs"]))
+    problems.push("http.headersTimeoutMs must not be longer than http.requestTimeoutMs");
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }

@@ -338,6 +338,94 @@ export const SETTINGS = [
     description:
       "How long a successful login lets its address past the per-address and per-account login limits of that account (milliseconds; 0 turns this off).",
   },
+  {
+    key: "limits.tlsHandshakeTimeoutMs",
+    type: "int",
+    default: 10000,
+    min: 50,
+    max: 600000,
+    description:
+      "A connection that has not finished its TLS handshake in this time (native port, XMPP after STARTTLS) is closed.",
+  },
+  {
+    key: "limits.loginTimeoutMs",
+    type: "int",
+    default: 20000,
+    min: 50,
+    max: 600000,
+    description:
+      "A connection that has not logged in within this time is closed: native Welcome (after the TLS handshake), XMPP resource bound (from connecting), on TCP and WebSocket.",
+  },
+  {
+    key: "limits.maxConnectionsPerAddress",
+    type: "int",
+    default: 1000,
+    min: 0,
+    max: 1000000,
+    description:
+      "Open connections from one address (an IPv6 /64) on all listeners together, HTTP sockets included; further ones are refused. 0: no limit.",
+  },
+  {
+    key: "limits.maxUnauthenticatedPerAddress",
+    type: "int",
+    default: 100,
+    min: 0,
+    max: 1000000,
+    description:
+      "Native and XMPP connections from one address (an IPv6 /64) that have not logged in yet; further ones are refused. 0: no limit.",
+  },
+  {
+    key: "limits.maxSessionsPerUser",
+    type: "int",
+    default: 30,
+    min: 0,
+    max: 100000,
+    description:
+      "Sessions one user may have open on this node, native and XMPP together; a further login is refused (TOO_MANY_SESSIONS). 0: no limit.",
+  },
+  {
+    key: "limits.exemptAddresses",
+    type: "string",
+    default: "",
+    description:
+      "Comma-separated addresses the per-address limits do not apply to: a reverse proxy or load balancer that does not pass on client addresses.",
+  },
+  {
+    key: "http.headersTimeoutMs",
+    type: "int",
+    default: 10000,
+    min: 50,
+    max: 600000,
+    description:
+      "Time a client has to send a request's headers (slowloris protection); then 408 and the connection is closed.",
+  },
+  {
+    key: "http.requestTimeoutMs",
+    type: "int",
+    default: 300000,
+    min: 50,
+    max: 86400000,
+    description:
+      "Time a client has to send a whole request, body included (uploads larger than a slow link can carry in this time use resumable uploads); then 408 and the connection is closed.",
+  },
+  {
+    key: "http.idleTimeoutMs",
+    type: "int",
+    default: 120000,
+    min: 0,
+    max: 86400000,
+    description:
+      "An HTTP connection on which nothing moves either way for this long is closed (0: never). WebSocket connections are not affected.",
+  },
+  {
+    key: "http.keepAliveTimeoutMs",
+    type: "int",
+    default: 65000,
+    min: 50,
+    max: 600000,
+    description:
+      "How long an idle keep-alive HTTP connection stays open for the next request; above the usual 60 s of load balancers, so they close first.",
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];

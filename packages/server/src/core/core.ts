@@ -1,5 +1,6 @@
 import type { Content, SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts.js";
+import { ConnectionLimiter } from "./connection-limiter.js";
 import { validateContent } from "./content.js";
 import { ConversationPrefs } from "./conversation-prefs.js";
 import { Auditor } from "./directory/audit.js";
@@ -13,6 +14,7 @@ import { Groups } from "./groups.js";
 import { History } from "./history.js";
 import { checkConversationId, completeUserId, domainOf } from "./ids.js";
 import type { CoreLimits } from "./limits.js";
+import { LogThrottle } from "./log-throttle.js";
 import { Membership } from "./membership.js";
 import type {
   BlobStore,
@@ -72,6 +74,8 @@ export class Core {
   readonly prefs: ConversationPrefs;
   readonly avatars: Avatars | undefined;
   readonly limits: CoreLimits;
+  /** Connection caps that every listener of this node asks. */
+  readonly connections: ConnectionLimiter;
   private readonly pipeline: SendPipeline;
 
   constructor(readonly deps: CoreDeps) {
@@ -102,6 +106,11 @@ export class Core {
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
     this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);
+    this.connections = new ConnectionLimiter(
+      limits.connections,
+      (userId) => this.presence.localSessions(userId),
+      new LogThrottle(log, clock),
+    );
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { ConnectionLimits } from "./connection-limiter.js";
+
 /** Tunable limits of the core; main fills them from configuration. */
 export interface CoreLimits {
   recallWindowMs: number;
@@ -16,6 +18,7 @@ export interface CoreLimits {
   /** Pages (history, sync) stop growing at about this many bytes, to stay below the frame limit. */
   maxResponseBytes: number;
   login: LoginLimits;
+  connections: ConnectionLimits;
 }
 
 /** The login policy of `login-limiter.ts`: failures counted in `windowMs`, each limit locking for `lockoutMs`. */
@@ -53,6 +56,12 @@ export const DEFAULT_LIMITS: CoreLimits = {
     maxFailuresPerAccount: 20,
     lockoutMs: 5 * 60 * 1000,
     knownAddressMs: 30 * 24 * 3600 * 1000,
+  },
+  connections: {
+    maxPerAddress: 1000,
+    maxUnauthenticatedPerAddress: 100,
+    maxSessionsPerUser: 30,
+    exemptAddresses: [],
   },
 };
 

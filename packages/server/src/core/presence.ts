@@ -44,6 +44,11 @@ export class Presence {
     this.directory.report(userId, { ...fresh });
   }
 
+  /** This node's sessions of the user, native and XMPP. */
+  localSessions(userId: string): number {
+    return this.local.get(userId)?.sessions ?? 0;
+  }
+
   disconnected(userId: string): void {
     const o = this.local.get(userId);
     if (!o) return;

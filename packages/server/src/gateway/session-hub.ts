@@ -37,6 +37,11 @@ export class SessionHub implements SessionHost, BusReceiver {
       conn.close(CloseCode.SERVER_SHUTDOWN, "server is shutting down");
       return undefined;
     }
+    if (conn.ticket.refusal) {
+      // The limiter has logged it.
+      conn.close(CloseCode.TOO_MANY_CONNECTIONS, conn.ticket.refusal);
+      return undefined;
+    }
     const s = new Session(conn, this);
     this.all.add(s);
     return s;
@@ -158,9 +163,12 @@ export class SessionHub implements SessionHost, BusReceiver {
         continue;
       }
       const silent = now - s.lastActivity;
-      if (!s.isReady && silent > this.config.helloTimeoutMs)
-        s.close(CloseCode.HEARTBEAT_TIMEOUT, "no hello in time");
-      else if (silent > idleLimit) s.close(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat missed");
+      if (!s.isReady) {
+        if (now - s.openedAt > this.config.helloTimeoutMs) {
+          this.core.connections.timedOut("login", s.conn.remoteAddress, `native-${s.conn.transport}`);
+          s.close(CloseCode.HANDSHAKE_TIMEOUT, "not logged in in time");
+        }
+      } else if (silent > idleLimit) s.close(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat missed");
     }
   }
 }

@@ -39,6 +39,9 @@ export interface SessionHost {
 
 const MAX_STRING_IN_LOG = 80;
 
+/** When a client refused for having too many sessions should try again. */
+const TOO_MANY_SESSIONS_RETRY_MS = 30_000;
+
 /**
  * One client connection, whatever the transport: handshake, authentication,
  * request dispatch with limits, and pushes. Anything malformed ends this
@@ -48,7 +51,7 @@ export class Session {
   readonly id: string;
   userId = "";
   lastActivity: number;
-  /** When the connection was accepted. */
+  /** When the connection was handed over (after any TLS handshake): the login timeout runs from here. */
   readonly openedAt: number;
   private state: State = "hello";
   private compression = false;
@@ -253,6 +256,20 @@ export class Session {
       return;
     }
     if (this.state !== "authenticating") return; // closed while we checked
+    const door = this.conn.transport === "tcp" ? "native-tcp" : "native-ws";
+    if (!this.host.core.connections.sessionAllowed(auth.user.id, this.conn.remoteAddress, door)) {
+      // A password login made a login session this connection will never use.
+      if (auth.token) this.host.core.accounts.logout(auth.tokenHash).catch(() => {});
+      this.fail(
+        id,
+        new StarlingError(ErrorCode.TOO_MANY_SESSIONS, "too many sessions of this user are open", {
+          retryAfterMs: TOO_MANY_SESSIONS_RETRY_MS,
+        }),
+        CloseCode.TOO_MANY_CONNECTIONS,
+      );
+      return;
+    }
+    this.conn.ticket.authenticated();
     this.userId = auth.user.id;
     this.caller.userId = auth.user.id;
     this.caller.tokenHash = auth.tokenHash;

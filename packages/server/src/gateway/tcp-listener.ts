@@ -1,9 +1,11 @@
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
 import { CloseCode, encodeEnvelope, encodeFrame, FrameDecoder, shouldReconnect } from "@starling/protocol";
+import type { ConnectionTicket } from "../core/connection-limiter.js";
 import type { Logger } from "../core/ports.js";
 import { listen } from "../platform/listen.js";
-import { type ServerTlsSettings, serverTlsOptions } from "../tls/tls-options.js";
+import { acceptTls } from "../tls/accept-tls.js";
+import { type ServerTlsSettings, serverSecureContext } from "../tls/tls-options.js";
 import { coalesce } from "./coalesce.js";
 import type { Connection } from "./connection.js";
 import type { SessionHub } from "./session-hub.js";
@@ -13,26 +15,28 @@ export interface TcpListenerOptions {
   port: number;
   /** Key, certificate and oldest version; without them the listener speaks plain TCP. */
   tls?: ServerTlsSettings;
+  /** A socket that has not finished the TLS handshake in this time is closed. */
+  tlsHandshakeTimeoutMs: number;
   maxFrameBytes: number;
 }
 
 /** How long a closing socket may take to flush its last frames. */
 const END_GRACE_MS = 2000;
 
-/** The native protocol over TCP (TLS 1.2+ by default): varint length-prefixed envelopes. */
+/** The native protocol over TCP (TLS by default): varint length-prefixed envelopes. */
 export async function startTcpListener(
   opts: TcpListenerOptions,
   hub: SessionHub,
   log: Logger,
 ): Promise<net.Server> {
-  const onSocket = (socket: net.Socket) => {
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true, 60_000);
+  const limiter = hub.core.connections;
+  const serve = (socket: net.Socket | tls.TLSSocket, remoteAddress: string, ticket: ConnectionTicket) => {
     const decoder = new FrameDecoder(opts.maxFrameBytes);
     let ended = false;
     const conn: Connection = {
       transport: "tcp",
-      remoteAddress: socket.remoteAddress ?? "",
+      remoteAddress,
+      ticket,
       send: (envelope) => {
         if (ended) return;
         coalesce(socket);
@@ -70,16 +74,33 @@ export async function startTcpListener(
       }
       for (const f of frames) session.onFrame(f);
     });
-    socket.on("error", () => {}); // "close" follows; resets by peers are routine
     socket.on("close", () => hub.closed(session));
   };
-  const server = opts.tls
-    ? tls.createServer(serverTlsOptions(opts.tls), onSocket)
-    : net.createServer(onSocket);
-  if (opts.tls) {
-    server.on("tlsClientError", (err: Error, socket: tls.TLSSocket) => {
-      log.debug({ ip: socket.remoteAddress, err: err.message }, "tls handshake failed");
+  const context = opts.tls ? serverSecureContext(opts.tls) : undefined;
+  const server = net.createServer((raw) => {
+    raw.setNoDelay(true);
+    raw.setKeepAlive(true, 60_000);
+    raw.on("error", () => {}); // "close" follows; resets by peers are routine
+    const remoteAddress = raw.remoteAddress ?? "";
+    const ticket = limiter.admit(remoteAddress, "native-tcp", "session");
+    raw.on("close", () => ticket.release());
+    if (!context) {
+      serve(raw, remoteAddress, ticket);
+      return;
+    }
+    // Refused before the handshake: a flood of connections costs no cryptography.
+    if (ticket.refusal) {
+      raw.destroy();
+      return;
+    }
+    const secure = acceptTls(raw, context, opts.tlsHandshakeTimeoutMs, () =>
+      limiter.timedOut("tls handshake", remoteAddress, "native-tcp"),
+    );
+    secure.on("error", (err) => {
+      log.debug({ ip: remoteAddress, err: err.message }, "tls handshake failed");
+      raw.destroy();
     });
-  }
+    secure.once("secure", () => serve(secure, remoteAddress, ticket));
+  });
   return listen(server, opts.port, opts.host);
 }

@@ -31,10 +31,12 @@ export class WsEndpoint {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const remoteAddress = req.socket.remoteAddress ?? "";
+      const ticket = this.hub.core.connections.admit(remoteAddress, "native-ws", "session");
       let closed = false;
       const conn: Connection = {
         transport: "ws",
         remoteAddress,
+        ticket,
         send: (envelope) => {
           if (closed) return;
           // ws writes each message by itself; corking its socket for the tick batches them.
@@ -49,6 +51,7 @@ export class WsEndpoint {
           ws.close(code, Buffer.from(reason).subarray(0, 120).toString());
         },
       };
+      ws.on("close", () => ticket.release());
       const session = this.hub.open(conn);
       if (!session) return;
       ws.on("message", (data, isBinary) => {

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Admin } from "../core/admin.js";
+import type { ConnectionTicket } from "../core/connection-limiter.js";
 import type { Core } from "../core/core.js";
 import type { UploadSlots } from "../core/files/upload-slots.js";
 import type { Logger } from "../core/ports.js";
@@ -46,6 +48,7 @@ export interface HttpDeps {
   rateLimit: HttpRateLimit;
   /** Largest single upload (files.maxUploadBytes). */
   maxUploadBytes: number;
+  timeouts: HttpTimeouts;
   /** Folder of the built web client served at /. */
   webRoot: string;
   /** Folder for resumable uploads in progress (on the same file system as the blobs). */
@@ -54,17 +57,69 @@ export interface HttpDeps {
   uploadSlots?: UploadSlots;
 }
 
+/** Slowloris protection and idle connections (the http.* timeout settings). */
+export interface HttpTimeouts {
+  /** Until the request's headers are in. */
+  headersMs: number;
+  /** Until the whole request, body included, is in. */
+  requestMs: number;
+  /** Nothing moved either way; 0 for never. */
+  idleMs: number;
+  /** Between requests on a keep-alive connection. */
+  keepAliveMs: number;
+}
+
 /** Largest JSON body accepted by the HTTP API. */
 const BODY_LIMIT = 64 * 1024;
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const limiter = deps.core.connections;
+  const t = deps.timeouts;
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false } },
+    connectionTimeout: t.idleMs,
+    keepAliveTimeout: t.keepAliveMs,
+    requestTimeout: t.requestMs,
+    // Node checks the header and request deadlines only this often (30 s by default).
+    http: {
+      headersTimeout: t.headersMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(t.headersMs / 2))),
+    },
+    clientErrorHandler: (err, socket) => {
+      const address = socket.remoteAddress ?? "";
+      if ((err as NodeJS.ErrnoException).code === "ERR_HTTP_REQUEST_TIMEOUT") {
+        limiter.timedOut("http request", address, "http");
+        if (socket.writable)
+          socket.write("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      } else if (socket.writable && (err as NodeJS.ErrnoException).code !== "ECONNRESET") {
+        socket.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      }
+      socket.destroy();
+    },
+  });
+
+  // HTTP sockets count towards the per-address total until they close or become WebSockets.
+  const tickets = new WeakMap<Duplex, ConnectionTicket>();
+  app.server.on("connection", (socket: Socket) => {
+    const ticket = limiter.admit(socket.remoteAddress ?? "", "http", "socket");
+    if (ticket.refusal) {
+      socket.destroy();
+      return;
+    }
+    tickets.set(socket, ticket);
+    socket.on("close", () => ticket.release());
+  });
+  // The idle timeout (connectionTimeout): with a listener Node leaves the closing to us.
+  app.server.on("timeout", (socket: Socket) => {
+    limiter.timedOut("http idle", socket.remoteAddress ?? "", "http");
+    socket.destroy();
   });
 
   app.server.on("upgrade", (req, socket, head) => {
+    // From here the WebSocket door counts the connection, as a session not yet logged in.
+    tickets.get(socket)?.release();
     const path = (req.url ?? "").split("?")[0];
     if (path === "/ws") deps.ws.upgrade(req, socket, head);
     else if (path === "/xmpp" && deps.xmpp) deps.xmpp.upgrade(req, socket, head);

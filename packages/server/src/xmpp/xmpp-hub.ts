@@ -36,6 +36,10 @@ export class XmppHub implements XmppHost, BusReceiver {
       s.fail("system-shutdown", "server is shutting down");
       return undefined;
     }
+    if (transport.ticket.refusal) {
+      s.refuse("policy-violation", transport.ticket.refusal);
+      return undefined;
+    }
     this.all.add(s);
     return s;
   }

@@ -1,7 +1,9 @@
 import net from "node:net";
-import tls from "node:tls";
+import type tls from "node:tls";
+import type { ConnectionTicket } from "../core/connection-limiter.js";
 import type { Logger } from "../core/ports.js";
 import { listen } from "../platform/listen.js";
+import { acceptTls } from "../tls/accept-tls.js";
 import { type ServerTlsSettings, serverSecureContext } from "../tls/tls-options.js";
 import { NS, openTag, serialize, type XElement } from "./stanza.js";
 import { XmlFaultError, XmlStreamParser } from "./xml-stream.js";
@@ -14,6 +16,8 @@ export interface XmppListenerOptions {
   port: number;
   /** Key, certificate and oldest version for STARTTLS. */
   tls: ServerTlsSettings;
+  /** After `<proceed/>`, a socket that has not finished the TLS handshake in this time is closed. */
+  tlsHandshakeTimeoutMs: number;
 }
 
 /** How long a closing socket may take to flush its last bytes. */
@@ -26,6 +30,7 @@ const END_GRACE_MS = 2000;
 class TcpTransport implements XmppTransport {
   readonly kind = "tcp";
   readonly remoteAddress: string;
+  readonly ticket: ConnectionTicket;
   session!: XmppSession;
   private socket: net.Socket | tls.TLSSocket;
   private readonly parser: XmlStreamParser;
@@ -38,11 +43,14 @@ class TcpTransport implements XmppTransport {
   constructor(
     private readonly raw: net.Socket,
     private readonly secureContext: tls.SecureContext,
+    private readonly tlsHandshakeTimeoutMs: number,
     private readonly hub: XmppHub,
     private readonly log: Logger,
   ) {
     this.socket = raw;
     this.remoteAddress = raw.remoteAddress ?? "";
+    this.ticket = hub.core.connections.admit(this.remoteAddress, "xmpp-tcp", "session");
+    raw.on("close", () => this.ticket.release());
     this.parser = new XmlStreamParser(
       {
         streamOpen: (h) => this.session.streamOpened(h),
@@ -96,7 +104,9 @@ class TcpTransport implements XmppTransport {
     // <proceed/> goes out in the clear; from here on the raw bytes belong to TLS.
     this.flush();
     this.raw.removeAllListeners("data");
-    const secure = new tls.TLSSocket(this.raw, { isServer: true, secureContext: this.secureContext });
+    const secure = acceptTls(this.raw, this.secureContext, this.tlsHandshakeTimeoutMs, () =>
+      this.hub.core.connections.timedOut("tls handshake", this.remoteAddress, "xmpp-tcp"),
+    );
     this.socket = secure;
     this.parser.reset();
     secure.on("secure", () => {
@@ -163,7 +173,7 @@ export async function startXmppListener(
   const server = net.createServer((socket) => {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
-    const transport = new TcpTransport(socket, secureContext, hub, log);
+    const transport = new TcpTransport(socket, secureContext, opts.tlsHandshakeTimeoutMs, hub, log);
     const session = hub.open(transport);
     if (session) transport.attach(session);
   });

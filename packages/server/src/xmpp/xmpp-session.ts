@@ -77,6 +77,8 @@ export class XmppSession {
   private movedTo: XmppSession | undefined;
   private detachTimer: NodeJS.Timeout | undefined;
   private authenticated = false;
+  /** Set by refuse(): the failure is logged elsewhere. */
+  private quiet = false;
   private headerSent = false;
   private tokenHash: string | undefined;
   private sasl: SaslNegotiator | undefined;
@@ -96,10 +98,10 @@ export class XmppSession {
     const { config } = host;
     this.bucket = new TokenBucket(config.stanzasPerSecond, config.stanzaBurst, host.clock.now());
     this.refusals = new TokenBucket(config.stanzasPerSecond / 4, config.stanzaBurst, host.clock.now());
-    this.timer = setTimeout(
-      () => this.fail("connection-timeout", "no session in time"),
-      config.loginTimeoutMs,
-    );
+    this.timer = setTimeout(() => {
+      host.core.connections.timedOut("login", transport.remoteAddress, `xmpp-${transport.kind}`);
+      this.refuse("connection-timeout", "no session in time");
+    }, config.loginTimeoutMs);
     this.timer.unref();
   }
 
@@ -174,9 +176,29 @@ export class XmppSession {
     this.router?.push(push);
   }
 
+  /**
+   * Ends the stream with a stream error, leaving the log line to the
+   * connection limiter (which throttles it): refusals and timeouts come in
+   * floods.
+   */
+  refuse(condition: string, reason: string): void {
+    this.quiet = true;
+    this.fail(condition, reason, streamError(condition, reason));
+  }
+
   /** Ends the stream with a stream error (RFC 6120 section 4.9), and the session with it. */
   fail(condition: string, reason: string, error = streamError(condition)): void {
     if (this.phase === "closed" || this.phase === "moved") return;
+    if (!this.quiet) this.logFailure(condition, reason);
+    if (this.attached) {
+      if (!this.headerSent) this.sendHeader(this.domain || this.host.core.accounts.defaultDomain);
+      this.transport.send(error);
+      this.transport.end();
+    }
+    this.onClosed();
+  }
+
+  private logFailure(condition: string, reason: string): void {
     const level = condition === "system-shutdown" || condition === "connection-timeout" ? "info" : "warn";
     this.host.log[level](
       {
@@ -188,12 +210,6 @@ export class XmppSession {
       },
       "xmpp stream error",
     );
-    if (this.attached) {
-      if (!this.headerSent) this.sendHeader(this.domain || this.host.core.accounts.defaultDomain);
-      this.transport.send(error);
-      this.transport.end();
-    }
-    this.onClosed();
   }
 
   /**
@@ -298,6 +314,7 @@ export class XmppSession {
       old.end();
     }
     this.transport.rebind(this);
+    this.transport.ticket.authenticated();
     const { remoteAddress: ip } = this.transport;
     const resent = sm.pending.length;
     this.host.log.info({ session: this.id, user: this.userId, ip, resent }, "xmpp session resumed");
@@ -592,6 +609,20 @@ export class XmppSession {
       );
       return;
     }
+    const door = `xmpp-${this.transport.kind}` as const;
+    if (!this.host.core.connections.sessionAllowed(this.userId, this.transport.remoteAddress, door)) {
+      // RFC 6120 section 7.6.2.1: the account has reached its limit of connected resources.
+      this.send(
+        el(
+          "iq",
+          { xmlns: NS.client, type: "error", id: iq.attrs.id },
+          el("error", { type: "wait" }, el("resource-constraint", { xmlns: NS.stanzas })),
+        ),
+      );
+      this.refuse("policy-violation", "too many sessions of this user are open");
+      return;
+    }
+    this.transport.ticket.authenticated();
     let resource = asked || `starling-${randomBytes(6).toString("hex")}`;
     if (this.host.resourceTaken(this.userId, resource))
       resource = `${resource}-${randomBytes(4).toString("hex")}`;

@@ -1,3 +1,4 @@
+import type { ConnectionTicket } from "../core/connection-limiter.js";
 import type { XElement } from "./stanza.js";
 import type { XmppSession } from "./xmpp-session.js";
 
@@ -5,6 +6,8 @@ import type { XmppSession } from "./xmpp-session.js";
 export interface XmppTransport {
   readonly kind: "tcp" | "ws";
   readonly remoteAddress: string;
+  /** The connection's place in the node's per-address counts; the transport releases it on close. */
+  readonly ticket: ConnectionTicket;
   /** TLS protects the connection. */
   isSecure(): boolean;
   /** TCP before STARTTLS. */

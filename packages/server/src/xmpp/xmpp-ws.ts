@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import type { ConnectionTicket } from "../core/connection-limiter.js";
 import type { Logger } from "../core/ports.js";
 import { NS, openTag, serialize, type XElement } from "./stanza.js";
 import { type ParsedElement, XmlFaultError, XmlStreamParser } from "./xml-stream.js";
@@ -22,6 +23,7 @@ class WsTransport implements XmppTransport {
     private readonly ws: WebSocket,
     readonly remoteAddress: string,
     private readonly maxStanzaChars: number,
+    readonly ticket: ConnectionTicket,
   ) {}
 
   isSecure(): boolean {
@@ -128,7 +130,10 @@ export class XmppWsEndpoint {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const transport = new WsTransport(ws, req.socket.remoteAddress ?? "", this.hub.config.maxStanzaChars);
+      const address = req.socket.remoteAddress ?? "";
+      const ticket = this.hub.core.connections.admit(address, "xmpp-ws", "session");
+      ws.on("close", () => ticket.release());
+      const transport = new WsTransport(ws, address, this.hub.config.maxStanzaChars, ticket);
       const session = this.hub.open(transport);
       if (!session) return;
       transport.session = session;
