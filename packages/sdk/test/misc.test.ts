@@ -37,6 +37,9 @@ test("close codes 4500-4999 are fatal, the rest reconnect", () => {
   assert.equal(isFatalClose(CloseCode.SERVER_SHUTDOWN), false);
   assert.equal(isFatalClose(0), false);
   assert.equal(isFatalClose(1006), false);
+  // Timeouts and refusals for too many connections reconnect with backoff.
+  assert.equal(isFatalClose(CloseCode.HANDSHAKE_TIMEOUT), false);
+  assert.equal(isFatalClose(CloseCode.TOO_MANY_CONNECTIONS), false);
   const err = new ConnectionClosedError(CloseCode.ACCOUNT_DISABLED, "disabled");
   assert.equal(err.fatal, true);
   assert.equal(err.retryable, false);
@@ -48,6 +51,8 @@ test("login failures: auth and refusals are fatal, throttling and drops are not"
   assert.equal(isFatalConnectError(new StarlingError(ErrorCode.BAD_CREDENTIALS, "")), true);
   assert.equal(isFatalConnectError(new StarlingError(ErrorCode.UNSUPPORTED_VERSION, "")), true);
   assert.equal(isFatalConnectError(new StarlingError(ErrorCode.RATE_LIMITED, "")), false);
+  assert.equal(isFatalConnectError(new StarlingError(ErrorCode.TOO_MANY_SESSIONS, "")), false);
+  assert.equal(isTokenRejected(new StarlingError(ErrorCode.TOO_MANY_SESSIONS, "")), false);
   assert.equal(isFatalConnectError(new StarlingError(ErrorCode.SHUTTING_DOWN, "")), false);
   assert.equal(isFatalConnectError(new ConnectionClosedError(0, "")), false);
   assert.equal(isFatalConnectError(new Error("ECONNREFUSED")), false);
