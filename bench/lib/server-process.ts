@@ -154,5 +154,8 @@ function programArgs(program: ServerProgram, dataDir: string): string[] {
       "--limits-request-burst",
       "100000",
     ],
+    // ...and so are the per-address and per-user connection caps; thousands of logins at once may take a while.
+    ...["--limits-exempt-addresses", "127.0.0.1", "--limits-max-sessions-per-user", "0"],
+    ...["--limits-login-timeout-ms", "120000", "--limits-tls-handshake-timeout-ms", "120000"],
   ];
 }
