@@ -162,7 +162,7 @@ test("every failed login is logged once, with the user and the address and witho
   });
   try {
     await core.accounts.ensureDomain("example.com");
-    await core.accounts.createUser({ id: "alice", password: "alice-password" });
+    await core.accounts.createUser({ id: "alice@example.com", password: "alice-password" });
     const device = { deviceId: "d", platform: "test" };
     for (let i = 0; i < 2; i++)
       await assert.rejects(
