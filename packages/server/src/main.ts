@@ -26,6 +26,7 @@ import { SharpMediaProbe } from "./media/sharp-media-probe.js";
 import { Argon2Hasher } from "./platform/argon2-hasher.js";
 import { createLogger } from "./platform/logger.js";
 import { NodeRandom, SystemClock } from "./platform/node-random.js";
+import { Readiness } from "./readiness.js";
 import { openBlobStore } from "./storage/open-blob-store.js";
 import type { KyselyStore } from "./store/kysely-store.js";
 import { openStore } from "./store/open-store.js";
@@ -99,7 +100,7 @@ export function adminKey(dataDir: string): string {
 export async function openCore(config: StarlingConfig, log: Logger) {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await openStore(config.db, config.durability, dataDir);
+  const store = await openStore(config.db, config.durability, dataDir, log);
   let bus: Bus;
   let presence: PresenceDirectory;
   const clock = new SystemClock();
@@ -338,6 +339,11 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await blobs.close?.();
     throw err;
   }
+  const readiness = new Readiness({
+    storeWrites: () => store.health(),
+    storeRead: () => store.read.getDomain(config.domain),
+    ...(config.bus ? { bus: () => bus.health?.() ?? { ok: true } } : {}),
+  });
   const ws = new WsEndpoint(hub, log, gateway.maxFrameBytes);
   const xmppWs = xmppHub ? new XmppWsEndpoint(xmppHub, log) : undefined;
   const listenTcpPort = (tcp.address() as AddressInfo).port;
@@ -370,10 +376,13 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       fingerprint: tls?.fingerprint ?? "",
       version: SERVER_VERSION,
     }),
+    readiness: () => readiness.report(),
     health: async () => {
       let db = "ok";
       try {
         await store.read.getDomain(config.domain);
+        const writes = store.health();
+        if (!writes.ok) db = writes.detail ?? "cannot write";
       } catch {
         db = "unavailable";
       }
@@ -400,6 +409,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await blobs.close?.();
     throw err;
   }
+  readiness.listenersUp();
   const tcpPort = (tcp.address() as AddressInfo).port;
   const httpPort = (http.server.address() as AddressInfo).port;
   boundHttpPort = httpPort;

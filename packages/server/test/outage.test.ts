@@ -50,6 +50,9 @@ describe("a PostgreSQL outage", { skip: problem }, () => {
       assert.equal(during.body.value.retryable, true);
     }
     assert.equal(c.closed, false, "the connection survives the outage");
+    const readyz = await fetch(`http://127.0.0.1:${ts.server.httpPort}/readyz`);
+    assert.equal(readyz.status, 503, "a store that cannot write is not ready");
+    assert.deepEqual(((await readyz.json()) as { failing: string[] }).failing, ["store"]);
 
     await proxy.restore();
     // The client retries the same id; the server recovers by itself.
@@ -58,6 +61,7 @@ describe("a PostgreSQL outage", { skip: problem }, () => {
     assert.equal(ack.body.case, "sendAck");
     if (ack.body.case === "sendAck")
       assert.equal(ack.body.value.seq, 2n, "stored once, right after the first");
+    assert.equal((await fetch(`http://127.0.0.1:${ts.server.httpPort}/readyz`)).status, 200);
     c.close();
   });
 });

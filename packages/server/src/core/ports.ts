@@ -26,6 +26,11 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Reads outside a transaction see only committed data. */
   read: StoreReader;
+  /**
+   * Whether writes can be stored now: false from a write that failed because the
+   * store cannot write (full disk, I/O error, database unreachable) until one commits again.
+   */
+  health(): { ok: boolean; detail?: string };
   close(): Promise<void>;
 }
 

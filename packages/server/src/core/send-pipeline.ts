@@ -133,8 +133,12 @@ export class SendPipeline {
       try {
         outcome = await this.store.transaction((tx) => this.storeBatch(tx, batch));
       } catch (err) {
-        this.log.error({ err, batch: batch.length }, "storing a batch of messages failed");
-        for (const p of batch) p.reject(unavailable());
+        // A store that cannot write says so once per episode and answers with a retryable
+        // error of its own; anything else is logged here and refused as retryable too.
+        const known = err instanceof StarlingError && err.code === ErrorCode.UNAVAILABLE;
+        if (!known) this.log.error({ err, batch: batch.length }, "storing a batch of messages failed");
+        const refusal = known ? err : unavailable();
+        for (const p of batch) p.reject(refusal);
         continue;
       }
       // Committed: now, and only now, acknowledge and fan out. Publishing

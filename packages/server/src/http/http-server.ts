@@ -3,6 +3,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { Type } from "@sinclair/typebox";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Admin } from "../core/admin.js";
@@ -41,6 +42,8 @@ export interface HttpDeps {
   adminKey: string;
   version: string;
   health(): Promise<Record<string, unknown>>;
+  /** Whether this node should be given clients, with every check and which of them fail. */
+  readiness(): Promise<{ ready: boolean; failing: string[]; checks: Record<string, unknown> }>;
   /** The effective configuration without secrets, for administrators. */
   settings(): Record<string, unknown>;
   /** Listeners and certificate, for the onboarding document. */
@@ -68,6 +71,17 @@ export interface HttpTimeouts {
   /** Between requests on a keep-alive connection. */
   keepAliveMs: number;
 }
+
+const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const ReadinessBody = Type.Object({
+  ready: Type.Boolean(),
+  failing: Type.Array(Type.String(), { description: "names of the checks that fail" }),
+  checks: Type.Object({
+    listeners: Check,
+    store: Check,
+    bus: Type.Optional(Check),
+  }),
+});
 
 /** Largest JSON body accepted by the HTTP API. */
 const BODY_LIMIT = 64 * 1024;
@@ -165,10 +179,28 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
-  app.get("/healthz", { schema: { hide: true } }, async (_req, reply) => {
-    const h = await deps.health();
-    reply.status(h.status === "ok" ? 200 : 503).send(h);
-  });
+  // Liveness: the process answers. A store or bus that is down is reported in the body
+  // (and by /readyz) but is not a reason to restart the process.
+  app.get("/healthz", { schema: { hide: true } }, async () => deps.health());
+
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        tags: ["health"],
+        description:
+          "Readiness: 200 when the listeners are up and the server is not shutting down, the database can write, and (in a cluster) the bus is connected; 503 otherwise, naming the checks that fail. For load balancers; liveness is /healthz.",
+        response: {
+          "2xx": ReadinessBody,
+          "5xx": ReadinessBody,
+        },
+      },
+    },
+    async (_req, reply) => {
+      const r = await deps.readiness();
+      reply.status(r.ready ? 200 : 503).send(r);
+    },
+  );
 
   const auth = new HttpAuth(deps.core, deps.adminKey);
   registerSessionRoutes(app, deps.core, auth);

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import type { Logger } from "../core/ports.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database as Schema } from "./schema.js";
@@ -11,6 +12,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in the pool. */
   poolSize?: number;
+  /** Where write failures (a full disk, a lost server) are logged. */
+  log?: Logger;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -48,5 +51,5 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, "postgres");
+  return new KyselyStore(db, "postgres", opts.log ? { log: opts.log } : {});
 }

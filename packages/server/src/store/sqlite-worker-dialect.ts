@@ -91,24 +91,36 @@ class WorkerConnection implements DatabaseConnection {
       this.pending.clear();
     };
     worker.on("error", fail);
-    worker.on("exit", () => fail(new SqliteWorkerError("the database worker stopped")));
+    worker.on("exit", () =>
+      fail(new SqliteWorkerError("the database worker stopped", "SQLITE_WORKER_STOPPED")),
+    );
   }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.failure) throw this.failure;
-    const id = this.nextId++;
-    const reply = await new Promise<Reply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, sql: q.sql, params: q.parameters, begin: this.beginPending });
-      this.beginPending = false;
-    });
-    if (reply.error) throw new SqliteWorkerError(reply.error.message, reply.error.code);
+    const reply = await this.call({ sql: q.sql, params: q.parameters, begin: this.beginPending });
     const r = reply.result as NonNullable<Reply["result"]>;
     return {
       rows: (r.columns ? toObjects(r.columns, r.rows) : []) as R[],
       numAffectedRows: r.changes === undefined ? undefined : BigInt(r.changes),
       insertId: r.lastInsertRowid === undefined ? undefined : BigInt(r.lastInsertRowid),
     };
+  }
+
+  /** Rolls back the open transaction, if SQLite has not already done so. */
+  async rollback(): Promise<void> {
+    await this.call({ rollback: true });
+  }
+
+  private async call(msg: object): Promise<Reply> {
+    if (this.failure) throw this.failure;
+    const id = this.nextId++;
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...msg });
+      this.beginPending = false;
+    });
+    if (reply.error) throw new SqliteWorkerError(reply.error.message, reply.error.code);
+    return reply;
   }
 
   // biome-ignore lint/correctness/useYield: streaming is not offered by this connection
@@ -157,7 +169,7 @@ class WorkerSqliteDriver implements Driver {
   async rollbackTransaction(c: DatabaseConnection): Promise<void> {
     const w = c as WorkerConnection;
     if (w.beginPending) w.beginPending = false;
-    else await c.executeQuery(CompiledQuery.raw("rollback"));
+    else await w.rollback();
   }
 
   async releaseConnection(): Promise<void> {

@@ -61,6 +61,21 @@ parentPort.on("message", (msg) => {
     parentPort.close();
     return;
   }
+  if (msg.rollback) {
+    // SQLite ends a transaction by itself when a statement or the COMMIT fails with
+    // SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY or SQLITE_NOMEM; rolling back again would fail
+    // with "no transaction is active", and that error would replace the one that says why.
+    try {
+      if (db.inTransaction) db.exec("rollback");
+      parentPort.postMessage({ id: msg.id, result: { rows: [] } });
+    } catch (err) {
+      parentPort.postMessage({
+        id: msg.id,
+        error: { message: String(err?.message ?? err), code: err?.code },
+      });
+    }
+    return;
+  }
   try {
     // IMMEDIATE takes the write lock up front: a deferred transaction that
     // reads and then writes would fail with SQLITE_BUSY when another

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely } from "kysely";
+import type { Logger } from "../core/ports.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations.js";
 import type { Database as Schema } from "./schema.js";
@@ -15,6 +16,8 @@ export interface SqliteOptions {
    * commits on power loss.
    */
   synchronous?: "full" | "normal";
+  /** Where write failures (a full disk) are logged. */
+  log?: Logger;
 }
 
 /**
@@ -27,5 +30,5 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
     dialect: new WorkerSqliteDialect({ path: opts.path, synchronous: opts.synchronous ?? "full" }),
   });
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
-  return new KyselyStore(db);
+  return new KyselyStore(db, "sqlite", opts.log ? { log: opts.log } : {});
 }
