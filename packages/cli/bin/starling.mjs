@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources through tsx so the command works straight from a checkout.
-import { register } from "tsx/esm/api";
+import { StopSignals } from "../src/stop-signals.mjs";
 
+// First, before the TypeScript loader is even loaded: a stop signal from now on
+// reaches the command instead of killing the process.
+const signals = new StopSignals();
+const { register } = await import("tsx/esm/api");
 register();
-await import("../src/bin.ts");
+const { run } = await import("../src/run.ts");
+run(signals);

@@ -1,7 +1,7 @@
-import { buildProgram } from "./program.js";
+import { StopSignals } from "./stop-signals.mjs";
 
-const program = buildProgram();
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`starling: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+// First, before the rest of the program is loaded (which takes a moment): a stop
+// signal from now on reaches the command instead of killing the process.
+const signals = new StopSignals();
+const { run } = await import("./run.js");
+run(signals);

@@ -64,6 +64,8 @@ export interface RuntimeInfo {
   httpHost: string;
   httpPort: number;
   tcpPort: number;
+  /** The XMPP client-to-server port; 0 when xmpp.enabled is off. */
+  xmppPort: number;
   tls: boolean;
   domain: string;
 }
@@ -420,6 +422,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     httpHost,
     httpPort,
     tcpPort,
+    xmppPort,
     tls: Boolean(tls),
     domain: config.domain,
   };
@@ -435,13 +438,20 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   let closed: Promise<void> | undefined;
   const close = () => {
     closed ??= (async () => {
+      readiness.shuttingDown();
       rebalancer?.stop();
+      // No new connections from here on; the callbacks run once the open ones have ended too.
+      const tcpClosed = new Promise<void>((r) => tcp.close(() => r()));
+      const xmppClosed = xmpp ? new Promise<void>((r) => xmpp.close(() => r())) : undefined;
+      // Sends already queued are stored and acknowledged before the clients are told to go:
+      // an ack that still reaches its client saves a resend.
+      await core.idle();
       hub.shutdown();
       xmppHub?.shutdown();
       ws.close();
       xmppWs?.close();
-      await new Promise<void>((r) => tcp.close(() => r()));
-      if (xmpp) await new Promise<void>((r) => xmpp.close(() => r()));
+      await tcpClosed;
+      await xmppClosed;
       await http.close();
       await core.idle();
       await presence.close?.();

@@ -1,42 +1,73 @@
-import { startServer } from "@starling/server";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { type RunningServer, runtimeFile, type StarlingConfig, startServer } from "@starling/server";
 import type { Command } from "commander";
 import { addConfigFlags, configFrom } from "../config-flags.js";
+import type { StopSignal, StopSignals } from "../stop-signals.mjs";
 
-export function registerServe(program: Command): void {
+export function registerServe(program: Command, signals: StopSignals): void {
   addConfigFlags(program.command("serve").description("run the server (SQLite in ./data by default)")).action(
     async (opts: Record<string, unknown>) => {
       const config = configFrom(opts);
-      const server = await startServer(config);
-      const out = process.stdout;
-      out.write(`\nStarling is running for domain ${config.domain}\n`);
-      out.write(
-        `  native protocol  ${config.tcp.tls ? "tls" : "tcp"}://${config.tcp.host}:${server.tcpPort}\n`,
-      );
-      out.write(`  websocket        ws://${config.http.host}:${server.httpPort}/ws\n`);
-      out.write(`  health           http://${config.http.host}:${server.httpPort}/healthz\n`);
-      if (server.tlsFingerprint) out.write(`  TLS fingerprint  ${server.tlsFingerprint}\n`);
-      if (server.firstAdmin) {
-        out.write(
-          "\n  First administrator created. This password is shown once; change it with `starling user passwd`.\n",
-        );
-        out.write(`    user:     ${server.firstAdmin.id}\n    password: ${server.firstAdmin.password}\n`);
-      }
-      out.write("\n");
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
+      let stopSignal: StopSignal | undefined;
+      let wake: () => void = () => {};
+      const stopRequested = new Promise<void>((r) => {
+        wake = r;
+      });
+      signals.claim((signal) => {
+        if (stopSignal) return;
+        stopSignal = signal;
         process.stderr.write(`${signal}: shutting down\n`);
-        server.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            process.stderr.write(`shutdown failed: ${String(err)}\n`);
-            process.exit(1);
-          },
-        );
-      };
-      process.on("SIGINT", () => stop("SIGINT"));
-      process.on("SIGTERM", () => stop("SIGTERM"));
+        boundShutdown(config);
+        wake();
+      });
+      // Asked to stop before anything was opened: there is nothing to undo.
+      if (stopSignal) process.exit(0);
+      // A signal during start-up waits for it to end (the store open, its migrations), then shuts down.
+      const server = await startServer(config);
+      // Shown even when stopping: a first administrator's password is printed only this once.
+      printBanner(config, server);
+      await stopRequested;
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
     },
   );
+}
+
+/**
+ * Whatever hangs (a database that does not answer), the process ends within
+ * shutdown.timeoutMs of the signal, and leaves no runtime file that would
+ * make local tools look for a server that is gone.
+ */
+function boundShutdown(config: StarlingConfig): void {
+  setTimeout(() => {
+    process.stderr.write(`shutdown did not finish within ${config.shutdown.timeoutMs} ms; exiting\n`);
+    const file = runtimeFile(resolve(config.dataDir));
+    try {
+      if (existsSync(file) && JSON.parse(readFileSync(file, "utf8")).pid === process.pid) rmSync(file);
+    } catch {}
+    process.exit(1);
+  }, config.shutdown.timeoutMs);
+}
+
+function printBanner(config: StarlingConfig, server: RunningServer): void {
+  const out = process.stdout;
+  out.write(`\nStarling is running for domain ${config.domain}\n`);
+  out.write(`  native protocol  ${config.tcp.tls ? "tls" : "tcp"}://${config.tcp.host}:${server.tcpPort}\n`);
+  out.write(`  websocket        ws://${config.http.host}:${server.httpPort}/ws\n`);
+  out.write(`  health           http://${config.http.host}:${server.httpPort}/healthz\n`);
+  out.write(`  readiness        http://${config.http.host}:${server.httpPort}/readyz\n`);
+  if (server.tlsFingerprint) out.write(`  TLS fingerprint  ${server.tlsFingerprint}\n`);
+  if (server.firstAdmin) {
+    out.write(
+      "\n  First administrator created. This password is shown once; change it with `starling user passwd`.\n",
+    );
+    out.write(`    user:     ${server.firstAdmin.id}\n    password: ${server.firstAdmin.password}\n`);
+  }
+  out.write("\n");
 }

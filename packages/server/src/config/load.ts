@@ -13,6 +13,7 @@ export interface StarlingConfig {
   nodeId: string;
   cluster: { rebalanceIntervalMs: number; rebalanceTolerancePercent: number; rebalanceBatch: number };
   durability: "full" | "normal";
+  shutdown: { timeoutMs: number };
   tcp: { host: string; port: number; tls: boolean };
   xmpp: { enabled: boolean; port: number };
   http: {

@@ -88,6 +88,15 @@ export const SETTINGS = [
     description:
       "SQLite fsync policy. full: an acknowledged message survives power loss; normal: survives a crash of the process, may lose the last commits on power loss.",
   },
+  {
+    key: "shutdown.timeoutMs",
+    type: "int",
+    default: 15_000,
+    min: 100,
+    max: 600_000,
+    description:
+      "On SIGTERM or SIGINT: how long the server may take to finish queued sends, say goodbye to its clients and close the database before it exits anyway (with status 1).",
+  },
   { key: "tcp.host", type: "string", default: "0.0.0.0", description: "Address of the native TCP listener." },
   {
     key: "tcp.port",

@@ -189,7 +189,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       schema: {
         tags: ["health"],
         description:
-          "Readiness: 200 when the listeners are up and the server is not shutting down, the database can write, and (in a cluster) the bus is connected; 503 otherwise, naming the checks that fail. For load balancers; liveness is /healthz.",
+          'Readiness: 200 when the listeners are up and the server is not shutting down, the database can write, and (in a cluster) the bus is connected; 503 otherwise, naming the checks that fail, e.g. {"ready":false,"failing":["store"],"checks":{"listeners":{"ok":true},"store":{"ok":false,"detail":"cannot write: SQLITE_FULL"}}}. For load balancers; liveness is /healthz.',
         response: {
           "2xx": ReadinessBody,
           "5xx": ReadinessBody,

@@ -4,11 +4,12 @@ import { join, resolve } from "node:path";
 import { asFlags, LOOPBACK_ANY_PORT, type RuntimeInfo } from "../../src/index.js";
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
-const BIN = join(ROOT, "packages/cli/src/bin.ts");
+/** The shipped entry, which catches stop signals before it loads the TypeScript loader. */
+const BIN = join(ROOT, "packages/cli/bin/starling.mjs");
 
 /** Runs a `starling` CLI command to completion and returns its stdout; throws on a non-zero exit. */
 export function starling(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
-  return execFileSync(process.execPath, ["--import", "tsx", BIN, ...args], {
+  return execFileSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, ...opts.env },
@@ -57,12 +58,14 @@ export class ChildServer {
     readonly extraArgs: string[] = [],
   ) {}
 
-  async start(): Promise<RuntimeInfo> {
-    const file = join(this.dataDir, "server.json");
-    rmSync(file, { force: true });
+  get runtimeFile(): string {
+    return join(this.dataDir, "server.json");
+  }
+
+  /** Starts the process without waiting for it to listen. */
+  launch(): ChildProcess {
+    rmSync(this.runtimeFile, { force: true });
     const args = [
-      "--import",
-      "tsx",
       BIN,
       "serve",
       "--data-dir",
@@ -74,6 +77,12 @@ export class ChildServer {
     ];
     const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     this.proc = proc;
+    return proc;
+  }
+
+  async start(): Promise<RuntimeInfo> {
+    const file = this.runtimeFile;
+    const proc = this.launch();
     let exited = false;
     proc.once("exit", () => {
       exited = true;
@@ -99,6 +108,18 @@ export class ChildServer {
     const gone = new Promise((r) => p.once("exit", r));
     p.kill("SIGKILL");
     await gone;
+  }
+
+  /** Sends `signal` and resolves with how the process ended. */
+  async signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const p = this.proc;
+    if (!p) throw new Error("not started");
+    if (p.exitCode !== null || p.signalCode !== null) return { code: p.exitCode, signal: p.signalCode };
+    const gone = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      p.once("exit", (code, sig) => r({ code, signal: sig })),
+    );
+    p.kill(signal);
+    return gone;
   }
 
   async stop(): Promise<void> {
