@@ -58,7 +58,7 @@ describe("a full data folder", { skip: problem }, () => {
     });
     server = await startServer(config, recordingLogger(lines));
     for (const name of ["alice", "bob"])
-      await server.core.accounts.createUser({ id: name, password: passwordOf(name) });
+      await server.core.accounts.createUser({ id: `${name}@starling.local`, password: passwordOf(name) });
     c = await RawClient.connect(server.tcpPort);
     c.hello(1, "alice", passwordOf("alice"));
     await c.until((x) => x.response(1) !== undefined);
