@@ -78,6 +78,7 @@ describe("a raised limits.maxTextLength holds at every door", () => {
   const longest = "a".repeat(LIMIT);
 
   test("native", async () => {
+    assert.equal((await s.native.sdk.connect()).maxTextLength, LIMIT, "Welcome tells clients the limit");
     const ack = await s.native.sdk.send({ to: bob, text: longest });
     assert.ok(ack.seq > 0);
     await assert.rejects(

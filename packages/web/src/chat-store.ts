@@ -49,6 +49,8 @@ function deviceId(): string {
 export class ChatStore {
   phase: Phase = "signedOut";
   userId = "";
+  /** The longest message text the server accepts, from its Welcome (older servers send none). */
+  maxTextLength = 16384;
   /** Messages loaded per conversation, ascending by seq, no duplicates. */
   readonly messages = new Map<string, Message[]>();
   /** Conversations whose oldest messages are loaded. */
@@ -487,6 +489,7 @@ export class ChatStore {
       const welcome = await client.connect();
       connected = true;
       this.userId = welcome.userId;
+      if (welcome.maxTextLength > 0) this.maxTextLength = welcome.maxTextLength;
       this.watched.clear();
       this.watchPeers();
       const token = client.token;

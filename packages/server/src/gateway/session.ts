@@ -302,6 +302,7 @@ export class Session {
         serverVersion: this.host.config.serverVersion,
         sessionId: this.id,
         mustChangePassword: auth.user.mustChangePassword,
+        maxTextLength: this.host.core.limits.maxTextLength,
       },
     });
   }

@@ -189,7 +189,7 @@ export function Composer(props: {
         aria-autocomplete="list"
         placeholder={t.typeMessage}
         rows={2}
-        maxLength={16384}
+        maxLength={store.maxTextLength}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
