@@ -1,34 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createConnection, createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { Message } from "@starling/protocol";
 import { createNodeClient, nodeTransportFactory } from "@starling/sdk/node";
 import { Client } from "./helpers/clients.js";
+import { freePort, NATS_URL, natsUnavailable } from "./helpers/nats-server.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
-
-const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
-
-async function natsUnavailable(): Promise<string | undefined> {
-  const u = new URL(NATS_URL);
-  return new Promise((resolve) => {
-    const s = createConnection({ host: u.hostname, port: Number(u.port || 4222) });
-    s.once("connect", () => {
-      s.destroy();
-      resolve(undefined);
-    });
-    s.once("error", (err) => resolve(`NATS is not reachable at ${NATS_URL} (${err.message})`));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const problem = (await postgresUnavailable()) ?? (await natsUnavailable());
 if (problem) console.log(`# cluster rebalance test SKIPPED: ${problem}`);

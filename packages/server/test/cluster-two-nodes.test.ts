@@ -1,27 +1,13 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { createConnection } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { xml } from "@xmpp/client";
 import { starlingAsync } from "./helpers/child-server.js";
 import { type Client, login } from "./helpers/clients.js";
+import { NATS_URL, natsUnavailable } from "./helpers/nats-server.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { DOMAIN, XmppTcp } from "./helpers/xmpp-tcp.js";
-
-const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
-
-async function natsUnavailable(): Promise<string | undefined> {
-  const u = new URL(NATS_URL);
-  return new Promise((resolve) => {
-    const s = createConnection({ host: u.hostname, port: Number(u.port || 4222) });
-    s.once("connect", () => {
-      s.destroy();
-      resolve(undefined);
-    });
-    s.once("error", (err) => resolve(`NATS is not reachable at ${NATS_URL} (${err.message})`));
-  });
-}
 
 const problem = (await postgresUnavailable()) ?? (await natsUnavailable());
 if (problem) console.log(`# cluster tests SKIPPED: ${problem}`);

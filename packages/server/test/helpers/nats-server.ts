@@ -9,7 +9,19 @@ export function natsServerMissing(): string | undefined {
   return existsSync(BINARY) ? undefined : `no nats-server at ${BINARY}`;
 }
 
-async function freePort(): Promise<number> {
+/** The shared NATS server of the machine (tests use their own subject prefix on it). */
+export const NATS_URL = process.env.STARLING_TEST_NATS ?? "nats://127.0.0.1:4222";
+
+/** Why the shared NATS server cannot be reached, if it cannot: the reason a test is skipped. */
+export async function natsUnavailable(): Promise<string | undefined> {
+  const u = new URL(NATS_URL);
+  return (await accepts(Number(u.port || 4222), u.hostname))
+    ? undefined
+    : `NATS is not reachable at ${NATS_URL}`;
+}
+
+/** A port nothing listens on now (for a server a test starts later on a known port). */
+export async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
   const port = (srv.address() as { port: number }).port;
@@ -17,9 +29,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function accepts(port: number): Promise<boolean> {
+function accepts(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = createConnection({ host: "127.0.0.1", port });
+    const s = createConnection({ host, port });
     s.once("connect", () => {
       s.destroy();
       resolve(true);
