@@ -351,6 +351,11 @@ export class StanzaRouter implements XmppContext {
       else mamFields(this, stanza);
       return;
     }
+    // RFC 3921's session establishment, a no-op since RFC 6121; clients such as Converse.js still send it after binding.
+    if (type === "set" && q.name === "session" && q.ns === NS.session) {
+      this.result(stanza);
+      return;
+    }
     if (q.name === "query" && q.ns === NS.roster) {
       this.people.rosterIq(stanza, type);
       return;
