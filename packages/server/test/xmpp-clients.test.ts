@@ -7,7 +7,7 @@ import { DOMAIN } from "./helpers/xmpp-tcp.js";
 
 /** The stanza (one top-level element) with this id in what a raw client read, if it came. */
 function stanzaWithId(text: string, id: string): string | undefined {
-  const re = new RegExp(`<(iq|message)\\b[^>]*\\bid=["']${id}["'][\\s\\S]*?(?:/>|</\\1>)`);
+  const re = new RegExp(`<(iq|message)\\b[^>]*\\bid=["']${id}["'][^>]*?(?:/>|>[\\s\\S]*?</\\1>)`);
   return re.exec(text)?.[0];
 }
 
@@ -53,5 +53,30 @@ describe("XMPP clients as people use them", () => {
       `<iq type='set' id='sess2' to='${DOMAIN}'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>`,
     );
     assert.match(again, /type=['"]result/, again);
+  });
+
+  test("disco#info: the archive on the server JID and the account, carbons on the server, no blocking", async () => {
+    const c = await raw("carol", "profanity");
+    const features = (answer: string) => [...answer.matchAll(/<feature var='([^']+)'/g)].map((m) => m[1]);
+    const server = features(
+      await iq(
+        c,
+        "d1",
+        `<iq type='get' id='d1' to='${DOMAIN}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
+      ),
+    );
+    for (const f of ["urn:xmpp:mam:2", "urn:xmpp:carbons:2", "urn:xmpp:ping", "vcard-temp"])
+      assert.ok(server.includes(f), `server: ${f}`);
+    const account = features(
+      await iq(
+        c,
+        "d2",
+        `<iq type='get' id='d2' to='carol@${DOMAIN}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
+      ),
+    );
+    for (const f of ["urn:xmpp:mam:2", "urn:xmpp:sid:0"]) assert.ok(account.includes(f), `account: ${f}`);
+    // Not answered, so not advertised.
+    for (const f of ["urn:xmpp:blocking", "urn:xmpp:push:0"])
+      assert.ok(!server.includes(f) && !account.includes(f), f);
   });
 });

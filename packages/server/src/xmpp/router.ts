@@ -14,9 +14,10 @@ import type { Core } from "../core/core.js";
 import { directConversationId, isDirectId } from "../core/ids.js";
 import type { Logger } from "../core/ports.js";
 import { conferenceDomain, type RouterSession, uploadDomain, type XmppContext } from "./context.js";
+import { accountInfo, serverInfo } from "./disco.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
-import { MAM_FEATURES, mamFields, mamMetadata, mamQuery } from "./mam.js";
+import { mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { Muc } from "./muc.js";
 import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
 import { RosterPresence } from "./roster-presence.js";
@@ -34,22 +35,6 @@ import {
 import type { XmppConfig } from "./xmpp-config.js";
 
 export type { RouterSession } from "./context.js";
-
-/** The features disco#info lists for the server (XEP-0030). */
-export const SERVER_FEATURES = [
-  NS.discoInfo,
-  NS.discoItems,
-  NS.ping,
-  NS.stanzaId,
-  NS.vcard,
-  NS.carbons,
-  NS.receipts,
-  NS.markers,
-  NS.retract,
-] as const;
-
-/** The features of a user's account (its bare JID): the archive lives there. */
-const ACCOUNT_FEATURES = [NS.discoInfo, ...MAM_FEATURES, NS.stanzaId, `${NS.retract}#tombstone`] as const;
 
 /** Longest stanza id kept as a client_msg_id; longer ones get a random id. */
 const MAX_ID_LENGTH = 64;
@@ -370,22 +355,7 @@ export class StanzaRouter implements XmppContext {
       return;
     }
     if (type === "get" && q.name === "query" && q.ns === NS.discoInfo && !q.attrs.node) {
-      this.result(
-        stanza,
-        toServer
-          ? el(
-              "query",
-              { xmlns: NS.discoInfo },
-              el("identity", { category: "server", type: "im", name: "Starling" }),
-              ...SERVER_FEATURES.map((f) => el("feature", { var: f })),
-            )
-          : el(
-              "query",
-              { xmlns: NS.discoInfo },
-              el("identity", { category: "account", type: "registered" }),
-              ...ACCOUNT_FEATURES.map((f) => el("feature", { var: f })),
-            ),
-      );
+      this.result(stanza, toServer ? serverInfo() : accountInfo());
       return;
     }
     if (type === "get" && q.name === "query" && q.ns === NS.discoItems && !q.attrs.node) {
