@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type Client, login } from "./helpers/clients.js";
-import { RawXmpp } from "./helpers/raw-xmpp.js";
+import { RawXmpp, streamHeader } from "./helpers/raw-xmpp.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 import { DOMAIN } from "./helpers/xmpp-tcp.js";
 
@@ -78,5 +78,55 @@ describe("XMPP clients as people use them", () => {
     // Not answered, so not advertised.
     for (const f of ["urn:xmpp:blocking", "urn:xmpp:push:0"])
       assert.ok(!server.includes(f) && !account.includes(f), f);
+  });
+
+  test("a native user's message comes from a full JID; receipts and markers to it, or to the bare JID, arrive", async () => {
+    const c = await raw("dave", "profanity");
+    const conv = `d:bob@${DOMAIN}|dave@${DOMAIN}`;
+    const received = async (text: string) => {
+      await c.until(new RegExp(`<body>${text}</body>`), text);
+      const m = new RegExp(
+        `<message [^>]*>(?:(?!</message>)[\\s\\S])*<body>${text}</body>[\\s\\S]*?</message>`,
+      ).exec(c.text)?.[0] as string;
+      return { from: /from='([^']+)'/.exec(m)?.[1], id: /id='([^']+)'/.exec(m)?.[1] as string };
+    };
+    const first = await bob.sdk.send({ to: "dave", text: "one" });
+    const m1 = await received("one");
+    assert.equal(m1.from, `bob@${DOMAIN}/starling`);
+    // profanity's receipt: no type, to the JID the message came from.
+    c.write(`<message to='${m1.from}' id='r1'><received xmlns='urn:xmpp:receipts' id='${m1.id}'/></message>`);
+    await bob.until(
+      () => bob.list("receipt").some((r) => r.conversationId === conv && r.deliveredSeq >= first.seq),
+      "delivered from a receipt to the full JID",
+    );
+    const second = await bob.sdk.send({ to: "dave", text: "two" });
+    const m2 = await received("two");
+    // Conversations: a chat marker of type chat, to the bare JID.
+    c.write(
+      `<message to='bob@${DOMAIN}' type='chat' id='r2'><displayed xmlns='urn:xmpp:chat-markers:0' id='${m2.id}'/><store xmlns='urn:xmpp:hints'/></message>`,
+    );
+    await bob.until(
+      () => bob.list("receipt").some((r) => r.conversationId === conv && r.readSeq >= second.seq),
+      "read from a marker to the bare JID",
+    );
+    // A reply to the full JID reaches the native user.
+    c.write(`<message to='${m1.from}' type='chat' id='reply-1'><body>back</body></message>`);
+    await bob.until(() => bob.in(conv).some((m) => m.content?.text === "back"), "the reply");
+  });
+
+  test("no XMPP session can bind the native resource", async () => {
+    const c = await RawXmpp.connect(ts.server.xmppPort);
+    open.push(c);
+    await c.startTls(DOMAIN);
+    const creds = Buffer.from(`\0carol@${DOMAIN}\0${passwordOf("carol")}`).toString("base64");
+    c.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${creds}</auth>`);
+    await c.until(/<success /, "sasl success");
+    c.write(streamHeader(DOMAIN));
+    await c.until(/<bind /, "bind offered");
+    c.write(
+      "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>starling</resource></bind></iq>",
+    );
+    const jid = /<jid>([^<]+)<\/jid>/.exec(await c.until(/<jid>/, "bound"))?.[1];
+    assert.match(jid ?? "", /^carol@starling\.local\/starling-[0-9a-f]+$/);
   });
 });

@@ -81,7 +81,7 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
       "receipt",
     );
     const receipt = alice.stanzas.find((s) => s.getChild("received", RECEIPTS)) as XmlElement;
-    assert.equal(receipt.attrs.from, `bob@${DOMAIN}`);
+    assert.equal(receipt.attrs.from, `bob@${DOMAIN}/starling`);
     await bob.sdk.markRead(conv, seq);
     await alice.until(
       () => alice.stanzas.some((s) => s.getChild("displayed", MARKERS)?.attrs.id === "ask-1"),
@@ -173,7 +173,7 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
       "bob's retraction",
     );
     const retraction = phone.stanzas.find((s) => s.getChild("retract", RETRACT)) as XmlElement;
-    assert.equal(retraction.attrs.from, `bob@${DOMAIN}`);
+    assert.equal(retraction.attrs.from, `bob@${DOMAIN}/starling`);
     assert.ok(retraction.getChild("fallback", "urn:xmpp:fallback:0"));
   });
 
@@ -207,7 +207,10 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
     await phone.xmpp.send(xml("presence", {}, xml("show", {}, "away")));
     // Bob has chatted with alice, so he is on her roster; he is online.
     await phone.until(
-      () => phone.stanzas.some((s) => s.is("presence") && s.attrs.from === `bob@${DOMAIN}` && !s.attrs.type),
+      () =>
+        phone.stanzas.some(
+          (s) => s.is("presence") && s.attrs.from === `bob@${DOMAIN}/starling` && !s.attrs.type,
+        ),
       "bob online",
     );
     const [state] = await bob.sdk.subscribePresence([`alice@${DOMAIN}`]);
@@ -217,7 +220,10 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
     await phone.until(
       () =>
         phone.stanzas.some(
-          (s) => s.is("presence") && s.attrs.from === `bob@${DOMAIN}` && s.getChildText("show") === "away",
+          (s) =>
+            s.is("presence") &&
+            s.attrs.from === `bob@${DOMAIN}/starling` &&
+            s.getChildText("show") === "away",
         ),
       "bob away",
     );
@@ -238,7 +244,7 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
       () =>
         phone.stanzas.some(
           (s) =>
-            s.attrs.from === `bob@${DOMAIN}` &&
+            s.attrs.from === `bob@${DOMAIN}/starling` &&
             s.getChild("composing", "http://jabber.org/protocol/chatstates"),
         ),
       "composing",
@@ -250,7 +256,8 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
     await phone.until(
       () =>
         phone.stanzas.some(
-          (s) => s.is("presence") && s.attrs.from === `bob@${DOMAIN}` && s.attrs.type === "unavailable",
+          (s) =>
+            s.is("presence") && s.attrs.from === `bob@${DOMAIN}/starling` && s.attrs.type === "unavailable",
         ),
       "bob offline",
     );

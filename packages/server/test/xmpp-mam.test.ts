@@ -200,7 +200,7 @@ describe("XMPP message archive (XEP-0313)", () => {
     assert.equal(first.id, withBob[0]?.id);
     assert.equal(first.stamp, iso(withBob[0]?.time ?? 0));
     assert.equal(first.message.attrs.type, "chat");
-    assert.equal(first.message.attrs.from, bob);
+    assert.equal(first.message.attrs.from, `${bob}/starling`);
     assert.equal(first.message.getChild("stanza-id", "urn:xmpp:sid:0")?.attrs.id, withBob[0]?.id);
     // alice's own messages are from her to bob.
     const mine = pages[0]?.items[5] as Item;

@@ -249,7 +249,7 @@ describe("XMPP stream management (XEP-0198)", () => {
     assert.equal(attr(text, "resumed", "h"), "2", "the server's count of handled stanzas");
     assert.ok(!text.includes("id='p1'"), "an acknowledged stanza is not resent");
     assert.ok(text.indexOf("id='p2'") < text.indexOf("while you were away"), "the rest, in order");
-    assert.match(text, /<message [^>]*from='bob@starling.local' to='alice@starling.local\/phone'/);
+    assert.match(text, /<message [^>]*from='bob@starling.local\/starling' to='alice@starling.local\/phone'/);
     assert.ok(log.has("xmpp session resumed", jid("alice")));
     // The same session carries on: same full JID, counting on from where it was.
     second.text = "";
@@ -372,7 +372,7 @@ describe("XMPP stream management (XEP-0198)", () => {
     agent.connect();
     await resumed;
     const m = await chat;
-    assert.equal(m.from, jid("bob"));
+    assert.equal(m.from, `${jid("bob")}/starling`);
     assert.equal(agent.jid, `${jid("judy")}/browser`);
     await agent.ping(DOMAIN);
     const ended = once(agent, "disconnected");

@@ -195,7 +195,7 @@ describe("XMPP HTTP file upload", () => {
       alice
         .chats()
         .slice(before)
-        .find((s) => s.attrs.from === `bob@${DOMAIN}` && s.getChild("body"));
+        .find((s) => s.attrs.from === `bob@${DOMAIN}/starling` && s.getChild("body"));
     await alice.until(() => fromBob() !== undefined, "the attachment over xmpp");
     const m = fromBob() as XmlElement;
     const body = m.getChildText("body") ?? "";

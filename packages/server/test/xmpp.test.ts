@@ -129,7 +129,7 @@ describe("XMPP gateway", () => {
     assert.equal(ack.seq, (got?.seq ?? 0n) + 1n);
     await alice.until(() => alice.chats().length > 0, "native message over xmpp");
     const m = alice.chats()[0] as XmlElement;
-    assert.equal(m.attrs.from, `bob@${DOMAIN}`);
+    assert.equal(m.attrs.from, `bob@${DOMAIN}/starling`);
     assert.equal(m.attrs.to, `alice@${DOMAIN}/phone`);
     assert.equal(m.getChildText("body"), "hello <alice> & co");
     const sid = m.getChild("stanza-id", "urn:xmpp:sid:0");

@@ -34,6 +34,17 @@ export interface XmppContext {
   answer(iq: XElement, make: () => Promise<XElement | undefined>): void;
 }
 
+/**
+ * The resource that stands for a user as the core sees them: their native
+ * sessions and their presence across devices. Other users' messages,
+ * receipts, markers, chat states and presence come from it, so that a client
+ * has a full JID to answer (XEP-0184 and XEP-0333 replies, disco, ping), and
+ * no XMPP session may bind it.
+ */
+export const NATIVE_RESOURCE = "starling";
+/** A user's full JID at the native resource. */
+export const nativeJid = (userId: string) => `${userId}/${NATIVE_RESOURCE}`;
+
 /** The MUC service's domain for a Starling domain (XEP-0045 rooms are `<group>@conference.<domain>`). */
 export const conferenceDomain = (domain: string) => `conference.${domain}`;
 /** The HTTP upload service's domain (XEP-0363). */

@@ -5,6 +5,7 @@ import { directConversationId, isDirectId, localPartOf } from "../core/ids.js";
 import type { MessageRecord } from "../core/records.js";
 import {
   conferenceDomain,
+  nativeJid,
   type RouterSession,
   roomConversation,
   roomJid,
@@ -348,7 +349,11 @@ function tombstone(session: RouterSession, m: Message): XElement | undefined {
   if (isDirectId(m.conversationId)) {
     const peer = peerOf(m.conversationId, session.userId);
     if (!peer) return undefined;
-    attrs = { from: mine ? session.userId : m.senderId, to: mine ? peer : session.fullJid, type: "chat" };
+    attrs = {
+      from: mine ? session.userId : nativeJid(m.senderId),
+      to: mine ? peer : session.fullJid,
+      type: "chat",
+    };
     archivedBy = session.userId;
   } else {
     archivedBy = roomJid(m.conversationId, session.domain);

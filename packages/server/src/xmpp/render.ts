@@ -1,6 +1,6 @@
 import { AttachmentKind, type Message } from "@starling/protocol";
 import { directPeers, isDirectId, localPartOf } from "../core/ids.js";
-import { type RouterSession, roomJid } from "./context.js";
+import { nativeJid, type RouterSession, roomJid } from "./context.js";
 import { attachmentUrl } from "./http-upload.js";
 import { el, NS, type XElement } from "./stanza.js";
 
@@ -63,7 +63,7 @@ export function messageStanza(session: RouterSession, msg: Message): XElement | 
       "message",
       {
         xmlns: NS.client,
-        from: mine ? session.userId : msg.senderId,
+        from: mine ? session.userId : nativeJid(msg.senderId),
         to: mine ? peer : session.fullJid,
         type: "chat",
         id: msg.clientMsgId,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type PresenceState, PresenceStatus } from "@starling/protocol";
-import type { XmppContext } from "./context.js";
+import { nativeJid, type XmppContext } from "./context.js";
+import { nativeCaps } from "./disco.js";
 import type { Jid } from "./jid.js";
 import { rosterElement, rosterItems } from "./roster-vcard.js";
 import { child, el, NS, textOf, type XElement } from "./stanza.js";
@@ -8,11 +9,12 @@ import { child, el, NS, textOf, type XElement } from "./stanza.js";
 /** The presence stanza (RFC 6121 section 4) a Starling presence state is shown as. */
 function presenceStanza(state: PresenceState, to: string): XElement {
   if (state.status === PresenceStatus.OFFLINE)
-    return el("presence", { xmlns: NS.client, from: state.userId, to, type: "unavailable" });
+    return el("presence", { xmlns: NS.client, from: nativeJid(state.userId), to, type: "unavailable" });
   return el(
     "presence",
-    { xmlns: NS.client, from: state.userId, to },
+    { xmlns: NS.client, from: nativeJid(state.userId), to },
     state.status === PresenceStatus.AWAY && el("show", {}, "away"),
+    nativeCaps(),
   );
 }
 

@@ -13,7 +13,13 @@ import {
 import type { Core } from "../core/core.js";
 import { directConversationId, isDirectId } from "../core/ids.js";
 import type { Logger } from "../core/ports.js";
-import { conferenceDomain, type RouterSession, uploadDomain, type XmppContext } from "./context.js";
+import {
+  conferenceDomain,
+  nativeJid,
+  type RouterSession,
+  uploadDomain,
+  type XmppContext,
+} from "./context.js";
 import { accountInfo, serverInfo } from "./disco.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
@@ -459,7 +465,7 @@ export class StanzaRouter implements XmppContext {
         xmlns: NS.client,
         type: "chat",
         id: event.clientMsgId,
-        from: mine ? this.session.userId : peer,
+        from: mine ? this.session.userId : nativeJid(peer),
         to: mine ? peer : this.session.fullJid,
       },
       ...retract,
@@ -486,7 +492,7 @@ export class StanzaRouter implements XmppContext {
     const rows = await this.core.deps.store.read.getMessages(r.conversationId, low, upTo + 1, 20, true);
     const mine = (limit: number) =>
       rows.find((m) => m.seq <= limit && m.senderId === this.session.userId && !m.event);
-    const from = r.userId;
+    const from = nativeJid(r.userId);
     const send = (payload: XElement[]) =>
       this.session.send(
         el(
@@ -516,7 +522,7 @@ export class StanzaRouter implements XmppContext {
     this.session.send(
       el(
         "message",
-        { xmlns: NS.client, from: t.userId, to: this.session.fullJid, type: "chat" },
+        { xmlns: NS.client, from: nativeJid(t.userId), to: this.session.fullJid, type: "chat" },
         el(t.typing ? "composing" : "paused", { xmlns: CHAT_STATES }),
         el("no-store", { xmlns: NS.hints }),
       ),

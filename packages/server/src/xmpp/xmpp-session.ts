@@ -3,6 +3,7 @@ import type { Push } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import type { Clock, Logger } from "../core/ports.js";
 import { TokenBucket } from "../core/token-bucket.js";
+import { NATIVE_RESOURCE } from "./context.js";
 import { isValidResource, parseJid } from "./jid.js";
 import { StanzaRouter } from "./router.js";
 import { SaslNegotiator, type SaslStep } from "./sasl.js";
@@ -624,7 +625,7 @@ export class XmppSession {
     }
     this.transport.ticket.authenticated();
     let resource = asked || `starling-${randomBytes(6).toString("hex")}`;
-    if (this.host.resourceTaken(this.userId, resource))
+    if (resource === NATIVE_RESOURCE || this.host.resourceTaken(this.userId, resource))
       resource = `${resource}-${randomBytes(4).toString("hex")}`;
     this.resource = resource;
     this.phase = "ready";
