@@ -277,9 +277,9 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       : undefined;
   const anyAddress = config.http.host === "0.0.0.0" || config.http.host === "::";
   let boundHttpPort = 0;
-  // Without a public host, XMPP clients are sent to their domain's name, which they already resolve to reach us.
-  const publicHttpUrl = (domain: string) => {
-    const host = config.public.host || (anyAddress ? domain : config.http.host);
+  // Without a public host, XMPP clients are sent where they reached us (on one machine the domain may resolve nowhere).
+  const publicHttpUrl = (domain: string, reachedHost: string) => {
+    const host = config.public.host || (anyAddress ? reachedHost || domain : config.http.host);
     const bracketed = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
     return `${config.public.https ? "https" : "http"}://${bracketed}:${config.public.httpPort || boundHttpPort}`;
   };

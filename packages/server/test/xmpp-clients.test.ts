@@ -130,3 +130,28 @@ describe("XMPP clients as people use them", () => {
     assert.match(jid ?? "", /^carol@starling\.local\/starling-[0-9a-f]+$/);
   });
 });
+
+test("on one machine listening on every address, upload URLs use the host the client reached", async () => {
+  const ts = await startTestServer({ "xmpp.port": 0, "http.host": "0.0.0.0", "tcp.host": "0.0.0.0" });
+  const c = await RawXmpp.connect(ts.server.xmppPort);
+  try {
+    await ts.addUser("alice");
+    await c.startTls(DOMAIN);
+    await c.loginPlain(`alice@${DOMAIN}`, passwordOf("alice"), "phone");
+    c.write(
+      `<iq type='get' id='up1' to='upload.${DOMAIN}'><request xmlns='urn:xmpp:http:upload:0' filename='a.txt' size='3' content-type='text/plain'/></iq>`,
+    );
+    const answer = await c.until(/<\/slot>/, "the slot");
+    const put = /<put url='([^']+)'/.exec(answer)?.[1] ?? "";
+    assert.match(put, new RegExp(`^http://127\\.0\\.0\\.1:${ts.server.httpPort}/`), put);
+    const res = await fetch(put.replace(/&amp;/g, "&"), {
+      method: "PUT",
+      headers: { "content-type": "text/plain" },
+      body: "abc",
+    });
+    assert.equal(res.status, 201);
+  } finally {
+    c.close();
+    await ts.close();
+  }
+});

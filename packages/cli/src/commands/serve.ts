@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { type RunningServer, runtimeFile, type StarlingConfig, startServer } from "@starling/server";
+import { runtimeFile, type StarlingConfig, startServer } from "@starling/server";
 import type { Command } from "commander";
 import { addConfigFlags, configFrom } from "../config-flags.js";
 import type { StopSignal, StopSignals } from "../stop-signals.mjs";
+import { serveBanner } from "./serve-banner.js";
 
 export function registerServe(program: Command, signals: StopSignals): void {
   addConfigFlags(program.command("serve").description("run the server (SQLite in ./data by default)")).action(
@@ -26,7 +27,7 @@ export function registerServe(program: Command, signals: StopSignals): void {
       // A signal during start-up waits for it to end (the store open, its migrations), then shuts down.
       const server = await startServer(config);
       // Shown even when stopping: a first administrator's password is printed only this once.
-      printBanner(config, server);
+      process.stdout.write(serveBanner(config, server));
       await stopRequested;
       server.close().then(
         () => process.exit(0),
@@ -53,21 +54,4 @@ function boundShutdown(config: StarlingConfig): void {
     } catch {}
     process.exit(1);
   }, config.shutdown.timeoutMs);
-}
-
-function printBanner(config: StarlingConfig, server: RunningServer): void {
-  const out = process.stdout;
-  out.write(`\nStarling is running for domain ${config.domain}\n`);
-  out.write(`  native protocol  ${config.tcp.tls ? "tls" : "tcp"}://${config.tcp.host}:${server.tcpPort}\n`);
-  out.write(`  websocket        ws://${config.http.host}:${server.httpPort}/ws\n`);
-  out.write(`  health           http://${config.http.host}:${server.httpPort}/healthz\n`);
-  out.write(`  readiness        http://${config.http.host}:${server.httpPort}/readyz\n`);
-  if (server.tlsFingerprint) out.write(`  TLS fingerprint  ${server.tlsFingerprint}\n`);
-  if (server.firstAdmin) {
-    out.write(
-      "\n  First administrator created. This password is shown once; change it with `starling user passwd`.\n",
-    );
-    out.write(`    user:     ${server.firstAdmin.id}\n    password: ${server.firstAdmin.password}\n`);
-  }
-  out.write("\n");
 }

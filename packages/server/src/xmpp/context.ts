@@ -10,6 +10,8 @@ export interface RouterSession {
   readonly userId: string;
   readonly fullJid: string;
   readonly domain: string;
+  /** The host the client reached this server at (see XmppTransport). */
+  readonly reachedHost: string;
   /** The gateway's settings, which rendering needs (download URLs). */
   readonly config: XmppConfig;
   send(e: XElement): void;

@@ -78,7 +78,7 @@ function slot(ctx: XmppContext, iq: XElement, request: XElement, upload: XmppUpl
     })
     .then(
       ({ putPath, getPath }) => {
-        const base = upload.baseUrl(ctx.session.domain);
+        const base = upload.baseUrl(ctx.session.domain, ctx.session.reachedHost);
         ctx.result(
           iq,
           el(
@@ -214,5 +214,5 @@ export function attachmentUrl(session: RouterSession, _msg: Message, a: Attachme
   const upload = session.config.upload;
   if (!upload || !a.fileId) return undefined;
   const path = upload.slots.downloadPath(a.fileId, a.name);
-  return path && `${upload.baseUrl(session.domain)}${path}`;
+  return path && `${upload.baseUrl(session.domain, session.reachedHost)}${path}`;
 }

@@ -7,9 +7,10 @@ export interface XmppUpload {
   /**
    * The HTTP server's base URL for a domain's clients, `http://host:port`
    * without a trailing slash; asked each time, as it is known only once the
-   * HTTP server listens.
+   * HTTP server listens. `reachedHost` is where the client reached the
+   * gateway, the host it can reach without any public host configured.
    */
-  baseUrl(domain: string): string;
+  baseUrl(domain: string, reachedHost: string): string;
 }
 
 /** Per-connection limits and timings of the XMPP gateway, and the services it hands out. */

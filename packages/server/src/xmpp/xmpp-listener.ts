@@ -31,6 +31,7 @@ class TcpTransport implements XmppTransport {
   readonly kind = "tcp";
   readonly remoteAddress: string;
   readonly ticket: ConnectionTicket;
+  readonly reachedHost: string;
   session!: XmppSession;
   private socket: net.Socket | tls.TLSSocket;
   private readonly parser: XmlStreamParser;
@@ -49,6 +50,7 @@ class TcpTransport implements XmppTransport {
   ) {
     this.socket = raw;
     this.remoteAddress = raw.remoteAddress ?? "";
+    this.reachedHost = (raw.localAddress ?? "").replace(/^::ffff:(?=\d+\.)/, "");
     this.ticket = hub.core.connections.admit(this.remoteAddress, "xmpp-tcp", "session");
     raw.on("close", () => this.ticket.release());
     this.parser = new XmlStreamParser(

@@ -118,6 +118,10 @@ export class XmppSession {
     return `${this.userId}/${this.resource}`;
   }
 
+  get reachedHost(): string {
+    return this.transport.reachedHost;
+  }
+
   /** The token hash of the login session a PLAIN login recorded; undefined after SCRAM. */
   get loginToken(): string | undefined {
     return this.tokenHash;

@@ -8,6 +8,12 @@ export interface XmppTransport {
   readonly remoteAddress: string;
   /** The connection's place in the node's per-address counts; the transport releases it on close. */
   readonly ticket: ConnectionTicket;
+  /**
+   * The host the client reached: the WebSocket request's Host (without the
+   * port), or the address a TCP connection came in on. URLs for this client
+   * use it when no public host is configured, so they work on one machine.
+   */
+  readonly reachedHost: string;
   /** TLS protects the connection. */
   isSecure(): boolean;
   /** TCP before STARTTLS. */

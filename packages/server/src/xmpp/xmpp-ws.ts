@@ -24,6 +24,7 @@ class WsTransport implements XmppTransport {
     readonly remoteAddress: string,
     private readonly maxStanzaChars: number,
     readonly ticket: ConnectionTicket,
+    readonly reachedHost: string,
   ) {}
 
   isSecure(): boolean {
@@ -133,7 +134,13 @@ export class XmppWsEndpoint {
       const address = req.socket.remoteAddress ?? "";
       const ticket = this.hub.core.connections.admit(address, "xmpp-ws", "session");
       ws.on("close", () => ticket.release());
-      const transport = new WsTransport(ws, address, this.hub.config.maxStanzaChars, ticket);
+      const transport = new WsTransport(
+        ws,
+        address,
+        this.hub.config.maxStanzaChars,
+        ticket,
+        hostOf(req.headers.host),
+      );
       const session = this.hub.open(transport);
       if (!session) return;
       transport.session = session;
@@ -152,4 +159,11 @@ export class XmppWsEndpoint {
   close(): void {
     this.wss.close();
   }
+}
+
+/** A Host header without its port: `[::1]:8080` -> `::1`, `chat.example.com:8080` -> `chat.example.com`. */
+function hostOf(header: string | undefined): string {
+  const h = (header ?? "").trim();
+  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") > 0 ? h.indexOf("]") : undefined);
+  return h.replace(/:\d*$/, "");
 }
