@@ -129,6 +129,56 @@ describe("XMPP clients as people use them", () => {
     const jid = /<jid>([^<]+)<\/jid>/.exec(await c.until(/<jid>/, "bound"))?.[1];
     assert.match(jid ?? "", /^carol@starling\.local\/starling-[0-9a-f]+$/);
   });
+
+  test("stanza ids are idempotency keys within a stream and its resumption only", async () => {
+    const SM = "urn:xmpp:sm:3";
+    const conv = `d:bob@${DOMAIN}|carol@${DOMAIN}`;
+    const texts = () => bob.in(conv).map((m) => m.content?.text);
+    const first = await raw("carol", "bot");
+    first.write(`<enable xmlns='${SM}' resume='true'/>`);
+    const previd = /<enabled [^>]*id='([^']+)'/.exec(await first.until(/<enabled /, "enabled"))?.[1];
+    first.write(`<message to='bob@${DOMAIN}' type='chat' id='1'><body>kept</body></message>`);
+    await bob.until(() => texts().includes("kept"), "the first message");
+    // A resend on the same stream is the same message.
+    first.write(`<message to='bob@${DOMAIN}' type='chat' id='1'><body>kept</body></message>`);
+    first.close();
+
+    // The stream is resumed (XEP-0198) and the client resends what it had not seen acknowledged.
+    const resumed = await RawXmpp.connect(ts.server.xmppPort);
+    open.push(resumed);
+    await resumed.startTls(DOMAIN);
+    const creds = Buffer.from(`\0carol@${DOMAIN}\0${passwordOf("carol")}`).toString("base64");
+    resumed.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${creds}</auth>`);
+    await resumed.until(/<success /, "sasl success");
+    resumed.write(streamHeader(DOMAIN));
+    await resumed.until(/<sm /, "features");
+    resumed.write(`<resume xmlns='${SM}' previd='${previd}' h='0'/>`);
+    await resumed.until(/<resumed /, "resumed");
+    resumed.write(`<message to='bob@${DOMAIN}' type='chat' id='1'><body>kept</body></message>`);
+    resumed.write(`<message to='bob@${DOMAIN}' type='chat' id='2'><body>after resuming</body></message>`);
+    await bob.until(() => texts().includes("after resuming"), "the message after resuming");
+    resumed.write("</stream:stream>");
+    await resumed.ended();
+
+    // A new stream numbers from 1 again: its messages are new, never swallowed.
+    const again = await raw("carol", "bot");
+    again.write(`<message to='bob@${DOMAIN}' type='chat' id='1'><body>a new stream's first</body></message>`);
+    again.write(
+      `<message to='bob@${DOMAIN}' type='chat' id='2'><body>a new stream's second</body></message>`,
+    );
+    await bob.until(() => texts().includes("a new stream's second"), "the new stream's messages");
+    assert.deepEqual(texts(), ["kept", "after resuming", "a new stream's first", "a new stream's second"]);
+
+    // An origin-id (XEP-0359) is unique by definition: a resend from another stream is still one message.
+    const o = `<message to='bob@${DOMAIN}' type='chat' id='3'><body>once</body><origin-id xmlns='urn:xmpp:sid:0' id='6f1c2e0a-origin'/></message>`;
+    again.write(o);
+    await bob.until(() => texts().includes("once"), "the message with an origin-id");
+    const other = await raw("carol", "laptop");
+    other.write(o);
+    other.write(`<message to='bob@${DOMAIN}' type='chat' id='4'><body>sentinel</body></message>`);
+    await bob.until(() => texts().includes("sentinel"), "the sentinel");
+    assert.equal(texts().filter((t) => t === "once").length, 1);
+  });
 });
 
 test("on one machine listening on every address, upload URLs use the host the client reached", async () => {

@@ -73,8 +73,8 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
     await alice.xmpp.send(
       xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "ask-1" }, xml("body", {}, "did you get it?")),
     );
-    await bob.until(() => bob.in(conv).some((m) => m.clientMsgId === "ask-1"), "alice's message");
-    const seq = bob.in(conv).find((m) => m.clientMsgId === "ask-1")?.seq ?? 0n;
+    await bob.until(() => bob.in(conv).some((m) => m.clientMsgId.endsWith("~ask-1")), "alice's message");
+    const seq = bob.in(conv).find((m) => m.clientMsgId.endsWith("~ask-1"))?.seq ?? 0n;
     await bob.sdk.markDelivered(conv, seq);
     await alice.until(
       () => alice.stanzas.some((s) => s.getChild("received", RECEIPTS)?.attrs.id === "ask-1"),
@@ -132,8 +132,8 @@ describe("XMPP 1:1 extras: receipts, markers, carbons, retraction, presence, cha
     await phone.xmpp.send(
       xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "oops-1" }, xml("body", {}, "wrong chat")),
     );
-    await bob.until(() => bob.in(conv).some((m) => m.clientMsgId === "oops-1"), "the mistake");
-    const seq = bob.in(conv).find((m) => m.clientMsgId === "oops-1")?.seq;
+    await bob.until(() => bob.in(conv).some((m) => m.clientMsgId.endsWith("~oops-1")), "the mistake");
+    const seq = bob.in(conv).find((m) => m.clientMsgId.endsWith("~oops-1"))?.seq;
     await phone.xmpp.send(
       xml(
         "message",

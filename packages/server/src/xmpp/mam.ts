@@ -22,6 +22,7 @@ import {
   readPage,
   untilTime,
 } from "./mam-page.js";
+import { ownId } from "./message-ids.js";
 import { archiveId, bodyOf, delayOf, messageStanza, parseArchiveId, peerOf } from "./render.js";
 import { child, childElements, el, NS, type StanzaErrorType, textOf, type XElement } from "./stanza.js";
 
@@ -361,7 +362,7 @@ function tombstone(session: RouterSession, m: Message): XElement | undefined {
   }
   return el(
     "message",
-    { xmlns: NS.client, ...attrs, id: m.clientMsgId },
+    { xmlns: NS.client, ...attrs, id: mine ? ownId(m.clientMsgId) : m.clientMsgId },
     el("retracted", {
       xmlns: NS.retract,
       by: recalled.by,

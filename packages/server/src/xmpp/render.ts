@@ -2,6 +2,7 @@ import { AttachmentKind, type Message } from "@starling/protocol";
 import { directPeers, isDirectId, localPartOf } from "../core/ids.js";
 import { nativeJid, type RouterSession, roomJid } from "./context.js";
 import { attachmentUrl } from "./http-upload.js";
+import { ownId } from "./message-ids.js";
 import { el, NS, type XElement } from "./stanza.js";
 
 /** The stanza-id (XEP-0359) of a message: its conversation and seq. */
@@ -55,6 +56,7 @@ export function messageStanza(session: RouterSession, msg: Message): XElement | 
   const body = bodyOf(session, msg);
   if (!body) return undefined;
   const mine = msg.senderId === session.userId;
+  const id = mine ? ownId(msg.clientMsgId) : msg.clientMsgId;
   const sid = archiveId(msg);
   if (isDirectId(msg.conversationId)) {
     const peer = peerOf(msg.conversationId, session.userId);
@@ -66,12 +68,12 @@ export function messageStanza(session: RouterSession, msg: Message): XElement | 
         from: mine ? session.userId : nativeJid(msg.senderId),
         to: mine ? peer : session.fullJid,
         type: "chat",
-        id: msg.clientMsgId,
+        id,
       },
       el("body", {}, body),
       oobOf(session, msg),
       el("stanza-id", { xmlns: NS.stanzaId, by: session.userId, id: sid }),
-      el("origin-id", { xmlns: NS.stanzaId, id: msg.clientMsgId }),
+      el("origin-id", { xmlns: NS.stanzaId, id }),
       !mine && el("request", { xmlns: NS.receipts }),
       !mine && el("markable", { xmlns: NS.markers }),
     );
@@ -84,12 +86,12 @@ export function messageStanza(session: RouterSession, msg: Message): XElement | 
       from: `${room}/${localPartOf(msg.senderId)}`,
       to: session.fullJid,
       type: "groupchat",
-      id: msg.clientMsgId,
+      id,
     },
     el("body", {}, body),
     oobOf(session, msg),
     el("stanza-id", { xmlns: NS.stanzaId, by: room, id: sid }),
-    el("origin-id", { xmlns: NS.stanzaId, id: msg.clientMsgId }),
+    el("origin-id", { xmlns: NS.stanzaId, id }),
     !mine && el("markable", { xmlns: NS.markers }),
   );
 }

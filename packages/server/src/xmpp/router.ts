@@ -24,6 +24,7 @@ import { accountInfo, serverInfo } from "./disco.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
 import { mamFields, mamMetadata, mamQuery } from "./mam.js";
+import { clientMsgIdOf, newStreamKey, ownId, scopedId } from "./message-ids.js";
 import { Muc } from "./muc.js";
 import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
 import { RosterPresence } from "./roster-presence.js";
@@ -42,16 +43,7 @@ import type { XmppConfig } from "./xmpp-config.js";
 
 export type { RouterSession } from "./context.js";
 
-/** Longest stanza id kept as a client_msg_id; longer ones get a random id. */
-const MAX_ID_LENGTH = 64;
-const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
 const CHAT_STATES = "http://jabber.org/protocol/chatstates";
-
-/** A stanza's id as a client_msg_id: kept when it is short printable ASCII, else a fresh one. */
-export function clientMsgIdOf(stanza: XElement): string {
-  const id = stanza.attrs.id ?? "";
-  return id.length <= MAX_ID_LENGTH && CLIENT_MSG_ID.test(id) ? id : randomUUID();
-}
 
 /** A StarlingError as the stanza error (RFC 6120 section 8.3.3) a client can act on. */
 function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: string } {
@@ -96,6 +88,8 @@ export class StanzaRouter implements XmppContext {
   /** Per 1:1 conversation, the peer's cursors already shown as receipts and markers. */
   private readonly shown = new Map<string, { read: number; delivered: number }>();
   private closed = false;
+  /** Scopes stanza ids to this stream and its resumptions (see clientMsgIdOf). */
+  private readonly streamKey = newStreamKey();
 
   constructor(
     readonly session: RouterSession,
@@ -259,7 +253,7 @@ export class StanzaRouter implements XmppContext {
     body: string,
     then?: (ack: { conversationId: string; seq: number; serverTime: number; clientMsgId: string }) => void,
   ): void {
-    const clientMsgId = clientMsgIdOf(stanza);
+    const clientMsgId = clientMsgIdOf(stanza, this.streamKey);
     attachmentsOf(this, stanza, body)
       .then(({ text, fileIds }) => {
         const send = create(SendMessageSchema, {
@@ -287,6 +281,11 @@ export class StanzaRouter implements XmppContext {
   /** A retraction of one's own 1:1 message, named by its id (origin id) or its stanza-id: a recall. */
   private retract(stanza: XElement, conversationId: string, id: string): void {
     this.findMessage(conversationId, this.session.userId, id)
+      // A message sent without an origin-id on this stream is stored under its scoped stanza id.
+      .then(
+        async (seq) =>
+          seq ?? (await this.findMessage(conversationId, this.session.userId, scopedId(this.streamKey, id))),
+      )
       .then((seq) => {
         if (seq === undefined) throw new StarlingError(ErrorCode.NOT_FOUND, "no such message of yours");
         return this.core.recaller.recall(this.session.userId, conversationId, seq);
@@ -440,8 +439,9 @@ export class StanzaRouter implements XmppContext {
     const target = direct
       ? await this.core.deps.store.read.getMessage(event.conversationId, targetSeq)
       : undefined;
+    // The sender's devices know their message by the id they gave it; others by the one they were shown.
     const id = direct
-      ? target?.clientMsgId
+      ? target && (target.senderId === this.session.userId ? ownId(target.clientMsgId) : target.clientMsgId)
       : archiveId({ conversationId: event.conversationId, seq: BigInt(targetSeq) });
     if (!id) return;
     const retract = [
@@ -506,13 +506,13 @@ export class StanzaRouter implements XmppContext {
       const m = mine(delivered);
       if (m && m.seq > shown.delivered)
         send([
-          el("received", { xmlns: NS.receipts, id: m.clientMsgId }),
-          el("received", { xmlns: NS.markers, id: m.clientMsgId }),
+          el("received", { xmlns: NS.receipts, id: ownId(m.clientMsgId) }),
+          el("received", { xmlns: NS.markers, id: ownId(m.clientMsgId) }),
         ]);
     }
     if (read > shown.read) {
       const m = mine(read);
-      if (m && m.seq > shown.read) send([el("displayed", { xmlns: NS.markers, id: m.clientMsgId })]);
+      if (m && m.seq > shown.read) send([el("displayed", { xmlns: NS.markers, id: ownId(m.clientMsgId) })]);
     }
   }
 
