@@ -179,6 +179,87 @@ describe("XMPP clients as people use them", () => {
     await bob.until(() => texts().includes("sentinel"), "the sentinel");
     assert.equal(texts().filter((t) => t === "once").length, 1);
   });
+
+  test("IQs to a contact's full JID reach that XMPP resource, and its answer comes back", async () => {
+    const alice = await raw("alice", "jingle");
+    const carol = await raw("carol", "gajim");
+    alice.write(
+      `<iq type='get' id='c2c-1' to='carol@${DOMAIN}/gajim'><query xmlns='http://jabber.org/protocol/disco#info' node='http://gajim.org#abc'/></iq>`,
+    );
+    await carol.until(/id='c2c-1'/, "the IQ at carol's resource");
+    const asked = stanzaWithId(carol.text, "c2c-1") ?? "";
+    assert.match(asked, new RegExp(`from='alice@${DOMAIN}/jingle'`));
+    assert.match(
+      asked,
+      /<query xmlns='http:\/\/jabber.org\/protocol\/disco#info' node='http:\/\/gajim.org#abc'\/>/,
+    );
+    carol.write(
+      `<iq type='result' id='c2c-1' to='alice@${DOMAIN}/jingle'><query xmlns='http://jabber.org/protocol/disco#info'><identity category='client' type='pc'/><feature var='urn:xmpp:jingle:1'/></query></iq>`,
+    );
+    await alice.until(/urn:xmpp:jingle:1/, "carol's answer");
+    const back = stanzaWithId(alice.text, "c2c-1") ?? "";
+    assert.match(
+      back,
+      new RegExp(
+        `type='result'[^>]*from='carol@${DOMAIN}/gajim'|from='carol@${DOMAIN}/gajim'[^>]*type='result'`,
+      ),
+    );
+    // No such resource: service-unavailable, from the address asked.
+    const none = await iq(
+      alice,
+      "c2c-2",
+      `<iq type='get' id='c2c-2' to='carol@${DOMAIN}/gone'><ping xmlns='urn:xmpp:ping'/></iq>`,
+    );
+    assert.match(none, /service-unavailable/);
+  });
+
+  test("a native user's resource answers disco#info (with its caps node) and ping as a client would", async () => {
+    const c = await raw("alice", "caps");
+    const native = `bob@${DOMAIN}/starling`;
+    assert.match(
+      await iq(c, "n1", `<iq type='get' id='n1' to='${native}'><ping xmlns='urn:xmpp:ping'/></iq>`),
+      /type='result'/,
+    );
+    const info = await iq(
+      c,
+      "n2",
+      `<iq type='get' id='n2' to='${native}'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>`,
+    );
+    assert.match(info, /<identity category='client'/);
+    for (const f of ["urn:xmpp:receipts", "urn:xmpp:chat-markers:0", "http://jabber.org/protocol/chatstates"])
+      assert.ok(info.includes(`var='${f}'`), f);
+    // The caps in bob's presence name a node whose disco#info is the same (a chat puts him on the roster).
+    await bob.sdk.send({ to: "alice", text: "caps check" });
+    await c.until(/caps check/, "bob's message");
+    c.write("<presence/>");
+    const presence = await c.until(
+      new RegExp(`<presence [^>]*from='${native}'[\\s\\S]*?</presence>`),
+      "bob's presence",
+    );
+    const caps =
+      /<c xmlns='http:\/\/jabber.org\/protocol\/caps' hash='sha-1' node='([^']+)' ver='([^']+)'/.exec(
+        presence,
+      );
+    assert.ok(caps, "presence carries entity capabilities");
+    const byNode = await iq(
+      c,
+      "n3",
+      `<iq type='get' id='n3' to='${native}'><query xmlns='http://jabber.org/protocol/disco#info' node='${caps[1]}#${caps[2]}'/></iq>`,
+    );
+    assert.match(byNode, /<identity category='client'/);
+    const version = await iq(
+      c,
+      "n4",
+      `<iq type='get' id='n4' to='${native}'><query xmlns='jabber:iq:version'/></iq>`,
+    );
+    assert.match(version, /service-unavailable/);
+    const nobody = await iq(
+      c,
+      "n5",
+      `<iq type='get' id='n5' to='nobody@${DOMAIN}/starling'><ping xmlns='urn:xmpp:ping'/></iq>`,
+    );
+    assert.match(nobody, /service-unavailable/);
+  });
 });
 
 test("on one machine listening on every address, upload URLs use the host the client reached", async () => {

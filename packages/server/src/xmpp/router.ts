@@ -13,6 +13,7 @@ import {
 import type { Core } from "../core/core.js";
 import { directConversationId, isDirectId } from "../core/ids.js";
 import type { Logger } from "../core/ports.js";
+import { clientIq } from "./client-iq-routing.js";
 import {
   conferenceDomain,
   nativeJid,
@@ -313,6 +314,7 @@ export class StanzaRouter implements XmppContext {
   }
 
   private iq(stanza: XElement, to: Jid | undefined): void {
+    if (clientIq(this, stanza, to)) return;
     const type = stanza.attrs.type;
     if (type === "result" || type === "error") return;
     const payload = childElements(stanza);

@@ -83,6 +83,11 @@ export class XmppHub implements XmppHost, BusReceiver {
     return false;
   }
 
+  sessionAt(userId: string, resource: string): XmppSession | undefined {
+    for (const s of this.byUser.get(userId) ?? []) if (s.resource === resource && s.isReady) return s;
+    return undefined;
+  }
+
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
     let push: Push | null | undefined;
     for (const u of userIds) {

@@ -40,6 +40,7 @@ export interface XmppHost {
   /** The session may be resumed by its resumeId. */
   resumable(session: XmppSession): void;
   findResumable(resumeId: string, userId: string): XmppSession | undefined;
+  sessionAt(userId: string, resource: string): XmppSession | undefined;
 }
 
 /**
@@ -116,6 +117,10 @@ export class XmppSession {
 
   get fullJid(): string {
     return `${this.userId}/${this.resource}`;
+  }
+
+  peerAt(userId: string, resource: string): XmppSession | undefined {
+    return this.host.sessionAt(userId, resource);
   }
 
   get reachedHost(): string {
