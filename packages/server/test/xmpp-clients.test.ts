@@ -30,7 +30,7 @@ describe("XMPP clients as people use them", () => {
 
   before(async () => {
     ts = await startTestServer({ "xmpp.port": 0 });
-    for (const name of ["alice", "bob", "carol", "dave"]) await ts.addUser(name);
+    for (const name of ["alice", "bob", "carol", "dave", "erin", "frank"]) await ts.addUser(name);
     bob = await login(ts, "bob");
   });
   after(async () => {
@@ -259,6 +259,55 @@ describe("XMPP clients as people use them", () => {
       `<iq type='get' id='n5' to='nobody@${DOMAIN}/starling'><ping xmlns='urn:xmpp:ping'/></iq>`,
     );
     assert.match(nobody, /service-unavailable/);
+  });
+
+  test("offline messages arrive at the initial presence, with delay and stanza-id, once", async () => {
+    const conv = `d:bob@${DOMAIN}|erin@${DOMAIN}`;
+    const seen = (upTo: bigint) =>
+      bob.list("receipt").some((r) => r.conversationId === conv && r.deliveredSeq >= upTo);
+    await bob.sdk.send({ to: "erin", text: "offline one" });
+    const two = await bob.sdk.send({ to: "erin", text: "offline two" });
+    const first = await raw("erin", "bot");
+    first.write("<presence/>");
+    const text = await first.until(/offline two/, "the offline messages");
+    const one =
+      /<message [^>]*>(?:(?!<\/message>)[\s\S])*offline one[\s\S]*?<\/message>/.exec(text)?.[0] ?? "";
+    assert.match(one, new RegExp(`<delay xmlns='urn:xmpp:delay' from='${DOMAIN}' stamp='\\d{4}-`));
+    assert.match(
+      one,
+      new RegExp(
+        `<stanza-id xmlns='urn:xmpp:sid:0' by='erin@${DOMAIN}' id='${conv.replace(/[|]/g, "\\|")}:\\d+'`,
+      ),
+    );
+    assert.ok(text.indexOf("offline one") < text.indexOf("offline two"), "oldest first");
+    await bob.until(() => seen(two.seq), "the offline messages count as delivered");
+    // A message shown live, without any receipt from the client, is delivered too.
+    const live = await bob.sdk.send({ to: "erin", text: "live one" });
+    await first.until(/live one/, "the live message");
+    await bob.until(() => seen(live.seq), "the live message counts as delivered");
+    first.write("</stream:stream>");
+    await first.ended();
+
+    await bob.sdk.send({ to: "erin", text: "while away again" });
+    const second = await raw("erin", "bot");
+    second.write("<presence/>");
+    const again = await second.until(/while away again/, "the new offline message");
+    for (const old of ["offline one", "offline two", "live one"])
+      assert.ok(!again.includes(old), `${old} once`);
+  });
+
+  test("a session that syncs from the archive before its initial presence gets no offline messages", async () => {
+    await bob.sdk.send({ to: "frank", text: "for the archive" });
+    const c = await raw("frank", "conversations");
+    c.write(
+      "<iq type='set' id='mam1'><query xmlns='urn:xmpp:mam:2' queryid='q1'><set xmlns='http://jabber.org/protocol/rsm'><before/></set></query></iq>",
+    );
+    await c.until(/<fin /, "the archive page");
+    assert.match(c.text, /for the archive/);
+    c.write("<presence/>");
+    await bob.sdk.send({ to: "frank", text: "after syncing" });
+    const text = await c.until(/after syncing/, "a live message");
+    assert.equal(text.split("<body>for the archive</body>").length - 1, 1, "only in the archive page");
   });
 });
 

@@ -30,6 +30,8 @@ export const SERVER_FEATURES = [
   NS.receipts,
   NS.markers,
   NS.retract,
+  // Offline messages are delivered at the initial presence (offline-delivery.ts).
+  "msgoffline",
 ] as const;
 
 /** The features of a user's account (its bare JID): the archive lives there. */

@@ -27,6 +27,7 @@ import { type Jid, parseJid } from "./jid.js";
 import { mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { clientMsgIdOf, newStreamKey, ownId, scopedId } from "./message-ids.js";
 import { Muc } from "./muc.js";
+import { OfflineDelivery } from "./offline-delivery.js";
 import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
 import { RosterPresence } from "./roster-presence.js";
 import { vcardOf } from "./roster-vcard.js";
@@ -83,6 +84,7 @@ function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: stri
 export class StanzaRouter implements XmppContext {
   readonly muc: Muc;
   private readonly people: RosterPresence;
+  private readonly offline = new OfflineDelivery(this);
   private carbons = false;
   /** Asynchronous push handling (receipts, retractions), kept in order among itself. */
   private pending: Promise<void> = Promise.resolve();
@@ -120,7 +122,10 @@ export class StanzaRouter implements XmppContext {
     }
     if (stanza.name === "message") this.message(stanza, to);
     else if (stanza.name === "iq") this.iq(stanza, to);
-    else this.people.presence(stanza, to);
+    else {
+      if (!to && stanza.attrs.type === undefined) this.offline.initialPresence();
+      this.people.presence(stanza, to);
+    }
   }
 
   /** A push from the core for this user. */
@@ -338,6 +343,7 @@ export class StanzaRouter implements XmppContext {
       return;
     }
     if (q.ns === NS.mam && (q.name === "query" || q.name === "metadata")) {
+      this.offline.queriedArchive();
       if (q.name === "metadata") mamMetadata(this, stanza);
       else if (type === "set") mamQuery(this, stanza, q);
       else mamFields(this, stanza);
@@ -422,8 +428,10 @@ export class StanzaRouter implements XmppContext {
     if (!stanza) return;
     const peer = peerOf(msg.conversationId, this.session.userId);
     if (peer) this.people.partner(peer);
-    if (msg.senderId !== this.session.userId) this.session.send(stanza);
-    else if (this.carbons) this.session.send(this.carbon("sent", stanza));
+    if (msg.senderId !== this.session.userId) {
+      this.session.send(stanza);
+      this.offline.shown(msg);
+    } else if (this.carbons) this.session.send(this.carbon("sent", stanza));
   }
 
   /** A carbon copy (XEP-0280) of a message to or from this user's other devices. */

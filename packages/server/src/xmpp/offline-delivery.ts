@@ -1,0 +1,120 @@
+import type { Message } from "@starling/protocol";
+import { toWireMessage } from "../core/content.js";
+import { isDirectId } from "../core/ids.js";
+import type { MessageRecord } from "../core/records.js";
+import type { XmppContext } from "./context.js";
+import { delayOf, messageStanza } from "./render.js";
+
+/** 1:1 chats looked at for offline messages, most recent first. */
+const MAX_CONVERSATIONS = 100;
+/** Offline messages per chat at one login; the rest come at the next one (and are in the archive). */
+const MAX_PER_CONVERSATION = 100;
+
+/**
+ * Offline messages (what ejabberd's and Prosody's offline storage does),
+ * without a store of their own: a 1:1 message is offline for a user until
+ * their delivered cursor passes it, which any of their devices moves, and
+ * which this session moves for what it shows. At the session's initial
+ * presence, what is still undelivered is sent with a XEP-0203 delay and its
+ * stanza-id, oldest first, and the cursor moves past it, so no login gets it
+ * twice. The rule against double delivery to clients that sync from the
+ * archive is Prosody's: a session that queried MAM before its initial
+ * presence gets no offline messages, since it is fetching them itself;
+ * clients that query later see the same stanza-ids in both and de-duplicate.
+ */
+export class OfflineDelivery {
+  private archiveQueried = false;
+  private done = false;
+  /** Messages shown live before the offline ones went out, so they are not shown twice. */
+  private readonly live = new Set<string>();
+  /** Per chat, the highest seq shown and the seq a cursor write is under way for. */
+  private readonly marks = new Map<string, { shown: number; writing: number }>();
+
+  constructor(private readonly ctx: XmppContext) {}
+
+  /** The session queried an archive (XEP-0313). */
+  queriedArchive(): void {
+    this.archiveQueried = true;
+  }
+
+  /** The session's first available presence (RFC 6121 section 4.2): offline messages go out. */
+  initialPresence(): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.archiveQueried) {
+      this.live.clear();
+      return;
+    }
+    this.deliver()
+      .catch((err) =>
+        this.ctx.log.warn({ err, session: this.ctx.session.id }, "xmpp offline delivery failed"),
+      )
+      .finally(() => this.live.clear());
+  }
+
+  /** A 1:1 message from someone else was written to the session: it is delivered. */
+  shown(msg: Message): void {
+    if (!this.done) this.live.add(`${msg.conversationId}:${msg.seq}`);
+    this.delivered(msg.conversationId, Number(msg.seq));
+  }
+
+  private async deliver(): Promise<void> {
+    const { core, session } = this.ctx;
+    const read = core.deps.store.read;
+    const me = session.userId;
+    const waiting: MessageRecord[] = [];
+    for (const tail of await read.recentDirectConversations(me, MAX_CONVERSATIONS)) {
+      const member = await read.getMember(tail.conversationId, me);
+      if (!member || member.deliveredSeq >= tail.lastSeq) continue;
+      const rows = await read.getMessages(
+        tail.conversationId,
+        member.deliveredSeq,
+        tail.lastSeq + 1,
+        MAX_PER_CONVERSATION,
+        false,
+      );
+      for (const m of rows)
+        if (m.senderId !== me && !m.event && m.content && !m.recalledBy && isDirectId(m.conversationId))
+          waiting.push(m);
+    }
+    waiting.sort((a, b) => a.serverTime - b.serverTime || a.seq - b.seq);
+    for (const row of waiting) {
+      if (this.live.has(`${row.conversationId}:${row.seq}`)) continue;
+      const stanza = messageStanza(session, toWireMessage(row));
+      if (!stanza) continue;
+      stanza.children.push(delayOf(row.serverTime, session.domain));
+      session.send(stanza);
+      this.delivered(row.conversationId, row.seq);
+    }
+  }
+
+  /**
+   * Moves the delivered cursor to `seq`; one write per chat at a time, the
+   * latest seq shown riding on the next, so a busy chat costs few writes.
+   */
+  private delivered(conversationId: string, seq: number): void {
+    const m = this.marks.get(conversationId);
+    if (m) {
+      m.shown = Math.max(m.shown, seq);
+      return;
+    }
+    if (this.marks.size > 1000) return;
+    const mark = { shown: seq, writing: seq };
+    this.marks.set(conversationId, mark);
+    const write = (): void => {
+      this.ctx.core.receipts.markDelivered(this.ctx.session.userId, conversationId, mark.writing).then(
+        () => {
+          if (mark.shown > mark.writing) {
+            mark.writing = mark.shown;
+            write();
+          } else this.marks.delete(conversationId);
+        },
+        (err) => {
+          this.marks.delete(conversationId);
+          this.ctx.log.debug({ err, session: this.ctx.session.id }, "xmpp delivered cursor not moved");
+        },
+      );
+    };
+    write();
+  }
+}
