@@ -30,7 +30,7 @@ describe("XMPP clients as people use them", () => {
 
   before(async () => {
     ts = await startTestServer({ "xmpp.port": 0 });
-    for (const name of ["alice", "bob", "carol", "dave", "erin", "frank"]) await ts.addUser(name);
+    for (const name of ["alice", "bob", "carol", "dave", "erin", "frank", "gina"]) await ts.addUser(name);
     bob = await login(ts, "bob");
   });
   after(async () => {
@@ -308,6 +308,56 @@ describe("XMPP clients as people use them", () => {
     await bob.sdk.send({ to: "frank", text: "after syncing" });
     const text = await c.until(/after syncing/, "a live message");
     assert.equal(text.split("<body>for the archive</body>").length - 1, 1, "only in the archive page");
+  });
+
+  test("a suspended phone: what it lost on a connection the server still thinks open is resent on resume", async () => {
+    const SM = "urn:xmpp:sm:3";
+    const phone = await raw("dave", "phone");
+    phone.write(`<enable xmlns='${SM}' resume='true'/>`);
+    const enabled = await phone.until(/<enabled [^>]*\/>/, "enabled");
+    const previd = /id='([^']+)'/.exec(/<enabled [^>]*\/>/.exec(enabled)?.[0] ?? "")?.[1];
+    assert.match(enabled, /max='300'/, "a window of minutes, as ejabberd's");
+    for (const n of [1, 2, 3]) await bob.sdk.send({ to: "dave", text: `before ${n}` });
+    await phone.until(/before 3/, "three messages");
+    // The phone handled only the first before it was suspended; the rest were lost on the way.
+    phone.write(`<a xmlns='${SM}' h='1'/>`);
+    phone.write(`<r xmlns='${SM}'/>`);
+    await phone.until(/<a xmlns='urn:xmpp:sm:3' h=/, "the server read the ack");
+    // Suspended: the connection stays open and unread; more messages are written to it.
+    for (const n of [4, 5]) await bob.sdk.send({ to: "dave", text: `during ${n}` });
+    await phone.until(/during 5/, "the server wrote to the suspended connection");
+
+    const woke = await RawXmpp.connect(ts.server.xmppPort);
+    open.push(woke);
+    await woke.startTls(DOMAIN);
+    const creds = Buffer.from(`\0dave@${DOMAIN}\0${passwordOf("dave")}`).toString("base64");
+    woke.write(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${creds}</auth>`);
+    await woke.until(/<success /, "sasl success");
+    woke.write(streamHeader(DOMAIN));
+    await woke.until(/<sm /, "features");
+    woke.text = "";
+    woke.write(`<resume xmlns='${SM}' previd='${previd}' h='1'/>`);
+    const text = await woke.until(/during 5/, "everything after what was handled");
+    const bodies = [...text.matchAll(/<body>([^<]+)<\/body>/g)].map((m) => m[1]);
+    assert.deepEqual(bodies, ["before 2", "before 3", "during 4", "during 5"]);
+    assert.match(await phone.ended(), /<conflict /, "the stale connection is ended");
+    woke.write(`<r xmlns='${SM}'/>`);
+    await woke.until(/<a xmlns='urn:xmpp:sm:3' h=/, "acks go on on the resumed stream");
+  });
+
+  test("with stream management, only what the client acknowledged counts as delivered", async () => {
+    // gina has no other session, which would have shown the message too.
+    const c = await raw("gina", "suspended");
+    c.write("<enable xmlns='urn:xmpp:sm:3'/>");
+    await c.until(/<enabled /, "enabled");
+    await bob.sdk.send({ to: "gina", text: "never acknowledged" });
+    await c.until(/never acknowledged/, "the message");
+    c.write("</stream:stream>");
+    await c.ended();
+    const next = await raw("gina", "later");
+    next.write("<presence/>");
+    const text = await next.until(/never acknowledged/, "the unacknowledged message, offline");
+    assert.match(text, /never acknowledged<\/body>[\s\S]*?<delay /);
   });
 });
 

@@ -15,6 +15,8 @@ export interface RouterSession {
   /** The gateway's settings, which rendering needs (download URLs). */
   readonly config: XmppConfig;
   send(e: XElement): void;
+  /** Stanzas sent so far as XEP-0198 counts them; undefined without stream management. */
+  readonly sentCount: number | undefined;
   /** Another established XMPP session on this node, by user and resource (for IQs between clients). */
   peerAt(userId: string, resource: string): RouterSession | undefined;
 }

@@ -10,11 +10,14 @@ const MAX_CONVERSATIONS = 100;
 /** Offline messages per chat at one login; the rest come at the next one (and are in the archive). */
 const MAX_PER_CONVERSATION = 100;
 
+const COUNT_RANGE = 2 ** 32;
+
 /**
  * Offline messages (what ejabberd's and Prosody's offline storage does),
  * without a store of their own: a 1:1 message is offline for a user until
  * their delivered cursor passes it, which any of their devices moves, and
- * which this session moves for what it shows. At the session's initial
+ * which this session moves for what it has shown (what the client has
+ * acknowledged, with stream management). At the session's initial
  * presence, what is still undelivered is sent with a XEP-0203 delay and its
  * stanza-id, oldest first, and the cursor moves past it, so no login gets it
  * twice. The rule against double delivery to clients that sync from the
@@ -29,6 +32,8 @@ export class OfflineDelivery {
   private readonly live = new Set<string>();
   /** Per chat, the highest seq shown and the seq a cursor write is under way for. */
   private readonly marks = new Map<string, { shown: number; writing: number }>();
+  /** Messages written on a managed stream, by their XEP-0198 count, until the client acknowledges them. */
+  private readonly unacked: { position: number; conversationId: string; seq: number }[] = [];
 
   constructor(private readonly ctx: XmppContext) {}
 
@@ -52,10 +57,32 @@ export class OfflineDelivery {
       .finally(() => this.live.clear());
   }
 
-  /** A 1:1 message from someone else was written to the session: it is delivered. */
+  /**
+   * A 1:1 message from someone else was written to the session. Without
+   * stream management that is delivery; with it, delivery is the client's
+   * ack (XEP-0198), so a phone suspended until its session expires still
+   * gets the message at its next login.
+   */
   shown(msg: Message): void {
     if (!this.done) this.live.add(`${msg.conversationId}:${msg.seq}`);
-    this.delivered(msg.conversationId, Number(msg.seq));
+    this.sent(msg.conversationId, Number(msg.seq));
+  }
+
+  /** The client acknowledged `h` stanzas: the messages among them are delivered. */
+  acknowledged(h: number): void {
+    while (this.unacked.length > 0) {
+      const first = this.unacked[0] as { position: number; conversationId: string; seq: number };
+      // Counts wrap at 2^32 (XEP-0198 section 4): a position at most half the range behind h is covered.
+      if ((h - first.position + COUNT_RANGE) % COUNT_RANGE >= COUNT_RANGE / 2) return;
+      this.unacked.shift();
+      this.delivered(first.conversationId, first.seq);
+    }
+  }
+
+  private sent(conversationId: string, seq: number): void {
+    const position = this.ctx.session.sentCount;
+    if (position === undefined) this.delivered(conversationId, seq);
+    else this.unacked.push({ position, conversationId, seq });
   }
 
   private async deliver(): Promise<void> {
@@ -84,7 +111,7 @@ export class OfflineDelivery {
       if (!stanza) continue;
       stanza.children.push(delayOf(row.serverTime, session.domain));
       session.send(stanza);
-      this.delivered(row.conversationId, row.seq);
+      this.sent(row.conversationId, row.seq);
     }
   }
 

@@ -150,6 +150,11 @@ export class StanzaRouter implements XmppContext {
     }
   }
 
+  /** The client acknowledged `h` stanzas (XEP-0198). */
+  acknowledged(h: number): void {
+    this.offline.acknowledged(h);
+  }
+
   /** The session ended: stop watching presence. */
   close(): void {
     if (this.closed) return;

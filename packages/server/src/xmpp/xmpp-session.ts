@@ -123,6 +123,11 @@ export class XmppSession {
     return this.host.sessionAt(userId, resource);
   }
 
+  /** Stanzas sent on the stream so far (XEP-0198's count); undefined without stream management. */
+  get sentCount(): number | undefined {
+    return this.sm?.outbound;
+  }
+
   get reachedHost(): string {
     return this.transport.reachedHost;
   }
@@ -311,6 +316,7 @@ export class XmppSession {
       this.fail("undefined-condition", "resume acknowledged more than was sent", tooHigh);
       return;
     }
+    this.router?.acknowledged(h);
     const old = this.transport;
     const wasAttached = this.attached;
     this.transport = stream.handOver(this);
@@ -535,6 +541,7 @@ export class XmppSession {
     if (h === undefined) this.fail("invalid-xml", "an ack without a valid h");
     else if (!sm.ack(h))
       this.fail("undefined-condition", "ack for more than was sent", handledCountTooHigh(h, sm.outbound));
+    else this.router?.acknowledged(h);
   }
 
   /**
