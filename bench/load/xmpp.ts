@@ -68,13 +68,29 @@ class XmppSender {
 const escapeXml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/'/g, "&apos;");
 
-/** "s<sender>-<n>" into `out`; false for any other id. */
-function parseId(id: string, out: { sender: number; n: number }): boolean {
+/**
+ * Where a bench id starts in a client_msg_id: the gateway stores a stanza id
+ * scoped to its stream as `x~<stream key>~<id>`, which receivers see.
+ */
+function unscoped(id: string): string {
+  return id.startsWith("x~") ? id.slice(id.indexOf("~", 2) + 1) : id;
+}
+
+/** "s<sender>-<n>" (possibly stream-scoped) into `out`; false for any other id. */
+function parseId(scopedId: string, out: { sender: number; n: number }): boolean {
+  const id = unscoped(scopedId);
   const dash = id.indexOf("-");
   if (id.charCodeAt(0) !== 0x73 || dash < 2) return false;
   out.sender = Number(id.slice(1, dash));
   out.n = Number(id.slice(dash + 1));
   return Number.isInteger(out.sender) && Number.isInteger(out.n);
+}
+
+/** The same for a client_msg_id inside a frame: the index after an `x~<key>~` scope, if there is one. */
+function benchIdStart(frame: Uint8Array, start: number, end: number): number {
+  if (start < 0 || frame[start] !== 0x78 || frame[start + 1] !== 0x7e) return start; // "x~"
+  for (let i = start + 2; i < end; i++) if (frame[i] === 0x7e) return i + 1;
+  return start;
 }
 
 /** Opens and logs in one XMPP connection per user, `concurrency` at a time, or closes what opened and throws. */
@@ -188,7 +204,11 @@ export async function runXmpp(job: XmppJob, emit: Emit): Promise<XmppResult> {
     const id = { sender: 0, n: 0 };
     c.onFrame = (frame) => {
       if (!peek(frame, p)) meter.failures.unreadable++;
-      else if (p.kind === 3 && p.body === 1 && parseBenchId(frame, p.cmidStart, p.cmidEnd, id))
+      else if (
+        p.kind === 3 &&
+        p.body === 1 &&
+        parseBenchId(frame, benchIdStart(frame, p.cmidStart, p.cmidEnd), p.cmidEnd, id)
+      )
         senders[id.sender]?.onDelivered(id.n, performance.now());
     };
     c.onClose = () => meter.failures.disconnects++;
