@@ -11,13 +11,15 @@ const MAX_CONVERSATIONS = 100;
 const MAX_PER_CONVERSATION = 100;
 
 const COUNT_RANGE = 2 ** 32;
+/** Chats with cursors waiting to be written that make the session write them before it ends. */
+const MAX_PENDING_CHATS = 1000;
 
 /**
  * Offline messages (what ejabberd's and Prosody's offline storage does),
  * without a store of their own: a 1:1 message is offline for a user until
  * their delivered cursor passes it, which any of their devices moves, and
- * which this session moves for what it has shown (what the client has
- * acknowledged, with stream management). At the session's initial
+ * which this session moves, when it ends, past what it has shown (what the
+ * client has acknowledged, with stream management). At the session's initial
  * presence, what is still undelivered is sent with a XEP-0203 delay and its
  * stanza-id, oldest first, and the cursor moves past it, so no login gets it
  * twice. The rule against double delivery to clients that sync from the
@@ -30,8 +32,8 @@ export class OfflineDelivery {
   private done = false;
   /** Messages shown live before the offline ones went out, so they are not shown twice. */
   private readonly live = new Set<string>();
-  /** Per chat, the highest seq shown and the seq a cursor write is under way for. */
-  private readonly marks = new Map<string, { shown: number; writing: number }>();
+  /** Per chat, the highest seq the client has had whose cursor is not written yet. */
+  private readonly highest = new Map<string, number>();
   /** Messages written on a managed stream, by their XEP-0198 count, until the client acknowledges them. */
   private readonly unacked: { position: number; conversationId: string; seq: number }[] = [];
 
@@ -115,33 +117,29 @@ export class OfflineDelivery {
     }
   }
 
-  /**
-   * Moves the delivered cursor to `seq`; one write per chat at a time, the
-   * latest seq shown riding on the next, so a busy chat costs few writes.
-   */
+  /** Records that the client has `seq` of a chat; the cursor is written when the session ends. */
   private delivered(conversationId: string, seq: number): void {
-    const m = this.marks.get(conversationId);
-    if (m) {
-      m.shown = Math.max(m.shown, seq);
-      return;
-    }
-    if (this.marks.size > 1000) return;
-    const mark = { shown: seq, writing: seq };
-    this.marks.set(conversationId, mark);
-    const write = (): void => {
-      this.ctx.core.receipts.markDelivered(this.ctx.session.userId, conversationId, mark.writing).then(
-        () => {
-          if (mark.shown > mark.writing) {
-            mark.writing = mark.shown;
-            write();
-          } else this.marks.delete(conversationId);
-        },
-        (err) => {
-          this.marks.delete(conversationId);
-          this.ctx.log.debug({ err, session: this.ctx.session.id }, "xmpp delivered cursor not moved");
-        },
-      );
-    };
-    write();
+    this.highest.set(conversationId, Math.max(this.highest.get(conversationId) ?? 0, seq));
+    if (this.highest.size >= MAX_PENDING_CHATS) this.flush();
+  }
+
+  /** The session ended for good: the delivered cursors move past what it has had. */
+  close(): void {
+    this.unacked.length = 0;
+    this.flush();
+  }
+
+  /**
+   * One cursor write per chat, when the session ends rather than per message,
+   * so delivery costs the online path nothing; a receipt or marker the client
+   * sends moves the cursor at once anyway.
+   */
+  private flush(): void {
+    const { core, session, log } = this.ctx;
+    for (const [conversationId, seq] of this.highest)
+      core.receipts
+        .markDelivered(session.userId, conversationId, seq)
+        .catch((err) => log.debug({ err, session: session.id }, "xmpp delivered cursor not moved"));
+    this.highest.clear();
   }
 }

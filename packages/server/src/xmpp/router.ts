@@ -159,6 +159,7 @@ export class StanzaRouter implements XmppContext {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.offline.close();
     this.people.close();
     this.muc.close();
   }
