@@ -16,7 +16,8 @@ export function clientIq(ctx: XmppContext, iq: XElement, to: Jid | undefined): b
   const s = ctx.session;
   if (!to?.local || !to.resource || to.domain !== s.domain) return false;
   const userId = `${to.local}@${to.domain}`;
-  if (userId === s.userId && to.resource === s.fullJid.slice(s.userId.length + 1)) return false;
+  // To the session itself: the server answers, as before.
+  if (`${userId}/${to.resource}` === s.fullJid) return false;
   const type = iq.attrs.type;
   const answer = type === "result" || type === "error";
   if (to.resource === NATIVE_RESOURCE) {
