@@ -48,8 +48,8 @@ async function setUp(flags: Record<string, unknown>) {
   let n = 0;
   /** Sends over XMPP and returns the answer to it: an error stanza, or undefined once bob got it. */
   const overXmpp = async (bodyXml: string, id = `x${++n}`) => {
-    // The stanza id becomes the client_msg_id, which is how bob's copy is recognised.
-    const got = () => receiver.messages.filter((m) => m.clientMsgId === id).length;
+    // The stanza id, scoped to its stream (`x~<key>~<id>`), becomes the client_msg_id, which is how bob's copy is recognised.
+    const got = () => receiver.messages.filter((m) => m.clientMsgId.endsWith(`~${id}`)).length;
     const before = got();
     xmpp.text = "";
     xmpp.write(`<message to='${bob}' type='chat' id='${id}'><body>${bodyXml}</body></message>`);
