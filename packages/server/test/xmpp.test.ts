@@ -79,7 +79,10 @@ describe("XMPP gateway", () => {
         xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "ws-1" }, xml("body", {}, "over ws")),
       );
       const conv = `d:bob@${DOMAIN}|gina@${DOMAIN}`;
-      await bob.until(() => bob.in(conv).some((m) => m.clientMsgId.endsWith("~ws-1")), "the message over WebSocket");
+      await bob.until(
+        () => bob.in(conv).some((m) => m.clientMsgId.endsWith("~ws-1")),
+        "the message over WebSocket",
+      );
       await bob.sdk.send({ to: "gina", text: "back over ws" });
       await bob.until(() => got.some((st) => st.getChildText("body") === "back over ws"), "the answer");
     } finally {
