@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { ErrorCode, type Message, StarlingError } from "@starling/protocol";
+import { xml } from "@xmpp/client";
 import { type Client, login } from "./helpers/clients.js";
 import { natsServerMissing, PrivateNats } from "./helpers/nats-server.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
+import { XmppTcp } from "./helpers/xmpp-tcp.js";
 
 const problem = (await postgresUnavailable()) ?? natsServerMissing();
 if (problem) console.log(`# bus outage test SKIPPED: ${problem}`);
@@ -36,6 +38,7 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
   let n1: TestServer;
   let n2: TestServer | undefined;
   const c: Record<string, Client> = {};
+  let frank: XmppTcp | undefined;
   const flags = () => ({ db: schema.url(), bus: nats.url, busPrefix: `o${randomBytes(6).toString("hex")}` });
   let common: ReturnType<typeof flags>;
 
@@ -46,6 +49,7 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
   });
   after(async () => {
     await Promise.all(Object.values(c).map((x) => x.close()));
+    await frank?.stop();
     await n2?.close();
     await n1?.close();
     await nats.stop();
@@ -69,7 +73,7 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
 
     await nats.start();
     await waitFor(() => n1.server.bus.health?.().ok === true, "node 1 joins the bus by itself");
-    n2 = await startTestServer({ ...common, nodeId: "n2" });
+    n2 = await startTestServer({ ...common, nodeId: "n2", "xmpp.port": 0 } as never);
     assert.equal(n2.server.bus.health?.().ok, true);
     c.carol = await login(n2, "carol");
     const across = await c.alice.sdk.send({ to: "carol", text: "across" });
@@ -85,10 +89,30 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
     const carol = c.carol as Client;
     const dave = c.dave as Client;
     const erin = c.erin as Client;
-    const g = await alice.sdk.createGroup("outage", ["bob", "carol", "dave"]);
+    // frank uses an XMPP client on node 2: no sync pass, and in a room.
+    await n1.addUser("frank");
+    const xmpp = new XmppTcp(node2, "frank");
+    frank = xmpp;
+    await xmpp.xmpp.start();
+    const g = await alice.sdk.createGroup("outage", ["bob", "carol", "dave", `frank@${n1.domain}`]);
+    const room = `${g.id.slice(2)}@conference.${n1.domain}`;
+    await xmpp.xmpp.send(
+      xml(
+        "presence",
+        { to: `${room}/frank` },
+        xml("x", { xmlns: "http://jabber.org/protocol/muc" }, xml("history", { maxstanzas: "0" })),
+      ),
+    );
+    await xmpp.until(() => xmpp.stanzas.some((s) => s.getChild("subject")), "frank in the room");
+    const bodies = (type: string) =>
+      xmpp.stanzas
+        .filter((s) => s.is("message") && s.attrs.type === type)
+        .map((s) => s.getChildText("body"))
+        .filter((b): b is string => typeof b === "string");
     const first = await alice.sdk.send({ conversationId: g.id, text: "g before" });
     for (const x of [bob, carol, dave])
       await x.until(() => x.in(g.id).some((m) => m.seq === first.seq), "the group before the outage");
+    await xmpp.until(() => bodies("groupchat").includes("g before"), "frank has the group before the outage");
     const direct = carol.in(carol.messages[0]?.conversationId ?? "")[0]?.conversationId as string;
     const reconnectsBefore = Object.fromEntries(
       Object.entries(c).map(([k, v]) => [k, v.list("state").filter((s) => s === "reconnecting").length]),
@@ -118,6 +142,7 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
     }
     await dave.until(() => fromN2.every((id) => dave.in(g.id).some((m) => m.clientMsgId === id)), "dave");
     const toCarol = await alice.sdk.send({ conversationId: direct, text: "during, across" });
+    await alice.sdk.send({ to: `frank@${n1.domain}`, text: "during, to frank" });
 
     // Membership comes from the database: a member removed on node 1 cannot send on node 2.
     await alice.sdk.removeMembers(g.id, ["dave"]);
@@ -156,6 +181,15 @@ describe("two nodes through a NATS outage", { skip: problem }, () => {
     }
     await carol.until(() => carol.in(direct).some((m) => m.seq === toCarol.seq), "carol's 1:1 from node 1");
     await erin.until(() => erin.list("state").includes("closed"), "erin's connection closed");
+    // The XMPP session on node 2 is shown what node 1 pushed during the outage, once, without reconnecting.
+    await xmpp.until(
+      () =>
+        fromN1.every((id) => bodies("groupchat").includes(id)) && bodies("chat").includes("during, to frank"),
+      "frank caught up",
+    );
+    for (const id of [...fromN1, ...fromN2, "g before"])
+      assert.equal(bodies("groupchat").filter((b) => b === id).length, 1, `frank sees ${id} once`);
+    assert.equal(bodies("chat").filter((b) => b === "during, to frank").length, 1, "frank sees his 1:1 once");
     for (const [k, v] of Object.entries(c)) {
       if (k === "erin") continue;
       assert.equal(

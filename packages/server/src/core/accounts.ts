@@ -279,7 +279,12 @@ export class Accounts {
   async standing(tokenHash: string): Promise<KickReason | undefined> {
     const session = await this.store.read.getSession(tokenHash);
     if (!session || session.expiresAt <= this.clock.now()) return "logged_out";
-    const user = await this.store.read.getUser(session.userId);
+    return this.accountStanding(session.userId);
+  }
+
+  /** Why a user may no longer be signed in at all (gone, disabled, frozen), if they may not. */
+  async accountStanding(userId: string): Promise<KickReason | undefined> {
+    const user = await this.store.read.getUser(userId);
     if (!user) return "logged_out";
     try {
       await this.checkCanLogIn(user);

@@ -80,6 +80,11 @@ export class Muc {
     else this.iq(stanza, conversationId, to);
   }
 
+  /** The rooms this session is in. */
+  joinedRooms(): string[] {
+    return [...this.joined.keys()];
+  }
+
   /** A group message pushed to this user: shown if this session is in the room. */
   deliver(msg: Message): void {
     if (!this.joined.has(msg.conversationId)) return;

@@ -13,6 +13,7 @@ import {
 import type { Core } from "../core/core.js";
 import { directConversationId, isDirectId } from "../core/ids.js";
 import type { Logger } from "../core/ports.js";
+import { CatchUp } from "./catch-up.js";
 import { clientIq } from "./client-iq-routing.js";
 import {
   conferenceDomain,
@@ -85,6 +86,7 @@ export class StanzaRouter implements XmppContext {
   readonly muc: Muc;
   private readonly people: RosterPresence;
   private readonly offline = new OfflineDelivery(this);
+  private readonly catchUp: CatchUp;
   private carbons = false;
   /** Asynchronous push handling (receipts, retractions), kept in order among itself. */
   private pending: Promise<void> = Promise.resolve();
@@ -102,6 +104,7 @@ export class StanzaRouter implements XmppContext {
   ) {
     this.muc = new Muc(this);
     this.people = new RosterPresence(this);
+    this.catchUp = new CatchUp(this);
   }
 
   handle(stanza: XElement): void {
@@ -148,6 +151,15 @@ export class StanzaRouter implements XmppContext {
       default:
         return;
     }
+  }
+
+  /** Pushes may have been lost (the cluster bus was down): show what this session missed. */
+  resync(): void {
+    if (this.closed) return;
+    this.later(async () => {
+      for (const msg of await this.catchUp.missed(this.muc.joinedRooms()))
+        if (!this.closed) this.onMessage(msg);
+    });
   }
 
   /** The client acknowledged `h` stanzas (XEP-0198). */
@@ -266,6 +278,7 @@ export class StanzaRouter implements XmppContext {
     then?: (ack: { conversationId: string; seq: number; serverTime: number; clientMsgId: string }) => void,
   ): void {
     const clientMsgId = clientMsgIdOf(stanza, this.streamKey);
+    this.catchUp.sent(clientMsgId);
     attachmentsOf(this, stanza, body)
       .then(({ text, fileIds }) => {
         const send = create(SendMessageSchema, {
@@ -417,6 +430,7 @@ export class StanzaRouter implements XmppContext {
   }
 
   private onMessage(msg: Message): void {
+    if (!this.catchUp.observe(msg)) return;
     const event = msg.event;
     if (event) {
       if (event.kind.case === "messageRecalled") {

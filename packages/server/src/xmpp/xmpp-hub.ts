@@ -113,10 +113,31 @@ export class XmppHub implements XmppHost, BusReceiver {
   }
 
   /**
-   * XMPP has no sync pass to prompt: its clients fetch what they missed from
-   * the archive (XEP-0313) when they next connect.
+   * The bus was down, so pushes from other nodes were lost. XMPP has no sync
+   * pass to prompt, so each session looks for what its client missed itself.
    */
-  resync(): void {}
+  resync(): void {
+    for (const s of this.all) s.resync();
+    void this.recheck([...this.byUser.keys()]);
+  }
+
+  /**
+   * A kick from another node may have been lost with the pushes: each user's
+   * account is checked again (XMPP logins hold no token to check).
+   */
+  private async recheck(userIds: string[]): Promise<void> {
+    const worker = async () => {
+      for (let u = userIds.pop(); u; u = userIds.pop()) {
+        try {
+          const why = await this.core.accounts.accountStanding(u);
+          if (why) this.kick([u], why);
+        } catch (err) {
+          this.log.warn({ err }, "could not recheck an XMPP user after a bus outage");
+        }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
 
   get sessionCount(): number {
     return this.all.size;

@@ -191,6 +191,11 @@ export class XmppSession {
     this.router?.push(push);
   }
 
+  /** Pushes to this user may have been lost: the router looks for what the client missed. */
+  resync(): void {
+    if (this.phase === "ready") this.router?.resync();
+  }
+
   /**
    * Ends the stream with a stream error, leaving the log line to the
    * connection limiter (which throttles it): refusals and timeouts come in
