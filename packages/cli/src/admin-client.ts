@@ -36,7 +36,7 @@ export interface AdminApi {
     domain: string | undefined,
     text: string,
     kind: "csv" | "json",
-    opts: { dryRun: boolean; initialPasswords: boolean },
+    opts: { dryRun: boolean; initialPasswords: boolean; onProgress?: (done: number, total: number) => void },
   ): Promise<ImportResult>;
   createGroup(input: { name: string; owner: string; members: string[] }): Promise<GroupSummary>;
   addMembers(groupId: string, userIds: string[]): Promise<void>;

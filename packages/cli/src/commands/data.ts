@@ -15,6 +15,7 @@ import {
   runtimeFile,
 } from "@starling/server";
 import type { Command } from "commander";
+import { progress } from "../progress.js";
 
 /** Whether a server is answering for this data folder. */
 async function serverRunning(dataDir: string): Promise<boolean> {
@@ -61,7 +62,10 @@ export function registerDataCommands(program: Command): void {
     .requiredOption("--out <dir>", "a new folder for the backup")
     .option("--data-dir <dir>", "the data folder", "./data")
     .action(async (opts: { out: string; dataDir: string }) => {
-      const r = await backupDataDir(resolve(opts.dataDir), resolve(opts.out));
+      const shown = progress(`backing up ${opts.dataDir}`);
+      const r = await backupDataDir(resolve(opts.dataDir), resolve(opts.out), (done, total) =>
+        shown.update(`${done} of ${total} pages`),
+      ).finally(() => shown.done());
       process.stdout.write(`backup of ${opts.dataDir} written to ${opts.out} (${r.pages} pages)\n`);
     });
 
@@ -113,9 +117,13 @@ export function registerDataCommands(program: Command): void {
         process.stdout.write(
           `files: ${blobs.copied} copied, ${blobs.present} already there, ${blobs.missing.length} missing in the source; verified by SHA-256 (${opts.toBlobDir ? `folder ${opts.toBlobDir}` : "in the database"})\n`,
         );
-        const report = await copyStore(from, to);
+        const shown = progress("migrating");
+        const report = await copyStore(from, to, (table, rows) =>
+          shown.update(`${table}: ${rows} rows`),
+        ).finally(() => shown.done());
         for (const [t, n] of Object.entries(report.rows)) process.stdout.write(`${t}: ${n} rows\n`);
-        const problems = await compareStores(from, to);
+        shown.update("verifying the copy", true);
+        const problems = await compareStores(from, to).finally(() => shown.done());
         if (problems.length > 0) throw new Error(`the copy differs:\n  ${problems.join("\n  ")}`);
         process.stdout.write("verified: both databases hold the same rows, cursors and seqs\n");
       } finally {

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { addConfigFlags } from "../config-flags.js";
+import { progress } from "../progress.js";
 import { type Opts, withAdmin } from "./admin.js";
 
 /** Largest import file the CLI reads (the server has the same limit). */
@@ -59,10 +60,17 @@ export function registerDirectoryCommands(program: Command): void {
       if (statSync(file).size > MAX_IMPORT_BYTES) throw new Error(`${file} is larger than 50 MiB`);
       const text = readFileSync(file, "utf8");
       const kind = file.toLowerCase().endsWith(".json") || text.trimStart().startsWith("[") ? "json" : "csv";
-      const r = await api.importUsers(opts.userDomain as string | undefined, text, kind, {
-        dryRun: opts.dryRun === true,
-        initialPasswords: opts.passwords !== false,
-      });
+      // A running server imports the whole file in one request (no count until it answers);
+      // offline, the count moves chunk by chunk.
+      const shown = progress(`importing ${file}`);
+      shown.update("working", true);
+      const r = await api
+        .importUsers(opts.userDomain as string | undefined, text, kind, {
+          dryRun: opts.dryRun === true,
+          initialPasswords: opts.passwords !== false,
+          onProgress: (done, total) => shown.update(`${done} of ${total} rows`),
+        })
+        .finally(() => shown.done());
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       } else {

@@ -15,7 +15,11 @@ const KEEP = ["tls", "admin.key", "files"];
  * through SQLite's backup API (a snapshot, taken while the server keeps
  * writing), plus the TLS files, the admin key and the files' contents, into `outDir`.
  */
-export async function backupDataDir(dataDir: string, outDir: string): Promise<{ pages: number }> {
+export async function backupDataDir(
+  dataDir: string,
+  outDir: string,
+  onProgress?: (copiedPages: number, totalPages: number) => void,
+): Promise<{ pages: number }> {
   const src = join(dataDir, "starling.db");
   if (!existsSync(src)) throw new Error(`no database at ${src}`);
   if (existsSync(join(outDir, "starling.db"))) throw new Error(`${outDir} already holds a backup`);
@@ -24,8 +28,9 @@ export async function backupDataDir(dataDir: string, outDir: string): Promise<{ 
   let pages = 0;
   try {
     await db.backup(join(outDir, "starling.db"), {
-      progress: ({ totalPages }) => {
+      progress: ({ totalPages, remainingPages }) => {
         pages = totalPages;
+        onProgress?.(totalPages - remainingPages, totalPages);
         return 1000;
       },
     });

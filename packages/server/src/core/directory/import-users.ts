@@ -12,6 +12,8 @@ export interface ImportOptions {
   dryRun: boolean;
   /** false: new users get no usable password (an administrator sets one later). Default true. */
   initialPasswords?: boolean;
+  /** Called after each chunk commits (or rolls back, in a dry run) with the rows handled so far. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ImportReport {
@@ -116,6 +118,7 @@ export class UserImporter {
       addCounts(report, outcome.counts);
       for (const [k, v] of outcome.cache) departments.set(k, v);
       lastVersion = Math.max(lastVersion, outcome.version);
+      opts.onProgress?.(Math.min(i + CHUNK, rows.length), rows.length);
     }
     if (!opts.dryRun && lastVersion > 0) this.directory.notify(domain, lastVersion);
     return report;
