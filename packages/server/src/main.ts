@@ -10,7 +10,7 @@ import { LocalPresenceDirectory } from "./cluster/local-presence.js";
 import { NatsBus } from "./cluster/nats-bus.js";
 import { NatsLink } from "./cluster/nats-link.js";
 import { NatsPresenceDirectory } from "./cluster/nats-presence.js";
-import type { StarlingConfig } from "./config/load.js";
+import { type StarlingConfig, trustedProxies } from "./config/load.js";
 import { Admin } from "./core/admin.js";
 import { Core } from "./core/core.js";
 import { UploadSlots } from "./core/files/upload-slots.js";
@@ -359,6 +359,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     version: SERVER_VERSION,
     settings: () => publicSettings(config),
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
+    trustProxy: trustedProxies(config.http.trustProxy),
     maxUploadBytes: config.files.maxUploadBytes,
     timeouts: {
       headersMs: config.http.headersTimeoutMs,

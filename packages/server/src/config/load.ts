@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { isValidDomain } from "../core/ids.js";
 import { envName, SETTINGS, type Setting, type SettingKey } from "./schema.js";
 
@@ -24,6 +25,7 @@ export interface StarlingConfig {
     requestTimeoutMs: number;
     idleTimeoutMs: number;
     keepAliveTimeoutMs: number;
+    trustProxy: string;
   };
   public: { host: string; tcpPort: number; httpPort: number; https: boolean };
   files: {
@@ -133,6 +135,17 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
     problems.push(`public.host: "${publicHost}" is not a host name or [IPv6] address`);
   if (Number(out["http.headersTimeoutMs"]) > Number(out["http.requestTimeoutMs"]))
     problems.push("http.headersTimeoutMs must not be longer than http.requestTimeoutMs");
+  for (const entry of trustedProxies(String(out["http.trustProxy"] ?? ""))) {
+    const [addr = "", bits, extra] = entry.split("/");
+    const family = isIP(addr);
+    const max = family === 6 ? 128 : 32;
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))
+    )
+      problems.push(`http.trustProxy: "${entry}" is not an IP address or CIDR range`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }
@@ -194,4 +207,12 @@ function nest(flat: Record<string, string | number | boolean>): StarlingConfig {
     o[parts[parts.length - 1] as string] = v;
   }
   return out as unknown as StarlingConfig;
+}
+
+/** The entries of http.trustProxy. */
+export function trustedProxies(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }

@@ -142,6 +142,13 @@ export const SETTINGS = [
     description: "Port of the HTTP/WebSocket listener (0: any free port).",
   },
   {
+    key: "http.trustProxy",
+    type: "string",
+    default: "",
+    description:
+      "Reverse proxies in front of the HTTP port, comma-separated addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8). Only when a request comes from one of them is its X-Forwarded-For believed, for rate limits, login lockouts, the audit log and the access log; empty: the header is ignored.",
+  },
+  {
     key: "http.webRoot",
     type: "string",
     default: "",

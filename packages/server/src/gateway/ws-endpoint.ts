@@ -28,9 +28,8 @@ export class WsEndpoint {
   }
 
   /** Handles an HTTP upgrade for the native protocol path. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, remoteAddress: string): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const remoteAddress = req.socket.remoteAddress ?? "";
       const ticket = this.hub.core.connections.admit(remoteAddress, "native-ws", "session");
       let closed = false;
       const conn: Connection = {

@@ -14,6 +14,7 @@ import type { Logger } from "../core/ports.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { HttpAuth } from "./auth.js";
 import { registerAvatarRoutes } from "./avatar-routes.js";
+import { clientAddress, proxyTrust } from "./client-address.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
@@ -28,7 +29,8 @@ import { registerXmppUploadRoutes } from "./xmpp-upload-routes.js";
 
 /** Takes over an HTTP upgrade (the native protocol over WebSocket). */
 export interface UpgradeHandler {
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** `remoteAddress`: the client's address as the HTTP API sees it (http.trustProxy applied). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, remoteAddress: string): void;
 }
 
 export interface HttpDeps {
@@ -58,6 +60,8 @@ export interface HttpDeps {
   uploadsDir: string;
   /** Upload slots of the XMPP gateway (XEP-0363), when it is enabled. */
   uploadSlots?: UploadSlots;
+  /** Addresses and CIDR ranges of trusted reverse proxies (http.trustProxy); none when absent. */
+  trustProxy?: readonly string[];
 }
 
 /** Slowloris protection and idle connections (the http.* timeout settings). */
@@ -87,10 +91,12 @@ const ReadinessBody = Type.Object({
 const BODY_LIMIT = 64 * 1024;
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const trust = proxyTrust(deps.trustProxy ?? []);
   const limiter = deps.core.connections;
   const t = deps.timeouts;
   const app = Fastify({
     logger: false,
+    trustProxy: trust,
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { removeAdditional: false } },
     connectionTimeout: t.idleMs,
@@ -135,8 +141,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // From here the WebSocket door counts the connection, as a session not yet logged in.
     tickets.get(socket)?.release();
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/ws") deps.ws.upgrade(req, socket, head);
-    else if (path === "/xmpp" && deps.xmpp) deps.xmpp.upgrade(req, socket, head);
+    if (path === "/ws") deps.ws.upgrade(req, socket, head, clientAddress(req, trust));
+    else if (path === "/xmpp" && deps.xmpp) deps.xmpp.upgrade(req, socket, head, clientAddress(req, trust));
     else socket.destroy();
   });
 

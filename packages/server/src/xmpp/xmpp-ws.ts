@@ -122,7 +122,7 @@ export class XmppWsEndpoint {
   }
 
   /** Handles an HTTP upgrade of /xmpp; clients must ask for the "xmpp" subprotocol (RFC 7395 section 3.1). */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, remoteAddress: string): void {
     const offered = String(req.headers["sec-websocket-protocol"] ?? "")
       .split(",")
       .map((p) => p.trim());
@@ -131,7 +131,7 @@ export class XmppWsEndpoint {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const address = req.socket.remoteAddress ?? "";
+      const address = remoteAddress;
       const ticket = this.hub.core.connections.admit(address, "xmpp-ws", "session");
       ws.on("close", () => ticket.release());
       const transport = new WsTransport(
