@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, describe, test } from "node:test";
+import { asFlags, LOOPBACK_ANY_PORT } from "@starling/server";
 import { starling, starlingFails } from "../../server/test/helpers/child-server.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
@@ -52,6 +53,25 @@ describe("the starling command as a Unix tool", () => {
     assert.equal(code, 0);
   });
 
+  test("the first administrator's password goes to a terminal, or else to a 0600 file, never into the logs' stdout", {
+    timeout: 120_000,
+  }, async () => {
+    const quiet = join(work, "served-quiet");
+    const out = await serveOnce(quiet, false);
+    const file = join(quiet, "first-admin-password");
+    const saved = readFileSync(file, "utf8");
+    const password = /password: (\S+)/.exec(saved)?.[1] ?? "";
+    assert.ok(password.length >= 12, saved);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.ok(!out.includes(password), "the password is not on stdout");
+    assert.match(out, /first-admin-password/);
+
+    const shown = join(work, "served-tty");
+    const onTty = await serveOnce(shown, true);
+    assert.match(onTty, /password: \S{12,}/);
+    assert.throws(() => statSync(join(shown, "first-admin-password")), /ENOENT/);
+  });
+
   test("backup shows progress on a terminal and nothing on a pipe", () => {
     const data = join(work, "data");
     starling(["user", "add", "alice", "--password", "alice-password", "--data-dir", data]);
@@ -83,6 +103,43 @@ describe("the starling command as a Unix tool", () => {
     assert.match(tty, /backup of .* written to/);
   });
 });
+
+/** Runs `starling serve` (through script(1) when `tty`), returns its stdout once it says it runs, then stops it. */
+async function serveOnce(dataDir: string, tty: boolean): Promise<string> {
+  const args = [
+    "--import",
+    "tsx",
+    BIN,
+    "serve",
+    "--data-dir",
+    dataDir,
+    ...asFlags(LOOPBACK_ANY_PORT),
+    "--log-level",
+    "warn",
+  ];
+  const shell = [process.execPath, ...args].map((a) => `'${a}'`).join(" ");
+  const proc = tty
+    ? spawn("script", ["-qec", shell, "/dev/null"], {
+        cwd: ROOT,
+        stdio: ["pipe", "pipe", "inherit"],
+        detached: true,
+      })
+    : spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], detached: true });
+  let out = "";
+  const closed = new Promise<void>((r) => proc.once("close", () => r()));
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += String(d);
+      // The first administrator's lines come last, before an empty line.
+      if (/Starling is running[\s\S]*(password|First administrator)[\s\S]*\n\s*\n/.test(out)) resolve();
+    });
+    proc.once("exit", () => reject(new Error(`serve exited early:\n${out}`)));
+  });
+  // The whole group: script(1) and the server under it.
+  process.kill(-(proc.pid as number), "SIGTERM");
+  await closed;
+  return out;
+}
 
 function spawnSyncStderr(args: string[]): string {
   const r = spawnSync(process.execPath, ["--import", "tsx", BIN, ...args], { cwd: ROOT, encoding: "utf8" });

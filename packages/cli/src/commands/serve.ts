@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { runtimeFile, type StarlingConfig, startServer } from "@starling/server";
 import type { Command } from "commander";
 import { addConfigFlags, configFrom } from "../config-flags.js";
@@ -27,7 +27,18 @@ export function registerServe(program: Command, signals: StopSignals): void {
       // A signal during start-up waits for it to end (the store open, its migrations), then shuts down.
       const server = await startServer(config);
       // Shown even when stopping: a first administrator's password is printed only this once.
-      process.stdout.write(serveBanner(config, server));
+      const { firstAdmin } = server;
+      const onTerminal = process.stdout.isTTY === true;
+      process.stdout.write(
+        serveBanner(config, {
+          tcpPort: server.tcpPort,
+          httpPort: server.httpPort,
+          xmppPort: server.xmppPort,
+          tlsFingerprint: server.tlsFingerprint,
+          ...(firstAdmin && onTerminal ? { firstAdmin } : {}),
+        }),
+      );
+      if (firstAdmin && !onTerminal) process.stdout.write(saveFirstAdmin(firstAdmin, config.dataDir));
       await stopRequested;
       server.close().then(
         () => process.exit(0),
@@ -54,4 +65,21 @@ function boundShutdown(config: StarlingConfig): void {
     } catch {}
     process.exit(1);
   }, config.shutdown.timeoutMs);
+}
+
+/** Name of the file, in the data folder, that holds the first administrator's password when no one is watching. */
+export const FIRST_ADMIN_FILE = "first-admin-password";
+
+/**
+ * The first administrator's one-time password goes to a person, never into logs: on a terminal the
+ * banner prints it; otherwise (systemd, a container, `> server.log`) stdout is where the JSON logs go
+ * and get collected, so the password is written to a file only its owner can read. Returns what
+ * stdout says instead.
+ */
+function saveFirstAdmin(admin: { id: string; password: string }, dataDir: string): string {
+  const file = resolve(join(dataDir, FIRST_ADMIN_FILE));
+  // A new file, so the mode is the one given here and not that of an old file left behind.
+  rmSync(file, { force: true });
+  writeFileSync(file, `user: ${admin.id}\npassword: ${admin.password}\n`, { mode: 0o600, flag: "wx" });
+  return `  First administrator ${admin.id} created; the password is in ${file} (readable by this user only).\n  Log in, change it with \`starling user passwd\`, then delete the file.\n\n`;
 }

@@ -9,6 +9,9 @@ export type { AdminCaller } from "../core/admin.js";
 
 /** Authentication of HTTP requests: the same session tokens as the native protocol, as Bearer tokens. */
 export class HttpAuth {
+  /** Who each authenticated request is, for the access log; entries go with their request. */
+  private readonly callers = new WeakMap<FastifyRequest, string>();
+
   constructor(
     private readonly core: Core,
     /** Secret of the local administrator (data/admin.key): every domain. */
@@ -25,6 +28,7 @@ export class HttpAuth {
     const token = HttpAuth.bearer(req);
     if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
     const auth = await this.core.accounts.resume(token);
+    this.callers.set(req, auth.user.id);
     if (auth.user.mustChangePassword && !allowPasswordChange)
       throw new StarlingError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "set a new password first");
     return auth;
@@ -36,10 +40,17 @@ export class HttpAuth {
     if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
     const a = Buffer.from(token);
     const b = Buffer.from(this.adminKey);
-    if (a.length === b.length && timingSafeEqual(a, b))
+    if (a.length === b.length && timingSafeEqual(a, b)) {
+      this.callers.set(req, "system");
       return { actor: "system", source: req.ip, scope: "*" };
+    }
     const session = await this.user(req);
     if (session.user.role !== "admin") throw new StarlingError(ErrorCode.FORBIDDEN, "administrators only");
     return { actor: session.user.id, source: req.ip, scope: session.user.domain };
+  }
+
+  /** The user (or "system", for the admin key) a request authenticated as, if it did. */
+  callerOf(req: FastifyRequest): string | undefined {
+    return this.callers.get(req);
   }
 }

@@ -11,6 +11,7 @@ import type { ConnectionTicket } from "../core/connection-limiter.js";
 import type { Core } from "../core/core.js";
 import type { UploadSlots } from "../core/files/upload-slots.js";
 import type { Logger } from "../core/ports.js";
+import { registerAccessLog } from "./access-log.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { HttpAuth } from "./auth.js";
 import { registerAvatarRoutes } from "./avatar-routes.js";
@@ -164,6 +165,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
 
   registerRateLimit(app, deps.rateLimit);
+  registerAccessLog(app, deps.log, (req) => auth.callerOf(req));
 
   // Import files arrive as CSV text; JSON keeps fastify's own parser.
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) =>

@@ -27,7 +27,7 @@ export interface TestServer {
 
 export const passwordOf = (name: string) => `pw-${name}-secret`;
 
-/** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own. */
+/** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own; `logger` to read its logs. */
 export async function startTestServer(
   flags: Partial<Record<SettingKey, unknown>> = {},
   logger?: Logger,
