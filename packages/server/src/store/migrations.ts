@@ -418,7 +418,19 @@ export async function migrateToLatest(
     provider: new InCodeProvider(dialect),
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error;
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+    // Kysely looks for its bookkeeping table with a catalog query over every
+    // schema of the database, which fails when another schema (another
+    // deployment's, a test's) is dropped at that moment: only that is retried.
+    if (attempt >= 5 || !droppedMeanwhile(error, schema)) throw error;
+  }
+}
+
+/** A missing schema (SQLSTATE 3F000) that is not ours: dropped by someone else while the catalog was read. */
+function droppedMeanwhile(error: unknown, ours: string | undefined): boolean {
+  const e = error as { code?: string; message?: string };
+  const named = /schema "([^"]+)" does not exist/.exec(e?.message ?? "")?.[1];
+  return e?.code === "3F000" && named !== undefined && named !== ours;
 }
