@@ -201,6 +201,10 @@ function bothReceivers(a: BusReceiver, b: BusReceiver): BusReceiver {
       a.resync();
       b.resync();
     },
+    deliverTo(userId, address, frame) {
+      a.deliverTo(userId, address, frame);
+      b.deliverTo(userId, address, frame);
+    },
   };
 }
 

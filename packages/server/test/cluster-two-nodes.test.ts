@@ -185,6 +185,52 @@ describe("two nodes on one PostgreSQL and NATS", { skip: problem }, () => {
         () => c.alice!.in(g.id).some((m) => m.content?.text === "room from node 2"),
         "native member",
       );
+
+      // An IQ to a full JID on the other node reaches that resource, and its answer comes back.
+      await erin.xmpp.send(
+        xml(
+          "iq",
+          { type: "get", id: "c2c-n", to: `frank@${DOMAIN}/laptop` },
+          xml("ping", { xmlns: "urn:xmpp:ping" }),
+        ),
+      );
+      await frank.until(
+        () =>
+          frank.stanzas.some(
+            (st) => st.is("iq") && st.attrs.id === "c2c-n" && st.attrs.from === `erin@${DOMAIN}/laptop`,
+          ),
+        "the IQ relayed to node 2",
+      );
+      await erin.until(
+        () =>
+          erin.stanzas.some(
+            (st) =>
+              st.is("iq") &&
+              st.attrs.id === "c2c-n" &&
+              st.attrs.from === `frank@${DOMAIN}/laptop` &&
+              st.attrs.type !== "get",
+          ),
+        "the answer relayed back to node 1",
+      );
+      // A user connected nowhere has no resource to ask.
+      await n1.addUser("gina");
+      await erin.xmpp.send(
+        xml(
+          "iq",
+          { type: "get", id: "c2c-off", to: `gina@${DOMAIN}/phone` },
+          xml("ping", { xmlns: "urn:xmpp:ping" }),
+        ),
+      );
+      await erin.until(
+        () =>
+          erin.stanzas.some(
+            (st) =>
+              st.attrs.id === "c2c-off" &&
+              st.attrs.type === "error" &&
+              st.getChild("error")?.getChild("service-unavailable"),
+          ),
+        "service-unavailable for a user connected nowhere",
+      );
     } finally {
       await erin.stop();
       await frank.stop();

@@ -23,4 +23,7 @@ export class LocalBus implements Bus {
   kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
     this.receiver?.kick(userIds, reason, keepToken);
   }
+
+  /** One node: there are no other nodes to look on. */
+  publishTo(): void {}
 }

@@ -17,6 +17,8 @@ interface Header {
   t?: string;
   /** A domain-wide push. */
   d?: string;
+  /** The session address of a frame for one session of `u[0]` (Bus.publishTo). */
+  a?: string;
 }
 
 const encoder = new TextEncoder();
@@ -69,6 +71,9 @@ export class NatsBus implements Bus {
       if (h.k) this.receiver?.kick(h.u, h.k, h.t);
     });
     on("resync", () => this.receiver?.resync());
+    on("to", (h, frame) => {
+      if (h.a && h.u[0]) this.receiver?.deliverTo(h.u[0], h.a, frame);
+    });
     link.onUp(({ afterOutage }) => {
       if (!afterOutage) return;
       this.receiver?.resync();
@@ -103,6 +108,10 @@ export class NatsBus implements Bus {
     this.receiver?.kick(userIds, reason, keepToken);
     const h: Header = { n: this.opts.nodeId, u: userIds, k: reason, ...(keepToken ? { t: keepToken } : {}) };
     this.send("kick", pack(h, new Uint8Array(0)));
+  }
+
+  publishTo(userId: string, address: string, frame: Uint8Array): void {
+    this.send("to", pack({ n: this.opts.nodeId, u: [userId], a: address }, frame));
   }
 
   close(): Promise<void> {

@@ -331,6 +331,8 @@ export interface BusReceiver {
   deliverDomain(domain: string, frame: Uint8Array): void;
   /** Closes the users' sessions, except those of the login whose token hash is `keepToken`. */
   kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
+  /** A frame for one addressed session of a user (see Bus.publishTo); ignored when it is not here. */
+  deliverTo(userId: string, address: string, frame: Uint8Array): void;
   /**
    * Pushes may have been lost on their way between nodes (the bus was
    * interrupted): tell every local session to catch up by sync.
@@ -352,6 +354,13 @@ export interface Bus {
    * user who changes their own password keeps the session they did it from.
    */
   kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
+  /**
+   * Hands `frame` to the one session of `userId` known by `address` (for
+   * example an XMPP resource) on the other nodes; the caller has looked on
+   * its own node first. Nobody answers for an address no node has: the frame
+   * is dropped, as a push to an offline device is.
+   */
+  publishTo(userId: string, address: string, frame: Uint8Array): void;
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
   /**

@@ -101,6 +101,9 @@ export class SessionHub implements SessionHost, BusReceiver {
    * and every login is checked again, since a kick (password reset, frozen
    * account) from another node may have been among what was lost.
    */
+  /** Addressed frames are for other doors' sessions (XMPP resources); native sessions have none. */
+  deliverTo(): void {}
+
   resync(): void {
     const hint = pushFrame({ case: "syncHint", value: {} });
     const byLogin = new Map<string, Session[]>();

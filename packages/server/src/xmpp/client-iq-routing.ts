@@ -30,8 +30,15 @@ export function clientIq(ctx: XmppContext, iq: XElement, to: Jid | undefined): b
     target.send(
       forwardable({ ...iq, attrs: { ...iq.attrs, from: s.fullJid, to: `${userId}/${to.resource}` } }, ""),
     );
-  // No such resource (RFC 6121 section 8.5.3.2.1): an answer is dropped, a request refused.
-  else if (!answer) ctx.error(iq, "cancel", "service-unavailable");
+  else {
+    // On another node of the cluster, if the user is connected anywhere.
+    const relayed = forwardable(
+      { ...iq, attrs: { ...iq.attrs, from: s.fullJid, to: `${userId}/${to.resource}` } },
+      "",
+    );
+    // No such resource (RFC 6121 section 8.5.3.2.1): an answer is dropped, a request refused.
+    if (!s.relayTo(userId, to.resource, relayed) && !answer) ctx.error(iq, "cancel", "service-unavailable");
+  }
   return true;
 }
 

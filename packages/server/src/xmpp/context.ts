@@ -19,6 +19,11 @@ export interface RouterSession {
   readonly sentCount: number | undefined;
   /** Another established XMPP session on this node, by user and resource (for IQs between clients). */
   peerAt(userId: string, resource: string): RouterSession | undefined;
+  /**
+   * Hands a stanza to a resource of a user connected to another node of the
+   * cluster; false when the user is connected nowhere, so nobody can have it.
+   */
+  relayTo(userId: string, resource: string, stanza: XElement): boolean;
 }
 
 /**

@@ -1,10 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { decodeEnvelope, type Push } from "@starling/protocol";
+import { decodeEnvelope, PresenceStatus, type Push } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import type { BusReceiver, Clock, KickReason, Logger } from "../core/ports.js";
+import type { XElement } from "./stanza.js";
 import type { XmppConfig } from "./xmpp-config.js";
 import { type XmppHost, XmppSession } from "./xmpp-session.js";
 import type { XmppTransport } from "./xmpp-transport.js";
+
+/** Bus address of an XMPP resource (Bus.publishTo): the prefix, then the resource. */
+const RELAY = "xmpp/";
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
  * This node's XMPP sessions, by user. It receives the same bus traffic as the
@@ -86,6 +92,33 @@ export class XmppHub implements XmppHost, BusReceiver {
   sessionAt(userId: string, resource: string): XmppSession | undefined {
     for (const s of this.byUser.get(userId) ?? []) if (s.resource === resource && s.isReady) return s;
     return undefined;
+  }
+
+  relayTo(userId: string, resource: string, stanza: XElement): boolean {
+    if (this.core.presence.state(userId).status === PresenceStatus.OFFLINE) return false;
+    this.core.deps.bus.publishTo(userId, RELAY + resource, encoder.encode(JSON.stringify(stanza)));
+    return true;
+  }
+
+  /**
+   * A stanza another node relayed for one of this node's resources. It comes
+   * from a node of the same cluster, already checked and addressed there;
+   * what does not parse as an element is dropped with a log line.
+   */
+  deliverTo(userId: string, address: string, frame: Uint8Array): void {
+    if (!address.startsWith(RELAY)) return;
+    const target = this.sessionAt(userId, address.slice(RELAY.length));
+    if (!target) return;
+    let stanza: XElement;
+    try {
+      stanza = JSON.parse(decoder.decode(frame)) as XElement;
+      if (typeof stanza?.name !== "string" || !Array.isArray(stanza.children))
+        throw new Error("not an element");
+    } catch (err) {
+      this.log.warn({ err, user: userId }, "xmpp relayed stanza dropped");
+      return;
+    }
+    target.send(stanza);
   }
 
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {

@@ -41,6 +41,7 @@ export interface XmppHost {
   resumable(session: XmppSession): void;
   findResumable(resumeId: string, userId: string): XmppSession | undefined;
   sessionAt(userId: string, resource: string): XmppSession | undefined;
+  relayTo(userId: string, resource: string, stanza: XElement): boolean;
 }
 
 /**
@@ -121,6 +122,10 @@ export class XmppSession {
 
   peerAt(userId: string, resource: string): XmppSession | undefined {
     return this.host.sessionAt(userId, resource);
+  }
+
+  relayTo(userId: string, resource: string, stanza: XElement): boolean {
+    return this.host.relayTo(userId, resource, stanza);
   }
 
   /** Stanzas sent on the stream so far (XEP-0198's count); undefined without stream management. */
