@@ -11,12 +11,26 @@ const CHROMIUM = process.env.STARLING_CHROMIUM ?? "/usr/bin/chromium";
 const WEB_ROOT = join(here, "..", "..", "dist");
 const SHOTS = join(here, "..", "..", "..", "..", "test-output", "web");
 
-/** Why browser tests cannot run here, if they cannot. */
-export const browserMissing = !existsSync(CHROMIUM)
+/** Why chromium cannot be driven here, if it cannot (tests that do not need the built client). */
+export const chromiumMissing = !existsSync(CHROMIUM)
   ? `chromium not found at ${CHROMIUM} (apt-get install chromium)`
-  : !existsSync(join(WEB_ROOT, "index.html"))
-    ? "the web client is not built (npm run build:web)"
-    : undefined;
+  : undefined;
+
+/** Why browser tests of the web client cannot run here, if they cannot. */
+export const browserMissing =
+  chromiumMissing ??
+  (!existsSync(join(WEB_ROOT, "index.html")) ? "the web client is not built (npm run build:web)" : undefined);
+
+/** Debian's chromium, headless, as every browser test drives it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+}
+
+/** Where a screenshot named `name` goes (test-output/web), for checking by eye. */
+export function shotPath(name: string): string {
+  mkdirSync(SHOTS, { recursive: true });
+  return join(SHOTS, `${name}.png`);
+}
 
 export const password = (name: string) => `pw-${name}-secret`;
 
@@ -50,7 +64,7 @@ export class WebHarness {
     h.config = config;
     h.domain = config.domain;
     h.base = `http://127.0.0.1:${h.server.httpPort}/`;
-    h.browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+    h.browser = await launchChromium();
     return h;
   }
 
@@ -115,7 +129,7 @@ export class WebHarness {
   }
 
   shot(page: Page, name: string): Promise<Buffer> {
-    return page.screenshot({ path: join(SHOTS, `${name}.png`) });
+    return page.screenshot({ path: shotPath(name) });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,229 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, join, normalize } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { Message, Receipt } from "@starling/sdk";
+import { createNodeClient, type StarlingClient } from "@starling/sdk/node";
+import type { Page } from "playwright-core";
+import { chromiumMissing, password, WebHarness } from "./helpers/browser.js";
+
+/**
+ * Converse.js, as published on npm and unmodified, in Debian's chromium
+ * against a real server over XMPP-over-WebSocket at /xmpp: login, the roster,
+ * a message sent while it was offline, 1:1 both ways with a native user,
+ * receipts and markers reaching that user, and a room. Screenshots go to
+ * test-output/web.
+ */
+if (chromiumMissing) console.log(`# Converse.js interop test SKIPPED: ${chromiumMissing}`);
+
+const CONVERSE_DIST = fileURLToPath(new URL(".", import.meta.resolve("converse.js/dist/converse.min.js")));
+const TYPES: Record<string, string> = {
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+  ".woff": "font/woff",
+  ".ttf": "font/ttf",
+  ".mp3": "audio/mpeg",
+  ".ogg": "audio/ogg",
+};
+
+/** The page a deployment would put Converse on: its dist (an ES module since 12), and initialize() with our settings. */
+function conversePage(settings: Record<string, unknown>): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Converse</title>
+<link rel="stylesheet" href="/dist/converse.min.css">
+</head><body class="converse-fullscreen">
+<script type="module">
+import converse from "/dist/converse.min.js";
+converse.initialize(${JSON.stringify(settings)});
+</script>
+</body></html>`;
+}
+
+/** Serves Converse's dist from node_modules and one page, as a static web server in front of Converse would. */
+async function serveConverse(page: () => string): Promise<{ server: Server; base: string }> {
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    if (path === "/") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page());
+      return;
+    }
+    const rel = normalize(decodeURIComponent(path.replace(/^\/dist\//, ""))).replace(/^(\.\.[/\\])+/, "");
+    try {
+      const body = await readFile(join(CONVERSE_DIST, rel));
+      res.writeHead(200, { "content-type": TYPES[extname(rel)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}
+
+/** A native user over the SDK, recording what it receives so the test can wait on it. */
+class Native {
+  readonly messages: Message[] = [];
+  readonly receipts: Receipt[] = [];
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly sdk: StarlingClient) {
+    sdk.on("message", (m) => {
+      this.messages.push(m);
+      this.wake();
+    });
+    sdk.on("receipt", (r) => {
+      this.receipts.push(r);
+      this.wake();
+    });
+  }
+
+  async until(pred: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 500).unref();
+      });
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}
+
+const WAIT = { timeout: 60_000 };
+
+describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiumMissing }, () => {
+  let h: WebHarness;
+  let web: { server: Server; base: string };
+  let bob: Native;
+  let settings: Record<string, unknown> = {};
+
+  before(async () => {
+    h = await WebHarness.start();
+    await h.users(["bob", "Bob Li"], "sam");
+    web = await serveConverse(() => conversePage(settings));
+    const sdk = createNodeClient({
+      endpoints: [`ws://127.0.0.1:${h.server.httpPort}/ws`],
+      auth: { userId: "bob", password: password("bob") },
+    });
+    bob = new Native(sdk);
+    await sdk.connect();
+  });
+  after(async () => {
+    await bob?.sdk.close();
+    await h?.close();
+    await new Promise((r) => web?.server.close(r));
+  });
+
+  test("login, roster, offline delivery, 1:1 both ways with receipts and markers, a room", async () => {
+    const domain = h.domain;
+    const conv = `d:bob@${domain}|sam@${domain}`;
+    const group = await bob.sdk.createGroup("Interop", [`sam@${domain}`]);
+    const room = `${group.id.slice(2)}@conference.${domain}`;
+    await bob.sdk.send({ to: "sam", text: "sent while you were offline" });
+
+    settings = {
+      websocket_url: `ws://127.0.0.1:${h.server.httpPort}/xmpp`,
+      authentication: "login",
+      auto_login: true,
+      jid: `sam@${domain}`,
+      password: password("sam"),
+      discover_connection_methods: false,
+      view_mode: "fullscreen",
+      assets_path: "/dist/",
+      i18n: "en",
+      play_sounds: false,
+      show_controlbox_by_default: true,
+      auto_join_rooms: [room],
+      loglevel: "info",
+    };
+    const context = await h.browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 760 } });
+    const page = await context.newPage();
+    const log: string[] = [];
+    page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+    try {
+      await page.goto(web.base);
+      await scenario(page);
+    } catch (e) {
+      await h.shot(page, "converse-failure").catch(() => {});
+      throw new Error(`${(e as Error).message}\nConverse's console:\n${log.slice(-60).join("\n")}`);
+    } finally {
+      await context.close();
+    }
+
+    async function scenario(page: Page): Promise<void> {
+      // Logged in: the roster lists the native partner (Converse showed a password error before).
+      // (Converse lists a contact with unread messages twice: under "New messages" and its group.)
+      const contact = page.locator("converse-roster").getByText("Bob Li").first();
+      await contact.waitFor(WAIT);
+
+      // What was sent while Converse was offline arrives as a message at login, so it counts as
+      // unread (a copy found only by paging the archive would not).
+      const unread = page
+        .locator("converse-roster a", { hasText: "Bob Li" })
+        .first()
+        .locator(".msgs-indicator");
+      await unread.waitFor(WAIT);
+      assert.equal(await unread.textContent(), "1");
+      await h.shot(page, "converse-offline");
+
+      // 1:1 from the native user.
+      await contact.click();
+      const chat = page.locator(`converse-chat[jid="bob@${domain}"]`);
+      await chat.getByText("sent while you were offline").waitFor(WAIT);
+      const ack = await bob.sdk.send({ to: "sam", text: "hello Converse" });
+      await chat.getByText("hello Converse").waitFor(WAIT);
+
+      // A receipt and a displayed marker from Converse show as delivered and read.
+      await bob.until(
+        () => bob.receipts.some((r) => r.conversationId === conv && r.deliveredSeq >= ack.seq),
+        "Converse's delivery receipt",
+      );
+      await bob.until(
+        () => bob.receipts.some((r) => r.conversationId === conv && r.readSeq >= ack.seq),
+        "Converse's displayed marker",
+      );
+
+      // Converse replies: typed into its composer and sent with Enter.
+      const composer = chat.locator("textarea.chat-textarea");
+      await composer.fill("hello from Converse");
+      await composer.press("Enter");
+      await bob.until(
+        () =>
+          bob.messages.some((m) => m.conversationId === conv && m.content?.text === "hello from Converse"),
+        "Converse's reply",
+      );
+      await h.shot(page, "converse-chat");
+
+      // The room Converse joined at login: a message each way.
+      await bob.sdk.send({ conversationId: group.id, text: "hello room" });
+      const muc = page.locator(`converse-muc[jid="${room}"]`);
+      await page.locator("converse-rooms-list").getByText("Interop").click();
+      await muc.getByText("hello room").waitFor(WAIT);
+      const mucComposer = muc.locator("textarea.chat-textarea");
+      await mucComposer.fill("hello from Converse in the room");
+      await mucComposer.press("Enter");
+      await bob.until(
+        () =>
+          bob.messages.some(
+            (m) => m.conversationId === group.id && m.content?.text === "hello from Converse in the room",
+          ),
+        "Converse's room message",
+      );
+      await h.shot(page, "converse-room");
+    }
+  });
+});
