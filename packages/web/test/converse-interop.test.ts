@@ -168,7 +168,9 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
       // Logged in: the roster lists the native partner (Converse showed a password error before).
       // (Converse lists a contact with unread messages twice: under "New messages" and its group.)
       const contact = page.locator("converse-roster").getByText("Bob Li").first();
-      await contact.waitFor(WAIT);
+      const refused = page.getByText("Your XMPP address and/or password is incorrect");
+      await contact.or(refused).first().waitFor(WAIT);
+      assert.ok(!(await refused.isVisible()), "Converse says its login was refused");
 
       // What was sent while Converse was offline arrives as a message at login, so it counts as
       // unread (a copy found only by paging the archive would not).
