@@ -14,8 +14,8 @@ import { chromiumMissing, password, WebHarness } from "./helpers/browser.js";
  * Converse.js, as published on npm and unmodified, in Debian's chromium
  * against a real server over XMPP-over-WebSocket at /xmpp: login, the roster,
  * a message sent while it was offline, 1:1 both ways with a native user,
- * receipts and markers reaching that user, and a room. Screenshots go to
- * test-output/web.
+ * receipts and markers reaching that user, a file upload, a room, and the
+ * history from MAM in a fresh browser. Screenshots go to test-output/web.
  */
 if (chromiumMissing) console.log(`# Converse.js interop test SKIPPED: ${chromiumMissing}`);
 
@@ -127,7 +127,7 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
     await new Promise((r) => web?.server.close(r));
   });
 
-  test("login, roster, offline delivery, 1:1 both ways with receipts and markers, a room", async () => {
+  test("login, roster, offline delivery, 1:1 both ways with receipts and markers, upload, a room, history from MAM", async () => {
     const domain = h.domain;
     const conv = `d:bob@${domain}|sam@${domain}`;
     const group = await bob.sdk.createGroup("Interop", [`sam@${domain}`]);
@@ -149,20 +149,8 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
       auto_join_rooms: [room],
       loglevel: "info",
     };
-    const context = await h.browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 760 } });
-    const page = await context.newPage();
-    const log: string[] = [];
-    page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));
-    page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
-    try {
-      await page.goto(web.base);
-      await scenario(page);
-    } catch (e) {
-      await h.shot(page, "converse-failure").catch(() => {});
-      throw new Error(`${(e as Error).message}\nConverse's console:\n${log.slice(-60).join("\n")}`);
-    } finally {
-      await context.close();
-    }
+    await inConverse(scenario);
+    await inConverse(history);
 
     async function scenario(page: Page): Promise<void> {
       // Logged in: the roster lists the native partner (Converse showed a password error before).
@@ -208,6 +196,27 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
           bob.messages.some((m) => m.conversationId === conv && m.content?.text === "hello from Converse"),
         "Converse's reply",
       );
+
+      // Converse also pages the archive when a chat opens; the offline copy carried the archive's
+      // stanza-id, so it is not shown twice.
+      assert.equal(await chat.getByText("sent while you were offline").count(), 1);
+
+      // A file through Converse's paperclip: XEP-0363 upload to this server, then a message with its URL.
+      await chat.locator("input.fileupload").setInputFiles({
+        name: "hello.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("hello from a file"),
+      });
+      await bob.until(
+        () =>
+          bob.messages.some(
+            (m) => m.conversationId === conv && m.content?.attachments[0]?.name === "hello.txt",
+          ),
+        "Converse's upload as an attachment",
+      );
+      const file = bob.messages.find((m) => m.content?.attachments[0]?.name === "hello.txt")?.content
+        ?.attachments[0];
+      assert.equal(file?.size, 17n);
       await h.shot(page, "converse-chat");
 
       // The room Converse joined at login: a message each way.
@@ -227,5 +236,32 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
       );
       await h.shot(page, "converse-room");
     }
+
+    /** A fresh browser, nothing cached: the chat's history can only come from the archive (MAM). */
+    async function history(page: Page): Promise<void> {
+      await page.locator("converse-roster").getByText("Bob Li").first().click(WAIT);
+      const chat = page.locator(`converse-chat[jid="bob@${domain}"]`);
+      for (const text of ["sent while you were offline", "hello Converse", "hello from Converse"])
+        await chat.getByText(text).waitFor(WAIT);
+      await h.shot(page, "converse-history");
+    }
   });
+
+  /** Runs `steps` in a new browser context with Converse logged in; on failure, a screenshot and its console. */
+  async function inConverse(steps: (page: Page) => Promise<void>): Promise<void> {
+    const context = await h.browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 760 } });
+    const page = await context.newPage();
+    const log: string[] = [];
+    page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+    try {
+      await page.goto(web.base);
+      await steps(page);
+    } catch (e) {
+      await h.shot(page, `converse-failure-${steps.name}`).catch(() => {});
+      throw new Error(`${(e as Error).message}\nConverse's console:\n${log.slice(-60).join("\n")}`);
+    } finally {
+      await context.close();
+    }
+  }
 });
