@@ -25,5 +25,7 @@ export class LocalBus implements Bus {
   }
 
   /** One node: there are no other nodes to look on. */
-  publishTo(): void {}
+  publishTo(): boolean {
+    return false;
+  }
 }

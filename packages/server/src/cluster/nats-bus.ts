@@ -110,8 +110,9 @@ export class NatsBus implements Bus {
     this.send("kick", pack(h, new Uint8Array(0)));
   }
 
-  publishTo(userId: string, address: string, frame: Uint8Array): void {
+  publishTo(userId: string, address: string, frame: Uint8Array): boolean {
     this.send("to", pack({ n: this.opts.nodeId, u: [userId], a: address }, frame));
+    return true;
   }
 
   close(): Promise<void> {

@@ -358,9 +358,10 @@ export interface Bus {
    * Hands `frame` to the one session of `userId` known by `address` (for
    * example an XMPP resource) on the other nodes; the caller has looked on
    * its own node first. Nobody answers for an address no node has: the frame
-   * is dropped, as a push to an offline device is.
+   * is dropped, as a push to an offline device is. False when there are no
+   * other nodes to hand it to (a single node).
    */
-  publishTo(userId: string, address: string, frame: Uint8Array): void;
+  publishTo(userId: string, address: string, frame: Uint8Array): boolean;
   /** Registers the local receiver; only the composition root calls this. */
   attach(receiver: BusReceiver): void;
   /**

@@ -21,7 +21,7 @@ export interface RouterSession {
   peerAt(userId: string, resource: string): RouterSession | undefined;
   /**
    * Hands a stanza to a resource of a user connected to another node of the
-   * cluster; false when the user is connected nowhere, so nobody can have it.
+   * cluster; false when nobody else can have it (the user is connected nowhere, or there is no other node).
    */
   relayTo(userId: string, resource: string, stanza: XElement): boolean;
 }

@@ -96,8 +96,7 @@ export class XmppHub implements XmppHost, BusReceiver {
 
   relayTo(userId: string, resource: string, stanza: XElement): boolean {
     if (this.core.presence.state(userId).status === PresenceStatus.OFFLINE) return false;
-    this.core.deps.bus.publishTo(userId, RELAY + resource, encoder.encode(JSON.stringify(stanza)));
-    return true;
+    return this.core.deps.bus.publishTo(userId, RELAY + resource, encoder.encode(JSON.stringify(stanza)));
   }
 
   /**
