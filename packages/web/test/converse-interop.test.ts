@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  type AddressInfo,
+  connect,
+  createServer as createTcpServer,
+  type Socket,
+  type Server as TcpServer,
+} from "node:net";
 import { extname, join, normalize } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -14,8 +20,9 @@ import { chromiumMissing, password, WebHarness } from "./helpers/browser.js";
  * Converse.js, as published on npm and unmodified, in Debian's chromium
  * against a real server over XMPP-over-WebSocket at /xmpp: login, the roster,
  * a message sent while it was offline, 1:1 both ways with a native user,
- * receipts and markers reaching that user, a file upload, a room, and the
- * history from MAM in a fresh browser. Screenshots go to test-output/web.
+ * receipts and markers reaching that user, a file upload, a room, the
+ * history from MAM in a fresh browser, and stream resumption (XEP-0198) after
+ * the network drops. Screenshots go to test-output/web.
  */
 if (chromiumMissing) console.log(`# Converse.js interop test SKIPPED: ${chromiumMissing}`);
 
@@ -67,22 +74,9 @@ async function serveConverse(page: () => string): Promise<{ server: Server; base
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
-/** A native user over the SDK, recording what it receives so the test can wait on it. */
-class Native {
-  readonly messages: Message[] = [];
-  readonly receipts: Receipt[] = [];
+/** Resolves once `pred` holds, re-checked whenever `wake` is called (and every half second), or fails after a minute. */
+class Waitable {
   private waiters: (() => void)[] = [];
-
-  constructor(readonly sdk: StarlingClient) {
-    sdk.on("message", (m) => {
-      this.messages.push(m);
-      this.wake();
-    });
-    sdk.on("receipt", (r) => {
-      this.receipts.push(r);
-      this.wake();
-    });
-  }
 
   async until(pred: () => boolean, what: string): Promise<void> {
     const deadline = Date.now() + 60_000;
@@ -95,10 +89,107 @@ class Native {
     }
   }
 
-  private wake(): void {
+  wake(): void {
     const w = this.waiters;
     this.waiters = [];
     for (const f of w) f();
+  }
+}
+
+/** A native user over the SDK, recording what it receives so the test can wait on it. */
+class Native extends Waitable {
+  readonly messages: Message[] = [];
+  readonly receipts: Receipt[] = [];
+
+  constructor(readonly sdk: StarlingClient) {
+    super();
+    sdk.on("message", (m) => {
+      this.messages.push(m);
+      this.wake();
+    });
+    sdk.on("receipt", (r) => {
+      this.receipts.push(r);
+      this.wake();
+    });
+  }
+}
+
+/**
+ * A TCP relay between the browser and the server that can lose the network:
+ * cut() resets both halves of every connection (no WebSocket close, no XMPP
+ * <close/>, as when a phone leaves coverage) and holds new connections
+ * unanswered until restore(), so the client stays away as long as the test needs.
+ */
+class Network extends Waitable {
+  readonly held: Socket[] = [];
+  private readonly live = new Set<Socket>();
+  private down = false;
+  private server!: TcpServer;
+  private target = 0;
+  port = 0;
+
+  static async start(targetPort: number): Promise<Network> {
+    const n = new Network();
+    n.server = createTcpServer((client) => {
+      client.pause();
+      client.on("error", () => {});
+      if (n.down) n.held.push(client);
+      else n.relay(client, targetPort);
+      n.wake();
+    });
+    n.target = targetPort;
+    await new Promise<void>((r) => n.server.listen(0, "127.0.0.1", r));
+    n.port = (n.server.address() as AddressInfo).port;
+    return n;
+  }
+
+  private relay(client: Socket, port: number): void {
+    const upstream = connect(port, "127.0.0.1");
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+    this.live.add(client).add(upstream);
+    client.on("close", () => this.live.delete(client));
+    upstream.on("close", () => this.live.delete(upstream));
+    client.pipe(upstream).pipe(client);
+  }
+
+  cut(): void {
+    this.down = true;
+    for (const s of this.live) s.resetAndDestroy();
+  }
+
+  restore(): void {
+    this.down = false;
+    for (const c of this.held.splice(0)) this.relay(c, this.target);
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.live, ...this.held]) s.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
+}
+
+/** Every XMPP frame of a page's WebSockets, one record per socket in the order they opened. */
+class Frames extends Waitable {
+  readonly sockets: { sent: string[]; received: string[] }[] = [];
+
+  constructor(page: Page) {
+    super();
+    page.on("websocket", (ws) => {
+      const rec = { sent: [] as string[], received: [] as string[] };
+      this.sockets.push(rec);
+      ws.on("framesent", (f) => {
+        rec.sent.push(String(f.payload));
+        this.wake();
+      });
+      ws.on("framereceived", (f) => {
+        rec.received.push(String(f.payload));
+        this.wake();
+      });
+      this.wake();
+    });
   }
 }
 
@@ -112,7 +203,7 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
 
   before(async () => {
     h = await WebHarness.start();
-    await h.users(["bob", "Bob Li"], "sam");
+    await h.users(["bob", "Bob Li"], "sam", "ann");
     web = await serveConverse(() => conversePage(settings));
     const sdk = createNodeClient({
       endpoints: [`ws://127.0.0.1:${h.server.httpPort}/ws`],
@@ -134,21 +225,7 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
     const room = `${group.id.slice(2)}@conference.${domain}`;
     await bob.sdk.send({ to: "sam", text: "sent while you were offline" });
 
-    settings = {
-      websocket_url: `ws://127.0.0.1:${h.server.httpPort}/xmpp`,
-      authentication: "login",
-      auto_login: true,
-      jid: `sam@${domain}`,
-      password: password("sam"),
-      discover_connection_methods: false,
-      view_mode: "fullscreen",
-      assets_path: "/dist/",
-      i18n: "en",
-      play_sounds: false,
-      show_controlbox_by_default: true,
-      auto_join_rooms: [room],
-      loglevel: "info",
-    };
+    settings = converseSettings("sam", { auto_join_rooms: [room] });
     await inConverse(scenario);
     await inConverse(history);
 
@@ -247,16 +324,96 @@ describe("Converse.js (npm, unmodified) in chromium over /xmpp", { skip: chromiu
     }
   });
 
+  test("stream resumption: the network drops, a message arrives meanwhile, and Converse resumes its stream", async () => {
+    const domain = h.domain;
+    const net = await Network.start(h.server.httpPort);
+    try {
+      // Something to open the chat with, so the roster lists the native user.
+      await bob.sdk.send({ to: "ann", text: "before the drop" });
+      settings = converseSettings("ann", { websocket_url: `ws://127.0.0.1:${net.port}/xmpp` });
+      await inConverse(async function resumption(page, frames) {
+        await page.locator("converse-roster").getByText("Bob Li").first().click(WAIT);
+        const chat = page.locator(`converse-chat[jid="bob@${domain}"]`);
+        await chat.getByText("before the drop").waitFor(WAIT);
+
+        // Stream management is on by default in Converse and asked for with resume="true".
+        const enabled = () => frames.sockets[0]?.received.find((f) => f.startsWith("<enabled"));
+        await frames.until(() => /resume=["'](true|1)["']/.test(enabled() ?? ""), "<enabled resume='true'/>");
+        const streamId = /\bid=["']([^"']+)["']/.exec(enabled() ?? "")?.[1];
+        assert.ok(streamId, `no resumption id in ${enabled()}`);
+
+        // The network goes: both TCP halves reset, Converse's next connection hangs unanswered.
+        net.cut();
+        await net.until(() => net.held.length > 0, "Converse trying to reconnect");
+        const away = await bob.sdk.send({ to: "ann", text: "sent while you were away" });
+        assert.ok(away.seq > 0);
+
+        // The network comes back: the new stream resumes the old one rather than binding anew.
+        net.restore();
+        const last = () => frames.sockets.at(-1);
+        await frames.until(
+          () => frames.sockets.length > 1 && !!last()?.received.some((f) => /^<(resumed|failed)\b/.test(f)),
+          "<resumed/> or <failed/> on the new stream",
+        );
+        const again = last();
+        const resumed = again?.received.find((f) => f.startsWith("<resumed"));
+        assert.ok(
+          resumed,
+          `Converse's stream was not resumed: ${again?.received.find((f) => f.startsWith("<failed"))}`,
+        );
+        assert.match(resumed, new RegExp(`previd=["']${streamId}["']`));
+        assert.ok(
+          again?.sent.some((f) => f.startsWith("<resume") && f.includes(streamId)),
+          "Converse sent no <resume/>",
+        );
+        assert.ok(
+          !again?.sent.some((f) => f.includes("urn:ietf:params:xml:ns:xmpp-bind")),
+          "Converse bound anew",
+        );
+
+        // What arrived while it was away is shown once; a message after it proves nothing more is coming.
+        await chat.getByText("sent while you were away").waitFor(WAIT);
+        await bob.sdk.send({ to: "ann", text: "after you came back" });
+        await chat.getByText("after you came back").waitFor(WAIT);
+        assert.equal(await chat.getByText("sent while you were away").count(), 1);
+        assert.equal(await chat.getByText("before the drop").count(), 1);
+        await h.shot(page, "converse-resumed");
+      });
+    } finally {
+      await net.close();
+    }
+  });
+
+  /** What a deployment passes to converse.initialize() for `user`, over /xmpp unless `websocketUrl` says otherwise. */
+  function converseSettings(user: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      websocket_url: `ws://127.0.0.1:${h.server.httpPort}/xmpp`,
+      authentication: "login",
+      auto_login: true,
+      jid: `${user}@${h.domain}`,
+      password: password(user),
+      discover_connection_methods: false,
+      view_mode: "fullscreen",
+      assets_path: "/dist/",
+      i18n: "en",
+      play_sounds: false,
+      show_controlbox_by_default: true,
+      loglevel: "info",
+      ...extra,
+    };
+  }
+
   /** Runs `steps` in a new browser context with Converse logged in; on failure, a screenshot and its console. */
-  async function inConverse(steps: (page: Page) => Promise<void>): Promise<void> {
+  async function inConverse(steps: (page: Page, frames: Frames) => Promise<void>): Promise<void> {
     const context = await h.browser.newContext({ locale: "en-US", viewport: { width: 1200, height: 760 } });
     const page = await context.newPage();
+    const frames = new Frames(page);
     const log: string[] = [];
     page.on("console", (m) => log.push(`${m.type()}: ${m.text()}`));
     page.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
     try {
       await page.goto(web.base);
-      await steps(page);
+      await steps(page, frames);
     } catch (e) {
       await h.shot(page, `converse-failure-${steps.name}`).catch(() => {});
       throw new Error(`${(e as Error).message}\nConverse's console:\n${log.slice(-60).join("\n")}`);
