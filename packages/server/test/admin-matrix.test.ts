@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { adminKey } from "../src/index.js";
-import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
+import { apiRequest, passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 /**
  * Every admin operation that names a user, by every kind of caller, with every form of
@@ -219,17 +219,8 @@ describe("the admin API: every operation × caller × form of user id", () => {
   let ts: TestServer;
   const tokens = new Map<CallerName, string>();
 
-  const http = async (token: string, method: string, path: string, body?: unknown) => {
-    const r = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1/admin${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
+  const http = (token: string, method: string, path: string, body?: unknown) =>
+    apiRequest(ts, method, `/admin${path}`, token, body);
   const loginToken = async (userId: string) => {
     const r = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1/auth/login`, {
       method: "POST",

@@ -1,24 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { login } from "./helpers/clients.js";
-import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
+import { apiRequest, passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 describe("HTTP API: conversations, history and groups", () => {
   let ts: TestServer;
   const tokens = new Map<string, string>();
 
-  const call = async (who: string, method: string, path: string, body?: unknown) => {
-    const token = tokens.get(who) ?? "";
-    const r = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
+  const call = (who: string, method: string, path: string, body?: unknown) =>
+    apiRequest(ts, method, path, tokens.get(who) ?? "", body);
 
   before(async () => {
     ts = await startTestServer();

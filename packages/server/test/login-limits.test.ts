@@ -1,43 +1,11 @@
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { ErrorCode } from "@starling/protocol";
-import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
+import { passwordOf, requestFrom, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 /** POST /api/v1/auth/login from a chosen loopback address (the server sees the socket's address). */
-function loginFrom(
-  ts: TestServer,
-  localAddress: string,
-  userId: string,
-  password: string,
-): Promise<{ status: number; code?: string }> {
-  const body = JSON.stringify({ userId, password });
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: ts.server.httpPort,
-        localAddress,
-        method: "POST",
-        path: "/api/v1/auth/login",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => {
-          text += d;
-        });
-        res.on("end", () => {
-          const parsed = JSON.parse(text) as { code?: string };
-          resolve({ status: res.statusCode ?? 0, code: parsed.code });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const loginFrom = (ts: TestServer, from: string, userId: string, password: string) =>
+  requestFrom(ts, "POST", "/api/v1/auth/login", { from, body: { userId, password } });
 
 describe("login limits: attackers lock themselves out, not the user", () => {
   let ts: TestServer;

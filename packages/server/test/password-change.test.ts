@@ -8,7 +8,7 @@ import WebSocket from "ws";
 import { Client, login } from "./helpers/clients.js";
 import { NATS_URL, natsUnavailable } from "./helpers/nats-server.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
-import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
+import { apiRequest, passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 import { DOMAIN, XmppTcp } from "./helpers/xmpp-tcp.js";
 
 const code = (c: number) => (e: { code?: number }) => e.code === c;
@@ -73,17 +73,7 @@ async function closeAll(s: Sessions | undefined): Promise<void> {
   await Promise.all([s.tls.close(), s.ws.close(), s.xmppTcp.stop(), s.xmppWs.stop()]);
 }
 
-async function http(ts: TestServer, method: string, path: string, token = "", body?: unknown) {
-  const r = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-}
+const http = apiRequest;
 
 async function httpLogin(ts: TestServer, name: string, password: string) {
   const r = await http(ts, "POST", "/auth/login", "", { userId: name, password });

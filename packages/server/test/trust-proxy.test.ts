@@ -1,59 +1,13 @@
 import assert from "node:assert/strict";
-import { createServer, request, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import { connect as netConnect, type Socket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { createNodeClient } from "@starling/sdk/node";
 import { ConfigError, loadConfig } from "../src/index.js";
-import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
-
-interface Answer {
-  status: number;
-  code?: string;
-}
-
-/** An HTTP request to the server from `localAddress` (a loopback address), with optional X-Forwarded-For. */
-function send(
-  ts: TestServer,
-  method: string,
-  path: string,
-  opts: { from?: string; forwardedFor?: string; body?: unknown } = {},
-): Promise<Answer> {
-  const body = opts.body === undefined ? "" : JSON.stringify(opts.body);
-  const headers: Record<string, string | number> = {};
-  if (body) {
-    headers["content-type"] = "application/json";
-    headers["content-length"] = Buffer.byteLength(body);
-  }
-  if (opts.forwardedFor) headers["x-forwarded-for"] = opts.forwardedFor;
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: ts.server.httpPort,
-        localAddress: opts.from ?? "127.0.0.1",
-        method,
-        path,
-        headers,
-      },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => {
-          text += d;
-        });
-        res.on("end", () => {
-          const parsed = text ? (JSON.parse(text) as { code?: string }) : {};
-          resolve({ status: res.statusCode ?? 0, code: parsed.code });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+import { passwordOf, requestFrom, startTestServer, type TestServer } from "./helpers/test-server.js";
 
 const login = (ts: TestServer, password: string, opts: { from?: string; forwardedFor?: string } = {}) =>
-  send(ts, "POST", "/api/v1/auth/login", { ...opts, body: { userId: "bob", password } });
+  requestFrom(ts, "POST", "/api/v1/auth/login", { ...opts, body: { userId: "bob", password } });
 
 /**
  * A reverse proxy for WebSocket upgrades, as nginx would be configured: it passes each
@@ -111,7 +65,8 @@ describe("without http.trustProxy, X-Forwarded-For is ignored", () => {
     const statuses: number[] = [];
     for (const xff of ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"])
       statuses.push(
-        (await send(ts, "GET", "/api/v1/conversations", { from: "127.0.0.5", forwardedFor: xff })).status,
+        (await requestFrom(ts, "GET", "/api/v1/conversations", { from: "127.0.0.5", forwardedFor: xff }))
+          .status,
       );
     assert.deepEqual(statuses, [401, 401, 401, 429]);
   });
@@ -139,7 +94,7 @@ describe("with http.trustProxy, the client's address comes from a trusted proxy'
   });
 
   test("two clients behind the proxy get separate rate-limit buckets", async () => {
-    const get = (xff: string) => send(ts, "GET", "/api/v1/conversations", { forwardedFor: xff });
+    const get = (xff: string) => requestFrom(ts, "GET", "/api/v1/conversations", { forwardedFor: xff });
     const a: number[] = [];
     for (let i = 0; i < 4; i++) a.push((await get("198.51.100.1")).status);
     assert.deepEqual(a, [401, 401, 401, 429]);
@@ -149,7 +104,7 @@ describe("with http.trustProxy, the client's address comes from a trusted proxy'
     for (let i = 0; i < 4; i++)
       untrusted.push(
         (
-          await send(ts, "GET", "/api/v1/conversations", {
+          await requestFrom(ts, "GET", "/api/v1/conversations", {
             from: "127.0.0.6",
             forwardedFor: `198.51.100.${10 + i}`,
           })

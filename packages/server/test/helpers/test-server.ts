@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "../../src/core/ports.js";
@@ -26,6 +27,25 @@ export interface TestServer {
 }
 
 export const passwordOf = (name: string) => `pw-${name}-secret`;
+
+/** One JSON request to the server's HTTP API (`path` under /api/v1), with a bearer token when given. */
+export async function apiRequest(
+  ts: TestServer,
+  method: string,
+  path: string,
+  token = "",
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const r = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+}
 
 /** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own; `logger` to read its logs. */
 export async function startTestServer(
@@ -78,4 +98,50 @@ export async function startTestServer(
     },
   };
   return ts;
+}
+
+export interface Answer {
+  status: number;
+  code?: string;
+}
+
+/** An HTTP request to the server from a chosen loopback address (`from`), with an optional X-Forwarded-For. */
+export function requestFrom(
+  ts: TestServer,
+  method: string,
+  path: string,
+  opts: { from?: string; forwardedFor?: string; body?: unknown } = {},
+): Promise<Answer> {
+  const body = opts.body === undefined ? "" : JSON.stringify(opts.body);
+  const headers: Record<string, string | number> = {};
+  if (body) {
+    headers["content-type"] = "application/json";
+    headers["content-length"] = Buffer.byteLength(body);
+  }
+  if (opts.forwardedFor) headers["x-forwarded-for"] = opts.forwardedFor;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: ts.server.httpPort,
+        localAddress: opts.from ?? "127.0.0.1",
+        method,
+        path,
+        headers,
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => {
+          const parsed = text ? (JSON.parse(text) as { code?: string }) : {};
+          resolve({ status: res.statusCode ?? 0, code: parsed.code });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
