@@ -48,18 +48,7 @@ test("every acknowledged message survives SIGKILL exactly once with its seq", as
   const total = 3000;
   const acked = new Map<string, bigint>();
   for (let i = 0; i < total; i++) {
-    alice.send({
-      kind: {
-        case: "request",
-        value: {
-          id: 1000 + i,
-          body: {
-            case: "send",
-            value: { toUserId: "bob", clientMsgId: `m${i}`, content: { text: `message ${i}` } },
-          },
-        },
-      },
-    });
+    alice.sendText(1000 + i, "bob", `m${i}`, `message ${i}`);
   }
   // Kill the server while acknowledgements are still arriving.
   await alice.until((c) => c.received.length >= 300 || c.closed);

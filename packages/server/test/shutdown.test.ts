@@ -108,18 +108,7 @@ describe("SIGTERM and SIGINT", () => {
 
     const total = 2000;
     for (let i = 0; i < total; i++) {
-      alice.send({
-        kind: {
-          case: "request",
-          value: {
-            id: 1000 + i,
-            body: {
-              case: "send",
-              value: { toUserId: "bob", clientMsgId: `m${i}`, content: { text: `message ${i}` } },
-            },
-          },
-        },
-      });
+      alice.sendText(1000 + i, "bob", `m${i}`, `message ${i}`);
     }
     // Some are stored, most still queued or unread: stop now.
     await alice.until((x) => x.response(1000) !== undefined);

@@ -75,6 +75,16 @@ export class RawClient {
     });
   }
 
+  /** A SendMessage request with a text, without waiting for its answer. */
+  sendText(id: number, toUserId: string, clientMsgId: string, text: string): void {
+    this.send({
+      kind: {
+        case: "request",
+        value: { id, body: { case: "send", value: { toUserId, clientMsgId, content: { text } } } },
+      },
+    });
+  }
+
   /** Waits until `pred` holds for what was received (or the connection closed). */
   async until(pred: (c: RawClient) => boolean): Promise<void> {
     const deadline = Date.now() + 30_000;
