@@ -1,4 +1,4 @@
-import type { Content, SendMessage } from "@starling/protocol";
+import { type Content, PresenceStatus, type SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts.js";
 import { ConnectionLimiter } from "./connection-limiter.js";
 import { validateContent } from "./content.js";
@@ -156,6 +156,16 @@ export class Core {
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Hands `frame` to the one session of `userId` known by `address` (an XMPP
+   * resource) on another node of the cluster; false when no other node can
+   * have it (a single node, or the user is connected nowhere).
+   */
+  relayTo(userId: string, address: string, frame: Uint8Array): boolean {
+    if (this.presence.state(userId).status === PresenceStatus.OFFLINE) return false;
+    return this.deps.bus.publishTo(userId, address, frame);
   }
 
   /** Waits for queued writes; used on shutdown. */

@@ -57,6 +57,28 @@ export class History {
     return { messages: page.map(toWireMessage), hasMore };
   }
 
+  /**
+   * The user's 1:1 chats that have messages, the most recent first, each with
+   * the user's delivered cursor: where offline delivery (XMPP) starts from.
+   */
+  async recentDirect(
+    userId: string,
+    limit: number,
+  ): Promise<{ conversationId: string; lastSeq: number; deliveredSeq: number }[]> {
+    const out = [];
+    for (const tail of await this.store.read.recentDirectConversations(userId, limit)) {
+      const member = await this.store.read.getMember(tail.conversationId, userId);
+      if (member) out.push({ ...tail, deliveredSeq: member.deliveredSeq });
+    }
+    return out;
+  }
+
+  /** The seq before the first message of the conversation stored at or after `time` (ms): a page's after_seq. */
+  async seqBefore(userId: string, conversationId: string, time: number): Promise<number> {
+    const { conv } = await requireMember(this.store.read, conversationId, userId);
+    return (await this.store.read.firstSeqAtTime(conversationId, time, 0, conv.lastSeq + 1)) - 1;
+  }
+
   async readers(userId: string, conversationId: string, seq: number): Promise<ReadersResult> {
     const { conv } = await requireMember(this.store.read, conversationId, userId);
     if (seq <= 0 || seq > conv.lastSeq) throw invalid("seq is outside the conversation", "seq");

@@ -1,11 +1,9 @@
-import type { Message } from "@starling/protocol";
-import { toWireMessage } from "../core/content.js";
-import type { MessageRecord } from "../core/records.js";
+import { ErrorCode, type Message, StarlingError } from "@starling/protocol";
 import type { XmppContext } from "./context.js";
 
 /** 1:1 chats looked at in a catch-up, most recent first. */
 const MAX_CONVERSATIONS = 100;
-/** Messages a catch-up looks at per conversation, the newest; older ones are in the archive. */
+/** Messages a catch-up shows per conversation, the first it missed; any more are in the archive. */
 const MAX_PER_CONVERSATION = 200;
 /** Seqs remembered per conversation as shown, the newest. */
 const MAX_REMEMBERED = 400;
@@ -27,7 +25,7 @@ export class CatchUp {
   private readonly sentIds = new Set<string>();
 
   constructor(private readonly ctx: XmppContext) {
-    this.since = ctx.core.deps.clock.now();
+    this.since = ctx.session.boundAt;
   }
 
   /** A message was handed to the session (a push or a catch-up); false when it already had it. */
@@ -50,31 +48,32 @@ export class CatchUp {
 
   /** The messages of its 1:1 chats and of `rooms` this session has not been shown, oldest first. */
   async missed(rooms: Iterable<string>): Promise<Message[]> {
-    const read = this.ctx.core.deps.store.read;
+    const history = this.ctx.core.history;
     const me = this.ctx.session.userId;
-    const tails = new Map<string, number>();
-    for (const t of await read.recentDirectConversations(me, MAX_CONVERSATIONS))
-      tails.set(t.conversationId, t.lastSeq);
-    for (const id of rooms) {
-      const conv = await read.getConversation(id);
-      if (conv) tails.set(id, conv.lastSeq);
-    }
-    const out: MessageRecord[] = [];
-    for (const [id, last] of tails) {
+    const conversations = new Set(rooms);
+    for (const chat of await history.recentDirect(me, MAX_CONVERSATIONS))
+      conversations.add(chat.conversationId);
+    const out: Message[] = [];
+    for (const id of conversations) {
       const set = this.shown.get(id);
-      // Before the first seq it was shown (or stored before it started) the session has what it has.
-      const floor = set?.size
-        ? Math.min(...set) - 1
-        : (await read.firstSeqAtTime(id, this.since, 0, last + 1)) - 1;
-      if (floor >= last) continue;
-      const rows = await read.getMessages(id, floor, last + 1, MAX_PER_CONVERSATION, true);
-      for (const row of rows) {
-        if (set?.has(row.seq)) continue;
-        if (row.senderId === me && this.sentIds.has(row.clientMsgId)) continue;
-        out.push(row);
+      try {
+        // Up to the first seq it was shown (or what was stored before it started) the session has all.
+        const floor = set?.size ? Math.min(...set) - 1 : await history.seqBefore(me, id, this.since);
+        const { messages } = await history.page(me, id, {
+          afterSeq: floor,
+          beforeSeq: 0,
+          limit: MAX_PER_CONVERSATION,
+        });
+        for (const m of messages) {
+          if (set?.has(Number(m.seq))) continue;
+          if (m.senderId === me && this.sentIds.has(m.clientMsgId)) continue;
+          out.push(m);
+        }
+      } catch (err) {
+        // Removed from a room meanwhile: nothing of it is this session's to see any more.
+        if (!(err instanceof StarlingError && err.code === ErrorCode.NOT_A_MEMBER)) throw err;
       }
     }
-    out.sort((a, b) => a.serverTime - b.serverTime || a.seq - b.seq);
-    return out.map(toWireMessage);
+    return out.sort((a, b) => Number(a.serverTime - b.serverTime || a.seq - b.seq));
   }
 }

@@ -15,6 +15,8 @@ export interface RouterSession {
   /** The gateway's settings, which rendering needs (download URLs). */
   readonly config: XmppConfig;
   send(e: XElement): void;
+  /** When the session was bound (ms): what it has been shown counts from here. */
+  readonly boundAt: number;
   /** Stanzas sent so far as XEP-0198 counts them; undefined without stream management. */
   readonly sentCount: number | undefined;
   /** Another established XMPP session on this node, by user and resource (for IQs between clients). */

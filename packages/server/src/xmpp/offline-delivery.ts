@@ -1,7 +1,5 @@
 import type { Message } from "@starling/protocol";
-import { toWireMessage } from "../core/content.js";
 import { isDirectId } from "../core/ids.js";
-import type { MessageRecord } from "../core/records.js";
 import type { XmppContext } from "./context.js";
 import { delayOf, messageStanza } from "./render.js";
 
@@ -89,31 +87,28 @@ export class OfflineDelivery {
 
   private async deliver(): Promise<void> {
     const { core, session } = this.ctx;
-    const read = core.deps.store.read;
     const me = session.userId;
-    const waiting: MessageRecord[] = [];
-    for (const tail of await read.recentDirectConversations(me, MAX_CONVERSATIONS)) {
-      const member = await read.getMember(tail.conversationId, me);
-      if (!member || member.deliveredSeq >= tail.lastSeq) continue;
-      const rows = await read.getMessages(
-        tail.conversationId,
-        member.deliveredSeq,
-        tail.lastSeq + 1,
-        MAX_PER_CONVERSATION,
-        false,
-      );
-      for (const m of rows)
-        if (m.senderId !== me && !m.event && m.content && !m.recalledBy && isDirectId(m.conversationId))
-          waiting.push(m);
+    const waiting: Message[] = [];
+    for (const chat of await core.history.recentDirect(me, MAX_CONVERSATIONS)) {
+      if (chat.deliveredSeq >= chat.lastSeq) continue;
+      const { messages } = await core.history.page(me, chat.conversationId, {
+        // From the cursor on, oldest first (before_seq 0: up to the end).
+        afterSeq: chat.deliveredSeq,
+        beforeSeq: 0,
+        limit: MAX_PER_CONVERSATION,
+      });
+      // A recalled message has no content any more; events are not chat messages.
+      for (const m of messages)
+        if (m.senderId !== me && !m.event && m.content && isDirectId(m.conversationId)) waiting.push(m);
     }
-    waiting.sort((a, b) => a.serverTime - b.serverTime || a.seq - b.seq);
-    for (const row of waiting) {
-      if (this.live.has(`${row.conversationId}:${row.seq}`)) continue;
-      const stanza = messageStanza(session, toWireMessage(row));
+    waiting.sort((a, b) => Number(a.serverTime - b.serverTime || a.seq - b.seq));
+    for (const msg of waiting) {
+      if (this.live.has(`${msg.conversationId}:${msg.seq}`)) continue;
+      const stanza = messageStanza(session, msg);
       if (!stanza) continue;
-      stanza.children.push(delayOf(row.serverTime, session.domain));
+      stanza.children.push(delayOf(msg.serverTime, session.domain));
       session.send(stanza);
-      this.sent(row.conversationId, row.seq);
+      this.sent(msg.conversationId, Number(msg.seq));
     }
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { decodeEnvelope, PresenceStatus, type Push } from "@starling/protocol";
+import { decodeEnvelope, type Push } from "@starling/protocol";
 import type { Core } from "../core/core.js";
 import type { BusReceiver, Clock, KickReason, Logger } from "../core/ports.js";
 import type { XElement } from "./stanza.js";
@@ -95,8 +95,7 @@ export class XmppHub implements XmppHost, BusReceiver {
   }
 
   relayTo(userId: string, resource: string, stanza: XElement): boolean {
-    if (this.core.presence.state(userId).status === PresenceStatus.OFFLINE) return false;
-    return this.core.deps.bus.publishTo(userId, RELAY + resource, encoder.encode(JSON.stringify(stanza)));
+    return this.core.relayTo(userId, RELAY + resource, encoder.encode(JSON.stringify(stanza)));
   }
 
   /**

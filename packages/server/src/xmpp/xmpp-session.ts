@@ -84,6 +84,8 @@ export class XmppSession {
   private quiet = false;
   private headerSent = false;
   private tokenHash: string | undefined;
+  /** When resource binding made the session ready (ms). */
+  boundAt = 0;
   private sasl: SaslNegotiator | undefined;
   private saslAttempts = 0;
   private router: StanzaRouter | undefined;
@@ -656,6 +658,7 @@ export class XmppSession {
     this.resource = resource;
     this.phase = "ready";
     clearTimeout(this.timer);
+    this.boundAt = this.host.clock.now();
     this.router = new StanzaRouter(this, this.host.core, this.host.log, this.host.config);
     this.host.register(this);
     this.host.core.presence.connected(this.userId);
