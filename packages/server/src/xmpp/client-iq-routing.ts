@@ -44,7 +44,7 @@ export function clientIq(ctx: XmppContext, iq: XElement, to: Jid | undefined): b
 
 /** What a native user's client answers: disco#info, including its caps node (XEP-0115), and ping. */
 function nativeAnswer(ctx: XmppContext, iq: XElement, userId: string): void {
-  ctx.core.deps.store.read.getUser(userId).then(
+  ctx.core.accounts.getUser(userId).then(
     (user) => {
       const q = childElements(iq)[0];
       const get = iq.attrs.type === "get" && q !== undefined;
