@@ -141,11 +141,12 @@ export type StanzaErrorType = "auth" | "cancel" | "continue" | "modify" | "wait"
 
 /**
  * The error answer to a stanza (RFC 6120 section 8.3): same kind and id,
- * from the entity it was sent to, back to its sender.
+ * from the entity it was sent to, back to its sender (neither named before
+ * resource binding, when the stream itself is both).
  */
 export function stanzaError(
   stanza: XElement,
-  e: { type: StanzaErrorType; condition: string; from: string; to: string; text?: string },
+  e: { type: StanzaErrorType; condition: string; from?: string; to?: string; text?: string },
 ): XElement {
   return el(
     stanza.name,

@@ -4,10 +4,11 @@ import type { Core } from "../core/core.js";
 import type { Clock, Logger } from "../core/ports.js";
 import { TokenBucket } from "../core/token-bucket.js";
 import { NATIVE_RESOURCE } from "./context.js";
-import { isValidResource, parseJid } from "./jid.js";
+import { isValidResource } from "./jid.js";
 import { StanzaRouter } from "./router.js";
 import { SaslNegotiator, type SaslStep } from "./sasl.js";
-import { child, el, NS, streamError, streamFeatures, textOf, type XElement } from "./stanza.js";
+import { child, el, NS, stanzaError, streamError, streamFeatures, textOf, type XElement } from "./stanza.js";
+import { checkStreamHeader, rateLimitAnswer } from "./stream-header.js";
 import {
   ackElement,
   enabledElement,
@@ -393,23 +394,8 @@ export class XmppSession {
     }
     // Refused is handled too: the client must not send it again on a resumed stream.
     if (e.ns === NS.client) this.sm?.handled();
-    const type = e.attrs.type;
-    const answerable =
-      (e.name === "iq" && (type === "get" || type === "set")) || (e.name === "message" && type !== "error");
-    if (e.ns !== NS.client || !answerable) return;
-    this.send(
-      el(
-        e.name,
-        {
-          xmlns: NS.client,
-          type: "error",
-          id: e.attrs.id,
-          from: e.attrs.to ?? this.domain,
-          to: this.fullJid,
-        },
-        el("error", { type: "wait" }, el("resource-constraint", { xmlns: NS.stanzas })),
-      ),
-    );
+    const answer = rateLimitAnswer(e, this.domain, this.fullJid);
+    if (answer) this.send(answer);
   }
 
   private sendHeader(domain: string): void {
@@ -427,23 +413,19 @@ export class XmppSession {
       this.fail("not-well-formed", "a second stream header");
       return;
     }
-    if (this.transport.kind === "tcp" && (h.name !== "stream" || h.ns !== NS.stream)) {
-      this.fail("invalid-namespace", "the root must be stream:stream");
+    const check = checkStreamHeader(h, this.transport.kind);
+    if (check.refusal) {
+      this.fail(check.refusal.condition, check.refusal.reason);
       return;
     }
-    if (this.transport.kind === "tcp" && h.declared[""] !== NS.client) {
-      this.fail("invalid-namespace", "the content namespace must be jabber:client");
-      return;
-    }
-    const to = parseJid(h.attrs.to ?? "");
-    const domain = to && !to.local && !to.resource ? to.domain : "";
+    const { domain } = check;
     if (!domain || (this.domain && domain !== this.domain) || !(await this.host.hostsDomain(domain))) {
       this.domain ||= this.host.core.accounts.defaultDomain;
       this.fail("host-unknown", "not a domain of this server");
       return;
     }
     this.domain = domain;
-    if (!/^1\.\d+$/.test(h.attrs.version ?? "")) {
+    if (!check.versionOk) {
       this.fail("unsupported-version", "version 1.0 is required");
       return;
     }
@@ -629,25 +611,13 @@ export class XmppSession {
     }
     const asked = textOf(child(bind, "resource", NS.bind) ?? el("resource")).trim();
     if (asked && !isValidResource(asked)) {
-      this.send(
-        el(
-          "iq",
-          { xmlns: NS.client, type: "error", id: iq.attrs.id },
-          el("error", { type: "modify" }, el("bad-request", { xmlns: NS.stanzas })),
-        ),
-      );
+      this.send(stanzaError(iq, { type: "modify", condition: "bad-request" }));
       return;
     }
     const door = `xmpp-${this.transport.kind}` as const;
     if (!this.host.core.connections.sessionAllowed(this.userId, this.transport.remoteAddress, door)) {
       // RFC 6120 section 7.6.2.1: the account has reached its limit of connected resources.
-      this.send(
-        el(
-          "iq",
-          { xmlns: NS.client, type: "error", id: iq.attrs.id },
-          el("error", { type: "wait" }, el("resource-constraint", { xmlns: NS.stanzas })),
-        ),
-      );
+      this.send(stanzaError(iq, { type: "wait", condition: "resource-constraint" }));
       this.refuse("policy-violation", "too many sessions of this user are open");
       return;
     }
