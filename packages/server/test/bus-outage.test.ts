@@ -5,6 +5,7 @@ import { ErrorCode, type Message, StarlingError } from "@starling/protocol";
 import { xml } from "@xmpp/client";
 import { type Client, login } from "./helpers/clients.js";
 import { natsServerMissing, PrivateNats } from "./helpers/nats-server.js";
+import { waitUntil } from "./helpers/poll.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
 import { XmppTcp } from "./helpers/xmpp-tcp.js";
@@ -12,14 +13,8 @@ import { XmppTcp } from "./helpers/xmpp-tcp.js";
 const problem = (await postgresUnavailable()) ?? natsServerMissing();
 if (problem) console.log(`# bus outage test SKIPPED: ${problem}`);
 
-/** Waits for a condition of the servers (no client event to wake on), with a generous limit. */
-async function waitFor(pred: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Waits for a condition of the servers (no client event to wake on). */
+const waitFor = waitUntil;
 
 /** A conversation's stored history, every page. */
 async function stored(c: Client, conversationId: string): Promise<Message[]> {

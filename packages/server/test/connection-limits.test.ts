@@ -4,18 +4,13 @@ import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { CloseCode, ErrorCode } from "@starling/protocol";
 import WebSocket from "ws";
+import { waitUntil } from "./helpers/poll.js";
 import { RawClient } from "./helpers/raw-client.js";
 import { RawXmpp, streamHeader } from "./helpers/raw-xmpp.js";
 import { passwordOf, startTestServer, type TestServer } from "./helpers/test-server.js";
 
-/** Waits for a state of the server to hold, rechecking often, with a generous overall limit. */
-async function eventually(pred: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits for a state of the server to hold. */
+const eventually = waitUntil;
 
 /** A plain TCP socket, connected. */
 async function rawSocket(port: number): Promise<net.Socket> {

@@ -8,6 +8,7 @@ import { ErrorCode } from "@starling/protocol";
 import { directConversationId } from "../src/core/ids.js";
 import type { Logger } from "../src/core/ports.js";
 import { LOOPBACK_ANY_PORT, loadConfig, type RunningServer, startServer } from "../src/index.js";
+import { poll } from "./helpers/poll.js";
 import { RawClient } from "./helpers/raw-client.js";
 import { passwordOf } from "./helpers/test-server.js";
 
@@ -80,15 +81,13 @@ describe("a full data folder", { skip: problem }, () => {
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
   /** Polls until the server's readiness answers `status` (the store probes by itself). */
-  const readyzBecomes = async (status: number) => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const r = await get("/readyz");
-      if (r.status === status) return r;
-      if (Date.now() > deadline) throw new Error(`/readyz stayed ${r.status}: ${JSON.stringify(r.body)}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  };
+  const readyzBecomes = (status: number) =>
+    poll(
+      () => get("/readyz"),
+      (r) => r.status === status,
+      `/readyz ${status}`,
+      { everyMs: 100 },
+    );
 
   test("refuses sends at once as retryable, says why once, shows in /readyz, and recovers by itself", async () => {
     const acked: string[] = [];

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { poll } from "./helpers/poll.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "./helpers/stores.js";
 import { TcpProxy } from "./helpers/tcp-proxy.js";
 import { startTestServer, type TestServer } from "./helpers/test-server.js";
@@ -42,14 +43,8 @@ describe("readiness of a cluster node", { skip: problem }, () => {
     return { status: r.status, body: (await r.json()) as Report };
   };
   /** The bus notices a lost connection by itself, a moment later: poll with a deadline. */
-  const becomes = async (status: number) => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const r = await readyz();
-      if (r.status === status || Date.now() > deadline) return r;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  };
+  const becomes = (status: number) =>
+    poll(readyz, (r) => r.status === status, `/readyz ${status}`, { everyMs: 100 });
 
   test("is not ready while the bus is down, names it, and is ready again once it is back", async () => {
     const up = await readyz();
