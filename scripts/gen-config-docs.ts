@@ -1,6 +1,6 @@
 /**
  * Writes docs/config.md from the settings table in
- * packages/server/src/config/schema.ts, so the reference cannot drift from
+ * packages/server/src/adapters/config/schema.ts, so the reference cannot drift from
  * the code that reads the configuration.
  *
  *   node --import tsx scripts/gen-config-docs.ts           rewrite docs/config.md
@@ -11,10 +11,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { envName, flagName, SETTINGS, type Setting } from "../packages/server/src/config/schema.js";
+import { envName, flagName, SETTINGS, type Setting } from "../packages/server/src/adapters/config/schema.js";
 
 const OUTPUT = fileURLToPath(new URL("../docs/config.md", import.meta.url));
-const SOURCE = "packages/server/src/config/schema.ts";
+const SOURCE = "packages/server/src/adapters/config/schema.ts";
 
 /** Plain text in a table cell: a pipe would split the cell and "<dataDir>" would be read as HTML. */
 function text(s: string): string {
@@ -152,7 +152,7 @@ function main(argv: readonly string[]): number {
     const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
     if (current !== wanted) {
       process.stderr.write(
-        "docs/config.md is out of date with packages/server/src/config/schema.ts.\n" +
+        "docs/config.md is out of date with packages/server/src/adapters/config/schema.ts.\n" +
           "Run: node --import tsx scripts/gen-config-docs.ts\n",
       );
       return 1;

@@ -5,36 +5,41 @@ import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ErrorCode, StarlingError } from "@starling/protocol";
-import { LocalBus } from "./cluster/local-bus.js";
-import { LocalPresenceDirectory } from "./cluster/local-presence.js";
-import { NatsBus } from "./cluster/nats-bus.js";
-import { NatsLink } from "./cluster/nats-link.js";
-import { NatsPresenceDirectory } from "./cluster/nats-presence.js";
-import { type StarlingConfig, trustedProxies } from "./config/load.js";
-import { Admin } from "./core/admin.js";
+import { openBlobStore } from "./adapters/blobs/open-blob-store.js";
+import { LocalBus } from "./adapters/cluster/local-bus.js";
+import { LocalPresenceDirectory } from "./adapters/cluster/local-presence.js";
+import { NatsBus } from "./adapters/cluster/nats-bus.js";
+import { NatsLink } from "./adapters/cluster/nats-link.js";
+import { NatsPresenceDirectory } from "./adapters/cluster/nats-presence.js";
+import { type StarlingConfig, trustedProxies } from "./adapters/config/load.js";
+import { SharpMediaProbe } from "./adapters/media/sharp-media-probe.js";
+import { Argon2Hasher } from "./adapters/platform/argon2-hasher.js";
+import { createLogger } from "./adapters/platform/logger.js";
+import { NodeRandom, SystemClock } from "./adapters/platform/node-random.js";
+import type { KyselyStore } from "./adapters/store/kysely-store.js";
+import { openStore } from "./adapters/store/open-store.js";
+import { ensureTls } from "./adapters/tls/self-signed.js";
+import { Admin } from "./core/accounts/admin.js";
 import { Core } from "./core/core.js";
 import { UploadSlots } from "./core/files/upload-slots.js";
-import { type CoreLimits, DEFAULT_LIMITS, maxXmlMessageChars, nativeFrameBytes } from "./core/limits.js";
-import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/ports.js";
-import { DEFAULT_GATEWAY_CONFIG } from "./gateway/gateway-config.js";
-import { Rebalancer } from "./gateway/rebalancer.js";
-import { SessionHub } from "./gateway/session-hub.js";
-import { startTcpListener } from "./gateway/tcp-listener.js";
-import { WsEndpoint } from "./gateway/ws-endpoint.js";
-import { buildHttpServer } from "./http/http-server.js";
-import { SharpMediaProbe } from "./media/sharp-media-probe.js";
-import { Argon2Hasher } from "./platform/argon2-hasher.js";
-import { createLogger } from "./platform/logger.js";
-import { NodeRandom, SystemClock } from "./platform/node-random.js";
+import {
+  type CoreLimits,
+  DEFAULT_LIMITS,
+  maxXmlMessageChars,
+  nativeFrameBytes,
+} from "./core/kernel/limits.js";
+import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/kernel/ports.js";
+import { buildHttpServer } from "./doors/http/http-server.js";
+import { DEFAULT_GATEWAY_CONFIG } from "./doors/native/gateway-config.js";
+import { Rebalancer } from "./doors/native/rebalancer.js";
+import { SessionHub } from "./doors/native/session-hub.js";
+import { startTcpListener } from "./doors/native/tcp-listener.js";
+import { WsEndpoint } from "./doors/native/ws-endpoint.js";
+import { DEFAULT_XMPP_CONFIG } from "./doors/xmpp/xmpp-config.js";
+import { XmppHub } from "./doors/xmpp/xmpp-hub.js";
+import { startXmppListener } from "./doors/xmpp/xmpp-listener.js";
+import { XmppWsEndpoint } from "./doors/xmpp/xmpp-ws.js";
 import { Readiness } from "./readiness.js";
-import { openBlobStore } from "./storage/open-blob-store.js";
-import type { KyselyStore } from "./store/kysely-store.js";
-import { openStore } from "./store/open-store.js";
-import { ensureTls } from "./tls/self-signed.js";
-import { DEFAULT_XMPP_CONFIG } from "./xmpp/xmpp-config.js";
-import { XmppHub } from "./xmpp/xmpp-hub.js";
-import { startXmppListener } from "./xmpp/xmpp-listener.js";
-import { XmppWsEndpoint } from "./xmpp/xmpp-ws.js";
 
 export const SERVER_VERSION = "0.1.0";
 

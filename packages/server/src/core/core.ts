@@ -1,21 +1,17 @@
 import { type Content, PresenceStatus, type SendMessage } from "@starling/protocol";
-import { Accounts } from "./accounts.js";
-import { ConnectionLimiter } from "./connection-limiter.js";
-import { validateContent } from "./content.js";
-import { ConversationPrefs } from "./conversation-prefs.js";
+import { Accounts } from "./accounts/accounts.js";
 import { Auditor } from "./directory/audit.js";
 import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { UserImporter } from "./directory/import-users.js";
-import { invalid } from "./errors.js";
 import { Avatars } from "./files/avatars.js";
 import { DEFAULT_FILE_LIMITS, type FileLimits, Files } from "./files/files.js";
-import { Groups } from "./groups.js";
-import { History } from "./history.js";
-import { checkConversationId, completeUserId, domainOf } from "./ids.js";
-import type { CoreLimits } from "./limits.js";
-import { LogThrottle } from "./log-throttle.js";
-import { Membership } from "./membership.js";
+import { Groups } from "./groups/groups.js";
+import { ConnectionLimiter } from "./kernel/connection-limiter.js";
+import { invalid } from "./kernel/errors.js";
+import { checkConversationId, completeUserId, domainOf } from "./kernel/ids.js";
+import type { CoreLimits } from "./kernel/limits.js";
+import { LogThrottle } from "./kernel/log-throttle.js";
 import type {
   BlobStore,
   Bus,
@@ -26,15 +22,19 @@ import type {
   PresenceDirectory,
   Random,
   Store,
-} from "./ports.js";
-import { Presence } from "./presence.js";
-import { Recaller } from "./recall.js";
-import { Receipts } from "./receipts.js";
+} from "./kernel/ports.js";
+import { validateContent } from "./messaging/content.js";
+import { ConversationPrefs } from "./messaging/conversation-prefs.js";
+import { History } from "./messaging/history.js";
+import { Membership } from "./messaging/membership.js";
+import { Recaller } from "./messaging/recall.js";
+import { Receipts } from "./messaging/receipts.js";
+import { SendPipeline, type SendResult } from "./messaging/send-pipeline.js";
+import { SyncService } from "./messaging/sync.js";
+import { TypingRelay } from "./messaging/typing.js";
+import { Presence } from "./presence/presence.js";
 import { messageDocument } from "./search/document.js";
 import { SearchService } from "./search/search-service.js";
-import { SendPipeline, type SendResult } from "./send-pipeline.js";
-import { SyncService } from "./sync.js";
-import { TypingRelay } from "./typing.js";
 
 export interface CoreDeps {
   store: Store;

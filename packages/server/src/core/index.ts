@@ -1,8 +1,8 @@
 export * from "./core.js";
-export * from "./errors.js";
-export type { Actor } from "./groups.js";
-export * from "./ids.js";
-export * from "./limits.js";
-export type * from "./ports.js";
-export type * from "./records.js";
-export type { SendResult } from "./send-pipeline.js";
+export type { Actor } from "./groups/groups.js";
+export * from "./kernel/errors.js";
+export * from "./kernel/ids.js";
+export * from "./kernel/limits.js";
+export type * from "./kernel/ports.js";
+export type * from "./kernel/records.js";
+export type { SendResult } from "./messaging/send-pipeline.js";

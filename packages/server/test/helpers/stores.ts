@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { LocalBus } from "../../src/cluster/local-bus.js";
-import { LocalPresenceDirectory } from "../../src/cluster/local-presence.js";
+import { LocalBus } from "../../src/adapters/cluster/local-bus.js";
+import { LocalPresenceDirectory } from "../../src/adapters/cluster/local-presence.js";
+import { NodeRandom, SystemClock } from "../../src/adapters/platform/node-random.js";
+import type { KyselyStore } from "../../src/adapters/store/kysely-store.js";
+import { openPostgresStore } from "../../src/adapters/store/postgres.js";
+import { openSqliteStore } from "../../src/adapters/store/sqlite.js";
 import { Core } from "../../src/core/core.js";
-import { DEFAULT_LIMITS } from "../../src/core/limits.js";
-import type { PasswordHasher } from "../../src/core/ports.js";
-import { NodeRandom, SystemClock } from "../../src/platform/node-random.js";
-import type { KyselyStore } from "../../src/store/kysely-store.js";
-import { openPostgresStore } from "../../src/store/postgres.js";
-import { openSqliteStore } from "../../src/store/sqlite.js";
+import { DEFAULT_LIMITS } from "../../src/core/kernel/limits.js";
+import type { PasswordHasher } from "../../src/core/kernel/ports.js";
 
 /** The PostgreSQL that store tests use (the machine's, trust auth). */
 export const PG_URL = process.env.STARLING_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";

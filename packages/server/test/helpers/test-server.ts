@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Logger } from "../../src/core/ports.js";
+import type { Logger } from "../../src/core/kernel/ports.js";
 import {
   LOOPBACK_ANY_PORT,
   loadConfig,

@@ -1,4 +1,4 @@
-import type { Clock, Random, StoreTx } from "../ports.js";
+import type { Clock, Random, StoreTx } from "../kernel/ports.js";
 
 /** Who is acting and from where, for the audit log. */
 export interface AuditContext {

@@ -5,7 +5,7 @@ import {
   type UserCard,
   UserCardSchema,
 } from "@starling/protocol";
-import type { DepartmentRecord, UserRecord } from "../records.js";
+import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
 
 /**
  * A user as the directory shows them: never the password hash, role or flags

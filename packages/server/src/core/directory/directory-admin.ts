@@ -1,8 +1,8 @@
 import { create, DirectoryChangedSchema, ErrorCode, encodeEnvelope, StarlingError } from "@starling/protocol";
-import { invalid, notFound } from "../errors.js";
-import { domainOf } from "../ids.js";
-import type { Bus, Random, Store, StoreTx, UserPatch } from "../ports.js";
-import type { DepartmentRecord, EmploymentStatus, UserRecord } from "../records.js";
+import { invalid, notFound } from "../kernel/errors.js";
+import { domainOf } from "../kernel/ids.js";
+import type { Bus, Random, Store, StoreTx, UserPatch } from "../kernel/ports.js";
+import type { DepartmentRecord, EmploymentStatus, UserRecord } from "../kernel/records.js";
 import type { AuditContext, Auditor } from "./audit.js";
 import { nameKeys } from "./pinyin.js";
 import { checkEmail, checkText } from "./validate.js";

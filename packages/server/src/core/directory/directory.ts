@@ -8,10 +8,10 @@ import {
   DirectorySearchResultSchema,
   type UserCard,
 } from "@starling/protocol";
-import { invalid, notFound } from "../errors.js";
-import { domainOf } from "../ids.js";
-import type { StoreReader } from "../ports.js";
-import type { DepartmentRecord, UserRecord } from "../records.js";
+import { invalid, notFound } from "../kernel/errors.js";
+import { domainOf } from "../kernel/ids.js";
+import type { StoreReader } from "../kernel/ports.js";
+import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
 import { toDepartment, toUserCard } from "./cards.js";
 import { DirectorySearchIndex } from "./search-index.js";
 

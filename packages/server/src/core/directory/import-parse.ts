@@ -1,4 +1,4 @@
-import type { EmploymentStatus } from "../records.js";
+import type { EmploymentStatus } from "../kernel/records.js";
 
 /** One user to import, after parsing and mapping, with the line it came from. */
 export interface ImportRow {

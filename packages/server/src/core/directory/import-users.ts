@@ -1,7 +1,7 @@
-import { invalid } from "../errors.js";
-import { completeUserId, domainOf } from "../ids.js";
-import type { Clock, PasswordHasher, Random, Store, StoreTx } from "../ports.js";
-import { EMPTY_PROFILE, type UserRecord } from "../records.js";
+import { invalid } from "../kernel/errors.js";
+import { completeUserId, domainOf } from "../kernel/ids.js";
+import type { Clock, PasswordHasher, Random, Store, StoreTx } from "../kernel/ports.js";
+import { EMPTY_PROFILE, type UserRecord } from "../kernel/records.js";
 import type { AuditContext, Auditor } from "./audit.js";
 import type { DirectoryAdmin } from "./directory-admin.js";
 import type { ImportRow } from "./import-parse.js";

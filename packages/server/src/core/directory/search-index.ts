@@ -1,5 +1,5 @@
-import type { StoreReader } from "../ports.js";
-import type { DepartmentRecord, UserRecord } from "../records.js";
+import type { StoreReader } from "../kernel/ports.js";
+import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
 
 /** Rows fetched per page while loading or refreshing a domain. */
 const PAGE = 5000;

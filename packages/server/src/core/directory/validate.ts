@@ -1,5 +1,5 @@
-import { checkTextCharacters } from "../content.js";
-import { invalid } from "../errors.js";
+import { invalid } from "../kernel/errors.js";
+import { checkTextCharacters } from "../messaging/content.js";
 
 /** A profile text field: trimmed, at most `max` characters, no control characters. */
 export function checkText(value: string, name: string, max: number): string {

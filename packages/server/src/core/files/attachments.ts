@@ -1,7 +1,7 @@
 import { type Attachment, AttachmentKind, AttachmentSchema, create } from "@starling/protocol";
-import { ErrorCode, invalid, StarlingError } from "../errors.js";
-import type { StoreReader } from "../ports.js";
-import type { FileRecord } from "../records.js";
+import { ErrorCode, invalid, StarlingError } from "../kernel/errors.js";
+import type { StoreReader } from "../kernel/ports.js";
+import type { FileRecord } from "../kernel/records.js";
 
 /** Attachments one message may carry. */
 export const MAX_ATTACHMENTS = 10;

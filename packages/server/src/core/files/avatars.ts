@@ -1,9 +1,9 @@
 import { fileTypeFromBuffer } from "file-type";
 import type { AuditContext } from "../directory/audit.js";
 import type { DirectoryAdmin } from "../directory/directory-admin.js";
-import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../errors.js";
-import { completeUserId, domainOf } from "../ids.js";
-import type { BlobStore, Logger, MediaProbe, Store } from "../ports.js";
+import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../kernel/errors.js";
+import { completeUserId, domainOf } from "../kernel/ids.js";
+import type { BlobStore, Logger, MediaProbe, Store } from "../kernel/ports.js";
 import { openBlob, WHOLE } from "./blob-reader.js";
 
 /** The sizes, in pixels, every avatar is kept in. */

@@ -1,5 +1,5 @@
-import { notFound } from "../errors.js";
-import type { BlobStore, Logger } from "../ports.js";
+import { notFound } from "../kernel/errors.js";
+import type { BlobStore, Logger } from "../kernel/ports.js";
 
 /**
  * Opens stored content for reading. A blob that the metadata names but the

@@ -2,10 +2,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { open, stat } from "node:fs/promises";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { fileTypeFromBuffer } from "file-type";
-import { invalid, notFound } from "../errors.js";
-import { domainOf } from "../ids.js";
-import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random, Store } from "../ports.js";
-import type { FileRecord } from "../records.js";
+import { invalid, notFound } from "../kernel/errors.js";
+import { domainOf } from "../kernel/ids.js";
+import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random, Store } from "../kernel/ports.js";
+import type { FileRecord } from "../kernel/records.js";
 import { openBlob, WHOLE } from "./blob-reader.js";
 
 export interface FileLimits {

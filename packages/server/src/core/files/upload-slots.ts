@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
-import { invalid, notFound } from "../errors.js";
-import type { Clock, StoreReader } from "../ports.js";
-import type { FileRecord } from "../records.js";
+import { invalid, notFound } from "../kernel/errors.js";
+import type { Clock, StoreReader } from "../kernel/ports.js";
+import type { FileRecord } from "../kernel/records.js";
 import type { Files } from "./files.js";
 
 /** How long slots last and how many a user may hold. */

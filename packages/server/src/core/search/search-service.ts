@@ -7,12 +7,12 @@ import {
   SearchScope,
   MessageKind as WireKind,
 } from "@starling/protocol";
-import { toWireMessage } from "../content.js";
 import type { Directory } from "../directory/directory.js";
 import { type NameKeys, nameKeys } from "../directory/pinyin.js";
-import { invalid } from "../errors.js";
-import { checkConversationId, completeUserId, domainOf } from "../ids.js";
-import type { Store } from "../ports.js";
+import { invalid } from "../kernel/errors.js";
+import { checkConversationId, completeUserId, domainOf } from "../kernel/ids.js";
+import type { Store } from "../kernel/ports.js";
+import { toWireMessage } from "../messaging/content.js";
 import type { MessageKind } from "./document.js";
 import { snippet } from "./snippet.js";
 import { type QueryTerm, queryTerms } from "./tokens.js";

@@ -1,0 +1,159 @@
+import { sql } from "kysely";
+import { domainOf } from "../../core/kernel/ids.js";
+import type { FileReader, FileWriter } from "../../core/kernel/ports.js";
+import type { FileRecord, FileShare } from "../../core/kernel/records.js";
+import { KyselyDirectory } from "./kysely-directory.js";
+import type { FileTable } from "./schema.js";
+
+const num = (v: number | null) => (v === null ? null : Number(v));
+
+export const toFile = (r: FileTable): FileRecord => ({
+  id: r.id,
+  domain: r.domain,
+  uploader: r.uploader,
+  sha256: r.sha256,
+  size: Number(r.size),
+  mime: r.mime,
+  name: r.name,
+  createdAt: Number(r.created_at),
+  width: num(r.width),
+  height: num(r.height),
+  durationMs: num(r.duration_ms),
+  thumbSha256: r.thumb_sha256,
+});
+
+/** The files queries of the Store port (metadata only; contents live in the BlobStore). */
+export class KyselyFiles extends KyselyDirectory implements FileReader, FileWriter {
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    const r = await this.db.selectFrom("files").selectAll().where("id", "=", id).executeTakeFirst();
+    return r ? toFile(r) : undefined;
+  }
+
+  async readableFile(userId: string, fileId: string): Promise<FileRecord | undefined> {
+    const r = await this.readableBy(userId).where("f.id", "=", fileId).executeTakeFirst();
+    return r ? toFile(r) : undefined;
+  }
+
+  async readableFileWithHash(userId: string, sha256: string): Promise<FileRecord | undefined> {
+    // The caller's own upload first: it needs no look-up of shares.
+    const r = await this.readableBy(userId)
+      .where("f.sha256", "=", sha256)
+      .orderBy(sql`case when f.uploader = ${userId} then 0 else 1 end`)
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toFile(r) : undefined;
+  }
+
+  /**
+   * The one rule of who may read a file: its uploader, or a member of a
+   * conversation where a message that is not recalled (a recall deletes its
+   * file_shares rows) shared it, for as long as they may see that message:
+   * while active, or up to the seq at which they left.
+   */
+  private readableBy(userId: string) {
+    return this.db
+      .selectFrom("files as f")
+      .selectAll("f")
+      .where("f.domain", "=", domainOf(userId))
+      .where((eb) =>
+        eb.or([
+          eb("f.uploader", "=", userId),
+          eb.exists(
+            eb
+              .selectFrom("file_shares as s")
+              .innerJoin("members as m", (j) =>
+                j.onRef("m.conversation_id", "=", "s.conversation_id").on("m.user_id", "=", userId),
+              )
+              .select("s.seq")
+              .whereRef("s.file_id", "=", "f.id")
+              .where((w) => w.or([w("m.active", "=", 1), w("s.seq", "<=", w.ref("m.left_seq"))])),
+          ),
+        ]),
+      );
+  }
+
+  async insertFile(f: FileRecord, quotaBytes: number): Promise<boolean> {
+    const charged = await this.db
+      .updateTable("domains")
+      .set({ used_bytes: sql`used_bytes + ${f.size}` })
+      .where("name", "=", f.domain)
+      .where(sql<boolean>`(${quotaBytes} = 0 or used_bytes + ${f.size} <= ${quotaBytes})`)
+      .executeTakeFirst();
+    if (Number(charged.numUpdatedRows) === 0) return false;
+    await this.db
+      .insertInto("files")
+      .values({
+        id: f.id,
+        domain: f.domain,
+        uploader: f.uploader,
+        sha256: f.sha256,
+        size: f.size,
+        mime: f.mime,
+        name: f.name,
+        created_at: f.createdAt,
+        width: f.width,
+        height: f.height,
+        duration_ms: f.durationMs,
+        thumb_sha256: f.thumbSha256,
+      })
+      .execute();
+    return true;
+  }
+
+  async shareFiles(shares: readonly FileShare[]): Promise<void> {
+    if (shares.length === 0) return;
+    for (let i = 0; i < shares.length; i += 500) {
+      await this.db
+        .insertInto("file_shares")
+        .values(
+          shares
+            .slice(i, i + 500)
+            .map((s) => ({ file_id: s.fileId, conversation_id: s.conversationId, seq: s.seq })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
+  async getAvatar(ownerId: string): Promise<{ size: number; sha256: string }[]> {
+    const rows = await this.db
+      .selectFrom("avatars")
+      .select(["size", "sha256"])
+      .where("owner_id", "=", ownerId)
+      .orderBy("size")
+      .execute();
+    return rows.map((r) => ({ size: Number(r.size), sha256: r.sha256 }));
+  }
+
+  async setAvatar(ownerId: string, renditions: readonly { size: number; sha256: string }[]): Promise<void> {
+    await this.db.deleteFrom("avatars").where("owner_id", "=", ownerId).execute();
+    if (renditions.length > 0)
+      await this.db
+        .insertInto("avatars")
+        .values(renditions.map((r) => ({ owner_id: ownerId, size: r.size, sha256: r.sha256 })))
+        .execute();
+  }
+
+  async ensureSecret(name: string, candidate: string): Promise<string> {
+    await this.db
+      .insertInto("secrets")
+      .values({ name, value: candidate })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .execute();
+    const r = await this.db
+      .selectFrom("secrets")
+      .select("value")
+      .where("name", "=", name)
+      .executeTakeFirstOrThrow();
+    return r.value;
+  }
+
+  /** A recalled message's files are no longer shared by it. */
+  protected async unshareMessage(conversationId: string, seq: number): Promise<void> {
+    await this.db
+      .deleteFrom("file_shares")
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .execute();
+  }
+}

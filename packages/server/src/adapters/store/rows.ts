@@ -1,0 +1,204 @@
+import type {
+  AuditRecord,
+  ConversationKind,
+  ConversationRecord,
+  DepartmentRecord,
+  EmploymentStatus,
+  MemberRecord,
+  MemberRole,
+  MessageRecord,
+  SessionRecord,
+  UserRecord,
+  UserRole,
+} from "../../core/kernel/records.js";
+import type {
+  AuditTable,
+  ConversationTable,
+  DepartmentTable,
+  MemberTable,
+  MessageTable,
+  SessionTable,
+  UserTable,
+} from "./schema.js";
+
+/** Row <-> record mapping, in one place. Numbers arrive as number or (pg bigint) string. */
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+/** node-postgres sends only Buffers as bytea; a view over the same memory costs no copy. */
+const asBuffer = (v: Uint8Array | null): Uint8Array | null =>
+  v == null || Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+const bytes = (v: unknown): Uint8Array | null =>
+  v == null ? null : v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer);
+
+/** A users row as a record; a row read without its password hash gives an empty one. */
+export function toUser(r: Omit<UserTable, "password_hash"> & { password_hash?: string }): UserRecord {
+  return {
+    id: r.id,
+    domain: r.domain,
+    displayName: r.display_name,
+    passwordHash: r.password_hash ?? "",
+    role: r.role as UserRole,
+    disabled: num(r.disabled) !== 0,
+    createdAt: num(r.created_at),
+    pinyin: r.pinyin,
+    pinyinInitials: r.pinyin_initials,
+    title: r.title,
+    email: r.email,
+    phone: r.phone,
+    avatar: r.avatar,
+    departmentId: r.department_id,
+    status: r.status as EmploymentStatus,
+    mustChangePassword: num(r.must_change_password) !== 0,
+    version: num(r.version),
+  };
+}
+
+export function fromUser(u: UserRecord): UserTable {
+  return {
+    id: u.id,
+    domain: u.domain,
+    display_name: u.displayName,
+    password_hash: u.passwordHash,
+    role: u.role,
+    disabled: u.disabled ? 1 : 0,
+    created_at: u.createdAt,
+    pinyin: u.pinyin,
+    pinyin_initials: u.pinyinInitials,
+    title: u.title,
+    email: u.email.toLowerCase(),
+    phone: u.phone,
+    avatar: u.avatar,
+    department_id: u.departmentId,
+    status: u.status,
+    must_change_password: u.mustChangePassword ? 1 : 0,
+    version: u.version,
+  };
+}
+
+export function toDepartment(r: DepartmentTable): DepartmentRecord {
+  return {
+    id: r.id,
+    domain: r.domain,
+    parentId: r.parent_id,
+    name: r.name,
+    sortOrder: num(r.sort_order),
+    deleted: num(r.deleted) !== 0,
+    version: num(r.version),
+  };
+}
+
+export function fromDepartment(d: DepartmentRecord): DepartmentTable {
+  return {
+    id: d.id,
+    domain: d.domain,
+    parent_id: d.parentId,
+    name: d.name,
+    sort_order: d.sortOrder,
+    deleted: d.deleted ? 1 : 0,
+    version: d.version,
+  };
+}
+
+export function toAudit(r: AuditTable): AuditRecord {
+  return { ...r, at: num(r.at) };
+}
+
+export function toSession(r: SessionTable): SessionRecord {
+  return {
+    tokenHash: r.token_hash,
+    userId: r.user_id,
+    deviceId: r.device_id,
+    platform: r.platform,
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+  };
+}
+
+export function toConversation(r: ConversationTable): ConversationRecord {
+  return {
+    id: r.id,
+    kind: r.kind as ConversationKind,
+    domain: r.domain,
+    name: r.name,
+    lastSeq: num(r.last_seq),
+    memberCount: num(r.member_count),
+    memberVersion: num(r.member_version),
+    disbanded: num(r.disbanded) !== 0,
+    createdAt: num(r.created_at),
+    version: num(r.version),
+  };
+}
+
+export function fromConversation(c: ConversationRecord): ConversationTable {
+  return {
+    id: c.id,
+    kind: c.kind,
+    domain: c.domain,
+    name: c.name,
+    last_seq: c.lastSeq,
+    member_count: c.memberCount,
+    member_version: c.memberVersion,
+    disbanded: c.disbanded ? 1 : 0,
+    created_at: c.createdAt,
+    version: c.version,
+  };
+}
+
+export function toMember(r: MemberTable): MemberRecord {
+  return {
+    conversationId: r.conversation_id,
+    userId: r.user_id,
+    role: r.role as MemberRole,
+    active: num(r.active) !== 0,
+    readSeq: num(r.read_seq),
+    deliveredSeq: num(r.delivered_seq),
+    joinedAt: num(r.joined_at),
+    version: num(r.version),
+    pinnedAt: num(r.pinned_at ?? 0),
+    muted: num(r.muted ?? 0) !== 0,
+    leftSeq: num(r.left_seq ?? 0),
+  };
+}
+
+export function fromMember(m: MemberRecord): MemberTable {
+  return {
+    conversation_id: m.conversationId,
+    user_id: m.userId,
+    role: m.role,
+    active: m.active ? 1 : 0,
+    read_seq: m.readSeq,
+    delivered_seq: m.deliveredSeq,
+    joined_at: m.joinedAt,
+    version: m.version,
+  };
+}
+
+export function toMessage(r: MessageTable): MessageRecord {
+  return {
+    conversationId: r.conversation_id,
+    seq: num(r.seq),
+    senderId: r.sender_id,
+    clientMsgId: r.client_msg_id,
+    serverTime: num(r.server_time),
+    content: bytes(r.content),
+    event: bytes(r.event),
+    recalledBy: r.recalled_by,
+    recalledAt: r.recalled_at == null ? null : num(r.recalled_at),
+    ...(r.content_digest ? { contentDigest: r.content_digest } : {}),
+  };
+}
+
+export function fromMessage(m: MessageRecord): MessageTable {
+  return {
+    conversation_id: m.conversationId,
+    seq: m.seq,
+    sender_id: m.senderId,
+    client_msg_id: m.clientMsgId,
+    server_time: m.serverTime,
+    content: asBuffer(m.content),
+    event: asBuffer(m.event),
+    recalled_by: m.recalledBy,
+    recalled_at: m.recalledAt,
+    content_digest: m.contentDigest ?? null,
+  };
+}

@@ -1,0 +1,35 @@
+import type { StoreTx } from "../kernel/ports.js";
+import type { ConversationRecord, MessageRecord } from "../kernel/records.js";
+
+/**
+ * Appends one event message (group change, recall) to a conversation inside
+ * a transaction: next seq, a new change-stream version, and the conversation
+ * row updated with `patch`. Returns the stored row.
+ */
+export async function appendEvent(
+  tx: StoreTx,
+  conv: ConversationRecord,
+  senderId: string,
+  event: Uint8Array,
+  now: number,
+  patch: Partial<Pick<ConversationRecord, "name" | "memberCount" | "memberVersion" | "disbanded">> = {},
+): Promise<MessageRecord> {
+  const seq = conv.lastSeq + 1;
+  const version = await tx.nextVersions(1);
+  const row: MessageRecord = {
+    conversationId: conv.id,
+    seq,
+    senderId,
+    // Client ids are printable ASCII without spaces (core.ts), so this can never collide with one.
+    clientMsgId: `event ${seq}`,
+    serverTime: now,
+    content: null,
+    event,
+    recalledBy: null,
+    recalledAt: null,
+  };
+  await tx.insertMessages([row]);
+  await tx.updateConversation(conv.id, { ...patch, lastSeq: seq, version });
+  Object.assign(conv, patch, { lastSeq: seq, version });
+  return row;
+}

@@ -1,0 +1,114 @@
+import {
+  type Conversation,
+  ConversationKind,
+  ConversationSchema,
+  create,
+  type Message,
+  type SyncResult,
+  SyncResultSchema,
+} from "@starling/protocol";
+import { invalid } from "../kernel/errors.js";
+import { directPeers } from "../kernel/ids.js";
+import type { CoreLimits } from "../kernel/limits.js";
+import type { StoreReader } from "../kernel/ports.js";
+import type { ConversationView } from "../kernel/records.js";
+import { requireMember } from "./access.js";
+import { toWireMessage } from "./content.js";
+
+/** Longest preview text; a full sync page must stay far below the frame limit. */
+const PREVIEW_CHARS = 200;
+
+/** The newest message cut down for a conversation list: short text, no custom payload body. */
+function preview(m: Message): Message {
+  const c = m.content;
+  if (c) {
+    if (c.text.length > PREVIEW_CHARS) c.text = c.text.slice(0, PREVIEW_CHARS);
+    c.mentions = c.mentions.filter((x) => x.offset + x.length <= c.text.length);
+    if (c.custom) c.custom.json = "";
+  }
+  return m;
+}
+
+/** Unread counts above this are shown as "999+"; counting further is wasted work. */
+const UNREAD_CAP = 999;
+
+/**
+ * The user's change stream. Every write that changes what a member sees
+ * stamps the conversation or member row with a new version from one
+ * monotonic counter; "what changed since cursor" is every view whose
+ * version is above it.
+ */
+export class SyncService {
+  constructor(
+    private readonly reader: StoreReader,
+    private readonly limits: CoreLimits,
+  ) {}
+
+  async since(userId: string, cursor: number, limitIn: number): Promise<SyncResult> {
+    if (!Number.isSafeInteger(cursor) || cursor < 0)
+      throw invalid("cursor must be a non-negative integer", "cursor");
+    const limit = Math.min(Math.max(limitIn || 100, 1), this.limits.syncMaxLimit);
+    const rows = await this.reader.changedConversations(userId, cursor, limit + 1);
+    let page = rows;
+    let hasMore = false;
+    if (rows.length > limit) {
+      hasMore = true;
+      page = rows.slice(0, limit);
+      // Never split rows of one version across pages: the next page starts
+      // strictly after the cursor, so the rest of that version would be lost.
+      const last = page[page.length - 1] as ConversationView;
+      const next = rows[limit] as ConversationView;
+      if (next.version === last.version) {
+        const cut = page.filter((v) => v.version < last.version);
+        if (cut.length > 0) page = cut;
+        else page = rows.filter((v) => v.version === last.version);
+      }
+    }
+    const conversations = await Promise.all(page.map((v) => this.view(userId, v)));
+    const newCursor = page.length > 0 ? (page[page.length - 1] as ConversationView).version : cursor;
+    return create(SyncResultSchema, { conversations, cursor: BigInt(newCursor), hasMore });
+  }
+
+  async one(userId: string, conversationId: string): Promise<Conversation> {
+    const { conv, member } = await requireMember(this.reader, conversationId, userId);
+    return this.view(userId, { conversation: conv, member, version: Math.max(conv.version, member.version) });
+  }
+
+  async view(userId: string, v: ConversationView): Promise<Conversation> {
+    const c = v.conversation;
+    const m = v.member;
+    const out = create(ConversationSchema, {
+      id: c.id,
+      kind: c.kind === "direct" ? ConversationKind.DIRECT : ConversationKind.GROUP,
+      name: c.name,
+      // Someone who left sees no later activity, not even its extent.
+      lastSeq: BigInt(m.active ? c.lastSeq : m.readSeq),
+      readSeq: BigInt(m.readSeq),
+      deliveredSeq: BigInt(m.deliveredSeq),
+      memberCount: m.active ? c.memberCount : 0,
+      role: c.kind === "group" ? m.role : "",
+      active: m.active,
+      disbanded: c.disbanded,
+      pinnedAt: BigInt(m.pinnedAt ?? 0),
+      muted: m.muted ?? false,
+    });
+    if (m.active && c.lastSeq > m.readSeq) {
+      out.unreadCount = await this.reader.countUnread(c.id, userId, m.readSeq, UNREAD_CAP);
+    }
+    if (c.lastSeq > 0 && m.active) {
+      const last = await this.reader.getMessage(c.id, c.lastSeq);
+      if (last) out.lastMessage = preview(toWireMessage(last));
+    }
+    const peers = directPeers(c.id);
+    if (peers) {
+      const peerId = peers[0] === userId ? peers[1] : peers[0];
+      out.peerId = peerId;
+      const peer = await this.reader.getMember(c.id, peerId);
+      if (peer) {
+        out.peerReadSeq = BigInt(peer.readSeq);
+        out.peerDeliveredSeq = BigInt(peer.deliveredSeq);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,227 @@
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { Type } from "@sinclair/typebox";
+import { ErrorCode, StarlingError } from "@starling/protocol";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Admin } from "../../core/accounts/admin.js";
+import type { Core } from "../../core/core.js";
+import type { UploadSlots } from "../../core/files/upload-slots.js";
+import type { ConnectionTicket } from "../../core/kernel/connection-limiter.js";
+import type { Logger } from "../../core/kernel/ports.js";
+import { registerAccessLog } from "./access-log.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import { HttpAuth } from "./auth.js";
+import { registerAvatarRoutes } from "./avatar-routes.js";
+import { clientAddress, proxyTrust } from "./client-address.js";
+import { registerConversationRoutes } from "./conversation-routes.js";
+import { registerDirectoryRoutes } from "./directory-routes.js";
+import { errorBody, httpStatus } from "./error-status.js";
+import { registerFileRoutes } from "./file-routes.js";
+import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
+import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
+import { registerSearchRoutes } from "./search-routes.js";
+import { registerSessionRoutes } from "./session-routes.js";
+import { registerTusRoutes } from "./tus-routes.js";
+import { registerWebRoutes } from "./web-routes.js";
+import { registerXmppUploadRoutes } from "./xmpp-upload-routes.js";
+
+/** Takes over an HTTP upgrade (the native protocol over WebSocket). */
+export interface UpgradeHandler {
+  /** `remoteAddress`: the client's address as the HTTP API sees it (http.trustProxy applied). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, remoteAddress: string): void;
+}
+
+export interface HttpDeps {
+  core: Core;
+  admin: Admin;
+  ws: UpgradeHandler;
+  /** XMPP over WebSocket (RFC 7395) at /xmpp, when the XMPP gateway is enabled. */
+  xmpp?: UpgradeHandler;
+  log: Logger;
+  /** Secret of the local administrator (data/admin.key). */
+  adminKey: string;
+  version: string;
+  health(): Promise<Record<string, unknown>>;
+  /** Whether this node should be given clients, with every check and which of them fail. */
+  readiness(): Promise<{ ready: boolean; failing: string[]; checks: Record<string, unknown> }>;
+  /** The effective configuration without secrets, for administrators. */
+  settings(): Record<string, unknown>;
+  /** Listeners and certificate, for the onboarding document. */
+  onboarding(): OnboardingInfo;
+  rateLimit: HttpRateLimit;
+  /** Largest single upload (files.maxUploadBytes). */
+  maxUploadBytes: number;
+  timeouts: HttpTimeouts;
+  /** Folder of the built web client served at /. */
+  webRoot: string;
+  /** Folder for resumable uploads in progress (on the same file system as the blobs). */
+  uploadsDir: string;
+  /** Upload slots of the XMPP gateway (XEP-0363), when it is enabled. */
+  uploadSlots?: UploadSlots;
+  /** Addresses and CIDR ranges of trusted reverse proxies (http.trustProxy); none when absent. */
+  trustProxy?: readonly string[];
+}
+
+/** Slowloris protection and idle connections (the http.* timeout settings). */
+export interface HttpTimeouts {
+  /** Until the request's headers are in. */
+  headersMs: number;
+  /** Until the whole request, body included, is in. */
+  requestMs: number;
+  /** Nothing moved either way; 0 for never. */
+  idleMs: number;
+  /** Between requests on a keep-alive connection. */
+  keepAliveMs: number;
+}
+
+const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const ReadinessBody = Type.Object({
+  ready: Type.Boolean(),
+  failing: Type.Array(Type.String(), { description: "names of the checks that fail" }),
+  checks: Type.Object({
+    listeners: Check,
+    store: Check,
+    bus: Type.Optional(Check),
+  }),
+});
+
+/** Largest JSON body accepted by the HTTP API. */
+const BODY_LIMIT = 64 * 1024;
+
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const trust = proxyTrust(deps.trustProxy ?? []);
+  const limiter = deps.core.connections;
+  const t = deps.timeouts;
+  const app = Fastify({
+    logger: false,
+    trustProxy: trust,
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { removeAdditional: false } },
+    connectionTimeout: t.idleMs,
+    keepAliveTimeout: t.keepAliveMs,
+    requestTimeout: t.requestMs,
+    // Node checks the header and request deadlines only this often (30 s by default).
+    http: {
+      headersTimeout: t.headersMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(t.headersMs / 2))),
+    },
+    clientErrorHandler: (err, socket) => {
+      const address = socket.remoteAddress ?? "";
+      if ((err as NodeJS.ErrnoException).code === "ERR_HTTP_REQUEST_TIMEOUT") {
+        limiter.timedOut("http request", address, "http");
+        if (socket.writable)
+          socket.write("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      } else if (socket.writable && (err as NodeJS.ErrnoException).code !== "ECONNRESET") {
+        socket.write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      }
+      socket.destroy();
+    },
+  });
+
+  // HTTP sockets count towards the per-address total until they close or become WebSockets.
+  const tickets = new WeakMap<Duplex, ConnectionTicket>();
+  app.server.on("connection", (socket: Socket) => {
+    const ticket = limiter.admit(socket.remoteAddress ?? "", "http", "socket");
+    if (ticket.refusal) {
+      socket.destroy();
+      return;
+    }
+    tickets.set(socket, ticket);
+    socket.on("close", () => ticket.release());
+  });
+  // The idle timeout (connectionTimeout): with a listener Node leaves the closing to us.
+  app.server.on("timeout", (socket: Socket) => {
+    limiter.timedOut("http idle", socket.remoteAddress ?? "", "http");
+    socket.destroy();
+  });
+
+  app.server.on("upgrade", (req, socket, head) => {
+    // From here the WebSocket door counts the connection, as a session not yet logged in.
+    tickets.get(socket)?.release();
+    const path = (req.url ?? "").split("?")[0];
+    if (path === "/ws") deps.ws.upgrade(req, socket, head, clientAddress(req, trust));
+    else if (path === "/xmpp" && deps.xmpp) deps.xmpp.upgrade(req, socket, head, clientAddress(req, trust));
+    else socket.destroy();
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof StarlingError) {
+      reply.status(httpStatus(err.code)).send(errorBody(err));
+      return;
+    }
+    const fe = err as { validation?: unknown; statusCode?: number; message?: string };
+    if (fe.validation || (fe.statusCode && fe.statusCode < 500)) {
+      const code = fe.statusCode === 413 ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.INVALID_ARGUMENT;
+      reply
+        .status(fe.statusCode ?? 400)
+        .send(errorBody(new StarlingError(code, fe.message ?? "bad request")));
+      return;
+    }
+    deps.log.error({ err, url: req.url }, "http request failed");
+    reply.status(500).send(errorBody(new StarlingError(ErrorCode.INTERNAL, "internal error")));
+  });
+
+  registerRateLimit(app, deps.rateLimit);
+  registerAccessLog(app, deps.log, (req) => auth.callerOf(req));
+
+  // Import files arrive as CSV text; JSON keeps fastify's own parser.
+  app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "Starling HTTP API",
+        version: deps.version,
+        description:
+          "Errors have one shape, {code, number, message, details}, with the codes of the native protocol (proto/starling/v1/error.proto).",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  // Liveness: the process answers. A store or bus that is down is reported in the body
+  // (and by /readyz) but is not a reason to restart the process.
+  app.get("/healthz", { schema: { hide: true } }, async () => deps.health());
+
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        tags: ["health"],
+        description:
+          'Readiness: 200 when the listeners are up and the server is not shutting down, the database can write, and (in a cluster) the bus is connected; 503 otherwise, naming the checks that fail, e.g. {"ready":false,"failing":["store"],"checks":{"listeners":{"ok":true},"store":{"ok":false,"detail":"cannot write: SQLITE_FULL"}}}. For load balancers; liveness is /healthz.',
+        response: {
+          "2xx": ReadinessBody,
+          "5xx": ReadinessBody,
+        },
+      },
+    },
+    async (_req, reply) => {
+      const r = await deps.readiness();
+      reply.status(r.ready ? 200 : 503).send(r);
+    },
+  );
+
+  const auth = new HttpAuth(deps.core, deps.adminKey);
+  registerSessionRoutes(app, deps.core, auth);
+  registerDirectoryRoutes(app, deps.core, auth);
+  registerConversationRoutes(app, deps.core, auth);
+  registerOnboardingRoutes(app, deps.core, deps.onboarding);
+  registerSearchRoutes(app, deps.core, auth);
+  if (deps.core.avatars) await registerAvatarRoutes(app, deps.core.avatars, auth);
+  if (deps.core.files) await registerFileRoutes(app, deps.core.files, auth, deps.maxUploadBytes);
+  if (deps.core.files) await registerTusRoutes(app, deps.core.files, auth, deps.uploadsDir);
+  if (deps.core.files && deps.uploadSlots)
+    await registerXmppUploadRoutes(app, deps.uploadSlots, deps.core.files, deps.maxUploadBytes);
+  registerAdminRoutes(app, deps.admin, auth, deps.settings);
+  registerWebRoutes(app, deps.webRoot, deps.log);
+  return app;
+}

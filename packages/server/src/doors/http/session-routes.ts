@@ -1,0 +1,108 @@
+import { toJson } from "@bufbuild/protobuf";
+import { type Static, Type } from "@sinclair/typebox";
+import { UserCardSchema } from "@starling/protocol";
+import type { FastifyInstance } from "fastify";
+import type { Authenticated } from "../../core/accounts/accounts.js";
+import type { Core } from "../../core/core.js";
+import { HttpAuth } from "./auth.js";
+import { Ok } from "./schemas.js";
+
+const Login = Type.Object(
+  {
+    userId: Type.String({ minLength: 1, maxLength: 200 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+    deviceId: Type.Optional(Type.String({ maxLength: 128 })),
+    platform: Type.Optional(Type.String({ maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
+const Session = Type.Object({
+  userId: Type.String(),
+  token: Type.String({
+    description: "Send as `Authorization: Bearer <token>`, or as Hello.token on the native protocol.",
+  }),
+  expiresAt: Type.Integer({ description: "Unix time in milliseconds" }),
+  mustChangePassword: Type.Boolean(),
+});
+const ChangePassword = Type.Object(
+  {
+    oldPassword: Type.String({ maxLength: 256 }),
+    newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+const ProfilePatch = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ maxLength: 100 })),
+    title: Type.Optional(Type.String({ maxLength: 100 })),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    avatar: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+const tags = ["session"];
+const security = [{ bearer: [] }];
+
+function session(a: Authenticated, token: string) {
+  return { userId: a.user.id, token, expiresAt: a.expiresAt, mustChangePassword: a.user.mustChangePassword };
+}
+
+/** Logging in and out over HTTP, with the same session tokens as the native protocol; the user's own profile. */
+export function registerSessionRoutes(app: FastifyInstance, core: Core, auth: HttpAuth): void {
+  const base = "/api/v1";
+
+  app.post<{ Body: Static<typeof Login> }>(
+    `${base}/auth/login`,
+    { schema: { tags, body: Login, response: { 200: Session } } },
+    async (req) => {
+      const a = await core.accounts.login(req.body.userId, req.body.password, req.ip, {
+        deviceId: req.body.deviceId ?? "",
+        platform: req.body.platform ?? "http",
+      });
+      return session(a, a.token ?? "");
+    },
+  );
+
+  app.post(
+    `${base}/auth/refresh`,
+    { schema: { tags, security, response: { 200: Session } } },
+    async (req) => {
+      const a = await core.accounts.refresh(HttpAuth.bearer(req));
+      return session(a, a.token ?? "");
+    },
+  );
+
+  app.post(`${base}/auth/logout`, { schema: { tags, security, response: { 200: Ok } } }, async (req) => {
+    const a = await auth.user(req, true);
+    await core.accounts.logout(a.tokenHash);
+    return { ok: true };
+  });
+
+  app.post<{ Body: Static<typeof ChangePassword> }>(
+    `${base}/me/password`,
+    { schema: { tags, security, body: ChangePassword, response: { 200: Ok } } },
+    async (req) => {
+      const a = await auth.user(req, true);
+      await core.accounts.changePassword(a.user.id, req.body.oldPassword, req.body.newPassword, a.tokenHash);
+      return { ok: true };
+    },
+  );
+
+  app.get(`${base}/me`, { schema: { tags, security } }, async (req) => {
+    const a = await auth.user(req);
+    const [card] = await core.directory.cards(a.user.id, [a.user.id]);
+    return card ? toJson(UserCardSchema, card) : {};
+  });
+
+  app.patch<{ Body: Static<typeof ProfilePatch> }>(
+    `${base}/me`,
+    { schema: { tags, security, body: ProfilePatch } },
+    async (req) => {
+      const a = await auth.user(req);
+      await core.directoryAdmin.updateUser({ actor: a.user.id, source: req.ip }, a.user.id, req.body);
+      const [card] = await core.directory.cards(a.user.id, [a.user.id]);
+      return card ? toJson(UserCardSchema, card) : {};
+    },
+  );
+}
