@@ -1,14 +1,24 @@
-import { useEffect, useState, useSyncExternalStore } from "react";
-import { store } from "./chat-store.js";
+import { useEffect, useState } from "react";
 import { useStrings } from "./i18n.js";
+import type { Chat } from "./stores/chat.js";
 import { Login } from "./ui/login.js";
 import { Workspace } from "./ui/workspace.js";
+import { ChatContext, useChat } from "./use-chat.js";
+
+/** The app around its stores: every component below reaches them through `useChat`. */
+export function App(props: { chat: Chat }) {
+  return (
+    <ChatContext value={props.chat}>
+      <Screen />
+    </ChatContext>
+  );
+}
 
 /** Resumes a stored session on load; otherwise the login screen. */
-export function App() {
-  useSyncExternalStore(store.subscribe, store.version);
+function Screen() {
+  const { session } = useChat("session");
   const { t, lang } = useStrings();
-  const [resuming, setResuming] = useState(() => store.saved() !== undefined);
+  const [resuming, setResuming] = useState(() => session.saved() !== undefined);
 
   useEffect(() => {
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
@@ -16,8 +26,8 @@ export function App() {
 
   useEffect(() => {
     if (!resuming) return;
-    void store.resume().finally(() => setResuming(false));
-  }, [resuming]);
+    void session.resume().finally(() => setResuming(false));
+  }, [resuming, session]);
 
   if (resuming)
     return (
@@ -25,5 +35,5 @@ export function App() {
         {t.appName}
       </div>
     );
-  return store.phase === "signedOut" ? <Login /> : <Workspace />;
+  return session.phase === "signedOut" ? <Login /> : <Workspace />;
 }

@@ -1,12 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.js";
+import { browserEnvironment } from "./browser-environment.js";
+import { Chat } from "./stores/chat.js";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (root)
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <App chat={new Chat(browserEnvironment())} />
     </StrictMode>,
   );

@@ -149,28 +149,3 @@ function uploadOnce(
     xhr.send(file);
   });
 }
-
-const links = new Map<string, { path: string; expiresAt: number }>();
-
-/**
- * A signed link to a file's content or thumbnail for <img src> or a
- * download, fetched once and reused until shortly before it expires.
- */
-export async function fileLink(
-  fileId: string,
-  variant: "content" | "thumbnail",
-  token: string,
-): Promise<string> {
-  const key = `${fileId}/${variant}`;
-  const known = links.get(key);
-  if (known && known.expiresAt - Date.now() > 60_000) return known.path;
-  const r = await fetch(`/api/v1/files/${encodeURIComponent(fileId)}/link`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ variant }),
-  });
-  if (!r.ok) throw new Error(`no access to the file (${r.status})`);
-  const link = (await r.json()) as { path: string; expiresAt: number };
-  links.set(key, link);
-  return link.path;
-}

@@ -1,8 +1,7 @@
 import { type Attachment, AttachmentKind } from "@starling/sdk";
 import { useEffect, useRef, useState } from "react";
-import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
-import { fileLink } from "../uploads.js";
+import { useChat } from "../use-chat.js";
 
 function size(bytes: bigint): string {
   const n = Number(bytes);
@@ -11,18 +10,19 @@ function size(bytes: bigint): string {
 
 /** A signed link for one variant of a file, fetched once it is needed. */
 function useLink(fileId: string, variant: "content" | "thumbnail", wanted: boolean): string | undefined {
+  const { session, files } = useChat();
   const [path, setPath] = useState<string | undefined>(undefined);
   useEffect(() => {
-    const token = store.token;
-    if (!wanted || !token) return;
+    if (!wanted || !session.token) return;
     let live = true;
-    void fileLink(fileId, variant, token)
+    void files
+      .link(fileId, variant)
       .then((p) => live && setPath(p))
       .catch(() => {});
     return () => {
       live = false;
     };
-  }, [fileId, variant, wanted]);
+  }, [fileId, variant, wanted, session, files]);
   return path;
 }
 

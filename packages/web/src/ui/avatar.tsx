@@ -1,9 +1,10 @@
-import { store } from "../chat-store.js";
+import { useChat } from "../use-chat.js";
 
 /** A person's picture when they have one, else their initial; presence as a dot when known. */
 export function Avatar(props: { userId?: string; label: string; presence?: boolean }) {
-  const url = props.userId ? store.avatar(props.userId) : undefined;
-  const state = props.presence && props.userId ? store.presenceOf(props.userId) : undefined;
+  const { people, presence } = useChat("people", "presence");
+  const url = props.userId ? people.avatar(props.userId) : undefined;
+  const state = props.presence && props.userId ? presence.presenceOf(props.userId) : undefined;
   return (
     <span className="avatar" aria-hidden="true">
       {url ? <img src={url} alt="" width={36} height={36} /> : props.label.slice(0, 1).toUpperCase()}

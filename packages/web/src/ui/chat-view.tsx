@@ -1,7 +1,7 @@
 import type { Message } from "@starling/sdk";
-import { type DragEvent, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
-import { store } from "../chat-store.js";
+import { type DragEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
+import { useChat } from "../use-chat.js";
 import { Composer } from "./composer.js";
 import { title } from "./format.js";
 import { MessageItem } from "./message-item.js";
@@ -14,12 +14,19 @@ import "./chat.css";
  * composer. A 1:1 chat not started yet is a draft until its first message.
  */
 export function ChatView(props: { conversationId: string; focusSeq?: bigint; onBack(): void }) {
-  useSyncExternalStore(store.subscribe, store.version);
+  // The messages below read names and group receipts through this component.
+  const { conversations, windows, people, typing, receipts } = useChat(
+    "conversations",
+    "windows",
+    "people",
+    "typing",
+    "receipts",
+  );
   const { t } = useStrings();
   const id = props.conversationId;
-  const conv = store.conversation(id);
-  const draftPeer = store.drafts.get(id);
-  const messages = store.messages.get(id) ?? [];
+  const conv = conversations.get(id);
+  const draftPeer = conversations.drafts.get(id);
+  const messages = windows.messages(id);
   const list = useRef<HTMLOListElement>(null);
   // The message at the top of the view and its distance from the top, kept in place while pages come and go.
   const anchor = useRef<{ seq: string; offset: number } | undefined>(undefined);
@@ -33,9 +40,9 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
 
   useEffect(() => {
     focusing.current = focusSeq;
-    if (focusSeq !== undefined) void store.openAt(id, focusSeq);
-    else void store.open(id);
-  }, [id, focusSeq]);
+    if (focusSeq !== undefined) void windows.openAt(id, focusSeq);
+    else void windows.open(id);
+  }, [id, focusSeq, windows]);
 
   // New messages at the bottom: stay at the bottom. Older ones at the top: keep what was on screen
   // still. After a jump: the target in the middle.
@@ -55,14 +62,14 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
       const item = el.querySelector<HTMLElement>(`[data-seq="${a.seq}"]`);
       if (item) el.scrollTop = item.offsetTop - a.offset;
       anchor.current = undefined;
-    } else if (!store.behind.has(id)) {
+    } else if (!windows.behind(id)) {
       el.scrollTop = el.scrollHeight;
     }
-  }, [id, count, lastSeq]);
+  }, [id, count, lastSeq, windows]);
 
   useEffect(() => {
-    if (lastSeq !== undefined && document.visibilityState === "visible") void store.markRead(id);
-  }, [id, lastSeq]);
+    if (lastSeq !== undefined && document.visibilityState === "visible") void receipts.markRead(id);
+  }, [id, lastSeq, receipts]);
 
   const keepInPlace = (el: HTMLElement) => {
     const items = el.querySelectorAll<HTMLElement>("[data-seq]");
@@ -72,22 +79,22 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
   const onScroll = () => {
     const el = list.current;
     if (!el || loading) return;
-    if (el.scrollTop < 80 && !store.complete.has(id)) {
+    if (el.scrollTop < 80 && !windows.complete(id)) {
       keepInPlace(el);
       setLoading(true);
-      void store.loadOlder(id).finally(() => setLoading(false));
-    } else if (el.scrollHeight - el.scrollTop - el.clientHeight < 80 && store.behind.has(id)) {
+      void windows.loadOlder(id).finally(() => setLoading(false));
+    } else if (el.scrollHeight - el.scrollTop - el.clientHeight < 80 && windows.behind(id)) {
       keepInPlace(el);
       setLoading(true);
-      void store.loadNewer(id).finally(() => setLoading(false));
+      void windows.loadNewer(id).finally(() => setLoading(false));
     }
   };
 
   if (!conv && !draftPeer) return null;
-  const nameOf = store.displayName.bind(store);
+  const nameOf = people.displayName;
   const name = conv ? title(conv, nameOf) : nameOf(draftPeer ?? "");
   const bySeq = new Map(messages.map((m) => [m.seq, m]));
-  const typists = store.typingIn(id);
+  const typists = typing.typingIn(id);
   const onDrop = (e: DragEvent<HTMLElement>) => {
     e.preventDefault();
     setDragging(false);
@@ -122,7 +129,7 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
               type="button"
               className="link"
               aria-pressed={conv.pinnedAt > 0n}
-              onClick={() => void store.setPrefs(id, { pinned: conv.pinnedAt === 0n })}
+              onClick={() => void conversations.setPrefs(id, { pinned: conv.pinnedAt === 0n })}
             >
               {conv.pinnedAt > 0n ? t.unpin : t.pin}
             </button>
@@ -130,7 +137,7 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
               type="button"
               className="link"
               aria-pressed={conv.muted}
-              onClick={() => void store.setPrefs(id, { muted: !conv.muted })}
+              onClick={() => void conversations.setPrefs(id, { muted: !conv.muted })}
             >
               {conv.muted ? t.unmute : t.mute}
             </button>

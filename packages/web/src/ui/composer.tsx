@@ -1,7 +1,7 @@
 import type { Message } from "@starling/sdk";
 import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useRef, useState } from "react";
-import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
+import { useChat } from "../use-chat.js";
 import { EmojiPicker } from "./emoji-picker.js";
 import { shortName } from "./format.js";
 import { insertMention, type Mention, type MentionQuery, mentionAt, mentionsIn } from "./mentions.js";
@@ -19,6 +19,7 @@ export function Composer(props: {
   sender: FileSender;
 }) {
   const { t } = useStrings();
+  const { session, conversations, windows, receipts, typing } = useChat();
   const [text, setText] = useState("");
   const [error, setError] = useState("");
   const [query, setQuery] = useState<MentionQuery | undefined>(undefined);
@@ -28,13 +29,13 @@ export function Composer(props: {
   const picker = useRef<HTMLInputElement>(null);
   const id = props.conversationId;
   const { progress, sendFiles } = props.sender;
-  const conv = store.conversation(id);
-  const members = conv?.name ? (store.groupMembers(id) ?? []) : [];
+  const conv = conversations.get(id);
+  const members = conv?.name ? (receipts.groupMembers(id) ?? []) : [];
   const candidates = query
     ? [
         ...(conv?.name ? [{ userId: "@all", name: "all" }] : []),
         ...members
-          .filter((m) => m.userId !== store.userId)
+          .filter((m) => m.userId !== session.userId)
           .map((m) => ({ userId: m.userId, name: shortName(m.userId) })),
       ]
         .filter((c) => c.name.toLowerCase().startsWith(query.prefix.toLowerCase()))
@@ -74,7 +75,7 @@ export function Composer(props: {
     const standing = mentionsIn(body, mentions.current, nameOf);
     mentions.current = [];
     try {
-      await store.send(id, body, {
+      await windows.send(id, body, {
         ...(reply ? { replyToSeq: reply.seq } : {}),
         ...(standing.length > 0 ? { mentions: standing } : {}),
       });
@@ -189,13 +190,13 @@ export function Composer(props: {
         aria-autocomplete="list"
         placeholder={t.typeMessage}
         rows={2}
-        maxLength={store.maxTextLength}
+        maxLength={session.maxTextLength}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
           setQuery(mentionAt(e.target.value, e.target.selectionStart));
           setChoice(0);
-          store.typing(id);
+          typing.typing(id);
         }}
         onKeyDown={onKey}
         onPaste={onPaste}

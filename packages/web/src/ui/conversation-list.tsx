@@ -1,14 +1,14 @@
-import { type KeyboardEvent, useSyncExternalStore } from "react";
-import { store } from "../chat-store.js";
+import type { KeyboardEvent } from "react";
 import { useStrings } from "../i18n.js";
+import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
 import { preview, shortName, shortTime, title } from "./format.js";
 
 /** The user's chats, newest activity first, with unread counts; arrow keys move, Enter opens. */
 export function ConversationList(props: { selected: string | undefined; onSelect(id: string): void }) {
-  useSyncExternalStore(store.subscribe, store.version);
+  const { conversations, people, presence } = useChat("conversations", "people", "presence");
   const { t } = useStrings();
-  const list = store.conversations();
+  const list = conversations.list();
 
   const onKey = (e: KeyboardEvent<HTMLElement>, index: number) => {
     const next = e.key === "ArrowDown" ? index + 1 : e.key === "ArrowUp" ? index - 1 : -1;
@@ -34,14 +34,14 @@ export function ConversationList(props: { selected: string | undefined; onSelect
             >
               <Avatar
                 {...(c.peerId ? { userId: c.peerId } : {})}
-                label={title(c, store.displayName.bind(store))}
+                label={title(c, people.displayName)}
                 presence
               />
               <span className="conversation-main">
                 <span className="conversation-title">
-                  {title(c, store.displayName.bind(store))}
-                  {c.peerId && store.presenceOf(c.peerId) && (
-                    <span className="sr-only"> ({t[store.presenceOf(c.peerId) ?? "offline"]})</span>
+                  {title(c, people.displayName)}
+                  {c.peerId && presence.presenceOf(c.peerId) && (
+                    <span className="sr-only"> ({t[presence.presenceOf(c.peerId) ?? "offline"]})</span>
                   )}
                 </span>
                 <span className="conversation-preview">{preview(c.lastMessage, t)}</span>

@@ -1,7 +1,7 @@
 import { StarlingError } from "@starling/sdk";
 import { type FormEvent, useEffect, useState } from "react";
-import { store } from "../chat-store.js";
 import { useStrings } from "../i18n.js";
+import { useChat } from "../use-chat.js";
 import { LanguageSwitch } from "./language-switch.js";
 
 /** The onboarding document names the domain users log in to. */
@@ -17,6 +17,7 @@ async function defaultDomain(): Promise<string> {
 
 export function Login() {
   const { t } = useStrings();
+  const { session } = useChat();
   const [domain, setDomain] = useState("");
   const [user, setUser] = useState("");
   const [password, setPassword] = useState("");
@@ -33,7 +34,7 @@ export function Login() {
     setError("");
     const id = user.includes("@") || !domain ? user.trim() : `${user.trim()}@${domain}`;
     try {
-      await store.login(id, password);
+      await session.login(id, password);
     } catch (err) {
       const name = err instanceof StarlingError ? err.codeName : "";
       setError(name === "BAD_CREDENTIALS" ? t.badLogin : name === "LOGIN_LOCKED" ? t.locked : t.cannotReach);

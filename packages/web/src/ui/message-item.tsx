@@ -1,7 +1,7 @@
 import { type Conversation, ConversationKind, type Message } from "@starling/sdk";
 import { useState } from "react";
-import { store } from "../chat-store.js";
 import { type Strings, useStrings } from "../i18n.js";
+import { useChat } from "../use-chat.js";
 import { AttachmentView } from "./attachment-view.js";
 import { shortTime } from "./format.js";
 import { splitMentions } from "./mentions.js";
@@ -9,6 +9,7 @@ import { splitMentions } from "./mentions.js";
 /** Where one of my messages stands: sent, delivered or read (1:1), or how many have read it (groups). */
 function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
   const { conv, m, t } = props;
+  const { receipts, people } = useChat();
   const [open, setOpen] = useState(false);
   if (conv.kind === ConversationKind.DIRECT) {
     const state = conv.peerReadSeq >= m.seq ? t.read : conv.peerDeliveredSeq >= m.seq ? t.delivered : t.sent;
@@ -18,7 +19,7 @@ function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
       </span>
     );
   }
-  const members = store.groupMembers(conv.id);
+  const members = receipts.groupMembers(conv.id);
   if (!members) return null;
   const readers = members.filter((x) => x.userId !== m.senderId && x.readSeq >= m.seq);
   return (
@@ -35,7 +36,7 @@ function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
       {open && (
         <ul className="readers" aria-label={t.readers}>
           {readers.map((r) => (
-            <li key={r.userId}>{store.displayName(r.userId)}</li>
+            <li key={r.userId}>{people.displayName(r.userId)}</li>
           ))}
         </ul>
       )}
@@ -53,9 +54,10 @@ export function MessageItem(props: {
 }) {
   const { t } = useStrings();
   const { m, conv } = props;
+  const { session, windows, people } = useChat();
   const [error, setError] = useState("");
   if (m.event) return null;
-  const mine = m.senderId === store.userId;
+  const mine = m.senderId === session.userId;
   const content = m.content;
   return (
     <li
@@ -63,13 +65,13 @@ export function MessageItem(props: {
       data-seq={String(m.seq)}
     >
       <div className="message-meta">
-        <span className="sender">{mine ? t.you : store.displayName(m.senderId)}</span>
+        <span className="sender">{mine ? t.you : people.displayName(m.senderId)}</span>
         <time>{shortTime(Number(m.serverTime), t)}</time>
       </div>
       <div className="bubble">
         {props.quoted && (
           <blockquote className="quote">
-            {store.displayName(props.quoted.senderId)}: {props.quoted.content?.text ?? t.recalled}
+            {people.displayName(props.quoted.senderId)}: {props.quoted.content?.text ?? t.recalled}
           </blockquote>
         )}
         {m.recalled || !content ? (
@@ -107,7 +109,7 @@ export function MessageItem(props: {
               type="button"
               className="link"
               onClick={() =>
-                void store.recall(m.conversationId, m.seq).catch((e: Error) => setError(e.message))
+                void windows.recall(m.conversationId, m.seq).catch((e: Error) => setError(e.message))
               }
             >
               {t.recall}

@@ -1,6 +1,6 @@
 import { useRef, useState } from "react";
-import { store } from "../chat-store.js";
 import { uploadFile } from "../uploads.js";
+import { useChat } from "../use-chat.js";
 
 export interface FileSender {
   progress: { name: string; fraction: number } | undefined;
@@ -14,9 +14,10 @@ export function useFileSender(conversationId: string, failedPrefix: string): Fil
   const [progress, setProgress] = useState<FileSender["progress"]>(undefined);
   const [error, setError] = useState("");
   const abort = useRef<AbortController | undefined>(undefined);
+  const { session, windows } = useChat();
 
   const sendFiles = async (files: readonly File[]) => {
-    const token = store.token;
+    const token = session.token;
     if (!token) return;
     setError("");
     for (const file of files) {
@@ -29,7 +30,7 @@ export function useFileSender(conversationId: string, failedPrefix: string): Fil
           (fraction) => setProgress({ name: file.name, fraction }),
           abort.current.signal,
         );
-        await store.send(conversationId, "", { attachments: [{ fileId: up.id }] });
+        await windows.send(conversationId, "", { attachments: [{ fileId: up.id }] });
       } catch (err) {
         setError(`${failedPrefix}${(err as Error).message}`);
         break;

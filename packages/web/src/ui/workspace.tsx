@@ -1,6 +1,6 @@
-import { useState, useSyncExternalStore } from "react";
-import { store } from "../chat-store.js";
+import { useState } from "react";
 import { useStrings } from "../i18n.js";
+import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
 import { ChatView } from "./chat-view.js";
 import { ContactsPanel } from "./contacts/contacts-panel.js";
@@ -20,7 +20,7 @@ export interface PanelActions {
 
 /** The signed-in screen: a side panel (chats, contacts, search) beside the open chat (one at a time on a phone). */
 export function Workspace() {
-  useSyncExternalStore(store.subscribe, store.version);
+  const { session, people, conversations } = useChat("session", "people");
   const { t } = useStrings();
   const [tab, setTab] = useState<Tab>("chats");
   const [avatarError, setAvatarError] = useState("");
@@ -28,10 +28,10 @@ export function Workspace() {
     () => typeof Notification !== "undefined" && Notification.permission === "default",
   );
   const [open, setOpen] = useState<{ id: string; seq?: bigint } | undefined>(undefined);
-  const offline = store.phase === "reconnecting" || store.phase === "connecting";
+  const offline = session.phase === "reconnecting" || session.phase === "connecting";
   const actions: PanelActions = {
     onOpen: (id, seq) => setOpen(seq === undefined ? { id } : { id, seq }),
-    onStartChat: (userId) => setOpen({ id: store.openDirect(userId) }),
+    onStartChat: (userId) => setOpen({ id: conversations.openDirect(userId) }),
   };
   const tabs: [Tab, string][] = [
     ["chats", t.conversations],
@@ -49,7 +49,7 @@ export function Workspace() {
       <aside className="sidebar" aria-label={t.appName}>
         <header className="me">
           <label className="avatar-picker" title={t.setAvatar}>
-            <Avatar userId={store.userId} label={store.displayName(store.userId)} />
+            <Avatar userId={session.userId} label={people.displayName(session.userId)} />
             <input
               type="file"
               accept="image/*"
@@ -59,15 +59,15 @@ export function Workspace() {
               onChange={(e) => {
                 const file = e.target.files?.[0];
                 e.target.value = "";
-                if (file) void store.setAvatar(file).catch((err: Error) => setAvatarError(err.message));
+                if (file) void people.setAvatar(file).catch((err: Error) => setAvatarError(err.message));
               }}
             />
           </label>
           <span className="me-name" data-testid="me">
-            {store.userId}
+            {session.userId}
           </span>
           <LanguageSwitch />
-          <button type="button" className="link" onClick={() => void store.logout()}>
+          <button type="button" className="link" onClick={() => void session.logout()}>
             {t.signOut}
           </button>
         </header>

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useStrings } from "../../i18n.js";
 import { NAV } from "./arrow-keys.js";
 import { ErrorNote } from "./error-note.js";
-import { sdk } from "./people.js";
+import { useSdk } from "./people.js";
 import { PersonButton } from "./person-button.js";
 
 /** Members fetched per page of a department. */
@@ -31,6 +31,7 @@ const EMPTY: DepartmentState = {
 /** One department's children and members, loaded on demand and paged ("" is the top level). */
 function useDepartment(id: string) {
   const [state, setState] = useState<DepartmentState>(EMPTY);
+  const sdk = useSdk();
   const alive = useRef(true);
   useEffect(() => {
     alive.current = true;
@@ -57,7 +58,7 @@ function useDepartment(id: string) {
         if (alive.current) setState((s) => ({ ...s, loading: false, error }));
       }
     },
-    [id],
+    [id, sdk],
   );
   return { ...state, load };
 }

@@ -1,14 +1,16 @@
 import type { UserCard } from "@starling/sdk";
 import { type FormEvent, useId, useState } from "react";
-import { store } from "../../chat-store.js";
 import { useStrings } from "../../i18n.js";
+import { useChat } from "../../use-chat.js";
 import { ErrorNote } from "./error-note.js";
-import { sdk } from "./people.js";
+import { useSdk } from "./people.js";
 import { PeoplePicker } from "./people-picker.js";
 
 /** A new group: its name and the people in it; the user becomes its owner, and the new chat opens. */
 export function NewGroupDialog(props: { onBack(): void; onCreated(conversationId: string): void }) {
   const { t } = useStrings();
+  const { session } = useChat();
+  const sdk = useSdk();
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<UserCard[]>([]);
   const [busy, setBusy] = useState(false);
@@ -50,7 +52,7 @@ export function NewGroupDialog(props: { onBack(): void; onCreated(conversationId
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
-      <PeoplePicker chosen={chosen} exclude={new Set([store.userId])} onChange={setChosen} />
+      <PeoplePicker chosen={chosen} exclude={new Set([session.userId])} onChange={setChosen} />
       <ErrorNote error={error} />
       <button type="submit" className="contacts-primary" disabled={!ready}>
         {busy ? t.contactsCreating : t.contactsCreate}

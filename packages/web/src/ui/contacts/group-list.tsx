@@ -1,14 +1,14 @@
 import { type Conversation, ConversationKind } from "@starling/sdk";
-import { useSyncExternalStore } from "react";
-import { store } from "../../chat-store.js";
 import { useStrings } from "../../i18n.js";
+import type { Conversations } from "../../stores/conversations.js";
+import { useChat } from "../../use-chat.js";
 import { NAV } from "./arrow-keys.js";
 import { initialOf } from "./people.js";
 
 /** The groups the user is in (and that still exist). */
-export function myGroups(): Conversation[] {
-  return store
-    .conversations()
+export function myGroups(conversations: Conversations): Conversation[] {
+  return conversations
+    .list()
     .filter((c) => c.kind === ConversationKind.GROUP && c.active && !c.disbanded)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -18,9 +18,9 @@ export function GroupList(props: {
   onOpen(conversationId: string): void;
   onManage(conversationId: string): void;
 }) {
-  useSyncExternalStore(store.subscribe, store.version);
+  const { conversations } = useChat("conversations");
   const { t } = useStrings();
-  const groups = myGroups();
+  const groups = myGroups(conversations);
 
   return (
     <section className="contacts-section" aria-labelledby="contacts-groups">

@@ -1,16 +1,15 @@
-import type { Member, UserCard } from "@starling/sdk";
-import { useCallback, useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
-import { store } from "../../chat-store.js";
+import type { Member, StarlingClient, UserCard } from "@starling/sdk";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { useStrings } from "../../i18n.js";
+import { useChat } from "../../use-chat.js";
 import { ErrorNote } from "./error-note.js";
-import { initialOf, nameOf, sdk } from "./people.js";
+import { initialOf, nameOf, useSdk } from "./people.js";
 import { PeoplePicker } from "./people-picker.js";
 
 /** Cards asked for per request (the server's limit). */
 const CARDS_PER_REQUEST = 500;
 
-async function cardsOf(ids: string[]): Promise<Map<string, UserCard>> {
-  const client = sdk();
+async function cardsOf(client: StarlingClient, ids: string[]): Promise<Map<string, UserCard>> {
   const out = new Map<string, UserCard>();
   for (let i = 0; i < ids.length; i += CARDS_PER_REQUEST)
     for (const card of await client.directory.cards(ids.slice(i, i + CARDS_PER_REQUEST)))
@@ -29,10 +28,11 @@ function mayRemove(myRole: string, theirRole: string): boolean {
  * remove them. The list reloads when the group's member count changes.
  */
 export function GroupMembers(props: { conversationId: string; onBack(): void; onOpen(id: string): void }) {
-  useSyncExternalStore(store.subscribe, store.version);
+  const { session, conversations } = useChat("conversations");
+  const sdk = useSdk();
   const { t } = useStrings();
   const id = props.conversationId;
-  const conversation = store.conversation(id);
+  const conversation = conversations.get(id);
   const myRole = conversation?.role ?? "member";
   const [members, setMembers] = useState<Member[]>([]);
   const [cards, setCards] = useState<Map<string, UserCard>>(new Map());
@@ -50,11 +50,14 @@ export function GroupMembers(props: { conversationId: string; onBack(): void; on
 
   const reload = useCallback(async () => {
     const list = await sdk().members(id);
-    const found = await cardsOf(list.map((m) => m.userId));
+    const found = await cardsOf(
+      sdk(),
+      list.map((m) => m.userId),
+    );
     if (!alive.current) return;
     setMembers(list);
     setCards(found);
-  }, [id]);
+  }, [id, sdk]);
 
   const memberCount = conversation?.memberCount;
   useEffect(() => {
@@ -119,11 +122,11 @@ export function GroupMembers(props: { conversationId: string; onBack(): void; on
               </span>
               <span className="contacts-person-main">
                 <span className="contacts-person-name">
-                  {who} {m.userId === store.userId && t.contactsMe}
+                  {who} {m.userId === session.userId && t.contactsMe}
                 </span>
                 {roleLabel(m.role) && <span className="contacts-person-sub">{roleLabel(m.role)}</span>}
               </span>
-              {m.userId !== store.userId && mayRemove(myRole, m.role) && (
+              {m.userId !== session.userId && mayRemove(myRole, m.role) && (
                 <button
                   type="button"
                   className="link"

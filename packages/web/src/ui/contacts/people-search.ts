@@ -1,6 +1,6 @@
 import type { DirectorySearchResult } from "@starling/sdk";
 import { useEffect, useState } from "react";
-import { sdk } from "./people.js";
+import { useSdk } from "./people.js";
 
 /** How long typing must pause before a search is sent. */
 const DEBOUNCE_MS = 250;
@@ -23,6 +23,7 @@ export function usePeopleSearch(query: string, limit = 30): PeopleSearch {
     error: undefined,
   });
   const q = query.trim();
+  const sdk = useSdk();
 
   useEffect(() => {
     if (!q) {
@@ -47,7 +48,7 @@ export function usePeopleSearch(query: string, limit = 30): PeopleSearch {
       current = false;
       clearTimeout(timer);
     };
-  }, [q, limit]);
+  }, [q, limit, sdk]);
 
   return state;
 }

@@ -1,12 +1,16 @@
 import type { StarlingClient, UserCard } from "@starling/sdk";
-import { store } from "../../chat-store.js";
+import { useCallback } from "react";
+import { useChat } from "../../use-chat.js";
 import { shortName } from "../format.js";
 
-/** The signed-in client; a request made after signing out fails like any other. */
-export function sdk(): StarlingClient {
-  const client = store.sdk();
-  if (!client) throw new Error("signed out");
-  return client;
+/** The signed-in client, as a function: a request made after signing out fails like any other. */
+export function useSdk(): () => StarlingClient {
+  const { session } = useChat();
+  return useCallback(() => {
+    const client = session.client;
+    if (!client) throw new Error("signed out");
+    return client;
+  }, [session]);
 }
 
 /** The name to show for a person: their display name, else the local part of their id. */

@@ -1,13 +1,12 @@
-import type { UserCard } from "@starling/sdk";
+import type { StarlingClient, UserCard } from "@starling/sdk";
 import { type ReactNode, useEffect, useState } from "react";
-import { store } from "../../chat-store.js";
 import { useStrings } from "../../i18n.js";
+import { useChat } from "../../use-chat.js";
 import { ErrorNote } from "./error-note.js";
-import { initialOf, nameOf, sdk } from "./people.js";
+import { initialOf, nameOf, useSdk } from "./people.js";
 
 /** The name of a department, from the local directory copy when there is one, else from the server. */
-async function departmentName(id: string): Promise<string> {
-  const client = sdk();
+async function departmentName(client: StarlingClient, id: string): Promise<string> {
   const known = client.directory.departments.get(id);
   if (known) return known.name;
   const listing = await client.directory.department(id, "", 1);
@@ -18,6 +17,8 @@ async function departmentName(id: string): Promise<string> {
 export function UserCardView(props: { card: UserCard; onBack(): void; onMessage(userId: string): void }) {
   const { t } = useStrings();
   const { card } = props;
+  const { session } = useChat();
+  const sdk = useSdk();
   const name = nameOf(card);
   const [department, setDepartment] = useState("");
   const [error, setError] = useState<unknown>(undefined);
@@ -27,7 +28,7 @@ export function UserCardView(props: { card: UserCard; onBack(): void; onMessage(
     setError(undefined);
     if (!card.departmentId) return;
     let current = true;
-    departmentName(card.departmentId).then(
+    departmentName(sdk(), card.departmentId).then(
       (n) => {
         if (current) setDepartment(n);
       },
@@ -38,7 +39,7 @@ export function UserCardView(props: { card: UserCard; onBack(): void; onMessage(
     return () => {
       current = false;
     };
-  }, [card.departmentId]);
+  }, [card.departmentId, sdk]);
 
   const field = (label: string, value: ReactNode) => (
     <div className="contacts-field">
@@ -71,7 +72,7 @@ export function UserCardView(props: { card: UserCard; onBack(): void; onMessage(
         {field(t.contactsPhone, card.phone && <a href={`tel:${card.phone}`}>{card.phone}</a>)}
       </dl>
       <ErrorNote error={error} />
-      {card.id !== store.userId && (
+      {card.id !== session.userId && (
         <button type="button" className="contacts-primary" onClick={() => props.onMessage(card.id)}>
           {t.contactsMessage}
         </button>

@@ -1,7 +1,8 @@
 import type { FileHit, GroupHit, MessageHit, UserCard } from "@starling/sdk";
 import { type ReactNode, useId } from "react";
-import { store } from "../../chat-store.js";
 import { type Strings, useStrings } from "../../i18n.js";
+import type { Session } from "../../stores/session.js";
+import { useChat } from "../../use-chat.js";
 import { shortName, shortTime, title } from "../format.js";
 import type { PanelActions } from "../workspace.js";
 import { matchRanges } from "./highlight-parts.js";
@@ -83,9 +84,9 @@ function Section(props: { title: string; children: ReactNode; after?: ReactNode 
 }
 
 /** A user's name as the directory has it, "You" for the signed-in user. */
-function personName(userId: string, t: Strings): string {
-  if (userId === store.userId) return t.you;
-  return store.sdk()?.directory.users.get(userId)?.displayName || shortName(userId);
+function personName(session: Session, userId: string, t: Strings): string {
+  if (userId === session.userId) return t.you;
+  return session.client?.directory.users.get(userId)?.displayName || shortName(userId);
 }
 
 function PersonHit(props: { person: UserCard; query: string; onClick(): void }) {
@@ -130,9 +131,10 @@ function GroupResult(props: { group: GroupHit; onClick(): void }) {
 
 function MessageResult(props: { hit: MessageHit; onOpen(conversationId: string, seq: bigint): void }) {
   const { t } = useStrings();
+  const { session, conversations } = useChat();
   const m = props.hit.message;
   if (!m) return null;
-  const chat = store.conversation(m.conversationId);
+  const chat = conversations.get(m.conversationId);
   const snippet = props.hit.snippet;
   const attachment = m.content?.attachments[0]?.name;
   return (
@@ -144,7 +146,7 @@ function MessageResult(props: { hit: MessageHit; onOpen(conversationId: string, 
         onClick={() => props.onOpen(m.conversationId, m.seq)}
       >
         <span className="search-hit-head">
-          <span className="search-hit-title">{personName(m.senderId, t)}</span>
+          <span className="search-hit-title">{personName(session, m.senderId, t)}</span>
           {chat && (chat.name || chat.peerId !== m.senderId) && (
             <span className="search-hit-where">{title(chat)}</span>
           )}
@@ -178,6 +180,7 @@ function fileSize(bytes: bigint | number): string {
 
 function FileResult(props: { file: FileHit; actions: PanelActions }) {
   const { t } = useStrings();
+  const { session } = useChat();
   const f = props.file;
   const name = f.snippet?.text || f.name;
   const shared = f.conversationId !== "";
@@ -187,7 +190,7 @@ function FileResult(props: { file: FileHit; actions: PanelActions }) {
       <span className="search-hit-detail">
         {[
           fileSize(f.size),
-          personName(f.uploader, t),
+          personName(session, f.uploader, t),
           shortTime(Number(f.time), t),
           shared ? "" : t.searchNotShared,
         ]

@@ -8,7 +8,7 @@ import {
   type UserCard,
 } from "@starling/sdk";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { store } from "../../chat-store.js";
+import { useChat } from "../../use-chat.js";
 
 /** How long typing must pause before a search starts. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -64,6 +64,7 @@ function reason(err: unknown): string {
  * shown; answers to earlier ones that arrive late are dropped.
  */
 export function useSearch() {
+  const { session } = useChat();
   const [state, setState] = useState<SearchState>(IDLE);
   const generation = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -78,7 +79,7 @@ export function useSearch() {
       cancelPending();
       const ask = ++generation.current;
       const query = text.trim().slice(0, QUERY_MAX);
-      const client = store.sdk();
+      const client = session.client;
       if (!query || !client) {
         setState(IDLE);
         return;
@@ -95,7 +96,7 @@ export function useSearch() {
             found: {
               query,
               kind,
-              people: everything.people.filter((p) => p.id !== store.userId),
+              people: everything.people.filter((p) => p.id !== session.userId),
               groups: everything.groups,
               messages: messages.messages,
               files: everything.files,
@@ -112,7 +113,7 @@ export function useSearch() {
         },
       );
     },
-    [cancelPending],
+    [cancelPending, session],
   );
 
   const type = useCallback(
@@ -131,7 +132,7 @@ export function useSearch() {
 
   const more = useCallback(() => {
     const found = state.found;
-    const client = store.sdk();
+    const client = session.client;
     if (!found?.cursor || !client || state.loadingMore) return;
     const ask = generation.current;
     setState((s) => ({ ...s, loadingMore: true, error: "" }));
@@ -159,7 +160,7 @@ export function useSearch() {
         setState((s) => ({ ...s, loadingMore: false, error: reason(err) }));
       },
     );
-  }, [state.found, state.loadingMore]);
+  }, [state.found, state.loadingMore, session]);
 
   useEffect(
     () => () => {

@@ -1,0 +1,98 @@
+import type { StarlingClient } from "@starling/sdk";
+import { Conversations } from "./conversations.js";
+import type { Environment } from "./environment.js";
+import { FileLinks } from "./file-links.js";
+import { MessageWindows } from "./message-windows.js";
+import { People } from "./people.js";
+import { Presence } from "./presence.js";
+import { Receipts } from "./receipts.js";
+import { Session } from "./session.js";
+import { Typing } from "./typing.js";
+
+/**
+ * The web client's state: one small store per concern, all around one
+ * session, created by the app (or a test) with the environment it runs in
+ * and handed down to the components. This is the one place that says which
+ * SDK event moves which store.
+ */
+export class Chat {
+  readonly session: Session;
+  readonly conversations: Conversations;
+  readonly windows: MessageWindows;
+  readonly receipts: Receipts;
+  readonly typing: Typing;
+  readonly presence: Presence;
+  readonly people: People;
+  readonly files: FileLinks;
+  /** The client whose login has succeeded (until then its conversation events watch no one). */
+  private connected: StarlingClient | undefined;
+
+  constructor(env: Environment) {
+    const now = env.now ?? Date.now;
+    this.session = new Session(env, {
+      started: (client) => this.listen(client),
+      connected: (client) => {
+        this.connected = client;
+        this.presence.restart();
+      },
+      ended: () => this.reset(),
+    });
+    this.conversations = new Conversations(this.session, env.notify);
+    this.windows = new MessageWindows(this.session, this.conversations);
+    this.receipts = new Receipts(this.session);
+    this.typing = new Typing(this.session, now);
+    this.presence = new Presence(this.session);
+    this.people = new People(this.session, env.apiBase);
+    this.files = new FileLinks(this.session, env.apiBase, now);
+  }
+
+  /** Closes the connection, keeping the stored session, and stops every timer (tests; a page unloading). */
+  async close(): Promise<void> {
+    this.connected = undefined;
+    await this.session.close();
+    this.typing.reset();
+    this.people.reset();
+  }
+
+  private listen(client: StarlingClient): void {
+    const mine = () => this.session.owns(client);
+    client.on("message", (m) => {
+      if (!mine()) return;
+      this.windows.received(m);
+      this.typing.messageFrom(m);
+      this.conversations.received(m);
+    });
+    client.on("receipt", (r) => {
+      if (!mine()) return;
+      this.receipts.received(r);
+      // A 1:1 peer's cursors are on the conversation.
+      this.conversations.changed();
+    });
+    client.on("conversation", (conv) => {
+      if (!mine()) return;
+      if (this.connected === client) this.presence.watchPeers();
+      this.receipts.conversationChanged(conv.id);
+      this.conversations.changed();
+    });
+    client.on("typing", (e) => {
+      if (mine()) this.typing.received(e);
+    });
+    client.on("presence", (st) => {
+      if (mine()) this.presence.received(st);
+    });
+    client.on("directoryChanged", () => {
+      if (mine()) this.people.directoryChanged();
+    });
+  }
+
+  private reset(): void {
+    this.connected = undefined;
+    this.windows.reset();
+    this.conversations.reset();
+    this.receipts.reset();
+    this.typing.reset();
+    this.presence.reset();
+    this.people.reset();
+    this.files.reset();
+  }
+}

@@ -1,0 +1,83 @@
+import type { Conversation, Message } from "@starling/sdk";
+import type { Notice } from "./environment.js";
+import type { Session } from "./session.js";
+import { Store } from "./store.js";
+
+/** The 1:1 conversation id of two users (the server's rule: the ids in order, joined by "|"). */
+export function directId(a: string, b: string): string {
+  return a < b ? `d:${a}|${b}` : `d:${b}|${a}`;
+}
+
+/** Pinned first (the latest pin on top), then by latest activity, then by id. */
+export function byListOrder(a: Conversation, b: Conversation): number {
+  const at = (c: Conversation) => Number(c.lastMessage?.serverTime ?? 0n);
+  const pin = (c: Conversation) => Number(c.pinnedAt);
+  return (
+    Number(pin(b) > 0) - Number(pin(a) > 0) || pin(b) - pin(a) || at(b) - at(a) || a.id.localeCompare(b.id)
+  );
+}
+
+/**
+ * The conversation list as the SDK keeps it (last message, unread count,
+ * pins, mutes, the peer's cursors), in the order the list shows it; 1:1
+ * chats opened before their first message (drafts); desktop notices.
+ */
+export class Conversations extends Store {
+  /** 1:1 chats opened before their first message: conversation id -> the peer. */
+  readonly drafts = new Map<string, string>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly notify?: (notice: Notice) => void,
+  ) {
+    super();
+  }
+
+  /** Conversations with a message or still joined, in list order. */
+  list(): Conversation[] {
+    const all = [...(this.session.client?.conversations.values() ?? [])];
+    return all.filter((c) => c.active || c.lastSeq > 0n).sort(byListOrder);
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.session.client?.conversations.get(id);
+  }
+
+  /** The 1:1 chat with `peerId`: its id, remembered as a draft until its first message. */
+  openDirect(peerId: string): string {
+    const id = directId(this.session.userId, peerId);
+    if (!this.get(id)) this.drafts.set(id, peerId);
+    this.changed();
+    return id;
+  }
+
+  /** Pins or mutes a conversation for this user on all their devices. */
+  async setPrefs(conversationId: string, prefs: { pinned?: boolean; muted?: boolean }): Promise<void> {
+    await this.session.client?.setConversationPrefs(conversationId, prefs);
+    this.changed();
+  }
+
+  /** A message arrived: the SDK has moved its conversation's last message and unread count. */
+  received(m: Message): void {
+    this.notice(m);
+    this.changed();
+  }
+
+  reset(): void {
+    this.drafts.clear();
+    this.changed();
+  }
+
+  /** A notice for a message from someone else in a chat that is not muted. */
+  private notice(m: Message): void {
+    if (!this.notify || m.senderId === this.session.userId || !m.content) return;
+    const conv = this.get(m.conversationId);
+    if (conv?.muted) return;
+    const from = m.senderId.split("@")[0] ?? m.senderId;
+    this.notify({
+      title: conv?.name || from,
+      body: m.content.text || (m.content.attachments[0]?.name ?? ""),
+      conversationId: m.conversationId,
+    });
+  }
+}

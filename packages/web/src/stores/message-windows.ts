@@ -1,0 +1,171 @@
+import type { Message } from "@starling/sdk";
+import type { Conversations } from "./conversations.js";
+import type { Session } from "./session.js";
+import { Store } from "./store.js";
+
+/** Messages asked for per history page. */
+export const PAGE = 50;
+/**
+ * Messages kept loaded per conversation. Scrolling further loads the next
+ * page and drops the far end, so a chat of 100,000 messages never has more
+ * than this many in the page.
+ */
+export const WINDOW = 300;
+/** Messages loaded before the target of a jump into history. */
+const BEFORE_JUMP = 25n;
+
+export interface SendExtra {
+  attachments?: { fileId: string }[];
+  replyToSeq?: bigint;
+  mentions?: { userId: string; offset: number; length: number }[];
+}
+
+const bySeq = (a: Message, b: Message) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0);
+
+/**
+ * The messages loaded per conversation: a window of at most WINDOW messages
+ * in seq order without duplicates, paged older and newer. After a jump into
+ * history the window is `behind` (it stops short of the newest), and pushed
+ * messages wait until paging reaches them; `complete` when the oldest is in.
+ */
+export class MessageWindows extends Store {
+  private readonly windows = new Map<string, Message[]>();
+  private readonly completed = new Set<string>();
+  private readonly behindNewest = new Set<string>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly conversations: Conversations,
+  ) {
+    super();
+  }
+
+  /** The loaded messages of a conversation, ascending by seq (empty before it is opened). */
+  messages(conversationId: string): readonly Message[] {
+    return this.windows.get(conversationId) ?? [];
+  }
+
+  /** Whether the conversation's oldest message is loaded. */
+  complete(conversationId: string): boolean {
+    return this.completed.has(conversationId);
+  }
+
+  /** Whether the loaded messages stop short of the newest (after a jump into history). */
+  behind(conversationId: string): boolean {
+    return this.behindNewest.has(conversationId);
+  }
+
+  /** The newest page of a conversation, unless loaded already. */
+  async open(conversationId: string): Promise<void> {
+    if (this.windows.has(conversationId)) return;
+    const c = this.session.client;
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !conv) return;
+    this.windows.set(conversationId, []);
+    const page = await c.history(conversationId, { beforeSeq: conv.lastSeq + 1n, limit: PAGE });
+    this.merge(conversationId, page.messages);
+    if (!page.hasMore) this.completed.add(conversationId);
+    this.changed();
+  }
+
+  /** Loads the messages around `seq`, replacing what was loaded (the jump target of a search hit). */
+  async openAt(conversationId: string, seq: bigint): Promise<void> {
+    const c = this.session.client;
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !conv) return;
+    const from = seq > BEFORE_JUMP ? seq - BEFORE_JUMP : 0n;
+    const page = await c.history(conversationId, { afterSeq: from, limit: PAGE });
+    this.windows.set(conversationId, []);
+    this.completed.delete(conversationId);
+    if (from === 0n) this.completed.add(conversationId);
+    this.merge(conversationId, page.messages);
+    const last = page.messages[page.messages.length - 1]?.seq ?? 0n;
+    if (last < conv.lastSeq) this.behindNewest.add(conversationId);
+    else this.behindNewest.delete(conversationId);
+    this.changed();
+  }
+
+  /** The page before the oldest loaded message; past WINDOW the newest end is dropped. */
+  async loadOlder(conversationId: string): Promise<void> {
+    const c = this.session.client;
+    const have = this.windows.get(conversationId);
+    if (!c || !have || this.completed.has(conversationId)) return;
+    const oldest = have[0]?.seq;
+    if (oldest === undefined || oldest <= 1n) {
+      this.completed.add(conversationId);
+      this.changed();
+      return;
+    }
+    const page = await c.history(conversationId, { beforeSeq: oldest, limit: PAGE });
+    this.merge(conversationId, page.messages);
+    if (!page.hasMore) this.completed.add(conversationId);
+    const list = this.windows.get(conversationId) ?? [];
+    if (list.length > WINDOW) {
+      this.windows.set(conversationId, list.slice(0, WINDOW));
+      this.behindNewest.add(conversationId);
+    }
+    this.changed();
+  }
+
+  /** The page after the newest loaded message, when the window is behind; past WINDOW the oldest end is dropped. */
+  async loadNewer(conversationId: string): Promise<void> {
+    const c = this.session.client;
+    const have = this.windows.get(conversationId);
+    const conv = c?.conversations.get(conversationId);
+    if (!c || !have || !conv || !this.behindNewest.has(conversationId)) return;
+    const newest = have[have.length - 1]?.seq ?? 0n;
+    const page = await c.history(conversationId, { afterSeq: newest, limit: PAGE });
+    this.merge(conversationId, page.messages);
+    const last = page.messages[page.messages.length - 1]?.seq ?? newest;
+    if (!page.hasMore || last >= conv.lastSeq) this.behindNewest.delete(conversationId);
+    const list = this.windows.get(conversationId) ?? [];
+    if (list.length > WINDOW) {
+      this.windows.set(conversationId, list.slice(list.length - WINDOW));
+      this.completed.delete(conversationId);
+    }
+    this.changed();
+  }
+
+  /** A pushed message: added to its window when that is open and shows the newest. */
+  received(m: Message): void {
+    if (this.windows.has(m.conversationId) && !this.behindNewest.has(m.conversationId)) {
+      this.merge(m.conversationId, [m]);
+      this.changed();
+    }
+  }
+
+  /** Sends a message; the first one to a draft 1:1 chat creates it, and its window is loaded afresh. */
+  async send(conversationId: string, text: string, extra: SendExtra = {}): Promise<void> {
+    const c = this.session.client;
+    if (!c) return;
+    const peer = this.conversations.drafts.get(conversationId);
+    if (peer && !this.conversations.get(conversationId)) {
+      await c.send({ to: peer, text, ...extra });
+      this.conversations.drafts.delete(conversationId);
+      await c.getConversation(conversationId);
+      this.windows.delete(conversationId);
+      await this.open(conversationId);
+      this.conversations.changed();
+      return;
+    }
+    await c.send({ conversationId, text, ...extra });
+  }
+
+  /** Recalls one of this user's messages; the push that follows shows it recalled. */
+  async recall(conversationId: string, seq: bigint): Promise<void> {
+    await this.session.client?.recall(conversationId, seq);
+  }
+
+  reset(): void {
+    this.windows.clear();
+    this.completed.clear();
+    this.behindNewest.clear();
+    this.changed();
+  }
+
+  private merge(conversationId: string, incoming: readonly Message[]): void {
+    const byKey = new Map((this.windows.get(conversationId) ?? []).map((m) => [m.seq, m]));
+    for (const m of incoming) byKey.set(m.seq, m);
+    this.windows.set(conversationId, [...byKey.values()].sort(bySeq));
+  }
+}

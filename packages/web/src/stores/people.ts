@@ -1,0 +1,113 @@
+import type { Session } from "./session.js";
+import { Store } from "./store.js";
+
+/** Cards asked for per directory request (the server's limit). */
+const BATCH = 500;
+/** Names wanted within this long go in one request. */
+const GATHER_MS = 30;
+
+const shortForm = (userId: string) => userId.split("@")[0] ?? userId;
+
+/**
+ * People as the directory knows them: display names, fetched in batches as
+ * they are asked for, and avatars, fetched with the session token (an <img>
+ * cannot send it) and kept as object URLs.
+ */
+export class People extends Store {
+  private readonly names = new Map<string, string>();
+  private readonly wanted = new Set<string>();
+  /** Avatar paths from the directory (with their version), and the pictures fetched for them. */
+  private readonly avatarPaths = new Map<string, string>();
+  private readonly avatarUrls = new Map<string, string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly session: Session,
+    private readonly apiBase: string,
+  ) {
+    super();
+  }
+
+  /** A person's display name from the directory; their id's local part until it is known. */
+  displayName = (userId: string): string => {
+    const known = this.names.get(userId);
+    if (known !== undefined) return known;
+    if (this.session.client && !this.wanted.has(userId)) {
+      this.wanted.add(userId);
+      this.timer ??= setTimeout(() => void this.fetchNames(), GATHER_MS);
+    }
+    return shortForm(userId);
+  };
+
+  /** A person's avatar as an object URL once fetched; undefined while unknown or absent. */
+  avatar(userId: string): string | undefined {
+    this.displayName(userId);
+    const path = this.avatarPaths.get(userId);
+    if (!path) return undefined;
+    const known = this.avatarUrls.get(path);
+    if (known !== undefined) return known || undefined;
+    this.avatarUrls.set(path, "");
+    const token = this.session.token;
+    if (token)
+      void fetch(`${this.apiBase}${path}&size=64`, { headers: { authorization: `Bearer ${token}` } })
+        .then(async (r) => {
+          if (!r.ok) return;
+          this.avatarUrls.set(path, URL.createObjectURL(await r.blob()));
+          this.changed();
+        })
+        .catch(() => {});
+    return undefined;
+  }
+
+  /** Sets the user's own avatar from a picture. */
+  async setAvatar(file: Blob): Promise<void> {
+    const token = this.session.token;
+    if (!token) return;
+    const r = await fetch(`${this.apiBase}/api/v1/me/avatar`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": file.type || "application/octet-stream" },
+      body: file,
+    });
+    const body = (await r.json().catch(() => ({}))) as { avatar?: string; message?: string };
+    if (!r.ok || !body.avatar) throw new Error(body.message ?? `the picture was refused (${r.status})`);
+    this.avatarPaths.set(this.session.userId, body.avatar);
+    this.changed();
+  }
+
+  /** Names and pictures may have changed: asked for again as they are shown. */
+  directoryChanged(): void {
+    this.names.clear();
+    this.wanted.clear();
+    this.avatarPaths.clear();
+    this.changed();
+  }
+
+  reset(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.names.clear();
+    this.wanted.clear();
+    for (const url of this.avatarUrls.values()) if (url) URL.revokeObjectURL(url);
+    this.avatarUrls.clear();
+    this.avatarPaths.clear();
+    this.changed();
+  }
+
+  private async fetchNames(): Promise<void> {
+    this.timer = undefined;
+    const c = this.session.client;
+    const ids = [...this.wanted].filter((id) => !this.names.has(id)).slice(0, BATCH);
+    if (!c || ids.length === 0) return;
+    try {
+      for (const card of await c.directory.cards(ids)) {
+        this.names.set(card.id, card.displayName);
+        if (card.avatar.startsWith("/api/v1/avatars/")) this.avatarPaths.set(card.id, card.avatar);
+      }
+      // Ids the directory does not know keep their short form.
+      for (const id of ids) if (!this.names.has(id)) this.names.set(id, shortForm(id));
+      this.changed();
+    } catch {
+      for (const id of ids) this.wanted.delete(id);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { type ClientState, StarlingClient, StarlingError } from "@starling/sdk";
+import type { Environment } from "./environment.js";
+import { Store } from "./store.js";
+
+const SESSION_KEY = "starling.session";
+const DEVICE_KEY = "starling.device";
+
+export type Phase = "signedOut" | "connecting" | ClientState;
+
+export interface SavedSession {
+  token: string;
+  userId: string;
+}
+
+/** What the root does when a client comes and goes (wiring its events into the other stores). */
+export interface SessionHooks {
+  /** A new client, before it connects: its events can be listened to. */
+  started(client: StarlingClient): void;
+  /** The client has logged in. */
+  connected(client: StarlingClient): void;
+  /** The user has signed out: everything of theirs is forgotten. */
+  ended(): void;
+}
+
+/**
+ * The signed-in session around one SDK client: the phase the screen shows,
+ * who is signed in, and the token kept in storage so a reload stays logged
+ * in. The other stores reach the server through `client`.
+ */
+export class Session extends Store {
+  phase: Phase = "signedOut";
+  userId = "";
+  /** The longest message text the server accepts, from its Welcome (older servers send none). */
+  maxTextLength = 16384;
+  private current: StarlingClient | undefined;
+
+  constructor(
+    private readonly env: Environment,
+    private readonly hooks: SessionHooks,
+  ) {
+    super();
+  }
+
+  /** The SDK client; undefined when signed out. */
+  get client(): StarlingClient | undefined {
+    return this.current;
+  }
+
+  get token(): string | undefined {
+    return this.current?.token;
+  }
+
+  /** Whether `client` is still this session's (events of a replaced client are ignored). */
+  owns(client: StarlingClient): boolean {
+    return this.current === client;
+  }
+
+  /** A stored session from an earlier visit, if any. */
+  saved(): SavedSession | undefined {
+    try {
+      const s = JSON.parse(this.env.storage.getItem(SESSION_KEY) ?? "null") as SavedSession | null;
+      return s?.token ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async login(userId: string, password: string): Promise<void> {
+    await this.start({ userId, password });
+  }
+
+  /** Logs in again with the stored token; false when there is none or it no longer works. */
+  async resume(): Promise<boolean> {
+    const s = this.saved();
+    if (!s) return false;
+    try {
+      await this.start({ token: s.token });
+      return true;
+    } catch (err) {
+      if (err instanceof StarlingError && !err.retryable) this.env.storage.removeItem(SESSION_KEY);
+      this.phase = "signedOut";
+      this.changed();
+      return false;
+    }
+  }
+
+  async logout(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    this.env.storage.removeItem(SESSION_KEY);
+    this.hooks.ended();
+    this.phase = "signedOut";
+    this.changed();
+    await c?.logout().catch(() => c.close());
+  }
+
+  /** Closes the connection without signing out (the stored session stays, as when a tab closes). */
+  async close(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    await c?.close();
+  }
+
+  private deviceId(): string {
+    let id = this.env.storage.getItem(DEVICE_KEY);
+    if (!id) {
+      id = `web-${this.env.randomId()}`;
+      this.env.storage.setItem(DEVICE_KEY, id);
+    }
+    return id;
+  }
+
+  private async start(auth: { userId: string; password: string } | { token: string }): Promise<void> {
+    await this.current?.close();
+    const client = new StarlingClient({
+      endpoints: [this.env.endpoint],
+      auth,
+      device: { platform: "web", deviceId: this.deviceId() },
+      transport: this.env.transport,
+    });
+    this.current = client;
+    let connected = false;
+    // Until the first login succeeds the screen stays as it is (the login form, with its own progress).
+    client.on("state", (state) => {
+      if (!this.owns(client) || !connected) return;
+      this.phase = state;
+      this.changed();
+    });
+    this.hooks.started(client);
+    try {
+      const welcome = await client.connect();
+      connected = true;
+      this.userId = welcome.userId;
+      if (welcome.maxTextLength > 0) this.maxTextLength = welcome.maxTextLength;
+      this.hooks.connected(client);
+      const token = client.token;
+      if (token) this.env.storage.setItem(SESSION_KEY, JSON.stringify({ token, userId: welcome.userId }));
+      this.phase = client.state;
+      this.changed();
+    } catch (err) {
+      this.current = undefined;
+      await client.close().catch(() => {});
+      this.phase = "signedOut";
+      this.changed();
+      throw err;
+    }
+  }
+}
