@@ -46,7 +46,7 @@ export class Chat {
     this.files = new FileLinks(this.session, env.apiBase, now);
   }
 
-  /** Closes the connection, keeping the stored session, and stops every timer (tests; a page unloading). */
+  /** Closes the connection, keeping the stored session (as a closed tab does), and stops every timer. */
   async close(): Promise<void> {
     this.connected = undefined;
     await this.session.close();
