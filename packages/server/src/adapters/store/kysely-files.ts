@@ -3,6 +3,7 @@ import { domainOf } from "../../core/kernel/ids.js";
 import type { FileReader, FileWriter } from "../../core/kernel/ports.js";
 import type { FileRecord, FileShare } from "../../core/kernel/records.js";
 import { KyselyDirectory } from "./kysely-directory.js";
+import { readableSeq } from "./readable-sql.js";
 import type { FileTable } from "./schema.js";
 
 const num = (v: number | null) => (v === null ? null : Number(v));
@@ -66,7 +67,7 @@ export class KyselyFiles extends KyselyDirectory implements FileReader, FileWrit
               )
               .select("s.seq")
               .whereRef("s.file_id", "=", "f.id")
-              .where((w) => w.or([w("m.active", "=", 1), w("s.seq", "<=", w.ref("m.left_seq"))])),
+              .where(readableSeq("m", "s.seq")),
           ),
         ]),
       );

@@ -11,6 +11,7 @@ import type {
 import type { SearchEntry } from "../../core/search/document.js";
 import { fts5Query, tsQuery } from "../../core/search/tokens.js";
 import { KyselyFiles, toFile } from "./kysely-files.js";
+import { readableSeq } from "./readable-sql.js";
 import type { FileTable } from "./schema.js";
 import { insertSearchEntries } from "./search-rows.js";
 
@@ -71,7 +72,7 @@ export class KyselySearch extends KyselyFiles implements SearchReader, SearchWri
 
   async searchMessages(q: MessageSearchQuery): Promise<MessageSearchHit[]> {
     if (q.terms.length === 0) return [];
-    const where: RawBuilder<unknown>[] = [sql`(m.active = 1 or s.seq <= m.left_seq)`];
+    const where: RawBuilder<unknown>[] = [readableSeq("m", "s.seq")];
     if (q.conversationId) where.push(sql`s.conversation_id = ${q.conversationId}`);
     if (q.senderId) where.push(sql`s.sender_id = ${q.senderId}`);
     if (q.since) where.push(sql`s.server_time >= ${q.since}`);
@@ -119,7 +120,7 @@ export class KyselySearch extends KyselyFiles implements SearchReader, SearchWri
     const shared: RawBuilder<unknown>[] = [
       sql`f.domain = ${q.domain}`,
       sql`lower(f.name) like ${pattern} escape '\\'`,
-      sql`(m.active = 1 or s.seq <= m.left_seq)`,
+      readableSeq("m", "s.seq"),
     ];
     const own: RawBuilder<unknown>[] = [
       sql`f.uploader = ${q.userId}`,
