@@ -32,6 +32,7 @@ import { Receipts } from "./messaging/receipts.js";
 import { SendPipeline, type SendResult } from "./messaging/send-pipeline.js";
 import { SyncService } from "./messaging/sync.js";
 import { TypingRelay } from "./messaging/typing.js";
+import { Visibility } from "./messaging/visibility.js";
 import { Presence } from "./presence/presence.js";
 import { messageDocument } from "./search/document.js";
 import { SearchService } from "./search/search-service.js";
@@ -58,6 +59,8 @@ const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
 /** The domain logic, assembled from its services. Transports call into this and nothing below it. */
 export class Core {
   readonly accounts: Accounts;
+  /** The one read rule: how far a user may read a conversation. */
+  readonly visibility: Visibility;
   readonly history: History;
   readonly receipts: Receipts;
   readonly recaller: Recaller;
@@ -98,11 +101,12 @@ export class Core {
       this.directoryAdmin.notify(d, v),
     );
     this.pipeline = new SendPipeline(store, bus, clock, members, log);
-    this.history = new History(store, limits);
+    this.visibility = new Visibility(store.read);
+    this.history = new History(store, this.visibility, limits);
     this.receipts = new Receipts(store, bus, members);
     this.prefs = new ConversationPrefs(store, bus, clock);
     this.recaller = new Recaller(store, bus, clock, members, limits);
-    this.sync = new SyncService(store.read, limits);
+    this.sync = new SyncService(store.read, this.visibility, limits);
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
     this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);

@@ -39,7 +39,7 @@ export class Receipts extends Store {
   async markRead(conversationId: string): Promise<void> {
     const c = this.session.client;
     const conv = c?.conversations.get(conversationId);
-    if (!c || !conv || conv.lastSeq <= conv.readSeq) return;
+    if (!c || !conv?.active || conv.lastSeq <= conv.readSeq) return;
     await c.markRead(conversationId, conv.lastSeq);
     this.changed();
   }

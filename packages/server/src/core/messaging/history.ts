@@ -5,6 +5,7 @@ import type { Store } from "../kernel/ports.js";
 import type { MessageRecord } from "../kernel/records.js";
 import { requireMember } from "./access.js";
 import { toWireMessage } from "./content.js";
+import type { Visibility } from "./visibility.js";
 
 export interface HistoryQuery {
   afterSeq: number;
@@ -24,10 +25,16 @@ export function messageBytes(m: MessageRecord): number {
   );
 }
 
-/** Reading a conversation by seq: pages of history and who has read a message. */
+/**
+ * Reading a conversation by seq: pages of history and who has read a
+ * message. What a user may read is the read rule's (visibility.ts): a
+ * former member pages up to leaving; who has read a message is for active
+ * members only.
+ */
 export class History {
   constructor(
     private readonly store: Store,
+    private readonly visibility: Visibility,
     private readonly limits: CoreLimits,
   ) {}
 
@@ -38,10 +45,10 @@ export class History {
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
     if (q.afterSeq < 0 || q.beforeSeq < 0) throw invalid("seq must not be negative", "after_seq");
     const limit = Math.min(Math.max(q.limit || 50, 1), this.limits.historyMaxLimit);
-    const { conv } = await requireMember(this.store.read, conversationId, userId);
+    const { upTo } = await this.visibility.require(userId, conversationId);
     // before_seq alone pages backwards from the end (scrollback); otherwise forwards from after_seq.
     const backwards = q.beforeSeq > 0 && q.afterSeq === 0;
-    const before = q.beforeSeq > 0 ? q.beforeSeq : conv.lastSeq + 1;
+    const before = q.beforeSeq > 0 ? Math.min(q.beforeSeq, upTo + 1) : upTo + 1;
     const rows = await this.store.read.getMessages(conversationId, q.afterSeq, before, limit + 1, backwards);
     let hasMore = rows.length > limit;
     let page = rows.slice(0, limit);
@@ -75,8 +82,8 @@ export class History {
 
   /** The seq before the first message of the conversation stored at or after `time` (ms): a page's after_seq. */
   async seqBefore(userId: string, conversationId: string, time: number): Promise<number> {
-    const { conv } = await requireMember(this.store.read, conversationId, userId);
-    return (await this.store.read.firstSeqAtTime(conversationId, time, 0, conv.lastSeq + 1)) - 1;
+    const { upTo } = await this.visibility.require(userId, conversationId);
+    return (await this.store.read.firstSeqAtTime(conversationId, time, 0, upTo + 1)) - 1;
   }
 
   async readers(userId: string, conversationId: string, seq: number): Promise<ReadersResult> {

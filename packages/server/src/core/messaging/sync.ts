@@ -12,8 +12,8 @@ import { directPeers } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
 import type { StoreReader } from "../kernel/ports.js";
 import type { ConversationView } from "../kernel/records.js";
-import { requireMember } from "./access.js";
 import { toWireMessage } from "./content.js";
+import { readableUpTo, type Visibility } from "./visibility.js";
 
 /** Longest preview text; a full sync page must stay far below the frame limit. */
 const PREVIEW_CHARS = 200;
@@ -41,6 +41,7 @@ const UNREAD_CAP = 999;
 export class SyncService {
   constructor(
     private readonly reader: StoreReader,
+    private readonly visibility: Visibility,
     private readonly limits: CoreLimits,
   ) {}
 
@@ -69,20 +70,22 @@ export class SyncService {
     return create(SyncResultSchema, { conversations, cursor: BigInt(newCursor), hasMore });
   }
 
+  /** One conversation as the user sees it; a former member gets it too, read-only (active false). */
   async one(userId: string, conversationId: string): Promise<Conversation> {
-    const { conv, member } = await requireMember(this.reader, conversationId, userId);
+    const { conv, member } = await this.visibility.require(userId, conversationId);
     return this.view(userId, { conversation: conv, member, version: Math.max(conv.version, member.version) });
   }
 
   async view(userId: string, v: ConversationView): Promise<Conversation> {
     const c = v.conversation;
     const m = v.member;
+    // Someone who left sees no later activity, not even its extent: up to the last message they may read.
+    const lastSeq = readableUpTo(c, m) ?? 0;
     const out = create(ConversationSchema, {
       id: c.id,
       kind: c.kind === "direct" ? ConversationKind.DIRECT : ConversationKind.GROUP,
       name: c.name,
-      // Someone who left sees no later activity, not even its extent.
-      lastSeq: BigInt(m.active ? c.lastSeq : m.readSeq),
+      lastSeq: BigInt(lastSeq),
       readSeq: BigInt(m.readSeq),
       deliveredSeq: BigInt(m.deliveredSeq),
       memberCount: m.active ? c.memberCount : 0,
@@ -95,8 +98,8 @@ export class SyncService {
     if (m.active && c.lastSeq > m.readSeq) {
       out.unreadCount = await this.reader.countUnread(c.id, userId, m.readSeq, UNREAD_CAP);
     }
-    if (c.lastSeq > 0 && m.active) {
-      const last = await this.reader.getMessage(c.id, c.lastSeq);
+    if (lastSeq > 0) {
+      const last = await this.reader.getMessage(c.id, lastSeq);
       if (last) out.lastMessage = preview(toWireMessage(last));
     }
     const peers = directPeers(c.id);

@@ -120,30 +120,24 @@ interface Archive {
 
 async function archiveOf(ctx: XmppContext, iq: XElement): Promise<Archive> {
   const { session, core } = ctx;
-  const read = core.deps.store.read;
   const to = iq.attrs.to === undefined ? undefined : parseJid(iq.attrs.to);
   if (iq.attrs.to !== undefined && !to) throw new MamError("modify", "jid-malformed", "bad address");
   if (!to || (`${to.local}@${to.domain}` === session.userId && !to.resource))
     return {
       jid: session.userId,
-      async visible(conversationId) {
-        if (!isDirectId(conversationId)) return undefined;
-        const member = await read.getMember(conversationId, session.userId);
-        return member?.active ? Number.MAX_SAFE_INTEGER : undefined;
-      },
+      visible: async (conversationId) =>
+        isDirectId(conversationId) ? core.visibility.upTo(session.userId, conversationId) : undefined,
     };
   const room = to.domain === conferenceDomain(session.domain) && !to.resource && roomConversation(to.local);
   if (!room) throw new MamError("cancel", "service-unavailable", "no archive here");
   // Outsiders learn nothing of the room: the same answer whether it exists or not.
-  const member = await read.getMember(room, session.userId);
-  const conv = member && (await read.getConversation(room));
-  if (!member || !conv) throw notFound("no such room");
-  // Someone who left reads what was sent until they left, as search shows them.
-  const lastSeq = member.active ? conv.lastSeq : Math.min(conv.lastSeq, member.leftSeq ?? 0);
+  // Someone who left reads what was sent until they left (the read rule).
+  const readable = await core.visibility.of(session.userId, room);
+  if (!readable) throw notFound("no such room");
   return {
     jid: roomJid(room, session.domain),
     room,
-    visible: async (conversationId) => (conversationId === room ? lastSeq : undefined),
+    visible: async (conversationId) => (conversationId === room ? readable.upTo : undefined),
   };
 }
 
@@ -314,9 +308,8 @@ async function sourcesOf(ctx: XmppContext, archive: Archive, filter: WithFilter)
     return [{ conversationId: archive.room, lastSeq }];
   }
   if (filter.conversationId) {
-    if ((await archive.visible(filter.conversationId)) === undefined) return [];
-    const conv = await read.getConversation(filter.conversationId);
-    return conv ? [{ conversationId: conv.id, lastSeq: conv.lastSeq }] : [];
+    const lastSeq = await archive.visible(filter.conversationId);
+    return lastSeq === undefined ? [] : [{ conversationId: filter.conversationId, lastSeq }];
   }
   // Groups are in room archives, not here (as ejabberd and Prosody keep them).
   return read.recentDirectConversations(ctx.session.userId, MAM_USER_CONVERSATIONS);

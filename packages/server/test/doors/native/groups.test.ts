@@ -69,7 +69,7 @@ describe("groups", () => {
     assert.equal(g.name, "Project Y");
   });
 
-  test("add and remove members; the removed member can no longer read or post", async () => {
+  test("add and remove members; the removed member can no longer post, and reads only up to removal", async () => {
     await c.m1!.sdk.addMembers(gid, ["m3"]);
     await c.m3!.until(() => c.m3!.in(gid).some((m) => m.event?.kind.case === "membersAdded"), "m3 added");
     const members = await c.m3!.sdk.members(gid);
@@ -86,7 +86,13 @@ describe("groups", () => {
       c.m3!.sdk.send({ conversationId: gid, text: "still here?" }),
       code(ErrorCode.NOT_A_MEMBER),
     );
-    await assert.rejects(c.m3!.sdk.history(gid), code(ErrorCode.NOT_A_MEMBER));
+    // The read rule: what was sent until the removal stays readable, nothing after.
+    const seen = await c.m3!.sdk.history(gid);
+    const upTo = Math.max(...seen.messages.map((m) => Number(m.seq)));
+    await c.owner!.sdk.send({ conversationId: gid, text: "after m3 left" });
+    const again = await c.m3!.sdk.history(gid);
+    assert.equal(Math.max(...again.messages.map((m) => Number(m.seq))), upTo);
+    assert.ok(!again.messages.some((m) => m.content?.text === "after m3 left"));
   });
 
   test("the member limit is enforced", async () => {
