@@ -184,7 +184,7 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     },
   });
   await core.accounts.ensureDomain(config.domain);
-  return { store, bus, presence, blobs, core, admin: new Admin(core, store), dataDir };
+  return { store, bus, presence, blobs, core, admin: new Admin(core, store, bus, clock), dataDir };
 }
 
 /** Hands bus traffic to both gateways' sessions on this node. */

@@ -23,6 +23,7 @@ import type {
   Random,
   Store,
 } from "./kernel/ports.js";
+import { ArchivePages } from "./messaging/archive-page.js";
 import { validateContent } from "./messaging/content.js";
 import { ConversationPrefs } from "./messaging/conversation-prefs.js";
 import { History } from "./messaging/history.js";
@@ -62,6 +63,8 @@ export class Core {
   /** The one read rule: how far a user may read a conversation. */
   readonly visibility: Visibility;
   readonly history: History;
+  /** Archive pages across conversations (what XMPP MAM serves), bounded by the read rule. */
+  readonly archive: ArchivePages;
   readonly receipts: Receipts;
   readonly recaller: Recaller;
   readonly sync: SyncService;
@@ -81,7 +84,7 @@ export class Core {
   readonly connections: ConnectionLimiter;
   private readonly pipeline: SendPipeline;
 
-  constructor(readonly deps: CoreDeps) {
+  constructor(private readonly deps: CoreDeps) {
     const { store, bus, clock, hasher, random, log, limits } = deps;
     const members = new Membership();
     this.limits = limits;
@@ -103,6 +106,7 @@ export class Core {
     this.pipeline = new SendPipeline(store, bus, clock, members, log);
     this.visibility = new Visibility(store.read);
     this.history = new History(store, this.visibility, limits);
+    this.archive = new ArchivePages(store.read, this.visibility);
     this.receipts = new Receipts(store, bus, members);
     this.prefs = new ConversationPrefs(store, bus, clock);
     this.recaller = new Recaller(store, bus, clock, members, limits);

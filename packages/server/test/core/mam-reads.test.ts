@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { KyselyStore } from "../../src/adapters/store/kysely-store.js";
 import type { ConversationRecord, MessageRecord } from "../../src/core/kernel/records.js";
-import { toWireMessage } from "../../src/core/messaging/content.js";
 import {
   comparePositions,
   fromTime,
   type Position,
   readPage,
   untilTime,
-} from "../../src/doors/xmpp/mam-page.js";
+} from "../../src/core/messaging/archive-page.js";
+import { toWireMessage } from "../../src/core/messaging/content.js";
 import { freshStore, postgresUnavailable, type StoreUnderTest } from "../helpers/stores.js";
 
 /**

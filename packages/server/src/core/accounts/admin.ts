@@ -6,7 +6,7 @@ import { type ImportRow, parseUserList } from "../directory/import-parse.js";
 import type { ImportOptions, ImportReport } from "../directory/import-users.js";
 import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain } from "../kernel/ids.js";
-import type { DomainRecord, Store } from "../kernel/ports.js";
+import type { Bus, Clock, DomainRecord, Store } from "../kernel/ports.js";
 import type {
   AuditRecord,
   DepartmentRecord,
@@ -60,6 +60,8 @@ export class Admin {
   constructor(
     private readonly core: Core,
     private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly clock: Clock,
   ) {}
 
   get defaultDomain(): string {
@@ -114,7 +116,7 @@ export class Admin {
     const domain = name.trim().toLowerCase();
     if (!isValidDomain(domain)) throw invalid(`not a valid domain name: ${name}`, "name");
     const created = await this.store.transaction(async (tx) => {
-      const ok = await tx.createDomain(domain, this.core.deps.clock.now());
+      const ok = await tx.createDomain(domain, this.clock.now());
       if (ok) await this.core.auditor.record(tx, caller, domain, "domain.add", domain);
       return ok;
     });
@@ -159,7 +161,7 @@ export class Admin {
     for (let after = ""; ; ) {
       const page = await this.store.read.listUsers(name, after, KICK_PAGE);
       if (page.length === 0) break;
-      this.core.deps.bus.kick(
+      this.bus.kick(
         page.map((u) => u.id),
         "disabled",
       );
@@ -235,7 +237,7 @@ export class Admin {
       });
       return count;
     });
-    this.core.deps.bus.kick([userId], "logged_out");
+    this.bus.kick([userId], "logged_out");
     return n;
   }
 

@@ -10,7 +10,7 @@ import {
 } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
-import type { StoreReader } from "../kernel/ports.js";
+import type { DomainRecord, StoreReader } from "../kernel/ports.js";
 import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
 import { toDepartment, toUserCard } from "./cards.js";
 import { DirectorySearchIndex } from "./search-index.js";
@@ -38,6 +38,43 @@ export class Directory {
 
   constructor(private readonly reader: StoreReader) {
     this.index = new DirectorySearchIndex(reader);
+  }
+
+  /** A domain served here, by name (public: the onboarding document names it). */
+  getDomain(name: string): Promise<DomainRecord | undefined> {
+    return this.reader.getDomain(name);
+  }
+
+  /** A person of the viewer's own domain, with their record as stored; undefined for anyone else. */
+  async person(viewerId: string, userId: string): Promise<UserRecord | undefined> {
+    if (domainOf(userId) !== domainOf(viewerId)) return undefined;
+    return this.reader.getUser(userId);
+  }
+
+  /** The people of the viewer's own domain among `ids`. */
+  async people(viewerId: string, ids: readonly string[]): Promise<UserRecord[]> {
+    const domain = domainOf(viewerId);
+    return this.reader.getUsers(ids.filter((id) => domainOf(id) === domain));
+  }
+
+  /** The viewer's department and up to `limit` of its other members; none when they have no department. */
+  async colleagues(
+    viewerId: string,
+    limit: number,
+  ): Promise<{ department: DepartmentRecord | undefined; users: UserRecord[] }> {
+    const me = await this.reader.getUser(viewerId);
+    if (!me?.departmentId) return { department: undefined, users: [] };
+    const [department, members] = await Promise.all([
+      this.reader.getDepartment(me.departmentId),
+      this.reader.departmentMembers(me.departmentId, "", limit),
+    ]);
+    return { department, users: members.filter((u) => u.id !== viewerId) };
+  }
+
+  /** A department of the viewer's own domain. */
+  async departmentOf(viewerId: string, id: string): Promise<DepartmentRecord | undefined> {
+    const d = id ? await this.reader.getDepartment(id) : undefined;
+    return d && d.domain === domainOf(viewerId) ? d : undefined;
   }
 
   /**

@@ -2,7 +2,7 @@ import { type Conversation, ErrorCode, StarlingError } from "@starling/protocol"
 import { forbidden, invalid, notAMember, notFound } from "../kernel/errors.js";
 import { checkConversationId, domainOf, fullUserId } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
-import type { Bus, Clock, Random, Store, StoreTx } from "../kernel/ports.js";
+import type { Bus, Clock, GroupSummary, Random, Store, StoreTx } from "../kernel/ports.js";
 import type { ConversationRecord, MemberRecord, MemberRole, MessageRecord } from "../kernel/records.js";
 import { requireOpen } from "../messaging/access.js";
 import { appendEvent } from "../messaging/append.js";
@@ -190,6 +190,20 @@ export class Groups {
       const patch = { memberVersion: conv.memberVersion + 1 };
       return { row: await appendEvent(tx, conv, actor.userId, event, this.clock.now(), patch) };
     });
+  }
+
+  /** The active groups of the user that are not disbanded, by id, at most `limit`. */
+  groupsOf(userId: string, limit: number): Promise<GroupSummary[]> {
+    return this.store.read.groupsOf(userId, limit);
+  }
+
+  /** The group and its active members, for one of them (as listMembers). */
+  async withMembers(
+    actor: Actor,
+    conversationId: string,
+  ): Promise<{ conv: ConversationRecord | undefined; members: MemberRecord[] }> {
+    const members = await this.listMembers(actor, conversationId);
+    return { conv: await this.store.read.getConversation(conversationId), members };
   }
 
   async listMembers(actor: Actor, conversationId: string): Promise<MemberRecord[]> {

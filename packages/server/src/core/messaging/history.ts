@@ -1,5 +1,6 @@
 import { create, type Message, type ReadersResult, ReadersResultSchema } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
+import { directPeers } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
 import type { Store } from "../kernel/ports.js";
 import type { MessageRecord } from "../kernel/records.js";
@@ -76,6 +77,54 @@ export class History {
     for (const tail of await this.store.read.recentDirectConversations(userId, limit)) {
       const member = await this.store.read.getMember(tail.conversationId, userId);
       if (member) out.push({ ...tail, deliveredSeq: member.deliveredSeq });
+    }
+    return out;
+  }
+
+  /** The stored message at `seq`, if the user may read it. */
+  async message(userId: string, conversationId: string, seq: number): Promise<MessageRecord | undefined> {
+    const upTo = await this.visibility.upTo(userId, conversationId);
+    return upTo !== undefined && seq > 0 && seq <= upTo
+      ? this.store.read.getMessage(conversationId, seq)
+      : undefined;
+  }
+
+  /** Stored messages with seq in (afterSeq, beforeSeq) the user may read, oldest first or (backwards) newest first. */
+  async records(
+    userId: string,
+    conversationId: string,
+    q: HistoryQuery & { backwards: boolean },
+  ): Promise<MessageRecord[]> {
+    const upTo = await this.visibility.upTo(userId, conversationId);
+    if (upTo === undefined) return [];
+    const before = Math.min(q.beforeSeq, upTo + 1);
+    return this.store.read.getMessages(conversationId, q.afterSeq, before, q.limit, q.backwards);
+  }
+
+  /** The seq of the message `senderId` sent with `clientMsgId`, if the user may read it. */
+  async seqOfClientId(
+    userId: string,
+    conversationId: string,
+    senderId: string,
+    clientMsgId: string,
+  ): Promise<number | undefined> {
+    const upTo = await this.visibility.upTo(userId, conversationId);
+    if (upTo === undefined) return undefined;
+    const [found] = await this.store.read.findByClientIds([{ conversationId, senderId, clientMsgId }]);
+    return found && found.seq <= upTo ? found.seq : undefined;
+  }
+
+  /**
+   * The peers of the user's 1:1 chats, most recently changed first, at most
+   * `limit` chats looked at.
+   */
+  async directPeers(userId: string, limit: number): Promise<string[]> {
+    const out: string[] = [];
+    for (const v of await this.store.read.changedConversations(userId, 0, limit)) {
+      const peers = directPeers(v.conversation.id);
+      if (!peers || !v.member.active) continue;
+      const peer = peers[0] === userId ? peers[1] : peers[0];
+      if (peer && peer !== userId && !out.includes(peer)) out.push(peer);
     }
     return out;
   }

@@ -91,10 +91,10 @@ const ReadinessBody = Type.Object({
 /** Largest JSON body accepted by the HTTP API. */
 const BODY_LIMIT = 64 * 1024;
 
-export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
-  const trust = proxyTrust(deps.trustProxy ?? []);
-  const limiter = deps.core.connections;
-  const t = deps.timeouts;
+export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> {
+  const trust = proxyTrust(opts.trustProxy ?? []);
+  const limiter = opts.core.connections;
+  const t = opts.timeouts;
   const app = Fastify({
     logger: false,
     trustProxy: trust,
@@ -142,8 +142,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // From here the WebSocket door counts the connection, as a session not yet logged in.
     tickets.get(socket)?.release();
     const path = (req.url ?? "").split("?")[0];
-    if (path === "/ws") deps.ws.upgrade(req, socket, head, clientAddress(req, trust));
-    else if (path === "/xmpp" && deps.xmpp) deps.xmpp.upgrade(req, socket, head, clientAddress(req, trust));
+    if (path === "/ws") opts.ws.upgrade(req, socket, head, clientAddress(req, trust));
+    else if (path === "/xmpp" && opts.xmpp) opts.xmpp.upgrade(req, socket, head, clientAddress(req, trust));
     else socket.destroy();
   });
 
@@ -160,12 +160,12 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
         .send(errorBody(new StarlingError(code, fe.message ?? "bad request")));
       return;
     }
-    deps.log.error({ err, url: req.url }, "http request failed");
+    opts.log.error({ err, url: req.url }, "http request failed");
     reply.status(500).send(errorBody(new StarlingError(ErrorCode.INTERNAL, "internal error")));
   });
 
-  registerRateLimit(app, deps.rateLimit);
-  registerAccessLog(app, deps.log, (req) => auth.callerOf(req));
+  registerRateLimit(app, opts.rateLimit);
+  registerAccessLog(app, opts.log, (req) => auth.callerOf(req));
 
   // Import files arrive as CSV text; JSON keeps fastify's own parser.
   app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) =>
@@ -177,7 +177,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       openapi: "3.0.3",
       info: {
         title: "Starling HTTP API",
-        version: deps.version,
+        version: opts.version,
         description:
           "Errors have one shape, {code, number, message, details}, with the codes of the native protocol (proto/starling/v1/error.proto).",
       },
@@ -189,7 +189,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   // Liveness: the process answers. A store or bus that is down is reported in the body
   // (and by /readyz) but is not a reason to restart the process.
-  app.get("/healthz", { schema: { hide: true } }, async () => deps.health());
+  app.get("/healthz", { schema: { hide: true } }, async () => opts.health());
 
   app.get(
     "/readyz",
@@ -205,23 +205,23 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       },
     },
     async (_req, reply) => {
-      const r = await deps.readiness();
+      const r = await opts.readiness();
       reply.status(r.ready ? 200 : 503).send(r);
     },
   );
 
-  const auth = new HttpAuth(deps.core, deps.adminKey);
-  registerSessionRoutes(app, deps.core, auth);
-  registerDirectoryRoutes(app, deps.core, auth);
-  registerConversationRoutes(app, deps.core, auth);
-  registerOnboardingRoutes(app, deps.core, deps.onboarding);
-  registerSearchRoutes(app, deps.core, auth);
-  if (deps.core.avatars) await registerAvatarRoutes(app, deps.core.avatars, auth);
-  if (deps.core.files) await registerFileRoutes(app, deps.core.files, auth, deps.maxUploadBytes);
-  if (deps.core.files) await registerTusRoutes(app, deps.core.files, auth, deps.uploadsDir);
-  if (deps.core.files && deps.uploadSlots)
-    await registerXmppUploadRoutes(app, deps.uploadSlots, deps.core.files, deps.maxUploadBytes);
-  registerAdminRoutes(app, deps.admin, auth, deps.settings);
-  registerWebRoutes(app, deps.webRoot, deps.log);
+  const auth = new HttpAuth(opts.core, opts.adminKey);
+  registerSessionRoutes(app, opts.core, auth);
+  registerDirectoryRoutes(app, opts.core, auth);
+  registerConversationRoutes(app, opts.core, auth);
+  registerOnboardingRoutes(app, opts.core, opts.onboarding);
+  registerSearchRoutes(app, opts.core, auth);
+  if (opts.core.avatars) await registerAvatarRoutes(app, opts.core.avatars, auth);
+  if (opts.core.files) await registerFileRoutes(app, opts.core.files, auth, opts.maxUploadBytes);
+  if (opts.core.files) await registerTusRoutes(app, opts.core.files, auth, opts.uploadsDir);
+  if (opts.core.files && opts.uploadSlots)
+    await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
+  registerAdminRoutes(app, opts.admin, auth, opts.settings);
+  registerWebRoutes(app, opts.webRoot, opts.log);
   return app;
 }

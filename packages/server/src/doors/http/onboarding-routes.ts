@@ -42,7 +42,7 @@ export function registerOnboardingRoutes(app: FastifyInstance, core: Core, info:
     async (req) => {
       const i = info();
       const name = (req.query.domain || core.accounts.defaultDomain).toLowerCase();
-      const domain = await core.deps.store.read.getDomain(name);
+      const domain = await core.directory.getDomain(name);
       if (!domain || domain.disabled) throw notFound(`no domain ${name} here`);
       const host = i.publicHost || requestHost(req);
       const httpPort = i.httpPort || req.socket.localPort || 80;

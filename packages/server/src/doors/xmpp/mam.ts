@@ -2,6 +2,16 @@ import type { Message } from "@starling/protocol";
 import { notFound } from "../../core/kernel/errors.js";
 import { directConversationId, isDirectId, localPartOf } from "../../core/kernel/ids.js";
 import type { MessageRecord } from "../../core/kernel/records.js";
+import {
+  type ArchiveScope,
+  comparePositions,
+  fromTime,
+  type Page,
+  type Position,
+  positionOf,
+  USER_ARCHIVE_CONVERSATIONS,
+  untilTime,
+} from "../../core/messaging/archive-page.js";
 import { toWireMessage } from "../../core/messaging/content.js";
 import {
   conferenceDomain,
@@ -12,16 +22,6 @@ import {
   type XmppContext,
 } from "./context.js";
 import { parseJid } from "./jid.js";
-import {
-  type ArchiveSource,
-  comparePositions,
-  fromTime,
-  type Page,
-  type Position,
-  positionOf,
-  readPage,
-  untilTime,
-} from "./mam-page.js";
 import { ownId } from "./message-ids.js";
 import { archiveId, bodyOf, delayOf, messageStanza, parseArchiveId, peerOf } from "./render.js";
 import { child, childElements, el, NS, type StanzaErrorType, textOf, type XElement } from "./stanza.js";
@@ -35,7 +35,7 @@ export const MAM_MAX = 250;
  * more conversations than this were active since; older history of the
  * remaining ones is read with `with`.
  */
-export const MAM_USER_CONVERSATIONS = 200;
+export const MAM_USER_CONVERSATIONS = USER_ARCHIVE_CONVERSATIONS;
 
 const EXTENDED = `${NS.mam}#extended`;
 const XDATA_VALIDATE = "http://jabber.org/protocol/xdata-validate";
@@ -108,37 +108,31 @@ function refuse(ctx: XmppContext, iq: XElement, err: unknown): void {
 
 // --- the archive queried
 
-/** The archive an IQ names and what the user may read of it. */
+/** The archive an IQ names; what the user may read of it is the core's (ArchivePages). */
 interface Archive {
   /** The archive's JID: results come from it, so a client can tell them from forgeries. */
   jid: string;
   /** The room's conversation, for a room archive. */
   room?: string;
-  /** The last seq of a conversation the user may read in this archive, or undefined when it is not part of it. */
-  visible(conversationId: string): Promise<number | undefined>;
 }
 
 async function archiveOf(ctx: XmppContext, iq: XElement): Promise<Archive> {
   const { session, core } = ctx;
   const to = iq.attrs.to === undefined ? undefined : parseJid(iq.attrs.to);
   if (iq.attrs.to !== undefined && !to) throw new MamError("modify", "jid-malformed", "bad address");
-  if (!to || (`${to.local}@${to.domain}` === session.userId && !to.resource))
-    return {
-      jid: session.userId,
-      visible: async (conversationId) =>
-        isDirectId(conversationId) ? core.visibility.upTo(session.userId, conversationId) : undefined,
-    };
+  if (!to || (`${to.local}@${to.domain}` === session.userId && !to.resource)) return { jid: session.userId };
   const room = to.domain === conferenceDomain(session.domain) && !to.resource && roomConversation(to.local);
   if (!room) throw new MamError("cancel", "service-unavailable", "no archive here");
   // Outsiders learn nothing of the room: the same answer whether it exists or not.
   // Someone who left reads what was sent until they left (the read rule).
-  const readable = await core.visibility.of(session.userId, room);
-  if (!readable) throw notFound("no such room");
-  return {
-    jid: roomJid(room, session.domain),
-    room,
-    visible: async (conversationId) => (conversationId === room ? readable.upTo : undefined),
-  };
+  if (!(await core.visibility.of(session.userId, room))) throw notFound("no such room");
+  return { jid: roomJid(room, session.domain), room };
+}
+
+/** What the core reads for an archive, narrowed by `with` to one 1:1 chat. */
+function scopeOf(archive: Archive, filter: WithFilter): ArchiveScope {
+  if (archive.room) return { room: archive.room };
+  return filter.conversationId ? { direct: filter.conversationId } : { user: true };
 }
 
 // --- the query
@@ -165,16 +159,15 @@ async function runQuery(ctx: XmppContext, iq: XElement, query: XElement): Promis
   const flip = child(query, "flip-page", NS.mam) !== undefined;
   const queryId = query.attrs.queryid;
   const archive = await archiveOf(ctx, iq);
-  const read = ctx.core.deps.store.read;
+  const { archive: pages } = ctx.core;
+  const userId = ctx.session.userId;
+  const filter = withFilter(ctx.session, archive, form.with);
+  const scope = scopeOf(archive, filter);
 
   /** The stored message an id names, if it is in this archive (else item-not-found, XEP-0313 section 4.3.2). */
   const stored = async (id: string): Promise<MessageRecord> => {
     const parsed = parseArchiveId(id);
-    const upTo = parsed ? await archive.visible(parsed.conversationId) : undefined;
-    const row =
-      parsed && upTo !== undefined && parsed.seq <= upTo
-        ? await read.getMessage(parsed.conversationId, parsed.seq)
-        : undefined;
+    const row = parsed ? await pages.message(userId, scope, parsed.conversationId, parsed.seq) : undefined;
     if (!row) throw notInArchive();
     return row;
   };
@@ -182,7 +175,6 @@ async function runQuery(ctx: XmppContext, iq: XElement, query: XElement): Promis
     const row = await stored(id);
     return { time: row.serverTime, conversationId: row.conversationId, seq: row.seq };
   };
-  const filter = withFilter(ctx.session, archive, form.with);
   const item = (row: MessageRecord) => itemOf(ctx.session, row, filter.sender);
 
   let page: Page;
@@ -195,9 +187,7 @@ async function runQuery(ctx: XmppContext, iq: XElement, query: XElement): Promis
     let before = form.end === undefined ? undefined : untilTime(form.end);
     for (const id of lows) if (id !== undefined) after = later(after, await position(id));
     for (const id of highs) if (id !== undefined) before = earlier(before, await position(id));
-    const sources = await sourcesOf(ctx, archive, filter);
-    page = await readPage(read, {
-      sources,
+    page = await pages.page(userId, scope, {
       after,
       before,
       backwards: rsm.before !== undefined,
@@ -241,12 +231,12 @@ async function runQuery(ctx: XmppContext, iq: XElement, query: XElement): Promis
 
 async function metadata(ctx: XmppContext, iq: XElement): Promise<void> {
   const archive = await archiveOf(ctx, iq);
-  const read = ctx.core.deps.store.read;
-  const filter = withFilter(ctx.session, archive, undefined);
-  const sources = await sourcesOf(ctx, archive, filter);
+  const scope = scopeOf(archive, {});
   const item = (row: MessageRecord) => itemOf(ctx.session, row, undefined);
   const [oldest, newest] = await Promise.all(
-    [false, true].map((backwards) => readPage(read, { sources, backwards, max: 1, item })),
+    [false, true].map((backwards) =>
+      ctx.core.archive.page(ctx.session.userId, scope, { backwards, max: 1, item }),
+    ),
   );
   const mark = (name: string, m: Message | undefined) =>
     m && el(name, { id: archiveId(m), timestamp: new Date(Number(m.serverTime)).toISOString() });
@@ -298,21 +288,6 @@ function withFilter(session: RouterSession, archive: Archive, value: string | un
     return { sender: (id) => localPartOf(id) === nick };
   }
   return { sender: (id) => id === bare };
-}
-
-/** The conversations a query reads, each up to what the user may see. */
-async function sourcesOf(ctx: XmppContext, archive: Archive, filter: WithFilter): Promise<ArchiveSource[]> {
-  const read = ctx.core.deps.store.read;
-  if (archive.room) {
-    const lastSeq = (await archive.visible(archive.room)) ?? 0;
-    return [{ conversationId: archive.room, lastSeq }];
-  }
-  if (filter.conversationId) {
-    const lastSeq = await archive.visible(filter.conversationId);
-    return lastSeq === undefined ? [] : [{ conversationId: filter.conversationId, lastSeq }];
-  }
-  // Groups are in room archives, not here (as ejabberd and Prosody keep them).
-  return read.recentDirectConversations(ctx.session.userId, MAM_USER_CONVERSATIONS);
 }
 
 /** A stored message as an archive item: messages with an XMPP form, and recalled ones; never events. */

@@ -204,7 +204,7 @@ export class Muc {
     if (type === "get" && q?.name === "query" && q.ns === NS.discoItems && !q.attrs.node) {
       // Only the user's own groups are listed: other groups are private to their members.
       this.r.answer(stanza, async () => {
-        const groups = await this.r.core.deps.store.read.groupsOf(this.me, MAX_LISTED_ROOMS);
+        const groups = await this.r.core.groups.groupsOf(this.me, MAX_LISTED_ROOMS);
         return el(
           "query",
           { xmlns: NS.discoItems },
@@ -259,9 +259,7 @@ export class Muc {
    * recent history and the subject, in the order XEP-0045 section 7.2 gives.
    */
   private async join(conversationId: string, nickChanged: boolean, history?: XElement): Promise<void> {
-    const read = this.r.core.deps.store.read;
-    const members = await this.r.core.groups.listMembers({ userId: this.me }, conversationId);
-    const conv = await read.getConversation(conversationId);
+    const { conv, members } = await this.r.core.groups.withMembers({ userId: this.me }, conversationId);
     if (!conv || conv.disbanded) throw new StarlingError(ErrorCode.NOT_FOUND, "no such group");
     const room = roomJid(conversationId, this.domain);
     const nick = localPartOf(this.me);
@@ -438,8 +436,7 @@ export class Muc {
     }
     if (type === "get" && q.name === "query" && q.ns === NS.discoInfo && !q.attrs.node) {
       this.r.answer(stanza, async () => {
-        const members = await this.r.core.groups.listMembers({ userId: this.me }, conversationId);
-        const conv = await this.r.core.deps.store.read.getConversation(conversationId);
+        const { conv, members } = await this.r.core.groups.withMembers({ userId: this.me }, conversationId);
         return el(
           "query",
           { xmlns: NS.discoInfo },

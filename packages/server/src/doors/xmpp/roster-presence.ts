@@ -138,7 +138,7 @@ export class RosterPresence {
   }
 
   private async push(peer: string): Promise<void> {
-    const user = await this.ctx.core.deps.store.read.getUser(peer);
+    const user = await this.ctx.core.directory.person(this.me, peer);
     if (!user || this.closed) return;
     this.ctx.session.send(
       el(

@@ -1,5 +1,4 @@
 import type { Core } from "../../core/core.js";
-import { directPeers } from "../../core/kernel/ids.js";
 import type { UserRecord } from "../../core/kernel/records.js";
 import { el, NS, type XElement } from "./stanza.js";
 
@@ -17,22 +16,11 @@ export async function rosterItems(
   core: Core,
   userId: string,
 ): Promise<Map<string, { user: UserRecord; groups: string[] }>> {
-  const read = core.deps.store.read;
-  const me = await read.getUser(userId);
-  const partners: string[] = [];
-  for (const v of await read.changedConversations(userId, 0, MAX_PARTNERS)) {
-    const peers = directPeers(v.conversation.id);
-    if (!peers || !v.member.active) continue;
-    const peer = peers[0] === userId ? peers[1] : peers[0];
-    if (peer && peer !== userId && !partners.includes(peer)) partners.push(peer);
-  }
-  const colleagues =
-    me?.departmentId !== undefined && me.departmentId !== ""
-      ? (await read.departmentMembers(me.departmentId, "", MAX_COLLEAGUES)).filter((u) => u.id !== userId)
-      : [];
-  const department = me?.departmentId ? await read.getDepartment(me.departmentId) : undefined;
+  // The roster is of the viewer's own domain: 1:1 partners elsewhere are not on it.
+  const partners = await core.history.directPeers(userId, MAX_PARTNERS);
+  const { department, users: colleagues } = await core.directory.colleagues(userId, MAX_COLLEAGUES);
   const people = new Map<string, UserRecord>();
-  for (const u of await read.getUsers(partners)) people.set(u.id, u);
+  for (const u of await core.directory.people(userId, partners)) people.set(u.id, u);
   for (const u of colleagues) people.set(u.id, u);
 
   const items = new Map<string, { user: UserRecord; groups: string[] }>();
@@ -64,10 +52,9 @@ export function rosterElement(items: Map<string, { user: UserRecord; groups: str
 
 /** A person's vCard (XEP-0054) from the directory, for people of the viewer's own domain; undefined otherwise. */
 export async function vcardOf(core: Core, viewerId: string, userId: string): Promise<XElement | undefined> {
-  const read = core.deps.store.read;
-  const user = await read.getUser(userId);
-  if (!user || user.domain !== viewerId.split("@")[1]) return undefined;
-  const department = user.departmentId ? await read.getDepartment(user.departmentId) : undefined;
+  const user = await core.directory.person(viewerId, userId);
+  if (!user) return undefined;
+  const department = await core.directory.departmentOf(viewerId, user.departmentId ?? "");
   const parts: XElement[] = [el("FN", {}, user.displayName), el("NICKNAME", {}, user.displayName)];
   if (user.title) parts.push(el("TITLE", {}, user.title));
   if (department) parts.push(el("ORG", {}, el("ORGUNIT", {}, department.name)));

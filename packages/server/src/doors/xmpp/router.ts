@@ -323,10 +323,7 @@ export class StanzaRouter implements XmppContext {
     if (!id) return undefined;
     const archived = parseArchiveId(id);
     if (archived) return archived.conversationId === conversationId ? archived.seq : undefined;
-    const found = await this.core.deps.store.read.findByClientIds([
-      { conversationId, senderId, clientMsgId: id },
-    ]);
-    return found[0]?.seq;
+    return this.core.history.seqOfClientId(this.session.userId, conversationId, senderId, id);
   }
 
   /** A receipt or marker for a message from `peer`: the delivered or read cursor moves up to it. */
@@ -467,7 +464,7 @@ export class StanzaRouter implements XmppContext {
   private async onRecalled(event: Message, targetSeq: number): Promise<void> {
     const direct = isDirectId(event.conversationId);
     const target = direct
-      ? await this.core.deps.store.read.getMessage(event.conversationId, targetSeq)
+      ? await this.core.history.message(this.session.userId, event.conversationId, targetSeq)
       : undefined;
     // The sender's devices know their message by the id they gave it; others by the one they were shown.
     const id = direct
@@ -519,7 +516,12 @@ export class StanzaRouter implements XmppContext {
     const upTo = Math.max(read > shown.read ? read : 0, delivered > shown.delivered ? delivered : 0);
     if (upTo === 0) return;
     const low = Math.min(shown.read, shown.delivered);
-    const rows = await this.core.deps.store.read.getMessages(r.conversationId, low, upTo + 1, 20, true);
+    const rows = await this.core.history.records(this.session.userId, r.conversationId, {
+      afterSeq: low,
+      beforeSeq: upTo + 1,
+      limit: 20,
+      backwards: true,
+    });
     const mine = (limit: number) =>
       rows.find((m) => m.seq <= limit && m.senderId === this.session.userId && !m.event);
     const from = nativeJid(r.userId);

@@ -171,7 +171,7 @@ describe("text that XML cannot carry", () => {
   test("a stored row holding U+0007 reaches an XMPP client as well-formed XML", async () => {
     const ack = await s.native.sdk.send({ to: bob, text: "before the bell" });
     // As a row written before the check existed: straight into the store.
-    const store = s.ts.server.core.deps.store;
+    const store = s.ts.server.store;
     await store.transaction(async (tx) => {
       const [conv] = await tx.getConversations([ack.conversationId]);
       assert.ok(conv);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { type XmlElement, xml } from "@xmpp/client";
+import { comparePositions } from "../../../src/core/messaging/archive-page.js";
 import { parseDateTime } from "../../../src/doors/xmpp/mam.js";
-import { comparePositions } from "../../../src/doors/xmpp/mam-page.js";
 import { type Client, login } from "../../helpers/clients.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
 import { DOMAIN, XmppTcp } from "../../helpers/xmpp-tcp.js";

@@ -1,6 +1,8 @@
 import type { Message } from "@starling/protocol";
-import type { StoreReader } from "../../core/kernel/ports.js";
-import type { MessageRecord } from "../../core/kernel/records.js";
+import { isDirectId } from "../kernel/ids.js";
+import type { StoreReader } from "../kernel/ports.js";
+import type { MessageRecord } from "../kernel/records.js";
+import type { Visibility } from "./visibility.js";
 
 /**
  * A message's place in an archive (XEP-0313 section 4.2: chronological):
@@ -230,4 +232,55 @@ async function mapParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
   return out;
+}
+
+/**
+ * Which archive a query reads: a room's, one 1:1 chat of the user's, or the
+ * user's own (their 1:1 chats with the most recent messages merged).
+ */
+export type ArchiveScope = { room: string } | { direct: string } | { user: true };
+
+/** The user archive merges at most this many 1:1 conversations, those with the most recent messages. */
+export const USER_ARCHIVE_CONVERSATIONS = 200;
+
+/** Archive queries (what XMPP MAM serves), each bounded by the read rule. */
+export class ArchivePages {
+  constructor(
+    private readonly read: StoreReader,
+    private readonly visibility: Visibility,
+  ) {}
+
+  /** The last seq of `conversationId` the user may read in this archive, or undefined when it is not part of it. */
+  async upTo(userId: string, scope: ArchiveScope, conversationId: string): Promise<number | undefined> {
+    if ("room" in scope ? conversationId !== scope.room : !isDirectId(conversationId)) return undefined;
+    return this.visibility.upTo(userId, conversationId);
+  }
+
+  /** The stored message at `seq` if it is in this archive and the user may read it. */
+  async message(
+    userId: string,
+    scope: ArchiveScope,
+    conversationId: string,
+    seq: number,
+  ): Promise<MessageRecord | undefined> {
+    const upTo = await this.upTo(userId, scope, conversationId);
+    return upTo !== undefined && seq <= upTo ? this.read.getMessage(conversationId, seq) : undefined;
+  }
+
+  /** The conversations the archive reads, each up to what the user may see. */
+  async sources(userId: string, scope: ArchiveScope): Promise<ArchiveSource[]> {
+    if ("room" in scope)
+      return [{ conversationId: scope.room, lastSeq: (await this.upTo(userId, scope, scope.room)) ?? 0 }];
+    if ("direct" in scope) {
+      const lastSeq = await this.upTo(userId, scope, scope.direct);
+      return lastSeq === undefined ? [] : [{ conversationId: scope.direct, lastSeq }];
+    }
+    // The user's own 1:1 chats, of which they are always active members.
+    return this.read.recentDirectConversations(userId, USER_ARCHIVE_CONVERSATIONS);
+  }
+
+  /** One page of the archive. */
+  async page(userId: string, scope: ArchiveScope, q: Omit<PageQuery, "sources">): Promise<Page> {
+    return readPage(this.read, { ...q, sources: await this.sources(userId, scope) });
+  }
 }
