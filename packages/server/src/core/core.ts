@@ -12,6 +12,7 @@ import { invalid } from "./kernel/errors.js";
 import { checkConversationId, completeUserId, domainOf } from "./kernel/ids.js";
 import type { CoreLimits } from "./kernel/limits.js";
 import { LogThrottle } from "./kernel/log-throttle.js";
+import { type Metrics, NO_METRICS } from "./kernel/metrics.js";
 import type {
   BlobStore,
   Bus,
@@ -53,6 +54,8 @@ export interface CoreDeps {
   fileLimits?: FileLimits;
   /** Image sizes, thumbnails and durations; without it files are stored as they are. */
   media?: MediaProbe;
+  /** Where counters and timings go; without it nothing is recorded. */
+  metrics?: Metrics;
 }
 
 const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
@@ -82,15 +85,28 @@ export class Core {
   readonly limits: CoreLimits;
   /** Connection caps that every listener of this node asks. */
   readonly connections: ConnectionLimiter;
+  /** The metrics port, for the doors to report what they see. */
+  readonly metrics: Metrics;
   private readonly pipeline: SendPipeline;
 
   constructor(private readonly deps: CoreDeps) {
     const { store, bus, clock, hasher, random, log, limits } = deps;
     const members = new Membership();
+    const metrics = deps.metrics ?? NO_METRICS;
+    this.metrics = metrics;
     this.limits = limits;
     this.auditor = new Auditor(clock, random);
     this.files = deps.blobs
-      ? new Files(store, deps.blobs, clock, random, deps.fileLimits ?? DEFAULT_FILE_LIMITS, log, deps.media)
+      ? new Files(
+          store,
+          deps.blobs,
+          clock,
+          random,
+          deps.fileLimits ?? DEFAULT_FILE_LIMITS,
+          log,
+          deps.media,
+          metrics,
+        )
       : undefined;
     this.directory = new Directory(store.read);
     this.search = new SearchService(store, this.directory);
@@ -100,10 +116,19 @@ export class Core {
         ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin, log)
         : undefined;
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
-    this.accounts = new Accounts(store, hasher, random, clock, bus, limits, log, deps.defaultDomain, (d, v) =>
-      this.directoryAdmin.notify(d, v),
+    this.accounts = new Accounts(
+      store,
+      hasher,
+      random,
+      clock,
+      bus,
+      limits,
+      log,
+      deps.defaultDomain,
+      (d, v) => this.directoryAdmin.notify(d, v),
+      metrics,
     );
-    this.pipeline = new SendPipeline(store, bus, clock, members, log);
+    this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics);
     this.visibility = new Visibility(store.read);
     this.history = new History(store, this.visibility, limits);
     this.archive = new ArchivePages(store.read, this.visibility);
@@ -118,6 +143,7 @@ export class Core {
       limits.connections,
       (userId) => this.presence.localSessions(userId),
       new LogThrottle(log, clock),
+      metrics,
     );
   }
 

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { Metrics } from "../../core/kernel/metrics.js";
 import type { Logger } from "../../core/kernel/ports.js";
 
 export interface NatsLinkOptions {
@@ -7,6 +8,8 @@ export interface NatsLinkOptions {
   name: string;
   /** Longest wait between two attempts at the first connection. */
   maxRetryMs?: number;
+  /** Where disconnects and dropped publishes are counted. */
+  metrics?: Metrics;
 }
 
 /** What a listener learns when the link comes up. */
@@ -78,6 +81,7 @@ export class NatsLink {
   publish(subject: string, data: Uint8Array): boolean {
     if (!this.up || !this.nc) {
       this.dropped++;
+      this.opts.metrics?.inc("starling_bus_errors_total", { kind: "dropped" });
       return false;
     }
     try {
@@ -85,6 +89,7 @@ export class NatsLink {
       return true;
     } catch (err) {
       this.dropped++;
+      this.opts.metrics?.inc("starling_bus_errors_total", { kind: "dropped" });
       this.log.warn({ err: errorText(err), subject }, "bus publish failed");
       return false;
     }
@@ -167,6 +172,7 @@ export class NatsLink {
     this.up = false;
     this.outage = true;
     this.downSince = this.now();
+    this.opts.metrics?.inc("starling_bus_errors_total", { kind: "disconnect" });
     this.log.warn(
       { err: why, servers: this.opts.servers },
       "cluster bus down: serving this node's sessions only, retrying",

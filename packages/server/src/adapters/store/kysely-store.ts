@@ -1,9 +1,10 @@
 import type { Kysely } from "kysely";
+import { type Metrics, NO_METRICS } from "../../core/kernel/metrics.js";
 import type { Logger, Store, StoreTx } from "../../core/kernel/ports.js";
 import { KyselyAccess } from "./kysely-access.js";
 import type { Dialect } from "./migrations.js";
 import type { Database } from "./schema.js";
-import { WriteHealth } from "./write-health.js";
+import { cannotWriteCause, WriteHealth } from "./write-health.js";
 
 /** Runs of a transaction that PostgreSQL aborted for a deadlock or a serialization failure. */
 const TRANSIENT_RETRIES = 3;
@@ -20,12 +21,15 @@ export interface KyselyStoreOptions {
   /** Where the start and end of a write failure episode are logged. */
   log?: Logger;
   probeIntervalMs?: number;
+  /** Where transaction times and write failures are counted. */
+  metrics?: Metrics;
 }
 
 /** The Store port over any Kysely dialect. */
 export class KyselyStore implements Store {
   readonly read: KyselyAccess;
   private readonly writes: WriteHealth;
+  private readonly metrics: Metrics;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -33,6 +37,7 @@ export class KyselyStore implements Store {
     opts: KyselyStoreOptions = {},
   ) {
     this.read = new KyselyAccess(db, dialect, false);
+    this.metrics = opts.metrics ?? NO_METRICS;
     this.writes = new WriteHealth({
       ...(opts.log ? { log: opts.log } : {}),
       probeIntervalMs: opts.probeIntervalMs ?? PROBE_INTERVAL_MS,
@@ -48,18 +53,30 @@ export class KyselyStore implements Store {
       this.db
         .transaction()
         .execute((trx) => fn(new KyselyAccess(trx, this.dialect, this.dialect === "postgres")));
+    const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await run();
         this.writes.succeeded();
+        this.timed(started, "committed");
         return result;
       } catch (err) {
         // Two nodes can still deadlock (say, each creating a chat the other locked first); PostgreSQL
         // aborts one of them, which is then simply run again. `fn` has no effects outside the transaction.
         if (attempt < TRANSIENT_RETRIES && isTransient(err)) continue;
+        this.timed(started, "failed");
+        this.metrics.inc("starling_store_write_errors_total", {
+          cause: cannotWriteCause(err) ?? "statement",
+        });
         throw this.writes.failed(err) ?? err;
       }
     }
+  }
+
+  private timed(started: number, outcome: "committed" | "failed"): void {
+    this.metrics.observe("starling_store_transaction_seconds", (performance.now() - started) / 1000, {
+      outcome,
+    });
   }
 
   /** A write that must reach the disk: SQLite skips rewriting a row with the value it already has. */

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Metrics } from "../../core/kernel/metrics.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import type { KyselyStore } from "./kysely-store.js";
 import { openPostgresStore } from "./postgres.js";
@@ -13,8 +14,9 @@ export function openStore(
   durability: "full" | "normal",
   dataDir: string,
   log?: Logger,
+  metrics?: Metrics,
 ): Promise<KyselyStore> {
-  const logged = log ? { log } : {};
+  const logged = { ...(log ? { log } : {}), ...(metrics ? { metrics } : {}) };
   if (db.startsWith("postgres://") || db.startsWith("postgresql://"))
     return openPostgresStore({ url: db, ...logged });
   const path = db.startsWith("sqlite:") ? db.slice("sqlite:".length) : join(dataDir, "starling.db");

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import type { Metrics } from "../../core/kernel/metrics.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations.js";
@@ -14,6 +15,8 @@ export interface PostgresOptions {
   poolSize?: number;
   /** Where write failures (a full disk, a lost server) are logged. */
   log?: Logger;
+  /** Where transaction times and write failures are counted. */
+  metrics?: Metrics;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -51,5 +54,8 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<KyselySt
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, "postgres", opts.log ? { log: opts.log } : {});
+  return new KyselyStore(db, "postgres", {
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  });
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely } from "kysely";
+import type { Metrics } from "../../core/kernel/metrics.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import { KyselyStore } from "./kysely-store.js";
 import { migrateToLatest } from "./migrations.js";
@@ -18,6 +19,8 @@ export interface SqliteOptions {
   synchronous?: "full" | "normal";
   /** Where write failures (a full disk) are logged. */
   log?: Logger;
+  /** Where transaction times and write failures are counted. */
+  metrics?: Metrics;
 }
 
 /**
@@ -30,5 +33,8 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<KyselyStore>
     dialect: new WorkerSqliteDialect({ path: opts.path, synchronous: opts.synchronous ?? "full" }),
   });
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
-  return new KyselyStore(db, "sqlite", opts.log ? { log: opts.log } : {});
+  return new KyselyStore(db, "sqlite", {
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
+  });
 }

@@ -3,6 +3,7 @@ import { nameKeys } from "../directory/pinyin.js";
 import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
+import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type {
   Bus,
   Clock,
@@ -74,6 +75,7 @@ export class Accounts {
     readonly defaultDomain: string,
     /** Told after commit when a change moved a domain's directory version. */
     private readonly directoryChanged: (domain: string, version: number) => void = () => {},
+    private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.limiter = new LoginLimiter(limits.login, clock);
     const { windowMs, maxFailuresPerAccountAddress, lockoutMs } = limits.login;
@@ -236,6 +238,7 @@ export class Accounts {
     }
     const wait = this.limiter.lockedFor(id, ip);
     if (wait > 0) {
+      this.metrics.inc("starling_login_refused_locked_total");
       throw new StarlingError(ErrorCode.LOGIN_LOCKED, "too many failed logins; try again later", {
         retryAfterMs: wait,
         retryable: true,
@@ -346,6 +349,7 @@ export class Accounts {
     }
     const wait = this.limiter.lockedFor(userId, ip);
     if (wait > 0) {
+      this.metrics.inc("starling_login_refused_locked_total");
       throw new StarlingError(ErrorCode.LOGIN_LOCKED, "too many failed logins; try again later", {
         retryAfterMs: wait,
         retryable: true,
@@ -367,6 +371,8 @@ export class Accounts {
   /** Every failed login of every door passes here: counted, logged (never the password), refused. */
   private failed(userId: string, ip: string): never {
     const locked = this.limiter.recordFailure(userId, ip);
+    this.metrics.inc("starling_login_failures_total");
+    if (locked) this.metrics.inc("starling_login_lockouts_total", { scope: locked });
     this.log[locked ? "warn" : "info"]({ user: userId, ip, ...(locked ? { locked } : {}) }, "login failed");
     throw new StarlingError(ErrorCode.BAD_CREDENTIALS, "wrong user id or password");
   }

@@ -4,6 +4,7 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import { fileTypeFromBuffer } from "file-type";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
+import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random, Store } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
 import { openBlob, WHOLE } from "./blob-reader.js";
@@ -73,6 +74,7 @@ export class Files {
     private readonly limits: FileLimits,
     private readonly log: Logger,
     private readonly media?: MediaProbe,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   /** The largest file the user's domain accepts, and its quota (0: none); without a user, the server's settings. */
@@ -113,7 +115,9 @@ export class Files {
     const mime = (await fileTypeFromBuffer(bytes))?.mime ?? "application/octet-stream";
     const info = await this.inspect(bytes, mime);
     const sha256 = await this.blobs.put(bytes);
-    return this.record(userId, rawName, sha256, bytes.length, mime, info, quotaBytes, fileId);
+    const file = await this.record(userId, rawName, sha256, bytes.length, mime, info, quotaBytes, fileId);
+    this.uploaded(bytes.length);
+    return file;
   }
 
   /** A fresh file id, as uploads get them. */
@@ -132,7 +136,14 @@ export class Files {
     const mime = (await fileTypeFromBuffer(head))?.mime ?? "application/octet-stream";
     const info = await this.inspect(path, mime);
     const { sha256, size } = await this.blobs.putFile(path);
-    return this.record(userId, rawName, sha256, size, mime, info, quotaBytes);
+    const file = await this.record(userId, rawName, sha256, size, mime, info, quotaBytes);
+    this.uploaded(size);
+    return file;
+  }
+
+  private uploaded(bytes: number): void {
+    this.metrics.inc("starling_uploads_total");
+    this.metrics.inc("starling_upload_bytes_total", {}, bytes);
   }
 
   /**

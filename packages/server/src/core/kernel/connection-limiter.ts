@@ -1,4 +1,5 @@
 import type { LogThrottle } from "./log-throttle.js";
+import { type Metrics, NO_METRICS } from "./metrics.js";
 
 /** Caps on connections, shared by every listener of this node; 0 turns a cap off. */
 export interface ConnectionLimits {
@@ -47,6 +48,8 @@ export function addressKey(address: string): string {
  */
 export class ConnectionTicket {
   private state: "unauthenticated" | "authenticated" | "released";
+  /** A session door's connection that logged in: counted in starling_sessions until released. */
+  private loggedIn = false;
 
   constructor(
     private readonly counts: AddressCount | undefined,
@@ -54,21 +57,32 @@ export class ConnectionTicket {
     /** Why the connection is refused; undefined when it is admitted. */
     readonly refusal: string | undefined,
     private readonly onEmpty: () => void,
+    private readonly door: Door = "http",
+    private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.state = counted === "session" && !refusal ? "unauthenticated" : "authenticated";
+    if (!refusal) metrics.add("starling_connections", 1, { door });
   }
 
   /** The connection logged in: it no longer counts as unauthenticated. */
   authenticated(): void {
     if (this.state !== "unauthenticated") return;
     this.state = "authenticated";
+    this.loggedIn = true;
+    this.metrics.add("starling_sessions", 1, { door: this.door });
     if (this.counts && !this.refusal) this.counts.unauthenticated--;
   }
 
   release(): void {
     if (this.state === "released") return;
-    this.authenticated();
+    const wasLoggedIn = this.loggedIn;
+    if (this.state === "unauthenticated") {
+      this.state = "authenticated";
+      if (this.counts && !this.refusal) this.counts.unauthenticated--;
+    }
     this.state = "released";
+    if (wasLoggedIn) this.metrics.add("starling_sessions", -1, { door: this.door });
+    if (!this.refusal) this.metrics.add("starling_connections", -1, { door: this.door });
     if (!this.counts || this.refusal) return;
     if (--this.counts.total === 0) this.onEmpty();
   }
@@ -88,6 +102,7 @@ export class ConnectionLimiter {
     /** This node's open sessions of a user (the presence count). */
     private readonly sessionsOf: (userId: string) => number,
     private readonly log: LogThrottle,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.exempt = new Set(limits.exemptAddresses.map(addressKey));
   }
@@ -99,23 +114,35 @@ export class ConnectionLimiter {
    */
   admit(address: string, door: Door, counted: "session" | "socket"): ConnectionTicket {
     const key = addressKey(address);
-    if (this.exempt.has(key)) return new ConnectionTicket(undefined, counted, undefined, () => {});
+    if (this.exempt.has(key))
+      return new ConnectionTicket(undefined, counted, undefined, () => {}, door, this.metrics);
     let c = this.byAddress.get(key);
     if (!c) this.byAddress.set(key, (c = { total: 0, unauthenticated: 0 }));
     const { maxPerAddress, maxUnauthenticatedPerAddress } = this.limits;
     let refusal: string | undefined;
+    let limit = "address";
     if (maxPerAddress > 0 && c.total >= maxPerAddress) refusal = "too many connections from this address";
     else if (
       counted === "session" &&
       maxUnauthenticatedPerAddress > 0 &&
       c.unauthenticated >= maxUnauthenticatedPerAddress
-    )
+    ) {
       refusal = "too many connections from this address waiting to log in";
+      limit = "unauthenticated";
+    }
     const counts = c;
-    const ticket = new ConnectionTicket(counts, counted, refusal, () => {
-      if (this.byAddress.get(key) === counts) this.byAddress.delete(key);
-    });
+    const ticket = new ConnectionTicket(
+      counts,
+      counted,
+      refusal,
+      () => {
+        if (this.byAddress.get(key) === counts) this.byAddress.delete(key);
+      },
+      door,
+      this.metrics,
+    );
     if (refusal) {
+      this.metrics.inc("starling_connections_refused_total", { door, limit });
       if (c.total === 0) this.byAddress.delete(key);
       this.log.warn("connection refused", { ip: address, door, reason: refusal, open: c.total });
       return ticket;
@@ -129,6 +156,7 @@ export class ConnectionLimiter {
   sessionAllowed(userId: string, address: string, door: Door): boolean {
     const max = this.limits.maxSessionsPerUser;
     if (max <= 0 || this.sessionsOf(userId) < max) return true;
+    this.metrics.inc("starling_connections_refused_total", { door, limit: "sessions" });
     this.log.warn("session refused", {
       ip: address,
       door,

@@ -10,6 +10,7 @@ import {
 import { resolveAttachments } from "../files/attachments.js";
 import { invalid, notAMember, notFound, unavailable } from "../kernel/errors.js";
 import { directConversationId, domainOf } from "../kernel/ids.js";
+import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, Logger, Store, StoreTx } from "../kernel/ports.js";
 import type { ConversationRecord, FileShare, MessageRecord } from "../kernel/records.js";
 import { messageKind, type SearchDocument, type SearchEntry } from "../search/document.js";
@@ -47,6 +48,8 @@ export interface SendResult {
 interface Pending {
   req: SendRequest;
   conversationId: string;
+  /** When it was queued (clock ms), for the ack latency. */
+  queuedAt: number;
   resolve(r: SendResult): void;
   reject(e: unknown): void;
 }
@@ -58,6 +61,8 @@ interface BatchOutcome {
   recipients: Map<string, string[]>;
   /** Resolves or rejects each request; run only after the commit. */
   outcomes: (() => void)[];
+  /** Of the batch, the resends answered with their original ack. */
+  duplicates: number;
 }
 
 const MAX_BATCH = 512;
@@ -96,6 +101,7 @@ export class SendPipeline {
     private readonly clock: Clock,
     private readonly members: Membership,
     private readonly log: Logger,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   /** Enqueues synchronously, so one connection's sends keep their order. */
@@ -113,7 +119,7 @@ export class SendPipeline {
       conversationId = directConversationId(req.senderId, to);
     }
     return new Promise<SendResult>((resolve, reject) => {
-      this.queue.push({ req, conversationId, resolve, reject });
+      this.queue.push({ req, conversationId, queuedAt: this.clock.now(), resolve, reject });
       if (!this.running) {
         this.running = true;
         this.draining = new Promise((done) => setImmediate(() => void this.drain().then(done)));
@@ -129,10 +135,13 @@ export class SendPipeline {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      this.metrics.observe("starling_send_batch_size", batch.length);
       let outcome: BatchOutcome;
       try {
         outcome = await this.store.transaction((tx) => this.storeBatch(tx, batch));
       } catch (err) {
+        this.metrics.inc("starling_sends_total", { outcome: "failed" }, batch.length);
+        this.observeAcks(batch);
         // A store that cannot write says so once per episode and answers with a retryable
         // error of its own; anything else is logged here and refused as retryable too.
         const known = err instanceof StarlingError && err.code === ErrorCode.UNAVAILABLE;
@@ -144,12 +153,26 @@ export class SendPipeline {
       // Committed: now, and only now, acknowledge and fan out. Publishing
       // never waits for the bus: a push it cannot carry is found by sync.
       for (const settle of outcome.outcomes) settle();
+      this.observeAcks(batch);
+      const { rows, duplicates } = outcome;
+      this.metrics.inc("starling_sends_total", { outcome: "stored" }, rows.length);
+      this.metrics.inc("starling_sends_total", { outcome: "duplicate" }, duplicates);
+      this.metrics.inc(
+        "starling_sends_total",
+        { outcome: "refused" },
+        batch.length - rows.length - duplicates,
+      );
       outcome.rows.forEach((row, i) => {
         const to = outcome.recipients.get(row.conversationId);
         if (to) this.bus.publish(to, storedMessageFrame(row), outcome.senderSessions[i]);
       });
     }
     this.running = false;
+  }
+
+  private observeAcks(batch: Pending[]): void {
+    const now = this.clock.now();
+    for (const p of batch) this.metrics.observe("starling_send_ack_seconds", (now - p.queuedAt) / 1000);
   }
 
   /**
@@ -182,6 +205,7 @@ export class SendPipeline {
 
     const accepted: Pending[] = [];
     const outcomes: (() => void)[] = [];
+    let duplicates = 0;
     for (const p of batch) {
       const conv = convs.get(p.conversationId);
       if (!conv) {
@@ -232,6 +256,7 @@ export class SendPipeline {
           duplicate: true,
           ...(attachments.length > 0 ? { attachments } : {}),
         };
+        duplicates++;
         outcomes.push(() => p.resolve(r));
         continue;
       }
@@ -307,7 +332,7 @@ export class SendPipeline {
         [...touched.values()].map((c) => ({ id: c.id, lastSeq: c.lastSeq, version: c.version })),
       );
     }
-    return { rows, senderSessions, recipients, outcomes };
+    return { rows, senderSessions, recipients, outcomes, duplicates };
   }
 
   /** 1:1 conversations are created with their first message. */

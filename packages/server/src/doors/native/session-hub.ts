@@ -7,6 +7,9 @@ import type { Connection } from "./connection.js";
 import type { GatewayConfig } from "./gateway-config.js";
 import { Session, type SessionHost } from "./session.js";
 
+/** The label of this door's pushes in the metrics. */
+const DOOR = { door: "native" };
+
 /** Logins checked at once after a bus outage. */
 const RECHECK_PARALLEL = 4;
 
@@ -74,7 +77,11 @@ export class SessionHub implements SessionHost, BusReceiver {
     for (const u of userIds) {
       const set = this.byUser.get(u);
       if (!set) continue;
-      for (const s of set) if (s.id !== exceptSession) s.push(frame);
+      for (const s of set) {
+        if (s.id === exceptSession) continue;
+        s.push(frame);
+        this.core.metrics.inc("starling_deliveries_total", DOOR);
+      }
     }
   }
 
@@ -82,7 +89,10 @@ export class SessionHub implements SessionHost, BusReceiver {
     const suffix = `@${domain}`;
     for (const [userId, set] of this.byUser) {
       if (!userId.endsWith(suffix)) continue;
-      for (const s of set) s.push(frame);
+      for (const s of set) {
+        s.push(frame);
+        this.core.metrics.inc("starling_deliveries_total", DOOR);
+      }
     }
   }
 

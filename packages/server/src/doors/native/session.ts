@@ -143,6 +143,9 @@ export class Session {
       return;
     }
     if (!this.bucket.take(this.lastActivity)) {
+      this.host.core.metrics.inc("starling_rate_limited_total", {
+        door: this.conn.transport === "tcp" ? "native-tcp" : "native-ws",
+      });
       this.respondError(
         req.id,
         new StarlingError(ErrorCode.RATE_LIMITED, "too many requests", {

@@ -10,6 +10,8 @@ import type { XmppTransport } from "./xmpp-transport.js";
 /** Bus address of an XMPP resource (Bus.publishTo): the prefix, then the resource. */
 const RELAY = "xmpp/";
 const encoder = new TextEncoder();
+/** The label of this door's pushes in the metrics. */
+const DOOR = { door: "xmpp" };
 const decoder = new TextDecoder();
 
 /**
@@ -126,7 +128,11 @@ export class XmppHub implements XmppHost, BusReceiver {
       if (!set) continue;
       if (push === undefined) push = this.pushOf(frame);
       if (push === null) return;
-      for (const s of set) if (s.id !== exceptSession) s.deliver(push);
+      for (const s of set) {
+        if (s.id === exceptSession) continue;
+        s.deliver(push);
+        this.core.metrics.inc("starling_deliveries_total", DOOR);
+      }
     }
   }
 

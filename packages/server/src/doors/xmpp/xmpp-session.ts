@@ -388,6 +388,7 @@ export class XmppSession {
 
   /** Over the rate limit: stanzas that expect an answer get resource-constraint; a flood ends the stream. */
   private refused(e: ParsedElement, now: number): void {
+    this.host.core.metrics.inc("starling_rate_limited_total", { door: `xmpp-${this.transport.kind}` });
     if (!this.refusals.take(now) || this.phase !== "ready") {
       this.fail("policy-violation", "stanza rate limit exceeded");
       return;
