@@ -12,7 +12,9 @@ import { NatsBus } from "./adapters/cluster/nats-bus.js";
 import { NatsLink } from "./adapters/cluster/nats-link.js";
 import { NatsPresenceDirectory } from "./adapters/cluster/nats-presence.js";
 import { type StarlingConfig, trustedProxies } from "./adapters/config/load.js";
+import { hostPort } from "./adapters/config/schema.js";
 import { SharpMediaProbe } from "./adapters/media/sharp-media-probe.js";
+import { PromMetrics } from "./adapters/metrics/prom-metrics.js";
 import { Argon2Hasher } from "./adapters/platform/argon2-hasher.js";
 import { createLogger } from "./adapters/platform/logger.js";
 import { NodeRandom, SystemClock } from "./adapters/platform/node-random.js";
@@ -28,8 +30,11 @@ import {
   maxXmlMessageChars,
   nativeFrameBytes,
 } from "./core/kernel/limits.js";
+import type { Metrics } from "./core/kernel/metrics.js";
 import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/kernel/ports.js";
+import { HttpAuth } from "./doors/http/auth.js";
 import { buildHttpServer } from "./doors/http/http-server.js";
+import { buildMetricsServer, type MetricsEndpoint } from "./doors/http/metrics-routes.js";
 import { DEFAULT_GATEWAY_CONFIG } from "./doors/native/gateway-config.js";
 import { Rebalancer } from "./doors/native/rebalancer.js";
 import { SessionHub } from "./doors/native/session-hub.js";
@@ -51,6 +56,8 @@ export interface RunningServer {
   httpPort: number;
   /** The XMPP client-to-server port; 0 when xmpp.enabled is off. */
   xmppPort: number;
+  /** The port of the metrics' own listener (metrics.listen); 0 when /metrics is on the HTTP port. */
+  metricsPort: number;
   /** Set on the first start of a data folder: the administrator's one-time password. */
   firstAdmin?: { id: string; password: string };
   tlsFingerprint: string;
@@ -104,10 +111,10 @@ export function adminKey(dataDir: string): string {
  * Opens the database and builds the core: everything but the listeners.
  * Used by the server and by the CLI's offline admin commands.
  */
-export async function openCore(config: StarlingConfig, log: Logger) {
+export async function openCore(config: StarlingConfig, log: Logger, metrics?: Metrics) {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = await openStore(config.db, config.durability, dataDir, log);
+  const store = await openStore(config.db, config.durability, dataDir, log, metrics);
   let bus: Bus;
   let presence: PresenceDirectory;
   const clock = new SystemClock();
@@ -116,7 +123,10 @@ export async function openCore(config: StarlingConfig, log: Logger) {
       const nodeId = config.nodeId || `${hostname()}-${process.pid}`;
       const servers = config.bus.split(",").map((s) => s.trim());
       // Never awaited: a node starts, and serves its own sessions, while NATS is down.
-      const link = new NatsLink({ servers, name: `starling-${nodeId}` }, log);
+      const link = new NatsLink(
+        { servers, name: `starling-${nodeId}`, ...(metrics ? { metrics } : {}) },
+        log,
+      );
       bus = new NatsBus(link, { prefix: config.busPrefix, nodeId });
       presence = new NatsPresenceDirectory(
         link,
@@ -177,6 +187,7 @@ export async function openCore(config: StarlingConfig, log: Logger) {
     defaultDomain: config.domain,
     blobs,
     media: new SharpMediaProbe({ maxImagePixels: config.files.maxImagePixels }),
+    ...(metrics ? { metrics } : {}),
     fileLimits: {
       maxUploadBytes: config.files.maxUploadBytes,
       maxFileBytes: config.files.maxFileBytes,
@@ -238,7 +249,15 @@ async function ensureFirstAdmin(
 /** The composition root: builds every adapter from the configuration and starts the listeners. */
 export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger(config.log.level);
-  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log);
+  const metrics = new PromMetrics();
+  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log, metrics);
+  metrics.track("starling_store_up", () => (store.health().ok ? 1 : 0));
+  metrics.track("starling_bus_up", () => ((bus.health?.().ok ?? true) ? 1 : 0));
+  const metricsEndpoint: MetricsEndpoint = {
+    render: () => metrics.render(),
+    public: config.metrics.public,
+  };
+  const metricsAddress = config.metrics.listen ? hostPort(config.metrics.listen) : undefined;
   const firstAdmin = await ensureFirstAdmin(core, config.domain);
   const blobCheck = await core.files?.blobStoreShared();
   if (blobCheck && !blobCheck.shared)
@@ -369,6 +388,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     settings: () => publicSettings(config),
     rateLimit: { requestsPerSecond: config.limits.requestsPerSecond, burst: config.limits.requestBurst },
     trustProxy: trustedProxies(config.http.trustProxy),
+    ...(metricsAddress ? {} : { metrics: metricsEndpoint }),
     maxUploadBytes: config.files.maxUploadBytes,
     timeouts: {
       headersMs: config.http.headersTimeoutMs,
@@ -409,12 +429,18 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       };
     },
   });
+  const metricsServer = metricsAddress
+    ? buildMetricsServer(metricsEndpoint, new HttpAuth(core, adminKey(dataDir)))
+    : undefined;
   try {
     await http.listen({ host: config.http.host, port: config.http.port });
+    if (metricsServer && metricsAddress) await metricsServer.listen(metricsAddress);
   } catch (err) {
     rebalancer?.stop();
     tcp.close();
     xmpp?.close();
+    await http.close();
+    await metricsServer?.close();
     await presence.close?.();
     await bus.close?.();
     await store.close();
@@ -426,6 +452,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const httpPort = (http.server.address() as AddressInfo).port;
   boundHttpPort = httpPort;
   const xmppPort = xmpp ? (xmpp.address() as AddressInfo).port : 0;
+  const metricsPort = metricsServer ? (metricsServer.server.address() as AddressInfo).port : 0;
   const httpHost = anyAddress ? "127.0.0.1" : config.http.host;
   const info: RuntimeInfo = {
     pid: process.pid,
@@ -441,7 +468,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   writeFileSync(tmp, JSON.stringify(info, null, 2));
   renameSync(tmp, runtimeFile(dataDir));
   log.info(
-    { tcpPort, httpPort, xmppPort, tls: Boolean(tls), domain: config.domain, dataDir },
+    { tcpPort, httpPort, xmppPort, metricsPort, tls: Boolean(tls), domain: config.domain, dataDir },
     "starling is listening",
   );
 
@@ -463,6 +490,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       await tcpClosed;
       await xmppClosed;
       await http.close();
+      await metricsServer?.close();
       await core.idle();
       await presence.close?.();
       await bus.close?.();
@@ -476,6 +504,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     tcpPort,
     httpPort,
     xmppPort,
+    metricsPort,
     firstAdmin,
     tlsFingerprint: tls?.fingerprint ?? "",
     core,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { isValidDomain } from "../../core/kernel/ids.js";
-import { envName, SETTINGS, type Setting, type SettingKey } from "./schema.js";
+import { envName, hostPort, SETTINGS, type Setting, type SettingKey } from "./schema.js";
 
 export type ConfigValues = Record<SettingKey, string | number | boolean>;
 
@@ -28,6 +28,7 @@ export interface StarlingConfig {
     trustProxy: string;
   };
   public: { host: string; tcpPort: number; httpPort: number; https: boolean };
+  metrics: { listen: string; public: boolean };
   files: {
     maxUploadBytes: number;
     maxFileBytes: number;
@@ -146,6 +147,9 @@ export function loadConfig(sources: ConfigSources = {}): StarlingConfig {
     )
       problems.push(`http.trustProxy: "${entry}" is not an IP address or CIDR range`);
   }
+  const metricsListen = String(out["metrics.listen"] ?? "");
+  if (metricsListen && !hostPort(metricsListen))
+    problems.push(`metrics.listen: "${metricsListen}" is not host:port (e.g. 127.0.0.1:9464)`);
   if (problems.length > 0) throw new ConfigError(problems);
   return nest(out);
 }

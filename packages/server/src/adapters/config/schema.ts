@@ -156,6 +156,20 @@ export const SETTINGS = [
       "Folder of the built web client served at /; empty for the one built with this program (packages/web/dist).",
   },
   {
+    key: "metrics.listen",
+    type: "string",
+    default: "",
+    description:
+      "Address and port (host:port, [IPv6]:port) of a listener of its own for the Prometheus metrics at /metrics, e.g. 127.0.0.1:9464; empty: /metrics is on the HTTP port.",
+  },
+  {
+    key: "metrics.public",
+    type: "bool",
+    default: false,
+    description:
+      "Serve /metrics to anyone who reaches it. Off: a scrape must send the admin key (<dataDir>/admin.key) as a bearer token.",
+  },
+  {
     key: "public.host",
     type: "string",
     default: "",
@@ -474,6 +488,14 @@ export const LOOPBACK_ANY_PORT: Partial<Record<SettingKey, string | number>> = {
   "http.port": 0,
   "xmpp.port": 0,
 };
+
+/** "127.0.0.1:9464" -> host and port; "[::1]:9464" -> "::1"; undefined when it is neither. */
+export function hostPort(value: string): { host: string; port: number } | undefined {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) return undefined;
+  return { host: (m[1] ?? m[2]) as string, port };
+}
 
 /** Settings as `starling serve` flags: { "tcp.port": 0 } -> ["--tcp-port", "0"]. */
 export function asFlags(values: Partial<Record<SettingKey, string | number>>): string[] {

@@ -38,15 +38,31 @@ export class HttpAuth {
   async admin(req: FastifyRequest): Promise<AdminCaller> {
     const token = HttpAuth.bearer(req);
     if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
-    const a = Buffer.from(token);
-    const b = Buffer.from(this.adminKey);
-    if (a.length === b.length && timingSafeEqual(a, b)) {
+    if (this.isAdminKey(token)) {
       this.callers.set(req, "system");
       return { actor: "system", source: req.ip, scope: "*" };
     }
     const session = await this.user(req);
     if (session.user.role !== "admin") throw new StarlingError(ErrorCode.FORBIDDEN, "administrators only");
     return { actor: session.user.id, source: req.ip, scope: session.user.domain };
+  }
+
+  /**
+   * The admin key alone: what a node-wide view (the metrics of every domain) needs. An
+   * administrator's session is limited to their domain, so it is refused here.
+   */
+  requireAdminKey(req: FastifyRequest): void {
+    const token = HttpAuth.bearer(req);
+    if (!token) throw new StarlingError(ErrorCode.UNAUTHENTICATED, "missing bearer token");
+    if (!this.isAdminKey(token)) throw new StarlingError(ErrorCode.FORBIDDEN, "the admin key is needed");
+    this.callers.set(req, "system");
+  }
+
+  /** Compared in constant time. */
+  private isAdminKey(token: string): boolean {
+    const a = Buffer.from(token);
+    const b = Buffer.from(this.adminKey);
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 
   /** The user (or "system", for the admin key) a request authenticated as, if it did. */

@@ -20,6 +20,7 @@ import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { registerFileRoutes } from "./file-routes.js";
+import { type MetricsEndpoint, registerMetricsRoutes } from "./metrics-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSearchRoutes } from "./search-routes.js";
@@ -63,6 +64,8 @@ export interface HttpDeps {
   uploadSlots?: UploadSlots;
   /** Addresses and CIDR ranges of trusted reverse proxies (http.trustProxy); none when absent. */
   trustProxy?: readonly string[];
+  /** /metrics on this port; absent when it has a listener of its own (metrics.listen) or none. */
+  metrics?: MetricsEndpoint;
 }
 
 /** Slowloris protection and idle connections (the http.* timeout settings). */
@@ -164,7 +167,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
     reply.status(500).send(errorBody(new StarlingError(ErrorCode.INTERNAL, "internal error")));
   });
 
-  registerRateLimit(app, opts.rateLimit);
+  registerRateLimit(app, opts.rateLimit, opts.core.metrics);
   registerAccessLog(app, opts.log, (req) => auth.callerOf(req));
 
   // Import files arrive as CSV text; JSON keeps fastify's own parser.
@@ -222,6 +225,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   if (opts.core.files && opts.uploadSlots)
     await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
   registerAdminRoutes(app, opts.admin, auth, opts.settings);
+  if (opts.metrics) registerMetricsRoutes(app, opts.metrics, auth);
   registerWebRoutes(app, opts.webRoot, opts.log);
   return app;
 }

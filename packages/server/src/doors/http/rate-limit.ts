@@ -1,5 +1,6 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
+import type { Metrics } from "../../core/kernel/metrics.js";
 import { TokenBucket } from "../../core/kernel/token-bucket.js";
 
 export interface HttpRateLimit {
@@ -20,6 +21,7 @@ const IDLE_MS = 60_000;
 export function registerRateLimit(
   app: FastifyInstance,
   limit: HttpRateLimit,
+  metrics: Metrics,
   now: () => number = Date.now,
 ): void {
   const buckets = new Map<string, { bucket: TokenBucket; seen: number }>();
@@ -40,6 +42,7 @@ export function registerRateLimit(
     }
     entry.seen = t;
     if (!entry.bucket.take(t)) {
+      metrics.inc("starling_rate_limited_total", { door: "http" });
       const wait = entry.bucket.waitMs();
       reply.header("retry-after", String(Math.max(1, Math.ceil(wait / 1000))));
       throw new StarlingError(ErrorCode.RATE_LIMITED, "too many requests", { retryAfterMs: wait });
