@@ -16,8 +16,11 @@ import { fileURLToPath } from "node:url";
 import { LOOPBACK_ANY_PORT, loadConfig, startServer } from "../packages/server/src/index.js";
 
 const OUTPUT = fileURLToPath(new URL("../docs/api.md", import.meta.url));
+/** The document itself, for the OpenAPI linter and for clients' code generators. */
+const DOCUMENT = fileURLToPath(new URL("../docs/openapi.json", import.meta.url));
 
 interface Operation {
+  summary?: string;
   description?: string;
   tags?: string[];
   security?: unknown[];
@@ -82,6 +85,7 @@ function render(doc: {
     lines.push(`## ${tag}`, "");
     for (const [method, path, op] of ops) {
       lines.push(`### \`${method} ${path}\``, "");
+      if (op.summary) lines.push(`**${op.summary}.**`, "");
       if (op.description) lines.push(op.description, "");
       lines.push(op.security?.length ? "Needs a bearer token." : "No authentication.", "");
       const params = op.parameters ?? [];
@@ -115,23 +119,31 @@ async function main(): Promise<number> {
   });
   const server = await startServer(config);
   let text: string;
+  let json: string;
   try {
     const doc = await (await fetch(`http://127.0.0.1:${server.httpPort}/api/openapi.json`)).json();
     text = render(doc as Parameters<typeof render>[0]);
+    json = `${JSON.stringify(doc, null, 2)}\n`;
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
   if (process.argv.includes("--check")) {
-    const current = existsSync(OUTPUT) ? readFileSync(OUTPUT, "utf8") : "";
-    if (current !== text) {
-      process.stderr.write("docs/api.md is out of date: run `npm run docs:gen` and commit it\n");
-      return 1;
+    for (const [file, want] of [
+      [OUTPUT, text],
+      [DOCUMENT, json],
+    ] as const) {
+      const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+      if (current !== want) {
+        process.stderr.write(`${file} is out of date: run \`npm run docs:gen\` and commit it\n`);
+        return 1;
+      }
     }
-    process.stdout.write("docs/api.md is up to date\n");
+    process.stdout.write("docs/api.md and docs/openapi.json are up to date\n");
     return 0;
   }
   writeFileSync(OUTPUT, text);
+  writeFileSync(DOCUMENT, json);
   process.stdout.write(`wrote docs/api.md (${text.split("\n### ").length - 1} endpoints)\n`);
   return 0;
 }

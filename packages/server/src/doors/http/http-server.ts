@@ -22,6 +22,7 @@ import { errorBody, httpStatus } from "./error-status.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { type MetricsEndpoint, registerMetricsRoutes } from "./metrics-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
+import { documentOperation } from "./openapi-operations.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSearchRoutes } from "./search-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
@@ -178,14 +179,18 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   await app.register(swagger, {
     openapi: {
       openapi: "3.0.3",
+      // Relative: the API is where this document was fetched from.
+      servers: [{ url: "/", description: "This server" }],
       info: {
         title: "Starling HTTP API",
         version: opts.version,
+        license: { name: "Apache-2.0", url: "https://www.apache.org/licenses/LICENSE-2.0" },
         description:
           "Errors have one shape, {code, number, message, details}, with the codes of the native protocol (proto/starling/v1/error.proto).",
       },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     },
+    transform: documentOperation,
   });
   await app.register(swaggerUi, { routePrefix: "/api/docs" });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
