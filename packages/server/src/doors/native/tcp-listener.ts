@@ -1,11 +1,11 @@
 import net from "node:net";
 import type tls from "node:tls";
 import { CloseCode, encodeEnvelope, encodeFrame, FrameDecoder, shouldReconnect } from "@starling/protocol";
-import { listen } from "../../adapters/platform/listen.js";
-import { acceptTls } from "../../adapters/tls/accept-tls.js";
-import { type ServerTlsSettings, serverSecureContext } from "../../adapters/tls/tls-options.js";
 import type { ConnectionTicket } from "../../core/kernel/connection-limiter.js";
 import type { Logger } from "../../core/kernel/ports.js";
+import { acceptTls } from "../net/accept-tls.js";
+import { listen } from "../net/listen.js";
+import { type ServerTlsSettings, serverSecureContext } from "../net/tls-options.js";
 import { coalesce } from "./coalesce.js";
 import type { Connection } from "./connection.js";
 import type { SessionHub } from "./session-hub.js";

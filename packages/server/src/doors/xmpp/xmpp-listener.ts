@@ -1,10 +1,10 @@
 import net from "node:net";
 import type tls from "node:tls";
-import { listen } from "../../adapters/platform/listen.js";
-import { acceptTls } from "../../adapters/tls/accept-tls.js";
-import { type ServerTlsSettings, serverSecureContext } from "../../adapters/tls/tls-options.js";
 import type { ConnectionTicket } from "../../core/kernel/connection-limiter.js";
 import type { Logger } from "../../core/kernel/ports.js";
+import { acceptTls } from "../net/accept-tls.js";
+import { listen } from "../net/listen.js";
+import { type ServerTlsSettings, serverSecureContext } from "../net/tls-options.js";
 import { NS, openTag, serialize, type XElement } from "./stanza.js";
 import { XmlFaultError, XmlStreamParser } from "./xml-stream.js";
 import type { XmppHub } from "./xmpp-hub.js";
