@@ -21,8 +21,10 @@ import { NodeRandom, SystemClock } from "./adapters/platform/node-random.js";
 import type { KyselyStore } from "./adapters/store/kysely-store.js";
 import { openStore } from "./adapters/store/open-store.js";
 import { ensureTls } from "./adapters/tls/self-signed.js";
+import { DiskUploadArea } from "./adapters/uploads/disk-upload-area.js";
 import { Admin } from "./core/accounts/admin.js";
 import { Core } from "./core/core.js";
+import { ResumableUploads } from "./core/files/resumable.js";
 import { UploadSlots } from "./core/files/upload-slots.js";
 import {
   type CoreLimits,
@@ -396,7 +398,15 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       idleMs: config.http.idleTimeoutMs,
       keepAliveMs: config.http.keepAliveTimeoutMs,
     },
-    uploadsDir: join(dataDir, "uploads"),
+    ...(core.files
+      ? {
+          uploads: new ResumableUploads(
+            core.files,
+            new DiskUploadArea(join(dataDir, "uploads")),
+            new NodeRandom(),
+          ),
+        }
+      : {}),
     ...(uploadSlots ? { uploadSlots } : {}),
     webRoot: config.http.webRoot || fileURLToPath(new URL("../../web/dist", import.meta.url)),
     onboarding: () => ({

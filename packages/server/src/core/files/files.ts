@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { open, stat } from "node:fs/promises";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { fileTypeFromBuffer } from "file-type";
 import { invalid, notFound } from "../kernel/errors.js";
@@ -30,6 +29,15 @@ export interface FileLink {
   /** Path and query on the HTTP API. */
   path: string;
   expiresAt: number;
+}
+
+/** Complete content kept on this node's disk, ready to become a file. */
+export interface StagedContent {
+  /** Where the BlobStore and the MediaProbe read it from. */
+  path: string;
+  size: number;
+  /** Its first `n` bytes, or all of it when it is shorter. */
+  head(n: number): Promise<Uint8Array>;
 }
 
 /** The secrets row holding the id of the deployment's BlobStore (see Files.blobStoreShared). */
@@ -126,16 +134,16 @@ export class Files {
   }
 
   /**
-   * A complete file on local disk (a finished resumable upload): inspected
-   * there, then moved into the BlobStore.
+   * Complete content on this node's disk (a finished resumable upload):
+   * inspected there, then moved into the BlobStore.
    */
-  async uploadFromPath(userId: string, rawName: string, path: string): Promise<FileRecord> {
-    const head = await readHead(path);
+  async uploadStaged(userId: string, rawName: string, staged: StagedContent): Promise<FileRecord> {
+    const head = await staged.head(SNIFF_BYTES);
     if (head.length === 0) throw invalid("the file is empty", "body");
-    const { quotaBytes } = await this.checkUpload(userId, (await stat(path)).size);
+    const { quotaBytes } = await this.checkUpload(userId, staged.size);
     const mime = (await fileTypeFromBuffer(head))?.mime ?? "application/octet-stream";
-    const info = await this.inspect(path, mime);
-    const { sha256, size } = await this.blobs.putFile(path);
+    const info = await this.inspect(staged.path, mime);
+    const { sha256, size } = await this.blobs.putFile(staged.path);
     const file = await this.record(userId, rawName, sha256, size, mime, info, quotaBytes);
     this.uploaded(size);
     return file;
@@ -304,17 +312,6 @@ export class Files {
     const stored = await this.store.transaction((tx) => tx.insertFile(file, quotaBytes));
     if (!stored) throw quotaExceeded(quotaBytes);
     return file;
-  }
-}
-
-async function readHead(path: string): Promise<Uint8Array> {
-  const fh = await open(path, "r");
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Admin } from "../../core/accounts/admin.js";
 import type { Core } from "../../core/core.js";
+import type { ResumableUploads } from "../../core/files/resumable.js";
 import type { UploadSlots } from "../../core/files/upload-slots.js";
 import type { ConnectionTicket } from "../../core/kernel/connection-limiter.js";
 import type { Logger } from "../../core/kernel/ports.js";
@@ -59,8 +60,8 @@ export interface HttpDeps {
   timeouts: HttpTimeouts;
   /** Folder of the built web client served at /. */
   webRoot: string;
-  /** Folder for resumable uploads in progress (on the same file system as the blobs). */
-  uploadsDir: string;
+  /** Resumable uploads (tus), when files are enabled. */
+  uploads?: ResumableUploads;
   /** Upload slots of the XMPP gateway (XEP-0363), when it is enabled. */
   uploadSlots?: UploadSlots;
   /** Addresses and CIDR ranges of trusted reverse proxies (http.trustProxy); none when absent. */
@@ -226,7 +227,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   registerSearchRoutes(app, opts.core, auth);
   if (opts.core.avatars) await registerAvatarRoutes(app, opts.core.avatars, auth);
   if (opts.core.files) await registerFileRoutes(app, opts.core.files, auth, opts.maxUploadBytes);
-  if (opts.core.files) await registerTusRoutes(app, opts.core.files, auth, opts.uploadsDir);
+  if (opts.core.files && opts.uploads) await registerTusRoutes(app, opts.uploads, opts.core.files, auth);
   if (opts.core.files && opts.uploadSlots)
     await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
   registerAdminRoutes(app, opts.admin, auth, opts.settings);

@@ -8,6 +8,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { StarlingError } from "@starling/protocol";
 import Fastify from "fastify";
 import { Upload, type UploadOptions } from "tus-js-client";
+import { NodeRandom } from "../../../src/adapters/platform/node-random.js";
+import { DiskUploadArea } from "../../../src/adapters/uploads/disk-upload-area.js";
+import { ResumableUploads } from "../../../src/core/files/resumable.js";
 import { HttpAuth } from "../../../src/doors/http/auth.js";
 import { errorBody, httpStatus } from "../../../src/doors/http/error-status.js";
 import { parseUploadMetadata, registerTusRoutes } from "../../../src/doors/http/tus-routes.js";
@@ -404,11 +407,12 @@ describe("expiry of resumable uploads", () => {
           if (err instanceof StarlingError) reply.status(httpStatus(err.code)).send(errorBody(err));
           else reply.send(err);
         });
-        await registerTusRoutes(app, files, new HttpAuth(ts.server.core, "unused"), dir, {
+        const uploads = new ResumableUploads(files, new DiskUploadArea(dir), new NodeRandom(), {
           maxAgeMs: 60_000,
           sweepIntervalMs: 20,
           now: () => now,
         });
+        await registerTusRoutes(app, uploads, files, new HttpAuth(ts.server.core, "unused"));
         await app.listen({ host: "127.0.0.1", port: 0 });
         const address = app.server.address();
         const port = typeof address === "object" && address ? address.port : 0;
