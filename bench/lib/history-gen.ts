@@ -9,6 +9,7 @@
  * "h<seq>".
  */
 import { join } from "node:path";
+import { directConversationId } from "@starling/protocol";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { BENCH_PG_URL, type BenchDb } from "./bench-db.js";
@@ -18,8 +19,7 @@ const CHUNK = 1_000_000;
 
 /** The 1:1 conversation id of bench users 0 and 1 (the server's directConversationId). */
 export function historyConversationId(): string {
-  const [a, b] = [userId(0), userId(1)].sort() as [string, string];
-  return `d:${a}|${b}`;
+  return directConversationId(userId(0), userId(1));
 }
 
 /** The text generated for `seq`, so readers can check what they got. */

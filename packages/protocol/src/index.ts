@@ -17,5 +17,6 @@ export * from "./gen/starling/v1/presence_pb.js";
 export * from "./gen/starling/v1/search_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
+export * from "./ids.js";
 export * from "./splice.js";
 export * from "./version.js";

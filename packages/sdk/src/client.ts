@@ -2,6 +2,8 @@ import {
   type Conversation,
   ErrorCode,
   type HistoryResult,
+  isValidClientMsgId,
+  MAX_CLIENT_MSG_ID_LENGTH,
   type Member,
   type PresenceState,
   type PresenceStatus,
@@ -160,6 +162,15 @@ export class StarlingClient {
     if ((input.to === undefined) === (input.conversationId === undefined)) {
       return Promise.reject(
         new StarlingError(ErrorCode.INVALID_ARGUMENT, "give exactly one of to and conversationId"),
+      );
+    }
+    if (input.clientMsgId !== undefined && !isValidClientMsgId(input.clientMsgId)) {
+      return Promise.reject(
+        new StarlingError(
+          ErrorCode.INVALID_ARGUMENT,
+          `client_msg_id must be 1-${MAX_CLIENT_MSG_ID_LENGTH} printable ASCII characters`,
+          { details: { field: "client_msg_id" } },
+        ),
       );
     }
     const clientMsgId = input.clientMsgId ?? randomId();

@@ -1,6 +1,12 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Conversation, Message, StarlingClient } from "@starling/sdk";
+import {
+  type Conversation,
+  directConversationId,
+  isDirectConversationId,
+  type Message,
+  type StarlingClient,
+} from "@starling/sdk";
 import { messageLine, shortId, title } from "../format.js";
 
 const HELP = `commands:
@@ -58,9 +64,9 @@ export async function runChat(client: StarlingClient, input: Readable, output: W
   const openConversation = async (arg: string) => {
     const n = Number(arg);
     let id = Number.isInteger(n) && n > 0 && listed[n - 1] ? (listed[n - 1] as Conversation).id : arg;
-    if (!id.startsWith("g:") && !id.startsWith("d:")) {
+    if (!id.startsWith("g:") && !isDirectConversationId(id)) {
       const peer = arg.includes("@") ? arg : `${arg}@${me.slice(me.indexOf("@") + 1)}`;
-      id = me < peer ? `d:${me}|${peer}` : `d:${peer}|${me}`;
+      id = directConversationId(me, peer);
       if (!client.conversations.has(id)) {
         open = { id, kind: 1, peerId: peer, lastSeq: 0n } as Conversation;
         setPrompt();

@@ -1,3 +1,4 @@
+import { directConversationId } from "@starling/sdk";
 import type { Command } from "commander";
 import { runChat } from "../chat/chat-app.js";
 import { addClientFlags, type ClientFlags, connectClient } from "../connect.js";
@@ -7,7 +8,7 @@ import { messageLine } from "../format.js";
 function directId(me: string, peer: string): string {
   const domain = me.slice(me.indexOf("@") + 1);
   const full = peer.includes("@") ? peer.toLowerCase() : `${peer.toLowerCase()}@${domain}`;
-  return me < full ? `d:${me}|${full}` : `d:${full}|${me}`;
+  return directConversationId(me, full);
 }
 
 export function registerUserCommands(program: Command): void {

@@ -1,4 +1,4 @@
-import { type Content, PresenceStatus, type SendMessage } from "@starling/protocol";
+import { type Content, isValidClientMsgId, PresenceStatus, type SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts/accounts.js";
 import { Auditor } from "./directory/audit.js";
 import { Directory } from "./directory/directory.js";
@@ -57,8 +57,6 @@ export interface CoreDeps {
   /** Where counters and timings go; without it nothing is recorded. */
   metrics?: Metrics;
 }
-
-const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
 
 /** The domain logic, assembled from its services. Transports call into this and nothing below it. */
 export class Core {
@@ -155,11 +153,7 @@ export class Core {
   send(senderId: string, msg: SendMessage, sessionId?: string): Promise<SendResult> {
     try {
       const clientMsgId = msg.clientMsgId;
-      if (
-        clientMsgId.length === 0 ||
-        clientMsgId.length > this.limits.maxClientMsgIdLength ||
-        !CLIENT_MSG_ID.test(clientMsgId)
-      ) {
+      if (!isValidClientMsgId(clientMsgId, this.limits.maxClientMsgIdLength)) {
         throw invalid(
           `client_msg_id must be 1-${this.limits.maxClientMsgIdLength} printable ASCII characters`,
           "client_msg_id",

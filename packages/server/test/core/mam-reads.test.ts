@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { directConversationId } from "@starling/protocol";
 import type { KyselyStore } from "../../src/adapters/store/kysely-store.js";
 import type { ConversationRecord, MessageRecord } from "../../src/core/kernel/records.js";
 import {
@@ -24,8 +25,8 @@ for (const name of ["sqlite", "postgres"] as const) {
     let sut: StoreUnderTest;
     let store: KyselyStore;
     const me = "a@example.com";
-    const big = `d:${me}|b@example.com`;
-    const small = `d:${me}|c@example.com`;
+    const big = directConversationId(me, "b@example.com");
+    const small = directConversationId(me, "c@example.com");
     const other = "d:b@example.com|c@example.com";
     const rows: MessageRecord[] = [];
 

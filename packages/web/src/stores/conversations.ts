@@ -1,12 +1,7 @@
-import type { Conversation, Message } from "@starling/sdk";
+import { type Conversation, directConversationId, type Message } from "@starling/sdk";
 import type { Notice } from "./environment.js";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
-
-/** The 1:1 conversation id of two users (the server's rule: the ids in order, joined by "|"). */
-export function directId(a: string, b: string): string {
-  return a < b ? `d:${a}|${b}` : `d:${b}|${a}`;
-}
 
 /** Pinned first (the latest pin on top), then by latest activity, then by id. */
 export function byListOrder(a: Conversation, b: Conversation): number {
@@ -45,7 +40,7 @@ export class Conversations extends Store {
 
   /** The 1:1 chat with `peerId`: its id, remembered as a draft until its first message. */
   openDirect(peerId: string): string {
-    const id = directId(this.session.userId, peerId);
+    const id = directConversationId(this.session.userId, peerId);
     if (!this.get(id)) this.drafts.set(id, peerId);
     this.changed();
     return id;

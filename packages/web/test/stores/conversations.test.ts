@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { directConversationId } from "@starling/sdk";
 import { poll } from "../../../server/test/helpers/poll.js";
 import type { Chat } from "../../src/stores/chat.js";
-import { directId } from "../../src/stores/conversations.js";
 import { StoresHarness, until } from "./harness.js";
 
 describe("the conversation list against a real server", () => {
   let h: StoresHarness;
   let bob: Chat;
   let lastTime = 0;
-  const chatWith = (name: string) => directId(h.id(name), h.id("bob"));
+  const chatWith = (name: string) => directConversationId(h.id(name), h.id("bob"));
   /** Who bob's chats are with, in list order. */
   const order = () => bob.conversations.list().map((c) => c.peerId.split("@")[0]);
   const unread = (name: string) => bob.conversations.get(chatWith(name))?.unreadCount;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { directConversationId } from "@starling/sdk";
 import type { Chat } from "../../src/stores/chat.js";
-import { directId } from "../../src/stores/conversations.js";
 import { PAGE, WINDOW } from "../../src/stores/message-windows.js";
 import { StoresHarness, seqs, until } from "./harness.js";
 
@@ -20,7 +20,7 @@ describe("message windows against a real server", () => {
     await h.users("alice", "bob");
     for (let i = 1; i <= COUNT; i++) await h.send("alice", "bob", `line ${i}`);
     bob = await h.login("bob");
-    id = directId(h.id("alice"), h.id("bob"));
+    id = directConversationId(h.id("alice"), h.id("bob"));
     await until(
       bob.conversations,
       () => bob.conversations.get(id)?.lastSeq === BigInt(COUNT),

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { StarlingError } from "@starling/sdk";
-import { directId } from "../../src/stores/conversations.js";
+import { directConversationId, StarlingError } from "@starling/sdk";
 import { MemoryStorage, StoresHarness } from "./harness.js";
 
 const SESSION = "starling.session";
@@ -38,13 +37,13 @@ describe("the session, saved and restored through a storage", () => {
     assert.equal(again.session.userId, h.id("bob"));
     assert.equal(storage.getItem(DEVICE), "web-id1", "the same device");
     assert.equal(made, 1);
-    assert.ok(again.conversations.get(directId(h.id("alice"), h.id("bob"))), "the chats synced");
+    assert.ok(again.conversations.get(directConversationId(h.id("alice"), h.id("bob"))), "the chats synced");
   });
 
   test("signing out forgets the token and everything loaded, and the token stops working", async () => {
     const storage = new MemoryStorage();
     const chat = await h.login("bob", storage, { randomId });
-    const id = directId(h.id("alice"), h.id("bob"));
+    const id = directConversationId(h.id("alice"), h.id("bob"));
     await chat.windows.open(id);
     chat.conversations.openDirect(h.id("carol"));
     assert.equal(chat.windows.messages(id).length, 1);

@@ -54,21 +54,8 @@ export function localPartOf(userId: string): string {
   return userId.slice(0, userId.indexOf("@"));
 }
 
-/** The one conversation id of a 1:1 chat, the same whichever side creates it. */
-export function directConversationId(a: string, b: string): string {
-  return a < b ? `d:${a}|${b}` : `d:${b}|${a}`;
-}
-
-export function isDirectId(id: string): boolean {
-  return id.startsWith("d:");
-}
-
-export function directPeers(id: string): [string, string] | undefined {
-  if (!isDirectId(id)) return undefined;
-  const bar = id.indexOf("|");
-  if (bar < 0) return undefined;
-  return [id.slice(2, bar), id.slice(bar + 1)];
-}
+// The 1:1 conversation id is a rule clients share, so it lives in @starling/protocol.
+export { directConversationId, directPeers, isDirectConversationId as isDirectId } from "@starling/protocol";
 
 const CONVERSATION_ID = /^(d:[^|\s]{3,140}\|[^|\s]{3,140}|g:[a-z0-9]{10,40})$/;
 

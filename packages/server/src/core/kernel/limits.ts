@@ -1,3 +1,4 @@
+import { MAX_CLIENT_MSG_ID_LENGTH } from "@starling/protocol";
 import type { ConnectionLimits } from "./connection-limiter.js";
 
 /** Tunable limits of the core; main fills them from configuration. */
@@ -41,7 +42,7 @@ export const DEFAULT_LIMITS: CoreLimits = {
   maxTextLength: 16 * 1024,
   maxCustomJsonBytes: 32 * 1024,
   maxMentions: 100,
-  maxClientMsgIdLength: 64,
+  maxClientMsgIdLength: MAX_CLIENT_MSG_ID_LENGTH,
   maxGroupNameLength: 64,
   maxIdsPerRequest: 500,
   historyMaxLimit: 200,

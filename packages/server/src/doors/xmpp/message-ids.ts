@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { isValidClientMsgId } from "@starling/protocol";
 import { child, NS, type XElement } from "./stanza.js";
 
-/** Longest client_msg_id (the core's limit); longer ids get a random one. */
-const MAX_ID_LENGTH = 64;
-const CLIENT_MSG_ID = /^[\x21-\x7e]+$/;
 /** `x~<stream key>~<stanza id>`: a stanza id scoped to its stream. */
 const SCOPED = /^x~[A-Za-z0-9_-]{8}~(.+)$/;
 
@@ -24,10 +22,10 @@ export const scopedId = (streamKey: string, id: string) => `x~${streamKey}~${id}
  */
 export function clientMsgIdOf(stanza: XElement, streamKey: string): string {
   const origin = child(stanza, "origin-id", NS.stanzaId)?.attrs.id ?? "";
-  if (origin.length <= MAX_ID_LENGTH && CLIENT_MSG_ID.test(origin)) return origin;
+  if (isValidClientMsgId(origin)) return origin;
   const raw = stanza.attrs.id ?? "";
   const id = scopedId(streamKey, raw);
-  return raw && id.length <= MAX_ID_LENGTH && CLIENT_MSG_ID.test(id) ? id : randomUUID();
+  return raw && isValidClientMsgId(id) ? id : randomUUID();
 }
 
 /**
