@@ -15,8 +15,8 @@ export { Admin, type GroupSummary, type UserSummary } from "./core/accounts/admi
 export { Core } from "./core/core.js";
 export type { ImportReport } from "./core/directory/import-users.js";
 export { nameKeys } from "./core/directory/pinyin.js";
-export type { BlobStore, DomainRecord } from "./core/kernel/ports.js";
-export { EMPTY_PROFILE, type UserRecord } from "./core/kernel/records.js";
+export type { BlobStore } from "./core/kernel/ports.js";
+export { type DomainRecord, EMPTY_PROFILE, type UserRecord } from "./core/kernel/records.js";
 export { indexTokens, tsVector } from "./core/search/tokens.js";
 export {
   adminKey,

@@ -22,7 +22,6 @@ import type {
   PasswordHasher,
   PresenceDirectory,
   Random,
-  Store,
 } from "./kernel/ports.js";
 import { ArchivePages } from "./messaging/archive-page.js";
 import { validateContent } from "./messaging/content.js";
@@ -38,6 +37,7 @@ import { Visibility } from "./messaging/visibility.js";
 import { Presence } from "./presence/presence.js";
 import { messageDocument } from "./search/document.js";
 import { SearchService } from "./search/search-service.js";
+import type { Store } from "./store.js";
 
 export interface CoreDeps {
   store: Store;
@@ -107,7 +107,7 @@ export class Core {
         )
       : undefined;
     this.directory = new Directory(store.read);
-    this.search = new SearchService(store, this.directory);
+    this.search = new SearchService(store.read, this.directory);
     this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
     this.avatars =
       deps.blobs && deps.media

@@ -1,9 +1,9 @@
-import type { Kysely, Selectable } from "kysely";
-import type { DirectoryReader, DirectoryWriter, DomainRecord, UserPatch } from "../../core/kernel/ports.js";
-import type { AuditRecord, DepartmentRecord, UserRecord } from "../../core/kernel/records.js";
-import type { Dialect } from "./migrations.js";
-import { fromDepartment, fromUser, toAudit, toDepartment, toUser } from "./rows.js";
-import type { Database, DomainTable } from "./schema.js";
+import type { Kysely } from "kysely";
+import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
+import type { DepartmentRecord, UserRecord } from "../../core/kernel/records.js";
+import { directoryCounter } from "./kysely-users.js";
+import { fromDepartment, toDepartment, toUser } from "./rows.js";
+import type { Database } from "./schema.js";
 
 const DIRECTORY_COLUMNS = [
   "id",
@@ -24,45 +24,9 @@ const DIRECTORY_COLUMNS = [
   "version",
 ] as const;
 
-const directoryCounter = (domain: string) => `directory:${domain}`;
-
-const toDomain = (r: Selectable<DomainTable>): DomainRecord => ({
-  name: r.name,
-  disabled: Number(r.disabled) !== 0,
-  createdAt: Number(r.created_at),
-  maxFileBytes: Number(r.max_file_bytes),
-  quotaBytes: Number(r.quota_bytes),
-  usedBytes: Number(r.used_bytes),
-});
-
-/** The directory, domains and audit queries of the Store port. */
-export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
-  constructor(
-    protected readonly db: Kysely<Database>,
-    protected readonly dialect: Dialect = "sqlite",
-  ) {}
-
-  async getDomain(name: string): Promise<DomainRecord | undefined> {
-    const r = await this.db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
-    return r ? toDomain(r) : undefined;
-  }
-
-  async listDomains(): Promise<DomainRecord[]> {
-    const rows = await this.db.selectFrom("domains").selectAll().orderBy("name").execute();
-    return rows.map(toDomain);
-  }
-
-  async setDomainFileLimits(
-    name: string,
-    limits: { maxFileBytes: number; quotaBytes: number },
-  ): Promise<boolean> {
-    const r = await this.db
-      .updateTable("domains")
-      .set({ max_file_bytes: limits.maxFileBytes, quota_bytes: limits.quotaBytes })
-      .where("name", "=", name)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
+/** The directory's queries: users' directory fields, departments, secondary departments. */
+export class KyselyDirectory implements DirectoryReads, DirectoryWrites {
+  constructor(private readonly db: Kysely<Database>) {}
 
   async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
     if (ids.length === 0) return [];
@@ -197,66 +161,6 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
     return rows.map(toUser);
   }
 
-  async listAudit(domain: string, beforeAt: number, limit: number): Promise<AuditRecord[]> {
-    let q = this.db.selectFrom("audit_log").selectAll().where("domain", "=", domain);
-    if (beforeAt > 0) q = q.where("at", "<", beforeAt);
-    const rows = await q.orderBy("at", "desc").orderBy("id", "desc").limit(limit).execute();
-    return rows.map(toAudit);
-  }
-
-  async createDomain(name: string, now: number): Promise<boolean> {
-    const r = await this.db
-      .insertInto("domains")
-      .values({ name, disabled: 0, created_at: now })
-      .onConflict((oc) => oc.column("name").doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  async setDomainDisabled(name: string, disabled: boolean): Promise<boolean> {
-    const r = await this.db
-      .updateTable("domains")
-      .set({ disabled: disabled ? 1 : 0 })
-      .where("name", "=", name)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
-
-  async nextDirectoryVersions(domain: string, count: number): Promise<number> {
-    const name = directoryCounter(domain);
-    // The row stays locked until commit (PostgreSQL), so versions become visible in the order they were allocated.
-    await this.db
-      .insertInto("counters")
-      .values({ name, value: 0 })
-      .onConflict((oc) => oc.column("name").doNothing())
-      .execute();
-    const r = await this.db
-      .updateTable("counters")
-      .set((eb) => ({ value: eb("value", "+", count) }))
-      .where("name", "=", name)
-      .returning("value")
-      .executeTakeFirstOrThrow();
-    return Number(r.value) - count + 1;
-  }
-
-  async insertUser(u: UserRecord): Promise<boolean> {
-    const r = await this.db
-      .insertInto("users")
-      .values(fromUser(u))
-      .onConflict((oc) => oc.column("id").doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
-  async updateUser(id: string, patch: UserPatch): Promise<boolean> {
-    const current = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!current) return false;
-    const row = fromUser({ ...toUser(current), ...patch });
-    const { id: _id, domain: _domain, created_at: _created, ...values } = row;
-    const r = await this.db.updateTable("users").set(values).where("id", "=", id).executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
-  }
-
   async upsertDepartment(d: DepartmentRecord): Promise<void> {
     const row = fromDepartment(d);
     await this.db
@@ -281,9 +185,5 @@ export class KyselyDirectory implements DirectoryReader, DirectoryWriter {
       .insertInto("user_departments")
       .values(departmentIds.map((department_id) => ({ user_id: userId, department_id })))
       .execute();
-  }
-
-  async insertAudit(e: AuditRecord): Promise<void> {
-    await this.db.insertInto("audit_log").values(e).execute();
   }
 }

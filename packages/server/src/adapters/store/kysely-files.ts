@@ -1,43 +1,57 @@
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
+import type { FilesReads, FilesWrites } from "../../core/files/store.js";
 import { domainOf } from "../../core/kernel/ids.js";
-import type { FileReader, FileWriter } from "../../core/kernel/ports.js";
-import type { FileRecord, FileShare } from "../../core/kernel/records.js";
-import { KyselyDirectory } from "./kysely-directory.js";
+import type { FileRecord } from "../../core/kernel/records.js";
+import type { FileAccessReader } from "../../core/kernel/shared-store.js";
 import { readableSeq } from "./readable-sql.js";
-import type { FileTable } from "./schema.js";
+import { toFile } from "./rows.js";
+import type { Database } from "./schema.js";
 
-const num = (v: number | null) => (v === null ? null : Number(v));
+/**
+ * The one rule of who may read a file: its uploader, or a member of a
+ * conversation where a message that is not recalled (a recall deletes its
+ * file_shares rows) shared it, for as long as they may see that message:
+ * while active, or up to the seq at which they left.
+ */
+function readableBy(db: Kysely<Database>, userId: string) {
+  return db
+    .selectFrom("files as f")
+    .selectAll("f")
+    .where("f.domain", "=", domainOf(userId))
+    .where((eb) =>
+      eb.or([
+        eb("f.uploader", "=", userId),
+        eb.exists(
+          eb
+            .selectFrom("file_shares as s")
+            .innerJoin("members as m", (j) =>
+              j.onRef("m.conversation_id", "=", "s.conversation_id").on("m.user_id", "=", userId),
+            )
+            .select("s.seq")
+            .whereRef("s.file_id", "=", "f.id")
+            .where(readableSeq("m", "s.seq")),
+        ),
+      ]),
+    );
+}
 
-export const toFile = (r: FileTable): FileRecord => ({
-  id: r.id,
-  domain: r.domain,
-  uploader: r.uploader,
-  sha256: r.sha256,
-  size: Number(r.size),
-  mime: r.mime,
-  name: r.name,
-  createdAt: Number(r.created_at),
-  width: num(r.width),
-  height: num(r.height),
-  durationMs: num(r.duration_ms),
-  thumbSha256: r.thumb_sha256,
-});
+/** Files' queries: metadata (contents live in the BlobStore), who may read them, avatars, shared secrets. */
+export class KyselyFiles implements FileAccessReader, FilesReads, FilesWrites {
+  constructor(private readonly db: Kysely<Database>) {}
 
-/** The files queries of the Store port (metadata only; contents live in the BlobStore). */
-export class KyselyFiles extends KyselyDirectory implements FileReader, FileWriter {
   async getFile(id: string): Promise<FileRecord | undefined> {
     const r = await this.db.selectFrom("files").selectAll().where("id", "=", id).executeTakeFirst();
     return r ? toFile(r) : undefined;
   }
 
   async readableFile(userId: string, fileId: string): Promise<FileRecord | undefined> {
-    const r = await this.readableBy(userId).where("f.id", "=", fileId).executeTakeFirst();
+    const r = await readableBy(this.db, userId).where("f.id", "=", fileId).executeTakeFirst();
     return r ? toFile(r) : undefined;
   }
 
   async readableFileWithHash(userId: string, sha256: string): Promise<FileRecord | undefined> {
     // The caller's own upload first: it needs no look-up of shares.
-    const r = await this.readableBy(userId)
+    const r = await readableBy(this.db, userId)
       .where("f.sha256", "=", sha256)
       .orderBy(sql`case when f.uploader = ${userId} then 0 else 1 end`)
       .limit(1)
@@ -45,32 +59,14 @@ export class KyselyFiles extends KyselyDirectory implements FileReader, FileWrit
     return r ? toFile(r) : undefined;
   }
 
-  /**
-   * The one rule of who may read a file: its uploader, or a member of a
-   * conversation where a message that is not recalled (a recall deletes its
-   * file_shares rows) shared it, for as long as they may see that message:
-   * while active, or up to the seq at which they left.
-   */
-  private readableBy(userId: string) {
-    return this.db
-      .selectFrom("files as f")
-      .selectAll("f")
-      .where("f.domain", "=", domainOf(userId))
-      .where((eb) =>
-        eb.or([
-          eb("f.uploader", "=", userId),
-          eb.exists(
-            eb
-              .selectFrom("file_shares as s")
-              .innerJoin("members as m", (j) =>
-                j.onRef("m.conversation_id", "=", "s.conversation_id").on("m.user_id", "=", userId),
-              )
-              .select("s.seq")
-              .whereRef("s.file_id", "=", "f.id")
-              .where(readableSeq("m", "s.seq")),
-          ),
-        ]),
-      );
+  async getAvatar(ownerId: string): Promise<{ size: number; sha256: string }[]> {
+    const rows = await this.db
+      .selectFrom("avatars")
+      .select(["size", "sha256"])
+      .where("owner_id", "=", ownerId)
+      .orderBy("size")
+      .execute();
+    return rows.map((r) => ({ size: Number(r.size), sha256: r.sha256 }));
   }
 
   async insertFile(f: FileRecord, quotaBytes: number): Promise<boolean> {
@@ -101,31 +97,6 @@ export class KyselyFiles extends KyselyDirectory implements FileReader, FileWrit
     return true;
   }
 
-  async shareFiles(shares: readonly FileShare[]): Promise<void> {
-    if (shares.length === 0) return;
-    for (let i = 0; i < shares.length; i += 500) {
-      await this.db
-        .insertInto("file_shares")
-        .values(
-          shares
-            .slice(i, i + 500)
-            .map((s) => ({ file_id: s.fileId, conversation_id: s.conversationId, seq: s.seq })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
-  }
-
-  async getAvatar(ownerId: string): Promise<{ size: number; sha256: string }[]> {
-    const rows = await this.db
-      .selectFrom("avatars")
-      .select(["size", "sha256"])
-      .where("owner_id", "=", ownerId)
-      .orderBy("size")
-      .execute();
-    return rows.map((r) => ({ size: Number(r.size), sha256: r.sha256 }));
-  }
-
   async setAvatar(ownerId: string, renditions: readonly { size: number; sha256: string }[]): Promise<void> {
     await this.db.deleteFrom("avatars").where("owner_id", "=", ownerId).execute();
     if (renditions.length > 0)
@@ -147,14 +118,5 @@ export class KyselyFiles extends KyselyDirectory implements FileReader, FileWrit
       .where("name", "=", name)
       .executeTakeFirstOrThrow();
     return r.value;
-  }
-
-  /** A recalled message's files are no longer shared by it. */
-  protected async unshareMessage(conversationId: string, seq: number): Promise<void> {
-    await this.db
-      .deleteFrom("file_shares")
-      .where("conversation_id", "=", conversationId)
-      .where("seq", "=", seq)
-      .execute();
   }
 }

@@ -1,19 +1,16 @@
-import { type RawBuilder, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import type {
   FileSearchHit,
   FileSearchQuery,
-  GroupSummary,
   MessageSearchHit,
   MessageSearchQuery,
-  SearchReader,
-  SearchWriter,
-} from "../../core/kernel/ports.js";
-import type { SearchEntry } from "../../core/search/document.js";
+  SearchReads,
+} from "../../core/search/store.js";
 import { fts5Query, tsQuery } from "../../core/search/tokens.js";
-import { KyselyFiles, toFile } from "./kysely-files.js";
+import type { Dialect } from "./migrations.js";
 import { readableSeq } from "./readable-sql.js";
-import type { FileTable } from "./schema.js";
-import { insertSearchEntries } from "./search-rows.js";
+import { toFile } from "./rows.js";
+import type { Database, FileTable } from "./schema.js";
 
 /** Users in at most this many conversations have the search narrowed to them inside the index. */
 const FEW_CONVERSATIONS = 50;
@@ -34,41 +31,34 @@ function containsPattern(text: string): string {
 }
 
 /**
- * The search queries of the Store port. Both dialects return the same rows
+ * The conversations to narrow the index to: the one asked for, or all of
+ * the user's when they are few. Walking the index newest first and
+ * dropping what the user may not see is fast unless the words are common
+ * and the user sees little (one chat among thousands); with the
+ * conversations' own tokens in the query, the index skips the rest.
+ */
+async function fewConversations(db: Kysely<Database>, q: MessageSearchQuery): Promise<string[]> {
+  if (q.conversationId) return [q.conversationId];
+  const mine = await db
+    .selectFrom("members")
+    .select("conversation_id")
+    .where("user_id", "=", q.userId)
+    .limit(FEW_CONVERSATIONS + 1)
+    .execute();
+  return mine.length > FEW_CONVERSATIONS ? [] : mine.map((m) => m.conversation_id);
+}
+
+/**
+ * The search module's queries. Both dialects return the same rows
  * for the same data: the tokens are made in the core, each store only
  * matches them (FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL), and
  * results come newest first by index id.
  */
-export class KyselySearch extends KyselyFiles implements SearchReader, SearchWriter {
-  async indexMessages(entries: readonly SearchEntry[]): Promise<void> {
-    if (entries.length > 0) await insertSearchEntries(this.db, this.dialect, entries);
-  }
-
-  protected async unindexMessage(conversationId: string, seq: number): Promise<void> {
-    const gone = await this.db
-      .deleteFrom("message_search")
-      .where("conversation_id", "=", conversationId)
-      .where("seq", "=", seq)
-      .returning("id")
-      .executeTakeFirst();
-    if (gone && this.dialect === "sqlite")
-      await sql`delete from message_fts where rowid = ${gone.id}`.execute(this.db);
-  }
-
-  async groupsOf(userId: string, limit: number): Promise<GroupSummary[]> {
-    const rows = await this.db
-      .selectFrom("members as m")
-      .innerJoin("conversations as c", "c.id", "m.conversation_id")
-      .select(["c.id", "c.name", "c.member_count"])
-      .where("m.user_id", "=", userId)
-      .where("m.active", "=", 1)
-      .where("c.kind", "=", "group")
-      .where("c.disbanded", "=", 0)
-      .orderBy("c.id")
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, memberCount: Number(r.member_count) }));
-  }
+export class KyselySearch implements SearchReads {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   async searchMessages(q: MessageSearchQuery): Promise<MessageSearchHit[]> {
     if (q.terms.length === 0) return [];
@@ -81,7 +71,7 @@ export class KyselySearch extends KyselyFiles implements SearchReader, SearchWri
     if (q.beforeId) where.push(sql`s.id < ${q.beforeId}`);
     const filters = sql.join(where, sql` and `);
     const member = sql`join members m on m.conversation_id = s.conversation_id and m.user_id = ${q.userId}`;
-    const few = await this.fewConversations(q);
+    const few = await fewConversations(this.db, q);
     if (this.dialect === "postgres") {
       const { rows } = await sql<{ id: string; conversation_id: string; seq: string }>`
         select s.id, s.conversation_id, s.seq from message_search s ${member}
@@ -95,24 +85,6 @@ export class KyselySearch extends KyselyFiles implements SearchReader, SearchWri
       where message_fts match ${fts5Query(q.terms, few)} and ${filters}
       order by f.rowid desc limit ${q.limit}`.execute(this.db);
     return rows.map(toHit);
-  }
-
-  /**
-   * The conversations to narrow the index to: the one asked for, or all of
-   * the user's when they are few. Walking the index newest first and
-   * dropping what the user may not see is fast unless the words are common
-   * and the user sees little (one chat among thousands); with the
-   * conversations' own tokens in the query, the index skips the rest.
-   */
-  private async fewConversations(q: MessageSearchQuery): Promise<string[]> {
-    if (q.conversationId) return [q.conversationId];
-    const mine = await this.db
-      .selectFrom("members")
-      .select("conversation_id")
-      .where("user_id", "=", q.userId)
-      .limit(FEW_CONVERSATIONS + 1)
-      .execute();
-    return mine.length > FEW_CONVERSATIONS ? [] : mine.map((m) => m.conversation_id);
   }
 
   async searchFiles(q: FileSearchQuery): Promise<FileSearchHit[]> {

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import { type Metrics, NO_METRICS } from "../../core/kernel/metrics.js";
-import type { Logger, Store, StoreTx } from "../../core/kernel/ports.js";
-import { KyselyAccess } from "./kysely-access.js";
+import type { Logger } from "../../core/kernel/ports.js";
+import type { Store, StoreReader, StoreTx } from "../../core/store.js";
+import { kyselyTx } from "./kysely-tx.js";
 import type { Dialect } from "./migrations.js";
 import type { Database } from "./schema.js";
 import { cannotWriteCause, WriteHealth } from "./write-health.js";
@@ -27,7 +28,7 @@ export interface KyselyStoreOptions {
 
 /** The Store port over any Kysely dialect. */
 export class KyselyStore implements Store {
-  readonly read: KyselyAccess;
+  readonly read: StoreReader;
   private readonly writes: WriteHealth;
   private readonly metrics: Metrics;
 
@@ -36,7 +37,7 @@ export class KyselyStore implements Store {
     readonly dialect: Dialect = "sqlite",
     opts: KyselyStoreOptions = {},
   ) {
-    this.read = new KyselyAccess(db, dialect, false);
+    this.read = kyselyTx(db, dialect, false);
     this.metrics = opts.metrics ?? NO_METRICS;
     this.writes = new WriteHealth({
       ...(opts.log ? { log: opts.log } : {}),
@@ -50,9 +51,7 @@ export class KyselyStore implements Store {
     // SQLite runs one transaction at a time; PostgreSQL needs row locks for
     // read-then-write of a conversation's last_seq.
     const run = () =>
-      this.db
-        .transaction()
-        .execute((trx) => fn(new KyselyAccess(trx, this.dialect, this.dialect === "postgres")));
+      this.db.transaction().execute((trx) => fn(kyselyTx(trx, this.dialect, this.dialect === "postgres")));
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       try {

@@ -1,9 +1,12 @@
+import type { Selectable } from "kysely";
 import type {
   AuditRecord,
   ConversationKind,
   ConversationRecord,
   DepartmentRecord,
+  DomainRecord,
   EmploymentStatus,
+  FileRecord,
   MemberRecord,
   MemberRole,
   MessageRecord,
@@ -15,6 +18,8 @@ import type {
   AuditTable,
   ConversationTable,
   DepartmentTable,
+  DomainTable,
+  FileTable,
   MemberTable,
   MessageTable,
   SessionTable,
@@ -202,3 +207,29 @@ export function fromMessage(m: MessageRecord): MessageTable {
     content_digest: m.contentDigest ?? null,
   };
 }
+
+export const toDomain = (r: Selectable<DomainTable>): DomainRecord => ({
+  name: r.name,
+  disabled: num(r.disabled) !== 0,
+  createdAt: num(r.created_at),
+  maxFileBytes: num(r.max_file_bytes),
+  quotaBytes: num(r.quota_bytes),
+  usedBytes: num(r.used_bytes),
+});
+
+const orNull = (v: number | null) => (v === null ? null : num(v));
+
+export const toFile = (r: FileTable): FileRecord => ({
+  id: r.id,
+  domain: r.domain,
+  uploader: r.uploader,
+  sha256: r.sha256,
+  size: num(r.size),
+  mime: r.mime,
+  name: r.name,
+  createdAt: num(r.created_at),
+  width: orNull(r.width),
+  height: orNull(r.height),
+  durationMs: orNull(r.duration_ms),
+  thumbSha256: r.thumb_sha256,
+});

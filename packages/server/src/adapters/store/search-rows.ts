@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { SearchEntry } from "../../core/search/document.js";
 import { conversationToken, tsVector } from "../../core/search/tokens.js";
 import type { Dialect } from "./migrations.js";
+import type { Database } from "./schema.js";
 
 /** A message's tokens and, last, its conversation's. */
 const withConversation = (e: SearchEntry) => [...e.tokens, conversationToken(e.conversationId)];
@@ -39,4 +40,20 @@ export async function insertSearchEntries<DB>(
       values ${sql.join(meta)}`.execute(db);
     await sql`insert into message_fts (rowid, tokens) values ${sql.join(fts)}`.execute(db);
   }
+}
+
+/** Takes a message out of the search index (a recall). */
+export async function deleteSearchEntry(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  conversationId: string,
+  seq: number,
+): Promise<void> {
+  const gone = await db
+    .deleteFrom("message_search")
+    .where("conversation_id", "=", conversationId)
+    .where("seq", "=", seq)
+    .returning("id")
+    .executeTakeFirst();
+  if (gone && dialect === "sqlite") await sql`delete from message_fts where rowid = ${gone.id}`.execute(db);
 }

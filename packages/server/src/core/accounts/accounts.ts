@@ -4,16 +4,7 @@ import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
-import type {
-  Bus,
-  Clock,
-  KickReason,
-  Logger,
-  PasswordHasher,
-  Random,
-  Store,
-  StoreTx,
-} from "../kernel/ports.js";
+import type { Bus, Clock, KickReason, Logger, PasswordHasher, Random } from "../kernel/ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "../kernel/records.js";
 import { checkTextCharacters } from "../messaging/content.js";
 import { FailureWindow, LoginLimiter } from "./login-limiter.js";
@@ -23,6 +14,7 @@ import {
   type ScramMechanism,
   scramCredentials,
 } from "./scram-keys.js";
+import type { AccountsStore, AccountsTx } from "./store.js";
 
 export interface DeviceInfo {
   deviceId: string;
@@ -47,7 +39,7 @@ export interface NewUser {
 }
 
 /** More writes for the same transaction as an account change. */
-export type AlsoInTx = (tx: StoreTx) => Promise<void>;
+export type AlsoInTx = (tx: AccountsTx) => Promise<void>;
 
 const MAX_PASSWORD_LENGTH = 256;
 
@@ -65,7 +57,7 @@ export class Accounts {
   private dummyHash: Promise<string> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: AccountsStore,
     private readonly hasher: PasswordHasher,
     private readonly random: Random,
     private readonly clock: Clock,

@@ -6,15 +6,17 @@ import { type ImportRow, parseUserList } from "../directory/import-parse.js";
 import type { ImportOptions, ImportReport } from "../directory/import-users.js";
 import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain } from "../kernel/ids.js";
-import type { Bus, Clock, DomainRecord, Store } from "../kernel/ports.js";
+import type { Bus, Clock } from "../kernel/ports.js";
 import type {
   AuditRecord,
   DepartmentRecord,
+  DomainRecord,
   EmploymentStatus,
   UserRecord,
   UserRole,
 } from "../kernel/records.js";
 import type { AlsoInTx } from "./accounts.js";
+import type { AccountsStore } from "./store.js";
 
 export type { AuditContext } from "../directory/audit.js";
 
@@ -59,7 +61,7 @@ const KICK_PAGE = 1000;
 export class Admin {
   constructor(
     private readonly core: Core,
-    private readonly store: Store,
+    private readonly store: AccountsStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
   ) {}

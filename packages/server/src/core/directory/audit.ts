@@ -1,4 +1,5 @@
-import type { Clock, Random, StoreTx } from "../kernel/ports.js";
+import type { Clock, Random } from "../kernel/ports.js";
+import type { AuditWriter } from "../kernel/shared-store.js";
 
 /** Who is acting and from where, for the audit log. */
 export interface AuditContext {
@@ -22,7 +23,7 @@ export class Auditor {
   ) {}
 
   async record(
-    tx: StoreTx,
+    tx: AuditWriter,
     ctx: AuditContext,
     domain: string,
     action: string,

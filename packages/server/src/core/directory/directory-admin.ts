@@ -1,10 +1,12 @@
 import { create, DirectoryChangedSchema, ErrorCode, encodeEnvelope, StarlingError } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
-import type { Bus, Random, Store, StoreTx, UserPatch } from "../kernel/ports.js";
+import type { Bus, Random } from "../kernel/ports.js";
 import type { DepartmentRecord, EmploymentStatus, UserRecord } from "../kernel/records.js";
+import type { UserPatch } from "../kernel/shared-store.js";
 import type { AuditContext, Auditor } from "./audit.js";
 import { nameKeys } from "./pinyin.js";
+import type { DirectoryStore, DirectoryTx } from "./store.js";
 import { checkEmail, checkText } from "./validate.js";
 
 export interface DepartmentInput {
@@ -41,7 +43,7 @@ const MAX_OTHER_DEPARTMENTS = 20;
  */
 export class DirectoryAdmin {
   constructor(
-    private readonly store: Store,
+    private readonly store: DirectoryStore,
     private readonly bus: Bus,
     private readonly random: Random,
     private readonly auditor: Auditor,
@@ -144,7 +146,7 @@ export class DirectoryAdmin {
   }
 
   private async profilePatch(
-    tx: StoreTx,
+    tx: DirectoryTx,
     domain: string,
     input: ProfileInput,
   ): Promise<UserPatch & { otherDepartmentIds?: string[] }> {
@@ -179,18 +181,18 @@ export class DirectoryAdmin {
     return patch;
   }
 
-  private async requireDomain(tx: StoreTx, domain: string): Promise<void> {
+  private async requireDomain(tx: DirectoryTx, domain: string): Promise<void> {
     if (!(await tx.getDomain(domain))) throw notFound(`unknown domain ${domain}`);
   }
 
-  private async requireDepartment(tx: StoreTx, domain: string, id: string): Promise<DepartmentRecord> {
+  private async requireDepartment(tx: DirectoryTx, domain: string, id: string): Promise<DepartmentRecord> {
     const d = await tx.getDepartment(id);
     if (!d || d.deleted || d.domain !== domain) throw notFound(`no such department: ${id}`);
     return d;
   }
 
   /** The parent exists in the domain and is not the department itself or below it. */
-  private async checkParent(tx: StoreTx, domain: string, id: string, parentId: string): Promise<void> {
+  private async checkParent(tx: DirectoryTx, domain: string, id: string, parentId: string): Promise<void> {
     let cursor = parentId;
     for (let depth = 0; cursor; depth++) {
       if (cursor === id) throw invalid("a department cannot be moved under itself", "parent_id");

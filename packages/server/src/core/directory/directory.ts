@@ -10,10 +10,10 @@ import {
 } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
-import type { DomainRecord, StoreReader } from "../kernel/ports.js";
-import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
+import type { DepartmentRecord, DomainRecord, UserRecord } from "../kernel/records.js";
 import { toDepartment, toUserCard } from "./cards.js";
 import { DirectorySearchIndex } from "./search-index.js";
+import type { DirectoryReader } from "./store.js";
 
 export const DIRECTORY_LIMITS = {
   changesDefault: 1000,
@@ -36,7 +36,7 @@ const clamp = (n: number, dflt: number, max: number) => Math.min(Math.max(n || d
 export class Directory {
   private readonly index: DirectorySearchIndex;
 
-  constructor(private readonly reader: StoreReader) {
+  constructor(private readonly reader: DirectoryReader) {
     this.index = new DirectorySearchIndex(reader);
   }
 

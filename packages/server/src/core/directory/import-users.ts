@@ -1,11 +1,12 @@
 import { invalid } from "../kernel/errors.js";
 import { completeUserId, domainOf } from "../kernel/ids.js";
-import type { Clock, PasswordHasher, Random, Store, StoreTx } from "../kernel/ports.js";
+import type { Clock, PasswordHasher, Random } from "../kernel/ports.js";
 import { EMPTY_PROFILE, type UserRecord } from "../kernel/records.js";
 import type { AuditContext, Auditor } from "./audit.js";
 import type { DirectoryAdmin } from "./directory-admin.js";
 import type { ImportRow } from "./import-parse.js";
 import { nameKeys } from "./pinyin.js";
+import type { DirectoryStore, DirectoryTx } from "./store.js";
 import { checkEmail, checkText } from "./validate.js";
 
 export interface ImportOptions {
@@ -69,7 +70,7 @@ class DryRunRollback extends Error {
  */
 export class UserImporter {
   constructor(
-    private readonly store: Store,
+    private readonly store: DirectoryStore,
     private readonly hasher: PasswordHasher,
     private readonly random: Random,
     private readonly clock: Clock,
@@ -153,7 +154,7 @@ export class UserImporter {
 
   /** One row; returns the directory version it used (0 when nothing changed). */
   private async importRow(
-    tx: StoreTx,
+    tx: DirectoryTx,
     ctx: AuditContext,
     domain: string,
     row: ImportRow,
@@ -214,7 +215,7 @@ export class UserImporter {
 
   /** Finds or creates each department of the path; returns the last one's id ("" for none). */
   private async departmentId(
-    tx: StoreTx,
+    tx: DirectoryTx,
     ctx: AuditContext,
     domain: string,
     path: readonly string[],

@@ -1,5 +1,5 @@
-import type { StoreReader } from "../kernel/ports.js";
 import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
+import type { DirectoryReader } from "./store.js";
 
 /** Rows fetched per page while loading or refreshing a domain. */
 const PAGE = 5000;
@@ -165,7 +165,7 @@ export class DirectorySearchIndex {
   private readonly domains = new Map<string, DomainIndex>();
   private readonly refreshing = new Map<string, Promise<DomainIndex>>();
 
-  constructor(private readonly reader: StoreReader) {}
+  constructor(private readonly reader: DirectoryReader) {}
 
   async users(domain: string, key: string, limit: number): Promise<string[]> {
     return (await this.current(domain)).matchUsers(key, limit);

@@ -1,7 +1,7 @@
 import { type Attachment, AttachmentKind, AttachmentSchema, create } from "@starling/protocol";
 import { ErrorCode, invalid, StarlingError } from "../kernel/errors.js";
-import type { StoreReader } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
+import type { FileAccessReader } from "../kernel/shared-store.js";
 
 /** Attachments one message may carry. */
 export const MAX_ATTACHMENTS = 10;
@@ -36,7 +36,7 @@ function kindFor(asked: AttachmentKind, mime: string): AttachmentKind {
  * shared with them, which is how forwarding works). NOT_FOUND otherwise.
  */
 export async function resolveAttachments(
-  reader: StoreReader,
+  reader: FileAccessReader,
   senderId: string,
   list: readonly Attachment[],
 ): Promise<Attachment[]> {

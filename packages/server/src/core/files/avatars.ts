@@ -3,8 +3,9 @@ import type { AuditContext } from "../directory/audit.js";
 import type { DirectoryAdmin } from "../directory/directory-admin.js";
 import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../kernel/errors.js";
 import { completeUserId, domainOf } from "../kernel/ids.js";
-import type { BlobStore, Logger, MediaProbe, Store } from "../kernel/ports.js";
+import type { BlobStore, Logger, MediaProbe } from "../kernel/ports.js";
 import { openBlob, WHOLE } from "./blob-reader.js";
+import type { FilesStore } from "./store.js";
 
 /** The sizes, in pixels, every avatar is kept in. */
 export const AVATAR_SIZES = [64, 128, 256] as const;
@@ -20,7 +21,7 @@ export const AVATAR_MAX_BYTES = 8 * 1024 * 1024;
  */
 export class Avatars {
   constructor(
-    private readonly store: Store,
+    private readonly store: FilesStore,
     private readonly blobs: BlobStore,
     private readonly media: MediaProbe,
     private readonly directoryAdmin: DirectoryAdmin,

@@ -4,9 +4,10 @@ import { fileTypeFromBuffer } from "file-type";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
-import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random, Store } from "../kernel/ports.js";
+import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
 import { openBlob, WHOLE } from "./blob-reader.js";
+import type { FilesStore } from "./store.js";
 
 export interface FileLimits {
   /** Largest file accepted in one request (held in memory). */
@@ -75,7 +76,7 @@ export class Files {
   private blobCheck: Promise<{ id: string; shared: boolean }> | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: FilesStore,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     private readonly random: Random,

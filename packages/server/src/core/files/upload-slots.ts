@@ -1,9 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
-import type { Clock, StoreReader } from "../kernel/ports.js";
+import type { Clock } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
 import type { Files } from "./files.js";
+import type { FilesReader } from "./store.js";
 
 /** How long slots last and how many a user may hold. */
 export interface SlotOptions {
@@ -92,7 +93,7 @@ export class UploadSlots {
 
   constructor(
     private readonly files: Files,
-    private readonly reader: StoreReader,
+    private readonly reader: FilesReader,
     private readonly clock: Clock,
     private readonly options: SlotOptions = DEFAULT_SLOT_OPTIONS,
   ) {}

@@ -2,14 +2,16 @@ import { type Conversation, ErrorCode, StarlingError } from "@starling/protocol"
 import { forbidden, invalid, notAMember, notFound } from "../kernel/errors.js";
 import { checkConversationId, domainOf, fullUserId } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
-import type { Bus, Clock, GroupSummary, Random, Store, StoreTx } from "../kernel/ports.js";
+import type { Bus, Clock, Random } from "../kernel/ports.js";
 import type { ConversationRecord, MemberRecord, MemberRole, MessageRecord } from "../kernel/records.js";
+import type { GroupSummary } from "../kernel/shared-store.js";
 import { requireOpen } from "../messaging/access.js";
 import { appendEvent } from "../messaging/append.js";
 import { checkTextCharacters, encodeEvent, toWireMessage } from "../messaging/content.js";
 import type { Membership } from "../messaging/membership.js";
 import { messageFrame } from "../messaging/push.js";
 import type { SyncService } from "../messaging/sync.js";
+import type { GroupsStore, GroupsTx } from "./store.js";
 
 /** Who asks: a member acting in the app, or an administrator acting from outside (CLI, admin API). */
 export interface Actor {
@@ -28,7 +30,7 @@ const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
  */
 export class Groups {
   constructor(
-    private readonly store: Store,
+    private readonly store: GroupsStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly random: Random,
@@ -226,7 +228,7 @@ export class Groups {
     conversationId: string,
     allowed: readonly MemberRole[],
     fn: (
-      tx: StoreTx,
+      tx: GroupsTx,
       conv: ConversationRecord,
       current: Map<string, MemberRole>,
       myRole: MemberRole | undefined,
@@ -284,7 +286,7 @@ export class Groups {
     return out;
   }
 
-  private async requireUsers(tx: StoreTx, ids: readonly string[]): Promise<void> {
+  private async requireUsers(tx: GroupsTx, ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       const u = await tx.getUser(id);
       if (!u) throw new StarlingError(ErrorCode.NOT_FOUND, `no user ${id}`, { details: { user_id: id } });

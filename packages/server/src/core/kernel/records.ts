@@ -179,3 +179,15 @@ export interface FileShare {
   conversationId: string;
   seq: number;
 }
+
+export interface DomainRecord {
+  name: string;
+  disabled: boolean;
+  createdAt: number;
+  /** Largest file, in bytes; 0 for the server's setting. */
+  maxFileBytes: number;
+  /** Total bytes of uploads allowed; 0 for the server's setting. */
+  quotaBytes: number;
+  /** Total bytes of uploads so far. */
+  usedBytes: number;
+}

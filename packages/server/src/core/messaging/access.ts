@@ -1,8 +1,8 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { notAMember, notFound } from "../kernel/errors.js";
 import { checkConversationId } from "../kernel/ids.js";
-import type { StoreReader } from "../kernel/ports.js";
 import type { ConversationRecord, MemberRecord } from "../kernel/records.js";
+import type { ConversationReader } from "../kernel/shared-store.js";
 
 export interface Access {
   conv: ConversationRecord;
@@ -15,7 +15,7 @@ export interface Access {
  * one that does not, as far as an outsider can tell: outsiders get NOT_FOUND.
  */
 export async function requireMember(
-  reader: StoreReader,
+  reader: ConversationReader,
   conversationId: string,
   userId: string,
 ): Promise<Access> {

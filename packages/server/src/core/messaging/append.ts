@@ -1,5 +1,5 @@
-import type { StoreTx } from "../kernel/ports.js";
 import type { ConversationRecord, MessageRecord } from "../kernel/records.js";
+import type { ConversationWriter } from "../kernel/shared-store.js";
 
 /**
  * Appends one event message (group change, recall) to a conversation inside
@@ -7,7 +7,7 @@ import type { ConversationRecord, MessageRecord } from "../kernel/records.js";
  * row updated with `patch`. Returns the stored row.
  */
 export async function appendEvent(
-  tx: StoreTx,
+  tx: ConversationWriter,
   conv: ConversationRecord,
   senderId: string,
   event: Uint8Array,

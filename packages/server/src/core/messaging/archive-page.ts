@@ -1,7 +1,7 @@
 import type { Message } from "@starling/protocol";
 import { isDirectId } from "../kernel/ids.js";
-import type { StoreReader } from "../kernel/ports.js";
 import type { MessageRecord } from "../kernel/records.js";
+import type { MessagingReader } from "./store.js";
 import type { Visibility } from "./visibility.js";
 
 /**
@@ -72,7 +72,7 @@ class ReadBudgetSpent extends Error {}
  * read by seq range from where the bound falls in it (found by time, over
  * the primary key), and the conversations are merged by position.
  */
-export async function readPage(read: StoreReader, q: PageQuery): Promise<Page> {
+export async function readPage(read: MessagingReader, q: PageQuery): Promise<Page> {
   const budget = { rows: MAX_ROWS_READ };
   const ranges = await mapParallel(q.sources, (s) => rangeOf(read, s, q));
   const live = q.sources.flatMap((s, i) => {
@@ -126,7 +126,7 @@ export function positionOf(m: Pick<Message, "serverTime" | "conversationId" | "s
  * by searching; the far bound is checked while reading.
  */
 async function rangeOf(
-  read: StoreReader,
+  read: MessagingReader,
   s: ArchiveSource,
   q: PageQuery,
 ): Promise<{ after: number; before: number } | undefined> {
@@ -160,7 +160,7 @@ class Cursor {
   private done = false;
 
   constructor(
-    private readonly read: StoreReader,
+    private readonly read: MessagingReader,
     private readonly conversationId: string,
     private readonly range: { after: number; before: number },
     private readonly q: PageQuery,
@@ -246,7 +246,7 @@ export const USER_ARCHIVE_CONVERSATIONS = 200;
 /** Archive queries (what XMPP MAM serves), each bounded by the read rule. */
 export class ArchivePages {
   constructor(
-    private readonly read: StoreReader,
+    private readonly read: MessagingReader,
     private readonly visibility: Visibility,
   ) {}
 

@@ -1,6 +1,7 @@
-import type { Bus, Clock, Store } from "../kernel/ports.js";
+import type { Bus, Clock } from "../kernel/ports.js";
 import { requireMember } from "./access.js";
 import { pushFrame } from "./push.js";
+import type { MessagingStore } from "./store.js";
 
 /**
  * A member's own settings of a conversation (pinned, muted), the same on all
@@ -9,7 +10,7 @@ import { pushFrame } from "./push.js";
  */
 export class ConversationPrefs {
   constructor(
-    private readonly store: Store,
+    private readonly store: MessagingStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
   ) {}

@@ -2,10 +2,10 @@ import { create, type Message, type ReadersResult, ReadersResultSchema } from "@
 import { invalid, notFound } from "../kernel/errors.js";
 import { directPeers } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
-import type { Store } from "../kernel/ports.js";
 import type { MessageRecord } from "../kernel/records.js";
 import { requireMember } from "./access.js";
 import { toWireMessage } from "./content.js";
+import type { MessagingStore } from "./store.js";
 import type { Visibility } from "./visibility.js";
 
 export interface HistoryQuery {
@@ -34,7 +34,7 @@ export function messageBytes(m: MessageRecord): number {
  */
 export class History {
   constructor(
-    private readonly store: Store,
+    private readonly store: MessagingStore,
     private readonly visibility: Visibility,
     private readonly limits: CoreLimits,
   ) {}

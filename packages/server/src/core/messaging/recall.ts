@@ -1,12 +1,13 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { forbidden, invalid, notFound } from "../kernel/errors.js";
 import type { CoreLimits } from "../kernel/limits.js";
-import type { Bus, Clock, Store } from "../kernel/ports.js";
+import type { Bus, Clock } from "../kernel/ports.js";
 import { requireMember, requireOpen } from "./access.js";
 import { appendEvent } from "./append.js";
 import { encodeEvent, toWireMessage } from "./content.js";
 import type { Membership } from "./membership.js";
 import { messageFrame } from "./push.js";
+import type { MessagingStore } from "./store.js";
 
 /**
  * Recall: the sender within the window, or a group owner/admin at any time.
@@ -16,7 +17,7 @@ import { messageFrame } from "./push.js";
  */
 export class Recaller {
   constructor(
-    private readonly store: Store,
+    private readonly store: MessagingStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly members: Membership,

@@ -11,11 +11,12 @@ import { resolveAttachments } from "../files/attachments.js";
 import { invalid, notAMember, notFound, unavailable } from "../kernel/errors.js";
 import { directConversationId, domainOf } from "../kernel/ids.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
-import type { Bus, Clock, Logger, Store, StoreTx } from "../kernel/ports.js";
+import type { Bus, Clock, Logger } from "../kernel/ports.js";
 import type { ConversationRecord, FileShare, MessageRecord } from "../kernel/records.js";
 import { messageKind, type SearchDocument, type SearchEntry } from "../search/document.js";
 import type { Membership } from "./membership.js";
 import { storedMessageFrame } from "./push.js";
+import type { MessagingStore, MessagingTx } from "./store.js";
 
 export interface SendRequest {
   senderId: string;
@@ -96,7 +97,7 @@ export class SendPipeline {
   private draining: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: MessagingStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly members: Membership,
@@ -180,7 +181,7 @@ export class SendPipeline {
    * seqs. Each item is resolved or rejected here; a throw rolls everything
    * back and the caller rejects the whole batch as retryable.
    */
-  private async storeBatch(tx: StoreTx, batch: Pending[]): Promise<BatchOutcome> {
+  private async storeBatch(tx: MessagingTx, batch: Pending[]): Promise<BatchOutcome> {
     const now = this.clock.now();
     const ids = [...new Set(batch.map((p) => p.conversationId))];
     // Both reads are independent: issuing them together saves a round trip to the store.
@@ -337,7 +338,7 @@ export class SendPipeline {
 
   /** 1:1 conversations are created with their first message. */
   private async createDirectConversations(
-    tx: StoreTx,
+    tx: MessagingTx,
     batch: Pending[],
     convs: Map<string, ConversationRecord>,
     now: number,

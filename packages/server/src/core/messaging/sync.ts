@@ -10,9 +10,9 @@ import {
 import { invalid } from "../kernel/errors.js";
 import { directPeers } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
-import type { StoreReader } from "../kernel/ports.js";
 import type { ConversationView } from "../kernel/records.js";
 import { toWireMessage } from "./content.js";
+import type { MessagingReader } from "./store.js";
 import { readableUpTo, type Visibility } from "./visibility.js";
 
 /** Longest preview text; a full sync page must stay far below the frame limit. */
@@ -40,7 +40,7 @@ const UNREAD_CAP = 999;
  */
 export class SyncService {
   constructor(
-    private readonly reader: StoreReader,
+    private readonly reader: MessagingReader,
     private readonly visibility: Visibility,
     private readonly limits: CoreLimits,
   ) {}

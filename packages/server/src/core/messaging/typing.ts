@@ -1,12 +1,13 @@
-import type { Bus, Store } from "../kernel/ports.js";
+import type { Bus } from "../kernel/ports.js";
 import { requireMember, requireOpen } from "./access.js";
 import type { Membership } from "./membership.js";
 import { pushFrame } from "./push.js";
+import type { MessagingStore } from "./store.js";
 
 /** Typing indicators: relayed to the other members' devices, never stored. */
 export class TypingRelay {
   constructor(
-    private readonly store: Store,
+    private readonly store: MessagingStore,
     private readonly bus: Bus,
     private readonly members: Membership,
   ) {}

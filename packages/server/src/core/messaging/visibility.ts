@@ -1,7 +1,7 @@
 import { notFound } from "../kernel/errors.js";
 import { checkConversationId } from "../kernel/ids.js";
-import type { StoreReader } from "../kernel/ports.js";
 import type { ConversationRecord, MemberRecord } from "../kernel/records.js";
+import type { ConversationReader } from "../kernel/shared-store.js";
 
 /**
  * The one read rule: who may read message N of a conversation.
@@ -33,7 +33,7 @@ export interface Readable {
 
 /** Asks the read rule against the store. */
 export class Visibility {
-  constructor(private readonly reader: StoreReader) {}
+  constructor(private readonly reader: ConversationReader) {}
 
   /**
    * The conversation, the user's membership and how far they may read, or

@@ -11,10 +11,10 @@ import type { Directory } from "../directory/directory.js";
 import { type NameKeys, nameKeys } from "../directory/pinyin.js";
 import { invalid } from "../kernel/errors.js";
 import { checkConversationId, completeUserId, domainOf } from "../kernel/ids.js";
-import type { Store } from "../kernel/ports.js";
 import { toWireMessage } from "../messaging/content.js";
 import type { MessageKind } from "./document.js";
 import { snippet } from "./snippet.js";
+import type { SearchReader } from "./store.js";
 import { type QueryTerm, queryTerms } from "./tokens.js";
 
 export const SEARCH_LIMITS = {
@@ -64,7 +64,7 @@ export class SearchService {
   private readonly keysByName = new Map<string, NameKeys>();
 
   constructor(
-    private readonly store: Store,
+    private readonly read: SearchReader,
     private readonly directory: Directory,
   ) {}
 
@@ -121,7 +121,7 @@ export class SearchService {
     const compact = key.replace(/[\s']+/g, "");
     const terms = queryTerms(query);
     const found: { hit: SearchResults["groups"][number]; rank: number }[] = [];
-    for (const g of await this.store.read.groupsOf(userId, SEARCH_LIMITS.maxGroups)) {
+    for (const g of await this.read.groupsOf(userId, SEARCH_LIMITS.maxGroups)) {
       const name = g.name.toLowerCase();
       const keys = this.groupKeys(g.name);
       const rank = name.startsWith(key)
@@ -169,14 +169,14 @@ export class SearchService {
   ): Promise<{ hits: SearchResults["messages"]; next: string }> {
     const terms = queryTerms(query);
     if (terms.length === 0) return { hits: [], next: "" };
-    const found = await this.store.read.searchMessages({
+    const found = await this.read.searchMessages({
       userId,
       terms,
       ...filters,
       ...(beforeId > 0 ? { beforeId } : {}),
       limit,
     });
-    const rows = await Promise.all(found.map((h) => this.store.read.getMessage(h.conversationId, h.seq)));
+    const rows = await Promise.all(found.map((h) => this.read.getMessage(h.conversationId, h.seq)));
     const hits: SearchResults["messages"] = [];
     for (const row of rows) {
       if (!row?.content || row.recalledBy) continue;
@@ -196,7 +196,7 @@ export class SearchService {
     offset: number,
   ): Promise<SearchResults["files"]> {
     const text = query.normalize("NFKC").toLowerCase();
-    const found = await this.store.read.searchFiles({
+    const found = await this.read.searchFiles({
       userId,
       domain: domainOf(userId),
       text,

@@ -1,0 +1,73 @@
+import type { Kysely } from "kysely";
+import type { AccountsReads, AccountsWrites } from "../../core/accounts/store.js";
+import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
+import type { FilesReads, FilesWrites } from "../../core/files/store.js";
+import type {
+  AuditWriter,
+  ConversationReader,
+  ConversationWriter,
+  FileAccessReader,
+  GroupListReader,
+  UserReader,
+  UserWriter,
+} from "../../core/kernel/shared-store.js";
+import type { MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
+import type { SearchReads } from "../../core/search/store.js";
+import type { StoreTx } from "../../core/store.js";
+import { KyselyAccounts } from "./kysely-accounts.js";
+import { KyselyConversations } from "./kysely-conversations.js";
+import { KyselyDirectory } from "./kysely-directory.js";
+import { KyselyFiles } from "./kysely-files.js";
+import { KyselyMessaging } from "./kysely-messaging.js";
+import { KyselySearch } from "./kysely-search.js";
+import { KyselyUsers } from "./kysely-users.js";
+import type { Dialect } from "./migrations.js";
+import type { Database } from "./schema.js";
+
+type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
+  ? I
+  : never;
+
+/**
+ * One object with every method of the parts, each bound to its part. Two
+ * parts with a method of the same name would make one of them unreachable,
+ * so that fails at once.
+ */
+function compose<Parts extends object[]>(...parts: Parts): Intersection<Parts[number]> {
+  const out: Record<string, unknown> = {};
+  for (const part of parts) {
+    const proto = Object.getPrototypeOf(part) as object;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === "constructor") continue;
+      const method = (part as Record<string, unknown>)[name];
+      if (typeof method !== "function") continue;
+      if (name in out) throw new Error(`two store repositories both define ${name}`);
+      out[name] = method.bind(part);
+    }
+  }
+  return out as Intersection<Parts[number]>;
+}
+
+/**
+ * The whole store over a Kysely handle that is either the database or an
+ * open transaction: one repository per module port (and one per shared kernel
+ * port), composed. Dialect-neutral SQL only.
+ *
+ * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
+ * transactions), so that concurrent writers to one conversation queue up
+ * instead of allocating the same seq.
+ */
+export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversations: boolean): StoreTx {
+  // Typed as their ports, so the composition is checked against StoreTx method by method.
+  const conversations: ConversationReader & GroupListReader & ConversationWriter = new KyselyConversations(
+    db,
+    lockConversations,
+  );
+  const users: UserReader & UserWriter & AuditWriter = new KyselyUsers(db);
+  const messaging: MessagingReads & MessagingWrites = new KyselyMessaging(db, dialect, lockConversations);
+  const accounts: AccountsReads & AccountsWrites = new KyselyAccounts(db);
+  const directory: DirectoryReads & DirectoryWrites = new KyselyDirectory(db);
+  const files: FileAccessReader & FilesReads & FilesWrites = new KyselyFiles(db);
+  const search: SearchReads = new KyselySearch(db, dialect);
+  return compose(conversations, users, messaging, accounts, directory, files, search);
+}

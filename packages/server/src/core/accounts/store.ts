@@ -1,0 +1,46 @@
+import type {
+  AuditRecord,
+  ConversationRecord,
+  DomainRecord,
+  SessionRecord,
+  UserRecord,
+} from "../kernel/records.js";
+import type {
+  AuditWriter,
+  ConversationReader,
+  StorePort,
+  UserReader,
+  UserWriter,
+} from "../kernel/shared-store.js";
+import type { ScramCredential, ScramMechanism } from "./scram-keys.js";
+
+/** What only accounts and administration read: sessions, SCRAM keys, and the lists administrators page through. */
+export interface AccountsReads {
+  getSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  /** SCRAM keys of users' passwords, for the XMPP gateway's SASL (RFC 5802). */
+  getScramCredential(userId: string, mechanism: ScramMechanism): Promise<ScramCredential | undefined>;
+  listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
+  listDomains(): Promise<DomainRecord[]>;
+  listGroups(domain: string, afterId: string, limit: number): Promise<ConversationRecord[]>;
+  /** Audit entries of the domain, newest first, older than `beforeAt` (0: from now). */
+  listAudit(domain: string, beforeAt: number, limit: number): Promise<AuditRecord[]>;
+}
+
+/** What only accounts and administration write: sessions, SCRAM keys, domains. */
+export interface AccountsWrites {
+  insertSession(session: SessionRecord): Promise<void>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Replaces the user's keys of each mechanism given. */
+  putScramCredentials(credentials: readonly ScramCredential[]): Promise<void>;
+  createDomain(name: string, now: number): Promise<boolean>;
+  setDomainDisabled(name: string, disabled: boolean): Promise<boolean>;
+  /** 0 means the server's setting. */
+  setDomainFileLimits(name: string, limits: { maxFileBytes: number; quotaBytes: number }): Promise<boolean>;
+}
+
+export interface AccountsReader extends UserReader, ConversationReader, AccountsReads {}
+
+export interface AccountsTx extends AccountsReader, UserWriter, AuditWriter, AccountsWrites {}
+
+/** The store as accounts and administration see it. */
+export type AccountsStore = StorePort<AccountsReader, AccountsTx>;
