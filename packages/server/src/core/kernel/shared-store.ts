@@ -69,6 +69,11 @@ export interface GroupListReader {
   groupsOf(userId: string, limit: number): Promise<GroupSummary[]>;
 }
 
+export interface ConversationTx extends ConversationReader, ConversationWriter {}
+
+/** The store as a service that touches only conversations and members sees it (receipts, typing, preferences). */
+export type ConversationStore = StorePort<ConversationReader, ConversationTx>;
+
 /** Users and their domains, as every module that checks who someone is reads them. */
 export interface UserReader {
   getUser(id: string): Promise<UserRecord | undefined>;

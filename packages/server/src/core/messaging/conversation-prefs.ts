@@ -1,7 +1,7 @@
 import type { Bus, Clock } from "../kernel/ports.js";
+import type { ConversationStore } from "../kernel/shared-store.js";
 import { requireMember } from "./access.js";
 import { pushFrame } from "./push.js";
-import type { MessagingStore } from "./store.js";
 
 /**
  * A member's own settings of a conversation (pinned, muted), the same on all
@@ -10,7 +10,7 @@ import type { MessagingStore } from "./store.js";
  */
 export class ConversationPrefs {
   constructor(
-    private readonly store: MessagingStore,
+    private readonly store: ConversationStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
   ) {}

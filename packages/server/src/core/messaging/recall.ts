@@ -7,7 +7,7 @@ import { appendEvent } from "./append.js";
 import { encodeEvent, toWireMessage } from "./content.js";
 import type { Membership } from "./membership.js";
 import { messageFrame } from "./push.js";
-import type { MessagingStore } from "./store.js";
+import type { RecallStore } from "./store.js";
 
 /**
  * Recall: the sender within the window, or a group owner/admin at any time.
@@ -17,7 +17,7 @@ import type { MessagingStore } from "./store.js";
  */
 export class Recaller {
   constructor(
-    private readonly store: MessagingStore,
+    private readonly store: RecallStore,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly members: Membership,

@@ -1,9 +1,9 @@
 import { invalid } from "../kernel/errors.js";
 import type { Bus } from "../kernel/ports.js";
+import type { ConversationStore } from "../kernel/shared-store.js";
 import { requireMember } from "./access.js";
 import type { Membership } from "./membership.js";
 import { pushFrame } from "./push.js";
-import type { MessagingStore } from "./store.js";
 
 /**
  * Read and delivered cursors. A cursor only moves forward. Every active
@@ -13,7 +13,7 @@ import type { MessagingStore } from "./store.js";
  */
 export class Receipts {
   constructor(
-    private readonly store: MessagingStore,
+    private readonly store: ConversationStore,
     private readonly bus: Bus,
     private readonly members: Membership,
   ) {}

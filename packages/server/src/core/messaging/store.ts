@@ -7,6 +7,7 @@ import type {
 } from "../kernel/records.js";
 import type {
   ConversationReader,
+  ConversationTx,
   ConversationWriter,
   FileAccessReader,
   StorePort,
@@ -59,3 +60,8 @@ export interface MessagingTx extends MessagingReader, ConversationWriter, Messag
 
 /** The store as messaging sees it. */
 export type MessagingStore = StorePort<MessagingReader, MessagingTx>;
+
+export interface RecallTx extends ConversationTx, Pick<MessagingWrites, "recallMessage"> {}
+
+/** The store as recall sees it: conversations, members, and the recall itself. */
+export type RecallStore = StorePort<ConversationReader, RecallTx>;

@@ -1,13 +1,13 @@
 import type { Bus } from "../kernel/ports.js";
+import type { ConversationStore } from "../kernel/shared-store.js";
 import { requireMember, requireOpen } from "./access.js";
 import type { Membership } from "./membership.js";
 import { pushFrame } from "./push.js";
-import type { MessagingStore } from "./store.js";
 
 /** Typing indicators: relayed to the other members' devices, never stored. */
 export class TypingRelay {
   constructor(
-    private readonly store: MessagingStore,
+    private readonly store: ConversationStore,
     private readonly bus: Bus,
     private readonly members: Membership,
   ) {}
