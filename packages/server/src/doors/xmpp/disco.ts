@@ -13,7 +13,6 @@ import { el, NS, type XElement } from "./stanza.js";
  * answered: no blocking (XEP-0191), push (XEP-0357), PEP or version.
  */
 
-const CHAT_STATES = "http://jabber.org/protocol/chatstates";
 const CAPS = "http://jabber.org/protocol/caps";
 /** The caps node (XEP-0115) of the native clients. */
 const NATIVE_CAPS_NODE = "https://starling.chat/native";
@@ -54,7 +53,7 @@ export const NATIVE_CLIENT_FEATURES = [
   NS.ping,
   NS.receipts,
   NS.markers,
-  CHAT_STATES,
+  NS.chatStates,
   NS.retract,
   NS.oob,
   CAPS,

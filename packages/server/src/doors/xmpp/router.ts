@@ -46,8 +46,6 @@ import type { XmppConfig } from "./xmpp-config.js";
 
 export type { RouterSession } from "./context.js";
 
-const CHAT_STATES = "http://jabber.org/protocol/chatstates";
-
 /** A StarlingError as the stanza error (RFC 6120 section 8.3.3) a client can act on. */
 function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: string } {
   if (!(err instanceof StarlingError)) return { type: "cancel", condition: "internal-server-error" };
@@ -256,7 +254,7 @@ export class StanzaRouter implements XmppContext {
     }
     const bodyEl = child(stanza, "body", NS.client);
     if (!bodyEl) {
-      const state = childElements(stanza).find((c) => c.ns === CHAT_STATES);
+      const state = childElements(stanza).find((c) => c.ns === NS.chatStates);
       if (state && (state.name === "composing" || state.name === "paused" || state.name === "active"))
         this.core.typing
           .typing(this.session.userId, conversationId, state.name === "composing")
@@ -555,7 +553,7 @@ export class StanzaRouter implements XmppContext {
       el(
         "message",
         { xmlns: NS.client, from: nativeJid(t.userId), to: this.session.fullJid, type: "chat" },
-        el(t.typing ? "composing" : "paused", { xmlns: CHAT_STATES }),
+        el(t.typing ? "composing" : "paused", { xmlns: NS.chatStates }),
         el("no-store", { xmlns: NS.hints }),
       ),
     );

@@ -19,6 +19,7 @@ export const NS = {
   oob: "jabber:x:oob",
   receipts: "urn:xmpp:receipts",
   markers: "urn:xmpp:chat-markers:0",
+  chatStates: "http://jabber.org/protocol/chatstates",
   carbons: "urn:xmpp:carbons:2",
   forward: "urn:xmpp:forward:0",
   hints: "urn:xmpp:hints",
