@@ -1,35 +1,26 @@
-import { randomUUID } from "node:crypto";
 import {
   ContentSchema,
   create,
   ErrorCode,
-  type Message,
   type Push,
-  type Receipt,
   SendMessageSchema,
   StarlingError,
-  type TypingEvent,
 } from "@starling/protocol";
 import type { Core } from "../../core/core.js";
-import { directConversationId, isDirectId } from "../../core/kernel/ids.js";
+import { directConversationId } from "../../core/kernel/ids.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import { CatchUp } from "./catch-up.js";
 import { clientIq } from "./client-iq-routing.js";
-import {
-  conferenceDomain,
-  nativeJid,
-  type RouterSession,
-  uploadDomain,
-  type XmppContext,
-} from "./context.js";
+import { conferenceDomain, type RouterSession, uploadDomain, type XmppContext } from "./context.js";
 import { accountInfo, serverInfo } from "./disco.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
 import { mamFields, mamMetadata, mamQuery } from "./mam.js";
-import { clientMsgIdOf, newStreamKey, ownId, scopedId } from "./message-ids.js";
+import { clientMsgIdOf, newStreamKey, scopedId } from "./message-ids.js";
 import { Muc } from "./muc.js";
 import { OfflineDelivery } from "./offline-delivery.js";
-import { archiveId, messageStanza, parseArchiveId, peerOf } from "./render.js";
+import { PushRenderer } from "./pushes.js";
+import { parseArchiveId } from "./render.js";
 import { RosterPresence } from "./roster-presence.js";
 import { vcardOf } from "./roster-vcard.js";
 import {
@@ -78,18 +69,14 @@ function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: stri
  * cursors and are made from them; carbons (XEP-0280) copy the user's own
  * messages from other devices; retraction (XEP-0424) is recall; presence
  * follows the roster; archives (XEP-0313) and uploads (XEP-0363) have their
- * own files. Pushes from the core become stanzas here.
+ * own files. Pushes from the core become stanzas in `pushes.ts`.
  */
 export class StanzaRouter implements XmppContext {
   readonly muc: Muc;
   private readonly people: RosterPresence;
   private readonly offline = new OfflineDelivery(this);
   private readonly catchUp: CatchUp;
-  private carbons = false;
-  /** Asynchronous push handling (receipts, retractions), kept in order among itself. */
-  private pending: Promise<void> = Promise.resolve();
-  /** Per 1:1 conversation, the peer's cursors already shown as receipts and markers. */
-  private readonly shown = new Map<string, { read: number; delivered: number }>();
+  private readonly pushes: PushRenderer;
   private closed = false;
   /** Scopes stanza ids to this stream and its resumptions (see clientMsgIdOf). */
   private readonly streamKey = newStreamKey();
@@ -103,6 +90,7 @@ export class StanzaRouter implements XmppContext {
     this.muc = new Muc(this);
     this.people = new RosterPresence(this);
     this.catchUp = new CatchUp(this);
+    this.pushes = new PushRenderer(this, this.muc, this.people, this.offline, this.catchUp);
   }
 
   handle(stanza: XElement): void {
@@ -131,33 +119,12 @@ export class StanzaRouter implements XmppContext {
 
   /** A push from the core for this user. */
   push(push: Push): void {
-    if (this.closed) return;
-    const body = push.body;
-    switch (body.case) {
-      case "message":
-        this.onMessage(body.value);
-        return;
-      case "receipt":
-        this.later(() => this.onReceipt(body.value));
-        return;
-      case "presence":
-        this.people.changed(body.value);
-        return;
-      case "typing":
-        this.onTyping(body.value);
-        return;
-      default:
-        return;
-    }
+    this.pushes.push(push);
   }
 
   /** Pushes may have been lost (the cluster bus was down): show what this session missed. */
   resync(): void {
-    if (this.closed) return;
-    this.later(async () => {
-      for (const msg of await this.catchUp.missed(this.muc.joinedRooms()))
-        if (!this.closed) this.onMessage(msg);
-    });
+    this.pushes.resync();
   }
 
   /** The client acknowledged `h` stanzas (XEP-0198). */
@@ -169,6 +136,7 @@ export class StanzaRouter implements XmppContext {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.pushes.close();
     this.offline.close();
     this.people.close();
     this.muc.close();
@@ -373,7 +341,7 @@ export class StanzaRouter implements XmppContext {
       return;
     }
     if (type === "set" && q.ns === NS.carbons && (q.name === "enable" || q.name === "disable")) {
-      this.carbons = q.name === "enable";
+      this.pushes.carbons = q.name === "enable";
       this.result(stanza);
       return;
     }
@@ -414,148 +382,5 @@ export class StanzaRouter implements XmppContext {
       if (!card) throw new StarlingError(ErrorCode.NOT_FOUND, "no such user");
       return card;
     });
-  }
-
-  // --- what the core pushes
-
-  private later(step: () => Promise<void>): void {
-    this.pending = this.pending
-      .then(step)
-      .catch((err) => this.log.warn({ err, session: this.session.id }, "xmpp push not shown"));
-  }
-
-  private onMessage(msg: Message): void {
-    if (!this.catchUp.observe(msg)) return;
-    const event = msg.event;
-    if (event) {
-      if (event.kind.case === "messageRecalled") {
-        const targetSeq = Number(event.kind.value.targetSeq);
-        this.later(() => this.onRecalled(msg, targetSeq));
-      } else if (!isDirectId(msg.conversationId)) this.muc.event(msg, event);
-      return;
-    }
-    if (!msg.content) return;
-    if (!isDirectId(msg.conversationId)) {
-      this.muc.deliver(msg);
-      return;
-    }
-    const stanza = messageStanza(this.session, msg);
-    if (!stanza) return;
-    const peer = peerOf(msg.conversationId, this.session.userId);
-    if (peer) this.people.partner(peer);
-    if (msg.senderId !== this.session.userId) {
-      this.session.send(stanza);
-      this.offline.shown(msg);
-    } else if (this.carbons) this.session.send(this.carbon("sent", stanza));
-  }
-
-  /** A carbon copy (XEP-0280) of a message to or from this user's other devices. */
-  private carbon(kind: "sent" | "received", inner: XElement): XElement {
-    return el(
-      "message",
-      { xmlns: NS.client, from: this.session.userId, to: this.session.fullJid, type: inner.attrs.type },
-      el(kind, { xmlns: NS.carbons }, el("forwarded", { xmlns: NS.forward }, inner)),
-    );
-  }
-
-  /** A recall as a retraction (XEP-0424) naming the message by its origin id (1:1) or stanza-id (rooms). */
-  private async onRecalled(event: Message, targetSeq: number): Promise<void> {
-    const direct = isDirectId(event.conversationId);
-    const target = direct
-      ? await this.core.history.message(this.session.userId, event.conversationId, targetSeq)
-      : undefined;
-    // The sender's devices know their message by the id they gave it; others by the one they were shown.
-    const id = direct
-      ? target && (target.senderId === this.session.userId ? ownId(target.clientMsgId) : target.clientMsgId)
-      : archiveId({ conversationId: event.conversationId, seq: BigInt(targetSeq) });
-    if (!id) return;
-    const retract = [
-      el("retract", { xmlns: NS.retract, id }),
-      el("fallback", { xmlns: NS.fallback, for: NS.retract }),
-      el("body", {}, "This message was recalled."),
-      el("store", { xmlns: NS.hints }),
-    ];
-    if (!direct) {
-      this.muc.retracted(event, retract);
-      return;
-    }
-    const peer = peerOf(event.conversationId, this.session.userId);
-    if (!peer || !target) return;
-    // The sender's own other devices hear of it as a carbon of what they sent.
-    const mine = target.senderId === this.session.userId;
-    if (mine && !this.carbons) return;
-    const inner = el(
-      "message",
-      {
-        xmlns: NS.client,
-        type: "chat",
-        id: event.clientMsgId,
-        from: mine ? this.session.userId : nativeJid(peer),
-        to: mine ? peer : this.session.fullJid,
-      },
-      ...retract,
-    );
-    this.session.send(mine ? this.carbon("sent", inner) : inner);
-  }
-
-  /**
-   * A peer's cursor moved in a 1:1 chat: the last of this user's messages it
-   * now covers is acknowledged with a receipt (XEP-0184) and a chat marker
-   * (XEP-0333), once.
-   */
-  private async onReceipt(r: Receipt): Promise<void> {
-    if (!isDirectId(r.conversationId) || r.userId === this.session.userId) return;
-    const shown = this.shown.get(r.conversationId) ?? { read: 0, delivered: 0 };
-    const read = Number(r.readSeq);
-    const delivered = Number(r.deliveredSeq);
-    const next = { read: Math.max(shown.read, read), delivered: Math.max(shown.delivered, delivered) };
-    if (this.shown.size > 1000 && !this.shown.has(r.conversationId)) this.shown.clear();
-    this.shown.set(r.conversationId, next);
-    const upTo = Math.max(read > shown.read ? read : 0, delivered > shown.delivered ? delivered : 0);
-    if (upTo === 0) return;
-    const low = Math.min(shown.read, shown.delivered);
-    const rows = await this.core.history.records(this.session.userId, r.conversationId, {
-      afterSeq: low,
-      beforeSeq: upTo + 1,
-      limit: 20,
-      backwards: true,
-    });
-    const mine = (limit: number) =>
-      rows.find((m) => m.seq <= limit && m.senderId === this.session.userId && !m.event);
-    const from = nativeJid(r.userId);
-    const send = (payload: XElement[]) =>
-      this.session.send(
-        el(
-          "message",
-          { xmlns: NS.client, from, to: this.session.fullJid, type: "chat", id: randomUUID() },
-          ...payload,
-          el("store", { xmlns: NS.hints }),
-        ),
-      );
-    if (delivered > shown.delivered) {
-      const m = mine(delivered);
-      if (m && m.seq > shown.delivered)
-        send([
-          el("received", { xmlns: NS.receipts, id: ownId(m.clientMsgId) }),
-          el("received", { xmlns: NS.markers, id: ownId(m.clientMsgId) }),
-        ]);
-    }
-    if (read > shown.read) {
-      const m = mine(read);
-      if (m && m.seq > shown.read) send([el("displayed", { xmlns: NS.markers, id: ownId(m.clientMsgId) })]);
-    }
-  }
-
-  /** Typing in a 1:1 chat as a chat state (XEP-0085). */
-  private onTyping(t: TypingEvent): void {
-    if (!isDirectId(t.conversationId) || t.userId === this.session.userId) return;
-    this.session.send(
-      el(
-        "message",
-        { xmlns: NS.client, from: nativeJid(t.userId), to: this.session.fullJid, type: "chat" },
-        el(t.typing ? "composing" : "paused", { xmlns: NS.chatStates }),
-        el("no-store", { xmlns: NS.hints }),
-      ),
-    );
   }
 }
