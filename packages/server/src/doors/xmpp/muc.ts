@@ -1,12 +1,11 @@
 import { ErrorCode, type Event, type Message, StarlingError } from "@starling/protocol";
 import { localPartOf } from "../../core/kernel/ids.js";
 import type { MemberRole } from "../../core/kernel/records.js";
-import { roomConversation, roomJid } from "./context.js";
+import { roomConversation, roomJid, type XmppContext } from "./context.js";
 import type { Jid } from "./jid.js";
 import { MAM_FEATURES, mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { archiveId, delayOf, messageStanza, parseArchiveId } from "./render.js";
 import { vcardOf } from "./roster-vcard.js";
-import type { StanzaRouter } from "./router.js";
 import { child, childElements, el, NS, textOf, type XElement } from "./stanza.js";
 
 /** Room history sent on joining when the client does not say how much (as Prosody does). */
@@ -42,6 +41,25 @@ function affiliationOf(role: MemberRole | "none"): { affiliation: string; role: 
   }
 }
 
+/** The acknowledgement of a message the session sent, with the id it was stored under. */
+export interface SentAck {
+  conversationId: string;
+  seq: number;
+  serverTime: number;
+  clientMsgId: string;
+}
+
+/** What the rooms need of the session's stanza handling (the router): the context, and sending. */
+export interface RoomContext extends XmppContext {
+  /** Sends a message with a body to a user or a group; `then` runs with the ack. */
+  sendContent(
+    stanza: XElement,
+    target: { toUserId: string } | { conversationId: string },
+    body: string,
+    then?: (ack: SentAck) => void,
+  ): void;
+}
+
 /**
  * Groups as multi-user chat rooms (XEP-0045) at `conference.<domain>`: a
  * group `g:abc` is the room `abc@conference.<domain>` and each member's
@@ -55,7 +73,7 @@ export class Muc {
   /** Rooms this session has joined: conversation id to the nickname in use. */
   private readonly joined = new Map<string, string>();
 
-  constructor(private readonly r: StanzaRouter) {}
+  constructor(private readonly r: RoomContext) {}
 
   private get domain(): string {
     return this.r.session.domain;

@@ -11,13 +11,13 @@ import { directConversationId } from "../../core/kernel/ids.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import { CatchUp } from "./catch-up.js";
 import { clientIq } from "./client-iq-routing.js";
-import { conferenceDomain, type RouterSession, uploadDomain, type XmppContext } from "./context.js";
+import { conferenceDomain, type RouterSession, uploadDomain } from "./context.js";
 import { accountInfo, serverInfo } from "./disco.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
 import { mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { clientMsgIdOf, newStreamKey, scopedId } from "./message-ids.js";
-import { Muc } from "./muc.js";
+import { Muc, type RoomContext, type SentAck } from "./muc.js";
 import { OfflineDelivery } from "./offline-delivery.js";
 import { PushRenderer } from "./pushes.js";
 import { parseArchiveId } from "./render.js";
@@ -71,7 +71,7 @@ function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: stri
  * follows the roster; archives (XEP-0313) and uploads (XEP-0363) have their
  * own files. Pushes from the core become stanzas in `pushes.ts`.
  */
-export class StanzaRouter implements XmppContext {
+export class StanzaRouter implements RoomContext {
   readonly muc: Muc;
   private readonly people: RosterPresence;
   private readonly offline = new OfflineDelivery(this);
@@ -142,7 +142,7 @@ export class StanzaRouter implements XmppContext {
     this.muc.close();
   }
 
-  // --- XmppContext
+  // --- RoomContext (the XmppContext every handler works with)
 
   result(iq: XElement, payload?: XElement): void {
     this.session.send(
@@ -241,7 +241,7 @@ export class StanzaRouter implements XmppContext {
     stanza: XElement,
     target: { toUserId: string } | { conversationId: string },
     body: string,
-    then?: (ack: { conversationId: string; seq: number; serverTime: number; clientMsgId: string }) => void,
+    then?: (ack: SentAck) => void,
   ): void {
     const clientMsgId = clientMsgIdOf(stanza, this.streamKey);
     this.catchUp.sent(clientMsgId);
