@@ -5,6 +5,7 @@ import type { Clock, Logger } from "../../core/kernel/ports.js";
 import { TokenBucket } from "../../core/kernel/token-bucket.js";
 import { NATIVE_RESOURCE } from "./context.js";
 import { isValidResource } from "./jid.js";
+import { type GivenUpConnection, type ResumableSession, Resumption } from "./resumption.js";
 import { StanzaRouter } from "./router.js";
 import { SaslNegotiator, type SaslStep } from "./sasl.js";
 import { child, el, NS, stanzaError, streamError, streamFeatures, textOf, type XElement } from "./stanza.js";
@@ -17,7 +18,6 @@ import {
   isStanza,
   parseH,
   requestElement,
-  resumedElement,
   SM_ELEMENTS,
   StreamManagement,
 } from "./stream-management.js";
@@ -60,26 +60,17 @@ const MAX_PENDING = 64;
  * One XMPP session (RFC 6120): stream headers and features, STARTTLS, SASL,
  * resource binding, then stanzas through the router. Elements are handled
  * one after another in arrival order; anything malformed ends this stream
- * only, with the stream error that says why.
- *
- * With resumable stream management (XEP-0198) a session outlives its
- * connection: when the connection drops it is detached, keeping its router
- * (rooms, carbons, presence watches) and queueing what is sent to it, until a
- * new stream of the same user resumes it and hands over its transport, or
- * the resumption window ends.
+ * only, with the stream error that says why. With resumable stream
+ * management (XEP-0198) a session outlives its connection (`resumption.ts`).
  */
-export class XmppSession {
+export class XmppSession implements ResumableSession<XmppSession> {
   readonly id = randomBytes(9).toString("base64url");
   userId = "";
   resource = "";
   domain = "";
   private phase: Phase = "header";
-  /** False while a resumable session waits for a new connection. */
-  private attached = true;
   private sm: StreamManagement | undefined;
-  /** The session this stream resumed (phase "moved"). */
-  private movedTo: XmppSession | undefined;
-  private detachTimer: NodeJS.Timeout | undefined;
+  readonly resumption: Resumption<XmppSession>;
   private authenticated = false;
   /** Set by refuse(): the failure is logged elsewhere. */
   private quiet = false;
@@ -102,6 +93,7 @@ export class XmppSession {
     private readonly host: XmppHost,
   ) {
     const { config } = host;
+    this.resumption = new Resumption<XmppSession>(this, host.log);
     this.bucket = new TokenBucket(config.stanzasPerSecond, config.stanzaBurst, host.clock.now());
     this.refusals = new TokenBucket(config.stanzasPerSecond / 4, config.stanzaBurst, host.clock.now());
     this.timer = setTimeout(() => {
@@ -136,8 +128,16 @@ export class XmppSession {
     return this.sm?.outbound;
   }
 
+  get streamManagement(): StreamManagement | undefined {
+    return this.sm;
+  }
+
   get reachedHost(): string {
     return this.transport.reachedHost;
+  }
+
+  get remoteAddress(): string {
+    return this.transport.remoteAddress;
   }
 
   /** The token hash of the login session a PLAIN login recorded; undefined after SCRAM. */
@@ -155,8 +155,9 @@ export class XmppSession {
   }
 
   element(e: ParsedElement): void {
-    if (this.movedTo) {
-      this.movedTo.element(e);
+    const movedTo = this.resumption.movedTo;
+    if (movedTo) {
+      movedTo.element(e);
       return;
     }
     if (this.phase === "closed") return;
@@ -184,8 +185,8 @@ export class XmppSession {
    * no longer its concern.
    */
   connectionLost(transport: XmppTransport): void {
-    if (transport !== this.transport || !this.attached) return;
-    if (this.phase === "ready" && this.sm?.resumable) this.detach();
+    if (transport !== this.transport || !this.resumption.attached) return;
+    if (this.phase === "ready" && this.sm?.resumable) this.resumption.detach(this.sm);
     else this.onClosed();
   }
 
@@ -218,7 +219,7 @@ export class XmppSession {
   fail(condition: string, reason: string, error = streamError(condition)): void {
     if (this.phase === "closed" || this.phase === "moved") return;
     if (!this.quiet) this.logFailure(condition, reason);
-    if (this.attached) {
+    if (this.resumption.attached) {
       if (!this.headerSent) this.sendHeader(this.domain || this.host.core.accounts.defaultDomain);
       this.transport.send(error);
       this.transport.end();
@@ -250,7 +251,7 @@ export class XmppSession {
     const wasReady = this.phase === "ready";
     this.phase = "closed";
     clearTimeout(this.timer);
-    clearTimeout(this.detachTimer);
+    this.resumption.stop();
     this.sm?.stopRequests();
     if (wasReady) {
       this.router?.close();
@@ -271,17 +272,18 @@ export class XmppSession {
     if (this.phase === "closed" || this.phase === "moved") return;
     const sm = this.sm;
     if (!sm || !isStanza(e)) {
-      if (this.attached) this.write(e);
+      if (this.resumption.attached) this.write(e);
       return;
     }
     if (!sm.sent(e)) {
       this.fail("policy-violation", "too many unacknowledged stanzas");
       return;
     }
-    if (this.attached && this.write(e)) sm.requestSoon(() => this.requestAck());
+    if (this.resumption.attached && this.write(e)) sm.requestSoon(() => this.requestAck());
   }
 
-  private write(e: XElement): boolean {
+  /** Writes to the current connection, uncounted; false when the session failed instead. */
+  write(e: XElement): boolean {
     if (this.transport.bufferedBytes() > this.host.config.maxBufferedBytes) {
       this.fail("policy-violation", "too much unread output");
       return false;
@@ -292,75 +294,36 @@ export class XmppSession {
 
   /** An `<r/>`, so the client's answer trims the queue and shows the connection still works. */
   private requestAck(): void {
-    if (this.sm?.takeRequest() && this.attached && this.phase === "ready") this.write(requestElement());
+    if (this.sm?.takeRequest() && this.resumption.attached && this.phase === "ready")
+      this.write(requestElement());
   }
 
-  /** The connection dropped: keep the session for its resumption window (XEP-0198 section 5). */
-  private detach(): void {
-    const sm = this.sm as StreamManagement;
-    this.attached = false;
-    sm.stopRequests();
-    this.detachTimer = setTimeout(() => {
-      this.host.log.info(
-        { session: this.id, user: this.userId, unacked: sm.pending.length },
-        "xmpp session not resumed in time",
-      );
-      this.onClosed();
-    }, sm.windowMs);
-    this.detachTimer.unref();
-    this.host.log.info(
-      { session: this.id, user: this.userId, ip: this.transport.remoteAddress, windowMs: sm.windowMs },
-      "xmpp session detached",
-    );
-  }
+  // --- the session's side of resumption (resumption.ts)
 
-  /**
-   * A new stream of the same user resumes this session with `<resume/>`
-   * (XEP-0198 section 5): the client's "h" trims the queue, the new stream's
-   * connection becomes this session's (closing the old one if it is still
-   * open), and what the client has not acknowledged is sent again in order.
-   */
-  private resumeFrom(stream: XmppSession, h: number): void {
-    const sm = this.sm as StreamManagement;
-    if (!sm.ack(h)) {
-      // Neither side can tell what the client has: both streams end.
-      const tooHigh = handledCountTooHigh(h, sm.outbound);
-      stream.fail("undefined-condition", "resume acknowledged more than was sent", tooHigh);
-      this.fail("undefined-condition", "resume acknowledged more than was sent", tooHigh);
-      return;
-    }
+  acknowledged(h: number): void {
     this.router?.acknowledged(h);
+  }
+
+  takeConnection(stream: XmppSession): GivenUpConnection {
     const old = this.transport;
-    const wasAttached = this.attached;
-    this.transport = stream.handOver(this);
-    this.attached = true;
+    this.transport = stream.release();
     this.headerSent = true;
-    clearTimeout(this.detachTimer);
-    this.detachTimer = undefined;
-    if (wasAttached) {
-      // A half-open connection the server had not noticed yet; its close no longer concerns this session.
-      old.send(streamError("conflict", "the session was resumed on another connection"));
-      old.end();
-    }
     this.transport.rebind(this);
     this.transport.ticket.authenticated();
-    const { remoteAddress: ip } = this.transport;
-    const resent = sm.pending.length;
-    this.host.log.info({ session: this.id, user: this.userId, ip, resent }, "xmpp session resumed");
-    this.write(resumedElement(sm));
-    for (const stanza of sm.pending) if (!this.write(stanza)) return;
-    sm.takeRequest();
-    if (resent > 0) this.write(requestElement());
+    return old;
   }
 
-  /** This stream resumed `target`: its connection goes there and this session is over. */
-  private handOver(target: XmppSession): XmppTransport {
+  /** This stream resumed another session: its connection goes there and this session is over. */
+  private release(): XmppTransport {
     this.phase = "moved";
-    this.movedTo = target;
     clearTimeout(this.timer);
     this.host.ended(this);
     if (this.tokenHash) this.host.core.accounts.logout(this.tokenHash).catch(() => {});
     return this.transport;
+  }
+
+  end(): void {
+    this.onClosed();
   }
 
   private enqueue(step: () => Promise<void> | void): void {
@@ -378,8 +341,9 @@ export class XmppSession {
   }
 
   private internalError(err: unknown): void {
-    if (this.movedTo) {
-      this.movedTo.internalError(err);
+    const movedTo = this.resumption.movedTo;
+    if (movedTo) {
+      movedTo.internalError(err);
       return;
     }
     this.host.log.error({ err, session: this.id }, "xmpp element failed");
@@ -458,8 +422,9 @@ export class XmppSession {
   }
 
   private async onElement(e: ParsedElement): Promise<void> {
-    if (this.movedTo) {
-      this.movedTo.element(e);
+    const movedTo = this.resumption.movedTo;
+    if (movedTo) {
+      movedTo.element(e);
       return;
     }
     const known =
@@ -492,7 +457,8 @@ export class XmppSession {
         return;
       case "bind":
         if (e.name === "iq" && e.attrs.type === "set") this.onBind(e);
-        else if (e.ns === NS.sm && e.name === "resume") this.onResume(e);
+        else if (e.ns === NS.sm && e.name === "resume")
+          this.resumption.request(e, (previd) => this.host.findResumable(previd, this.userId));
         // Enabling comes after binding (XEP-0198 section 3).
         else if (e.ns === NS.sm && e.name === "enable") this.send(failedElement("unexpected-request"));
         else this.fail("not-authorized", "no resource bound");
@@ -536,26 +502,7 @@ export class XmppSession {
     if (h === undefined) this.fail("invalid-xml", "an ack without a valid h");
     else if (!sm.ack(h))
       this.fail("undefined-condition", "ack for more than was sent", handledCountTooHigh(h, sm.outbound));
-    else this.router?.acknowledged(h);
-  }
-
-  /**
-   * `<resume/>` instead of binding (XEP-0198 section 5). An unknown, expired
-   * or another user's id fails the same way, and the client may bind instead.
-   */
-  private onResume(e: ParsedElement): void {
-    const h = parseH(e.attrs.h);
-    const previd = e.attrs.previd ?? "";
-    if (h === undefined || !previd) {
-      this.send(failedElement("bad-request"));
-      return;
-    }
-    const target = this.host.findResumable(previd, this.userId);
-    if (!target) {
-      this.send(failedElement("item-not-found"));
-      return;
-    }
-    target.resumeFrom(this, h);
+    else this.acknowledged(h);
   }
 
   private async onSasl(e: ParsedElement): Promise<void> {
