@@ -3,8 +3,8 @@
  * (GET /api/openapi.json), so the HTTP reference cannot drift from the
  * routes and their schemas.
  *
- *   node --import tsx scripts/gen-api-docs.ts           rewrite docs/api.md
- *   node --import tsx scripts/gen-api-docs.ts --check   exit 1 if it is out of date (for CI)
+ *   node --conditions=starling-source --import tsx scripts/gen-api-docs.ts           rewrite docs/api.md
+ *   node --conditions=starling-source --import tsx scripts/gen-api-docs.ts --check   exit 1 if it is out of date (for CI)
  *
  * It starts a throw-away server (SQLite in a temporary folder, ports chosen
  * by the OS, silent logs) and stops it again.

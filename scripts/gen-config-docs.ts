@@ -3,8 +3,8 @@
  * packages/server/src/adapters/config/schema.ts, so the reference cannot drift from
  * the code that reads the configuration.
  *
- *   node --import tsx scripts/gen-config-docs.ts           rewrite docs/config.md
- *   node --import tsx scripts/gen-config-docs.ts --check   exit 1 if it is out of date (for CI)
+ *   node --conditions=starling-source --import tsx scripts/gen-config-docs.ts           rewrite docs/config.md
+ *   node --conditions=starling-source --import tsx scripts/gen-config-docs.ts --check   exit 1 if it is out of date (for CI)
  *
  * The output depends on nothing but the schema: no dates, no paths, no
  * environment, so --check is stable across machines.

@@ -29,7 +29,11 @@ if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
 }
+// The workspace packages resolve to their TypeScript sources (the "starling-source" export
+// condition), in the test processes and in every process they start, `starling` included.
+const nodeOptions = [process.env.NODE_OPTIONS, "--conditions=starling-source"].filter(Boolean).join(" ");
 const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
   stdio: "inherit",
+  env: { ...process.env, NODE_OPTIONS: nodeOptions },
 });
 process.exit(r.status ?? 1);

@@ -7,7 +7,7 @@
  * process tree, it shows what the transport alone costs here, so the
  * server's figures can be read as ratios to it (house rule 9).
  *
- *   node --import tsx bench/baseline/relay-server.ts --data-dir DIR
+ *   node --conditions=starling-source --import tsx bench/baseline/relay-server.ts --data-dir DIR
  * writes DIR/server.json like `starling serve` and stops on SIGTERM.
  */
 import { writeFileSync } from "node:fs";

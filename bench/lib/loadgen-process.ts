@@ -44,6 +44,7 @@ export class LoadgenProcess {
     const args = [
       ...profile,
       "--max-old-space-size=4096",
+      "--conditions=starling-source",
       "--import",
       "tsx",
       "bench/loadgen.ts",

@@ -51,6 +51,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const nodeFlags = opts.profileDir ? ["--cpu-prof", "--cpu-prof-dir", opts.profileDir] : [];
   const args = [
     ...nodeFlags,
+    "--conditions=starling-source",
     "--import",
     "tsx",
     ...programArgs(opts.program, opts.dataDir),
