@@ -12,6 +12,7 @@ import type { RunContext } from "./lib/harness.js";
 import { OUT_DIR } from "./lib/paths.js";
 import { formatTable, machine, type RunReport, type ScenarioReport, writeResults } from "./lib/report.js";
 import { clusterScenario } from "./scenarios/cluster.js";
+import { coldStartScenario } from "./scenarios/cold-start.js";
 import { directoryScenario } from "./scenarios/directory.js";
 import { groupScenario } from "./scenarios/group.js";
 import { historyScenario } from "./scenarios/history.js";
@@ -35,6 +36,7 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   search: searchScenario,
   upload: uploadScenario,
   web: webScenario,
+  "cold-start": coldStartScenario,
 };
 
 async function main(): Promise<number> {

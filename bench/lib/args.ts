@@ -12,9 +12,10 @@ export const SCENARIOS = [
   "search",
   "upload",
   "web",
+  "cold-start",
 ] as const;
 /** Scenarios that generate large data sets: run only when asked for by name. */
-const BY_NAME_ONLY: readonly string[] = ["history", "directory", "search", "upload", "web"];
+const BY_NAME_ONLY: readonly string[] = ["history", "directory", "search", "upload", "web", "cold-start"];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -44,13 +45,15 @@ export interface BenchOptions {
   searchQueries: number;
   uploadMiB: number;
   uploadChunkMiB: number;
+  /** Starts of each kind in the cold-start scenario. */
+  coldRuns: number;
   /** Stores the history and directory scenarios run on. */
   stores: ("sqlite" | "postgres")[];
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  (all: every scenario but history, directory, search, upload and web, which move large data sets or need a browser; ask for them by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, or all (default all)
+  (all: every scenario but history, directory, search, upload, web and cold-start, which move large data sets, need a browser or build the code; ask for them by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, cold-start, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it
@@ -74,6 +77,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --search-queries N    two-character queries measured per user (default 1000)
   --upload-mib N        size of the upload scenario's file in MiB (default 1024)
   --upload-chunk-mib N  size of each resumable-upload request in MiB (default 64)
+  --cold-runs N         starts from the sources and from the build, each, in cold-start (default 7)
   --stores LIST         stores for history and directory: sqlite,postgres (default both)
   --text-bytes N        message text length (default 64)
   --keep-data           keep the temporary data folders`;
@@ -122,6 +126,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
       "search-queries": { type: "string", default: "1000" },
       "upload-mib": { type: "string", default: "1024" },
       "upload-chunk-mib": { type: "string", default: "64" },
+      "cold-runs": { type: "string", default: "7" },
       stores: { type: "string", default: "sqlite,postgres" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -161,6 +166,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | "help" {
     searchQueries: int(values["search-queries"], "search-queries", 1, 1_000_000),
     uploadMiB: int(values["upload-mib"], "upload-mib", 1, 64 * 1024),
     uploadChunkMiB: int(values["upload-chunk-mib"], "upload-chunk-mib", 1, 4096),
+    coldRuns: int(values["cold-runs"], "cold-runs", 1, 1000),
     stores: storeList(values.stores ?? ""),
   };
 }
