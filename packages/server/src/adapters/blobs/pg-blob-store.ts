@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
-import pg from "pg";
+import type pg from "pg";
 import type { BlobStore } from "../../core/kernel/ports.js";
 
 /** Bytes per row of blob_chunks: small enough to stream, large enough that a big file is few rows. */
@@ -36,6 +36,8 @@ export class PgBlobStore implements BlobStore {
   static async open(opts: PgBlobOptions): Promise<PgBlobStore> {
     if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema))
       throw new Error(`not a valid schema name: ${opts.schema}`);
+    // Loaded only for blobs in PostgreSQL.
+    const { default: pg } = await import("pg");
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? 4,

@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Metrics } from "../../core/kernel/metrics.js";
 import type { Logger } from "../../core/kernel/ports.js";
 
@@ -124,6 +124,8 @@ export class NatsLink {
     const max = this.opts.maxRetryMs ?? 2000;
     while (!this.closed) {
       try {
+        // Loaded only when a cluster bus is configured.
+        const { connect } = await import("@nats-io/transport-node");
         const nc = await connect({
           servers: this.opts.servers,
           name: this.opts.name,

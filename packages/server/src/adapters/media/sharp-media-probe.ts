@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
-import { type IAudioMetadata, type IOptions, parseBuffer, parseFile } from "music-metadata";
-import sharp, { type Metadata, type SharpOptions } from "sharp";
+import type { IAudioMetadata, IOptions } from "music-metadata";
+import type { Metadata, SharpOptions } from "sharp";
 import { invalid, StarlingError } from "../../core/kernel/errors.js";
 import type { MediaInfo, MediaProbe } from "../../core/kernel/ports.js";
 import { readMp4Header } from "./mp4-header.js";
@@ -78,8 +78,6 @@ export class SharpMediaProbe implements MediaProbe {
       throw new RangeError("thumbnailMaxSide must be a positive integer");
     this.maxImagePixels = maxImagePixels;
     this.thumbnailMaxSide = thumbnailMaxSide;
-    sharp.cache(false);
-    sharp.concurrency(1);
   }
 
   async inspect(source: Uint8Array | string, mime: string): Promise<MediaInfo> {
@@ -100,6 +98,7 @@ export class SharpMediaProbe implements MediaProbe {
 
   private async inspectImage(source: Uint8Array | string, expected: ImageFormat): Promise<MediaInfo> {
     const { width, height } = await this.checkImage(source, expected);
+    const sharp = await loadSharp();
     const thumbnail = await decoding(() =>
       sharp(source, this.decodeOptions())
         .resize({
@@ -116,6 +115,7 @@ export class SharpMediaProbe implements MediaProbe {
 
   private async renderAvatar(source: Uint8Array | string, sizes: readonly number[]): Promise<Uint8Array[]> {
     await this.checkImage(source);
+    const sharp = await loadSharp();
     const largest = Math.max(...sizes);
     const square = await decoding(() =>
       sharp(source, this.decodeOptions())
@@ -153,6 +153,7 @@ export class SharpMediaProbe implements MediaProbe {
     if (!format) throw notImage();
     if (expected && format !== expected)
       throw invalid(`the body is in ${NAMES[format]} format, not ${NAMES[expected]}`, "body");
+    const sharp = await loadSharp();
     const meta = await decoding(() => sharp(source, { limitInputPixels: false, failOn: "error" }).metadata());
     if (!sameFormat(format, meta)) throw notImage();
     const width = meta.width;
@@ -182,6 +183,21 @@ export class SharpMediaProbe implements MediaProbe {
       else this.running--;
     }
   }
+}
+
+let sharpModule: Promise<typeof import("sharp").default> | undefined;
+
+/**
+ * sharp (libvips), loaded at the first image rather than at every start, with its operation
+ * cache off and one libvips thread per image.
+ */
+function loadSharp(): Promise<typeof import("sharp").default> {
+  sharpModule ??= import("sharp").then(({ default: sharp }) => {
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  });
+  return sharpModule;
 }
 
 /** Runs a sharp operation, turning its failures into INVALID_ARGUMENT. */
@@ -237,6 +253,8 @@ async function inspectAudioVideo(source: Uint8Array | string, mime: string): Pro
   const fromMp4 = await readMp4Header(source).catch(() => undefined);
   if (fromMp4?.durationMs !== undefined) return fromMp4;
   let parsed: IAudioMetadata;
+  // Loaded at the first audio or video file rather than at every start.
+  const { parseBuffer, parseFile } = await import("music-metadata");
   try {
     parsed =
       typeof source === "string"

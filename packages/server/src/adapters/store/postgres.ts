@@ -1,5 +1,4 @@
 import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
 import type { Metrics } from "../../core/kernel/metrics.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import { KyselyStore } from "./kysely-store.js";
@@ -25,6 +24,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 export async function openPostgresStore(opts: PostgresOptions): Promise<KyselyStore> {
   if (opts.schema !== undefined && !SCHEMA_NAME.test(opts.schema))
     throw new Error(`not a valid schema name: ${opts.schema}`);
+  // Loaded only for a PostgreSQL store.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,

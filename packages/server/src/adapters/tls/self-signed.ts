@@ -1,7 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { generate } from "selfsigned";
 
 export interface TlsFiles {
   key: string;
@@ -24,6 +23,8 @@ export async function ensureTls(
     keyPath = join(dir, "key.pem");
     if (!existsSync(certPath) || !existsSync(keyPath)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Loaded only to make a certificate, which most starts do not.
+      const { generate } = await import("selfsigned");
       const pems = await generate([{ name: "commonName", value: hostname }], {
         keyType: "ec",
         curve: "P-256",

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from "file-type";
 import type { AuditContext } from "../directory/audit.js";
 import type { DirectoryAdmin } from "../directory/directory-admin.js";
 import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../kernel/errors.js";
@@ -73,7 +72,7 @@ export class Avatars {
       throw new StarlingError(ErrorCode.FILE_TOO_LARGE, `an avatar is at most ${AVATAR_MAX_BYTES} bytes`, {
         details: { field: "body", limit: String(AVATAR_MAX_BYTES) },
       });
-    const mime = (await fileTypeFromBuffer(bytes))?.mime ?? "";
+    const mime = (await (await import("file-type")).fileTypeFromBuffer(bytes))?.mime ?? "";
     if (!mime.startsWith("image/")) throw invalid("an avatar must be a picture", "body");
     const renditions = await this.media.avatar(bytes, AVATAR_SIZES);
     const kept = await Promise.all(

@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
-import { fileTypeFromBuffer } from "file-type";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
@@ -121,7 +120,8 @@ export class Files {
     if (bytes.length === 0) throw invalid("the file is empty", "body");
     if (bytes.length > this.limits.maxUploadBytes) throw tooLarge(this.limits.maxUploadBytes);
     const { quotaBytes } = await this.checkUpload(userId, bytes.length);
-    const mime = (await fileTypeFromBuffer(bytes))?.mime ?? "application/octet-stream";
+    const mime =
+      (await (await import("file-type")).fileTypeFromBuffer(bytes))?.mime ?? "application/octet-stream";
     const info = await this.inspect(bytes, mime);
     const sha256 = await this.blobs.put(bytes);
     const file = await this.record(userId, rawName, sha256, bytes.length, mime, info, quotaBytes, fileId);
@@ -142,7 +142,8 @@ export class Files {
     const head = await staged.head(SNIFF_BYTES);
     if (head.length === 0) throw invalid("the file is empty", "body");
     const { quotaBytes } = await this.checkUpload(userId, staged.size);
-    const mime = (await fileTypeFromBuffer(head))?.mime ?? "application/octet-stream";
+    const mime =
+      (await (await import("file-type")).fileTypeFromBuffer(head))?.mime ?? "application/octet-stream";
     const info = await this.inspect(staged.path, mime);
     const { sha256, size } = await this.blobs.putFile(staged.path);
     const file = await this.record(userId, rawName, sha256, size, mime, info, quotaBytes);
