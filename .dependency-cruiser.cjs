@@ -114,7 +114,8 @@ module.exports = {
     tsConfig: { fileName: "tsconfig.base.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
-      conditionNames: ["import", "require", "node", "default", "types"],
+      // starling-source: the workspace packages resolve to their sources, as in tsconfig.base.json.
+      conditionNames: ["starling-source", "import", "require", "node", "default", "types"],
       extensions: [".ts", ".tsx", ".js", ".mjs", ".cjs", ".d.ts"],
       mainFields: ["module", "main", "types", "typings"],
     },
