@@ -2,7 +2,7 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import { nameKeys } from "../directory/pinyin.js";
 import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "../kernel/ids.js";
-import type { CoreLimits } from "../kernel/limits.js";
+import { ADMIN_PAGE_MAX, type CoreLimits, MAX_PASSWORD_LENGTH, PROFILE_LIMITS } from "../kernel/limits.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, KickReason, Logger, PasswordHasher, Random } from "../kernel/ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "../kernel/records.js";
@@ -40,8 +40,6 @@ export interface NewUser {
 
 /** More writes for the same transaction as an account change. */
 export type AlsoInTx = (tx: AccountsTx) => Promise<void>;
-
-const MAX_PASSWORD_LENGTH = 256;
 
 /**
  * Accounts, passwords and session tokens. Tokens are random and only their
@@ -94,7 +92,8 @@ export class Accounts {
   async createUser(input: NewUser, also?: AlsoInTx): Promise<UserRecord> {
     const id = fullUserId(input.id);
     this.checkPasswordPolicy(id, input.password);
-    const displayName = (input.displayName ?? localPartOf(id)).trim().slice(0, 100) || localPartOf(id);
+    const displayName =
+      (input.displayName ?? localPartOf(id)).trim().slice(0, PROFILE_LIMITS.displayName) || localPartOf(id);
     checkTextCharacters(displayName, "display_name");
     const keys = nameKeys(displayName);
     const user: UserRecord = {
@@ -133,7 +132,7 @@ export class Accounts {
   }
 
   async listUsers(domain: string, afterId = "", limit = 100): Promise<UserRecord[]> {
-    return this.store.read.listUsers(domain, afterId, Math.min(Math.max(limit, 1), 1000));
+    return this.store.read.listUsers(domain, afterId, Math.min(Math.max(limit, 1), ADMIN_PAGE_MAX));
   }
 
   /**

@@ -6,6 +6,7 @@ import { type ImportRow, parseUserList } from "../directory/import-parse.js";
 import type { ImportOptions, ImportReport } from "../directory/import-users.js";
 import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain } from "../kernel/ids.js";
+import { ADMIN_PAGE_MAX } from "../kernel/limits.js";
 import type { Bus, Clock } from "../kernel/ports.js";
 import type {
   AuditRecord,
@@ -289,7 +290,7 @@ export class Admin {
     return this.store.read.listAudit(
       this.domainFor(caller, domain),
       beforeAt,
-      Math.min(Math.max(limit, 1), 1000),
+      Math.min(Math.max(limit, 1), ADMIN_PAGE_MAX),
     );
   }
 
@@ -340,7 +341,7 @@ export class Admin {
     const rows = await this.store.read.listGroups(
       this.domainFor(caller, domain),
       after,
-      Math.min(Math.max(limit, 1), 1000),
+      Math.min(Math.max(limit, 1), ADMIN_PAGE_MAX),
     );
     return rows.map((c) => ({
       id: c.id,

@@ -1,6 +1,7 @@
 import { create, DirectoryChangedSchema, ErrorCode, encodeEnvelope, StarlingError } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
+import { DEPARTMENT_LIMITS, PROFILE_LIMITS } from "../kernel/limits.js";
 import type { Bus, Random } from "../kernel/ports.js";
 import type { DepartmentRecord, EmploymentStatus, UserRecord } from "../kernel/records.js";
 import type { UserPatch } from "../kernel/shared-store.js";
@@ -31,9 +32,9 @@ export interface ProfileInput {
   frozen?: boolean;
 }
 
-const DEPARTMENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const MAX_DEPTH = 32;
-const MAX_OTHER_DEPARTMENTS = 20;
+const DEPARTMENT_ID = new RegExp(`^[A-Za-z0-9._-]{1,${DEPARTMENT_LIMITS.idLength}}$`);
+const MAX_DEPTH = DEPARTMENT_LIMITS.maxDepth;
+const MAX_OTHER_DEPARTMENTS = DEPARTMENT_LIMITS.maxOtherDepartments;
 
 /**
  * Changes to the directory: departments and the profile of any user of a
@@ -50,12 +51,15 @@ export class DirectoryAdmin {
   ) {}
 
   async saveDepartment(ctx: AuditContext, domain: string, input: DepartmentInput): Promise<DepartmentRecord> {
-    const name = checkText(input.name, "name", 100);
+    const name = checkText(input.name, "name", DEPARTMENT_LIMITS.nameLength);
     if (!name) throw invalid("department name is empty", "name");
     if (input.id !== undefined && !DEPARTMENT_ID.test(input.id))
-      throw invalid("department id must be 1-64 letters, digits, '.', '_' or '-'", "id");
+      throw invalid(
+        `department id must be 1-${DEPARTMENT_LIMITS.idLength} letters, digits, '.', '_' or '-'`,
+        "id",
+      );
     const sortOrder = input.sortOrder ?? 0;
-    if (!Number.isInteger(sortOrder) || Math.abs(sortOrder) > 1_000_000)
+    if (!Number.isInteger(sortOrder) || Math.abs(sortOrder) > DEPARTMENT_LIMITS.maxSortOrder)
       throw invalid("bad sort order", "sort_order");
     const saved = await this.store.transaction(async (tx) => {
       await this.requireDomain(tx, domain);
@@ -152,14 +156,14 @@ export class DirectoryAdmin {
   ): Promise<UserPatch & { otherDepartmentIds?: string[] }> {
     const patch: UserPatch & { otherDepartmentIds?: string[] } = {};
     if (input.displayName !== undefined) {
-      const name = checkText(input.displayName, "display_name", 100);
+      const name = checkText(input.displayName, "display_name", PROFILE_LIMITS.displayName);
       if (!name) throw invalid("display name is empty", "display_name");
       const keys = nameKeys(name);
       Object.assign(patch, { displayName: name, pinyin: keys.pinyin, pinyinInitials: keys.initials });
     }
-    if (input.title !== undefined) patch.title = checkText(input.title, "title", 100);
-    if (input.phone !== undefined) patch.phone = checkText(input.phone, "phone", 40);
-    if (input.avatar !== undefined) patch.avatar = checkText(input.avatar, "avatar", 500);
+    if (input.title !== undefined) patch.title = checkText(input.title, "title", PROFILE_LIMITS.title);
+    if (input.phone !== undefined) patch.phone = checkText(input.phone, "phone", PROFILE_LIMITS.phone);
+    if (input.avatar !== undefined) patch.avatar = checkText(input.avatar, "avatar", PROFILE_LIMITS.avatar);
     if (input.email !== undefined) patch.email = checkEmail(input.email);
     if (input.departmentId !== undefined) {
       if (input.departmentId) await this.requireDepartment(tx, domain, input.departmentId);

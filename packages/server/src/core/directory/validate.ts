@@ -1,4 +1,5 @@
 import { invalid } from "../kernel/errors.js";
+import { PROFILE_LIMITS } from "../kernel/limits.js";
 import { checkTextCharacters } from "../messaging/content.js";
 
 /** A profile text field: trimmed, at most `max` characters, no control characters. */
@@ -11,7 +12,7 @@ export function checkText(value: string, name: string, max: number): string {
 
 /** "" or something shaped like an address, in lower case. */
 export function checkEmail(value: string): string {
-  const email = checkText(value, "email", 254).toLowerCase();
+  const email = checkText(value, "email", PROFILE_LIMITS.email).toLowerCase();
   if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) throw invalid("not an email address", "email");
   return email;
 }

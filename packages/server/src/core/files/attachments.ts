@@ -1,5 +1,6 @@
 import { type Attachment, AttachmentKind, AttachmentSchema, create } from "@starling/protocol";
 import { ErrorCode, invalid, StarlingError } from "../kernel/errors.js";
+import { MAX_FILE_ID_LENGTH } from "../kernel/limits.js";
 import type { FileRecord } from "../kernel/records.js";
 import type { FileAccessReader } from "../kernel/shared-store.js";
 
@@ -11,7 +12,7 @@ export function checkAttachments(list: readonly Attachment[]): void {
   if (list.length > MAX_ATTACHMENTS)
     throw invalid(`more than ${MAX_ATTACHMENTS} attachments`, "content.attachments");
   for (const a of list) {
-    if (a.fileId.length === 0 || a.fileId.length > 64)
+    if (a.fileId.length === 0 || a.fileId.length > MAX_FILE_ID_LENGTH)
       throw invalid("an attachment needs a file_id", "content.attachments");
     if (!(a.kind in AttachmentKind)) throw invalid("unknown attachment kind", "content.attachments");
   }

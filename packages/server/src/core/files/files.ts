@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
+import { MAX_FILE_ID_LENGTH, MAX_FILE_NAME_LENGTH } from "../kernel/limits.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { BlobStore, Clock, Logger, MediaInfo, MediaProbe, Random } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
@@ -47,7 +48,6 @@ export const BLOB_STORE_SECRET = "blob-store";
 export const LINK_TTL_MS = 10 * 60 * 1000;
 
 const SHA256 = /^[0-9a-f]{64}$/;
-const MAX_NAME = 255;
 /** Bytes file-type needs to recognise every type it knows. */
 const SNIFF_BYTES = 4100;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
@@ -56,7 +56,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/g;
 /** A file name as given, reduced to its last path part, without control or path characters. */
 export function cleanFileName(raw: string): string {
   const last = raw.split(/[/\\]/).pop() ?? "";
-  const name = last.replace(CONTROL, "").trim().slice(0, MAX_NAME);
+  const name = last.replace(CONTROL, "").trim().slice(0, MAX_FILE_NAME_LENGTH);
   return name === "" || name === "." || name === ".." ? "file" : name;
 }
 
@@ -185,7 +185,8 @@ export class Files {
    * NOT_FOUND, so ids reveal nothing.
    */
   async readable(userId: string, fileId: string): Promise<FileRecord> {
-    const f = fileId.length <= 64 ? await this.store.read.readableFile(userId, fileId) : undefined;
+    const f =
+      fileId.length <= MAX_FILE_ID_LENGTH ? await this.store.read.readableFile(userId, fileId) : undefined;
     if (!f) throw notFound("no such file");
     return f;
   }

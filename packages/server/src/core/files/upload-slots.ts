@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
+import { MAX_FILE_NAME_LENGTH } from "../kernel/limits.js";
 import type { Clock } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
 import type { Files } from "./files.js";
@@ -42,7 +43,7 @@ export interface SlotQuery {
   sig?: string;
 }
 
-const MAX_NAME = 255;
+const MAX_NAME = MAX_FILE_NAME_LENGTH;
 const MAX_TYPE = 255;
 const SIZE = /^\d{1,16}$/;
 const FILE_ID = /^f[A-Za-z0-9_-]{1,63}$/;

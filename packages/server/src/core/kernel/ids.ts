@@ -1,7 +1,10 @@
 import { invalid } from "./errors.js";
+import { MAX_DIRECT_PEER_LENGTH, MAX_DOMAIN_LENGTH, MAX_LOCAL_PART_LENGTH } from "./limits.js";
 
-const LOCAL_PART = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9]([a-z0-9-]{0,62}))*$/;
+const LOCAL_PART = new RegExp(`^[a-z0-9][a-z0-9._-]{0,${MAX_LOCAL_PART_LENGTH - 1}}$`);
+const DOMAIN = new RegExp(
+  `^(?=.{1,${MAX_DOMAIN_LENGTH}}$)[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*$`,
+);
 
 export function isValidDomain(domain: string): boolean {
   return DOMAIN.test(domain);
@@ -57,7 +60,8 @@ export function localPartOf(userId: string): string {
 // The 1:1 conversation id is a rule clients share, so it lives in @starling/protocol.
 export { directConversationId, directPeers, isDirectConversationId as isDirectId } from "@starling/protocol";
 
-const CONVERSATION_ID = /^(d:[^|\s]{3,140}\|[^|\s]{3,140}|g:[a-z0-9]{10,40})$/;
+const PEER = `[^|\\s]{3,${MAX_DIRECT_PEER_LENGTH}}`;
+const CONVERSATION_ID = new RegExp(`^(d:${PEER}\\|${PEER}|g:[a-z0-9]{10,40})$`);
 
 export function checkConversationId(id: string): string {
   if (!CONVERSATION_ID.test(id)) throw invalid("not a valid conversation id", "conversation_id");

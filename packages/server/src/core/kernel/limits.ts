@@ -67,6 +67,57 @@ export const DEFAULT_LIMITS: CoreLimits = {
 };
 
 /*
+ * Sizes the core checks that are not configured. The core's checks and every door's schema take
+ * them from here, so a door never states a bound of its own for what the core decides.
+ */
+
+/** A domain name (RFC 1035): at most 253 characters. */
+export const MAX_DOMAIN_LENGTH = 253;
+/** The part of a user id before the `@`. */
+export const MAX_LOCAL_PART_LENGTH = 64;
+/** A full user id, `local@domain`; a bare id (local part only) is shorter. */
+export const MAX_USER_ID_LENGTH = MAX_LOCAL_PART_LENGTH + 1 + MAX_DOMAIN_LENGTH;
+/** Each user id inside a 1:1 conversation id, `d:<a>|<b>`. */
+export const MAX_DIRECT_PEER_LENGTH = 140;
+/** A conversation id: the 1:1 form `d:<a>|<b>` is the longer one (groups are `g:` and at most 40). */
+export const MAX_CONVERSATION_ID_LENGTH = 2 + MAX_DIRECT_PEER_LENGTH + 1 + MAX_DIRECT_PEER_LENGTH;
+/** Any id a request names in its path (a user, conversation, group, department or file). */
+export const MAX_ID_LENGTH = Math.max(MAX_USER_ID_LENGTH, MAX_CONVERSATION_ID_LENGTH);
+/** A password, at login and when one is set (the shortest is limits.passwordMinLength). */
+export const MAX_PASSWORD_LENGTH = 256;
+/** What a login keeps of the client's device id and platform name. */
+export const MAX_DEVICE_ID_LENGTH = 128;
+export const MAX_PLATFORM_LENGTH = 32;
+
+/** Directory profile fields, in characters after trimming. */
+export const PROFILE_LIMITS = {
+  displayName: 100,
+  title: 100,
+  email: 254,
+  phone: 40,
+  avatar: 500,
+} as const;
+
+/** Departments: the id an administrator may choose, the name, the sort order, how deep and how many. */
+export const DEPARTMENT_LIMITS = {
+  idLength: 64,
+  nameLength: 100,
+  /** The sort order lies in -maxSortOrder..maxSortOrder. */
+  maxSortOrder: 1_000_000,
+  maxDepth: 32,
+  /** Departments a user belongs to beside their main one. */
+  maxOtherDepartments: 20,
+} as const;
+
+/** An uploaded file's id, as the core hands them out and accepts them in attachments. */
+export const MAX_FILE_ID_LENGTH = 64;
+/** A stored file name, in characters (a longer one is cut to this). */
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/** Most rows in one page of an administrator's listing (users, groups, audit). */
+export const ADMIN_PAGE_MAX = 1000;
+
+/*
  * What the doors accept is derived from the limits above, never restated by hand: a door that
  * refused less than the core allows would make a raised setting work over one door and not
  * another. The core still checks every value; these only size what a door reads before it can.

@@ -14,6 +14,7 @@ import {
 } from "@starling/protocol";
 import type { Authenticated } from "../../core/accounts/accounts.js";
 import type { Core } from "../../core/core.js";
+import { MAX_DEVICE_ID_LENGTH, MAX_PLATFORM_LENGTH } from "../../core/kernel/limits.js";
 import type { Clock, Logger } from "../../core/kernel/ports.js";
 import { TokenBucket } from "../../core/kernel/token-bucket.js";
 import type { Connection } from "./connection.js";
@@ -222,8 +223,8 @@ export class Session {
     }
     const client = hello.client;
     const device = {
-      deviceId: (client?.deviceId ?? "").slice(0, 128),
-      platform: (client?.platform ?? "").slice(0, 32),
+      deviceId: (client?.deviceId ?? "").slice(0, MAX_DEVICE_ID_LENGTH),
+      platform: (client?.platform ?? "").slice(0, MAX_PLATFORM_LENGTH),
     };
     let auth: Authenticated;
     try {
