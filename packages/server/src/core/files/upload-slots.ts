@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import { invalid, notFound } from "../kernel/errors.js";
-import { MAX_FILE_NAME_LENGTH } from "../kernel/limits.js";
+import { MAX_CONTENT_TYPE_LENGTH, MAX_FILE_NAME_LENGTH } from "../kernel/limits.js";
 import type { Clock } from "../kernel/ports.js";
 import type { FileRecord } from "../kernel/records.js";
 import type { Files } from "./files.js";
@@ -44,7 +44,7 @@ export interface SlotQuery {
 }
 
 const MAX_NAME = MAX_FILE_NAME_LENGTH;
-const MAX_TYPE = 255;
+const MAX_TYPE = MAX_CONTENT_TYPE_LENGTH;
 const SIZE = /^\d{1,16}$/;
 const FILE_ID = /^f[A-Za-z0-9_-]{1,63}$/;
 const SIG = /^[A-Za-z0-9_-]{43}$/;

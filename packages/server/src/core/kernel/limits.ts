@@ -113,6 +113,8 @@ export const DEPARTMENT_LIMITS = {
 export const MAX_FILE_ID_LENGTH = 64;
 /** A stored file name, in characters (a longer one is cut to this). */
 export const MAX_FILE_NAME_LENGTH = 255;
+/** A Content-Type an upload slot may require. */
+export const MAX_CONTENT_TYPE_LENGTH = 255;
 
 /** Most rows in one page of an administrator's listing (users, groups, audit). */
 export const ADMIN_PAGE_MAX = 1000;

@@ -2,18 +2,23 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Admin } from "../../core/accounts/admin.js";
 import { IMPORT_MAX_BYTES } from "../../core/directory/import-parse.js";
+import {
+  ADMIN_PAGE_MAX,
+  type CoreLimits,
+  DEPARTMENT_LIMITS,
+  MAX_PASSWORD_LENGTH,
+  PROFILE_LIMITS,
+} from "../../core/kernel/limits.js";
 import type { AdminCaller, HttpAuth } from "./auth.js";
-import { IdParam, Ok, Paging, UserId, UserIds } from "./schemas.js";
+import { DomainName, IdParam, Ok, OptionalDomain, Paging, UserId, userIds } from "./schemas.js";
 
-const DomainQuery = Type.Object(
-  { domain: Type.Optional(Type.String({ maxLength: 253 })) },
-  { additionalProperties: false },
-);
+const DomainQuery = Type.Object({ domain: OptionalDomain }, { additionalProperties: false });
+const NewPassword = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
 const NewUser = Type.Object(
   {
     id: UserId,
-    password: Type.String({ minLength: 1, maxLength: 256 }),
-    displayName: Type.Optional(Type.String({ maxLength: 100 })),
+    password: NewPassword,
+    displayName: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.displayName })),
     role: Type.Optional(Type.Union([Type.Literal("user"), Type.Literal("admin")])),
     temporary: Type.Optional(
       Type.Boolean({ description: "The user must choose a new password at first login." }),
@@ -21,22 +26,25 @@ const NewUser = Type.Object(
   },
   { additionalProperties: false },
 );
+const DepartmentId = Type.String({ maxLength: DEPARTMENT_LIMITS.idLength });
 const Profile = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ maxLength: 100 })),
-    title: Type.Optional(Type.String({ maxLength: 100 })),
-    email: Type.Optional(Type.String({ maxLength: 254 })),
-    phone: Type.Optional(Type.String({ maxLength: 40 })),
-    avatar: Type.Optional(Type.String({ maxLength: 500 })),
-    departmentId: Type.Optional(Type.String({ maxLength: 64 })),
-    otherDepartmentIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 20 })),
+    displayName: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.displayName })),
+    title: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.title })),
+    email: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.email })),
+    phone: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.phone })),
+    avatar: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.avatar })),
+    departmentId: Type.Optional(DepartmentId),
+    otherDepartmentIds: Type.Optional(
+      Type.Array(DepartmentId, { maxItems: DEPARTMENT_LIMITS.maxOtherDepartments }),
+    ),
     status: Type.Optional(Type.Union([Type.Literal("active"), Type.Literal("left")])),
     frozen: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 const Password = Type.Object(
-  { password: Type.String({ minLength: 1, maxLength: 256 }), temporary: Type.Optional(Type.Boolean()) },
+  { password: NewPassword, temporary: Type.Optional(Type.Boolean()) },
   { additionalProperties: false },
 );
 const Disabled = Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false });
@@ -47,24 +55,23 @@ const DomainLimits = Type.Object(
   },
   { additionalProperties: false },
 );
-const NewDomain = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 253 }) },
-  { additionalProperties: false },
-);
-const DomainParam = Type.Object({ name: Type.String({ minLength: 1, maxLength: 253 }) });
+const NewDomain = Type.Object({ name: DomainName }, { additionalProperties: false });
+const DomainParam = Type.Object({ name: DomainName });
 const Department = Type.Object(
   {
-    domain: Type.Optional(Type.String({ maxLength: 253 })),
-    id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    parentId: Type.String({ maxLength: 64, description: '"" for the top level' }),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    sortOrder: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+    domain: OptionalDomain,
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: DEPARTMENT_LIMITS.idLength })),
+    parentId: Type.String({ maxLength: DEPARTMENT_LIMITS.idLength, description: '"" for the top level' }),
+    name: Type.String({ minLength: 1, maxLength: DEPARTMENT_LIMITS.nameLength }),
+    sortOrder: Type.Optional(
+      Type.Integer({ minimum: -DEPARTMENT_LIMITS.maxSortOrder, maximum: DEPARTMENT_LIMITS.maxSortOrder }),
+    ),
   },
   { additionalProperties: false },
 );
 const ImportQuery = Type.Object(
   {
-    domain: Type.Optional(Type.String({ maxLength: 253 })),
+    domain: OptionalDomain,
     dryRun: Type.Optional(Type.Boolean()),
     passwords: Type.Optional(
       Type.Boolean({ description: "Give new users a random initial password (default true)." }),
@@ -74,17 +81,23 @@ const ImportQuery = Type.Object(
 );
 const AuditQuery = Type.Object(
   {
-    domain: Type.Optional(Type.String({ maxLength: 253 })),
+    domain: OptionalDomain,
     before: Type.Optional(Type.Integer({ minimum: 0 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX })),
   },
   { additionalProperties: false },
 );
-const NewGroup = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), owner: UserId, members: UserIds },
-  { additionalProperties: false },
-);
-const Members = Type.Object({ userIds: UserIds }, { additionalProperties: false });
+/** Group bounds are the limits the server runs with, as over the native protocol. */
+const newGroup = (l: CoreLimits) =>
+  Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: l.maxGroupNameLength }),
+      owner: UserId,
+      members: userIds(l),
+    },
+    { additionalProperties: false },
+  );
+const members = (l: CoreLimits) => Type.Object({ userIds: userIds(l) }, { additionalProperties: false });
 
 const tags = ["admin"];
 const security = [{ bearer: [] }];
@@ -99,7 +112,10 @@ export function registerAdminRoutes(
   admin: Admin,
   auth: HttpAuth,
   settings: () => Record<string, unknown>,
+  limits: CoreLimits,
 ): void {
+  const NewGroup = newGroup(limits);
+  const Members = members(limits);
   const base = "/api/v1/admin";
   // The one place an administrator's bare user id gets a domain (their own); Admin
   // itself takes full ids only and checks the caller may manage the target's domain.

@@ -7,16 +7,21 @@ import type { HttpAuth } from "./auth.js";
 import { sendWebp } from "./file-routes.js";
 import { IdParam } from "./schemas.js";
 
+/** The largest picture size a request may ask for (the kept sizes are AVATAR_SIZES). */
+const MAX_SIZE_ASKED = 4096;
+/** What HTTP reads of the cache-busting version. */
+const MAX_VERSION_LENGTH = 64;
+
 const SizeQuery = Type.Object(
   {
     size: Type.Optional(
       Type.Integer({
         minimum: 1,
-        maximum: 4096,
+        maximum: MAX_SIZE_ASKED,
         description: "Pixels wanted; the next kept size up is sent",
       }),
     ),
-    v: Type.Optional(Type.String({ maxLength: 64, description: "A version, for caches" })),
+    v: Type.Optional(Type.String({ maxLength: MAX_VERSION_LENGTH, description: "A version, for caches" })),
   },
   { additionalProperties: false },
 );

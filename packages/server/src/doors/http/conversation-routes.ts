@@ -12,9 +12,16 @@ import type { FastifyInstance } from "fastify";
 import type { Core } from "../../core/core.js";
 import { MAX_ATTACHMENTS } from "../../core/files/attachments.js";
 import { completeUserId, completeUserIds } from "../../core/kernel/ids.js";
-import { type CoreLimits, maxJsonMessageBytes } from "../../core/kernel/limits.js";
+import {
+  type CoreLimits,
+  MAX_CONVERSATION_ID_LENGTH,
+  MAX_FILE_ID_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_USER_ID_LENGTH,
+  maxJsonMessageBytes,
+} from "../../core/kernel/limits.js";
 import type { HttpAuth } from "./auth.js";
-import { IdParam, Ok, UserIds } from "./schemas.js";
+import { IdParam, Ok, UserId, userIds } from "./schemas.js";
 
 const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
@@ -43,8 +50,10 @@ const historyQuery = (l: CoreLimits) =>
 const newMessage = (l: CoreLimits) =>
   Type.Object(
     {
-      to: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "A user id (1:1)" })),
-      conversationId: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+      to: Type.Optional(
+        Type.String({ minLength: 1, maxLength: MAX_USER_ID_LENGTH, description: "A user id (1:1)" }),
+      ),
+      conversationId: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CONVERSATION_ID_LENGTH })),
       clientMsgId: Type.String({
         minLength: 1,
         maxLength: l.maxClientMsgIdLength,
@@ -56,7 +65,7 @@ const newMessage = (l: CoreLimits) =>
         Type.Array(
           Type.Object(
             {
-              fileId: Type.String({ minLength: 1, maxLength: 64 }),
+              fileId: Type.String({ minLength: 1, maxLength: MAX_FILE_ID_LENGTH }),
               kind: Type.Optional(
                 Type.Union(["image", "file", "voice", "video"].map((k) => Type.Literal(k))),
               ),
@@ -85,14 +94,14 @@ const Prefs = Type.Object(
 const SeqBody = Type.Object({ seq: Seq }, { additionalProperties: false });
 const groupName = (l: CoreLimits) => Type.String({ minLength: 1, maxLength: l.maxGroupNameLength });
 const newGroup = (l: CoreLimits) =>
-  Type.Object({ name: groupName(l), memberIds: UserIds }, { additionalProperties: false });
+  Type.Object({ name: groupName(l), memberIds: userIds(l) }, { additionalProperties: false });
 const rename = (l: CoreLimits) => Type.Object({ name: groupName(l) }, { additionalProperties: false });
 type NewGroup = Static<ReturnType<typeof newGroup>>;
 type Rename = Static<ReturnType<typeof rename>>;
-const Members = Type.Object({ userIds: UserIds }, { additionalProperties: false });
+const members = (l: CoreLimits) => Type.Object({ userIds: userIds(l) }, { additionalProperties: false });
 const RoleParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 300 }),
-  userId: Type.String({ minLength: 1, maxLength: 200 }),
+  id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+  userId: UserId,
 });
 const Role = Type.Object(
   { role: Type.Union([Type.Literal("owner"), Type.Literal("admin"), Type.Literal("member")]) },
@@ -114,6 +123,7 @@ export function registerConversationRoutes(app: FastifyInstance, core: Core, aut
   const NewMessage = newMessage(core.limits);
   const NewGroup = newGroup(core.limits);
   const Rename = rename(core.limits);
+  const Members = members(core.limits);
 
   app.get<{ Querystring: SyncQuery }>(
     `${base}/conversations`,

@@ -8,8 +8,10 @@ import {
 } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../../core/core.js";
+import { DIRECTORY_LIMITS } from "../../core/directory/directory.js";
 import { notFound } from "../../core/kernel/errors.js";
 import { completeUserId } from "../../core/kernel/ids.js";
+import { MAX_USER_ID_LENGTH } from "../../core/kernel/limits.js";
 import type { HttpAuth } from "./auth.js";
 import { IdParam } from "./schemas.js";
 
@@ -21,21 +23,23 @@ const Changes = Type.Object(
     until: Type.Optional(
       Type.Integer({ minimum: 0, description: "Only changes up to this version (0: no bound)" }),
     ),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: DIRECTORY_LIMITS.changesMax })),
   },
   { additionalProperties: false },
 );
 const DepartmentQuery = Type.Object(
   {
-    after: Type.Optional(Type.String({ maxLength: 200, description: "Members after this user id" })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    after: Type.Optional(
+      Type.String({ maxLength: MAX_USER_ID_LENGTH, description: "Members after this user id" }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: DIRECTORY_LIMITS.membersMax })),
   },
   { additionalProperties: false },
 );
 const Search = Type.Object(
   {
-    q: Type.String({ minLength: 1, maxLength: 64 }),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    q: Type.String({ minLength: 1, maxLength: DIRECTORY_LIMITS.queryMaxLength }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: DIRECTORY_LIMITS.searchMax })),
   },
   { additionalProperties: false },
 );

@@ -3,16 +3,23 @@ import { type Static, Type } from "@sinclair/typebox";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Files, LinkVariant } from "../../core/files/files.js";
+import { MAX_USER_ID_LENGTH } from "../../core/kernel/limits.js";
 import type { FileRecord } from "../../core/kernel/records.js";
 import type { HttpAuth } from "./auth.js";
 import { errorBody } from "./error-status.js";
 import { IdParam } from "./schemas.js";
 
+/**
+ * What HTTP reads of a file name as given: it may be a path, and the core keeps only its last
+ * part, cut to MAX_FILE_NAME_LENGTH.
+ */
+export const MAX_GIVEN_FILE_NAME_LENGTH = 1024;
+
 const UploadQuery = Type.Object(
   {
     name: Type.String({
       minLength: 1,
-      maxLength: 1024,
+      maxLength: MAX_GIVEN_FILE_NAME_LENGTH,
       description: "The file's name (its last path part is kept)",
     }),
   },
@@ -21,7 +28,7 @@ const UploadQuery = Type.Object(
 const ByHash = Type.Object(
   {
     sha256: Type.String({ pattern: "^[0-9a-fA-F]{64}$" }),
-    name: Type.String({ minLength: 1, maxLength: 1024 }),
+    name: Type.String({ minLength: 1, maxLength: MAX_GIVEN_FILE_NAME_LENGTH }),
   },
   { additionalProperties: false },
 );
@@ -32,7 +39,7 @@ const LinkBody = Type.Object(
 );
 const LinkQuery = Type.Object(
   {
-    u: Type.Optional(Type.String({ maxLength: 200 })),
+    u: Type.Optional(Type.String({ maxLength: MAX_USER_ID_LENGTH })),
     exp: Type.Optional(Type.Integer({ minimum: 0 })),
     sig: Type.Optional(Type.String({ pattern: "^[0-9a-f]{64}$" })),
   },

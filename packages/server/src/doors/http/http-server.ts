@@ -230,7 +230,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   if (opts.core.files && opts.uploads) await registerTusRoutes(app, opts.uploads, opts.core.files, auth);
   if (opts.core.files && opts.uploadSlots)
     await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
-  registerAdminRoutes(app, opts.admin, auth, opts.settings);
+  registerAdminRoutes(app, opts.admin, auth, opts.settings, opts.core.limits);
   if (opts.metrics) registerMetricsRoutes(app, opts.metrics, auth);
   registerWebRoutes(app, opts.webRoot, opts.log);
   return app;

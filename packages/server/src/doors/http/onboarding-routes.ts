@@ -2,6 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Core } from "../../core/core.js";
 import { notFound } from "../../core/kernel/errors.js";
+import { OptionalDomain } from "./schemas.js";
 
 /** What the onboarding document says about this server's listeners. */
 export interface OnboardingInfo {
@@ -18,10 +19,7 @@ export interface OnboardingInfo {
   version: string;
 }
 
-const Query = Type.Object(
-  { domain: Type.Optional(Type.String({ maxLength: 253 })) },
-  { additionalProperties: false },
-);
+const Query = Type.Object({ domain: OptionalDomain }, { additionalProperties: false });
 
 /** The host part of the request's Host header (IPv6 keeps its brackets). */
 function requestHost(req: FastifyRequest): string {

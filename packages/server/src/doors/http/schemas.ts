@@ -1,15 +1,32 @@
 import { Type } from "@sinclair/typebox";
+import {
+  ADMIN_PAGE_MAX,
+  type CoreLimits,
+  MAX_DOMAIN_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_USER_ID_LENGTH,
+} from "../../core/kernel/limits.js";
 
-/** Request and response shapes shared by several route modules. */
+/*
+ * Request and response shapes shared by several route modules. Every bound is the core's
+ * (kernel/limits.ts, or the limits the server runs with), so a schema refuses nothing the core
+ * accepts; the core still checks each value, these only refuse early what it would refuse.
+ */
 
-export const UserId = Type.String({ minLength: 1, maxLength: 200 });
-export const UserIds = Type.Array(UserId, { maxItems: 500 });
-export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) });
+/** A user id, full (`name@domain`) or bare (the caller's domain is meant). */
+export const UserId = Type.String({ minLength: 1, maxLength: MAX_USER_ID_LENGTH });
+/** The user ids of one request: at most limits.maxIdsPerRequest. */
+export const userIds = (l: CoreLimits) => Type.Array(UserId, { maxItems: l.maxIdsPerRequest });
+export const DomainName = Type.String({ minLength: 1, maxLength: MAX_DOMAIN_LENGTH });
+/** A domain to act in; absent or "" for the caller's own. */
+export const OptionalDomain = Type.Optional(Type.String({ maxLength: MAX_DOMAIN_LENGTH }));
+/** The id in a path: a user, conversation, group, department or file. */
+export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }) });
 export const Paging = Type.Object(
   {
-    domain: Type.Optional(Type.String({ maxLength: 253 })),
-    after: Type.Optional(Type.String({ maxLength: 300 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    domain: OptionalDomain,
+    after: Type.Optional(Type.String({ maxLength: MAX_ID_LENGTH })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ADMIN_PAGE_MAX })),
   },
   { additionalProperties: false },
 );

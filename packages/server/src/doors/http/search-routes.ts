@@ -3,6 +3,8 @@ import { type Static, Type } from "@sinclair/typebox";
 import { create, MessageKind, SearchResultsSchema, SearchSchema, SearchScope } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Core } from "../../core/core.js";
+import { MAX_CONVERSATION_ID_LENGTH, MAX_USER_ID_LENGTH } from "../../core/kernel/limits.js";
+import { SEARCH_LIMITS } from "../../core/search/search-service.js";
 import type { HttpAuth } from "./auth.js";
 
 const scopes = {
@@ -20,11 +22,14 @@ const kinds = {
   video: MessageKind.VIDEO,
 };
 
+/** A nextCursor is a decimal offset; HTTP reads no more of one than this. */
+const SEARCH_CURSOR_LENGTH = 32;
+
 const Query = Type.Object(
   {
     q: Type.String({
       minLength: 1,
-      maxLength: 200,
+      maxLength: SEARCH_LIMITS.queryMaxLength,
       description: "Chinese is found by any substring; other words by prefix",
     }),
     scope: Type.Optional(
@@ -33,8 +38,8 @@ const Query = Type.Object(
         { description: "all (the default) gives the first few of each kind" },
       ),
     ),
-    conversationId: Type.Optional(Type.String({ maxLength: 200 })),
-    senderId: Type.Optional(Type.String({ maxLength: 200 })),
+    conversationId: Type.Optional(Type.String({ maxLength: MAX_CONVERSATION_ID_LENGTH })),
+    senderId: Type.Optional(Type.String({ maxLength: MAX_USER_ID_LENGTH })),
     since: Type.Optional(
       Type.Integer({ minimum: 0, description: "Milliseconds since the epoch, inclusive" }),
     ),
@@ -42,8 +47,10 @@ const Query = Type.Object(
       Type.Integer({ minimum: 0, description: "Milliseconds since the epoch, exclusive" }),
     ),
     kind: Type.Optional(Type.Union(Object.keys(kinds).map((k) => Type.Literal(k)))),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 32, description: "nextCursor of the previous page" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_LIMITS.maxLimit })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: SEARCH_CURSOR_LENGTH, description: "nextCursor of the previous page" }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -4,15 +4,21 @@ import { UserCardSchema } from "@starling/protocol";
 import type { FastifyInstance } from "fastify";
 import type { Authenticated } from "../../core/accounts/accounts.js";
 import type { Core } from "../../core/core.js";
+import {
+  MAX_DEVICE_ID_LENGTH,
+  MAX_PASSWORD_LENGTH,
+  MAX_PLATFORM_LENGTH,
+  PROFILE_LIMITS,
+} from "../../core/kernel/limits.js";
 import { HttpAuth } from "./auth.js";
-import { Ok } from "./schemas.js";
+import { Ok, UserId } from "./schemas.js";
 
 const Login = Type.Object(
   {
-    userId: Type.String({ minLength: 1, maxLength: 200 }),
-    password: Type.String({ minLength: 1, maxLength: 256 }),
-    deviceId: Type.Optional(Type.String({ maxLength: 128 })),
-    platform: Type.Optional(Type.String({ maxLength: 32 })),
+    userId: UserId,
+    password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+    deviceId: Type.Optional(Type.String({ maxLength: MAX_DEVICE_ID_LENGTH })),
+    platform: Type.Optional(Type.String({ maxLength: MAX_PLATFORM_LENGTH })),
   },
   { additionalProperties: false },
 );
@@ -26,17 +32,17 @@ const Session = Type.Object({
 });
 const ChangePassword = Type.Object(
   {
-    oldPassword: Type.String({ maxLength: 256 }),
-    newPassword: Type.String({ minLength: 1, maxLength: 256 }),
+    oldPassword: Type.String({ maxLength: MAX_PASSWORD_LENGTH }),
+    newPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
   },
   { additionalProperties: false },
 );
 const ProfilePatch = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ maxLength: 100 })),
-    title: Type.Optional(Type.String({ maxLength: 100 })),
-    phone: Type.Optional(Type.String({ maxLength: 40 })),
-    avatar: Type.Optional(Type.String({ maxLength: 500 })),
+    displayName: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.displayName })),
+    title: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.title })),
+    phone: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.phone })),
+    avatar: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.avatar })),
   },
   { additionalProperties: false },
 );

@@ -8,26 +8,47 @@ import {
   type Slot,
   type UploadSlots,
 } from "../../core/files/upload-slots.js";
-import { describe, sendContent } from "./file-routes.js";
+import { MAX_CONTENT_TYPE_LENGTH, MAX_FILE_ID_LENGTH, MAX_USER_ID_LENGTH } from "../../core/kernel/limits.js";
+import { describe, MAX_GIVEN_FILE_NAME_LENGTH, sendContent } from "./file-routes.js";
 
 const tags = ["xmpp"];
 
-const PutParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+/*
+ * The slot URLs are the server's own, signed; these bounds only keep a forged one small. Ids,
+ * uploaders and types are the core's sizes; the numbers are decimal (Number.MAX_SAFE_INTEGER has 16
+ * digits); the signature is base64url of an HMAC-SHA-256.
+ */
+const MAX_DECIMAL_LENGTH = 16;
+const MAX_SIGNATURE_LENGTH = 64;
+/** The name in a download URL is only shown; the file keeps its own. */
+const MAX_SHOWN_NAME_LENGTH = 300;
+const FileId = Type.String({ minLength: 1, maxLength: MAX_FILE_ID_LENGTH });
+const Signature = Type.String({ maxLength: MAX_SIGNATURE_LENGTH });
+
+const PutParams = Type.Object({ id: FileId });
 const PutQuery = Type.Object(
   {
-    u: Type.String({ maxLength: 200, description: "The uploader" }),
-    n: Type.String({ maxLength: 1024, description: "The file name" }),
-    s: Type.String({ maxLength: 16, description: "The size in bytes; Content-Length must be this" }),
-    t: Type.Optional(Type.String({ maxLength: 255, description: "The Content-Type the upload must have" })),
-    e: Type.String({ maxLength: 16, description: "Expiry, milliseconds since the epoch" }),
-    sig: Type.String({ maxLength: 64 }),
+    u: Type.String({ maxLength: MAX_USER_ID_LENGTH, description: "The uploader" }),
+    n: Type.String({ maxLength: MAX_GIVEN_FILE_NAME_LENGTH, description: "The file name" }),
+    s: Type.String({
+      maxLength: MAX_DECIMAL_LENGTH,
+      description: "The size in bytes; Content-Length must be this",
+    }),
+    t: Type.Optional(
+      Type.String({
+        maxLength: MAX_CONTENT_TYPE_LENGTH,
+        description: "The Content-Type the upload must have",
+      }),
+    ),
+    e: Type.String({ maxLength: MAX_DECIMAL_LENGTH, description: "Expiry, milliseconds since the epoch" }),
+    sig: Signature,
   },
   { additionalProperties: false },
 );
 const GetParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 64 }),
-  sig: Type.String({ maxLength: 64 }),
-  name: Type.String({ maxLength: 300, description: "The file name, for show" }),
+  id: FileId,
+  sig: Signature,
+  name: Type.String({ maxLength: MAX_SHOWN_NAME_LENGTH, description: "The file name, for show" }),
 });
 
 /** Browser-based XMPP clients upload from their own origin; the URL is the credential, so any origin may. */
