@@ -33,30 +33,31 @@ type Intersection<U> = (U extends unknown ? (part: U) => void : never) extends (
  * parts with a method of the same name would make one of them unreachable,
  * so that fails at once.
  */
+/** A repository class's own method names, read once per class (a transaction composes its parts anew). */
+const methodNames = new WeakMap<object, readonly string[]>();
+
+function methodsOf(proto: object): readonly string[] {
+  let names = methodNames.get(proto);
+  if (!names) {
+    names = Object.getOwnPropertyNames(proto).filter(
+      (name) => name !== "constructor" && typeof (proto as Record<string, unknown>)[name] === "function",
+    );
+    methodNames.set(proto, names);
+  }
+  return names;
+}
+
 function compose<Parts extends object[]>(...parts: Parts): Intersection<Parts[number]> {
   const out: Record<string, unknown> = {};
   for (const part of parts) {
-    const proto = Object.getPrototypeOf(part) as object;
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name === "constructor") continue;
-      const method = (part as Record<string, unknown>)[name];
-      if (typeof method !== "function") continue;
+    for (const name of methodsOf(Object.getPrototypeOf(part) as object)) {
       if (name in out) throw new Error(`two store repositories both define ${name}`);
-      out[name] = method.bind(part);
+      out[name] = ((part as Record<string, unknown>)[name] as (...args: unknown[]) => unknown).bind(part);
     }
   }
   return out as Intersection<Parts[number]>;
 }
 
-/**
- * The whole store over a Kysely handle that is either the database or an
- * open transaction: one repository per module port (and one per shared kernel
- * port), composed. Dialect-neutral SQL only.
- *
- * @param lockConversations read conversation rows FOR UPDATE (PostgreSQL
- * transactions), so that concurrent writers to one conversation queue up
- * instead of allocating the same seq.
- */
 export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversations: boolean): StoreTx {
   // Typed as their ports, so the composition is checked against StoreTx method by method.
   const conversations: ConversationReader & GroupListReader & ConversationWriter = new KyselyConversations(

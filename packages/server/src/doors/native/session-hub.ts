@@ -74,26 +74,30 @@ export class SessionHub implements SessionHost, BusReceiver {
   }
 
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
+    let delivered = 0;
     for (const u of userIds) {
       const set = this.byUser.get(u);
       if (!set) continue;
       for (const s of set) {
         if (s.id === exceptSession) continue;
         s.push(frame);
-        this.core.metrics.inc("starling_deliveries_total", DOOR);
+        delivered++;
       }
     }
+    this.core.metrics.inc("starling_deliveries_total", DOOR, delivered);
   }
 
   deliverDomain(domain: string, frame: Uint8Array): void {
     const suffix = `@${domain}`;
+    let delivered = 0;
     for (const [userId, set] of this.byUser) {
       if (!userId.endsWith(suffix)) continue;
       for (const s of set) {
         s.push(frame);
-        this.core.metrics.inc("starling_deliveries_total", DOOR);
+        delivered++;
       }
     }
+    this.core.metrics.inc("starling_deliveries_total", DOOR, delivered);
   }
 
   kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {

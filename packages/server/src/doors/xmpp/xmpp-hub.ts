@@ -123,6 +123,7 @@ export class XmppHub implements XmppHost, BusReceiver {
 
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void {
     let push: Push | null | undefined;
+    let delivered = 0;
     for (const u of userIds) {
       const set = this.byUser.get(u);
       if (!set) continue;
@@ -131,9 +132,10 @@ export class XmppHub implements XmppHost, BusReceiver {
       for (const s of set) {
         if (s.id === exceptSession) continue;
         s.deliver(push);
-        this.core.metrics.inc("starling_deliveries_total", DOOR);
+        delivered++;
       }
     }
+    this.core.metrics.inc("starling_deliveries_total", DOOR, delivered);
   }
 
   /** Directory changes have no XMPP form yet. */
