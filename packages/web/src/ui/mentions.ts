@@ -50,20 +50,3 @@ export function mentionsIn(
   }
   return out.sort((a, b) => a.offset - b.offset);
 }
-
-/** Text split into plain parts and mentioned parts, for display. */
-export function splitMentions(
-  text: string,
-  mentions: readonly { offset: number; length: number }[],
-): { text: string; mention: boolean }[] {
-  const parts: { text: string; mention: boolean }[] = [];
-  let at = 0;
-  for (const m of [...mentions].sort((a, b) => a.offset - b.offset)) {
-    if (m.offset < at || m.offset + m.length > text.length) continue;
-    if (m.offset > at) parts.push({ text: text.slice(at, m.offset), mention: false });
-    parts.push({ text: text.slice(m.offset, m.offset + m.length), mention: true });
-    at = m.offset + m.length;
-  }
-  if (at < text.length) parts.push({ text: text.slice(at), mention: false });
-  return parts;
-}

@@ -4,7 +4,7 @@ import { type Strings, useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { AttachmentView } from "./attachment-view.js";
 import { shortTime } from "./format.js";
-import { splitMentions } from "./mentions.js";
+import { RichText } from "./rich-text.js";
 
 /** Where one of my messages stands: sent, delivered or read (1:1), or how many have read it (groups). */
 function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
@@ -78,20 +78,7 @@ export function MessageItem(props: {
           <em>{t.recalled}</em>
         ) : (
           <>
-            {content.text && (
-              <span className="text">
-                {splitMentions(content.text, content.mentions).map((part, i) =>
-                  part.mention ? (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: parts never reorder
-                    <span key={i} className="mention">
-                      {part.text}
-                    </span>
-                  ) : (
-                    part.text
-                  ),
-                )}
-              </span>
-            )}
+            {content.text && <RichText text={content.text} mentions={content.mentions} />}
             {content.attachments.map((a) => (
               <AttachmentView key={a.fileId} a={a} />
             ))}
