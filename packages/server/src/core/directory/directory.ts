@@ -158,7 +158,8 @@ export class Directory {
 
   /**
    * People by name, pinyin, initials or email (prefix matches first, then
-   * substrings), and departments by name with their members after them,
+   * substrings; every common reading of a name), and departments by name,
+   * pinyin or initials with their members after them,
    * from an in-memory index kept at the store's directory version.
    */
   async search(viewerId: string, query: string, limitIn: number): Promise<DirectorySearchResult> {
@@ -175,7 +176,11 @@ export class Directory {
       for (const id of await this.index.users(domain, k, limit))
         if (ids.length < limit && !ids.includes(id)) ids.push(id);
     }
-    const departments = await this.index.departments(domain, key, limit);
+    const departments: DepartmentRecord[] = [];
+    for (const k of keys) {
+      for (const d of await this.index.departments(domain, k, limit))
+        if (departments.length < limit && !departments.some((x) => x.id === d.id)) departments.push(d);
+    }
     const found = new Map<string, UserRecord>();
     for (const u of await this.reader.getUsers(ids)) found.set(u.id, u);
     const users = ids.flatMap((id) => {

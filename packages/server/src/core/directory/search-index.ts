@@ -1,4 +1,5 @@
 import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
+import { nameReadings } from "./pinyin.js";
 import type { DirectoryReader } from "./store.js";
 
 /** Rows fetched per page while loading or refreshing a domain. */
@@ -10,8 +11,8 @@ const ENTRY = "\u0002";
 
 interface Entry {
   id: string;
-  /** The lower-case keys, best first: pinyin, initials, name, email. */
-  keys: string[];
+  /** The lower-case keys by field, best field first (people: pinyin readings, initials, name, email). */
+  keys: string[][];
 }
 
 /**
@@ -26,7 +27,7 @@ class SortedKeys {
 
   static of(entries: Iterable<Entry>, field: number): SortedKeys {
     const pairs: [string, string][] = [];
-    for (const e of entries) if (e.keys[field]) pairs.push([e.keys[field] as string, e.id]);
+    for (const e of entries) for (const k of e.keys[field] ?? []) if (k) pairs.push([k, e.id]);
     pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
     return new SortedKeys(
       pairs.map((p) => p[0]),
@@ -71,12 +72,16 @@ class DomainIndex {
     );
   }
 
-  /** Live departments whose name starts with, then contains, `key`. */
+  /**
+   * Live departments whose name starts with `key`, then whose pinyin or
+   * initials (of any reading) do, then whose name or pinyin contains it.
+   */
   matchDepartments(key: string, limit: number): DepartmentRecord[] {
     const b = this.buildDepartments();
     const ids = firstDistinct(
       limit,
       substring(b.text, b.starts, b.order, `${ENTRY}${key}`),
+      substring(b.text, b.starts, b.order, `${FIELD}${key}`),
       substring(b.text, b.starts, b.order, key),
     );
     return ids.flatMap((id) => {
@@ -97,7 +102,17 @@ class DomainIndex {
 
   private buildDepartments() {
     this.builtDepartments ??= joined(
-      [...this.departments.values()].map((d) => ({ id: d.id, keys: [d.name.toLowerCase()] })),
+      [...this.departments.values()].map((d) => {
+        const readings = nameReadings(d.name, false);
+        return {
+          id: d.id,
+          keys: [
+            [d.name.toLowerCase()],
+            readings.map((r) => r.pinyin),
+            distinct(readings.map((r) => r.initials)),
+          ],
+        };
+      }),
     );
     return this.builtDepartments;
   }
@@ -110,7 +125,7 @@ function joined(entries: readonly Entry[]): { text: string; starts: number[]; or
   const order: string[] = [];
   let at = 0;
   for (const e of entries) {
-    const part = `${ENTRY}${e.keys.join(FIELD)}`;
+    const part = `${ENTRY}${e.keys.flat().join(FIELD)}`;
     starts.push(at);
     order.push(e.id);
     parts.push(part);
@@ -149,10 +164,21 @@ function* substring(text: string, starts: number[], order: string[], needle: str
   }
 }
 
-const userEntry = (u: UserRecord): Entry => ({
-  id: u.id,
-  keys: [u.pinyin, u.pinyinInitials, u.displayName.toLowerCase(), u.email],
-});
+const distinct = (keys: string[]): string[] => [...new Set(keys)];
+
+/** A person's keys: every reading of the name (the stored one first), its initials, the name, the email. */
+function userEntry(u: UserRecord): Entry {
+  const readings = nameReadings(u.displayName, true, { pinyin: u.pinyin, initials: u.pinyinInitials });
+  return {
+    id: u.id,
+    keys: [
+      readings.map((r) => r.pinyin),
+      distinct(readings.map((r) => r.initials)),
+      [u.displayName.toLowerCase()],
+      [u.email],
+    ],
+  };
+}
 
 /**
  * An in-memory index of each domain's people and departments, so that
