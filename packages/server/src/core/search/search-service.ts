@@ -8,7 +8,7 @@ import {
   MessageKind as WireKind,
 } from "@starling/protocol";
 import type { Directory } from "../directory/directory.js";
-import { type NameKeys, nameKeys } from "../directory/pinyin.js";
+import { type NameKeys, nameReadings } from "../directory/pinyin.js";
 import { invalid } from "../kernel/errors.js";
 import { checkConversationId, completeUserId, domainOf } from "../kernel/ids.js";
 import { toWireMessage } from "../messaging/content.js";
@@ -27,7 +27,7 @@ export const SEARCH_LIMITS = {
   maxGroups: 5000,
   /** People searches take this much of the query. */
   peopleQueryMax: 64,
-  /** Group names whose pinyin is kept between searches. */
+  /** Group names whose pinyin readings are kept between searches. */
   keptGroupNames: 20_000,
 } as const;
 
@@ -55,13 +55,13 @@ function cursorNumber(cursor: string): number {
 
 /**
  * One search over people (the directory's index), the caller's groups (by
- * name and pinyin), messages (the full-text index) and files (by name).
+ * name, and pinyin and initials of every common reading), messages (the full-text index) and files (by name).
  * Messages and files come only from conversations the caller is a member of,
  * or was until they left (then only what was sent before); recalled
  * messages are out of the index.
  */
 export class SearchService {
-  private readonly keysByName = new Map<string, NameKeys>();
+  private readonly keysByName = new Map<string, NameKeys[]>();
 
   constructor(
     private readonly read: SearchReader,
@@ -123,14 +123,14 @@ export class SearchService {
     const found: { hit: SearchResults["groups"][number]; rank: number }[] = [];
     for (const g of await this.read.groupsOf(userId, SEARCH_LIMITS.maxGroups)) {
       const name = g.name.toLowerCase();
-      const keys = this.groupKeys(g.name);
+      const readings = this.groupKeys(g.name);
       const rank = name.startsWith(key)
         ? 0
-        : keys.pinyin.startsWith(compact) || keys.initials.startsWith(compact)
+        : readings.some((r) => r.pinyin.startsWith(compact) || r.initials.startsWith(compact))
           ? 1
           : name.includes(key)
             ? 2
-            : keys.pinyin.includes(compact) && compact.length >= 2
+            : compact.length >= 2 && readings.some((r) => r.pinyin.includes(compact))
               ? 3
               : -1;
       if (rank < 0) continue;
@@ -149,11 +149,11 @@ export class SearchService {
     return found.map((f) => f.hit);
   }
 
-  /** Pinyin keys of a group name, kept: a user may be in thousands of groups and searches as they type. */
-  private groupKeys(name: string): NameKeys {
+  /** Pinyin readings of a group name, kept: a user may be in thousands of groups and searches as they type. */
+  private groupKeys(name: string): NameKeys[] {
     let keys = this.keysByName.get(name);
     if (!keys) {
-      keys = nameKeys(name, false);
+      keys = nameReadings(name, false);
       if (this.keysByName.size >= SEARCH_LIMITS.keptGroupNames) this.keysByName.clear();
       this.keysByName.set(name, keys);
     }
