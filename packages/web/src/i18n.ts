@@ -68,6 +68,12 @@ const BASE = {
     mute: "Mute",
     unmute: "Unmute",
     muted: "muted",
+    recallExpired: "Too late to recall this message.",
+    recallExpiredWithin: "Too late to recall: messages can be recalled within {minutes} min of sending.",
+    recallForbidden: "Only the sender or a group admin can recall this message.",
+    recallAlready: "This message was already recalled.",
+    recallGone: "This message no longer exists.",
+    recallFailed: "Could not recall the message; try again.",
   },
   zh: {
     appName: "Starling",
@@ -127,6 +133,12 @@ const BASE = {
     mute: "免打扰",
     unmute: "取消免打扰",
     muted: "免打扰",
+    recallExpired: "已超过可撤回的时间。",
+    recallExpiredWithin: "已超过可撤回的时间：消息发送后 {minutes} 分钟内可以撤回。",
+    recallForbidden: "只有发送者或群管理员可以撤回这条消息。",
+    recallAlready: "这条消息已经撤回。",
+    recallGone: "这条消息已不存在。",
+    recallFailed: "撤回失败，请重试。",
   },
 };
 
@@ -144,6 +156,11 @@ const STRINGS = {
 
 export type Lang = keyof typeof STRINGS;
 export type Strings = Merged;
+
+/** The strings of one language, outside React. */
+export function stringsOf(lang: Lang): Strings {
+  return STRINGS[lang];
+}
 
 const KEY = "starling.lang";
 const listeners = new Set<() => void>();

@@ -126,12 +126,20 @@ export class MessageWindows extends Store {
     this.changed();
   }
 
-  /** A pushed message: added to its window when that is open and shows the newest. */
+  /**
+   * A pushed message: added to its window when that is open and shows the
+   * newest. A recall event turns its target, wherever it is loaded, into the
+   * tombstone a reload would show.
+   */
   received(m: Message): void {
+    const recalled = m.event?.kind.case === "messageRecalled" ? m.event.kind.value : undefined;
+    const tombstoned =
+      recalled !== undefined &&
+      this.tombstone(m.conversationId, recalled.targetSeq, recalled.by, m.serverTime);
     if (this.windows.has(m.conversationId) && !this.behindNewest.has(m.conversationId)) {
       this.merge(m.conversationId, [m]);
       this.changed();
-    }
+    } else if (tombstoned) this.changed();
   }
 
   /** Sends a message; the first one to a draft 1:1 chat creates it, and its window is loaded afresh. */
@@ -151,7 +159,11 @@ export class MessageWindows extends Store {
     await c.send({ conversationId, text, ...extra });
   }
 
-  /** Recalls one of this user's messages; the push that follows shows it recalled. */
+  /**
+   * Recalls one of this user's messages (or, for a group admin, anyone's);
+   * the push that follows shows it recalled. A refusal rejects with the
+   * server's StarlingError, its `code` saying why.
+   */
   async recall(conversationId: string, seq: bigint): Promise<void> {
     await this.session.client?.recall(conversationId, seq);
   }
@@ -161,6 +173,18 @@ export class MessageWindows extends Store {
     this.completed.clear();
     this.behindNewest.clear();
     this.changed();
+  }
+
+  /** Replaces a loaded message by its tombstone; whether it was loaded and not recalled yet. */
+  private tombstone(conversationId: string, seq: bigint, by: string, at: bigint): boolean {
+    const list = this.windows.get(conversationId);
+    const i = list?.findIndex((x) => x.seq === seq) ?? -1;
+    const target = list?.[i];
+    if (!list || !target || target.recalled) return false;
+    const copy = [...list];
+    copy[i] = { ...target, content: undefined, recalled: { $typeName: "starling.v1.Tombstone", by, at } };
+    this.windows.set(conversationId, copy);
+    return true;
   }
 
   private merge(conversationId: string, incoming: readonly Message[]): void {

@@ -24,7 +24,7 @@ export function title(c: Conversation, nameOf: (userId: string) => string = shor
 
 export function preview(m: Message | undefined, t: Strings): string {
   if (!m) return "";
-  if (m.recalled) return t.recalled;
+  if (m.recalled || m.event?.kind.case === "messageRecalled") return t.recalled;
   if (m.content) return m.content.text || (m.content.attachments[0]?.name ?? "");
   return "";
 }

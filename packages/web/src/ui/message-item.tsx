@@ -4,6 +4,7 @@ import { type Strings, useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { AttachmentView } from "./attachment-view.js";
 import { shortTime } from "./format.js";
+import { recallErrorText } from "./recall-errors.js";
 import { RichText } from "./rich-text.js";
 
 /** Where one of my messages stands: sent, delivered or read (1:1), or how many have read it (groups). */
@@ -96,7 +97,9 @@ export function MessageItem(props: {
               type="button"
               className="link"
               onClick={() =>
-                void windows.recall(m.conversationId, m.seq).catch((e: Error) => setError(e.message))
+                void windows
+                  .recall(m.conversationId, m.seq)
+                  .catch((e: unknown) => setError(recallErrorText(e, t)))
               }
             >
               {t.recall}

@@ -28,8 +28,9 @@ export class StoresHarness {
 
   private constructor(readonly ts: TestServer) {}
 
-  static async start(): Promise<StoresHarness> {
-    return new StoresHarness(await startTestServer());
+  /** `flags` are server settings for this run (e.g. a shorter recall window). */
+  static async start(flags: Parameters<typeof startTestServer>[0] = {}): Promise<StoresHarness> {
+    return new StoresHarness(await startTestServer(flags));
   }
 
   id(name: string): string {

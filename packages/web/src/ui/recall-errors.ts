@@ -1,0 +1,26 @@
+import { ErrorCode, StarlingError } from "@starling/sdk";
+import type { Strings } from "../i18n.js";
+
+/**
+ * Why a recall was refused, in the interface's language: from the error's
+ * code, never the server's own (English) message.
+ */
+export function recallErrorText(err: unknown, t: Strings): string {
+  const code = err instanceof StarlingError ? err.code : undefined;
+  switch (code) {
+    case ErrorCode.RECALL_WINDOW_EXPIRED: {
+      const ms = Number((err as StarlingError).details.window_ms);
+      return ms >= 60_000
+        ? t.recallExpiredWithin.replace("{minutes}", String(Math.round(ms / 60_000)))
+        : t.recallExpired;
+    }
+    case ErrorCode.FORBIDDEN:
+      return t.recallForbidden;
+    case ErrorCode.CONFLICT:
+      return t.recallAlready;
+    case ErrorCode.NOT_FOUND:
+      return t.recallGone;
+    default:
+      return t.recallFailed;
+  }
+}
