@@ -1,5 +1,6 @@
 import type { StarlingClient } from "@starling/sdk";
 import { Conversations } from "./conversations.js";
+import { Drafts } from "./drafts.js";
 import type { Environment } from "./environment.js";
 import { FileLinks } from "./file-links.js";
 import { MessageWindows } from "./message-windows.js";
@@ -24,6 +25,7 @@ export class Chat {
   readonly presence: Presence;
   readonly people: People;
   readonly files: FileLinks;
+  readonly drafts: Drafts;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
@@ -44,6 +46,7 @@ export class Chat {
     this.presence = new Presence(this.session);
     this.people = new People(this.session, env.apiBase);
     this.files = new FileLinks(this.session, env.apiBase, now);
+    this.drafts = new Drafts(this.session, env.storage);
   }
 
   /** Closes the connection, keeping the stored session (as a closed tab does), and stops every timer. */
@@ -94,5 +97,6 @@ export class Chat {
     this.presence.reset();
     this.people.reset();
     this.files.reset();
+    this.drafts.reset();
   }
 }

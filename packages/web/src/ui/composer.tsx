@@ -11,6 +11,7 @@ import type { FileSender } from "./use-file-sender.js";
  * Writing: Enter sends, Shift+Enter breaks the line, a reply quotes its
  * message; files come from the attach button, a paste or a drop on the
  * chat, each uploaded with a progress bar and sent as its own message.
+ * What is written and not sent stays as the chat's draft (across chats and reloads).
  */
 export function Composer(props: {
   conversationId: string;
@@ -19,15 +20,20 @@ export function Composer(props: {
   sender: FileSender;
 }) {
   const { t } = useStrings();
-  const { session, conversations, windows, receipts, typing } = useChat();
-  const [text, setText] = useState("");
+  const { session, conversations, windows, receipts, typing, drafts } = useChat();
+  const id = props.conversationId;
+  const [text, setShown] = useState(() => drafts.get(id).text);
   const [error, setError] = useState("");
   const [query, setQuery] = useState<MentionQuery | undefined>(undefined);
   const [choice, setChoice] = useState(0);
-  const mentions = useRef<Mention[]>([]);
+  const mentions = useRef<Mention[]>([...drafts.get(id).mentions]);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
-  const id = props.conversationId;
+  /** Shows `next` in the box and keeps it as the chat's draft. */
+  const setText = (next: string) => {
+    setShown(next);
+    drafts.set(id, next, mentions.current);
+  };
   const { progress, sendFiles } = props.sender;
   const conv = conversations.get(id);
   const members = conv?.name ? (receipts.groupMembers(id) ?? []) : [];
@@ -68,12 +74,13 @@ export function Composer(props: {
     e?.preventDefault();
     const body = text.trim();
     if (!body) return;
+    const written = mentions.current;
+    const standing = mentionsIn(body, written, nameOf);
+    mentions.current = [];
     setText("");
     setError("");
     const reply = props.replyTo;
     props.onReplied();
-    const standing = mentionsIn(body, mentions.current, nameOf);
-    mentions.current = [];
     try {
       await windows.send(id, body, {
         ...(reply ? { replyToSeq: reply.seq } : {}),
@@ -81,6 +88,7 @@ export function Composer(props: {
       });
     } catch (err) {
       setError(`${t.sendFailed}${(err as Error).message}`);
+      mentions.current = written;
       setText(body);
     }
   };

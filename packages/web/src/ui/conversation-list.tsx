@@ -4,9 +4,17 @@ import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
 import { preview, shortName, shortTime, title } from "./format.js";
 
-/** The user's chats, newest activity first, with unread counts; arrow keys move, Enter opens. */
+/**
+ * The user's chats, newest activity first, with unread counts and, for a
+ * chat with unsent text, its draft; arrow keys move, Enter opens.
+ */
 export function ConversationList(props: { selected: string | undefined; onSelect(id: string): void }) {
-  const { conversations, people, presence } = useChat("conversations", "people", "presence");
+  const { conversations, people, presence, drafts } = useChat(
+    "conversations",
+    "people",
+    "presence",
+    "drafts",
+  );
   const { t } = useStrings();
   const list = conversations.list();
 
@@ -22,6 +30,7 @@ export function ConversationList(props: { selected: string | undefined; onSelect
     <ul className="conversations" aria-label={t.conversations}>
       {list.map((c, i) => {
         const unread = c.unreadCount;
+        const draft = props.selected !== c.id && drafts.has(c.id) ? drafts.get(c.id).text : "";
         return (
           <li key={c.id}>
             <button
@@ -44,7 +53,18 @@ export function ConversationList(props: { selected: string | undefined; onSelect
                     <span className="sr-only"> ({t[presence.presenceOf(c.peerId) ?? "offline"]})</span>
                   )}
                 </span>
-                <span className="conversation-preview">{preview(c.lastMessage, t)}</span>
+                <span className="conversation-preview">
+                  {draft ? (
+                    <>
+                      <span className="draft-marker" data-testid="draft">
+                        [{t.draft}]
+                      </span>{" "}
+                      {draft}
+                    </>
+                  ) : (
+                    preview(c.lastMessage, t)
+                  )}
+                </span>
               </span>
               <span className="conversation-side">
                 <time>{shortTime(Number(c.lastMessage?.serverTime ?? 0n), t)}</time>
