@@ -325,10 +325,12 @@ export class StarlingClient {
   /**
    * Sets a new password. Required first when Welcome.mustChangePassword is set
    * (every other request fails with PASSWORD_CHANGE_REQUIRED until then).
-   * Other devices' sessions stop working; this one stays.
+   * Other devices' sessions stop working; this one stays, and catches up
+   * (a login that had to change its password has not synced before).
    */
   async changePassword(oldPassword: string, newPassword: string): Promise<void> {
     await this.call({ case: "changePassword", value: { oldPassword, newPassword } }, "once");
+    this.session.passwordChanged();
   }
 
   /** The device state to store and pass back as `options.state` next run. */

@@ -69,6 +69,8 @@ export class Session {
   private conn: Connection | null = null;
   private current: ClientState = "closed";
   private welcomeMsg: Welcome | null = null;
+  /** The login must set a new password before the server answers anything else: sync waits for it. */
+  private passwordPending = false;
   private waiters: Waiter[] = [];
   private ended: Error | null = null;
   private syncTimer: unknown = null;
@@ -297,6 +299,7 @@ export class Session {
   private connected(conn: Connection): void {
     this.conn = conn;
     this.welcomeMsg = conn.welcome;
+    this.passwordPending = conn.welcome.mustChangePassword;
     this.credentials.welcomed(conn.welcome);
     // Unacknowledged sends go first, ahead of anything the app sends from now on.
     this.sender.attach(conn);
@@ -349,6 +352,11 @@ export class Session {
 
   /** A sync pass for a new connection; the client is online once it has caught up. */
   private async runPass(conn: Connection): Promise<void> {
+    // Until a new password is set every sync would be refused; passwordChanged() runs the pass.
+    if (this.passwordPending) {
+      this.online(conn);
+      return;
+    }
     try {
       await this.syncRunner.run();
       this.passRetry.reset();
@@ -364,12 +372,25 @@ export class Session {
     const every = this.options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
     if (every > 0) this.syncSoon(every);
     void this.batcher.flush();
+    this.online(conn);
+  }
+
+  private online(conn: Connection): void {
     if (this.current === "online") return;
     this.supervisor.stable();
     this.setState("online");
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.resolve(conn.welcome);
+  }
+
+  /** The new password is set: the server answers everything now, so catch up. */
+  passwordChanged(): void {
+    if (!this.passwordPending) return;
+    this.passwordPending = false;
+    if (this.welcomeMsg !== null) this.welcomeMsg.mustChangePassword = false;
+    const conn = this.conn;
+    if (conn !== null) void this.runPass(conn);
   }
 
   /** Runs a pass after delayMs, unless one is already due sooner. */
