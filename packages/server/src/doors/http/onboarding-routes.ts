@@ -2,6 +2,7 @@ import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Core } from "../../core/core.js";
 import { notFound } from "../../core/kernel/errors.js";
+import { MAX_PASSWORD_LENGTH } from "../../core/kernel/limits.js";
 import { OptionalDomain } from "./schemas.js";
 
 /** What the onboarding document says about this server's listeners. */
@@ -55,6 +56,12 @@ export function registerOnboardingRoutes(app: FastifyInstance, core: Core, info:
         },
         tls: i.tls ? { fingerprintSha256: i.fingerprint } : null,
         loginMethods: ["password", "token"],
+        // Shown before a new password is chosen (the server checks them again).
+        passwordRules: {
+          minLength: core.limits.passwordMinLength,
+          maxLength: MAX_PASSWORD_LENGTH,
+          notUserId: true,
+        },
         api: { openapi: `${http}/api/openapi.json`, docs: `${http}/api/docs` },
       };
     },
