@@ -38,14 +38,20 @@ function defaultEndpoint(dataDir: string): string {
   return "tls://127.0.0.1:5202";
 }
 
+export interface ConnectOptions {
+  save?: boolean;
+  /**
+   * The new password of an account that must change its initial one (given
+   * the user id); without it such a login is an error telling what to do.
+   */
+  newPassword?: (userId: string) => Promise<string>;
+}
+
 /**
  * A connected client: with --user and a password, or the session saved by
  * `starling login`. Password logins save their token for the next command.
  */
-export async function connectClient(
-  flags: ClientFlags,
-  opts: { save?: boolean } = {},
-): Promise<StarlingClient> {
+export async function connectClient(flags: ClientFlags, opts: ConnectOptions = {}): Promise<StarlingClient> {
   const dataDir = flags.dataDir ?? "./data";
   const saved = loadSession();
   const password = flags.password ?? process.env.STARLING_PASSWORD;
@@ -68,6 +74,18 @@ export async function connectClient(
     device: { platform: "cli", deviceId: "starling-cli" },
   });
   const welcome = await client.connect();
+  if (welcome.mustChangePassword) {
+    try {
+      if (!opts.newPassword || !("password" in auth))
+        throw new Error(
+          `${welcome.userId} must choose a new password first: run \`starling login --user ${flags.user ?? welcome.userId}\` (on a terminal, or with --new-password)`,
+        );
+      await client.changePassword(auth.password, await opts.newPassword(welcome.userId));
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
+  }
   if (opts.save !== false && "password" in auth && client.token) {
     saveSession({ endpoint: endpoints[0] as string, userId: welcome.userId, token: client.token });
   }

@@ -1,14 +1,41 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { ChildServer, starling, starlingFails } from "../../server/test/helpers/child-server.js";
+import { BIN, ChildServer, starling, starlingFails } from "../../server/test/helpers/child-server.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "starling-cli-"));
 const home = mkdtempSync(join(tmpdir(), "starling-home-"));
 const env = { STARLING_HOME: home };
 const d = ["--data-dir", dataDir];
+
+/**
+ * Runs `cmd` on a pseudo-terminal (script(1)); each time its output ends with
+ * a prompt, types the answer. Resolves with everything it wrote.
+ */
+function onTerminal(cmd: string, env: NodeJS.ProcessEnv, answers: [string, string][]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qec", cmd, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let next = 0;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const a = answers[next];
+      if (a && out.endsWith(a[0])) {
+        next++;
+        child.stdin.write(a[1]);
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      child.stdin.end();
+      if (code === 0) resolve(out);
+      else reject(new Error(`exit ${code}: ${out}`));
+    });
+  });
+}
 
 describe("the starling command", () => {
   const server = new ChildServer(dataDir);
@@ -99,6 +126,43 @@ describe("the starling command", () => {
     );
     assert.match(disabled.stderr, /disabled/);
     assert.match(starling(["user", "list", ...d]), /bob@starling.local\tBob B\tuser\tdisabled/);
+  });
+
+  test("login of an account with an initial password: --new-password, a terminal, or a clear error", async () => {
+    starling(["user", "add", "dan", "--password", "dan-initial", "--temporary", ...d]);
+    const danHome = { STARLING_HOME: join(home, "dan") };
+    const login = ["login", "--user", "dan", "--password", "dan-initial", ...d];
+    const noTerminal = starlingFails(login, { env: danHome });
+    assert.match(noTerminal.stderr, /dan@starling.local must choose a new password first/);
+    assert.match(noTerminal.stderr, /--new-password/);
+    const weak = starlingFails([...login, "--new-password", "short"], { env: danHome });
+    assert.match(weak.stderr, /at least 8 characters/);
+    const out = starling([...login, "--new-password", "dan-chosen-password"], { env: danHome });
+    assert.match(out, /new password set\nlogged in as dan@starling.local/);
+    // The saved session works for the next command, and the initial password no longer does.
+    assert.match(starling(["send", "--to", "alice", "hello", ...d], { env: danHome }), /as #1/);
+    const old = starlingFails(login, { env: { STARLING_HOME: join(home, "dan2") } });
+    assert.match(old.stderr, /wrong user id or password/);
+
+    // On a terminal (a pseudo-terminal from script(1)) the new password is asked twice, unseen.
+    starling(["user", "passwd", "dan", "--password", "dan-reset-pw", "--temporary", ...d]);
+    const cmd = [process.execPath, BIN, "login", "--user", "dan", "--password", "dan-reset-pw", ...d]
+      .map((a) => `'${a}'`)
+      .join(" ");
+    const typed = await onTerminal(cmd, { ...process.env, STARLING_HOME: join(home, "dan3") }, [
+      ["New password: ", "dan-typed-password\r"],
+      ["New password again: ", "dan-typed-password\r"],
+    ]);
+    assert.match(typed, /New password: /);
+    assert.match(typed, /New password again: /);
+    assert.ok(!typed.includes("dan-typed-password"), "the password is not echoed");
+    assert.match(typed, /logged in as dan@starling.local/);
+    assert.match(
+      starling(["history", "--with", "alice", "--user", "dan", "--password", "dan-typed-password", ...d], {
+        env: { STARLING_HOME: join(home, "dan4") },
+      }),
+      /dan: hello/,
+    );
   });
 
   test("domains and user import: a dry run, bad rows by line, then a real import", () => {

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { runChat } from "../chat/chat-app.js";
 import { addClientFlags, type ClientFlags, connectClient } from "../connect.js";
 import { messageLine } from "../format.js";
+import { askSecrets, canAskSecret } from "../prompt-secret.js";
 
 /** 1:1 conversation id for a peer, as the server derives it. */
 function directId(me: string, peer: string): string {
@@ -11,12 +12,41 @@ function directId(me: string, peer: string): string {
   return directConversationId(me, full);
 }
 
+/** Asks twice for the new password of an account with an initial one, with the rules first. */
+async function chooseOnTerminal(userId: string): Promise<string> {
+  const terminal = { input: process.stdin, output: process.stderr };
+  if (!canAskSecret(terminal))
+    throw new Error(
+      `${userId} must choose a new password first: run this on a terminal, or give --new-password`,
+    );
+  process.stderr.write(
+    `${userId} has an initial password; choose a new one.\n` +
+      "It must have at least 8 characters, differ from your user name and from the initial password.\n",
+  );
+  const [first = "", again] = await askSecrets(["New password: ", "New password again: "], terminal);
+  if (first !== again) throw new Error("the two passwords are not the same");
+  return first;
+}
+
 export function registerUserCommands(program: Command): void {
   addClientFlags(
-    program.command("login").description("log in and save the session token for later commands"),
-  ).action(async (flags: ClientFlags) => {
+    program
+      .command("login")
+      .description("log in and save the session token for later commands")
+      .option(
+        "--new-password <password>",
+        "the new password, when the account must change its initial one (asked on a terminal otherwise)",
+      ),
+  ).action(async (flags: ClientFlags & { newPassword?: string }) => {
     if (!flags.user) throw new Error("give --user");
-    const client = await connectClient(flags);
+    let changed = false;
+    const client = await connectClient(flags, {
+      newPassword: async (userId) => {
+        changed = true;
+        return flags.newPassword ?? (await chooseOnTerminal(userId));
+      },
+    });
+    if (changed) process.stdout.write("new password set\n");
     process.stdout.write(`logged in as ${client.userId}\n`);
     await client.close();
   });

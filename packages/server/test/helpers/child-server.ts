@@ -5,7 +5,7 @@ import { asFlags, LOOPBACK_ANY_PORT, type RuntimeInfo } from "../../src/index.js
 
 const ROOT = resolve(import.meta.dirname, "../../../..");
 /** The shipped entry, which catches stop signals before it loads the TypeScript loader. */
-const BIN = join(ROOT, "packages/cli/bin/starling.mjs");
+export const BIN = join(ROOT, "packages/cli/bin/starling.mjs");
 
 /** Runs a `starling` CLI command to completion and returns its stdout; throws on a non-zero exit. */
 export function starling(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
