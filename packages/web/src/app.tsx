@@ -1,9 +1,12 @@
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useStrings } from "./i18n.js";
 import type { Chat } from "./stores/chat.js";
 import { Login } from "./ui/login.js";
 import { Workspace } from "./ui/workspace.js";
 import { ChatContext, useChat } from "./use-chat.js";
+
+/** Only accounts with an initial password see it: not part of the first screen's code. */
+const NewPassword = lazy(() => import("./ui/new-password.js").then((m) => ({ default: m.NewPassword })));
 
 /** The app around its stores: every component below reaches them through `useChat`. */
 export function App(props: { chat: Chat }) {
@@ -29,11 +32,18 @@ function Screen() {
     void session.resume().finally(() => setResuming(false));
   }, [resuming, session]);
 
-  if (resuming)
+  const splash = (
+    <div className="splash" aria-busy="true">
+      {t.appName}
+    </div>
+  );
+  if (resuming) return splash;
+  if (session.phase === "signedOut") return <Login />;
+  if (session.mustChangePassword)
     return (
-      <div className="splash" aria-busy="true">
-        {t.appName}
-      </div>
+      <Suspense fallback={splash}>
+        <NewPassword />
+      </Suspense>
     );
-  return session.phase === "signedOut" ? <Login /> : <Workspace />;
+  return <Workspace />;
 }

@@ -32,7 +32,14 @@ export class Session extends Store {
   userId = "";
   /** The longest message text the server accepts, from its Welcome (older servers send none). */
   maxTextLength = 16384;
+  /**
+   * The account logged in with an initial (imported or reset) password and
+   * must choose a new one before anything else works.
+   */
+  mustChangePassword = false;
   private current: StarlingClient | undefined;
+  /** The password of that login, kept in memory only until the new one is set. */
+  private initialPassword = "";
 
   constructor(
     private readonly env: Environment,
@@ -69,6 +76,26 @@ export class Session extends Store {
     await this.start({ userId, password });
   }
 
+  /**
+   * Sets the new password of a login that must change it; then the session
+   * starts as any other (its token is stored, the other stores load).
+   */
+  async setNewPassword(newPassword: string): Promise<void> {
+    const client = this.current;
+    if (!client || !this.mustChangePassword) return;
+    await client.changePassword(this.initialPassword, newPassword);
+    if (!this.owns(client)) return;
+    this.initialPassword = "";
+    this.mustChangePassword = false;
+    this.began(client);
+    this.changed();
+  }
+
+  /** Whether `password` is the initial one the new password must differ from. */
+  isInitialPassword(password: string): boolean {
+    return this.initialPassword !== "" && password === this.initialPassword;
+  }
+
   /** Logs in again with the stored token; false when there is none or it no longer works. */
   async resume(): Promise<boolean> {
     const s = this.saved();
@@ -88,6 +115,8 @@ export class Session extends Store {
     const c = this.current;
     this.current = undefined;
     this.env.storage.removeItem(SESSION_KEY);
+    this.mustChangePassword = false;
+    this.initialPassword = "";
     this.hooks.ended();
     this.phase = "signedOut";
     this.changed();
@@ -99,6 +128,13 @@ export class Session extends Store {
     const c = this.current;
     this.current = undefined;
     await c?.close();
+  }
+
+  /** The login is complete: the other stores start, and the token is kept for a reload. */
+  private began(client: StarlingClient): void {
+    this.hooks.connected(client);
+    const token = client.token;
+    if (token) this.env.storage.setItem(SESSION_KEY, JSON.stringify({ token, userId: this.userId }));
   }
 
   private deviceId(): string {
@@ -132,13 +168,16 @@ export class Session extends Store {
       connected = true;
       this.userId = welcome.userId;
       if (welcome.maxTextLength > 0) this.maxTextLength = welcome.maxTextLength;
-      this.hooks.connected(client);
-      const token = client.token;
-      if (token) this.env.storage.setItem(SESSION_KEY, JSON.stringify({ token, userId: welcome.userId }));
+      // Nothing loads (and no token is kept for a reload) until the new password is set.
+      this.mustChangePassword = welcome.mustChangePassword;
+      this.initialPassword = welcome.mustChangePassword && "password" in auth ? auth.password : "";
+      if (!welcome.mustChangePassword) this.began(client);
       this.phase = client.state;
       this.changed();
     } catch (err) {
       this.current = undefined;
+      this.mustChangePassword = false;
+      this.initialPassword = "";
       await client.close().catch(() => {});
       this.phase = "signedOut";
       this.changed();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { directConversationId, StarlingError } from "@starling/sdk";
-import { MemoryStorage, StoresHarness } from "./harness.js";
+import { MemoryStorage, StoresHarness, until } from "./harness.js";
 
 const SESSION = "starling.session";
 const DEVICE = "starling.device";
@@ -78,6 +78,32 @@ describe("the session, saved and restored through a storage", () => {
     assert.equal(chat.session.phase, "signedOut");
     assert.equal(chat.session.client, undefined);
     assert.equal(storage.getItem(SESSION), null);
+  });
+
+  test("an initial password: nothing loads or is stored until the new password is set", async () => {
+    await h.users("erin");
+    await h.ts.server.core.accounts.setPassword(h.id("erin"), "erin-initial-pw", true);
+    await h.send("alice", "erin", "welcome aboard");
+    const storage = new MemoryStorage();
+    const chat = h.chat(storage, { randomId });
+    await chat.session.login(h.id("erin"), "erin-initial-pw");
+    assert.equal(chat.session.mustChangePassword, true);
+    assert.equal(chat.session.phase, "online");
+    assert.equal(storage.getItem(SESSION), null, "no token kept for a reload yet");
+    assert.deepEqual(chat.conversations.list(), []);
+    assert.equal(chat.session.isInitialPassword("erin-initial-pw"), true);
+
+    await assert.rejects(chat.session.setNewPassword("short"), (e: unknown) => {
+      return e instanceof StarlingError && e.codeName === "INVALID_ARGUMENT";
+    });
+    assert.equal(chat.session.mustChangePassword, true);
+    await chat.session.setNewPassword("erin-chosen-pw");
+    assert.equal(chat.session.mustChangePassword, false);
+    assert.equal(chat.session.isInitialPassword("erin-initial-pw"), false);
+    const saved = JSON.parse(storage.getItem(SESSION) ?? "{}") as { token?: string };
+    assert.equal(saved.token, chat.session.token);
+    const id = directConversationId(h.id("alice"), h.id("erin"));
+    await until(chat.conversations, () => chat.conversations.get(id) !== undefined, "the chats synced");
   });
 
   test("nothing usable stored: no session to resume", async () => {
