@@ -39,12 +39,12 @@ export class Chat {
       },
       ended: () => this.reset(),
     });
-    this.conversations = new Conversations(this.session, env.notify);
+    this.people = new People(this.session, env.apiBase);
+    this.conversations = new Conversations(this.session, env.notify, this.people.nameOf.bind(this.people));
     this.windows = new MessageWindows(this.session, this.conversations);
     this.receipts = new Receipts(this.session);
     this.typing = new Typing(this.session, now);
     this.presence = new Presence(this.session);
-    this.people = new People(this.session, env.apiBase);
     this.files = new FileLinks(this.session, env.apiBase, now);
     this.drafts = new Drafts(this.session, env.storage);
   }

@@ -24,6 +24,8 @@ export class Conversations extends Store {
   constructor(
     private readonly session: Session,
     private readonly notify?: (notice: Notice) => void,
+    /** A person's display name, fetched if need be (a notice's title). */
+    private readonly nameOf: (userId: string) => Promise<string> = async (id) => id.split("@")[0] ?? id,
   ) {
     super();
   }
@@ -63,16 +65,16 @@ export class Conversations extends Store {
     this.changed();
   }
 
-  /** A notice for a message from someone else in a chat that is not muted. */
+  /** A notice for a message from someone else in a chat that is not muted, titled with a name, not an id. */
   private notice(m: Message): void {
-    if (!this.notify || m.senderId === this.session.userId || !m.content) return;
+    const notify = this.notify;
+    const content = m.content;
+    if (!notify || m.senderId === this.session.userId || !content) return;
     const conv = this.get(m.conversationId);
     if (conv?.muted) return;
-    const from = m.senderId.split("@")[0] ?? m.senderId;
-    this.notify({
-      title: conv?.name || from,
-      body: m.content.text || (m.content.attachments[0]?.name ?? ""),
-      conversationId: m.conversationId,
-    });
+    const body = content.text || (content.attachments[0]?.name ?? "");
+    const show = (title: string) => notify({ title, body, conversationId: m.conversationId });
+    if (conv?.name) show(conv.name);
+    else void this.nameOf(m.senderId).then(show);
   }
 }

@@ -20,6 +20,9 @@ export class People extends Store {
   private readonly avatarPaths = new Map<string, string>();
   private readonly avatarUrls = new Map<string, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Settles when the names gathered for the next request have been asked for. */
+  private loading: Promise<void> = Promise.resolve();
+  private loaded: (() => void) | undefined;
 
   constructor(
     private readonly session: Session,
@@ -34,10 +37,23 @@ export class People extends Store {
     if (known !== undefined) return known;
     if (this.session.client && !this.wanted.has(userId)) {
       this.wanted.add(userId);
-      this.timer ??= setTimeout(() => void this.fetchNames(), GATHER_MS);
+      if (!this.timer)
+        this.loading = new Promise((resolve) => {
+          this.loaded = resolve;
+          this.timer = setTimeout(() => void this.fetchNames().finally(resolve), GATHER_MS);
+        });
     }
     return shortForm(userId);
   };
+
+  /** A person's display name, asked of the directory first if it is not known yet. */
+  async nameOf(userId: string): Promise<string> {
+    const known = this.names.get(userId);
+    if (known !== undefined) return known;
+    this.displayName(userId);
+    await this.loading;
+    return this.names.get(userId) ?? shortForm(userId);
+  }
 
   /** A person's avatar as an object URL once fetched; undefined while unknown or absent. */
   avatar(userId: string): string | undefined {
@@ -85,6 +101,7 @@ export class People extends Store {
   reset(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.loaded?.();
     this.names.clear();
     this.wanted.clear();
     for (const url of this.avatarUrls.values()) if (url) URL.revokeObjectURL(url);

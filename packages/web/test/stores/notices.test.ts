@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Notice } from "../../src/stores/environment.js";
+import { passwordOf, StoresHarness } from "./harness.js";
+
+/** Desktop notices for messages from others: titled with the sender's display name, not their id. */
+describe("desktop notices against a real server", () => {
+  let h: StoresHarness;
+  const notices: Notice[] = [];
+  let arrived: (() => void) | undefined;
+  /** The next notice bob is shown. */
+  const nextNotice = () =>
+    new Promise<Notice>((resolve) => {
+      const seen = notices.length;
+      arrived = () => {
+        const n = notices[seen];
+        if (n) resolve(n);
+      };
+    });
+
+  before(async () => {
+    h = await StoresHarness.start();
+    const accounts = h.ts.server.core.accounts;
+    for (const [name, displayName] of [
+      ["mahao", "马浩"],
+      ["bob", "Bob Smith"],
+      ["nameless", ""],
+    ] as const)
+      await accounts.createUser({
+        id: h.id(name),
+        password: passwordOf(name),
+        ...(displayName ? { displayName } : {}),
+      });
+    await h.login("bob", undefined, {
+      notify: (n) => {
+        notices.push(n);
+        arrived?.();
+      },
+    });
+  });
+  after(() => h.close());
+
+  test("a 1:1 message's notice is titled with the sender's display name", async () => {
+    const shown = nextNotice();
+    await h.send("mahao", "bob", "你好");
+    const n = await shown;
+    assert.equal(n.title, "马浩");
+    assert.equal(n.body, "你好");
+  });
+
+  test("someone without a display name is named by their id", async () => {
+    const shown = nextNotice();
+    await h.send("nameless", "bob", "hello");
+    assert.equal((await shown).title, "nameless");
+  });
+});
