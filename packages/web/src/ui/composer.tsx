@@ -20,7 +20,7 @@ export function Composer(props: {
   sender: FileSender;
 }) {
   const { t } = useStrings();
-  const { session, conversations, windows, receipts, typing, drafts } = useChat();
+  const { session, conversations, windows, receipts, typing, drafts, people } = useChat();
   const id = props.conversationId;
   const [text, setShown] = useState(() => drafts.get(id).text);
   const [error, setError] = useState("");
@@ -127,7 +127,8 @@ export function Composer(props: {
     <form className="composer" onSubmit={send}>
       {props.replyTo && (
         <div className="replying">
-          {t.replyingTo} {shortName(props.replyTo.senderId)}: {props.replyTo.content?.text.slice(0, 80)}
+          {t.replyingTo} {people.displayName(props.replyTo.senderId)}:{" "}
+          {props.replyTo.content?.text.slice(0, 80)}
           <button type="button" className="link" onClick={props.onReplied}>
             {t.cancel}
           </button>

@@ -63,8 +63,8 @@ export function Workspace() {
               }}
             />
           </label>
-          <span className="me-name" data-testid="me">
-            {session.userId}
+          <span className="me-name" data-testid="me" title={session.userId}>
+            {people.displayName(session.userId)}
           </span>
           <LanguageSwitch />
           <button type="button" className="link" onClick={() => void session.logout()}>

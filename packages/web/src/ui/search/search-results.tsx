@@ -1,7 +1,7 @@
 import type { FileHit, GroupHit, MessageHit, UserCard } from "@starling/sdk";
 import { type ReactNode, useId } from "react";
 import { type Strings, useStrings } from "../../i18n.js";
-import type { Session } from "../../stores/session.js";
+import type { Chat as ChatStores } from "../../stores/chat.js";
 import { useChat } from "../../use-chat.js";
 import { shortName, shortTime, title } from "../format.js";
 import type { PanelActions } from "../workspace.js";
@@ -84,9 +84,9 @@ function Section(props: { title: string; children: ReactNode; after?: ReactNode 
 }
 
 /** A user's name as the directory has it, "You" for the signed-in user. */
-function personName(session: Session, userId: string, t: Strings): string {
-  if (userId === session.userId) return t.you;
-  return session.client?.directory.users.get(userId)?.displayName || shortName(userId);
+function personName(chat: ChatStores, userId: string, t: Strings): string {
+  if (userId === chat.session.userId) return t.you;
+  return chat.people.displayName(userId);
 }
 
 function PersonHit(props: { person: UserCard; query: string; onClick(): void }) {
@@ -131,10 +131,10 @@ function GroupResult(props: { group: GroupHit; onClick(): void }) {
 
 function MessageResult(props: { hit: MessageHit; onOpen(conversationId: string, seq: bigint): void }) {
   const { t } = useStrings();
-  const { session, conversations } = useChat();
+  const chat = useChat("people");
   const m = props.hit.message;
   if (!m) return null;
-  const chat = conversations.get(m.conversationId);
+  const where = chat.conversations.get(m.conversationId);
   const snippet = props.hit.snippet;
   const attachment = m.content?.attachments[0]?.name;
   return (
@@ -146,9 +146,9 @@ function MessageResult(props: { hit: MessageHit; onOpen(conversationId: string, 
         onClick={() => props.onOpen(m.conversationId, m.seq)}
       >
         <span className="search-hit-head">
-          <span className="search-hit-title">{personName(session, m.senderId, t)}</span>
-          {chat && (chat.name || chat.peerId !== m.senderId) && (
-            <span className="search-hit-where">{title(chat)}</span>
+          <span className="search-hit-title">{personName(chat, m.senderId, t)}</span>
+          {where && (where.name || where.peerId !== m.senderId) && (
+            <span className="search-hit-where">{title(where, chat.people.displayName)}</span>
           )}
           <time dateTime={new Date(Number(m.serverTime)).toISOString()}>
             {shortTime(Number(m.serverTime), t)}
@@ -180,7 +180,7 @@ function fileSize(bytes: bigint | number): string {
 
 function FileResult(props: { file: FileHit; actions: PanelActions }) {
   const { t } = useStrings();
-  const { session } = useChat();
+  const chat = useChat("people");
   const f = props.file;
   const name = f.snippet?.text || f.name;
   const shared = f.conversationId !== "";
@@ -190,7 +190,7 @@ function FileResult(props: { file: FileHit; actions: PanelActions }) {
       <span className="search-hit-detail">
         {[
           fileSize(f.size),
-          personName(session, f.uploader, t),
+          personName(chat, f.uploader, t),
           shortTime(Number(f.time), t),
           shared ? "" : t.searchNotShared,
         ]
