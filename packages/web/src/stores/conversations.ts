@@ -2,6 +2,7 @@ import { type Conversation, directConversationId, type Message } from "@starling
 import type { Notice } from "./environment.js";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
+import { unreadTotal } from "./unread.js";
 
 /** Pinned first (the latest pin on top), then by latest activity, then by id. */
 export function byListOrder(a: Conversation, b: Conversation): number {
@@ -34,6 +35,11 @@ export class Conversations extends Store {
   list(): Conversation[] {
     const all = [...(this.session.client?.conversations.values() ?? [])];
     return all.filter((c) => c.active || c.lastSeq > 0n).sort(byListOrder);
+  }
+
+  /** Unread messages over all chats but the muted ones (the tab's, title's and favicon's count). */
+  unreadTotal(): number {
+    return unreadTotal(this.session.client?.conversations.values() ?? []);
   }
 
   get(id: string): Conversation | undefined {

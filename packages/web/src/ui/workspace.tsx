@@ -7,6 +7,7 @@ import { ContactsPanel } from "./contacts/contacts-panel.js";
 import { ConversationList } from "./conversation-list.js";
 import { LanguageSwitch } from "./language-switch.js";
 import { SearchPanel } from "./search/search-panel.js";
+import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
 
 type Tab = "chats" | "contacts" | "search";
 
@@ -41,6 +42,7 @@ export function Workspace() {
 
   return (
     <div className={`workspace${open ? " has-open" : ""}`}>
+      <UnreadMarks />
       {offline && (
         <div className="banner" role="status">
           {t.reconnecting}
@@ -98,6 +100,7 @@ export function Workspace() {
               onClick={() => setTab(key)}
             >
               {label}
+              {key === "chats" && <UnreadBadge />}
             </button>
           ))}
         </div>

@@ -1,0 +1,52 @@
+import { useEffect } from "react";
+import { useStrings } from "../i18n.js";
+import { badgeText, faviconUrl, pageTitle } from "../stores/unread.js";
+import { useChat } from "../use-chat.js";
+
+/** The favicon's <link>, added on first use. */
+function iconLink(): HTMLLinkElement {
+  let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+  if (!link) {
+    link = document.createElement("link");
+    link.rel = "icon";
+    link.type = "image/svg+xml";
+    document.head.append(link);
+  }
+  return link;
+}
+
+/** Keeps the page title and the favicon showing the unread total while signed in. */
+export function UnreadMarks() {
+  const { conversations } = useChat("conversations");
+  const { t } = useStrings();
+  const count = conversations.unreadTotal();
+  useEffect(() => {
+    document.title = pageTitle(count, t.appName);
+    iconLink().href = faviconUrl(count);
+  }, [count, t.appName]);
+  useEffect(
+    () => () => {
+      document.title = t.appName;
+      iconLink().href = faviconUrl(0);
+    },
+    [t.appName],
+  );
+  return null;
+}
+
+/** The unread total on the chats tab. */
+export function UnreadBadge() {
+  const { conversations } = useChat("conversations");
+  const { t } = useStrings();
+  const count = conversations.unreadTotal();
+  if (count === 0) return null;
+  return (
+    <span className="badge tab-badge" data-testid="unread-total">
+      <span aria-hidden="true">{badgeText(count)}</span>
+      <span className="sr-only">
+        {" "}
+        {count} {t.unread}
+      </span>
+    </span>
+  );
+}
