@@ -210,7 +210,7 @@ describe("the search panel in a browser", { skip: browserMissing }, () => {
     await h.shot(bob, "search-pinyin");
 
     await person.click();
-    await bob.locator(".chat-header h2", { hasText: "cq" }).waitFor();
+    await bob.locator(".chat-header h2", { hasText: /^重庆$/ }).waitFor();
     await group.click();
     await bob.locator(".chat-header h2", { hasText: "重庆分部" }).waitFor();
 
