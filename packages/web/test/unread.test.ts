@@ -57,6 +57,8 @@ describe("the unread total in the web client", { skip: browserMissing }, () => {
     await bob.waitForFunction(() => document.title === "Starling");
     assert.equal(await total.count(), 0);
     assert.ok(!(await favicon(bob)).includes("#f53f3f"));
+    // Closed, so this window, with alice's chat open, reads none of the next test's messages.
+    await bob.context().close();
   });
 
   test("a muted chat keeps its grey count in the list but adds nothing to the total (zh-CN)", async () => {
