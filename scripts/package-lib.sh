@@ -16,6 +16,17 @@ wait_ready() {
   done
 }
 
+# wait_runtime DATA_DIR PID LOG: waits (60 s at most) for the server.json a starting server writes
+# into its data folder, failing with the server's log if the process exits first.
+wait_runtime() {
+  local file="$1/server.json" pid=$2 log=$3 end=$((SECONDS + 60))
+  until [ -f "$file" ]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; fail "the server exited at start"; }
+    [ "$SECONDS" -lt "$end" ] || fail "no server.json after 60 s"
+    sleep 0.1
+  done
+}
+
 # roundtrip HOME TEXT CLIENT_ARGS...: with the command line in the array `starling`, alice logs
 # in (the session saved under HOME), sends TEXT to bob, and bob's history must hold it.
 # CLIENT_ARGS say where the server is (--data-dir D, or -s URL --insecure).

@@ -50,12 +50,7 @@ step "run ExecStart as $user: $exec_start"
   STARLING_HTTP_PORT=0 STARLING_TCP_PORT=0 STARLING_XMPP_PORT=0 STARLING_LOG_LEVEL=warn \
   "${cmd[@]}") >"$tmp/server.log" 2>&1 &
 server=$!
-end=$((SECONDS + 60))
-until [ -f /var/lib/starling/server.json ]; do
-  kill -0 "$server" 2>/dev/null || { cat "$tmp/server.log" >&2; fail "the server exited at start"; }
-  [ "$SECONDS" -lt "$end" ] || fail "no server.json after 60 s"
-  sleep 0.1
-done
+wait_runtime /var/lib/starling "$server" "$tmp/server.log"
 http=$(node -p "require('/var/lib/starling/server.json').httpPort")
 wait_ready "http://127.0.0.1:$http/readyz" 30 "$server"
 [ "$(ps -o user= -p "$server")" = "$user" ] || fail "the server does not run as $user"

@@ -47,12 +47,7 @@ data="$tmp/data"
 "${starling[@]}" serve --data-dir "$data" --http-host 127.0.0.1 --tcp-host 127.0.0.1 \
   --http-port 0 --tcp-port 0 --xmpp-port 0 --log-level warn >"$tmp/server.log" 2>&1 &
 server=$!
-end=$((SECONDS + 60))
-until [ -f "$data/server.json" ]; do
-  kill -0 "$server" 2>/dev/null || { cat "$tmp/server.log" >&2; fail "the server exited at start"; }
-  [ "$SECONDS" -lt "$end" ] || fail "no server.json after 60 s"
-  sleep 0.1
-done
+wait_runtime "$data" "$server" "$tmp/server.log"
 http=$(node -p "require('$data/server.json').httpPort")
 wait_ready "http://127.0.0.1:$http/readyz" 30 "$server"
 curl -fsS "http://127.0.0.1:$http/" | grep -qi '<html' || fail "the web client is not served at /"
