@@ -37,9 +37,9 @@ export class Conversations extends Store {
     return all.filter((c) => c.active || c.lastSeq > 0n).sort(byListOrder);
   }
 
-  /** Unread messages over all chats but the muted ones (the tab's, title's and favicon's count). */
-  unreadTotal(): number {
-    return unreadTotal(this.session.client?.conversations.values() ?? []);
+  /** Unread messages over all chats but the muted ones and the one being read (the tab's, title's and favicon's count). */
+  unreadTotal(reading?: string): number {
+    return unreadTotal(this.session.client?.conversations.values() ?? [], reading);
   }
 
   get(id: string): Conversation | undefined {

@@ -2,11 +2,16 @@
  * The total unread count the chats tab, the page title and the favicon
  * show. Muted chats keep their own grey count in the list but are left out
  * of the total, as DingTalk and Slack leave them out of their badges: muting
- * a busy group is how one stops it asking for attention.
+ * a busy group is how one stops it asking for attention. The chat being
+ * read (open on a visible page) is left out too: what arrives there is read
+ * as it arrives, so it never asks for attention either.
  */
-export function unreadTotal(conversations: Iterable<{ unreadCount: number; muted: boolean }>): number {
+export function unreadTotal(
+  conversations: Iterable<{ id: string; unreadCount: number; muted: boolean }>,
+  reading?: string,
+): number {
   let total = 0;
-  for (const c of conversations) if (!c.muted) total += c.unreadCount;
+  for (const c of conversations) if (!c.muted && c.id !== reading) total += c.unreadCount;
   return total;
 }
 

@@ -15,11 +15,16 @@ function iconLink(): HTMLLinkElement {
   return link;
 }
 
+/** The chat being read: the open one while the page is visible (the chat view marks it read then). */
+function reading(open: string | undefined): string | undefined {
+  return document.visibilityState === "visible" ? open : undefined;
+}
+
 /** Keeps the page title and the favicon showing the unread total while signed in. */
-export function UnreadMarks() {
+export function UnreadMarks({ open }: { open?: string | undefined }) {
   const { conversations } = useChat("conversations");
   const { t } = useStrings();
-  const count = conversations.unreadTotal();
+  const count = conversations.unreadTotal(reading(open));
   useEffect(() => {
     document.title = pageTitle(count, t.appName);
     iconLink().href = faviconUrl(count);
@@ -35,10 +40,10 @@ export function UnreadMarks() {
 }
 
 /** The unread total on the chats tab. */
-export function UnreadBadge() {
+export function UnreadBadge({ open }: { open?: string | undefined }) {
   const { conversations } = useChat("conversations");
   const { t } = useStrings();
-  const count = conversations.unreadTotal();
+  const count = conversations.unreadTotal(reading(open));
   if (count === 0) return null;
   return (
     <span className="badge tab-badge" data-testid="unread-total">

@@ -42,7 +42,7 @@ export function Workspace() {
 
   return (
     <div className={`workspace${open ? " has-open" : ""}`}>
-      <UnreadMarks />
+      <UnreadMarks open={open?.id} />
       {offline && (
         <div className="banner" role="status">
           {t.reconnecting}
@@ -100,7 +100,7 @@ export function Workspace() {
               onClick={() => setTab(key)}
             >
               {label}
-              {key === "chats" && <UnreadBadge />}
+              {key === "chats" && <UnreadBadge open={open?.id} />}
             </button>
           ))}
         </div>

@@ -8,11 +8,12 @@ import { StoresHarness, until } from "./harness.js";
 describe("the unread total", () => {
   test("adds up the chats that are not muted", () => {
     const chats = [
-      { unreadCount: 2, muted: false },
-      { unreadCount: 5, muted: true },
-      { unreadCount: 1, muted: false },
+      { id: "a", unreadCount: 2, muted: false },
+      { id: "b", unreadCount: 5, muted: true },
+      { id: "c", unreadCount: 1, muted: false },
     ];
     assert.equal(unreadTotal(chats), 3);
+    assert.equal(unreadTotal(chats, "a"), 1, "the chat being read asks for nothing");
     assert.equal(unreadTotal([]), 0);
   });
 
