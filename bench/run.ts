@@ -17,6 +17,7 @@ import { directoryScenario } from "./scenarios/directory.js";
 import { groupScenario } from "./scenarios/group.js";
 import { historyScenario } from "./scenarios/history.js";
 import { idleMemoryScenario } from "./scenarios/idle-memory.js";
+import { markdownScenario } from "./scenarios/markdown.js";
 import { oneToOneScenario } from "./scenarios/one-to-one.js";
 import { searchScenario } from "./scenarios/search.js";
 import { storesScenario } from "./scenarios/stores.js";
@@ -37,6 +38,7 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   upload: uploadScenario,
   web: webScenario,
   "cold-start": coldStartScenario,
+  markdown: markdownScenario,
 };
 
 async function main(): Promise<number> {

@@ -13,9 +13,18 @@ export const SCENARIOS = [
   "upload",
   "web",
   "cold-start",
+  "markdown",
 ] as const;
 /** Scenarios that generate large data sets: run only when asked for by name. */
-const BY_NAME_ONLY: readonly string[] = ["history", "directory", "search", "upload", "web", "cold-start"];
+const BY_NAME_ONLY: readonly string[] = [
+  "history",
+  "directory",
+  "search",
+  "upload",
+  "web",
+  "cold-start",
+  "markdown",
+];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -52,8 +61,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  (all: every scenario but history, directory, search, upload, web and cold-start, which move large data sets, need a browser or build the code; ask for them by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, cold-start, or all (default all)
+  (all: every scenario but history, directory, search, upload, web, cold-start and markdown, which move large data sets, need a browser, build the code or measure the web client; ask for them by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, cold-start, markdown, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it
