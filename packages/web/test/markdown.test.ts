@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { highlight } from "../src/ui/highlight.js";
 import { type Block, type Inline, parseMessage, safeHref } from "../src/ui/markdown.js";
+import { plainText } from "../src/ui/plain-text.js";
 import { hostileCode, hostileMarkdown } from "./helpers/hostile-text.js";
 
-const inlineText = (n: Inline): string =>
-  n.t === "strong" || n.t === "em" || n.t === "del" ? n.children.map(inlineText).join("") : n.text;
+const inlineText = (n: Inline): string => ("children" in n ? n.children.map(inlineText).join("") : n.text);
 const blockText = (b: Block): string =>
   b.t === "code"
     ? b.text
@@ -201,5 +201,13 @@ describe("the code highlighter", () => {
         code,
       );
     }
+  });
+});
+
+describe("the plain text of a message", () => {
+  test("previews and notifications show words, not markup", () => {
+    assert.equal(plainText("**Deploy** at _5pm_, see `make ship`"), "Deploy at 5pm, see make ship");
+    assert.equal(plainText("> quoted\n- one\n- two\n```js\nlet x\n```"), "quoted one · two let x");
+    assert.equal(plainText("[not a link](javascript:alert(1))"), "[not a link](javascript:alert(1))");
   });
 });

@@ -1,4 +1,5 @@
 import { type Conversation, directConversationId, type Message } from "@starling/sdk";
+import { contentSummary } from "../ui/plain-text.js";
 import type { Notice } from "./environment.js";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
@@ -78,7 +79,7 @@ export class Conversations extends Store {
     if (!notify || m.senderId === this.session.userId || !content) return;
     const conv = this.get(m.conversationId);
     if (conv?.muted) return;
-    const body = content.text || (content.attachments[0]?.name ?? "");
+    const body = contentSummary(content);
     const show = (title: string) => notify({ title, body, conversationId: m.conversationId });
     if (conv?.name) show(conv.name);
     else void this.nameOf(m.senderId).then(show);

@@ -1,5 +1,6 @@
 import type { Conversation, Message } from "@starling/sdk";
 import type { Strings } from "../i18n.js";
+import { contentSummary } from "./plain-text.js";
 
 /** "14:05" today, "Yesterday" or a short date before that. */
 export function shortTime(ms: number, t: Strings, now = Date.now()): string {
@@ -25,6 +26,6 @@ export function title(c: Conversation, nameOf: (userId: string) => string = shor
 export function preview(m: Message | undefined, t: Strings): string {
   if (!m) return "";
   if (m.recalled || m.event?.kind.case === "messageRecalled") return t.recalled;
-  if (m.content) return m.content.text || (m.content.attachments[0]?.name ?? "");
+  if (m.content) return contentSummary(m.content);
   return "";
 }
