@@ -75,8 +75,11 @@ export function AttachmentView(props: { a: Attachment }) {
     );
   }
   return (
-    <a className="file" href={content} download={a.name} aria-label={`${t.download}: ${a.name}`}>
-      <span className="file-name">{a.name}</span>
+    <a className="file" href={content} download={a.name}>
+      <span className="file-name">
+        <span className="sr-only">{t.download}: </span>
+        {a.name}
+      </span>
       <span className="hint">{size(a.size)}</span>
     </a>
   );

@@ -114,8 +114,8 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
     >
       {dragging && <div className="drop-hint">{t.dropHere}</div>}
       <header className="chat-header">
-        <button type="button" className="back link" onClick={props.onBack} aria-label="←">
-          ←
+        <button type="button" className="back link" onClick={props.onBack} aria-label={t.back}>
+          <span aria-hidden="true">←</span>
         </button>
         <h2>{name}</h2>
         {conv?.name && (

@@ -6,7 +6,8 @@ export function LanguageSwitch() {
     <button
       type="button"
       className="link"
-      aria-label={t.languageLabel}
+      // The name starts with what the button shows, so speech control ("click 中文") finds it.
+      aria-label={`${t.language}: ${t.languageLabel}`}
       onClick={() => setLang(lang === "zh" ? "en" : "zh")}
     >
       {t.language}

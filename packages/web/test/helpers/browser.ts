@@ -122,8 +122,9 @@ export class WebHarness {
     return page;
   }
 
-  async newPage(locale = "en-US"): Promise<Page> {
-    const context = await this.browser.newContext({ locale });
+  /** A new browser context, not logged in (the default viewport unless one is given). */
+  async newPage(locale = "en-US", viewport?: { width: number; height: number }): Promise<Page> {
+    const context = await this.browser.newContext({ locale, ...(viewport ? { viewport } : {}) });
     this.contexts.push(context);
     return context.newPage();
   }
