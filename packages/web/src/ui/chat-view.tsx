@@ -1,10 +1,11 @@
 import type { Message } from "@starling/sdk";
-import { type DragEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { type DragEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { Composer } from "./composer.js";
 import { title } from "./format.js";
 import { MessageItem } from "./message-item.js";
+import { useMessageKeys } from "./message-keys.js";
 import { useFileSender } from "./use-file-sender.js";
 import "./chat.css";
 
@@ -13,7 +14,12 @@ import "./chat.css";
  * still; after a jump to `focusSeq`, newer ones on scrolling down) and the
  * composer. A 1:1 chat not started yet is a draft until its first message.
  */
-export function ChatView(props: { conversationId: string; focusSeq?: bigint; onBack(): void }) {
+export function ChatView(props: {
+  conversationId: string;
+  focusSeq?: bigint;
+  /** The back button (on a phone) or Escape: leave the chat for where it was opened from. */
+  onBack(): void;
+}) {
   // The messages below read names and group receipts through this component.
   const { conversations, windows, people, typing, receipts } = useChat(
     "conversations",
@@ -37,6 +43,8 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const focusSeq = props.focusSeq;
+  const shown = conv !== undefined || draftPeer !== undefined;
+  useMessageKeys(list, shown);
 
   useEffect(() => {
     focusing.current = focusSeq;
@@ -90,7 +98,7 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
     }
   };
 
-  if (!conv && !draftPeer) return null;
+  if (!shown) return null;
   const nameOf = people.displayName;
   const name = conv ? title(conv, nameOf) : nameOf(draftPeer ?? "");
   const bySeq = new Map(messages.map((m) => [m.seq, m]));
@@ -100,6 +108,13 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
     setDragging(false);
     const files = [...e.dataTransfer.files];
     if (files.length > 0) void sender.sendFiles(files);
+  };
+  // Escape that nothing inside took (a menu, the mention list, a picture's dialog) leaves the chat.
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.key !== "Escape" || e.defaultPrevented || e.nativeEvent.isComposing) return;
+    if ((e.target as HTMLElement).closest("dialog")) return;
+    e.preventDefault();
+    props.onBack();
   };
   return (
     <section
@@ -111,6 +126,7 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
       }}
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
+      onKeyDown={onKeyDown}
     >
       {dragging && <div className="drop-hint">{t.dropHere}</div>}
       <header className="chat-header">
@@ -123,33 +139,23 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
             {conv.memberCount} {t.members}
           </span>
         )}
-        {conv && (
-          <span className="chat-prefs">
-            <button
-              type="button"
-              className="link"
-              aria-pressed={conv.pinnedAt > 0n}
-              onClick={() => void conversations.setPrefs(id, { pinned: conv.pinnedAt === 0n })}
-            >
-              {conv.pinnedAt > 0n ? t.unpin : t.pin}
-            </button>
-            <button
-              type="button"
-              className="link"
-              aria-pressed={conv.muted}
-              onClick={() => void conversations.setPrefs(id, { muted: !conv.muted })}
-            >
-              {conv.muted ? t.unmute : t.mute}
-            </button>
-          </span>
-        )}
       </header>
       {loading && (
         <p className="loading-more hint" role="status">
           {t.loadingOlder}
         </p>
       )}
-      <ol className="messages" ref={list} onScroll={onScroll} aria-live="polite" aria-relevant="additions">
+      <ol
+        className="messages"
+        id="message-list"
+        ref={list}
+        onScroll={onScroll}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls, and is its messages' one Tab stop (message-keys.ts)
+        tabIndex={0}
+        aria-label={t.messageList}
+        aria-live="polite"
+        aria-relevant="additions"
+      >
         {messages.map((m) => (
           <MessageItem
             key={String(m.seq)}
@@ -170,6 +176,28 @@ export function ChatView(props: { conversationId: string; focusSeq?: bigint; onB
         onReplied={() => setReplyTo(undefined)}
         sender={sender}
       />
+      {/* After the composer in the Tab order, shown in the header row: the composer is what a
+          chat is opened for, and two Tabs from the chat list reach it. */}
+      {conv && (
+        <span className="chat-prefs">
+          <button
+            type="button"
+            className="link"
+            aria-pressed={conv.pinnedAt > 0n}
+            onClick={() => void conversations.setPrefs(id, { pinned: conv.pinnedAt === 0n })}
+          >
+            {conv.pinnedAt > 0n ? t.unpin : t.pin}
+          </button>
+          <button
+            type="button"
+            className="link"
+            aria-pressed={conv.muted}
+            onClick={() => void conversations.setPrefs(id, { muted: !conv.muted })}
+          >
+            {conv.muted ? t.unmute : t.mute}
+          </button>
+        </span>
+      )}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { Message } from "@starling/sdk";
-import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useRef, useState } from "react";
+import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { EmojiPicker } from "./emoji-picker.js";
@@ -12,6 +12,7 @@ import type { FileSender } from "./use-file-sender.js";
  * message; files come from the attach button, a paste or a drop on the
  * chat, each uploaded with a progress bar and sent as its own message.
  * What is written and not sent stays as the chat's draft (across chats and reloads).
+ * Opening a chat puts the focus here: writing is what a chat is opened for.
  */
 export function Composer(props: {
   conversationId: string;
@@ -35,6 +36,7 @@ export function Composer(props: {
     drafts.set(id, next, mentions.current);
   };
   const { progress, sendFiles } = props.sender;
+  useEffect(() => area.current?.focus({ preventScroll: true }), []);
   const conv = conversations.get(id);
   const members = conv?.name ? (receipts.groupMembers(id) ?? []) : [];
   const candidates = query
@@ -106,6 +108,8 @@ export function Composer(props: {
         return;
       }
       if (e.key === "Escape") {
+        // Closes the list only; the chat stays open (see ChatView).
+        e.preventDefault();
         setQuery(undefined);
         return;
       }
@@ -150,6 +154,27 @@ export function Composer(props: {
           {shownError}
         </p>
       )}
+      {/* The box comes first in the Tab order (shown after the tools): two Tabs from the chat
+          list reach it. */}
+      <textarea
+        ref={area}
+        id="composer-input"
+        aria-label={t.typeMessage}
+        aria-controls={candidates.length > 0 ? "mention-list" : undefined}
+        aria-autocomplete="list"
+        placeholder={t.typeMessage}
+        rows={2}
+        maxLength={session.maxTextLength}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          setQuery(mentionAt(e.target.value, e.target.selectionStart));
+          setChoice(0);
+          typing.typing(id);
+        }}
+        onKeyDown={onKey}
+        onPaste={onPaste}
+      />
       <span className="composer-tools">
         <button
           type="button"
@@ -192,24 +217,6 @@ export function Composer(props: {
           ))}
         </div>
       )}
-      <textarea
-        ref={area}
-        aria-label={t.typeMessage}
-        aria-controls={candidates.length > 0 ? "mention-list" : undefined}
-        aria-autocomplete="list"
-        placeholder={t.typeMessage}
-        rows={2}
-        maxLength={session.maxTextLength}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          setQuery(mentionAt(e.target.value, e.target.selectionStart));
-          setChoice(0);
-          typing.typing(id);
-        }}
-        onKeyDown={onKey}
-        onPaste={onPaste}
-      />
       <button type="submit">{t.send}</button>
     </form>
   );

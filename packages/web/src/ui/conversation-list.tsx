@@ -1,4 +1,4 @@
-import type { KeyboardEvent } from "react";
+import { type KeyboardEvent, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
@@ -6,7 +6,10 @@ import { preview, shortName, shortTime, title } from "./format.js";
 
 /**
  * The user's chats, newest activity first, with unread counts and, for a
- * chat with unsent text, its draft; arrow keys move, Enter opens.
+ * chat with unsent text, its draft. The list is one Tab stop (a roving
+ * tabindex: the open chat, else the last one moved to, else the first), so Tab
+ * leaves it at once for the chat; the arrow keys, Home and End move within it,
+ * Enter opens.
  */
 export function ConversationList(props: { selected: string | undefined; onSelect(id: string): void }) {
   const { conversations, people, presence, drafts } = useChat(
@@ -17,17 +20,27 @@ export function ConversationList(props: { selected: string | undefined; onSelect
   );
   const { t } = useStrings();
   const list = conversations.list();
+  const [moved, setMoved] = useState<string | undefined>(undefined);
+  const stop =
+    list.find((c) => c.id === moved)?.id ?? list.find((c) => c.id === props.selected)?.id ?? list[0]?.id;
 
   const onKey = (e: KeyboardEvent<HTMLElement>, index: number) => {
-    const next = e.key === "ArrowDown" ? index + 1 : e.key === "ArrowUp" ? index - 1 : -1;
-    if (next < 0 || next >= list.length) return;
+    const keys: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      Home: 0,
+      End: list.length - 1,
+    };
+    const next = keys[e.key];
+    if (next === undefined || next < 0 || next >= list.length) return;
     e.preventDefault();
-    (document.querySelectorAll<HTMLElement>(".conversation")[next] as HTMLElement | undefined)?.focus();
+    const items = e.currentTarget.closest("ul")?.querySelectorAll<HTMLElement>(".conversation");
+    items?.[next]?.focus();
   };
 
   if (list.length === 0) return <p className="empty">{t.noConversations}</p>;
   return (
-    <ul className="conversations" aria-label={t.conversations}>
+    <ul className="conversations" id="conversation-list" aria-label={t.conversations}>
       {list.map((c, i) => {
         const unread = c.unreadCount;
         const draft = props.selected !== c.id && drafts.has(c.id) ? drafts.get(c.id).text : "";
@@ -37,6 +50,8 @@ export function ConversationList(props: { selected: string | undefined; onSelect
               type="button"
               className={`conversation${props.selected === c.id ? " selected" : ""}`}
               aria-current={props.selected === c.id ? "true" : undefined}
+              tabIndex={c.id === stop ? 0 : -1}
+              onFocus={() => setMoved(c.id)}
               data-testid={`conversation-${c.name || shortName(c.peerId)}`}
               onClick={() => props.onSelect(c.id)}
               onKeyDown={(e) => onKey(e, i)}

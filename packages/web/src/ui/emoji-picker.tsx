@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useState } from "react";
+import { type KeyboardEvent, useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 
 /** The emoji offered, the everyday ones of office chat. */
@@ -6,16 +6,25 @@ const EMOJI = [..."😀😂😊😍🤔😅😭😡👍👎👏🙏💪👌🤝�
   (c) => c !== "\uFE0F",
 );
 
-/** A button that opens a grid of emoji; choosing one inserts it where the caret is. */
+/**
+ * A button that opens a grid of emoji; choosing one inserts it where the caret
+ * is (and the focus goes back to the text). Escape closes the grid and the
+ * focus goes back to the button.
+ */
 export function EmojiPicker(props: { onPick(emoji: string): void }) {
   const { t } = useStrings();
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   const onKey = (e: KeyboardEvent) => {
-    if (e.key === "Escape") setOpen(false);
+    if (e.key !== "Escape") return;
+    e.preventDefault();
+    setOpen(false);
+    button.current?.focus();
   };
   return (
     <span className="emoji-picker">
       <button
+        ref={button}
         type="button"
         className="attach"
         aria-label={t.emoji}

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
@@ -7,6 +7,7 @@ import { ContactsPanel } from "./contacts/contacts-panel.js";
 import { ConversationList } from "./conversation-list.js";
 import { LanguageSwitch } from "./language-switch.js";
 import { SearchPanel } from "./search/search-panel.js";
+import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
 
 type Tab = "chats" | "contacts" | "search";
@@ -30,9 +31,33 @@ export function Workspace() {
   );
   const [open, setOpen] = useState<{ id: string; seq?: bigint } | undefined>(undefined);
   const offline = session.phase === "reconnecting" || session.phase === "connecting";
+  // What had the focus when a chat was opened (a chat in the list, a search hit, a card's button):
+  // leaving the chat puts the focus back there.
+  const opener = useRef<HTMLElement | null>(null);
+  const remember = () => {
+    const el = document.activeElement;
+    if (el instanceof HTMLElement && el.closest(".sidebar")) opener.current = el;
+  };
   const actions: PanelActions = {
-    onOpen: (id, seq) => setOpen(seq === undefined ? { id } : { id, seq }),
-    onStartChat: (userId) => setOpen({ id: conversations.openDirect(userId) }),
+    onOpen: (id, seq) => {
+      remember();
+      setOpen(seq === undefined ? { id } : { id, seq });
+    },
+    onStartChat: (userId) => {
+      remember();
+      setOpen({ id: conversations.openDirect(userId) });
+    },
+  };
+  const leave = () => {
+    // On a phone the chat covers the list: leaving closes it. On a wide screen it stays open.
+    if (window.matchMedia("(max-width: 640px)").matches) setOpen(undefined);
+    requestAnimationFrame(() => {
+      const back =
+        opener.current?.isConnected && opener.current.offsetParent !== null
+          ? opener.current
+          : document.querySelector<HTMLElement>(".conversation[tabindex='0']");
+      back?.focus();
+    });
   };
   const tabs: [Tab, string][] = [
     ["chats", t.conversations],
@@ -42,6 +67,7 @@ export function Workspace() {
 
   return (
     <div className={`workspace${open ? " has-open" : ""}`}>
+      <SkipLinks chatOpen={open !== undefined} />
       <UnreadMarks open={open?.id} />
       {offline && (
         <div className="banner" role="status">
@@ -116,7 +142,7 @@ export function Workspace() {
             key={`${open.id}#${open.seq ?? ""}`}
             conversationId={open.id}
             {...(open.seq !== undefined ? { focusSeq: open.seq } : {})}
-            onBack={() => setOpen(undefined)}
+            onBack={leave}
           />
         ) : (
           <p className="empty">{t.pickConversation}</p>
