@@ -53,6 +53,10 @@ describe("the web client by keyboard", { skip: browserMissing }, () => {
     for (let i = 1; i <= 6; i++) await h.send("bob", "alice", `update ${i}: see https://example.com/${i}`);
     await h.send("alice", "bob", "noted, thanks");
     await h.send("carol", "alice", "lunch at noon? keyword-papaya");
+    const ctx = { actor: "system", source: "test", scope: "*" };
+    await h.server.admin.saveDepartment(ctx, undefined, { id: "ops", parentId: "", name: "Operations" });
+    const people = JSON.stringify([{ id: "dana", name: "Dana Xu", department: "Operations" }]);
+    await h.server.admin.importUsers(ctx, undefined, people, "json", { dryRun: false });
   });
   after(() => h.close());
 
@@ -151,6 +155,20 @@ describe("the web client by keyboard", { skip: browserMissing }, () => {
     await page.getByRole("button", { name: "👍" }).waitFor({ state: "detached" });
     assert.equal(await focused(page), "Emoji");
     assert.equal(await page.getByRole("heading", { name: "bob" }).count(), 1, "the chat is still open");
+  });
+
+  test("a colleague's card opens with the focus in it; Escape goes back onto the colleague", async () => {
+    const page = await h.login("alice", { width: 1440, height: 900 });
+    await page.getByRole("tab", { name: "Contacts" }).click();
+    await page.getByRole("button", { name: "Operations", exact: true }).click();
+    const dana = page.getByRole("button", { name: /Dana Xu/ });
+    await dana.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Dana Xu" }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.classList.contains("contacts-back") === true);
+    await page.keyboard.press("Escape");
+    await page.getByRole("heading", { name: "Dana Xu" }).waitFor({ state: "detached" });
+    await page.waitForFunction(() => document.activeElement?.textContent?.includes("Dana Xu") === true);
   });
 
   test("on a phone, Escape leaves the chat for the list, on the chat it came from", async () => {

@@ -149,7 +149,7 @@ describe("the web client in a browser", { skip: browserMissing }, () => {
     await page.getByTestId("conversation-bob").click();
     await page.getByLabel("输入消息").waitFor();
     await h.shot(page, "phone-chat-zh");
-    await page.getByRole("button", { name: "Back to the list" }).click();
+    await page.getByRole("button", { name: "返回列表" }).click();
     await page.getByRole("button", { name: "切换为英文界面" }).click();
     await page.getByRole("button", { name: "Sign out" }).waitFor();
   });

@@ -16,7 +16,7 @@ export function EmojiPicker(props: { onPick(emoji: string): void }) {
   const [open, setOpen] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
   const onKey = (e: KeyboardEvent) => {
-    if (e.key !== "Escape") return;
+    if (e.key !== "Escape" || !open) return;
     e.preventDefault();
     setOpen(false);
     button.current?.focus();
@@ -29,6 +29,7 @@ export function EmojiPicker(props: { onPick(emoji: string): void }) {
         className="attach"
         aria-label={t.emoji}
         aria-expanded={open}
+        onKeyDown={onKey}
         onClick={() => setOpen(!open)}
       >
         😊

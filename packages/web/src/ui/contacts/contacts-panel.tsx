@@ -1,5 +1,5 @@
 import type { UserCard } from "@starling/sdk";
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useStrings } from "../../i18n.js";
 import type { PanelActions } from "../workspace.js";
 import { useArrowKeys } from "./arrow-keys.js";
@@ -20,7 +20,8 @@ type View =
 /**
  * The contacts panel: the organisation tree with a filter box, the user's
  * groups, a colleague's card, a new group, and a group's members. The tree
- * stays mounted (hidden) behind a card so that going back keeps it as it was.
+ * stays mounted (hidden) behind a card so that going back keeps it as it was,
+ * and the focus goes back to what opened the card (Back, or Escape).
  */
 export function ContactsPanel(props: PanelActions) {
   const { t } = useStrings();
@@ -29,11 +30,41 @@ export function ContactsPanel(props: PanelActions) {
   const filterId = useId();
   const arrows = useArrowKeys<HTMLDivElement>();
   const searching = query.trim().length > 0;
-  const browse = () => setView({ kind: "browse" });
-  const onPerson = (card: UserCard) => setView({ kind: "person", card });
+  const root = useRef<HTMLDivElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const show = (next: View) => {
+    if (view.kind === "browse" && document.activeElement instanceof HTMLElement)
+      opener.current = document.activeElement;
+    setView(next);
+    // The tree is hidden behind the card: the focus moves into the card (unless it took it itself).
+    requestAnimationFrame(() => {
+      const el = root.current;
+      const at = document.activeElement;
+      if (!el || (at && el.contains(at) && !el.querySelector(".contacts-browse")?.contains(at))) return;
+      el.querySelector<HTMLElement>(".contacts-back")?.focus();
+    });
+  };
+  const browse = () => {
+    setView({ kind: "browse" });
+    requestAnimationFrame(() => opener.current?.focus());
+  };
+  const onPerson = (card: UserCard) => show({ kind: "person", card });
+  const inView = view.kind !== "browse";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: browse only sets state and reads refs
+  useEffect(() => {
+    const el = root.current;
+    if (!el || !inView) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented || e.isComposing) return;
+      e.preventDefault();
+      browse();
+    };
+    el.addEventListener("keydown", onKey);
+    return () => el.removeEventListener("keydown", onKey);
+  }, [inView]);
 
   return (
-    <div className="contacts">
+    <div className="contacts" ref={root}>
       <div className="contacts-browse" ref={arrows} hidden={view.kind !== "browse"}>
         <div className="contacts-toolbar">
           <label htmlFor={filterId} className="sr-only">
@@ -49,7 +80,7 @@ export function ContactsPanel(props: PanelActions) {
             value={query}
             onChange={(e) => setQuery(e.target.value)}
           />
-          <button type="button" className="contacts-new" onClick={() => setView({ kind: "newGroup" })}>
+          <button type="button" className="contacts-new" onClick={() => show({ kind: "newGroup" })}>
             <span aria-hidden="true">+ </span>
             {t.contactsNewGroup}
           </button>
@@ -59,7 +90,7 @@ export function ContactsPanel(props: PanelActions) {
           <DepartmentTree onPerson={onPerson} />
           <GroupList
             onOpen={(id) => props.onOpen(id)}
-            onManage={(id) => setView({ kind: "group", conversationId: id })}
+            onManage={(id) => show({ kind: "group", conversationId: id })}
           />
         </div>
       </div>
