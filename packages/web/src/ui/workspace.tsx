@@ -75,6 +75,8 @@ export function Workspace() {
         </div>
       )}
       <aside className="sidebar" aria-label={t.appName}>
+        {/* The page's one top heading, for screen readers' heading navigation; the chat's name is h2. */}
+        <h1 className="sr-only">{t.appName}</h1>
         <header className="me">
           <label className="avatar-picker" title={t.setAvatar}>
             <Avatar userId={session.userId} label={people.displayName(session.userId)} />
