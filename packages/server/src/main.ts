@@ -148,6 +148,7 @@ export async function openCore(config: StarlingConfig, log: Logger, metrics?: Me
   const limits: CoreLimits = {
     ...DEFAULT_LIMITS,
     recallWindowMs: config.limits.recallWindowMs,
+    editWindowMs: config.limits.editWindowMs,
     groupMaxMembers: config.limits.groupMaxMembers,
     maxTextLength: config.limits.maxTextLength,
     login: {

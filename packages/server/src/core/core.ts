@@ -26,8 +26,10 @@ import type {
 import { ArchivePages } from "./messaging/archive-page.js";
 import { validateContent } from "./messaging/content.js";
 import { ConversationPrefs } from "./messaging/conversation-prefs.js";
+import { Editor } from "./messaging/edit.js";
 import { History } from "./messaging/history.js";
 import { Membership } from "./messaging/membership.js";
+import { Reactions } from "./messaging/reactions.js";
 import { Recaller } from "./messaging/recall.js";
 import { Receipts } from "./messaging/receipts.js";
 import { SendPipeline, type SendResult } from "./messaging/send-pipeline.js";
@@ -68,6 +70,9 @@ export class Core {
   readonly archive: ArchivePages;
   readonly receipts: Receipts;
   readonly recaller: Recaller;
+  /** Edits of one's own messages, and emoji reactions on any. */
+  readonly editor: Editor;
+  readonly reactions: Reactions;
   readonly sync: SyncService;
   readonly groups: Groups;
   readonly presence: Presence;
@@ -133,6 +138,8 @@ export class Core {
     this.receipts = new Receipts(store, bus, members);
     this.prefs = new ConversationPrefs(store, bus, clock);
     this.recaller = new Recaller(store, bus, clock, members, limits);
+    this.editor = new Editor(store, bus, clock, members, limits);
+    this.reactions = new Reactions(store, bus, clock, members);
     this.sync = new SyncService(store.read, this.visibility, limits);
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
     this.presence = new Presence(bus, deps.presence, clock, limits);

@@ -59,6 +59,8 @@ const METHODS = {
   readableFile: true,
   readableFileWithHash: true,
   recallMessage: true,
+  editMessage: true,
+  setReactions: true,
   recentDirectConversations: true,
   searchFiles: true,
   searchMessages: true,

@@ -1,3 +1,4 @@
+import { ContentSchema, create, toBinary } from "@starling/protocol";
 import type { Bus, BusReceiver, Clock, KickReason } from "../../src/core/kernel/ports.js";
 import type {
   ConversationKind,
@@ -5,13 +6,14 @@ import type {
   MemberRecord,
   MemberRole,
   MessageRecord,
+  ReactionRecord,
 } from "../../src/core/kernel/records.js";
 import type {
   ConversationReader,
   ConversationWriter,
   StorePort,
 } from "../../src/core/kernel/shared-store.js";
-import type { RecallTx } from "../../src/core/messaging/store.js";
+import type { EditTx, RecallTx } from "../../src/core/messaging/store.js";
 
 interface Tables {
   conversations: Map<string, ConversationRecord>;
@@ -30,7 +32,7 @@ const messageKey = (conversationId: string, seq: number) => `${conversationId}\n
  * returns, so a refused change leaves nothing behind, as a rollback would.
  * Transactions run one at a time.
  */
-export class FakeConversations implements StorePort<ConversationReader, RecallTx> {
+export class FakeConversations implements StorePort<ConversationReader, RecallTx & EditTx> {
   private tables: Tables = { conversations: new Map(), members: new Map(), messages: new Map(), version: 0 };
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -38,7 +40,7 @@ export class FakeConversations implements StorePort<ConversationReader, RecallTx
     return new FakeTx(this.tables);
   }
 
-  transaction<T>(fn: (tx: RecallTx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: RecallTx & EditTx) => Promise<T>): Promise<T> {
     const run = async () => {
       const copy = structuredClone(this.tables);
       const result = await fn(new FakeTx(copy));
@@ -103,7 +105,7 @@ export class FakeConversations implements StorePort<ConversationReader, RecallTx
       senderId,
       clientMsgId: `m${seq}`,
       serverTime,
-      content: new Uint8Array([seq]),
+      content: toBinary(ContentSchema, create(ContentSchema, { text: `m${seq}` })),
       event: null,
       recalledBy: null,
       recalledAt: null,
@@ -132,7 +134,7 @@ export class FakeConversations implements StorePort<ConversationReader, RecallTx
 }
 
 /** The port's methods over one set of tables; records go out as copies, as rows read from a database would. */
-class FakeTx implements RecallTx {
+class FakeTx implements RecallTx, EditTx {
   constructor(private readonly t: Tables) {}
 
   async getConversation(id: string): Promise<ConversationRecord | undefined> {
@@ -196,7 +198,28 @@ class FakeTx implements RecallTx {
 
   async recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void> {
     const m = this.t.messages.get(messageKey(conversationId, seq));
-    if (m) Object.assign(m, { content: null, recalledBy: by, recalledAt: at });
+    if (m) Object.assign(m, { content: null, recalledBy: by, recalledAt: at, reactions: undefined });
+    for (const e of this.t.messages.values())
+      if (e.conversationId === conversationId && e.editOf === seq) e.content = null;
+  }
+
+  async editMessage(
+    conversationId: string,
+    seq: number,
+    content: Uint8Array,
+    editedAt: number,
+  ): Promise<void> {
+    const m = this.t.messages.get(messageKey(conversationId, seq));
+    if (m) Object.assign(m, { content, editedAt });
+  }
+
+  async setReactions(
+    conversationId: string,
+    seq: number,
+    reactions: readonly ReactionRecord[],
+  ): Promise<void> {
+    const m = this.t.messages.get(messageKey(conversationId, seq));
+    if (m) m.reactions = reactions.map((r) => ({ emoji: r.emoji, userIds: [...r.userIds] }));
   }
 }
 

@@ -43,6 +43,7 @@ export interface StarlingConfig {
     maxFrameBytes: number;
     heartbeatIntervalMs: number;
     recallWindowMs: number;
+    editWindowMs: number;
     groupMaxMembers: number;
     maxTextLength: number;
     requestsPerSecond: number;

@@ -249,6 +249,14 @@ export const SETTINGS = [
     description: "How long a sender may recall a message.",
   },
   {
+    key: "limits.editWindowMs",
+    type: "int",
+    default: 86400000,
+    min: 0,
+    max: 2592000000,
+    description: "How long a sender may edit a message; 0 means no limit.",
+  },
+  {
     key: "limits.groupMaxMembers",
     type: "int",
     default: 2000,

@@ -5,11 +5,12 @@ import type {
   ConversationView,
   FileShare,
   MessageRecord,
+  ReactionRecord,
 } from "../../core/kernel/records.js";
 import type { MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
 import type { SearchEntry } from "../../core/search/document.js";
 import type { Dialect } from "./migrations.js";
-import { toConversation, toMember, toMessage } from "./rows.js";
+import { asBuffer, formatReactions, toConversation, toMember, toMessage } from "./rows.js";
 import type { Database } from "./schema.js";
 import { deleteSearchEntry, insertSearchEntries } from "./search-rows.js";
 
@@ -225,12 +226,52 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
     }
   }
 
+  async editMessage(
+    conversationId: string,
+    seq: number,
+    content: Uint8Array,
+    editedAt: number,
+    search: SearchEntry | undefined,
+  ): Promise<void> {
+    await this.db
+      .updateTable("messages")
+      .set({ content: asBuffer(content), edited_at: editedAt })
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .execute();
+    // The old text must no longer be found: its entry goes and one for the new text takes its place.
+    // It keeps its number, and so its place among the results (newest first by number).
+    const id = await deleteSearchEntry(this.db, this.dialect, conversationId, seq);
+    if (search)
+      await insertSearchEntries(this.db, this.dialect, [id === undefined ? search : { ...search, id }]);
+  }
+
+  async setReactions(
+    conversationId: string,
+    seq: number,
+    reactions: readonly ReactionRecord[],
+  ): Promise<void> {
+    await this.db
+      .updateTable("messages")
+      .set({ reactions: formatReactions(reactions) })
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .execute();
+  }
+
   async recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void> {
     await this.db
       .updateTable("messages")
-      .set({ content: null, recalled_by: by, recalled_at: at })
+      .set({ content: null, recalled_by: by, recalled_at: at, reactions: null })
       .where("conversation_id", "=", conversationId)
       .where("seq", "=", seq)
+      .execute();
+    // Every version of the text goes: the edit events keep the content they announced.
+    await this.db
+      .updateTable("messages")
+      .set({ content: null })
+      .where("conversation_id", "=", conversationId)
+      .where("edit_of", "=", seq)
       .execute();
     await deleteSearchEntry(this.db, this.dialect, conversationId, seq);
     // A recalled message's files are no longer shared by it.

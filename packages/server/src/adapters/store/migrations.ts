@@ -237,6 +237,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("messages").addColumn("content_digest", "text").execute();
       },
     },
+    "0007_edits_reactions": {
+      async up(db: Kysely<unknown>) {
+        // edited_at: when the sender last edited the content. reactions: the aggregate, as JSON
+        // ([{emoji, userIds}]), read with the row so history needs no second query. edit_of: on a
+        // message_edited event row, the seq it edited, so a recall finds each copy of the text.
+        await db.schema.alterTable("messages").addColumn("edited_at", "bigint").execute();
+        await db.schema.alterTable("messages").addColumn("reactions", "text").execute();
+        await db.schema.alterTable("messages").addColumn("edit_of", "bigint").execute();
+      },
+    },
   };
 }
 

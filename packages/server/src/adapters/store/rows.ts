@@ -10,6 +10,7 @@ import type {
   MemberRecord,
   MemberRole,
   MessageRecord,
+  ReactionRecord,
   SessionRecord,
   UserRecord,
   UserRole,
@@ -30,7 +31,7 @@ import type {
 
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
 /** node-postgres sends only Buffers as bytea; a view over the same memory costs no copy. */
-const asBuffer = (v: Uint8Array | null): Uint8Array | null =>
+export const asBuffer = (v: Uint8Array | null): Uint8Array | null =>
   v == null || Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 const bytes = (v: unknown): Uint8Array | null =>
   v == null ? null : v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer);
@@ -178,6 +179,18 @@ export function fromMember(m: MemberRecord): MemberTable {
   };
 }
 
+/** The reactions column: JSON of the aggregate, null when there are none. */
+export function formatReactions(reactions: readonly ReactionRecord[]): string | null {
+  return reactions.length > 0
+    ? JSON.stringify(reactions.map((r) => ({ emoji: r.emoji, userIds: r.userIds })))
+    : null;
+}
+
+function parseReactions(json: string): ReactionRecord[] {
+  const list = JSON.parse(json) as ReactionRecord[];
+  return list.map((r) => ({ emoji: String(r.emoji), userIds: r.userIds.map(String) }));
+}
+
 export function toMessage(r: MessageTable): MessageRecord {
   return {
     conversationId: r.conversation_id,
@@ -190,6 +203,9 @@ export function toMessage(r: MessageTable): MessageRecord {
     recalledBy: r.recalled_by,
     recalledAt: r.recalled_at == null ? null : num(r.recalled_at),
     ...(r.content_digest ? { contentDigest: r.content_digest } : {}),
+    ...(r.edited_at ? { editedAt: num(r.edited_at) } : {}),
+    ...(r.reactions ? { reactions: parseReactions(r.reactions) } : {}),
+    ...(r.edit_of ? { editOf: num(r.edit_of) } : {}),
   };
 }
 
@@ -205,6 +221,9 @@ export function fromMessage(m: MessageRecord): MessageTable {
     recalled_by: m.recalledBy,
     recalled_at: m.recalledAt,
     content_digest: m.contentDigest ?? null,
+    edited_at: m.editedAt || null,
+    reactions: formatReactions(m.reactions ?? []),
+    edit_of: m.editOf ?? null,
   };
 }
 

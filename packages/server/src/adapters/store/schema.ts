@@ -157,6 +157,9 @@ export interface MessageTable {
   recalled_by: string | null;
   recalled_at: number | null;
   content_digest: string | null;
+  edited_at: number | null;
+  reactions: string | null;
+  edit_of: number | null;
 }
 
 export interface ScramCredentialTable {

@@ -42,13 +42,13 @@ export async function insertSearchEntries<DB>(
   }
 }
 
-/** Takes a message out of the search index (a recall). */
+/** Takes a message out of the search index (a recall, an edit); returns the entry's number. */
 export async function deleteSearchEntry(
   db: Kysely<Database>,
   dialect: Dialect,
   conversationId: string,
   seq: number,
-): Promise<void> {
+): Promise<number | undefined> {
   const gone = await db
     .deleteFrom("message_search")
     .where("conversation_id", "=", conversationId)
@@ -56,4 +56,5 @@ export async function deleteSearchEntry(
     .returning("id")
     .executeTakeFirst();
   if (gone && dialect === "sqlite") await sql`delete from message_fts where rowid = ${gone.id}`.execute(db);
+  return gone ? Number(gone.id) : undefined;
 }

@@ -4,6 +4,8 @@ import type { ConnectionLimits } from "./connection-limiter.js";
 /** Tunable limits of the core; main fills them from configuration. */
 export interface CoreLimits {
   recallWindowMs: number;
+  /** How long after sending the sender may edit a message; 0: no limit. */
+  editWindowMs: number;
   groupMaxMembers: number;
   maxTextLength: number;
   maxCustomJsonBytes: number;
@@ -38,6 +40,7 @@ export interface LoginLimits {
 
 export const DEFAULT_LIMITS: CoreLimits = {
   recallWindowMs: 2 * 60 * 1000,
+  editWindowMs: 24 * 3600 * 1000,
   groupMaxMembers: 2000,
   maxTextLength: 16 * 1024,
   maxCustomJsonBytes: 32 * 1024,
@@ -115,6 +118,17 @@ export const MAX_FILE_ID_LENGTH = 64;
 export const MAX_FILE_NAME_LENGTH = 255;
 /** A Content-Type an upload slot may require. */
 export const MAX_CONTENT_TYPE_LENGTH = 255;
+
+/**
+ * Emoji reactions: one reaction is a short string (an emoji, with its skin tone and joiners, is
+ * at most a handful of code points); a message holds at most `perMessage` distinct ones, and one
+ * user puts at most `perUser` on one message, so a message row stays small.
+ */
+export const REACTION_LIMITS = {
+  maxCodePoints: 16,
+  perMessage: 50,
+  perUser: 20,
+} as const;
 
 /** Most rows in one page of an administrator's listing (users, groups, audit). */
 export const ADMIN_PAGE_MAX = 1000;

@@ -129,11 +129,26 @@ export interface MessageRecord {
   event: Uint8Array | null;
   recalledBy: string | null;
   recalledAt: number | null;
+  /** When the sender last edited the content (ms); absent or 0 when never. */
+  editedAt?: number;
+  /** Emoji reactions, each emoji once, in the order first used; absent when none. */
+  reactions?: ReactionRecord[];
+  /**
+   * On a message_edited event row: the seq it edited. Such a row keeps the edit's content in
+   * `content`, so a recall of the target finds and deletes every version of the text.
+   */
+  editOf?: number;
   /**
    * sha256 of the content as its sender sent it (before the server filled in attachments),
    * which tells a retry from a reuse of the client_msg_id; absent for events and old rows.
    */
   contentDigest?: string;
+}
+
+/** One emoji on a message and who reacted with it, in the order they did. */
+export interface ReactionRecord {
+  emoji: string;
+  userIds: string[];
 }
 
 /** Where a conversation's history ends: its last seq and the server time of that message. */

@@ -2,7 +2,7 @@ import type { ConversationRecord, MessageRecord } from "../kernel/records.js";
 import type { ConversationWriter } from "../kernel/shared-store.js";
 
 /**
- * Appends one event message (group change, recall) to a conversation inside
+ * Appends one event message (group change, recall, edit, reaction) to a conversation inside
  * a transaction: next seq, a new change-stream version, and the conversation
  * row updated with `patch`. Returns the stored row.
  */
@@ -13,6 +13,7 @@ export async function appendEvent(
   event: Uint8Array,
   now: number,
   patch: Partial<Pick<ConversationRecord, "name" | "memberCount" | "memberVersion" | "disbanded">> = {},
+  extra: Pick<MessageRecord, "content" | "editOf"> | undefined = undefined,
 ): Promise<MessageRecord> {
   const seq = conv.lastSeq + 1;
   const version = await tx.nextVersions(1);
@@ -27,6 +28,7 @@ export async function appendEvent(
     event,
     recalledBy: null,
     recalledAt: null,
+    ...extra,
   };
   await tx.insertMessages([row]);
   await tx.updateConversation(conv.id, { ...patch, lastSeq: seq, version });

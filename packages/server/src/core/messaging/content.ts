@@ -95,14 +95,20 @@ export function decodeEvent(bytes: Uint8Array): Event {
 
 /** The wire form of a stored message. */
 export function toWireMessage(rec: MessageRecord): Message {
+  const event = rec.event ? fromBinary(EventSchema, rec.event) : undefined;
+  // An edit event's row holds the edited content (a recall of the target deletes it there too).
+  if (event?.kind.case === "messageEdited" && rec.content)
+    event.kind.value.content = fromBinary(ContentSchema, rec.content);
   return create(MessageSchema, {
     conversationId: rec.conversationId,
     seq: BigInt(rec.seq),
     senderId: rec.senderId,
     clientMsgId: rec.clientMsgId,
     serverTime: BigInt(rec.serverTime),
-    content: rec.content ? fromBinary(ContentSchema, rec.content) : undefined,
-    event: rec.event ? fromBinary(EventSchema, rec.event) : undefined,
+    content: rec.content && !event ? fromBinary(ContentSchema, rec.content) : undefined,
+    event,
     recalled: rec.recalledBy ? { by: rec.recalledBy, at: BigInt(rec.recalledAt ?? 0) } : undefined,
+    editedAt: BigInt(rec.editedAt ?? 0),
+    reactions: rec.reactions ?? [],
   });
 }

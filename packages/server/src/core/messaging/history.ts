@@ -22,7 +22,11 @@ export function messageBytes(m: MessageRecord): number {
     m.senderId.length +
     m.clientMsgId.length +
     (m.content?.length ?? 0) +
-    (m.event?.length ?? 0)
+    (m.event?.length ?? 0) +
+    (m.reactions ?? []).reduce(
+      (n, r) => n + 8 + r.emoji.length * 2 + r.userIds.join("").length + 4 * r.userIds.length,
+      0,
+    )
   );
 }
 

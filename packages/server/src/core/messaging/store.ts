@@ -4,6 +4,7 @@ import type {
   ConversationView,
   FileShare,
   MessageRecord,
+  ReactionRecord,
 } from "../kernel/records.js";
 import type {
   ConversationReader,
@@ -50,8 +51,21 @@ export interface MessagingWrites {
   advanceConversations(updates: readonly { id: string; lastSeq: number; version: number }[]): Promise<void>;
   indexMessages(entries: readonly SearchEntry[]): Promise<void>;
   shareFiles(shares: readonly FileShare[]): Promise<void>;
-  /** Also takes the message out of search and withdraws the files it shared. */
+  /**
+   * Also takes the message out of search, withdraws the files it shared, drops its reactions and
+   * deletes the content its edit events carry.
+   */
   recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;
+  /** Replaces a message's content and edited_at, and its search entry with `search` (none: removed). */
+  editMessage(
+    conversationId: string,
+    seq: number,
+    content: Uint8Array,
+    editedAt: number,
+    search: SearchEntry | undefined,
+  ): Promise<void>;
+  /** Replaces a message's reactions (an empty list: none). */
+  setReactions(conversationId: string, seq: number, reactions: readonly ReactionRecord[]): Promise<void>;
 }
 
 export interface MessagingReader extends ConversationReader, UserReader, FileAccessReader, MessagingReads {}
@@ -65,3 +79,8 @@ export interface RecallTx extends ConversationTx, Pick<MessagingWrites, "recallM
 
 /** The store as recall sees it: conversations, members, and the recall itself. */
 export type RecallStore = StorePort<ConversationReader, RecallTx>;
+
+export interface EditTx extends ConversationTx, Pick<MessagingWrites, "editMessage" | "setReactions"> {}
+
+/** The store as edits and reactions see it: conversations, members, and the rewrite of one message. */
+export type EditStore = StorePort<ConversationReader, EditTx>;

@@ -17,6 +17,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.GROUP_FULL:
     case ErrorCode.CONVERSATION_CLOSED:
     case ErrorCode.RECALL_WINDOW_EXPIRED:
+    case ErrorCode.EDIT_WINDOW_EXPIRED:
       return 409;
     case ErrorCode.LOGIN_LOCKED:
       return 429;

@@ -49,6 +49,7 @@ function stanzaCondition(err: unknown): { type: StanzaErrorType; condition: stri
     case ErrorCode.NOT_A_MEMBER:
     case ErrorCode.CROSS_DOMAIN:
     case ErrorCode.RECALL_WINDOW_EXPIRED:
+    case ErrorCode.EDIT_WINDOW_EXPIRED:
       return { type: "auth", condition: "forbidden" };
     case ErrorCode.CONFLICT:
     case ErrorCode.CLIENT_MSG_ID_REUSED:

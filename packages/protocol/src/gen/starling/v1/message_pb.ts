@@ -10,7 +10,7 @@ import type { Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file starling/v1/message.proto.
  */
 export const file_starling_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSLiAQoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUiqAEKB0NvbnRlbnQSDAoEdGV4dBgBIAEoCRImCghtZW50aW9ucxgCIAMoCzIULnN0YXJsaW5nLnYxLk1lbnRpb24SFAoMcmVwbHlfdG9fc2VxGAMgASgDEiMKBmN1c3RvbRgEIAEoCzITLnN0YXJsaW5nLnYxLkN1c3RvbRIsCgthdHRhY2htZW50cxgFIAMoCzIXLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnQizQEKCkF0dGFjaG1lbnQSDwoHZmlsZV9pZBgBIAEoCRIpCgRraW5kGAIgASgOMhsuc3RhcmxpbmcudjEuQXR0YWNobWVudEtpbmQSDAoEbmFtZRgDIAEoCRIMCgRzaXplGAQgASgEEgwKBG1pbWUYBSABKAkSDQoFd2lkdGgYBiABKA0SDgoGaGVpZ2h0GAcgASgNEhMKC2R1cmF0aW9uX21zGAggASgNEg4KBnNoYTI1NhgJIAEoCRIVCg1oYXNfdGh1bWJuYWlsGAogASgIIjoKB01lbnRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZvZmZzZXQYAiABKA0SDgoGbGVuZ3RoGAMgASgNIiQKBkN1c3RvbRIMCgR0eXBlGAEgASgJEgwKBGpzb24YAiABKAkiIwoJVG9tYnN0b25lEgoKAmJ5GAEgASgJEgoKAmF0GAIgASgDIrcDCgVFdmVudBIyCg1ncm91cF9jcmVhdGVkGAEgASgLMhkuc3RhcmxpbmcudjEuR3JvdXBDcmVhdGVkSAASMgoNbWVtYmVyc19hZGRlZBgCIAEoCzIZLnN0YXJsaW5nLnYxLk1lbWJlcnNBZGRlZEgAEjYKD21lbWJlcnNfcmVtb3ZlZBgDIAEoCzIbLnN0YXJsaW5nLnYxLk1lbWJlcnNSZW1vdmVkSAASLgoLbWVtYmVyX2xlZnQYBCABKAsyFy5zdGFybGluZy52MS5NZW1iZXJMZWZ0SAASMgoNZ3JvdXBfcmVuYW1lZBgFIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwUmVuYW1lZEgAEjAKDHJvbGVfY2hhbmdlZBgGIAEoCzIYLnN0YXJsaW5nLnYxLlJvbGVDaGFuZ2VkSAASNgoPZ3JvdXBfZGlzYmFuZGVkGAcgASgLMhsuc3RhcmxpbmcudjEuR3JvdXBEaXNiYW5kZWRIABI4ChBtZXNzYWdlX3JlY2FsbGVkGAggASgLMhwuc3RhcmxpbmcudjEuTWVzc2FnZVJlY2FsbGVkSABCBgoEa2luZCI8CgxHcm91cENyZWF0ZWQSCgoCYnkYASABKAkSDAoEbmFtZRgCIAEoCRISCgptZW1iZXJfaWRzGAMgAygJIiwKDE1lbWJlcnNBZGRlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIuCg5NZW1iZXJzUmVtb3ZlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIzCgpNZW1iZXJMZWZ0Eg8KB3VzZXJfaWQYASABKAkSFAoMbmV3X293bmVyX2lkGAIgASgJIigKDEdyb3VwUmVuYW1lZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJIjgKC1JvbGVDaGFuZ2VkEgoKAmJ5GAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEcm9sZRgDIAEoCSIcCg5Hcm91cERpc2JhbmRlZBIKCgJieRgBIAEoCSIxCg9NZXNzYWdlUmVjYWxsZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAyJ4CgtTZW5kTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEgoKdG9fdXNlcl9pZBgCIAEoCRIVCg1jbGllbnRfbXNnX2lkGAMgASgJEiUKB2NvbnRlbnQYBCABKAsyFC5zdGFybGluZy52MS5Db250ZW50IoUBCgdTZW5kQWNrEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMSEwoLc2VydmVyX3RpbWUYAyABKAMSEQoJZHVwbGljYXRlGAQgASgIEiwKC2F0dGFjaG1lbnRzGAUgAygLMhcuc3RhcmxpbmcudjEuQXR0YWNobWVudCIuCgZSZWNhbGwSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyIwCghNYXJrUmVhZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIjUKDU1hcmtEZWxpdmVyZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyJbCgpHZXRIaXN0b3J5EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAMSEgoKYmVmb3JlX3NlcRgDIAEoAxINCgVsaW1pdBgEIAEoDSJJCg1IaXN0b3J5UmVzdWx0EiYKCG1lc3NhZ2VzGAEgAygLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCIyCgpHZXRSZWFkZXJzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiSQoNUmVhZGVyc1Jlc3VsdBIPCgdyZWFkX2J5GAEgAygJEhEKCXVucmVhZF9ieRgCIAMoCRIUCgxtZW1iZXJfY291bnQYAyABKA0iXAoHUmVjZWlwdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghyZWFkX3NlcRgDIAEoAxIVCg1kZWxpdmVyZWRfc2VxGAQgASgDIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkcKC1R5cGluZ0V2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnR5cGluZxgDIAEoCCqcAQoOQXR0YWNobWVudEtpbmQSHwobQVRUQUNITUVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASGQoVQVRUQUNITUVOVF9LSU5EX0lNQUdFEAESGAoUQVRUQUNITUVOVF9LSU5EX0ZJTEUQAhIZChVBVFRBQ0hNRU5UX0tJTkRfVk9JQ0UQAxIZChVBVFRBQ0hNRU5UX0tJTkRfVklERU8QBGIGcHJvdG8z");
+  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSKfAgoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUSEQoJZWRpdGVkX2F0GAkgASgDEigKCXJlYWN0aW9ucxgKIAMoCzIVLnN0YXJsaW5nLnYxLlJlYWN0aW9uIisKCFJlYWN0aW9uEg0KBWVtb2ppGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIqgBCgdDb250ZW50EgwKBHRleHQYASABKAkSJgoIbWVudGlvbnMYAiADKAsyFC5zdGFybGluZy52MS5NZW50aW9uEhQKDHJlcGx5X3RvX3NlcRgDIAEoAxIjCgZjdXN0b20YBCABKAsyEy5zdGFybGluZy52MS5DdXN0b20SLAoLYXR0YWNobWVudHMYBSADKAsyFy5zdGFybGluZy52MS5BdHRhY2htZW50Is0BCgpBdHRhY2htZW50Eg8KB2ZpbGVfaWQYASABKAkSKQoEa2luZBgCIAEoDjIbLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnRLaW5kEgwKBG5hbWUYAyABKAkSDAoEc2l6ZRgEIAEoBBIMCgRtaW1lGAUgASgJEg0KBXdpZHRoGAYgASgNEg4KBmhlaWdodBgHIAEoDRITCgtkdXJhdGlvbl9tcxgIIAEoDRIOCgZzaGEyNTYYCSABKAkSFQoNaGFzX3RodW1ibmFpbBgKIAEoCCI6CgdNZW50aW9uEg8KB3VzZXJfaWQYASABKAkSDgoGb2Zmc2V0GAIgASgNEg4KBmxlbmd0aBgDIAEoDSIkCgZDdXN0b20SDAoEdHlwZRgBIAEoCRIMCgRqc29uGAIgASgJIiMKCVRvbWJzdG9uZRIKCgJieRgBIAEoCRIKCgJhdBgCIAEoAyKnBAoFRXZlbnQSMgoNZ3JvdXBfY3JlYXRlZBgBIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwQ3JlYXRlZEgAEjIKDW1lbWJlcnNfYWRkZWQYAiABKAsyGS5zdGFybGluZy52MS5NZW1iZXJzQWRkZWRIABI2Cg9tZW1iZXJzX3JlbW92ZWQYAyABKAsyGy5zdGFybGluZy52MS5NZW1iZXJzUmVtb3ZlZEgAEi4KC21lbWJlcl9sZWZ0GAQgASgLMhcuc3RhcmxpbmcudjEuTWVtYmVyTGVmdEgAEjIKDWdyb3VwX3JlbmFtZWQYBSABKAsyGS5zdGFybGluZy52MS5Hcm91cFJlbmFtZWRIABIwCgxyb2xlX2NoYW5nZWQYBiABKAsyGC5zdGFybGluZy52MS5Sb2xlQ2hhbmdlZEgAEjYKD2dyb3VwX2Rpc2JhbmRlZBgHIAEoCzIbLnN0YXJsaW5nLnYxLkdyb3VwRGlzYmFuZGVkSAASOAoQbWVzc2FnZV9yZWNhbGxlZBgIIAEoCzIcLnN0YXJsaW5nLnYxLk1lc3NhZ2VSZWNhbGxlZEgAEjQKDm1lc3NhZ2VfZWRpdGVkGAkgASgLMhouc3RhcmxpbmcudjEuTWVzc2FnZUVkaXRlZEgAEjgKEHJlYWN0aW9uX2NoYW5nZWQYCiABKAsyHC5zdGFybGluZy52MS5SZWFjdGlvbkNoYW5nZWRIAEIGCgRraW5kIjwKDEdyb3VwQ3JlYXRlZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJEhIKCm1lbWJlcl9pZHMYAyADKAkiLAoMTWVtYmVyc0FkZGVkEgoKAmJ5GAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIi4KDk1lbWJlcnNSZW1vdmVkEgoKAmJ5GAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIjMKCk1lbWJlckxlZnQSDwoHdXNlcl9pZBgBIAEoCRIUCgxuZXdfb3duZXJfaWQYAiABKAkiKAoMR3JvdXBSZW5hbWVkEgoKAmJ5GAEgASgJEgwKBG5hbWUYAiABKAkiOAoLUm9sZUNoYW5nZWQSCgoCYnkYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIhwKDkdyb3VwRGlzYmFuZGVkEgoKAmJ5GAEgASgJIjEKD01lc3NhZ2VSZWNhbGxlZBIKCgJieRgBIAEoCRISCgp0YXJnZXRfc2VxGAIgASgDImkKDU1lc3NhZ2VFZGl0ZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAxIlCgdjb250ZW50GAMgASgLMhQuc3RhcmxpbmcudjEuQ29udGVudBIRCgllZGl0ZWRfYXQYBCABKAMiTwoPUmVhY3Rpb25DaGFuZ2VkEgoKAmJ5GAEgASgJEhIKCnRhcmdldF9zZXEYAiABKAMSDQoFZW1vamkYAyABKAkSDQoFYWRkZWQYBCABKAgieAoLU2VuZE1lc3NhZ2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCnRvX3VzZXJfaWQYAiABKAkSFQoNY2xpZW50X21zZ19pZBgDIAEoCRIlCgdjb250ZW50GAQgASgLMhQuc3RhcmxpbmcudjEuQ29udGVudCKFAQoHU2VuZEFjaxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhMKC3NlcnZlcl90aW1lGAMgASgDEhEKCWR1cGxpY2F0ZRgEIAEoCBIsCgthdHRhY2htZW50cxgFIAMoCzIXLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnQiLgoGUmVjYWxsEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiWgoLRWRpdE1lc3NhZ2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxIlCgdjb250ZW50GAMgASgLMhQuc3RhcmxpbmcudjEuQ29udGVudCJJCgVSZWFjdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEg0KBWVtb2ppGAMgASgJEgsKA2FkZBgEIAEoCCIwCghNYXJrUmVhZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIjUKDU1hcmtEZWxpdmVyZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyJbCgpHZXRIaXN0b3J5EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAMSEgoKYmVmb3JlX3NlcRgDIAEoAxINCgVsaW1pdBgEIAEoDSJJCg1IaXN0b3J5UmVzdWx0EiYKCG1lc3NhZ2VzGAEgAygLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCIyCgpHZXRSZWFkZXJzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiSQoNUmVhZGVyc1Jlc3VsdBIPCgdyZWFkX2J5GAEgAygJEhEKCXVucmVhZF9ieRgCIAMoCRIUCgxtZW1iZXJfY291bnQYAyABKA0iXAoHUmVjZWlwdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghyZWFkX3NlcRgDIAEoAxIVCg1kZWxpdmVyZWRfc2VxGAQgASgDIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkcKC1R5cGluZ0V2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnR5cGluZxgDIAEoCCqcAQoOQXR0YWNobWVudEtpbmQSHwobQVRUQUNITUVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASGQoVQVRUQUNITUVOVF9LSU5EX0lNQUdFEAESGAoUQVRUQUNITUVOVF9LSU5EX0ZJTEUQAhIZChVBVFRBQ0hNRU5UX0tJTkRfVk9JQ0UQAxIZChVBVFRBQ0hNRU5UX0tJTkRfVklERU8QBGIGcHJvdG8z");
 
 /**
  * A message as stored in a conversation. seq is gapless per conversation and
@@ -66,6 +66,22 @@ export type Message = Message$1<"starling.v1.Message"> & {
    * @generated from field: starling.v1.Tombstone recalled = 8;
    */
   recalled?: Tombstone | undefined;
+
+  /**
+   * When the sender last edited the content (ms since the epoch); 0 if never.
+   * content is then the edited content: a message keeps its seq when edited.
+   *
+   * @generated from field: int64 edited_at = 9;
+   */
+  editedAt: bigint;
+
+  /**
+   * Emoji reactions, one entry per emoji in the order first used, each with
+   * the users who reacted with it in the order they did.
+   *
+   * @generated from field: repeated starling.v1.Reaction reactions = 10;
+   */
+  reactions: Reaction[];
 };
 
 /**
@@ -74,6 +90,28 @@ export type Message = Message$1<"starling.v1.Message"> & {
  */
 export const MessageSchema: GenMessage<Message> = /*@__PURE__*/
   messageDesc(file_starling_v1_message, 0);
+
+/**
+ * @generated from message starling.v1.Reaction
+ */
+export type Reaction = Message$1<"starling.v1.Reaction"> & {
+  /**
+   * @generated from field: string emoji = 1;
+   */
+  emoji: string;
+
+  /**
+   * @generated from field: repeated string user_ids = 2;
+   */
+  userIds: string[];
+};
+
+/**
+ * Describes the message starling.v1.Reaction.
+ * Use `create(ReactionSchema)` to create a new message.
+ */
+export const ReactionSchema: GenMessage<Reaction> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 1);
 
 /**
  * @generated from message starling.v1.Content
@@ -117,7 +155,7 @@ export type Content = Message$1<"starling.v1.Content"> & {
  * Use `create(ContentSchema)` to create a new message.
  */
 export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 1);
+  messageDesc(file_starling_v1_message, 2);
 
 /**
  * @generated from message starling.v1.Attachment
@@ -191,7 +229,7 @@ export type Attachment = Message$1<"starling.v1.Attachment"> & {
  * Use `create(AttachmentSchema)` to create a new message.
  */
 export const AttachmentSchema: GenMessage<Attachment> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 2);
+  messageDesc(file_starling_v1_message, 3);
 
 /**
  * @generated from message starling.v1.Mention
@@ -222,7 +260,7 @@ export type Mention = Message$1<"starling.v1.Mention"> & {
  * Use `create(MentionSchema)` to create a new message.
  */
 export const MentionSchema: GenMessage<Mention> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 3);
+  messageDesc(file_starling_v1_message, 4);
 
 /**
  * @generated from message starling.v1.Custom
@@ -248,7 +286,7 @@ export type Custom = Message$1<"starling.v1.Custom"> & {
  * Use `create(CustomSchema)` to create a new message.
  */
 export const CustomSchema: GenMessage<Custom> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 4);
+  messageDesc(file_starling_v1_message, 5);
 
 /**
  * @generated from message starling.v1.Tombstone
@@ -270,7 +308,7 @@ export type Tombstone = Message$1<"starling.v1.Tombstone"> & {
  * Use `create(TombstoneSchema)` to create a new message.
  */
 export const TombstoneSchema: GenMessage<Tombstone> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 5);
+  messageDesc(file_starling_v1_message, 6);
 
 /**
  * @generated from message starling.v1.Event
@@ -327,6 +365,18 @@ export type Event = Message$1<"starling.v1.Event"> & {
      */
     value: MessageRecalled;
     case: "messageRecalled";
+  } | {
+    /**
+     * @generated from field: starling.v1.MessageEdited message_edited = 9;
+     */
+    value: MessageEdited;
+    case: "messageEdited";
+  } | {
+    /**
+     * @generated from field: starling.v1.ReactionChanged reaction_changed = 10;
+     */
+    value: ReactionChanged;
+    case: "reactionChanged";
   } | { case: undefined; value?: undefined };
 };
 
@@ -335,7 +385,7 @@ export type Event = Message$1<"starling.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 6);
+  messageDesc(file_starling_v1_message, 7);
 
 /**
  * @generated from message starling.v1.GroupCreated
@@ -362,7 +412,7 @@ export type GroupCreated = Message$1<"starling.v1.GroupCreated"> & {
  * Use `create(GroupCreatedSchema)` to create a new message.
  */
 export const GroupCreatedSchema: GenMessage<GroupCreated> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 7);
+  messageDesc(file_starling_v1_message, 8);
 
 /**
  * @generated from message starling.v1.MembersAdded
@@ -384,7 +434,7 @@ export type MembersAdded = Message$1<"starling.v1.MembersAdded"> & {
  * Use `create(MembersAddedSchema)` to create a new message.
  */
 export const MembersAddedSchema: GenMessage<MembersAdded> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 8);
+  messageDesc(file_starling_v1_message, 9);
 
 /**
  * @generated from message starling.v1.MembersRemoved
@@ -406,7 +456,7 @@ export type MembersRemoved = Message$1<"starling.v1.MembersRemoved"> & {
  * Use `create(MembersRemovedSchema)` to create a new message.
  */
 export const MembersRemovedSchema: GenMessage<MembersRemoved> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 9);
+  messageDesc(file_starling_v1_message, 10);
 
 /**
  * @generated from message starling.v1.MemberLeft
@@ -430,7 +480,7 @@ export type MemberLeft = Message$1<"starling.v1.MemberLeft"> & {
  * Use `create(MemberLeftSchema)` to create a new message.
  */
 export const MemberLeftSchema: GenMessage<MemberLeft> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 10);
+  messageDesc(file_starling_v1_message, 11);
 
 /**
  * @generated from message starling.v1.GroupRenamed
@@ -452,7 +502,7 @@ export type GroupRenamed = Message$1<"starling.v1.GroupRenamed"> & {
  * Use `create(GroupRenamedSchema)` to create a new message.
  */
 export const GroupRenamedSchema: GenMessage<GroupRenamed> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 11);
+  messageDesc(file_starling_v1_message, 12);
 
 /**
  * @generated from message starling.v1.RoleChanged
@@ -479,7 +529,7 @@ export type RoleChanged = Message$1<"starling.v1.RoleChanged"> & {
  * Use `create(RoleChangedSchema)` to create a new message.
  */
 export const RoleChangedSchema: GenMessage<RoleChanged> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 12);
+  messageDesc(file_starling_v1_message, 13);
 
 /**
  * @generated from message starling.v1.GroupDisbanded
@@ -496,7 +546,7 @@ export type GroupDisbanded = Message$1<"starling.v1.GroupDisbanded"> & {
  * Use `create(GroupDisbandedSchema)` to create a new message.
  */
 export const GroupDisbandedSchema: GenMessage<GroupDisbanded> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 13);
+  messageDesc(file_starling_v1_message, 14);
 
 /**
  * @generated from message starling.v1.MessageRecalled
@@ -518,7 +568,80 @@ export type MessageRecalled = Message$1<"starling.v1.MessageRecalled"> & {
  * Use `create(MessageRecalledSchema)` to create a new message.
  */
 export const MessageRecalledSchema: GenMessage<MessageRecalled> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 14);
+  messageDesc(file_starling_v1_message, 15);
+
+/**
+ * The sender replaced the content of the message at target_seq. The stored
+ * message carries the new content and edited_at from then on.
+ *
+ * @generated from message starling.v1.MessageEdited
+ */
+export type MessageEdited = Message$1<"starling.v1.MessageEdited"> & {
+  /**
+   * @generated from field: string by = 1;
+   */
+  by: string;
+
+  /**
+   * @generated from field: int64 target_seq = 2;
+   */
+  targetSeq: bigint;
+
+  /**
+   * The content after the edit; absent once the message is recalled.
+   *
+   * @generated from field: starling.v1.Content content = 3;
+   */
+  content?: Content | undefined;
+
+  /**
+   * @generated from field: int64 edited_at = 4;
+   */
+  editedAt: bigint;
+};
+
+/**
+ * Describes the message starling.v1.MessageEdited.
+ * Use `create(MessageEditedSchema)` to create a new message.
+ */
+export const MessageEditedSchema: GenMessage<MessageEdited> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 16);
+
+/**
+ * A user added (added = true) or removed an emoji reaction on the message at
+ * target_seq. Only changes are events: adding twice or removing what is not
+ * there stores nothing.
+ *
+ * @generated from message starling.v1.ReactionChanged
+ */
+export type ReactionChanged = Message$1<"starling.v1.ReactionChanged"> & {
+  /**
+   * @generated from field: string by = 1;
+   */
+  by: string;
+
+  /**
+   * @generated from field: int64 target_seq = 2;
+   */
+  targetSeq: bigint;
+
+  /**
+   * @generated from field: string emoji = 3;
+   */
+  emoji: string;
+
+  /**
+   * @generated from field: bool added = 4;
+   */
+  added: boolean;
+};
+
+/**
+ * Describes the message starling.v1.ReactionChanged.
+ * Use `create(ReactionChangedSchema)` to create a new message.
+ */
+export const ReactionChangedSchema: GenMessage<ReactionChanged> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 17);
 
 /**
  * Send a message. Give conversation_id, or to_user_id for a 1:1 chat (the
@@ -555,7 +678,7 @@ export type SendMessage = Message$1<"starling.v1.SendMessage"> & {
  * Use `create(SendMessageSchema)` to create a new message.
  */
 export const SendMessageSchema: GenMessage<SendMessage> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 15);
+  messageDesc(file_starling_v1_message, 18);
 
 /**
  * Sent only after the message is durably stored.
@@ -599,7 +722,7 @@ export type SendAck = Message$1<"starling.v1.SendAck"> & {
  * Use `create(SendAckSchema)` to create a new message.
  */
 export const SendAckSchema: GenMessage<SendAck> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 16);
+  messageDesc(file_starling_v1_message, 19);
 
 /**
  * @generated from message starling.v1.Recall
@@ -621,7 +744,71 @@ export type Recall = Message$1<"starling.v1.Recall"> & {
  * Use `create(RecallSchema)` to create a new message.
  */
 export const RecallSchema: GenMessage<Recall> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 17);
+  messageDesc(file_starling_v1_message, 20);
+
+/**
+ * Replace the text (and mentions, custom) of one's own message; attachments
+ * and reply_to_seq stay as sent. Answered with Ok after the edit is stored.
+ *
+ * @generated from message starling.v1.EditMessage
+ */
+export type EditMessage = Message$1<"starling.v1.EditMessage"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: int64 seq = 2;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: starling.v1.Content content = 3;
+   */
+  content?: Content | undefined;
+};
+
+/**
+ * Describes the message starling.v1.EditMessage.
+ * Use `create(EditMessageSchema)` to create a new message.
+ */
+export const EditMessageSchema: GenMessage<EditMessage> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 21);
+
+/**
+ * Add (add = true) or remove one emoji reaction on a message. Answered with Ok.
+ *
+ * @generated from message starling.v1.React
+ */
+export type React = Message$1<"starling.v1.React"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: int64 seq = 2;
+   */
+  seq: bigint;
+
+  /**
+   * @generated from field: string emoji = 3;
+   */
+  emoji: string;
+
+  /**
+   * @generated from field: bool add = 4;
+   */
+  add: boolean;
+};
+
+/**
+ * Describes the message starling.v1.React.
+ * Use `create(ReactSchema)` to create a new message.
+ */
+export const ReactSchema: GenMessage<React> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 22);
 
 /**
  * @generated from message starling.v1.MarkRead
@@ -645,7 +832,7 @@ export type MarkRead = Message$1<"starling.v1.MarkRead"> & {
  * Use `create(MarkReadSchema)` to create a new message.
  */
 export const MarkReadSchema: GenMessage<MarkRead> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 18);
+  messageDesc(file_starling_v1_message, 23);
 
 /**
  * @generated from message starling.v1.MarkDelivered
@@ -667,7 +854,7 @@ export type MarkDelivered = Message$1<"starling.v1.MarkDelivered"> & {
  * Use `create(MarkDeliveredSchema)` to create a new message.
  */
 export const MarkDeliveredSchema: GenMessage<MarkDelivered> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 19);
+  messageDesc(file_starling_v1_message, 24);
 
 /**
  * Messages in seq order. With after_seq: the first `limit` messages after it.
@@ -702,7 +889,7 @@ export type GetHistory = Message$1<"starling.v1.GetHistory"> & {
  * Use `create(GetHistorySchema)` to create a new message.
  */
 export const GetHistorySchema: GenMessage<GetHistory> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 20);
+  messageDesc(file_starling_v1_message, 25);
 
 /**
  * @generated from message starling.v1.HistoryResult
@@ -724,7 +911,7 @@ export type HistoryResult = Message$1<"starling.v1.HistoryResult"> & {
  * Use `create(HistoryResultSchema)` to create a new message.
  */
 export const HistoryResultSchema: GenMessage<HistoryResult> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 21);
+  messageDesc(file_starling_v1_message, 26);
 
 /**
  * @generated from message starling.v1.GetReaders
@@ -746,7 +933,7 @@ export type GetReaders = Message$1<"starling.v1.GetReaders"> & {
  * Use `create(GetReadersSchema)` to create a new message.
  */
 export const GetReadersSchema: GenMessage<GetReaders> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 22);
+  messageDesc(file_starling_v1_message, 27);
 
 /**
  * @generated from message starling.v1.ReadersResult
@@ -773,7 +960,7 @@ export type ReadersResult = Message$1<"starling.v1.ReadersResult"> & {
  * Use `create(ReadersResultSchema)` to create a new message.
  */
 export const ReadersResultSchema: GenMessage<ReadersResult> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 23);
+  messageDesc(file_starling_v1_message, 28);
 
 /**
  * @generated from message starling.v1.Receipt
@@ -805,7 +992,7 @@ export type Receipt = Message$1<"starling.v1.Receipt"> & {
  * Use `create(ReceiptSchema)` to create a new message.
  */
 export const ReceiptSchema: GenMessage<Receipt> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 24);
+  messageDesc(file_starling_v1_message, 29);
 
 /**
  * @generated from message starling.v1.Typing
@@ -827,7 +1014,7 @@ export type Typing = Message$1<"starling.v1.Typing"> & {
  * Use `create(TypingSchema)` to create a new message.
  */
 export const TypingSchema: GenMessage<Typing> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 25);
+  messageDesc(file_starling_v1_message, 30);
 
 /**
  * @generated from message starling.v1.TypingEvent
@@ -854,7 +1041,7 @@ export type TypingEvent = Message$1<"starling.v1.TypingEvent"> & {
  * Use `create(TypingEventSchema)` to create a new message.
  */
 export const TypingEventSchema: GenMessage<TypingEvent> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 26);
+  messageDesc(file_starling_v1_message, 31);
 
 /**
  * @generated from enum starling.v1.AttachmentKind
