@@ -21,6 +21,7 @@ import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { registerFileRoutes } from "./file-routes.js";
+import { registerMessageChangeRoutes } from "./message-change-routes.js";
 import { type MetricsEndpoint, registerMetricsRoutes } from "./metrics-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { documentOperation } from "./openapi-operations.js";
@@ -223,6 +224,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   registerSessionRoutes(app, opts.core, auth);
   registerDirectoryRoutes(app, opts.core, auth);
   registerConversationRoutes(app, opts.core, auth);
+  registerMessageChangeRoutes(app, opts.core, auth);
   registerOnboardingRoutes(app, opts.core, opts.onboarding);
   registerSearchRoutes(app, opts.core, auth);
   if (opts.core.avatars) await registerAvatarRoutes(app, opts.core.avatars, auth);

@@ -80,6 +80,16 @@ export async function dispatch(
     case "recall":
       await core.recaller.recall(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
       return { case: "ok", value: {} };
+    case "editMessage": {
+      const q = body.value;
+      await core.editor.edit(me, q.conversationId, safeNumber(q.seq, "seq"), q.content);
+      return { case: "ok", value: {} };
+    }
+    case "react": {
+      const q = body.value;
+      await core.reactions.react(me, q.conversationId, safeNumber(q.seq, "seq"), q.emoji, q.add);
+      return { case: "ok", value: {} };
+    }
     case "markRead":
       await core.receipts.markRead(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
       return { case: "ok", value: {} };

@@ -307,6 +307,7 @@ export class Session {
         sessionId: this.id,
         mustChangePassword: auth.user.mustChangePassword,
         maxTextLength: this.host.core.limits.maxTextLength,
+        editWindowMs: this.host.core.limits.editWindowMs,
       },
     });
   }
