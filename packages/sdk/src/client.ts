@@ -23,7 +23,14 @@ import type { RetryPolicy } from "./requester.js";
 import { type SeqLike, toWire } from "./seq.js";
 import { Session } from "./session.js";
 import type { SyncState } from "./sync-state.js";
-import type { ClientState, HistoryQuery, SearchOptions, SendInput, StarlingClientEvents } from "./types.js";
+import type {
+  ClientState,
+  EditInput,
+  HistoryQuery,
+  SearchOptions,
+  SendInput,
+  StarlingClientEvents,
+} from "./types.js";
 
 /** User ids per SubscribePresence, the server's most. */
 const PRESENCE_PAGE = 500;
@@ -223,6 +230,30 @@ export class StarlingClient {
   /** Recalls a message; the recall itself arrives as a new message with event.messageRecalled. */
   async recall(conversationId: string, seq: SeqLike): Promise<void> {
     await this.call({ case: "recall", value: { conversationId, seq: toWire(seq) } }, "once");
+  }
+
+  /**
+   * Replaces the text of one's own message (within Welcome.editWindowMs; 0: no limit). The
+   * message keeps its seq; every device, this one too, gets a message_edited event
+   * (the `messageEdited` event here), and history returns the new content with editedAt.
+   */
+  async editMessage(conversationId: string, seq: SeqLike, content: EditInput | string): Promise<void> {
+    const c = typeof content === "string" ? { text: content } : content;
+    const value = {
+      conversationId,
+      seq: toWire(seq),
+      content: { text: c.text, mentions: c.mentions ?? [], ...(c.custom ? { custom: c.custom } : {}) },
+    };
+    await this.call({ case: "editMessage", value }, "once");
+  }
+
+  /**
+   * Adds (or with add = false removes) one's reaction with `emoji` on a message. Adding twice or
+   * removing what is not there changes nothing, so a retry is safe; each change reaches every
+   * device as a reaction_changed event (the `reaction` event here).
+   */
+  async react(conversationId: string, seq: SeqLike, emoji: string, add = true): Promise<void> {
+    await this.call({ case: "react", value: { conversationId, seq: toWire(seq), emoji, add } }, "idempotent");
   }
 
   readers(conversationId: string, seq: SeqLike): Promise<ReadersResult> {

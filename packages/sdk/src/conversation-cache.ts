@@ -1,4 +1,33 @@
-import { type Conversation, ConversationKind, type Message, type Receipt } from "@starling/protocol";
+import {
+  type Conversation,
+  ConversationKind,
+  create,
+  type Message,
+  type Reaction,
+  ReactionSchema,
+  type Receipt,
+} from "@starling/protocol";
+
+/**
+ * A message's reactions after one change, as the server folds them (emoji in the order first
+ * used, users in the order they reacted), for apps that keep messages and apply events to them.
+ */
+export function applyReaction(
+  reactions: readonly Reaction[],
+  userId: string,
+  emoji: string,
+  added: boolean,
+): Reaction[] {
+  const out = reactions.map((r) => create(ReactionSchema, { emoji: r.emoji, userIds: [...r.userIds] }));
+  const entry = out.find((r) => r.emoji === emoji);
+  if (added) {
+    if (!entry) out.push(create(ReactionSchema, { emoji, userIds: [userId] }));
+    else if (!entry.userIds.includes(userId)) entry.userIds.push(userId);
+    return out;
+  }
+  if (entry) entry.userIds = entry.userIds.filter((u) => u !== userId);
+  return out.filter((r) => r.userIds.length > 0);
+}
 
 /**
  * The client's copy of the user's conversations: replaced by the server's
@@ -31,6 +60,23 @@ export class ConversationCache {
         c.unreadCount++;
     }
     return true;
+  }
+
+  /**
+   * Folds an edit or a reaction event into the conversation's last message when that message is
+   * its target, so a preview shows the current text. Other messages are the app's to update.
+   */
+  applyChange(event: Message): void {
+    const c = this.map.get(event.conversationId);
+    const kind = event.event?.kind;
+    const last = c?.lastMessage;
+    if (!last || !kind) return;
+    if (kind.case === "messageEdited" && last.seq === kind.value.targetSeq) {
+      last.content = kind.value.content;
+      last.editedAt = kind.value.editedAt;
+    } else if (kind.case === "reactionChanged" && last.seq === kind.value.targetSeq) {
+      last.reactions = applyReaction(last.reactions, kind.value.by, kind.value.emoji, kind.value.added);
+    }
   }
 
   applyReceipt(receipt: Receipt, me: string): void {

@@ -4,6 +4,7 @@ export { Backoff, type BackoffOptions } from "./backoff.js";
 export { StarlingClient } from "./client.js";
 export { ConnectionClosedError, isFatalClose, RequestTimeoutError } from "./client-errors.js";
 export type { Compressor } from "./compression.js";
+export { applyReaction } from "./conversation-cache.js";
 export type { ClientAuth } from "./credentials.js";
 export { DirectoryClient, type DirectoryUpdate, type ProfileInput } from "./directory.js";
 export { Emitter, type Listener } from "./emitter.js";
@@ -15,8 +16,11 @@ export { systemTimers, type Timers } from "./timers.js";
 export type { Transport, TransportClose, TransportFactory, TransportHandlers } from "./transport.js";
 export type {
   ClientState,
+  EditInput,
   HistoryQuery,
   MentionInput,
+  MessageEdit,
+  ReactionChange,
   SearchOptions,
   SendInput,
   StarlingClientEvents,

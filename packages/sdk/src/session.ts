@@ -441,10 +441,27 @@ export class Session {
     const me = this.userId;
     for (const message of messages) {
       const cached = this.cache.applyMessage(message, me);
+      this.cache.applyChange(message);
       this.emitter.emit("message", message);
-      // Group events change the conversation itself; a message for an
-      // unknown conversation means a new one. Sync fetches its details.
-      if (!cached || message.event !== undefined) this.syncSoon();
+      const kind = message.event?.kind;
+      if (kind?.case === "messageEdited") {
+        const { targetSeq: seq, by, content, editedAt } = kind.value;
+        this.emitter.emit("messageEdited", {
+          conversationId: message.conversationId,
+          seq,
+          by,
+          content,
+          editedAt,
+        });
+      } else if (kind?.case === "reactionChanged") {
+        const { targetSeq: seq, by: userId, emoji, added } = kind.value;
+        this.emitter.emit("reaction", { conversationId: message.conversationId, seq, userId, emoji, added });
+      }
+      // Group events change the conversation itself (edits and reactions change a message only);
+      // a message for an unknown conversation means a new one. Sync fetches its details.
+      const changesConversation =
+        message.event !== undefined && kind?.case !== "messageEdited" && kind?.case !== "reactionChanged";
+      if (!cached || changesConversation) this.syncSoon();
       if (this.options.autoDelivered !== false && message.senderId !== me) {
         this.batcher.note(message.conversationId, toNumber(message.seq));
       }

@@ -1,5 +1,6 @@
 import type {
   AttachmentKind,
+  Content,
   Conversation,
   Message,
   MessageKind,
@@ -26,7 +27,39 @@ export interface StarlingClientEvents {
   directoryChanged: { version: number };
   /** directory.sync() changed the local copy of the directory. */
   directory: DirectoryUpdate;
+  /**
+   * A message was edited (from a message_edited event, also emitted as `message`): replace the
+   * content shown for (conversationId, seq) in place and mark it edited.
+   */
+  messageEdited: MessageEdit;
+  /** A reaction was added or removed (from a reaction_changed event, also emitted as `message`). */
+  reaction: ReactionChange;
   error: Error;
+}
+
+export interface MessageEdit {
+  conversationId: string;
+  /** The seq of the edited message (the event has a seq of its own). */
+  seq: bigint;
+  by: string;
+  content: Content | undefined;
+  editedAt: bigint;
+}
+
+export interface ReactionChange {
+  conversationId: string;
+  /** The seq of the message reacted to. */
+  seq: bigint;
+  userId: string;
+  emoji: string;
+  added: boolean;
+}
+
+/** The new content of an edit: what the sender wrote; attachments and the reply stay as sent. */
+export interface EditInput {
+  text: string;
+  mentions?: MentionInput[];
+  custom?: { type: string; json: string };
 }
 
 export interface MentionInput {

@@ -39,6 +39,8 @@ export class Client {
       "conversation",
       "directory",
       "directoryChanged",
+      "messageEdited",
+      "reaction",
       "error",
     ] as const) {
       sdk.on(ev, (v: unknown) => {
