@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { create, ErrorCode, SendMessageSchema } from "@starling/protocol";
+import {
+  ContentSchema,
+  create,
+  ErrorCode,
+  fromBinary,
+  SearchSchema,
+  SearchScope,
+  SendMessageSchema,
+} from "@starling/protocol";
 import type { KyselyStore } from "../../src/adapters/store/kysely-store.js";
 import type { Core } from "../../src/core/core.js";
 import { coreOn, freshStore, postgresUnavailable, type StoreUnderTest } from "../helpers/stores.js";
@@ -157,6 +165,68 @@ for (const name of ["sqlite", "postgres"] as const) {
       assert.equal(await r.readableFileWithHash("bob@example.com", sha256), undefined);
       assert.equal(await r.readableFile("bob@example.com", file.id), undefined);
       assert.equal((await r.readableFile("alice@example.com", file.id))?.id, file.id);
+    });
+
+    test("edits and reactions: the row changes in place, search follows, a recall removes every version", async () => {
+      const g = await core.groups.create({ userId: "alice@example.com" }, "edits", [
+        "bob@example.com",
+        "carol@example.com",
+      ]);
+      const m = await send(core, "bob@example.com", { conv: g.id, id: "e1", text: "meet at the gazebo" });
+      const hits = async (q: string) =>
+        (
+          await core.search.search(
+            "carol@example.com",
+            create(SearchSchema, { query: q, scope: SearchScope.MESSAGES }),
+          )
+        ).messages.filter((h) => h.message?.conversationId === g.id).length;
+      assert.equal(await hits("gazebo"), 1);
+      await core.editor.edit(
+        "bob@example.com",
+        g.id,
+        m.seq,
+        create(ContentSchema, { text: "meet at the pavilion" }),
+      );
+      const row = await store.read.getMessage(g.id, m.seq);
+      assert.equal(fromBinary(ContentSchema, row?.content as Uint8Array).text, "meet at the pavilion");
+      assert.ok((row?.editedAt ?? 0) > 0);
+      assert.equal(await hits("gazebo"), 0);
+      assert.equal(await hits("pavilion"), 1);
+      const edit = await store.read.getMessage(g.id, m.seq + 1);
+      assert.equal(edit?.editOf, m.seq);
+
+      // Reactions from several members at once: none is lost.
+      await Promise.all(
+        ["alice", "bob", "carol"].map((u) =>
+          core.reactions.react(`${u}@example.com`, g.id, m.seq, "👍", true),
+        ),
+      );
+      assert.equal(await core.reactions.react("carol@example.com", g.id, m.seq, "👍", true), false);
+      await core.reactions.react("carol@example.com", g.id, m.seq, "🎉", true);
+      await core.reactions.react("carol@example.com", g.id, m.seq, "🎉", false);
+      const reacted = await store.read.getMessage(g.id, m.seq);
+      assert.deepEqual(
+        reacted?.reactions?.map((r) => [r.emoji, [...r.userIds].sort()]),
+        [["👍", ["alice@example.com", "bob@example.com", "carol@example.com"]]],
+      );
+      const conv = await store.read.getConversation(g.id);
+      assert.equal(conv?.lastSeq, m.seq + 6, "an edit and five reaction changes, each an event");
+      const page = await core.history.page("carol@example.com", g.id, {
+        afterSeq: m.seq - 1,
+        beforeSeq: 0,
+        limit: 1,
+      });
+      assert.equal(page.messages[0]?.content?.text, "meet at the pavilion");
+      assert.equal(page.messages[0]?.reactions[0]?.userIds.length, 3);
+
+      await core.recaller.recall("bob@example.com", g.id, m.seq);
+      assert.equal((await store.read.getMessage(g.id, m.seq))?.reactions, undefined);
+      assert.equal(
+        (await store.read.getMessage(g.id, m.seq + 1))?.content,
+        null,
+        "the edit's copy of the text",
+      );
+      assert.equal(await hits("pavilion"), 0);
     });
 
     test("groups, the change stream and recall", async () => {
