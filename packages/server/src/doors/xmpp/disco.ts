@@ -29,6 +29,8 @@ export const SERVER_FEATURES = [
   NS.receipts,
   NS.markers,
   NS.retract,
+  NS.correct,
+  NS.reactions,
   // Offline messages are delivered at the initial presence (offline-delivery.ts).
   "msgoffline",
 ] as const;
@@ -46,7 +48,7 @@ export const ACCOUNT_FEATURES = [
 /**
  * What a native client (the resource that stands for a user's native
  * sessions) supports, as a client would describe itself: receipts, markers,
- * chat states and retraction reach it through the core.
+ * chat states, retraction, corrections and reactions reach it through the core.
  */
 export const NATIVE_CLIENT_FEATURES = [
   NS.discoInfo,
@@ -55,6 +57,8 @@ export const NATIVE_CLIENT_FEATURES = [
   NS.markers,
   NS.chatStates,
   NS.retract,
+  NS.correct,
+  NS.reactions,
   NS.oob,
   CAPS,
 ].sort();

@@ -21,6 +21,7 @@ import {
   roomJid,
   type XmppContext,
 } from "./context.js";
+import { correctionStanza } from "./corrections.js";
 import { parseJid } from "./jid.js";
 import { ownId } from "./message-ids.js";
 import { archiveId, bodyOf, delayOf, messageStanza, parseArchiveId, peerOf } from "./render.js";
@@ -61,7 +62,8 @@ export const MAM_FEATURES = [NS.mam, EXTENDED] as const;
  * history: the user's 1:1 archive (query to their bare JID, or no `to`) and
  * a room's archive (query to the room's bare JID). Results are sent as
  * messages in chronological order, then the IQ result with the RSM page
- * (XEP-0059). Events are not archive items; a recalled message is a
+ * (XEP-0059). Events are not archive items, but for edits, which are
+ * corrections (XEP-0308) of the message they edited; a recalled message is a
  * tombstone (XEP-0424) in its place.
  */
 export function mamQuery(ctx: XmppContext, iq: XElement, query: XElement): void {
@@ -197,7 +199,11 @@ async function runQuery(ctx: XmppContext, iq: XElement, query: XElement): Promis
   }
   const sent = flip ? [...page.items].reverse() : page.items;
   for (const m of sent) {
-    const inner = m.recalled ? tombstone(ctx.session, m) : messageStanza(ctx.session, m);
+    const inner = m.recalled
+      ? tombstone(ctx.session, m)
+      : m.event
+        ? await correctionItem(ctx, m)
+        : messageStanza(ctx.session, m);
     if (!inner) continue;
     const id = archiveId(m);
     ctx.session.send(
@@ -290,15 +296,31 @@ function withFilter(session: RouterSession, archive: Archive, value: string | un
   return { sender: (id) => id === bare };
 }
 
-/** A stored message as an archive item: messages with an XMPP form, and recalled ones; never events. */
+/** An edit as the correction it was, naming the message it edited (when that is still there). */
+async function correctionItem(ctx: XmppContext, event: Message): Promise<XElement | undefined> {
+  const kind = event.event?.kind;
+  if (kind?.case !== "messageEdited") return undefined;
+  const target = await ctx.core.history.message(
+    ctx.session.userId,
+    event.conversationId,
+    Number(kind.value.targetSeq),
+  );
+  return target && !target.recalledBy ? correctionStanza(ctx.session, event, target) : undefined;
+}
+
+/**
+ * A stored message as an archive item: messages with an XMPP form, recalled ones, and edits whose
+ * text is still there; no other event.
+ */
 function itemOf(
   session: RouterSession,
   row: MessageRecord,
   sender: ((senderId: string) => boolean) | undefined,
 ): Message | undefined {
-  if (row.event) return undefined;
+  if (row.event && (row.editOf === undefined || !row.content)) return undefined;
   if (sender && !sender(row.senderId)) return undefined;
   const m = toWireMessage(row);
+  if (m.event) return m;
   if (m.recalled) return m;
   return bodyOf(session, m) ? m : undefined;
 }

@@ -2,6 +2,7 @@ import { ErrorCode, type Event, type Message, StarlingError } from "@starling/pr
 import { localPartOf } from "../../core/kernel/ids.js";
 import type { MemberRole } from "../../core/kernel/records.js";
 import { roomConversation, roomJid, type XmppContext } from "./context.js";
+import { correct, react, reactionsOf } from "./corrections.js";
 import type { Jid } from "./jid.js";
 import { MAM_FEATURES, mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { archiveId, delayOf, messageStanza, parseArchiveId } from "./render.js";
@@ -58,6 +59,8 @@ export interface RoomContext extends XmppContext {
     body: string,
     then?: (ack: SentAck) => void,
   ): void;
+  /** The seq of the user's own message named by the id they sent it with (or its stanza-id). */
+  ownSeq(conversationId: string, id: string): Promise<number | undefined>;
 }
 
 /**
@@ -172,8 +175,11 @@ export class Muc {
     }
   }
 
-  /** A recall in a joined room, as the retraction `payload` from the one who recalled it. */
-  retracted(event: Message, payload: XElement[]): void {
+  /**
+   * An event about a message in a joined room (a recall, an edit, a reaction), as `payload` from
+   * the one who made it.
+   */
+  relayEvent(event: Message, payload: XElement[]): void {
     if (!this.joined.has(event.conversationId)) return;
     this.r.session.send(
       el(
@@ -377,6 +383,21 @@ export class Muc {
       return;
     }
     const body = child(stanza, "body", NS.client);
+    const reactions = child(stanza, "reactions", NS.reactions);
+    if (reactions) {
+      // XEP-0444 section 3.2: in a room the message is named by the room's stanza-id.
+      const seq = this.seqOf(conversationId, reactions.attrs.id ?? "");
+      react(this.r, conversationId, seq, reactionsOf(reactions)).catch((err) => this.r.failed(stanza, err));
+      return;
+    }
+    const replace = child(stanza, "replace", NS.correct);
+    if (replace && body) {
+      this.r
+        .ownSeq(conversationId, replace.attrs.id ?? "")
+        .then((seq) => correct(this.r, conversationId, seq, textOf(body)))
+        .catch((err) => this.r.failed(stanza, err));
+      return;
+    }
     const subject = child(stanza, "subject", NS.client);
     if (!body && subject) {
       this.r.core.groups

@@ -5,6 +5,7 @@ import { isDirectId } from "../../core/kernel/ids.js";
 import type { Logger } from "../../core/kernel/ports.js";
 import type { CatchUp } from "./catch-up.js";
 import { nativeJid, type RouterSession, type XmppContext } from "./context.js";
+import { correctionStanza, reactionsStanza } from "./corrections.js";
 import { ownId } from "./message-ids.js";
 import type { Muc } from "./muc.js";
 import type { OfflineDelivery } from "./offline-delivery.js";
@@ -93,6 +94,9 @@ export class PushRenderer {
       if (event.kind.case === "messageRecalled") {
         const targetSeq = Number(event.kind.value.targetSeq);
         this.later(() => this.onRecalled(msg, targetSeq));
+      } else if (event.kind.case === "messageEdited" || event.kind.case === "reactionChanged") {
+        const targetSeq = Number(event.kind.value.targetSeq);
+        this.later(() => this.onChanged(msg, targetSeq));
       } else if (!isDirectId(msg.conversationId)) this.muc.event(msg, event);
       return;
     }
@@ -138,7 +142,7 @@ export class PushRenderer {
       el("store", { xmlns: NS.hints }),
     ];
     if (!direct) {
-      this.muc.retracted(event, retract);
+      this.muc.relayEvent(event, retract);
       return;
     }
     const peer = peerOf(event.conversationId, this.session.userId);
@@ -158,6 +162,27 @@ export class PushRenderer {
       ...retract,
     );
     this.session.send(mine ? this.carbon("sent", inner) : inner);
+  }
+
+  /** An edit (XEP-0308) or a reaction (XEP-0444) on a message, as the stanza XMPP clients apply. */
+  private async onChanged(event: Message, targetSeq: number): Promise<void> {
+    const target = await this.core.history.message(this.session.userId, event.conversationId, targetSeq);
+    if (!target || target.recalledBy) return;
+    const edit = event.event?.kind.case === "messageEdited";
+    const made = edit
+      ? correctionStanza(this.session, event, target)
+      : reactionsStanza(this.session, event, target)?.stanza;
+    if (!made) return;
+    if (!isDirectId(event.conversationId)) {
+      this.muc.relayEvent(
+        event,
+        made.children.filter((c): c is XElement => typeof c !== "string"),
+      );
+      return;
+    }
+    // The user's own changes reach their other devices as carbons of what they sent.
+    if (event.senderId !== this.session.userId) this.session.send(made);
+    else if (this.carbons) this.session.send(this.carbon("sent", made));
   }
 
   /**

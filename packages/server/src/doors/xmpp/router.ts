@@ -12,6 +12,7 @@ import type { Logger } from "../../core/kernel/ports.js";
 import { CatchUp } from "./catch-up.js";
 import { clientIq } from "./client-iq-routing.js";
 import { conferenceDomain, type RouterSession, uploadDomain } from "./context.js";
+import { correct, react, reactionsOf } from "./corrections.js";
 import { accountInfo, serverInfo } from "./disco.js";
 import { attachmentsOf, uploadIq } from "./http-upload.js";
 import { type Jid, parseJid } from "./jid.js";
@@ -222,6 +223,23 @@ export class StanzaRouter implements RoomContext {
       return;
     }
     const bodyEl = child(stanza, "body", NS.client);
+    const reactions = child(stanza, "reactions", NS.reactions);
+    if (reactions) {
+      // XEP-0444: the id is the one the message was shown with, the peer's or the user's own.
+      const id = reactions.attrs.id ?? "";
+      this.findMessage(conversationId, peer, id)
+        .then(async (seq) => seq ?? (await this.ownSeq(conversationId, id)))
+        .then((seq) => react(this, conversationId, seq, reactionsOf(reactions)))
+        .catch((err) => this.failed(stanza, err));
+      return;
+    }
+    const replace = child(stanza, "replace", NS.correct);
+    if (replace && bodyEl) {
+      this.ownSeq(conversationId, replace.attrs.id ?? "")
+        .then((seq) => correct(this, conversationId, seq, textOf(bodyEl)))
+        .catch((err) => this.failed(stanza, err));
+      return;
+    }
     if (!bodyEl) {
       const state = childElements(stanza).find((c) => c.ns === NS.chatStates);
       if (state && (state.name === "composing" || state.name === "paused" || state.name === "active"))
@@ -272,17 +290,22 @@ export class StanzaRouter implements RoomContext {
 
   /** A retraction of one's own 1:1 message, named by its id (origin id) or its stanza-id: a recall. */
   private retract(stanza: XElement, conversationId: string, id: string): void {
-    this.findMessage(conversationId, this.session.userId, id)
-      // A message sent without an origin-id on this stream is stored under its scoped stanza id.
-      .then(
-        async (seq) =>
-          seq ?? (await this.findMessage(conversationId, this.session.userId, scopedId(this.streamKey, id))),
-      )
+    this.ownSeq(conversationId, id)
       .then((seq) => {
         if (seq === undefined) throw new StarlingError(ErrorCode.NOT_FOUND, "no such message of yours");
         return this.core.recaller.recall(this.session.userId, conversationId, seq);
       })
       .catch((err) => this.failed(stanza, err));
+  }
+
+  /** The seq of the user's own message named by its id (origin id), stanza-id, or this stream's id. */
+  async ownSeq(conversationId: string, id: string): Promise<number | undefined> {
+    const me = this.session.userId;
+    // A message sent without an origin-id on this stream is stored under its scoped stanza id.
+    return (
+      (await this.findMessage(conversationId, me, id)) ??
+      (await this.findMessage(conversationId, me, scopedId(this.streamKey, id)))
+    );
   }
 
   /** The seq of a message named by a client: its stanza-id (`conversation:seq`) or the sender's id. */

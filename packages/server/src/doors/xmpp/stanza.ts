@@ -32,6 +32,8 @@ export const NS = {
   retract0: "urn:xmpp:message-retract:0",
   fasten: "urn:xmpp:fasten:0",
   fallback: "urn:xmpp:fallback:0",
+  correct: "urn:xmpp:message-correct:0",
+  reactions: "urn:xmpp:reactions:0",
   upload: "urn:xmpp:http:upload:0",
   sm: "urn:xmpp:sm:3",
 } as const;

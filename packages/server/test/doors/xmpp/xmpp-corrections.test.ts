@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { type XmlElement, xml } from "@xmpp/client";
+import { type Client, login } from "../../helpers/clients.js";
+import { startTestServer, type TestServer } from "../../helpers/test-server.js";
+import { DOMAIN, XmppTcp } from "../../helpers/xmpp-tcp.js";
+
+const CORRECT = "urn:xmpp:message-correct:0";
+const REACTIONS = "urn:xmpp:reactions:0";
+const MAM = "urn:xmpp:mam:2";
+
+describe("XMPP: corrections (XEP-0308) and reactions (XEP-0444), both ways", () => {
+  let ts: TestServer;
+  let bob: Client;
+  let alice: XmppTcp;
+  const conv = `d:alice@${DOMAIN}|bob@${DOMAIN}`;
+  const bodyIs = (text: string) => (s: XmlElement) => s.is("message") && s.getChildText("body") === text;
+
+  before(async () => {
+    ts = await startTestServer({ "xmpp.port": 0 });
+    for (const name of ["alice", "bob"]) await ts.addUser(name);
+    bob = await login(ts, "bob");
+    alice = new XmppTcp(ts, "alice", { resource: "phone" });
+    await alice.xmpp.start();
+  });
+  after(async () => {
+    await alice.stop();
+    await bob.close();
+    await ts.close();
+  });
+
+  test("disco lists both features", async () => {
+    const info = await alice.xmpp.iqCaller.get(
+      xml("query", { xmlns: "http://jabber.org/protocol/disco#info" }),
+      DOMAIN,
+    );
+    const features = info.getChildren("feature").map((f) => f.attrs.var);
+    assert.ok(features.includes(CORRECT));
+    assert.ok(features.includes(REACTIONS));
+  });
+
+  test("a correction from an XMPP client edits the sender's message; someone else's is refused", async () => {
+    await alice.xmpp.send(
+      xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "c-1" }, xml("body", {}, "helo")),
+    );
+    await bob.until(() => bob.in(conv).some((m) => m.content?.text === "helo"), "the first version");
+    const seq = bob.in(conv).find((m) => m.content?.text === "helo")?.seq;
+    await alice.xmpp.send(
+      xml(
+        "message",
+        { to: `bob@${DOMAIN}`, type: "chat", id: "c-2" },
+        xml("body", {}, "hello"),
+        xml("replace", { xmlns: CORRECT, id: "c-1" }),
+      ),
+    );
+    await bob.until(
+      () => bob.list("messageEdited").some((e) => e.seq === seq && e.content?.text === "hello"),
+      "the edit",
+    );
+    const h = await bob.sdk.history(conv, { afterSeq: Number(seq) - 1, limit: 1 });
+    assert.equal(h.messages[0]?.content?.text, "hello");
+
+    await bob.sdk.send({ to: "alice", text: "bob's words" });
+    await alice.until(() => alice.stanzas.some(bodyIs("bob's words")), "bob's message");
+    const theirs = alice.stanzas.find(bodyIs("bob's words"))?.attrs.id as string;
+    await alice.xmpp.send(
+      xml(
+        "message",
+        { to: `bob@${DOMAIN}`, type: "chat", id: "c-3" },
+        xml("body", {}, "alice's words"),
+        xml("replace", { xmlns: CORRECT, id: theirs }),
+      ),
+    );
+    await alice.until(
+      () => alice.stanzas.some((s) => s.attrs.id === "c-3" && s.attrs.type === "error"),
+      "refusal",
+    );
+  });
+
+  test("a native edit reaches the XMPP client as a correction of the message it was shown", async () => {
+    const ack = await bob.sdk.send({ to: "alice", text: "meet at 3" });
+    await alice.until(() => alice.stanzas.some(bodyIs("meet at 3")), "the message");
+    const shownId = alice.stanzas.find(bodyIs("meet at 3"))?.attrs.id as string;
+    await bob.sdk.editMessage(conv, ack.seq, "meet at 4");
+    await alice.until(() => alice.stanzas.some(bodyIs("meet at 4")), "the correction");
+    const fix = alice.stanzas.find(bodyIs("meet at 4")) as XmlElement;
+    assert.equal(fix.getChild("replace", CORRECT)?.attrs.id, shownId);
+    assert.equal(fix.attrs.from, `bob@${DOMAIN}/starling`);
+  });
+
+  test("reactions from an XMPP client are its full set; the server adds and removes the difference", async () => {
+    const ack = await bob.sdk.send({ to: "alice", text: "lunch?" });
+    await alice.until(() => alice.stanzas.some(bodyIs("lunch?")), "the message");
+    const id = alice.stanzas.find(bodyIs("lunch?"))?.attrs.id as string;
+    const reactions = (msgId: string, ...emoji: string[]) =>
+      alice.xmpp.send(
+        xml(
+          "message",
+          { to: `bob@${DOMAIN}`, type: "chat", id: `r-${emoji.length}-${msgId}` },
+          xml("reactions", { xmlns: REACTIONS, id: msgId }, ...emoji.map((e) => xml("reaction", {}, e))),
+          xml("store", { xmlns: "urn:xmpp:hints" }),
+        ),
+      );
+    const mine = async () =>
+      (await bob.sdk.history(conv, { afterSeq: Number(ack.seq) - 1, limit: 1 })).messages[0]?.reactions.map(
+        (r) => [r.emoji, r.userIds],
+      );
+    await reactions(id, "👍", "🎉");
+    await bob.until(
+      () => bob.list("reaction").filter((r) => r.seq === ack.seq).length === 2,
+      "two reactions",
+    );
+    assert.deepEqual(await mine(), [
+      ["👍", [`alice@${DOMAIN}`]],
+      ["🎉", [`alice@${DOMAIN}`]],
+    ]);
+    await reactions(id, "👍");
+    await bob.until(
+      () => bob.list("reaction").some((r) => r.seq === ack.seq && r.emoji === "🎉" && !r.added),
+      "the removal",
+    );
+    assert.deepEqual(await mine(), [["👍", [`alice@${DOMAIN}`]]]);
+  });
+
+  test("a native reaction reaches the XMPP client as the reactor's set on the message", async () => {
+    await alice.xmpp.send(
+      xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "x-1" }, xml("body", {}, "news")),
+    );
+    await bob.until(() => bob.in(conv).some((m) => m.content?.text === "news"), "the message");
+    const seq = bob.in(conv).find((m) => m.content?.text === "news")?.seq as bigint;
+    await bob.sdk.react(conv, seq, "👀");
+    const isReaction = (s: XmlElement) => s.getChild("reactions", REACTIONS)?.attrs.id === "x-1";
+    await alice.until(() => alice.stanzas.some(isReaction), "the reaction");
+    const r = alice.stanzas.find(isReaction) as XmlElement;
+    assert.equal(r.attrs.from, `bob@${DOMAIN}/starling`);
+    assert.deepEqual(
+      r
+        .getChild("reactions", REACTIONS)
+        ?.getChildren("reaction")
+        .map((e) => e.text()),
+      ["👀"],
+    );
+  });
+
+  test("the archive (XEP-0313) holds the current text and the correction naming the original", async () => {
+    const queryid = "edits";
+    const from = alice.stanzas.length;
+    await alice.xmpp.iqCaller.request(xml("iq", { type: "set" }, xml("query", { xmlns: MAM, queryid })));
+    const items = alice.stanzas
+      .slice(from)
+      .map((s) => s.getChild("result", MAM)?.getChild("forwarded", "urn:xmpp:forward:0")?.getChild("message"))
+      .filter((m): m is XmlElement => m !== undefined);
+    const bodies = items.map((m) => m.getChildText("body"));
+    assert.ok(!bodies.includes("helo"), "the first version is gone");
+    const original = items.find((m) => m.attrs.id === "c-1");
+    assert.equal(original?.getChildText("body"), "hello");
+    const correction = items.find((m) => m.getChild("replace", CORRECT)?.attrs.id === "c-1");
+    assert.equal(correction?.getChildText("body"), "hello");
+    assert.ok(items.some((m) => m.getChild("replace", CORRECT) && m.getChildText("body") === "meet at 4"));
+  });
+});
