@@ -33,6 +33,10 @@ export function describeEvent(m: Message, me: string): string {
       return `${who(e.value.by)} disbanded the group`;
     case "messageRecalled":
       return `${who(e.value.by)} recalled message #${e.value.targetSeq}`;
+    case "messageEdited":
+      return `${who(e.value.by)} edited message #${e.value.targetSeq}: ${e.value.content?.text ?? ""}`;
+    case "reactionChanged":
+      return `${who(e.value.by)} ${e.value.added ? "reacted" : "took back"} ${e.value.emoji} ${e.value.added ? "to" : "on"} message #${e.value.targetSeq}`;
     default:
       return "(event)";
   }
@@ -45,7 +49,14 @@ export function messageLine(m: Message, me: string): string {
   if (m.recalled) return `${head}${shortId(m.senderId, me)}: (recalled by ${shortId(m.recalled.by, me)})`;
   const reply = m.content?.replyToSeq ? `(re #${m.content.replyToSeq}) ` : "";
   const custom = m.content?.custom ? ` [${m.content.custom.type}]` : "";
-  return `${head}${shortId(m.senderId, me)}: ${reply}${m.content?.text ?? ""}${custom}`;
+  const edited = m.editedAt > 0n ? " (edited)" : "";
+  return `${head}${shortId(m.senderId, me)}: ${reply}${m.content?.text ?? ""}${custom}${edited}${reactionsOf(m)}`;
+}
+
+/** "  [👍 2  🎉 1]": each emoji and how many reacted with it. */
+function reactionsOf(m: Message): string {
+  if (m.reactions.length === 0) return "";
+  return `  [${m.reactions.map((r) => `${r.emoji} ${r.userIds.length}`).join("  ")}]`;
 }
 
 /** The conversation's title as the viewer sees it. */

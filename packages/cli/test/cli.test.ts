@@ -108,6 +108,19 @@ describe("the starling command", () => {
     );
   });
 
+  test("chat: edit a message and react to one; history shows (edited) and the reactions", () => {
+    const out = starling(["chat", ...d], {
+      env,
+      input: "/open bob\n/edit 2 second message, edited\n/react 1 👍\n/history\n/quit\n",
+    });
+    assert.match(out, /edited message #2: second message, edited/);
+    assert.match(out, /\[2\] .* alice: second message, edited \(edited\)/);
+    assert.match(out, /\[1\] .* alice: hello from the cli {2}\[👍 1\]/);
+    const h = starling(["history", "--with", "bob", "--json", ...d], { env });
+    const first = JSON.parse(h.trim().split("\n")[0] as string);
+    assert.deepEqual(first.reactions, { "👍": ["alice@starling.local"] });
+  });
+
   test("passwd and disable take effect on the running server", () => {
     starling(["user", "passwd", "bob", "--password", "bob-new-password", ...d]);
     const old = starlingFails(

@@ -55,7 +55,10 @@ export class ConversationCache {
     if (c === undefined) return false;
     if (message.seq > c.lastSeq) {
       c.lastSeq = message.seq;
-      c.lastMessage = message;
+      // An edit or a reaction changes an earlier message (applyChange); the latest one stays, as
+      // the server's sync shows it.
+      const kind = message.event?.kind.case;
+      if (kind !== "messageEdited" && kind !== "reactionChanged") c.lastMessage = message;
       if (message.senderId !== me && message.content !== undefined && message.seq > c.readSeq)
         c.unreadCount++;
     }

@@ -11,7 +11,7 @@ import {
   StarlingError,
 } from "@starling/protocol";
 import { ConnectionClosedError, isFatalClose, isFatalConnectError } from "../src/client-errors.js";
-import { ConversationCache } from "../src/conversation-cache.js";
+import { applyReaction, ConversationCache } from "../src/conversation-cache.js";
 import { Credentials, isTokenRejected } from "../src/credentials.js";
 import { parseEndpoint } from "../src/endpoint.js";
 import { Gate } from "../src/gate.js";
@@ -129,4 +129,54 @@ test("conversation cache follows messages and receipts", () => {
   );
   assert.equal(c?.readSeq, 4n);
   assert.equal(c?.unreadCount, 0);
+});
+
+test("conversation cache: edits and reactions change the last message in place, not replace it", () => {
+  const cache = new ConversationCache();
+  cache.put(
+    create(ConversationSchema, { id: "d", kind: ConversationKind.DIRECT, peerId: "bob", lastSeq: 0n }),
+  );
+  cache.applyMessage(
+    create(MessageSchema, { conversationId: "d", seq: 1n, senderId: "bob", content: { text: "hi" } }),
+    "me",
+  );
+  const event = (seq: bigint, kind: Parameters<typeof create<typeof MessageSchema>>[1]) =>
+    create(MessageSchema, { conversationId: "d", seq, senderId: "bob", ...kind });
+  const edit = event(2n, {
+    event: {
+      kind: {
+        case: "messageEdited",
+        value: { by: "bob", targetSeq: 1n, content: { text: "hello" }, editedAt: 5n },
+      },
+    },
+  });
+  const react = event(3n, {
+    event: {
+      kind: { case: "reactionChanged", value: { by: "me", targetSeq: 1n, emoji: "👍", added: true } },
+    },
+  });
+  for (const m of [edit, react]) {
+    cache.applyMessage(m, "me");
+    cache.applyChange(m);
+  }
+  const c = cache.get("d");
+  assert.equal(c?.lastSeq, 3n);
+  assert.equal(c?.unreadCount, 1, "changes are not unread messages");
+  assert.equal(c?.lastMessage?.seq, 1n);
+  assert.equal(c?.lastMessage?.content?.text, "hello");
+  assert.equal(c?.lastMessage?.editedAt, 5n);
+  assert.deepEqual(
+    c?.lastMessage?.reactions.map((r) => [r.emoji, r.userIds]),
+    [["👍", ["me"]]],
+  );
+
+  let r = applyReaction([], "a", "👍", true);
+  r = applyReaction(r, "b", "👍", true);
+  r = applyReaction(r, "a", "🎉", true);
+  assert.deepEqual(applyReaction(r, "a", "👍", true), r, "adding twice changes nothing");
+  r = applyReaction(r, "a", "🎉", false);
+  assert.deepEqual(
+    r.map((x) => [x.emoji, x.userIds]),
+    [["👍", ["a", "b"]]],
+  );
 });

@@ -16,6 +16,8 @@ const HELP = `commands:
   /history [n]               show the last n messages (default 20)
   /read                      who has read the last message
   /recall <seq>              recall one of your messages
+  /edit <seq> <text>         replace the text of one of your messages
+  /react <seq> <emoji>       react to a message (again: take the reaction back)
   /members                   members of the open group
   /quit                      leave
 anything else is sent to the open conversation`;
@@ -112,6 +114,23 @@ export async function runChat(client: StarlingClient, input: Readable, output: W
       case "/recall":
         if (!open) return print("no open conversation");
         return client.recall(open.id, Number(arg));
+      case "/edit": {
+        const [seq, ...words] = rest;
+        if (!open || !seq || words.length === 0)
+          return print("usage: /edit <seq> <text> (in a conversation)");
+        return client.editMessage(open.id, Number(seq), words.join(" "));
+      }
+      case "/react": {
+        const [seq, emoji] = rest;
+        if (!open || !seq || !emoji) return print("usage: /react <seq> <emoji> (in a conversation)");
+        // The same emoji again takes it back, as clicking a reaction does in graphical clients.
+        const page = await client.history(open.id, { afterSeq: Number(seq) - 1, limit: 1 });
+        const target = page.messages[0];
+        const mine =
+          target?.seq === BigInt(seq) &&
+          target.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
+        return client.react(open.id, Number(seq), emoji, !mine);
+      }
       case "/members": {
         if (!open) return print("no open conversation");
         const ms = await client.members(open.id);

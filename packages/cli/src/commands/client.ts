@@ -92,7 +92,7 @@ export function registerUserCommands(program: Command): void {
       for (const m of page.messages) {
         if (flags.json) {
           process.stdout.write(
-            `${JSON.stringify({ seq: Number(m.seq), sender: m.senderId, time: Number(m.serverTime), text: m.content?.text ?? null, recalled: Boolean(m.recalled), event: m.event?.kind.case ?? null })}\n`,
+            `${JSON.stringify({ seq: Number(m.seq), sender: m.senderId, time: Number(m.serverTime), text: m.content?.text ?? null, recalled: Boolean(m.recalled), edited: m.editedAt > 0n, reactions: Object.fromEntries(m.reactions.map((r) => [r.emoji, r.userIds])), event: m.event?.kind.case ?? null })}\n`,
           );
         } else process.stdout.write(`${messageLine(m, client.userId)}\n`);
       }

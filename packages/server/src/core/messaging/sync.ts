@@ -10,8 +10,8 @@ import {
 import { invalid } from "../kernel/errors.js";
 import { directPeers } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
-import type { ConversationView } from "../kernel/records.js";
-import { toWireMessage } from "./content.js";
+import type { ConversationView, MessageRecord } from "../kernel/records.js";
+import { decodeEvent, toWireMessage } from "./content.js";
 import type { MessagingReader } from "./store.js";
 import { readableUpTo, type Visibility } from "./visibility.js";
 
@@ -27,6 +27,17 @@ function preview(m: Message): Message {
     if (c.custom) c.custom.json = "";
   }
   return m;
+}
+
+/** Rows read back past edits and reactions to find the message a conversation list shows. */
+const PREVIEW_LOOKBACK = 20;
+
+/** An edit or reaction event: a change to an earlier message. */
+function isChange(m: MessageRecord): boolean {
+  if (!m.event) return false;
+  if (m.editOf !== undefined) return true;
+  const kind = decodeEvent(m.event).kind.case;
+  return kind === "messageEdited" || kind === "reactionChanged";
 }
 
 /** Unread counts above this are shown as "999+"; counting further is wasted work. */
@@ -76,6 +87,17 @@ export class SyncService {
     return this.view(userId, { conversation: conv, member, version: Math.max(conv.version, member.version) });
   }
 
+  /**
+   * The message a conversation list shows as the latest: an edit or a reaction changes an earlier
+   * message, not what was said last, so the newest message that is neither stands for it (with
+   * its current text), looking back a few rows at most.
+   */
+  private async shownLast(last: MessageRecord): Promise<MessageRecord> {
+    if (!isChange(last)) return last;
+    const rows = await this.reader.getMessages(last.conversationId, 0, last.seq, PREVIEW_LOOKBACK, true);
+    return rows.find((r) => !isChange(r)) ?? last;
+  }
+
   async view(userId: string, v: ConversationView): Promise<Conversation> {
     const c = v.conversation;
     const m = v.member;
@@ -100,7 +122,7 @@ export class SyncService {
     }
     if (lastSeq > 0) {
       const last = await this.reader.getMessage(c.id, lastSeq);
-      if (last) out.lastMessage = preview(toWireMessage(last));
+      if (last) out.lastMessage = preview(toWireMessage(await this.shownLast(last)));
     }
     const peers = directPeers(c.id);
     if (peers) {

@@ -108,6 +108,11 @@ describe("edit and reactions over the native protocol and HTTP", () => {
       h.messages[0]?.reactions.map((r) => [r.emoji, r.userIds]),
       [["👍", ["bob@starling.local", "alice@starling.local"]]],
     );
+    // The conversation list shows the message reacted to, not the reaction events after it.
+    const c = await bob.sdk.getConversation(ack.conversationId);
+    assert.equal(c.lastMessage?.seq, ack.seq);
+    assert.equal(c.lastMessage?.reactions[0]?.emoji, "👍");
+    assert.ok(c.lastSeq > ack.seq);
     await assert.rejects(
       bob.sdk.react(ack.conversationId, ack.seq, "not an emoji at all, far too long"),
       code(ErrorCode.INVALID_ARGUMENT),
