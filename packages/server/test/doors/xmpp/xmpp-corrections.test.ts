@@ -158,4 +158,77 @@ describe("XMPP: corrections (XEP-0308) and reactions (XEP-0444), both ways", () 
     assert.equal(correction?.getChildText("body"), "hello");
     assert.ok(items.some((m) => m.getChild("replace", CORRECT) && m.getChildText("body") === "meet at 4"));
   });
+
+  test("in a room: corrections and reactions both ways, reactions naming the room's stanza-id", async () => {
+    const group = await bob.sdk.createGroup("edits", [`alice@${DOMAIN}`]);
+    const room = `${group.id.slice(2)}@conference.${DOMAIN}`;
+    await alice.xmpp.send(
+      xml("presence", { to: `${room}/alice` }, xml("x", { xmlns: "http://jabber.org/protocol/muc" })),
+    );
+    await alice.until(
+      () => alice.stanzas.some((s) => s.attrs.from === room && s.getChild("subject")),
+      "joined",
+    );
+    const inRoom = (s: XmlElement) => s.is("message") && s.attrs.type === "groupchat";
+
+    const ack = await bob.sdk.send({ conversationId: group.id, text: "agenda v1" });
+    await alice.until(
+      () => alice.stanzas.some((s) => inRoom(s) && s.getChildText("body") === "agenda v1"),
+      "bob's",
+    );
+    const shown = alice.stanzas.find(
+      (s) => inRoom(s) && s.getChildText("body") === "agenda v1",
+    ) as XmlElement;
+    const stanzaId = shown.getChild("stanza-id", "urn:xmpp:sid:0")?.attrs.id as string;
+    await bob.sdk.editMessage(group.id, ack.seq, "agenda v2");
+    await alice.until(
+      () => alice.stanzas.some((s) => inRoom(s) && s.getChildText("body") === "agenda v2"),
+      "the fix",
+    );
+    const fix = alice.stanzas.find((s) => inRoom(s) && s.getChildText("body") === "agenda v2") as XmlElement;
+    assert.equal(fix.getChild("replace", CORRECT)?.attrs.id, shown.attrs.id);
+    assert.equal(fix.attrs.from, `${room}/bob`);
+
+    await alice.xmpp.send(
+      xml(
+        "message",
+        { to: room, type: "groupchat", id: "gr-1" },
+        xml("reactions", { xmlns: REACTIONS, id: stanzaId }, xml("reaction", {}, "🙌")),
+      ),
+    );
+    await bob.until(
+      () => bob.list("reaction").some((r) => r.seq === ack.seq && r.emoji === "🙌"),
+      "alice's reaction",
+    );
+    await bob.sdk.react(group.id, ack.seq, "💯");
+    await alice.until(
+      () =>
+        alice.stanzas.some(
+          (s) =>
+            inRoom(s) &&
+            s.attrs.from === `${room}/bob` &&
+            s.getChild("reactions", REACTIONS)?.attrs.id === stanzaId &&
+            s.getChild("reactions", REACTIONS)?.getChildText("reaction") === "💯",
+        ),
+      "bob's reaction in the room",
+    );
+
+    await alice.xmpp.send(
+      xml("message", { to: room, type: "groupchat", id: "g-own" }, xml("body", {}, "typo hree")),
+    );
+    await bob.until(() => bob.in(group.id).some((m) => m.content?.text === "typo hree"), "alice's message");
+    const own = bob.in(group.id).find((m) => m.content?.text === "typo hree")?.seq;
+    await alice.xmpp.send(
+      xml(
+        "message",
+        { to: room, type: "groupchat", id: "g-fix" },
+        xml("body", {}, "typo here"),
+        xml("replace", { xmlns: CORRECT, id: "g-own" }),
+      ),
+    );
+    await bob.until(
+      () => bob.list("messageEdited").some((e) => e.seq === own && e.content?.text === "typo here"),
+      "alice's correction",
+    );
+  });
 });
