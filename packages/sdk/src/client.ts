@@ -4,6 +4,7 @@ import {
   type HistoryResult,
   isValidClientMsgId,
   MAX_CLIENT_MSG_ID_LENGTH,
+  type Invite,
   type Member,
   type PresenceState,
   type PresenceStatus,
@@ -330,6 +331,37 @@ export class StarlingClient {
   /** role: "admin" or "member"; "owner" hands ownership over. */
   async setMemberRole(conversationId: string, userId: string, role: string): Promise<void> {
     await this.call({ case: "setMemberRole", value: { conversationId, userId, role } }, "once");
+  }
+
+  /** Owners and admins; empty text clears it. Members see it on the conversation and as an event. */
+  async setAnnouncement(conversationId: string, text: string): Promise<void> {
+    await this.call({ case: "setAnnouncement", value: { conversationId, text } }, "once");
+  }
+
+  /** Owners and admins: a new invite link token (shown only now), valid for 7 days. */
+  createInvite(conversationId: string): Promise<Invite> {
+    const body: RequestBody = { case: "createInvite", value: { conversationId } };
+    return this.session.requester.expect(body, "once", "invite");
+  }
+
+  /** What an invite token is for (group name, member count, whether the user is in it already). */
+  previewInvite(token: string): Promise<Invite> {
+    const body: RequestBody = { case: "joinByInvite", value: { token, preview: true } };
+    return this.session.requester.expect(body, "idempotent", "invite");
+  }
+
+  /** Joins the group of an invite token (same domain only); joining twice changes nothing. */
+  async joinByInvite(token: string): Promise<Conversation> {
+    const body: RequestBody = { case: "joinByInvite", value: { token, preview: false } };
+    const conversation = await this.session.requester.expect(body, "idempotent", "conversation");
+    this.session.noteConversation(conversation.id);
+    this.session.learned(conversation);
+    return conversation;
+  }
+
+  /** Owners and admins: every invite link of the group made so far stops working. */
+  async revokeInvite(conversationId: string): Promise<void> {
+    await this.call({ case: "revokeInvite", value: { conversationId } }, "idempotent");
   }
 
   async members(conversationId: string): Promise<Member[]> {

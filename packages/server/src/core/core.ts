@@ -7,6 +7,7 @@ import { UserImporter } from "./directory/import-users.js";
 import { Avatars } from "./files/avatars.js";
 import { DEFAULT_FILE_LIMITS, type FileLimits, Files } from "./files/files.js";
 import { Groups } from "./groups/groups.js";
+import { GroupInvites } from "./groups/invites.js";
 import { ConnectionLimiter } from "./kernel/connection-limiter.js";
 import { invalid } from "./kernel/errors.js";
 import { checkConversationId, completeUserId, domainOf } from "./kernel/ids.js";
@@ -75,6 +76,7 @@ export class Core {
   readonly reactions: Reactions;
   readonly sync: SyncService;
   readonly groups: Groups;
+  readonly invites: GroupInvites;
   readonly presence: Presence;
   readonly typing: TypingRelay;
   readonly directory: Directory;
@@ -114,10 +116,6 @@ export class Core {
     this.directory = new Directory(store.read);
     this.search = new SearchService(store.read, this.directory);
     this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
-    this.avatars =
-      deps.blobs && deps.media
-        ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin, log)
-        : undefined;
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
     this.accounts = new Accounts(
       store,
@@ -142,6 +140,11 @@ export class Core {
     this.reactions = new Reactions(store, bus, clock, members);
     this.sync = new SyncService(store.read, this.visibility, limits);
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
+    this.invites = new GroupInvites(store, bus, clock, random, this.sync, limits);
+    this.avatars =
+      deps.blobs && deps.media
+        ? new Avatars(store, deps.blobs, deps.media, this.directoryAdmin, log, this.groups)
+        : undefined;
     this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);
     this.connections = new ConnectionLimiter(

@@ -31,6 +31,7 @@ const METHODS = {
   getDepartment: true,
   getDomain: true,
   getFile: true,
+  getInvite: true,
   getMember: true,
   getMessage: true,
   getMessages: true,
@@ -43,6 +44,7 @@ const METHODS = {
   insertAudit: true,
   insertConversation: true,
   insertFile: true,
+  insertInvite: true,
   insertMessages: true,
   insertSession: true,
   insertUser: true,
@@ -73,6 +75,7 @@ const METHODS = {
   updateMember: true,
   updateUser: true,
   upsertDepartment: true,
+  revokeInvites: true,
   upsertMember: true,
 } satisfies Record<keyof StoreTx, true>;
 

@@ -14,6 +14,7 @@ const TABLES = [
   "sessions",
   "conversations",
   "members",
+  "group_invites",
   "audit_log",
   "files",
   "file_shares",

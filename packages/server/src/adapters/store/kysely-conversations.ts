@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import type { ConversationRecord, MemberRecord, MessageRecord } from "../../core/kernel/records.js";
 import type {
+  ConversationPatch,
   ConversationReader,
   ConversationWriter,
   GroupListReader,
@@ -89,12 +90,7 @@ export class KyselyConversations implements ConversationReader, GroupListReader,
     return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  async updateConversation(
-    id: string,
-    patch: Partial<
-      Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">
-    >,
-  ): Promise<void> {
+  async updateConversation(id: string, patch: ConversationPatch): Promise<void> {
     const values: Record<string, unknown> = {};
     if (patch.lastSeq !== undefined) values.last_seq = patch.lastSeq;
     if (patch.name !== undefined) values.name = patch.name;
@@ -102,6 +98,10 @@ export class KyselyConversations implements ConversationReader, GroupListReader,
     if (patch.memberVersion !== undefined) values.member_version = patch.memberVersion;
     if (patch.disbanded !== undefined) values.disbanded = patch.disbanded ? 1 : 0;
     if (patch.version !== undefined) values.version = patch.version;
+    if (patch.announcement !== undefined) values.announcement = patch.announcement;
+    if (patch.announcementBy !== undefined) values.announcement_by = patch.announcementBy;
+    if (patch.announcementAt !== undefined) values.announcement_at = patch.announcementAt;
+    if (patch.avatar !== undefined) values.avatar = patch.avatar;
     await this.db.updateTable("conversations").set(values).where("id", "=", id).execute();
   }
 

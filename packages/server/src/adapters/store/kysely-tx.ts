@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { AccountsReads, AccountsWrites } from "../../core/accounts/store.js";
 import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
 import type { FilesReads, FilesWrites } from "../../core/files/store.js";
+import type { InviteReads, InviteWrites } from "../../core/groups/store.js";
 import type {
   AuditWriter,
   ConversationReader,
@@ -18,6 +19,7 @@ import { KyselyAccounts } from "./kysely-accounts.js";
 import { KyselyConversations } from "./kysely-conversations.js";
 import { KyselyDirectory } from "./kysely-directory.js";
 import { KyselyFiles } from "./kysely-files.js";
+import { KyselyInvites } from "./kysely-invites.js";
 import { KyselyMessaging } from "./kysely-messaging.js";
 import { KyselySearch } from "./kysely-search.js";
 import { KyselyUsers } from "./kysely-users.js";
@@ -70,5 +72,6 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const directory: DirectoryReads & DirectoryWrites = new KyselyDirectory(db);
   const files: FileAccessReader & FilesReads & FilesWrites = new KyselyFiles(db);
   const search: SearchReads = new KyselySearch(db, dialect);
-  return compose(conversations, users, messaging, accounts, directory, files, search);
+  const invites: InviteReads & InviteWrites = new KyselyInvites(db);
+  return compose(conversations, users, messaging, accounts, directory, files, search, invites);
 }

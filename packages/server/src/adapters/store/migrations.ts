@@ -247,6 +247,35 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("messages").addColumn("edit_of", "bigint").execute();
       },
     },
+    "0009_group_profile": {
+      async up(db: Kysely<unknown>) {
+        // A group's announcement (text, who set it, when) and picture, carried by its Conversation.
+        for (const col of ["announcement", "announcement_by", "avatar"])
+          await db.schema
+            .alterTable("conversations")
+            .addColumn(col, "text", (c) => c.notNull().defaultTo(""))
+            .execute();
+        await db.schema
+          .alterTable("conversations")
+          .addColumn("announcement_at", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        // Invite links: only a hash of the token is kept, so the table gives no way in.
+        await db.schema
+          .createTable("group_invites")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id"))
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .addColumn("revoked_at", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .createIndex("group_invites_conversation")
+          .on("group_invites")
+          .column("conversation_id")
+          .execute();
+      },
+    },
   };
 }
 

@@ -132,6 +132,10 @@ export function toConversation(r: ConversationTable): ConversationRecord {
     disbanded: num(r.disbanded) !== 0,
     createdAt: num(r.created_at),
     version: num(r.version),
+    announcement: r.announcement ?? "",
+    announcementBy: r.announcement_by ?? "",
+    announcementAt: num(r.announcement_at ?? 0),
+    avatar: r.avatar ?? "",
   };
 }
 
@@ -147,6 +151,10 @@ export function fromConversation(c: ConversationRecord): ConversationTable {
     disbanded: c.disbanded ? 1 : 0,
     created_at: c.createdAt,
     version: c.version,
+    announcement: c.announcement ?? "",
+    announcement_by: c.announcementBy ?? "",
+    announcement_at: c.announcementAt ?? 0,
+    avatar: c.avatar ?? "",
   };
 }
 

@@ -130,6 +130,19 @@ export interface ConversationTable {
   disbanded: number;
   created_at: number;
   version: number;
+  announcement: string;
+  announcement_by: string;
+  announcement_at: number;
+  avatar: string;
+}
+
+export interface GroupInviteTable {
+  token_hash: string;
+  conversation_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number;
 }
 
 export interface MemberTable {
@@ -189,4 +202,5 @@ export interface Database {
   message_search: MessageSearchTable;
   message_fts: MessageFtsTable;
   scram_credentials: ScramCredentialTable;
+  group_invites: GroupInviteTable;
 }

@@ -1,6 +1,6 @@
 import type { AuditContext } from "../directory/audit.js";
 import type { DirectoryAdmin } from "../directory/directory-admin.js";
-import { ErrorCode, forbidden, invalid, notFound, StarlingError } from "../kernel/errors.js";
+import { ErrorCode, invalid, notFound, StarlingError } from "../kernel/errors.js";
 import { completeUserId, domainOf } from "../kernel/ids.js";
 import type { BlobStore, Logger, MediaProbe } from "../kernel/ports.js";
 import { openBlob, WHOLE } from "./blob-reader.js";
@@ -10,6 +10,12 @@ import type { FilesStore } from "./store.js";
 export const AVATAR_SIZES = [64, 128, 256] as const;
 /** Largest picture accepted for an avatar. */
 export const AVATAR_MAX_BYTES = 8 * 1024 * 1024;
+
+/** What avatars need of groups: who may change a group's picture, and recording the change. */
+export interface GroupPictures {
+  requireManager(actor: { userId: string }, groupId: string): Promise<void>;
+  setAvatar(actor: { userId: string }, groupId: string, avatar: string): Promise<void>;
+}
 
 /**
  * Avatars of users and groups: the picture is cropped square and kept in
@@ -25,6 +31,7 @@ export class Avatars {
     private readonly media: MediaProbe,
     private readonly directoryAdmin: DirectoryAdmin,
     private readonly log: Logger,
+    private readonly groups: GroupPictures,
   ) {}
 
   async setForUser(ctx: AuditContext, userId: string, bytes: Uint8Array): Promise<string> {
@@ -34,17 +41,17 @@ export class Avatars {
     return avatar;
   }
 
-  /** Group owners and admins only. */
+  /**
+   * Group owners and admins only (the groups decide, before the picture is
+   * worked on and again when the change is recorded); the new path becomes the
+   * conversation's and an avatar_changed event.
+   */
   async setForGroup(actorId: string, groupId: string, bytes: Uint8Array): Promise<string> {
-    const [conv, member] = await Promise.all([
-      this.store.read.getConversation(groupId),
-      this.store.read.getMember(groupId, actorId),
-    ]);
-    if (conv?.kind !== "group" || !member?.active) throw notFound("no such group");
-    if (member.role !== "owner" && member.role !== "admin")
-      throw forbidden("only the group's owner or admins change its avatar");
+    await this.groups.requireManager({ userId: actorId }, groupId);
     const sha = await this.save(groupId, bytes);
-    return `/api/v1/avatars/${encodeURIComponent(groupId)}?v=${sha.slice(0, 12)}`;
+    const avatar = `/api/v1/avatars/${encodeURIComponent(groupId)}?v=${sha.slice(0, 12)}`;
+    await this.groups.setAvatar({ userId: actorId }, groupId, avatar);
+    return avatar;
   }
 
   /** The blob of the smallest kept size at least `size` (or the largest), if the viewer may see it. */

@@ -1,7 +1,7 @@
 import { type Conversation, ErrorCode, StarlingError } from "@starling/protocol";
 import { forbidden, invalid, notAMember, notFound } from "../kernel/errors.js";
 import { checkConversationId, domainOf, fullUserId } from "../kernel/ids.js";
-import type { CoreLimits } from "../kernel/limits.js";
+import { type CoreLimits, MAX_ANNOUNCEMENT_LENGTH } from "../kernel/limits.js";
 import type { Bus, Clock, Random } from "../kernel/ports.js";
 import type { ConversationRecord, MemberRecord, MemberRole, MessageRecord } from "../kernel/records.js";
 import type { GroupSummary } from "../kernel/shared-store.js";
@@ -11,22 +11,18 @@ import { checkTextCharacters, encodeEvent, toWireMessage } from "../messaging/co
 import type { Membership } from "../messaging/membership.js";
 import { messageFrame } from "../messaging/push.js";
 import type { SyncService } from "../messaging/sync.js";
+import { type Actor, MANAGERS, requireManager } from "./managers.js";
 import type { GroupsStore, GroupsTx } from "./store.js";
 
-/** Who asks: a member acting in the app, or an administrator acting from outside (CLI, admin API). */
-export interface Actor {
-  userId: string;
-  /** Administrators skip membership and role checks. */
-  admin?: boolean;
-}
+export type { Actor } from "./managers.js";
 
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 /**
  * Groups: create, rename, membership, roles, leave, disband. Roles: the
  * owner can do everything; admins rename, remove plain members and recall
- * anything; any member can add people (as in most workplace chat apps).
- * Every change is an event message with its own seq.
+ * anything, set the announcement and the picture; any member can add people
+ * (as in most workplace chat apps). Every change is an event message with its own seq.
  */
 export class Groups {
   constructor(
@@ -191,6 +187,45 @@ export class Groups {
       });
       const patch = { memberVersion: conv.memberVersion + 1 };
       return { row: await appendEvent(tx, conv, actor.userId, event, this.clock.now(), patch) };
+    });
+  }
+
+  /**
+   * Sets the announcement (empty text clears it). The conversation keeps the
+   * text, who set it and when, so a member who syncs later sees it; the event
+   * notifies members like a message.
+   */
+  async setAnnouncement(actor: Actor, conversationId: string, textIn: string): Promise<void> {
+    const text = textIn.trim();
+    checkTextCharacters(text, "text");
+    if (text.length > MAX_ANNOUNCEMENT_LENGTH)
+      throw new StarlingError(
+        ErrorCode.INVALID_ARGUMENT,
+        `an announcement is at most ${MAX_ANNOUNCEMENT_LENGTH} characters`,
+        { details: { field: "text", limit: String(MAX_ANNOUNCEMENT_LENGTH) } },
+      );
+    await this.change(actor, conversationId, MANAGERS, async (tx, conv) => {
+      if (text === (conv.announcement ?? "")) return {};
+      const now = this.clock.now();
+      const event = encodeEvent({
+        kind: { case: "announcementChanged", value: { by: actor.userId, text } },
+      });
+      const patch = { announcement: text, announcementBy: text ? actor.userId : "", announcementAt: text ? now : 0 };
+      return { row: await appendEvent(tx, conv, actor.userId, event, now, patch) };
+    });
+  }
+
+  /** Fails unless the actor may change the group's profile (name, picture, announcement, invites). */
+  async requireManager(actor: Actor, conversationId: string): Promise<void> {
+    await requireManager(this.store.read, actor, conversationId);
+  }
+
+  /** Records the group's new picture (already stored by the avatars) as the conversation's and as an event. */
+  async setAvatar(actor: Actor, conversationId: string, avatar: string): Promise<void> {
+    await this.change(actor, conversationId, MANAGERS, async (tx, conv) => {
+      if (avatar === (conv.avatar ?? "")) return {};
+      const event = encodeEvent({ kind: { case: "avatarChanged", value: { by: actor.userId, avatar } } });
+      return { row: await appendEvent(tx, conv, actor.userId, event, this.clock.now(), { avatar }) };
     });
   }
 

@@ -112,6 +112,13 @@ export const DEPARTMENT_LIMITS = {
   maxOtherDepartments: 20,
 } as const;
 
+/** A group's announcement, in characters after trimming (a page of text, as workplace apps allow). */
+export const MAX_ANNOUNCEMENT_LENGTH = 2000;
+/** How long a group invite link works after it is made. */
+export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** An invite token as handed out (base64url of 24 random bytes); longer input is refused unread. */
+export const MAX_INVITE_TOKEN_LENGTH = 64;
+
 /** An uploaded file's id, as the core hands them out and accepts them in attachments. */
 export const MAX_FILE_ID_LENGTH = 64;
 /** A stored file name, in characters (a longer one is cut to this). */

@@ -99,6 +99,23 @@ export interface ConversationRecord {
   createdAt: number;
   /** Change-stream version of the last change to this row. */
   version: number;
+  /** Groups: the current announcement ("" for none), who set it and when (0 when never). */
+  announcement?: string;
+  announcementBy?: string;
+  announcementAt?: number;
+  /** Groups: the picture's path under the HTTP API, "" when none. */
+  avatar?: string;
+}
+
+/** An invite link to a group; only the token's hash is kept. */
+export interface InviteRecord {
+  tokenHash: string;
+  conversationId: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  /** When it was revoked; 0 while usable. */
+  revokedAt: number;
 }
 
 export interface MemberRecord {

@@ -33,18 +33,30 @@ export interface ConversationReader {
   getMessage(conversationId: string, seq: number): Promise<MessageRecord | undefined>;
 }
 
+/** What a change to a conversation row may set. */
+export type ConversationPatch = Partial<
+  Pick<
+    ConversationRecord,
+    | "lastSeq"
+    | "name"
+    | "memberCount"
+    | "memberVersion"
+    | "disbanded"
+    | "version"
+    | "announcement"
+    | "announcementBy"
+    | "announcementAt"
+    | "avatar"
+  >
+>;
+
 /** What messaging and groups both write: conversations, members, and messages appended to them. */
 export interface ConversationWriter {
   /** Allocates `count` consecutive change-stream versions; returns the first. */
   nextVersions(count: number): Promise<number>;
   /** False when the id exists already (on PostgreSQL: once its creator committed). */
   insertConversation(conv: ConversationRecord): Promise<boolean>;
-  updateConversation(
-    id: string,
-    patch: Partial<
-      Pick<ConversationRecord, "lastSeq" | "name" | "memberCount" | "memberVersion" | "disbanded" | "version">
-    >,
-  ): Promise<void>;
+  updateConversation(id: string, patch: ConversationPatch): Promise<void>;
   upsertMember(member: MemberRecord): Promise<void>;
   updateMember(
     conversationId: string,

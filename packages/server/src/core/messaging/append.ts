@@ -1,5 +1,5 @@
 import type { ConversationRecord, MessageRecord } from "../kernel/records.js";
-import type { ConversationWriter } from "../kernel/shared-store.js";
+import type { ConversationPatch, ConversationWriter } from "../kernel/shared-store.js";
 
 /**
  * Appends one event message (group change, recall, edit, reaction) to a conversation inside
@@ -12,7 +12,7 @@ export async function appendEvent(
   senderId: string,
   event: Uint8Array,
   now: number,
-  patch: Partial<Pick<ConversationRecord, "name" | "memberCount" | "memberVersion" | "disbanded">> = {},
+  patch: Omit<ConversationPatch, "lastSeq" | "version"> = {},
   extra: Pick<MessageRecord, "content" | "editOf"> | undefined = undefined,
 ): Promise<MessageRecord> {
   const seq = conv.lastSeq + 1;

@@ -116,6 +116,10 @@ export class SyncService {
       disbanded: c.disbanded,
       pinnedAt: BigInt(m.pinnedAt ?? 0),
       muted: m.muted ?? false,
+      announcement: c.announcement ?? "",
+      announcementBy: c.announcementBy ?? "",
+      announcementAt: BigInt(c.announcementAt ?? 0),
+      avatar: c.avatar ?? "",
     });
     if (m.active && c.lastSeq > m.readSeq) {
       out.unreadCount = await this.reader.countUnread(c.id, userId, m.readSeq, UNREAD_CAP);

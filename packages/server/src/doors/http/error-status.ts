@@ -4,7 +4,10 @@ import { ErrorCode, errorClass, type StarlingError } from "@starling/protocol";
 export function httpStatus(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.NOT_FOUND:
+    case ErrorCode.INVITE_INVALID:
       return 404;
+    case ErrorCode.INVITE_EXPIRED:
+      return 410;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.NOT_A_MEMBER:
     case ErrorCode.CROSS_DOMAIN:

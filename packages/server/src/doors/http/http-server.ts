@@ -18,6 +18,7 @@ import { HttpAuth } from "./auth.js";
 import { registerAvatarRoutes } from "./avatar-routes.js";
 import { clientAddress, proxyTrust } from "./client-address.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
+import { registerGroupProfileRoutes } from "./group-profile-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { registerFileRoutes } from "./file-routes.js";
@@ -225,6 +226,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   registerDirectoryRoutes(app, opts.core, auth);
   registerConversationRoutes(app, opts.core, auth);
   registerMessageChangeRoutes(app, opts.core, auth);
+  registerGroupProfileRoutes(app, opts.core, auth);
   registerOnboardingRoutes(app, opts.core, opts.onboarding);
   registerSearchRoutes(app, opts.core, auth);
   if (opts.core.avatars) await registerAvatarRoutes(app, opts.core.avatars, auth);

@@ -42,6 +42,11 @@ const SUMMARIES: Record<string, string> = {
   "POST /api/v1/groups/:id/members/remove": "Remove members from a group",
   "PUT /api/v1/groups/:id/members/:userId/role": "Change a member's role",
   "POST /api/v1/groups/:id/leave": "Leave a group",
+  "PUT /api/v1/groups/:id/announcement": "Set or clear a group's announcement",
+  "POST /api/v1/groups/:id/invites": "Make an invite link to a group",
+  "DELETE /api/v1/groups/:id/invites": "Revoke a group's invite links",
+  "GET /api/v1/invites/:token": "What an invite link is for",
+  "POST /api/v1/invites/:token/join": "Join a group by an invite link",
   "GET /.well-known/starling": "A domain's onboarding document",
   "GET /api/v1/search": "Search people, groups, messages and files",
   "PUT /api/v1/me/avatar": "Set one's own avatar",
@@ -105,6 +110,11 @@ const ERRORS: { status: string; description: string; applies(op: OperationFacts)
     applies: (op) => op.hasParams,
   },
   {
+    status: "410",
+    description: "INVITE_EXPIRED: the invite link is past its expiry.",
+    applies: (op) => op.invite,
+  },
+  {
     status: "429",
     description: "RATE_LIMITED or LOGIN_LOCKED: too many requests; Retry-After says when to try again.",
     applies: (op) => op.api,
@@ -129,6 +139,8 @@ interface OperationFacts {
   api: boolean;
   /** Logging in: wrong credentials are 401, a disabled account 403. */
   login: boolean;
+  /** Using an invite link, which can have expired. */
+  invite: boolean;
 }
 
 /** GET /api/v1/conversations/:id/messages -> getConversationsByIdMessages. */
@@ -167,6 +179,7 @@ export function documentOperation({
     hasParams: url.includes(":") || url.includes("*"),
     api: url.startsWith("/api/"),
     login: /\/auth\/login$/.test(url),
+    invite: url.includes("/invites/:"),
   };
   s.operationId ??= operationIdOf(method, url);
   s.summary ??= SUMMARIES[`${method} ${url}`] ?? `${method} ${url}`;

@@ -168,6 +168,18 @@ export async function dispatch(
         body.value.role,
       );
       return { case: "ok", value: {} };
+    case "setAnnouncement":
+      await core.groups.setAnnouncement({ userId: me }, body.value.conversationId, body.value.text);
+      return { case: "ok", value: {} };
+    case "createInvite":
+      return { case: "invite", value: await core.invites.create({ userId: me }, body.value.conversationId) };
+    case "joinByInvite":
+      return body.value.preview
+        ? { case: "invite", value: await core.invites.preview(me, body.value.token) }
+        : { case: "conversation", value: await core.invites.join(me, body.value.token) };
+    case "revokeInvite":
+      await core.invites.revoke({ userId: me }, body.value.conversationId);
+      return { case: "ok", value: {} };
     case "getMembers": {
       const rows = await core.groups.listMembers({ userId: me }, body.value.conversationId);
       return {

@@ -135,6 +135,10 @@ export class Muc {
         for (const id of kind.value.userIds)
           if (id !== this.me) this.r.session.send(this.occupant(msg.conversationId, id, "member"));
         return;
+      case "memberJoined":
+        if (kind.value.userId !== this.me)
+          this.r.session.send(this.occupant(msg.conversationId, kind.value.userId, "member"));
+        return;
       case "membersRemoved":
         for (const id of kind.value.userIds) this.gone(msg.conversationId, id, "321");
         return;
@@ -171,6 +175,8 @@ export class Muc {
         );
         return;
       default:
+        // The announcement and the picture have no MUC counterpart (the subject is the
+        // group's name, both ways), so XMPP clients are not told of them.
         return;
     }
   }

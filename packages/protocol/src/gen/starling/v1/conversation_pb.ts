@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/conversation.proto.
  */
 export const file_starling_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIv8CCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgibQoUU2V0Q29udmVyc2F0aW9uUHJlZnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhMKBnBpbm5lZBgCIAEoCEgAiAEBEhIKBW11dGVkGAMgASgISAGIAQFCCQoHX3Bpbm5lZEIICgZfbXV0ZWQiLgoTQ29udmVyc2F0aW9uQ2hhbmdlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiKgoPR2V0Q29udmVyc2F0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSpwChBDb252ZXJzYXRpb25LaW5kEiEKHUNPTlZFUlNBVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQ09OVkVSU0FUSU9OX0tJTkRfRElSRUNUEAESGwoXQ09OVkVSU0FUSU9OX0tJTkRfR1JPVVAQAmIGcHJvdG8z", [file_starling_v1_message]);
+  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxItcDCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgSFAoMYW5ub3VuY2VtZW50GBQgASgJEhcKD2Fubm91bmNlbWVudF9ieRgVIAEoCRIXCg9hbm5vdW5jZW1lbnRfYXQYFiABKAMSDgoGYXZhdGFyGBcgASgJIm0KFFNldENvbnZlcnNhdGlvblByZWZzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRITCgZwaW5uZWQYAiABKAhIAIgBARISCgVtdXRlZBgDIAEoCEgBiAEBQgkKB19waW5uZWRCCAoGX211dGVkIi4KE0NvbnZlcnNhdGlvbkNoYW5nZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIioKD0dldENvbnZlcnNhdGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkqcAoQQ29udmVyc2F0aW9uS2luZBIhCh1DT05WRVJTQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGENPTlZFUlNBVElPTl9LSU5EX0RJUkVDVBABEhsKF0NPTlZFUlNBVElPTl9LSU5EX0dST1VQEAJiBnByb3RvMw", [file_starling_v1_message]);
 
 /**
  * A conversation as one member sees it.
@@ -124,6 +124,32 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
    * @generated from field: bool muted = 17;
    */
   muted: boolean;
+
+  /**
+   * Groups: the current announcement (empty: none), who set it and when
+   * (milliseconds since the Unix epoch). Each change is also an event.
+   *
+   * @generated from field: string announcement = 20;
+   */
+  announcement: string;
+
+  /**
+   * @generated from field: string announcement_by = 21;
+   */
+  announcementBy: string;
+
+  /**
+   * @generated from field: int64 announcement_at = 22;
+   */
+  announcementAt: bigint;
+
+  /**
+   * Groups: the picture's path under the HTTP API (/api/v1/avatars/...,
+   * with a version for caches); empty when the group has none.
+   *
+   * @generated from field: string avatar = 23;
+   */
+  avatar: string;
 };
 
 /**

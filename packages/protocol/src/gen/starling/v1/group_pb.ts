@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/group.proto.
  */
 export const file_starling_v1_group: GenFile = /*@__PURE__*/
-  fileDesc("ChdzdGFybGluZy92MS9ncm91cC5wcm90bxILc3RhcmxpbmcudjEiLwoLQ3JlYXRlR3JvdXASDAoEbmFtZRgBIAEoCRISCgptZW1iZXJfaWRzGAIgAygJIjQKC1JlbmFtZUdyb3VwEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJIjcKCkFkZE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIjoKDVJlbW92ZU1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIiUKCkxlYXZlR3JvdXASFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIicKDERpc2JhbmRHcm91cBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiRwoNU2V0TWVtYmVyUm9sZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIiUKCkdldE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIlAKBk1lbWJlchIPCgd1c2VyX2lkGAEgASgJEgwKBHJvbGUYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyI1Cg1NZW1iZXJzUmVzdWx0EiQKB21lbWJlcnMYASADKAsyEy5zdGFybGluZy52MS5NZW1iZXJiBnByb3RvMw");
+  fileDesc("ChdzdGFybGluZy92MS9ncm91cC5wcm90bxILc3RhcmxpbmcudjEiLwoLQ3JlYXRlR3JvdXASDAoEbmFtZRgBIAEoCRISCgptZW1iZXJfaWRzGAIgAygJIjQKC1JlbmFtZUdyb3VwEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJIjcKCkFkZE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIjoKDVJlbW92ZU1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIiUKCkxlYXZlR3JvdXASFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIicKDERpc2JhbmRHcm91cBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiRwoNU2V0TWVtYmVyUm9sZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIiUKCkdldE1lbWJlcnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIlAKBk1lbWJlchIPCgd1c2VyX2lkGAEgASgJEgwKBHJvbGUYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyI1Cg1NZW1iZXJzUmVzdWx0EiQKB21lbWJlcnMYASADKAsyEy5zdGFybGluZy52MS5NZW1iZXIiOAoPU2V0QW5ub3VuY2VtZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIMCgR0ZXh0GAIgASgJIicKDENyZWF0ZUludml0ZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkiLgoMSm9pbkJ5SW52aXRlEg0KBXRva2VuGAEgASgJEg8KB3ByZXZpZXcYAiABKAgiJwoMUmV2b2tlSW52aXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSKSAQoGSW52aXRlEg0KBXRva2VuGAEgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRISCgpncm91cF9uYW1lGAMgASgJEhQKDG1lbWJlcl9jb3VudBgEIAEoDRISCgpleHBpcmVzX2F0GAUgASgDEhIKCmNyZWF0ZWRfYnkYBiABKAkSDgoGbWVtYmVyGAcgASgIYgZwcm90bzM");
 
 /**
  * @generated from message starling.v1.CreateGroup
@@ -230,4 +230,147 @@ export type MembersResult = Message<"starling.v1.MembersResult"> & {
  */
 export const MembersResultSchema: GenMessage<MembersResult> = /*@__PURE__*/
   messageDesc(file_starling_v1_group, 9);
+
+/**
+ * Owners and admins set the group's announcement; empty text clears it.
+ *
+ * @generated from message starling.v1.SetAnnouncement
+ */
+export type SetAnnouncement = Message<"starling.v1.SetAnnouncement"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: string text = 2;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message starling.v1.SetAnnouncement.
+ * Use `create(SetAnnouncementSchema)` to create a new message.
+ */
+export const SetAnnouncementSchema: GenMessage<SetAnnouncement> = /*@__PURE__*/
+  messageDesc(file_starling_v1_group, 10);
+
+/**
+ * Owners and admins make an invite link: anyone of the group's domain who
+ * has the token may join until it expires or is revoked. The token is shown
+ * once (the server keeps only its hash).
+ *
+ * @generated from message starling.v1.CreateInvite
+ */
+export type CreateInvite = Message<"starling.v1.CreateInvite"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+};
+
+/**
+ * Describes the message starling.v1.CreateInvite.
+ * Use `create(CreateInviteSchema)` to create a new message.
+ */
+export const CreateInviteSchema: GenMessage<CreateInvite> = /*@__PURE__*/
+  messageDesc(file_starling_v1_group, 11);
+
+/**
+ * Joins the group of an invite token (answered with the Conversation), or,
+ * with preview set, only tells what the invite is for (answered with Invite,
+ * without the token).
+ *
+ * @generated from message starling.v1.JoinByInvite
+ */
+export type JoinByInvite = Message<"starling.v1.JoinByInvite"> & {
+  /**
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * @generated from field: bool preview = 2;
+   */
+  preview: boolean;
+};
+
+/**
+ * Describes the message starling.v1.JoinByInvite.
+ * Use `create(JoinByInviteSchema)` to create a new message.
+ */
+export const JoinByInviteSchema: GenMessage<JoinByInvite> = /*@__PURE__*/
+  messageDesc(file_starling_v1_group, 12);
+
+/**
+ * Owners and admins revoke every invite link of the group made so far.
+ *
+ * @generated from message starling.v1.RevokeInvite
+ */
+export type RevokeInvite = Message<"starling.v1.RevokeInvite"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+};
+
+/**
+ * Describes the message starling.v1.RevokeInvite.
+ * Use `create(RevokeInviteSchema)` to create a new message.
+ */
+export const RevokeInviteSchema: GenMessage<RevokeInvite> = /*@__PURE__*/
+  messageDesc(file_starling_v1_group, 13);
+
+/**
+ * @generated from message starling.v1.Invite
+ */
+export type Invite = Message<"starling.v1.Invite"> & {
+  /**
+   * Set only in the answer to CreateInvite.
+   *
+   * @generated from field: string token = 1;
+   */
+  token: string;
+
+  /**
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId: string;
+
+  /**
+   * @generated from field: string group_name = 3;
+   */
+  groupName: string;
+
+  /**
+   * @generated from field: uint32 member_count = 4;
+   */
+  memberCount: number;
+
+  /**
+   * Milliseconds since the Unix epoch.
+   *
+   * @generated from field: int64 expires_at = 5;
+   */
+  expiresAt: bigint;
+
+  /**
+   * @generated from field: string created_by = 6;
+   */
+  createdBy: string;
+
+  /**
+   * Whether the asking user is already a member (preview).
+   *
+   * @generated from field: bool member = 7;
+   */
+  member: boolean;
+};
+
+/**
+ * Describes the message starling.v1.Invite.
+ * Use `create(InviteSchema)` to create a new message.
+ */
+export const InviteSchema: GenMessage<Invite> = /*@__PURE__*/
+  messageDesc(file_starling_v1_group, 14);
 

@@ -10,7 +10,7 @@ import type { Message as Message$1 } from "@bufbuild/protobuf";
  * Describes the file starling/v1/message.proto.
  */
 export const file_starling_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSKfAgoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUSEQoJZWRpdGVkX2F0GAkgASgDEigKCXJlYWN0aW9ucxgKIAMoCzIVLnN0YXJsaW5nLnYxLlJlYWN0aW9uIisKCFJlYWN0aW9uEg0KBWVtb2ppGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIqgBCgdDb250ZW50EgwKBHRleHQYASABKAkSJgoIbWVudGlvbnMYAiADKAsyFC5zdGFybGluZy52MS5NZW50aW9uEhQKDHJlcGx5X3RvX3NlcRgDIAEoAxIjCgZjdXN0b20YBCABKAsyEy5zdGFybGluZy52MS5DdXN0b20SLAoLYXR0YWNobWVudHMYBSADKAsyFy5zdGFybGluZy52MS5BdHRhY2htZW50Is0BCgpBdHRhY2htZW50Eg8KB2ZpbGVfaWQYASABKAkSKQoEa2luZBgCIAEoDjIbLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnRLaW5kEgwKBG5hbWUYAyABKAkSDAoEc2l6ZRgEIAEoBBIMCgRtaW1lGAUgASgJEg0KBXdpZHRoGAYgASgNEg4KBmhlaWdodBgHIAEoDRITCgtkdXJhdGlvbl9tcxgIIAEoDRIOCgZzaGEyNTYYCSABKAkSFQoNaGFzX3RodW1ibmFpbBgKIAEoCCI6CgdNZW50aW9uEg8KB3VzZXJfaWQYASABKAkSDgoGb2Zmc2V0GAIgASgNEg4KBmxlbmd0aBgDIAEoDSIkCgZDdXN0b20SDAoEdHlwZRgBIAEoCRIMCgRqc29uGAIgASgJIiMKCVRvbWJzdG9uZRIKCgJieRgBIAEoCRIKCgJhdBgCIAEoAyKnBAoFRXZlbnQSMgoNZ3JvdXBfY3JlYXRlZBgBIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwQ3JlYXRlZEgAEjIKDW1lbWJlcnNfYWRkZWQYAiABKAsyGS5zdGFybGluZy52MS5NZW1iZXJzQWRkZWRIABI2Cg9tZW1iZXJzX3JlbW92ZWQYAyABKAsyGy5zdGFybGluZy52MS5NZW1iZXJzUmVtb3ZlZEgAEi4KC21lbWJlcl9sZWZ0GAQgASgLMhcuc3RhcmxpbmcudjEuTWVtYmVyTGVmdEgAEjIKDWdyb3VwX3JlbmFtZWQYBSABKAsyGS5zdGFybGluZy52MS5Hcm91cFJlbmFtZWRIABIwCgxyb2xlX2NoYW5nZWQYBiABKAsyGC5zdGFybGluZy52MS5Sb2xlQ2hhbmdlZEgAEjYKD2dyb3VwX2Rpc2JhbmRlZBgHIAEoCzIbLnN0YXJsaW5nLnYxLkdyb3VwRGlzYmFuZGVkSAASOAoQbWVzc2FnZV9yZWNhbGxlZBgIIAEoCzIcLnN0YXJsaW5nLnYxLk1lc3NhZ2VSZWNhbGxlZEgAEjQKDm1lc3NhZ2VfZWRpdGVkGAkgASgLMhouc3RhcmxpbmcudjEuTWVzc2FnZUVkaXRlZEgAEjgKEHJlYWN0aW9uX2NoYW5nZWQYCiABKAsyHC5zdGFybGluZy52MS5SZWFjdGlvbkNoYW5nZWRIAEIGCgRraW5kIjwKDEdyb3VwQ3JlYXRlZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJEhIKCm1lbWJlcl9pZHMYAyADKAkiLAoMTWVtYmVyc0FkZGVkEgoKAmJ5GAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIi4KDk1lbWJlcnNSZW1vdmVkEgoKAmJ5GAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIjMKCk1lbWJlckxlZnQSDwoHdXNlcl9pZBgBIAEoCRIUCgxuZXdfb3duZXJfaWQYAiABKAkiKAoMR3JvdXBSZW5hbWVkEgoKAmJ5GAEgASgJEgwKBG5hbWUYAiABKAkiOAoLUm9sZUNoYW5nZWQSCgoCYnkYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIMCgRyb2xlGAMgASgJIhwKDkdyb3VwRGlzYmFuZGVkEgoKAmJ5GAEgASgJIjEKD01lc3NhZ2VSZWNhbGxlZBIKCgJieRgBIAEoCRISCgp0YXJnZXRfc2VxGAIgASgDImkKDU1lc3NhZ2VFZGl0ZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAxIlCgdjb250ZW50GAMgASgLMhQuc3RhcmxpbmcudjEuQ29udGVudBIRCgllZGl0ZWRfYXQYBCABKAMiTwoPUmVhY3Rpb25DaGFuZ2VkEgoKAmJ5GAEgASgJEhIKCnRhcmdldF9zZXEYAiABKAMSDQoFZW1vamkYAyABKAkSDQoFYWRkZWQYBCABKAgieAoLU2VuZE1lc3NhZ2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhIKCnRvX3VzZXJfaWQYAiABKAkSFQoNY2xpZW50X21zZ19pZBgDIAEoCRIlCgdjb250ZW50GAQgASgLMhQuc3RhcmxpbmcudjEuQ29udGVudCKFAQoHU2VuZEFjaxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhMKC3NlcnZlcl90aW1lGAMgASgDEhEKCWR1cGxpY2F0ZRgEIAEoCBIsCgthdHRhY2htZW50cxgFIAMoCzIXLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnQiLgoGUmVjYWxsEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiWgoLRWRpdE1lc3NhZ2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxIlCgdjb250ZW50GAMgASgLMhQuc3RhcmxpbmcudjEuQ29udGVudCJJCgVSZWFjdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEg0KBWVtb2ppGAMgASgJEgsKA2FkZBgEIAEoCCIwCghNYXJrUmVhZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIjUKDU1hcmtEZWxpdmVyZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyJbCgpHZXRIaXN0b3J5EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAMSEgoKYmVmb3JlX3NlcRgDIAEoAxINCgVsaW1pdBgEIAEoDSJJCg1IaXN0b3J5UmVzdWx0EiYKCG1lc3NhZ2VzGAEgAygLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIQCghoYXNfbW9yZRgCIAEoCCIyCgpHZXRSZWFkZXJzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiSQoNUmVhZGVyc1Jlc3VsdBIPCgdyZWFkX2J5GAEgAygJEhEKCXVucmVhZF9ieRgCIAMoCRIUCgxtZW1iZXJfY291bnQYAyABKA0iXAoHUmVjZWlwdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIQCghyZWFkX3NlcRgDIAEoAxIVCg1kZWxpdmVyZWRfc2VxGAQgASgDIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkcKC1R5cGluZ0V2ZW50EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg4KBnR5cGluZxgDIAEoCCqcAQoOQXR0YWNobWVudEtpbmQSHwobQVRUQUNITUVOVF9LSU5EX1VOU1BFQ0lGSUVEEAASGQoVQVRUQUNITUVOVF9LSU5EX0lNQUdFEAESGAoUQVRUQUNITUVOVF9LSU5EX0ZJTEUQAhIZChVBVFRBQ0hNRU5UX0tJTkRfVk9JQ0UQAxIZChVBVFRBQ0hNRU5UX0tJTkRfVklERU8QBGIGcHJvdG8z");
+  fileDesc("ChlzdGFybGluZy92MS9tZXNzYWdlLnByb3RvEgtzdGFybGluZy52MSKfAgoHTWVzc2FnZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDEhEKCXNlbmRlcl9pZBgDIAEoCRIVCg1jbGllbnRfbXNnX2lkGAQgASgJEhMKC3NlcnZlcl90aW1lGAUgASgDEiUKB2NvbnRlbnQYBiABKAsyFC5zdGFybGluZy52MS5Db250ZW50EiEKBWV2ZW50GAcgASgLMhIuc3RhcmxpbmcudjEuRXZlbnQSKAoIcmVjYWxsZWQYCCABKAsyFi5zdGFybGluZy52MS5Ub21ic3RvbmUSEQoJZWRpdGVkX2F0GAkgASgDEigKCXJlYWN0aW9ucxgKIAMoCzIVLnN0YXJsaW5nLnYxLlJlYWN0aW9uIisKCFJlYWN0aW9uEg0KBWVtb2ppGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIqgBCgdDb250ZW50EgwKBHRleHQYASABKAkSJgoIbWVudGlvbnMYAiADKAsyFC5zdGFybGluZy52MS5NZW50aW9uEhQKDHJlcGx5X3RvX3NlcRgDIAEoAxIjCgZjdXN0b20YBCABKAsyEy5zdGFybGluZy52MS5DdXN0b20SLAoLYXR0YWNobWVudHMYBSADKAsyFy5zdGFybGluZy52MS5BdHRhY2htZW50Is0BCgpBdHRhY2htZW50Eg8KB2ZpbGVfaWQYASABKAkSKQoEa2luZBgCIAEoDjIbLnN0YXJsaW5nLnYxLkF0dGFjaG1lbnRLaW5kEgwKBG5hbWUYAyABKAkSDAoEc2l6ZRgEIAEoBBIMCgRtaW1lGAUgASgJEg0KBXdpZHRoGAYgASgNEg4KBmhlaWdodBgHIAEoDRITCgtkdXJhdGlvbl9tcxgIIAEoDRIOCgZzaGEyNTYYCSABKAkSFQoNaGFzX3RodW1ibmFpbBgKIAEoCCI6CgdNZW50aW9uEg8KB3VzZXJfaWQYASABKAkSDgoGb2Zmc2V0GAIgASgNEg4KBmxlbmd0aBgDIAEoDSIkCgZDdXN0b20SDAoEdHlwZRgBIAEoCRIMCgRqc29uGAIgASgJIiMKCVRvbWJzdG9uZRIKCgJieRgBIAEoCRIKCgJhdBgCIAEoAyLTBQoFRXZlbnQSMgoNZ3JvdXBfY3JlYXRlZBgBIAEoCzIZLnN0YXJsaW5nLnYxLkdyb3VwQ3JlYXRlZEgAEjIKDW1lbWJlcnNfYWRkZWQYAiABKAsyGS5zdGFybGluZy52MS5NZW1iZXJzQWRkZWRIABI2Cg9tZW1iZXJzX3JlbW92ZWQYAyABKAsyGy5zdGFybGluZy52MS5NZW1iZXJzUmVtb3ZlZEgAEi4KC21lbWJlcl9sZWZ0GAQgASgLMhcuc3RhcmxpbmcudjEuTWVtYmVyTGVmdEgAEjIKDWdyb3VwX3JlbmFtZWQYBSABKAsyGS5zdGFybGluZy52MS5Hcm91cFJlbmFtZWRIABIwCgxyb2xlX2NoYW5nZWQYBiABKAsyGC5zdGFybGluZy52MS5Sb2xlQ2hhbmdlZEgAEjYKD2dyb3VwX2Rpc2JhbmRlZBgHIAEoCzIbLnN0YXJsaW5nLnYxLkdyb3VwRGlzYmFuZGVkSAASOAoQbWVzc2FnZV9yZWNhbGxlZBgIIAEoCzIcLnN0YXJsaW5nLnYxLk1lc3NhZ2VSZWNhbGxlZEgAEjQKDm1lc3NhZ2VfZWRpdGVkGAkgASgLMhouc3RhcmxpbmcudjEuTWVzc2FnZUVkaXRlZEgAEjgKEHJlYWN0aW9uX2NoYW5nZWQYCiABKAsyHC5zdGFybGluZy52MS5SZWFjdGlvbkNoYW5nZWRIABJAChRhbm5vdW5jZW1lbnRfY2hhbmdlZBgMIAEoCzIgLnN0YXJsaW5nLnYxLkFubm91bmNlbWVudENoYW5nZWRIABI0Cg5hdmF0YXJfY2hhbmdlZBgNIAEoCzIaLnN0YXJsaW5nLnYxLkF2YXRhckNoYW5nZWRIABIyCg1tZW1iZXJfam9pbmVkGA4gASgLMhkuc3RhcmxpbmcudjEuTWVtYmVySm9pbmVkSABCBgoEa2luZCI8CgxHcm91cENyZWF0ZWQSCgoCYnkYASABKAkSDAoEbmFtZRgCIAEoCRISCgptZW1iZXJfaWRzGAMgAygJIiwKDE1lbWJlcnNBZGRlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIuCg5NZW1iZXJzUmVtb3ZlZBIKCgJieRgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCSIzCgpNZW1iZXJMZWZ0Eg8KB3VzZXJfaWQYASABKAkSFAoMbmV3X293bmVyX2lkGAIgASgJIigKDEdyb3VwUmVuYW1lZBIKCgJieRgBIAEoCRIMCgRuYW1lGAIgASgJIjgKC1JvbGVDaGFuZ2VkEgoKAmJ5GAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDAoEcm9sZRgDIAEoCSIcCg5Hcm91cERpc2JhbmRlZBIKCgJieRgBIAEoCSIvChNBbm5vdW5jZW1lbnRDaGFuZ2VkEgoKAmJ5GAEgASgJEgwKBHRleHQYAiABKAkiKwoNQXZhdGFyQ2hhbmdlZBIKCgJieRgBIAEoCRIOCgZhdmF0YXIYAiABKAkiMwoMTWVtYmVySm9pbmVkEg8KB3VzZXJfaWQYASABKAkSEgoKaW52aXRlZF9ieRgCIAEoCSIxCg9NZXNzYWdlUmVjYWxsZWQSCgoCYnkYASABKAkSEgoKdGFyZ2V0X3NlcRgCIAEoAyJpCg1NZXNzYWdlRWRpdGVkEgoKAmJ5GAEgASgJEhIKCnRhcmdldF9zZXEYAiABKAMSJQoHY29udGVudBgDIAEoCzIULnN0YXJsaW5nLnYxLkNvbnRlbnQSEQoJZWRpdGVkX2F0GAQgASgDIk8KD1JlYWN0aW9uQ2hhbmdlZBIKCgJieRgBIAEoCRISCgp0YXJnZXRfc2VxGAIgASgDEg0KBWVtb2ppGAMgASgJEg0KBWFkZGVkGAQgASgIIngKC1NlbmRNZXNzYWdlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRISCgp0b191c2VyX2lkGAIgASgJEhUKDWNsaWVudF9tc2dfaWQYAyABKAkSJQoHY29udGVudBgEIAEoCzIULnN0YXJsaW5nLnYxLkNvbnRlbnQihQEKB1NlbmRBY2sSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxITCgtzZXJ2ZXJfdGltZRgDIAEoAxIRCglkdXBsaWNhdGUYBCABKAgSLAoLYXR0YWNobWVudHMYBSADKAsyFy5zdGFybGluZy52MS5BdHRhY2htZW50Ii4KBlJlY2FsbBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIloKC0VkaXRNZXNzYWdlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMSJQoHY29udGVudBgDIAEoCzIULnN0YXJsaW5nLnYxLkNvbnRlbnQiSQoFUmVhY3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAxINCgVlbW9qaRgDIAEoCRILCgNhZGQYBCABKAgiMAoITWFya1JlYWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEgsKA3NlcRgCIAEoAyI1Cg1NYXJrRGVsaXZlcmVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRILCgNzZXEYAiABKAMiWwoKR2V0SGlzdG9yeRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhIKCmJlZm9yZV9zZXEYAyABKAMSDQoFbGltaXQYBCABKA0iSQoNSGlzdG9yeVJlc3VsdBImCghtZXNzYWdlcxgBIAMoCzIULnN0YXJsaW5nLnYxLk1lc3NhZ2USEAoIaGFzX21vcmUYAiABKAgiMgoKR2V0UmVhZGVycxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSCwoDc2VxGAIgASgDIkkKDVJlYWRlcnNSZXN1bHQSDwoHcmVhZF9ieRgBIAMoCRIRCgl1bnJlYWRfYnkYAiADKAkSFAoMbWVtYmVyX2NvdW50GAMgASgNIlwKB1JlY2VpcHQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSEAoIcmVhZF9zZXEYAyABKAMSFQoNZGVsaXZlcmVkX3NlcRgEIAEoAyIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJHCgtUeXBpbmdFdmVudBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIOCgZ0eXBpbmcYAyABKAgqnAEKDkF0dGFjaG1lbnRLaW5kEh8KG0FUVEFDSE1FTlRfS0lORF9VTlNQRUNJRklFRBAAEhkKFUFUVEFDSE1FTlRfS0lORF9JTUFHRRABEhgKFEFUVEFDSE1FTlRfS0lORF9GSUxFEAISGQoVQVRUQUNITUVOVF9LSU5EX1ZPSUNFEAMSGQoVQVRUQUNITUVOVF9LSU5EX1ZJREVPEARiBnByb3RvMw");
 
 /**
  * A message as stored in a conversation. seq is gapless per conversation and
@@ -377,6 +377,24 @@ export type Event = Message$1<"starling.v1.Event"> & {
      */
     value: ReactionChanged;
     case: "reactionChanged";
+  } | {
+    /**
+     * @generated from field: starling.v1.AnnouncementChanged announcement_changed = 12;
+     */
+    value: AnnouncementChanged;
+    case: "announcementChanged";
+  } | {
+    /**
+     * @generated from field: starling.v1.AvatarChanged avatar_changed = 13;
+     */
+    value: AvatarChanged;
+    case: "avatarChanged";
+  } | {
+    /**
+     * @generated from field: starling.v1.MemberJoined member_joined = 14;
+     */
+    value: MemberJoined;
+    case: "memberJoined";
   } | { case: undefined; value?: undefined };
 };
 
@@ -549,6 +567,78 @@ export const GroupDisbandedSchema: GenMessage<GroupDisbanded> = /*@__PURE__*/
   messageDesc(file_starling_v1_message, 14);
 
 /**
+ * The group's announcement was set (text) or cleared (empty text) by an owner or admin.
+ *
+ * @generated from message starling.v1.AnnouncementChanged
+ */
+export type AnnouncementChanged = Message$1<"starling.v1.AnnouncementChanged"> & {
+  /**
+   * @generated from field: string by = 1;
+   */
+  by: string;
+
+  /**
+   * @generated from field: string text = 2;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message starling.v1.AnnouncementChanged.
+ * Use `create(AnnouncementChangedSchema)` to create a new message.
+ */
+export const AnnouncementChangedSchema: GenMessage<AnnouncementChanged> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 15);
+
+/**
+ * The group's picture changed; avatar is its path, as Conversation.avatar.
+ *
+ * @generated from message starling.v1.AvatarChanged
+ */
+export type AvatarChanged = Message$1<"starling.v1.AvatarChanged"> & {
+  /**
+   * @generated from field: string by = 1;
+   */
+  by: string;
+
+  /**
+   * @generated from field: string avatar = 2;
+   */
+  avatar: string;
+};
+
+/**
+ * Describes the message starling.v1.AvatarChanged.
+ * Use `create(AvatarChangedSchema)` to create a new message.
+ */
+export const AvatarChangedSchema: GenMessage<AvatarChanged> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 16);
+
+/**
+ * Someone joined by themselves, with an invite link made by invited_by.
+ *
+ * @generated from message starling.v1.MemberJoined
+ */
+export type MemberJoined = Message$1<"starling.v1.MemberJoined"> & {
+  /**
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string invited_by = 2;
+   */
+  invitedBy: string;
+};
+
+/**
+ * Describes the message starling.v1.MemberJoined.
+ * Use `create(MemberJoinedSchema)` to create a new message.
+ */
+export const MemberJoinedSchema: GenMessage<MemberJoined> = /*@__PURE__*/
+  messageDesc(file_starling_v1_message, 17);
+
+/**
  * @generated from message starling.v1.MessageRecalled
  */
 export type MessageRecalled = Message$1<"starling.v1.MessageRecalled"> & {
@@ -568,7 +658,7 @@ export type MessageRecalled = Message$1<"starling.v1.MessageRecalled"> & {
  * Use `create(MessageRecalledSchema)` to create a new message.
  */
 export const MessageRecalledSchema: GenMessage<MessageRecalled> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 15);
+  messageDesc(file_starling_v1_message, 18);
 
 /**
  * The sender replaced the content of the message at target_seq. The stored
@@ -605,7 +695,7 @@ export type MessageEdited = Message$1<"starling.v1.MessageEdited"> & {
  * Use `create(MessageEditedSchema)` to create a new message.
  */
 export const MessageEditedSchema: GenMessage<MessageEdited> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 16);
+  messageDesc(file_starling_v1_message, 19);
 
 /**
  * A user added (added = true) or removed an emoji reaction on the message at
@@ -641,7 +731,7 @@ export type ReactionChanged = Message$1<"starling.v1.ReactionChanged"> & {
  * Use `create(ReactionChangedSchema)` to create a new message.
  */
 export const ReactionChangedSchema: GenMessage<ReactionChanged> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 17);
+  messageDesc(file_starling_v1_message, 20);
 
 /**
  * Send a message. Give conversation_id, or to_user_id for a 1:1 chat (the
@@ -678,7 +768,7 @@ export type SendMessage = Message$1<"starling.v1.SendMessage"> & {
  * Use `create(SendMessageSchema)` to create a new message.
  */
 export const SendMessageSchema: GenMessage<SendMessage> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 18);
+  messageDesc(file_starling_v1_message, 21);
 
 /**
  * Sent only after the message is durably stored.
@@ -722,7 +812,7 @@ export type SendAck = Message$1<"starling.v1.SendAck"> & {
  * Use `create(SendAckSchema)` to create a new message.
  */
 export const SendAckSchema: GenMessage<SendAck> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 19);
+  messageDesc(file_starling_v1_message, 22);
 
 /**
  * @generated from message starling.v1.Recall
@@ -744,7 +834,7 @@ export type Recall = Message$1<"starling.v1.Recall"> & {
  * Use `create(RecallSchema)` to create a new message.
  */
 export const RecallSchema: GenMessage<Recall> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 20);
+  messageDesc(file_starling_v1_message, 23);
 
 /**
  * Replace the text (and mentions, custom) of one's own message; attachments
@@ -774,7 +864,7 @@ export type EditMessage = Message$1<"starling.v1.EditMessage"> & {
  * Use `create(EditMessageSchema)` to create a new message.
  */
 export const EditMessageSchema: GenMessage<EditMessage> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 21);
+  messageDesc(file_starling_v1_message, 24);
 
 /**
  * Add (add = true) or remove one emoji reaction on a message. Answered with Ok.
@@ -808,7 +898,7 @@ export type React = Message$1<"starling.v1.React"> & {
  * Use `create(ReactSchema)` to create a new message.
  */
 export const ReactSchema: GenMessage<React> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 22);
+  messageDesc(file_starling_v1_message, 25);
 
 /**
  * @generated from message starling.v1.MarkRead
@@ -832,7 +922,7 @@ export type MarkRead = Message$1<"starling.v1.MarkRead"> & {
  * Use `create(MarkReadSchema)` to create a new message.
  */
 export const MarkReadSchema: GenMessage<MarkRead> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 23);
+  messageDesc(file_starling_v1_message, 26);
 
 /**
  * @generated from message starling.v1.MarkDelivered
@@ -854,7 +944,7 @@ export type MarkDelivered = Message$1<"starling.v1.MarkDelivered"> & {
  * Use `create(MarkDeliveredSchema)` to create a new message.
  */
 export const MarkDeliveredSchema: GenMessage<MarkDelivered> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 24);
+  messageDesc(file_starling_v1_message, 27);
 
 /**
  * Messages in seq order. With after_seq: the first `limit` messages after it.
@@ -889,7 +979,7 @@ export type GetHistory = Message$1<"starling.v1.GetHistory"> & {
  * Use `create(GetHistorySchema)` to create a new message.
  */
 export const GetHistorySchema: GenMessage<GetHistory> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 25);
+  messageDesc(file_starling_v1_message, 28);
 
 /**
  * @generated from message starling.v1.HistoryResult
@@ -911,7 +1001,7 @@ export type HistoryResult = Message$1<"starling.v1.HistoryResult"> & {
  * Use `create(HistoryResultSchema)` to create a new message.
  */
 export const HistoryResultSchema: GenMessage<HistoryResult> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 26);
+  messageDesc(file_starling_v1_message, 29);
 
 /**
  * @generated from message starling.v1.GetReaders
@@ -933,7 +1023,7 @@ export type GetReaders = Message$1<"starling.v1.GetReaders"> & {
  * Use `create(GetReadersSchema)` to create a new message.
  */
 export const GetReadersSchema: GenMessage<GetReaders> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 27);
+  messageDesc(file_starling_v1_message, 30);
 
 /**
  * @generated from message starling.v1.ReadersResult
@@ -960,7 +1050,7 @@ export type ReadersResult = Message$1<"starling.v1.ReadersResult"> & {
  * Use `create(ReadersResultSchema)` to create a new message.
  */
 export const ReadersResultSchema: GenMessage<ReadersResult> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 28);
+  messageDesc(file_starling_v1_message, 31);
 
 /**
  * @generated from message starling.v1.Receipt
@@ -992,7 +1082,7 @@ export type Receipt = Message$1<"starling.v1.Receipt"> & {
  * Use `create(ReceiptSchema)` to create a new message.
  */
 export const ReceiptSchema: GenMessage<Receipt> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 29);
+  messageDesc(file_starling_v1_message, 32);
 
 /**
  * @generated from message starling.v1.Typing
@@ -1014,7 +1104,7 @@ export type Typing = Message$1<"starling.v1.Typing"> & {
  * Use `create(TypingSchema)` to create a new message.
  */
 export const TypingSchema: GenMessage<Typing> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 30);
+  messageDesc(file_starling_v1_message, 33);
 
 /**
  * @generated from message starling.v1.TypingEvent
@@ -1041,7 +1131,7 @@ export type TypingEvent = Message$1<"starling.v1.TypingEvent"> & {
  * Use `create(TypingEventSchema)` to create a new message.
  */
 export const TypingEventSchema: GenMessage<TypingEvent> = /*@__PURE__*/
-  messageDesc(file_starling_v1_message, 31);
+  messageDesc(file_starling_v1_message, 34);
 
 /**
  * @generated from enum starling.v1.AttachmentKind
