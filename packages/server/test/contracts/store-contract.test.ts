@@ -9,6 +9,7 @@ import {
   SearchScope,
   SendMessageSchema,
 } from "@starling/protocol";
+import { NodeRandom } from "../../src/adapters/platform/node-random.js";
 import type { KyselyStore } from "../../src/adapters/store/kysely-store.js";
 import type { Core } from "../../src/core/core.js";
 import { coreOn, freshStore, postgresUnavailable, type StoreUnderTest } from "../helpers/stores.js";
@@ -262,6 +263,55 @@ for (const name of ["sqlite", "postgres"] as const) {
       await assert.rejects(
         send(core, "dave@example.com", { conv: g.id, id: "g3" }),
         (e: { code?: number }) => e.code === ErrorCode.NOT_FOUND,
+      );
+    });
+
+    test("group profile: the announcement and picture ride on the conversation; invites by token hash", async () => {
+      const alice = { userId: "alice@example.com" };
+      const g = await core.groups.create(alice, "profile", ["bob@example.com"]);
+      await core.groups.setAnnouncement(alice, g.id, "  Stand-up at 10  ");
+      await core.groups.setAvatar(alice, g.id, `/api/v1/avatars/${encodeURIComponent(g.id)}?v=abc`);
+      const seen = await core.sync.one("bob@example.com", g.id);
+      assert.equal(seen.announcement, "Stand-up at 10");
+      assert.equal(seen.announcementBy, "alice@example.com");
+      assert.ok(seen.announcementAt > 0n);
+      assert.equal(seen.avatar, `/api/v1/avatars/${encodeURIComponent(g.id)}?v=abc`);
+      const events = await core.history.page("bob@example.com", g.id, {
+        afterSeq: 0,
+        beforeSeq: 0,
+        limit: 10,
+      });
+      assert.deepEqual(
+        events.messages.map((m) => m.event?.kind.case),
+        ["groupCreated", "announcementChanged", "avatarChanged"],
+      );
+
+      const invite = await core.invites.create(alice, g.id);
+      assert.ok(invite.token.length >= 32);
+      const stored = await store.read.getInvite(new NodeRandom().sha256(invite.token));
+      assert.equal(stored?.conversationId, g.id);
+      assert.equal(await store.read.getInvite(invite.token), undefined, "the token itself is not kept");
+      const joined = await core.invites.join("carol@example.com", invite.token);
+      assert.equal(joined.memberCount, 3);
+      assert.equal(joined.announcement, "Stand-up at 10");
+      assert.equal(await core.invites.revoke(alice, g.id), 1);
+      await assert.rejects(
+        core.invites.join("dave@example.com", invite.token),
+        (e: { code?: number }) => e.code === ErrorCode.INVITE_INVALID,
+      );
+      await store.transaction((tx) =>
+        tx.insertInvite({
+          tokenHash: new NodeRandom().sha256("old-token"),
+          conversationId: g.id,
+          createdBy: "alice@example.com",
+          createdAt: 1,
+          expiresAt: 2,
+          revokedAt: 0,
+        }),
+      );
+      await assert.rejects(
+        core.invites.join("dave@example.com", "old-token"),
+        (e: { code?: number }) => e.code === ErrorCode.INVITE_EXPIRED,
       );
     });
 

@@ -210,7 +210,11 @@ export class Groups {
       const event = encodeEvent({
         kind: { case: "announcementChanged", value: { by: actor.userId, text } },
       });
-      const patch = { announcement: text, announcementBy: text ? actor.userId : "", announcementAt: text ? now : 0 };
+      const patch = {
+        announcement: text,
+        announcementBy: text ? actor.userId : "",
+        announcementAt: text ? now : 0,
+      };
       return { row: await appendEvent(tx, conv, actor.userId, event, now, patch) };
     });
   }

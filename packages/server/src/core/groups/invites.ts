@@ -1,4 +1,11 @@
-import { type Conversation, create, ErrorCode, type Invite, InviteSchema, StarlingError } from "@starling/protocol";
+import {
+  type Conversation,
+  create,
+  ErrorCode,
+  type Invite,
+  InviteSchema,
+  StarlingError,
+} from "@starling/protocol";
 import { notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
 import { type CoreLimits, INVITE_TTL_MS, MAX_INVITE_TOKEN_LENGTH } from "../kernel/limits.js";

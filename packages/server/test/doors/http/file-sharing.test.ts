@@ -310,7 +310,23 @@ describe("sharing files in conversations", () => {
       201,
     );
     assert.equal((await put("bob", `/groups/${group.id}/avatar`, picture)).status, 403, "members cannot");
-    assert.equal((await put("alice", `/groups/${group.id}/avatar`, picture)).status, 200);
+    const groupSet = await put("alice", `/groups/${group.id}/avatar`, picture);
+    assert.equal(groupSet.status, 200);
+    const groupAvatar = ((await groupSet.json()) as { avatar: string }).avatar;
+    const conv = await json<{ avatar: string }>(
+      call("bob", "GET", `/conversations/${encodeURIComponent(group.id)}`),
+      200,
+    );
+    assert.equal(conv.avatar, groupAvatar, "the conversation carries the picture, so sync shows it");
+    const events = await json<{ messages: { event?: { avatarChanged?: { avatar: string } } }[] }>(
+      call("bob", "GET", `/conversations/${encodeURIComponent(group.id)}/messages`),
+      200,
+    );
+    assert.equal(
+      events.messages.at(-1)?.event?.avatarChanged?.avatar,
+      groupAvatar,
+      "and the change is an event",
+    );
     assert.equal((await call("bob", "GET", `/avatars/${encodeURIComponent(group.id)}`)).status, 200);
     assert.equal(
       (await call("carol", "GET", `/avatars/${encodeURIComponent(group.id)}`)).status,
