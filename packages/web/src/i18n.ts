@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from "react";
 import { contactsStrings } from "./ui/contacts/strings.js";
+import { groupStrings } from "./ui/groups/strings.js";
 import { searchStrings } from "./ui/search/strings.js";
 
 /** A part of the interface's strings: the same keys in both languages. */
@@ -159,8 +160,11 @@ const BASE = {
 const _sameKeys: StringSection<keyof (typeof BASE)["en"]> = BASE;
 void _sameKeys;
 
-const SECTIONS = [BASE, contactsStrings, searchStrings] as const;
-type Merged = (typeof BASE)["en"] & (typeof contactsStrings)["en"] & (typeof searchStrings)["en"];
+const SECTIONS = [BASE, contactsStrings, searchStrings, groupStrings] as const;
+type Merged = (typeof BASE)["en"] &
+  (typeof contactsStrings)["en"] &
+  (typeof searchStrings)["en"] &
+  (typeof groupStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

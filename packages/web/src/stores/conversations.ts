@@ -72,14 +72,18 @@ export class Conversations extends Store {
     this.changed();
   }
 
-  /** A notice for a message from someone else in a chat that is not muted, titled with a name, not an id. */
+  /**
+   * A notice for a message from someone else in a chat that is not muted,
+   * titled with a name, not an id; a new group announcement is told like a message.
+   */
   private notice(m: Message): void {
     const notify = this.notify;
     const content = m.content;
-    if (!notify || m.senderId === this.session.userId || !content) return;
+    const announced = m.event?.kind.case === "announcementChanged" ? m.event.kind.value.text : "";
+    if (!notify || m.senderId === this.session.userId || (!content && !announced)) return;
     const conv = this.get(m.conversationId);
     if (conv?.muted) return;
-    const body = contentSummary(content);
+    const body = content ? contentSummary(content) : announced;
     const show = (title: string) => notify({ title, body, conversationId: m.conversationId });
     if (conv?.name) show(conv.name);
     else void this.nameOf(m.senderId).then(show);

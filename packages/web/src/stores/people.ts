@@ -59,7 +59,15 @@ export class People extends Store {
   avatar(userId: string): string | undefined {
     this.displayName(userId);
     const path = this.avatarPaths.get(userId);
-    if (!path) return undefined;
+    return path ? this.picture(path) : undefined;
+  }
+
+  /**
+   * A picture by its path (a group's, as its conversation carries it) as an
+   * object URL once fetched; a new version is a new path, so a change shows.
+   */
+  picture(path: string): string | undefined {
+    if (!path.startsWith("/api/v1/avatars/")) return undefined;
     const known = this.avatarUrls.get(path);
     if (known !== undefined) return known || undefined;
     this.avatarUrls.set(path, "");
@@ -73,6 +81,23 @@ export class People extends Store {
         })
         .catch(() => {});
     return undefined;
+  }
+
+  /** Sets a group's picture (owners and admins); its conversation then carries the new path. */
+  async setGroupPicture(groupId: string, file: Blob): Promise<string> {
+    const token = this.session.token;
+    if (!token) throw new Error("signed out");
+    const r = await fetch(`${this.apiBase}/api/v1/groups/${encodeURIComponent(groupId)}/avatar`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": file.type || "application/octet-stream" },
+      body: file,
+    });
+    const body = (await r.json().catch(() => ({}))) as { avatar?: string; number?: number; message?: string };
+    if (!r.ok || !body.avatar)
+      throw Object.assign(new Error(body.message ?? `the picture was refused (${r.status})`), {
+        code: body.number,
+      });
+    return body.avatar;
   }
 
   /** Sets the user's own avatar from a picture. */

@@ -1,13 +1,27 @@
-import type { Message } from "@starling/sdk";
-import { type DragEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { ConversationKind, type Message } from "@starling/sdk";
+import {
+  type DragEvent,
+  type KeyboardEvent,
+  lazy,
+  Suspense,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
+import { Avatar } from "./avatar.js";
 import { Composer } from "./composer.js";
 import { title } from "./format.js";
+import { AnnouncementBanner } from "./groups/announcement-banner.js";
 import { MessageItem } from "./message-item.js";
 import { useMessageKeys } from "./message-keys.js";
 import { useFileSender } from "./use-file-sender.js";
 import "./chat.css";
+
+/** Opened from the header of a group chat, not part of the first screen's code. */
+const GroupPanel = lazy(() => import("./groups/group-panel.js").then((m) => ({ default: m.GroupPanel })));
 
 /**
  * One chat: its messages (older ones load on scrolling up, keeping the view
@@ -40,6 +54,8 @@ export function ChatView(props: {
   const [loading, setLoading] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [replyTo, setReplyTo] = useState<Message | undefined>(undefined);
+  const [panelOpen, setPanelOpen] = useState(false);
+  const infoButton = useRef<HTMLButtonElement>(null);
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const focusSeq = props.focusSeq;
@@ -133,6 +149,9 @@ export function ChatView(props: {
         <button type="button" className="back link" onClick={props.onBack} aria-label={t.back}>
           <span aria-hidden="true">←</span>
         </button>
+        {conv?.kind === ConversationKind.GROUP && (
+          <Avatar label={name} {...(conv.avatar ? { picture: conv.avatar } : {})} />
+        )}
         <h2>{name}</h2>
         {conv?.name && (
           <span className="hint">
@@ -140,6 +159,18 @@ export function ChatView(props: {
           </span>
         )}
       </header>
+      {conv?.kind === ConversationKind.GROUP && <AnnouncementBanner conv={conv} />}
+      {panelOpen && conv && (
+        <Suspense fallback={null}>
+          <GroupPanel
+            conversationId={id}
+            onClose={() => {
+              setPanelOpen(false);
+              infoButton.current?.focus();
+            }}
+          />
+        </Suspense>
+      )}
       {loading && (
         <p className="loading-more hint" role="status">
           {t.loadingOlder}
@@ -180,6 +211,18 @@ export function ChatView(props: {
           chat is opened for, and two Tabs from the chat list reach it. */}
       {conv && (
         <span className="chat-prefs">
+          {conv.kind === ConversationKind.GROUP && (
+            <button
+              type="button"
+              className="link"
+              ref={infoButton}
+              aria-haspopup="dialog"
+              aria-expanded={panelOpen}
+              onClick={() => setPanelOpen(true)}
+            >
+              {t.grInfo}
+            </button>
+          )}
           <button
             type="button"
             className="link"

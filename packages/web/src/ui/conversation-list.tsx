@@ -58,6 +58,7 @@ export function ConversationList(props: { selected: string | undefined; onSelect
             >
               <Avatar
                 {...(c.peerId ? { userId: c.peerId } : {})}
+                {...(c.avatar ? { picture: c.avatar } : {})}
                 label={title(c, people.displayName)}
                 presence
               />

@@ -4,6 +4,7 @@ import { type Strings, useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { AttachmentView } from "./attachment-view.js";
 import { shortTime } from "./format.js";
+import { eventText } from "./groups/event-text.js";
 import { recallErrorText } from "./recall-errors.js";
 import { RichText } from "./rich-text.js";
 
@@ -57,7 +58,14 @@ export function MessageItem(props: {
   const { m, conv } = props;
   const { session, windows, people } = useChat();
   const [error, setError] = useState("");
-  if (m.event) return null;
+  if (m.event) {
+    const text = eventText(m.event, session.userId, people.displayName, t);
+    return text ? (
+      <li className="system-line" data-seq={String(m.seq)} data-event={m.event.kind.case}>
+        <span>{text}</span>
+      </li>
+    ) : null;
+  }
   const mine = m.senderId === session.userId;
   const content = m.content;
   return (

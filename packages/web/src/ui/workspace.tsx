@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
@@ -11,6 +11,20 @@ import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
 
 type Tab = "chats" | "contacts" | "search";
+
+/** Opening an invite link (`#/join/<token>`): only then is this code loaded. */
+const JoinView = lazy(() => import("./groups/join-view.js").then((m) => ({ default: m.JoinView })));
+
+/** The invite token in the address, if the page was opened from an invite link. */
+function joinToken(): string | undefined {
+  const m = /^#\/join\/([^/?#]+)$/.exec(location.hash);
+  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
+}
+
+/** Takes the invite out of the address once it is dealt with, so a reload does not offer it again. */
+function forgetJoinToken(): void {
+  history.replaceState(null, "", `${location.pathname}${location.search}`);
+}
 
 /** What the side panels may ask the workspace to do. */
 export interface PanelActions {
@@ -30,6 +44,12 @@ export function Workspace() {
     () => typeof Notification !== "undefined" && Notification.permission === "default",
   );
   const [open, setOpen] = useState<{ id: string; seq?: bigint } | undefined>(undefined);
+  const [joining, setJoining] = useState(joinToken);
+  useEffect(() => {
+    const onHash = () => setJoining(joinToken());
+    addEventListener("hashchange", onHash);
+    return () => removeEventListener("hashchange", onHash);
+  }, []);
   const offline = session.phase === "reconnecting" || session.phase === "connecting";
   // What had the focus when a chat was opened (a chat in the list, a search hit, a card's button):
   // leaving the chat puts the focus back there.
@@ -66,7 +86,7 @@ export function Workspace() {
   ];
 
   return (
-    <div className={`workspace${open ? " has-open" : ""}`}>
+    <div className={`workspace${open || joining ? " has-open" : ""}`}>
       <SkipLinks chatOpen={open !== undefined} />
       <UnreadMarks open={open?.id} />
       {offline && (
@@ -139,7 +159,22 @@ export function Workspace() {
         </div>
       </aside>
       <main className="chat-pane">
-        {open ? (
+        {joining ? (
+          <Suspense fallback={null}>
+            <JoinView
+              token={joining}
+              onJoined={(id) => {
+                forgetJoinToken();
+                setJoining(undefined);
+                setOpen({ id });
+              }}
+              onBack={() => {
+                forgetJoinToken();
+                setJoining(undefined);
+              }}
+            />
+          </Suspense>
+        ) : open ? (
           <ChatView
             key={`${open.id}#${open.seq ?? ""}`}
             conversationId={open.id}
