@@ -56,6 +56,12 @@ export function ChatView(props: {
   const [replyTo, setReplyTo] = useState<Message | undefined>(undefined);
   const [panelOpen, setPanelOpen] = useState(false);
   const infoButton = useRef<HTMLButtonElement>(null);
+  // Focus goes back to the header's button once the dialog is gone (while it is open, the rest is inert).
+  const panelWasOpen = useRef(false);
+  useEffect(() => {
+    if (panelWasOpen.current && !panelOpen) infoButton.current?.focus();
+    panelWasOpen.current = panelOpen;
+  }, [panelOpen]);
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const focusSeq = props.focusSeq;
@@ -164,10 +170,7 @@ export function ChatView(props: {
         <Suspense fallback={null}>
           <GroupPanel
             conversationId={id}
-            onClose={() => {
-              setPanelOpen(false);
-              infoButton.current?.focus();
-            }}
+            onClose={() => setPanelOpen(false)}
           />
         </Suspense>
       )}

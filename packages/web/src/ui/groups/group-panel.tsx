@@ -72,7 +72,7 @@ export function GroupPanel(props: { conversationId: string; onClose(): void }) {
         </p>
       )}
 
-      <section aria-label={t.grName} className="group-panel-section">
+      <div className="group-panel-section">
         {naming ? (
           <form
             onSubmit={(e) => {
@@ -127,7 +127,7 @@ export function GroupPanel(props: { conversationId: string; onClose(): void }) {
             />
           </label>
         )}
-      </section>
+      </div>
 
       <section aria-labelledby={`${titleId}-ann`} className="group-panel-section">
         <h3 id={`${titleId}-ann`}>{t.grAnnouncement}</h3>
