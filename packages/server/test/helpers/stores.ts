@@ -8,7 +8,7 @@ import { openPostgresStore } from "../../src/adapters/store/postgres.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite.js";
 import { Core } from "../../src/core/core.js";
 import { DEFAULT_LIMITS } from "../../src/core/kernel/limits.js";
-import type { PasswordHasher } from "../../src/core/kernel/ports.js";
+import type { Clock, PasswordHasher } from "../../src/core/kernel/ports.js";
 
 /** The PostgreSQL that store tests use (the machine's, trust auth). */
 export const PG_URL = process.env.STARLING_TEST_PG ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -95,12 +95,13 @@ export function coreOn(
   store: KyselyStore,
   domain = "example.com",
   hasher: PasswordHasher = plainHasher,
+  clock: Clock = new SystemClock(),
 ): Core {
   return new Core({
     store,
     bus: new LocalBus(),
-    presence: new LocalPresenceDirectory(new SystemClock()),
-    clock: new SystemClock(),
+    presence: new LocalPresenceDirectory(clock),
+    clock,
     hasher,
     random: new NodeRandom(),
     log: silent,
