@@ -168,10 +168,7 @@ export function ChatView(props: {
       {conv?.kind === ConversationKind.GROUP && <AnnouncementBanner conv={conv} />}
       {panelOpen && conv && (
         <Suspense fallback={null}>
-          <GroupPanel
-            conversationId={id}
-            onClose={() => setPanelOpen(false)}
-          />
+          <GroupPanel conversationId={id} onClose={() => setPanelOpen(false)} />
         </Suspense>
       )}
       {loading && (

@@ -1,5 +1,3 @@
-import type { StringSection } from "../../i18n.js";
-
 type GroupsKey =
   | "grYou"
   | "grAnd"
@@ -80,7 +78,9 @@ type GroupsKey =
  * the announcement banner, invite links and joining by one. `{by}`, `{users}`,
  * `{user}`, `{name}`, `{owner}`, `{date}` and `{count}` are filled in.
  */
-export const groupStrings: StringSection<GroupsKey> = {
+// Shaped as i18n.ts's StringSection, stated here rather than imported so that i18n.ts, which
+// imports this section, and this file do not form a cycle.
+export const groupStrings: { en: Record<GroupsKey, string>; zh: Record<GroupsKey, string> } = {
   en: {
     grYou: "You",
     grAnd: " and ",
