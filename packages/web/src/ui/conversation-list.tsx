@@ -3,6 +3,7 @@ import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
 import { preview, shortName, shortTime, title } from "./format.js";
+import { eventText } from "./groups/event-text.js";
 
 /**
  * The user's chats, newest activity first, with unread counts and, for a
@@ -12,7 +13,7 @@ import { preview, shortName, shortTime, title } from "./format.js";
  * Enter opens.
  */
 export function ConversationList(props: { selected: string | undefined; onSelect(id: string): void }) {
-  const { conversations, people, presence, drafts } = useChat(
+  const { session, conversations, people, presence, drafts } = useChat(
     "conversations",
     "people",
     "presence",
@@ -78,6 +79,8 @@ export function ConversationList(props: { selected: string | undefined; onSelect
                       {draft}
                     </>
                   ) : (
+                    (c.lastMessage?.event &&
+                      eventText(c.lastMessage.event, session.userId, people.displayName, t)) ||
                     preview(c.lastMessage, t)
                   )}
                 </span>
