@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { Chat } from "../../src/stores/chat.js";
 import type { Notice } from "../../src/stores/environment.js";
-import { passwordOf, StoresHarness } from "./harness.js";
+import { passwordOf, StoresHarness, until } from "./harness.js";
 
 /** Desktop notices for messages from others: titled with the sender's display name, not their id. */
 describe("desktop notices against a real server", () => {
   let h: StoresHarness;
+  let bob: Chat;
   const notices: Notice[] = [];
   let arrived: (() => void) | undefined;
   /** The next notice bob is shown. */
@@ -31,7 +33,7 @@ describe("desktop notices against a real server", () => {
         password: passwordOf(name),
         ...(displayName ? { displayName } : {}),
       });
-    await h.login("bob", undefined, {
+    bob = await h.login("bob", undefined, {
       notify: (n) => {
         notices.push(n);
         arrived?.();
@@ -46,6 +48,18 @@ describe("desktop notices against a real server", () => {
     const n = await shown;
     assert.equal(n.title, "马浩");
     assert.equal(n.body, "你好");
+  });
+
+  test("a new group announcement is told like a message, titled with the group", async () => {
+    const core = h.ts.server.core;
+    const g = await core.groups.create({ userId: h.id("mahao") }, "发布组", [h.id("bob")]);
+    // The group is known first, so the notice can take its name.
+    await until(bob.conversations, () => bob.conversations.get(g.id) !== undefined, "bob knows the group");
+    const shown = nextNotice();
+    await core.groups.setAnnouncement({ userId: h.id("mahao") }, g.id, "周五发布");
+    const n = await shown;
+    assert.equal(n.title, "发布组");
+    assert.equal(n.body, "周五发布");
   });
 
   test("someone without a display name is named by their id", async () => {
