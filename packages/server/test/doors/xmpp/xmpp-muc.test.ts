@@ -231,6 +231,18 @@ describe("XMPP groups as multi-user chat rooms (XEP-0045)", () => {
     );
     assert.deepEqual(statuses(left as XmlElement), ["321"]);
 
+    // The announcement has no MUC counterpart: the occupant gets the next message and nothing for it.
+    const seenBefore = alice.stanzas.length;
+    await bob.sdk.setAnnouncement(groupId, "公告 for XMPP");
+    await bob.sdk.send({ conversationId: groupId, text: "after the announcement" });
+    await alice.until(
+      () => groupchats(alice).some((m) => m.getChildText("body") === "after the announcement"),
+      "the next message",
+    );
+    const since = alice.stanzas.slice(seenBefore);
+    assert.ok(!since.some((st) => st.toString().includes("公告 for XMPP")), "nothing of the announcement");
+    assert.equal(since.filter((st) => st.getChild("subject")).length, 0, "the subject stays the name");
+
     // Alice retracts her own message by its stanza-id (XEP-0424): a recall.
     const mine = bob.in(groupId).find((m) => m.content?.text === "hello room");
     const stanzaId = `${groupId}:${mine?.seq}`;
