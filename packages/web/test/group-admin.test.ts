@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
 import sharp from "sharp";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, password, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -79,6 +80,7 @@ describe("group administration in the browser", { skip: browserMissing }, () => 
       .setInputFiles({ name: "group.png", mimeType: "image/png", buffer: picture });
     await zhang.locator(".system-line", { hasText: "You changed the group picture" }).waitFor();
     await h.shot(zhang, "group-panel");
+    await expectAccessible(zhang, "the group info panel", { include: ".group-panel" });
 
     // Escape closes the dialog and gives focus back to the button that opened it.
     await zhang.keyboard.press("Escape");
@@ -94,6 +96,7 @@ describe("group administration in the browser", { skip: browserMissing }, () => 
     await li.getByTestId("conversation-Launch Team").click();
     const banner = li.getByTestId("announcement-banner");
     await banner.filter({ hasText: "Release on Friday at 18:00" }).waitFor();
+    await expectAccessible(li, "a group chat with its announcement banner");
     await li.locator(".system-line", { hasText: "张伟 updated the announcement" }).waitFor();
     await banner.getByRole("button", { name: "Dismiss the announcement" }).click();
     await banner.waitFor({ state: "hidden" });
@@ -117,6 +120,7 @@ describe("group administration in the browser", { skip: browserMissing }, () => 
     assert.match(link, /#\/join\/[A-Za-z0-9_-]{32}$/);
     await panel.getByRole("button", { name: "QR code of the invite link" }).click();
     await panel.getByTestId("invite-qr").waitFor();
+    await expectAccessible(zhang, "the invite link and its QR code", { include: ".group-panel" });
 
     const chen = await h.newPage();
     await chen.goto(link);
@@ -125,6 +129,7 @@ describe("group administration in the browser", { skip: browserMissing }, () => 
     await chen.getByRole("button", { name: "Sign in" }).click();
     await chen.getByTestId("join-group-name").filter({ hasText: "Launch Team" }).waitFor();
     await chen.getByText("4 members").waitFor();
+    await expectAccessible(chen, "the page an invite link opens");
     await chen.getByRole("button", { name: "Join the group" }).click();
     await chen.locator(".chat-header h2", { hasText: "Launch Team" }).waitFor();
     await zhang.locator(".system-line", { hasText: "陈晨 joined with an invite link from You" }).waitFor();

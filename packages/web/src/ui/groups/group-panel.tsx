@@ -58,6 +58,13 @@ export function GroupPanel(props: { conversationId: string; onClose(): void }) {
         e.preventDefault();
         onClose();
       }}
+      onKeyDown={(e) => {
+        // Escape closes the dialog only: the chat around it would take it as leaving the chat.
+        if (e.key !== "Escape" || e.nativeEvent.isComposing) return;
+        e.preventDefault();
+        e.stopPropagation();
+        onClose();
+      }}
     >
       <header className="group-panel-head">
         <Avatar label={conv.name} {...(conv.avatar ? { picture: conv.avatar } : {})} />
