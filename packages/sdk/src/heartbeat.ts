@@ -4,7 +4,7 @@ export interface HeartbeatOptions {
   /** Welcome.heartbeat_interval_ms. */
   intervalMs: number;
   sendPing(): void;
-  /** No frame at all arrived for two intervals after a ping. */
+  /** No frame at all arrived for two intervals. */
   onDead(): void;
   timers: Timers;
 }
@@ -12,15 +12,20 @@ export interface HeartbeatOptions {
 /**
  * Keeps the server from closing an idle connection and notices a dead link.
  * The server drops a connection silent for three intervals, so pings go out
- * a little more often than once per interval to absorb timer drift; the
- * link counts as dead when nothing at all (not just the pong) came back for
- * two intervals after a ping.
+ * a little more often than once per interval to absorb timer drift. The
+ * link counts as dead when nothing at all (pong, push, response) arrived for
+ * two intervals: a silent drop (packets black-holed, no FIN or RST) is then
+ * noticed within two intervals of the last frame, not after TCP's own
+ * retransmission timeout. The deadline is measured from the last frame, so
+ * a frame only records a time; the one dead timer re-arms itself when it
+ * fires early, instead of being replaced on every frame.
  */
 export class Heartbeat {
   private readonly intervalMs: number;
   private readonly opts: HeartbeatOptions;
   private pingTimer: unknown = null;
   private deadTimer: unknown = null;
+  private lastFrameAt = 0;
   private running = false;
 
   constructor(opts: HeartbeatOptions) {
@@ -31,7 +36,10 @@ export class Heartbeat {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // The Welcome that started it is the first frame.
+    this.lastFrameAt = this.opts.timers.now();
     this.schedulePing();
+    this.scheduleDeadCheck();
   }
 
   stop(): void {
@@ -42,7 +50,7 @@ export class Heartbeat {
 
   /** Any frame from the server proves the link is alive. */
   received(): void {
-    this.clear("deadTimer");
+    this.lastFrameAt = this.opts.timers.now();
   }
 
   private schedulePing(): void {
@@ -50,16 +58,27 @@ export class Heartbeat {
       () => {
         this.pingTimer = null;
         if (!this.running) return;
-        if (this.deadTimer === null) {
-          this.deadTimer = this.opts.timers.setTimeout(() => {
-            this.deadTimer = null;
-            if (this.running) this.opts.onDead();
-          }, 2 * this.intervalMs);
-        }
         this.opts.sendPing();
         this.schedulePing();
       },
       Math.max(1, Math.floor(this.intervalMs * 0.8)),
+    );
+  }
+
+  private scheduleDeadCheck(): void {
+    const deadline = this.lastFrameAt + 2 * this.intervalMs;
+    this.deadTimer = this.opts.timers.setTimeout(
+      () => {
+        this.deadTimer = null;
+        if (!this.running) return;
+        if (this.opts.timers.now() - this.lastFrameAt >= 2 * this.intervalMs) {
+          this.stop();
+          this.opts.onDead();
+        } else {
+          this.scheduleDeadCheck();
+        }
+      },
+      Math.max(1, deadline - this.opts.timers.now()),
     );
   }
 
