@@ -40,6 +40,17 @@ export class RequestTimeoutError extends StarlingError {
   }
 }
 
+/** The app withdrew the send (StarlingClient.cancelSend) before it was ever transmitted: it is never stored. */
+export class SendCancelledError extends Error {
+  readonly clientMsgId: string;
+
+  constructor(clientMsgId: string) {
+    super(`send ${clientMsgId} cancelled`);
+    this.name = "SendCancelledError";
+    this.clientMsgId = clientMsgId;
+  }
+}
+
 /** Close codes 4500-4999 forbid reconnecting; anything else (or none) is a drop. */
 export function isFatalClose(code: number): boolean {
   return code >= 4000 && code < 5000 && !shouldReconnect(code);

@@ -30,6 +30,7 @@ import type {
   HistoryQuery,
   SearchOptions,
   SendInput,
+  SendState,
   StarlingClientEvents,
 } from "./types.js";
 
@@ -201,6 +202,25 @@ export class StarlingClient {
   /** Sends not yet acknowledged, in order, each with its clientMsgId (to persist and resend later). */
   pendingSends(): SendInput[] {
     return this.session.pendingSends();
+  }
+
+  /**
+   * Sends not yet acknowledged, in order, with where each stands ("queued"
+   * or "sending") and whether it can still be cancelled; the `sends` event
+   * carries the same list whenever it changes.
+   */
+  sendStates(): SendState[] {
+    return this.session.sendStates();
+  }
+
+  /**
+   * Withdraws a send that was never transmitted: its promise rejects with
+   * SendCancelledError and it is never stored. Returns false, changing
+   * nothing, when the send is unknown or already went out on some
+   * connection (the server may have stored it; its ack will still come).
+   */
+  cancelSend(clientMsgId: string): boolean {
+    return this.session.cancelSend(clientMsgId);
   }
 
   /** Reads history directly; does not affect what the `message` event delivers. */

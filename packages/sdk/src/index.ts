@@ -2,7 +2,12 @@
 export * from "@starling/protocol";
 export { Backoff, type BackoffOptions } from "./backoff.js";
 export { StarlingClient } from "./client.js";
-export { ConnectionClosedError, isFatalClose, RequestTimeoutError } from "./client-errors.js";
+export {
+  ConnectionClosedError,
+  isFatalClose,
+  RequestTimeoutError,
+  SendCancelledError,
+} from "./client-errors.js";
 export type { Compressor } from "./compression.js";
 export { applyReaction } from "./conversation-cache.js";
 export type { ClientAuth } from "./credentials.js";
@@ -23,6 +28,7 @@ export type {
   ReactionChange,
   SearchOptions,
   SendInput,
+  SendState,
   StarlingClientEvents,
 } from "./types.js";
 export { WebSocketTransport, webSocketTransportFactory } from "./websocket-transport.js";

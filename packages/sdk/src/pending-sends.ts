@@ -4,7 +4,7 @@ export interface PendingEntry<T> {
   readonly payload: T;
   /** "waiting": to be (re)sent; "inflight": on the wire of the current connection. */
   state: "waiting" | "inflight";
-  /** Bumped on every transmission; an answer to an older one is stale. */
+  /** Bumped on every transmission; an answer to an older one is stale. Above 0, the server may have stored it. */
   attempt: number;
   /** Retries after retryable errors, for the backoff. */
   retries: number;
@@ -101,6 +101,18 @@ export class PendingSends<T> {
     this.byId.delete(entry.clientMsgId);
     const i = this.entries.indexOf(entry);
     if (i >= 0) this.entries.splice(i, 1);
+  }
+
+  /**
+   * Takes back a send the server cannot have seen: never transmitted on any
+   * connection. Once one went out, even on a link that then died, the server
+   * may have stored it, so it can no longer be withdrawn.
+   */
+  cancel(clientMsgId: string): PendingEntry<T> | undefined {
+    const entry = this.byId.get(clientMsgId);
+    if (entry === undefined || entry.attempt > 0) return undefined;
+    this.remove(entry);
+    return entry;
   }
 
   /** Empties the queue, returning what was in it, in order. */

@@ -22,6 +22,18 @@ export interface SenderOptions {
   timers: Timers;
   /** A send was stored; `message` is what was sent. */
   onAck(ack: SendAck, message: SendMessageInit): void;
+  /** The queue or the state of an entry in it changed. */
+  onChange(): void;
+}
+
+/** Where an unacknowledged send stands, for an app that shows it. */
+export interface SendState<I> {
+  clientMsgId: string;
+  input: I;
+  /** "queued": not on the wire now (offline, throttled, or waiting its turn); "sending": awaiting its ack. */
+  state: "queued" | "sending";
+  /** Never transmitted, so cancel() can still take it back: it will never be stored. */
+  cancellable: boolean;
 }
 
 /**
@@ -53,12 +65,36 @@ export class Sender<I> {
     });
     this.queue.add(clientMsgId, { input, message, promise, resolve, reject });
     this.pump();
+    this.opts.onChange();
     return promise;
   }
 
   /** The app's inputs of every unacknowledged send, in order. */
   pending(): I[] {
     return this.queue.list().map((e) => e.payload.input);
+  }
+
+  /** Every unacknowledged send with its state, in order. */
+  states(): SendState<I>[] {
+    return this.queue.list().map((e) => ({
+      clientMsgId: e.clientMsgId,
+      input: e.payload.input,
+      state: e.state === "inflight" ? "sending" : "queued",
+      cancellable: e.attempt === 0,
+    }));
+  }
+
+  /**
+   * Withdraws a send that was never transmitted; its promise rejects with
+   * `reason`. False when it is unknown or may already be stored.
+   */
+  cancel(clientMsgId: string, reason: Error): boolean {
+    const entry = this.queue.cancel(clientMsgId);
+    if (entry === undefined) return false;
+    entry.payload.reject(reason);
+    this.pump();
+    this.opts.onChange();
+    return true;
   }
 
   /** A new connection: resend everything unacknowledged, then continue. */
@@ -69,14 +105,18 @@ export class Sender<I> {
 
   detach(): void {
     this.conn = null;
+    const moved = this.queue.inflight > 0;
     this.queue.requeueInflight();
     this.clearWake();
+    if (moved) this.opts.onChange();
   }
 
   /** Fails every pending send (the client closed for good). */
   failAll(err: Error): void {
     this.detach();
-    for (const entry of this.queue.drain()) entry.payload.reject(err);
+    const all = this.queue.drain();
+    for (const entry of all) entry.payload.reject(err);
+    if (all.length > 0) this.opts.onChange();
   }
 
   private pump(): void {
@@ -84,11 +124,14 @@ export class Sender<I> {
     if (conn === null || conn.closed) return;
     this.clearWake();
     const now = this.opts.timers.now();
+    let sent = false;
     for (;;) {
       const entry = this.queue.next(now, this.opts.maxInflight);
       if (entry === undefined) break;
       this.transmit(conn, entry);
+      sent = true;
     }
+    if (sent) this.opts.onChange();
     const wakeAt = this.queue.wakeAt(now);
     if (wakeAt !== undefined) {
       this.wakeTimer = this.opts.timers.setTimeout(() => {
@@ -113,6 +156,7 @@ export class Sender<I> {
           entry.payload.reject(new Error(`unexpected answer to send: ${body.case}`));
         }
         this.pump();
+        this.opts.onChange();
       },
       (err: unknown) => {
         if (!this.queue.isCurrent(entry, attempt)) return;
@@ -126,6 +170,7 @@ export class Sender<I> {
           entry.payload.reject(err as Error);
         }
         this.pump();
+        this.opts.onChange();
       },
     );
   }

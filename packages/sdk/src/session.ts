@@ -10,7 +10,7 @@ import {
   type Welcome,
 } from "@starling/protocol";
 import { Backoff, type BackoffOptions } from "./backoff.js";
-import { asError, ConnectionClosedError } from "./client-errors.js";
+import { asError, ConnectionClosedError, SendCancelledError } from "./client-errors.js";
 import { Connection, type RequestBody } from "./connection.js";
 import { ConversationCache } from "./conversation-cache.js";
 import { Credentials, isTokenRejected } from "./credentials.js";
@@ -29,7 +29,7 @@ import { SyncRunner } from "./sync-runner.js";
 import { type SyncState, validateSyncState } from "./sync-state.js";
 import { sleep, systemTimers, type Timers } from "./timers.js";
 import type { TransportClose, TransportFactory } from "./transport.js";
-import type { ClientState, SendInput, StarlingClientEvents } from "./types.js";
+import type { ClientState, SendInput, SendState, StarlingClientEvents } from "./types.js";
 import { webSocketTransportFactory } from "./websocket-transport.js";
 
 interface Waiter {
@@ -121,6 +121,7 @@ export class Session {
           }),
         );
       },
+      onChange: () => this.emitter.emit("sends", this.sender.states()),
     });
     this.inbox = new Inbox({
       seen: state?.seen ?? {},
@@ -216,6 +217,16 @@ export class Session {
   /** Sends not yet acknowledged, in order, each with its clientMsgId (to persist and resend later). */
   pendingSends(): SendInput[] {
     return this.sender.pending();
+  }
+
+  /** Sends not yet acknowledged, with where each stands; see StarlingClient.sendStates. */
+  sendStates(): SendState[] {
+    return this.sender.states();
+  }
+
+  /** Withdraws a send never transmitted; see StarlingClient.cancelSend. */
+  cancelSend(clientMsgId: string): boolean {
+    return this.sender.cancel(clientMsgId, new SendCancelledError(clientMsgId));
   }
 
   /** Runs a sync pass now (catching up every changed conversation); resolves with what changed. */

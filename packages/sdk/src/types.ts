@@ -34,6 +34,8 @@ export interface StarlingClientEvents {
   messageEdited: MessageEdit;
   /** A reaction was added or removed (from a reaction_changed event, also emitted as `message`). */
   reaction: ReactionChange;
+  /** The unacknowledged sends changed: added, transmitted, requeued, acked, failed or cancelled. */
+  sends: SendState[];
   error: Error;
 }
 
@@ -60,6 +62,16 @@ export interface EditInput {
   text: string;
   mentions?: MentionInput[];
   custom?: { type: string; json: string };
+}
+
+/** Where one unacknowledged send stands. */
+export interface SendState {
+  clientMsgId: string;
+  input: SendInput;
+  /** "queued": not on the wire now (offline, throttled, or waiting its turn); "sending": awaiting its ack. */
+  state: "queued" | "sending";
+  /** Never transmitted, so StarlingClient.cancelSend can still withdraw it. */
+  cancellable: boolean;
 }
 
 export interface MentionInput {

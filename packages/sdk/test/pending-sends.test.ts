@@ -74,3 +74,24 @@ test("drain empties the queue in order", () => {
   assert.equal(q.size, 0);
   assert.equal(q.get("a"), undefined);
 });
+
+test("only a send never transmitted can be cancelled", () => {
+  const q = new PendingSends<number>();
+  q.add("a", 1);
+  q.add("b", 2);
+  q.add("c", 3);
+  const a = q.next(0, 1)!;
+  q.transmit(a);
+  // On the wire: the server may store it.
+  assert.equal(q.cancel("a"), undefined);
+  // Its link died and it waits again: still possibly stored.
+  q.requeueInflight();
+  assert.equal(q.cancel("a"), undefined);
+  assert.equal(q.cancel("b")?.payload, 2);
+  assert.equal(q.cancel("b"), undefined, "gone");
+  assert.equal(q.cancel("nope"), undefined);
+  assert.deepEqual(
+    q.list().map((e) => e.clientMsgId),
+    ["a", "c"],
+  );
+});

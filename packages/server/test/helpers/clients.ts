@@ -41,6 +41,7 @@ export class Client {
       "directoryChanged",
       "messageEdited",
       "reaction",
+      "sends",
       "error",
     ] as const) {
       sdk.on(ev, (v: unknown) => {
