@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from "react";
 import { contactsStrings } from "./ui/contacts/strings.js";
 import { groupStrings } from "./ui/groups/strings.js";
+import { mentionsStrings } from "./ui/mentions/strings.js";
 import { searchStrings } from "./ui/search/strings.js";
 
 /** A part of the interface's strings: the same keys in both languages. */
@@ -160,11 +161,12 @@ const BASE = {
 const _sameKeys: StringSection<keyof (typeof BASE)["en"]> = BASE;
 void _sameKeys;
 
-const SECTIONS = [BASE, contactsStrings, searchStrings, groupStrings] as const;
+const SECTIONS = [BASE, contactsStrings, searchStrings, groupStrings, mentionsStrings] as const;
 type Merged = (typeof BASE)["en"] &
   (typeof contactsStrings)["en"] &
   (typeof searchStrings)["en"] &
-  (typeof groupStrings)["en"];
+  (typeof groupStrings)["en"] &
+  (typeof mentionsStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

@@ -4,6 +4,7 @@ import { Drafts } from "./drafts.js";
 import type { Environment } from "./environment.js";
 import { FileLinks } from "./file-links.js";
 import { MessageWindows } from "./message-windows.js";
+import { Outbox } from "./outbox.js";
 import { People } from "./people.js";
 import { Presence } from "./presence.js";
 import { Receipts } from "./receipts.js";
@@ -26,6 +27,7 @@ export class Chat {
   readonly people: People;
   readonly files: FileLinks;
   readonly drafts: Drafts;
+  readonly outbox: Outbox;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
@@ -36,12 +38,14 @@ export class Chat {
       connected: (client) => {
         this.connected = client;
         this.presence.restart();
+        this.outbox.restore(client);
       },
       ended: () => this.reset(),
     });
     this.people = new People(this.session, env.apiBase);
     this.conversations = new Conversations(this.session, env.notify, this.people.nameOf.bind(this.people));
-    this.windows = new MessageWindows(this.session, this.conversations);
+    this.outbox = new Outbox(this.session, env.storage, env.randomId);
+    this.windows = new MessageWindows(this.session, this.conversations, this.outbox);
     this.receipts = new Receipts(this.session);
     this.typing = new Typing(this.session, now);
     this.presence = new Presence(this.session);
@@ -83,6 +87,9 @@ export class Chat {
     client.on("presence", (st) => {
       if (mine()) this.presence.received(st);
     });
+    client.on("sends", (states) => {
+      if (mine()) this.outbox.sendsChanged(states);
+    });
     client.on("directoryChanged", () => {
       if (mine()) this.people.directoryChanged();
     });
@@ -98,5 +105,6 @@ export class Chat {
     this.people.reset();
     this.files.reset();
     this.drafts.reset();
+    this.outbox.reset();
   }
 }

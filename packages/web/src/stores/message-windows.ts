@@ -1,5 +1,6 @@
 import type { Message } from "@starling/sdk";
 import type { Conversations } from "./conversations.js";
+import type { Outbox } from "./outbox.js";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
 
@@ -36,6 +37,7 @@ export class MessageWindows extends Store {
   constructor(
     private readonly session: Session,
     private readonly conversations: Conversations,
+    private readonly outbox: Outbox,
   ) {
     super();
   }
@@ -142,13 +144,16 @@ export class MessageWindows extends Store {
     } else if (tombstoned) this.changed();
   }
 
-  /** Sends a message; the first one to a draft 1:1 chat creates it, and its window is loaded afresh. */
+  /**
+   * Sends a message, through the outbox (which shows it until its ack);
+   * the first one to a draft 1:1 chat creates it, and its window is loaded afresh.
+   */
   async send(conversationId: string, text: string, extra: SendExtra = {}): Promise<void> {
     const c = this.session.client;
     if (!c) return;
     const peer = this.conversations.drafts.get(conversationId);
     if (peer && !this.conversations.get(conversationId)) {
-      await c.send({ to: peer, text, ...extra });
+      await this.outbox.send(conversationId, { to: peer, text, ...extra });
       this.conversations.drafts.delete(conversationId);
       await c.getConversation(conversationId);
       this.windows.delete(conversationId);
@@ -156,7 +161,7 @@ export class MessageWindows extends Store {
       this.conversations.changed();
       return;
     }
-    await c.send({ conversationId, text, ...extra });
+    await this.outbox.send(conversationId, { conversationId, text, ...extra });
   }
 
   /**

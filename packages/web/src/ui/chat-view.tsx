@@ -15,6 +15,7 @@ import { Avatar } from "./avatar.js";
 import { Composer } from "./composer.js";
 import { title } from "./format.js";
 import { AnnouncementBanner } from "./groups/announcement-banner.js";
+import { PendingItem } from "./mentions/pending-item.js";
 import { MessageItem } from "./message-item.js";
 import { useMessageKeys } from "./message-keys.js";
 import { useFileSender } from "./use-file-sender.js";
@@ -35,12 +36,13 @@ export function ChatView(props: {
   onBack(): void;
 }) {
   // The messages below read names and group receipts through this component.
-  const { conversations, windows, people, typing, receipts } = useChat(
+  const { conversations, windows, people, typing, receipts, outbox } = useChat(
     "conversations",
     "windows",
     "people",
     "typing",
     "receipts",
+    "outbox",
   );
   const { t } = useStrings();
   const id = props.conversationId;
@@ -64,6 +66,7 @@ export function ChatView(props: {
   }, [panelOpen]);
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
+  const unsent = outbox.pending(id);
   const focusSeq = props.focusSeq;
   const shown = conv !== undefined || draftPeer !== undefined;
   useMessageKeys(list, shown);
@@ -76,10 +79,10 @@ export function ChatView(props: {
 
   // New messages at the bottom: stay at the bottom. Older ones at the top: keep what was on screen
   // still. After a jump: the target in the middle.
-  const count = messages.length;
+  const count = messages.length + unsent.length;
   useLayoutEffect(() => {
     const el = list.current;
-    if (!el || count === 0 || lastSeq === undefined) return;
+    if (!el || count === 0) return;
     const a = anchor.current;
     const target = focusing.current;
     if (target !== undefined) {
@@ -196,6 +199,9 @@ export function ChatView(props: {
             focused={m.seq === focusSeq}
             onReply={setReplyTo}
           />
+        ))}
+        {unsent.map((item) => (
+          <PendingItem key={item.clientMsgId} item={item} />
         ))}
       </ol>
       <p className="typing hint" aria-live="polite">

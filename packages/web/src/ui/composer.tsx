@@ -76,23 +76,19 @@ export function Composer(props: {
     e?.preventDefault();
     const body = text.trim();
     if (!body) return;
-    const written = mentions.current;
-    const standing = mentionsIn(body, written, nameOf);
+    const standing = mentionsIn(body, mentions.current, nameOf);
     mentions.current = [];
     setText("");
     setError("");
     const reply = props.replyTo;
     props.onReplied();
-    try {
-      await windows.send(id, body, {
+    // The outbox shows the message at once and, if it is refused, why, with a retry.
+    await windows
+      .send(id, body, {
         ...(reply ? { replyToSeq: reply.seq } : {}),
         ...(standing.length > 0 ? { mentions: standing } : {}),
-      });
-    } catch (err) {
-      setError(`${t.sendFailed}${(err as Error).message}`);
-      mentions.current = written;
-      setText(body);
-    }
+      })
+      .catch(() => {});
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (candidates.length > 0) {

@@ -105,15 +105,21 @@ export class WebHarness {
     );
   }
 
-  /** A new browser context, logged in as `name` (English unless a locale is given). */
-  async login(name: string, opts: { locale?: string; width?: number; height?: number } = {}): Promise<Page> {
+  /**
+   * A new browser context, logged in as `name` (English unless a locale is
+   * given), on the page at `base` (the server's own address unless given, e.g. a proxy's).
+   */
+  async login(
+    name: string,
+    opts: { locale?: string; width?: number; height?: number; base?: string } = {},
+  ): Promise<Page> {
     const context = await this.browser.newContext({
       locale: opts.locale ?? "en-US",
       viewport: { width: opts.width ?? 1100, height: opts.height ?? 720 },
     });
     this.contexts.push(context);
     const page = await context.newPage();
-    await page.goto(this.base);
+    await page.goto(opts.base ?? this.base);
     const zh = (opts.locale ?? "").startsWith("zh");
     await page.getByLabel(zh ? "账号" : "User").fill(name);
     await page.getByLabel(zh ? "密码" : "Password").fill(password(name));
