@@ -30,6 +30,7 @@ import { ConversationPrefs } from "./messaging/conversation-prefs.js";
 import { Editor } from "./messaging/edit.js";
 import { History } from "./messaging/history.js";
 import { Membership } from "./messaging/membership.js";
+import { mentionsEveryone } from "./messaging/mention-rules.js";
 import { Reactions } from "./messaging/reactions.js";
 import { Recaller } from "./messaging/recall.js";
 import { Receipts } from "./messaging/receipts.js";
@@ -177,6 +178,7 @@ export class Core {
         contentDigest: this.deps.random.sha256(Buffer.from(content).toString("base64")),
         ...(parsed.attachments.length > 0 ? { withAttachments: parsed } : {}),
         search: messageDocument(parsed.text, parsed.attachments),
+        ...(mentionsEveryone(parsed) ? { mentionsEveryone: true } : {}),
       };
       if (msg.conversationId) {
         return this.pipeline.send({

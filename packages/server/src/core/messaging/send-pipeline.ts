@@ -15,6 +15,7 @@ import type { Bus, Clock, Logger } from "../kernel/ports.js";
 import type { ConversationRecord, FileShare, MessageRecord } from "../kernel/records.js";
 import { messageKind, type SearchDocument, type SearchEntry } from "../search/document.js";
 import type { Membership } from "./membership.js";
+import { checkMentionEveryone } from "./mention-rules.js";
 import { storedMessageFrame } from "./push.js";
 import type { MessagingStore, MessagingTx } from "./store.js";
 
@@ -35,6 +36,8 @@ export interface SendRequest {
   withAttachments?: Content;
   /** What the search index keeps of it, if anything. */
   search?: SearchDocument;
+  /** It mentions everyone: allowed to a group's owner and admins only (mention-rules.ts). */
+  mentionsEveryone?: boolean;
 }
 
 export interface SendResult {
@@ -230,6 +233,14 @@ export class SendPipeline {
           p.reject(new StarlingError(ErrorCode.CONVERSATION_CLOSED, "the group was disbanded")),
         );
         continue;
+      }
+      if (p.req.mentionsEveryone) {
+        try {
+          checkMentionEveryone(conv, set.roles.get(p.req.senderId));
+        } catch (err) {
+          outcomes.push(() => p.reject(err as Error));
+          continue;
+        }
       }
       accepted.push(p);
     }
