@@ -6,6 +6,20 @@ import {
   UserCardSchema,
 } from "@starling/protocol";
 import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
+import { nameReadings } from "./pinyin.js";
+
+/** A name's readings other than its own (pinyin, pinyin_initials): full pinyin and initials of each. */
+function otherReadings(u: UserRecord): string[] {
+  const own = { pinyin: u.pinyin, initials: u.pinyinInitials };
+  const all = nameReadings(u.displayName, true, own);
+  if (all.length < 2) return [];
+  const out = new Set<string>();
+  for (const r of all) for (const key of [r.pinyin, r.initials]) out.add(key);
+  out.delete(u.pinyin);
+  out.delete(u.pinyinInitials);
+  out.delete("");
+  return [...out];
+}
 
 /**
  * A user as the directory shows them: never the password hash, role or flags
@@ -29,6 +43,7 @@ export function toUserCard(u: UserRecord, otherDepartmentIds: readonly string[] 
     status: u.status === "left" ? EmploymentStatus.LEFT : EmploymentStatus.ACTIVE,
     frozen: u.disabled,
     version: BigInt(u.version),
+    nameReadings: otherReadings(u),
   } satisfies UserCard;
 }
 
