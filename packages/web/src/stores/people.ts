@@ -15,6 +15,8 @@ const shortForm = (userId: string) => userId.split("@")[0] ?? userId;
  */
 export class People extends Store {
   private readonly names = new Map<string, string>();
+  /** Lower-case keys that find a person when typed: pinyin, initials, the name's other readings. */
+  private readonly keys = new Map<string, readonly string[]>();
   private readonly wanted = new Set<string>();
   /** Avatar paths from the directory (with their version), and the pictures fetched for them. */
   private readonly avatarPaths = new Map<string, string>();
@@ -45,6 +47,12 @@ export class People extends Store {
     }
     return shortForm(userId);
   };
+
+  /** What finds a person when typed after "@" besides their name: pinyin, initials, other readings. */
+  searchKeys(userId: string): readonly string[] {
+    this.displayName(userId);
+    return this.keys.get(userId) ?? [];
+  }
 
   /** A person's display name, asked of the directory first if it is not known yet. */
   async nameOf(userId: string): Promise<string> {
@@ -118,6 +126,7 @@ export class People extends Store {
   /** Names and pictures may have changed: asked for again as they are shown. */
   directoryChanged(): void {
     this.names.clear();
+    this.keys.clear();
     this.wanted.clear();
     this.avatarPaths.clear();
     this.changed();
@@ -128,6 +137,7 @@ export class People extends Store {
     this.timer = undefined;
     this.loaded?.();
     this.names.clear();
+    this.keys.clear();
     this.wanted.clear();
     for (const url of this.avatarUrls.values()) if (url) URL.revokeObjectURL(url);
     this.avatarUrls.clear();
@@ -143,6 +153,10 @@ export class People extends Store {
     try {
       for (const card of await c.directory.cards(ids)) {
         this.names.set(card.id, card.displayName);
+        this.keys.set(
+          card.id,
+          [card.pinyin, card.pinyinInitials, ...card.nameReadings].filter((k) => k !== ""),
+        );
         if (card.avatar.startsWith("/api/v1/avatars/")) this.avatarPaths.set(card.id, card.avatar);
       }
       // Ids the directory does not know keep their short form.

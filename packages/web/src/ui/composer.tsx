@@ -3,8 +3,17 @@ import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, use
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { EmojiPicker } from "./emoji-picker.js";
-import { shortName } from "./format.js";
-import { insertMention, type Mention, type MentionQuery, mentionAt, mentionsIn } from "./mentions.js";
+import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mentions/mention-list.js";
+import { useMentionCandidates } from "./mentions/use-mention-candidates.js";
+import {
+  insertMention,
+  type Mention,
+  type MentionCandidate,
+  type MentionQuery,
+  mentionAt,
+  mentionsIn,
+  shiftMentions,
+} from "./mentions.js";
 import type { FileSender } from "./use-file-sender.js";
 
 /**
@@ -21,7 +30,7 @@ export function Composer(props: {
   sender: FileSender;
 }) {
   const { t } = useStrings();
-  const { session, conversations, windows, receipts, typing, drafts, people } = useChat();
+  const { session, windows, typing, drafts, people } = useChat();
   const id = props.conversationId;
   const [text, setShown] = useState(() => drafts.get(id).text);
   const [error, setError] = useState("");
@@ -30,26 +39,22 @@ export function Composer(props: {
   const mentions = useRef<Mention[]>([...drafts.get(id).mentions]);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
-  /** Shows `next` in the box and keeps it as the chat's draft. */
-  const setText = (next: string) => {
+  /**
+   * Shows `next` in the box and keeps it as the chat's draft; the mentions
+   * in it follow the edit (moved, or dropped when the edit cut into one).
+   */
+  const setText = (next: string, added?: Mention) => {
+    mentions.current = shiftMentions(text, next, mentions.current);
+    if (added) mentions.current.push(added);
     setShown(next);
     drafts.set(id, next, mentions.current);
   };
   const { progress, sendFiles } = props.sender;
   useEffect(() => area.current?.focus({ preventScroll: true }), []);
-  const conv = conversations.get(id);
-  const members = conv?.name ? (receipts.groupMembers(id) ?? []) : [];
-  const candidates = query
-    ? [
-        ...(conv?.name ? [{ userId: "@all", name: "all" }] : []),
-        ...members
-          .filter((m) => m.userId !== session.userId)
-          .map((m) => ({ userId: m.userId, name: shortName(m.userId) })),
-      ]
-        .filter((c) => c.name.toLowerCase().startsWith(query.prefix.toLowerCase()))
-        .slice(0, 8)
-    : [];
-  const nameOf = (userId: string) => (userId === "@all" ? "all" : shortName(userId));
+  const candidates = useMentionCandidates(id, query);
+  const candidateKey = candidates.map((c) => c.userId).join(" ");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new list starts at its top
+  useEffect(() => setChoice(0), [candidateKey]);
 
   const insertText = (piece: string) => {
     const el = area.current;
@@ -62,12 +67,12 @@ export function Composer(props: {
     });
   };
 
-  const choose = (c: { userId: string; name: string }) => {
+  const choose = (c: MentionCandidate) => {
     const el = area.current;
     if (!el || !query) return;
     const done = insertMention(text, el.selectionStart, query, c.userId, c.name);
-    mentions.current.push(done.mention);
-    setText(done.text);
+    // The text around the "@query" is unchanged: shifting moves the others, then the new one is added.
+    setText(done.text, done.mention);
     setQuery(undefined);
     requestAnimationFrame(() => el.setSelectionRange(done.caret, done.caret));
   };
@@ -76,7 +81,7 @@ export function Composer(props: {
     e?.preventDefault();
     const body = text.trim();
     if (!body) return;
-    const standing = mentionsIn(body, mentions.current, nameOf);
+    const standing = mentionsIn(body, text.length - text.trimStart().length, mentions.current);
     mentions.current = [];
     setText("");
     setError("");
@@ -156,7 +161,10 @@ export function Composer(props: {
         ref={area}
         id="composer-input"
         aria-label={t.typeMessage}
-        aria-controls={candidates.length > 0 ? "mention-list" : undefined}
+        role="combobox"
+        aria-expanded={candidates.length > 0}
+        aria-controls={candidates.length > 0 ? MENTION_LIST_ID : undefined}
+        aria-activedescendant={candidates.length > 0 ? mentionOptionId(choice) : undefined}
         aria-autocomplete="list"
         placeholder={t.typeMessage}
         rows={2}
@@ -165,7 +173,6 @@ export function Composer(props: {
         onChange={(e) => {
           setText(e.target.value);
           setQuery(mentionAt(e.target.value, e.target.selectionStart));
-          setChoice(0);
           typing.typing(id);
         }}
         onKeyDown={onKey}
@@ -195,23 +202,7 @@ export function Composer(props: {
         }}
       />
       {candidates.length > 0 && (
-        <div className="mention-list" role="listbox" id="mention-list" aria-label={t.mentionSomeone}>
-          {candidates.map((c, i) => (
-            <div
-              key={c.userId}
-              role="option"
-              tabIndex={-1}
-              aria-selected={i === choice}
-              className={i === choice ? "selected" : ""}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(c);
-              }}
-            >
-              @{c.name}
-            </div>
-          ))}
-        </div>
+        <MentionList candidates={candidates} choice={choice} label={t.mentionSomeone} onPick={choose} />
       )}
       <button type="submit">{t.send}</button>
     </form>

@@ -11,11 +11,34 @@ export interface Mention {
   length: number;
 }
 
+/** Someone who can be mentioned: shown by name, found by name, id, pinyin, initials or any reading. */
+export interface MentionCandidate {
+  userId: string;
+  name: string;
+  /** Lower-case keys typed after "@" that find them (pinyin, initials, other readings). */
+  keys: readonly string[];
+}
+
 /** The mention being typed just before the caret, if any ("@" at the start or after a space). */
 export function mentionAt(text: string, caret: number): MentionQuery | undefined {
   const m = /(?:^|\s)@([\p{L}\p{N}._-]{0,40})$/u.exec(text.slice(0, caret));
   if (!m) return undefined;
   return { at: caret - m[1]!.length - 1, prefix: m[1] ?? "" };
+}
+
+/**
+ * Whether what follows "@" finds a candidate: the start of their name or of
+ * any word in it (汉字 or Latin), any character run of a Chinese name (@伟
+ * finds 刘伟), the start of their user id, or of any pinyin key.
+ */
+export function matchesMention(prefix: string, c: MentionCandidate): boolean {
+  const q = prefix.toLowerCase();
+  if (q === "") return true;
+  const name = c.name.toLowerCase();
+  if (name.startsWith(q) || name.split(/\s+/).some((w) => w.startsWith(q))) return true;
+  if (/\p{Script=Han}/u.test(q) && name.includes(q)) return true;
+  if (c.userId.toLowerCase().startsWith(q)) return true;
+  return c.keys.some((k) => k.startsWith(q));
 }
 
 /** The text with the mention typed at `q` replaced by "@name ", and the mention that makes. */
@@ -35,18 +58,39 @@ export function insertMention(
   };
 }
 
-/** The mentions still standing in the text as it is sent (edits may have moved or removed some). */
-export function mentionsIn(
-  text: string,
-  mentions: readonly Mention[],
-  name: (userId: string) => string,
-): Mention[] {
+/**
+ * The mentions after the text changed from `before` to `after`: the edit is
+ * the span between their common start and common end; mentions before it
+ * stay, those after it move by the change in length, and one the edit cut
+ * into is no longer a mention (its "@name" was changed by hand).
+ */
+export function shiftMentions(before: string, after: string, mentions: readonly Mention[]): Mention[] {
+  if (before === after || mentions.length === 0) return [...mentions];
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < max - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const removedEnd = before.length - end;
+  const delta = after.length - before.length;
   const out: Mention[] = [];
   for (const m of mentions) {
-    const label = `@${name(m.userId)}`;
-    const at = text.indexOf(label, Math.max(0, m.offset - 64));
-    if (at >= 0 && !out.some((o) => o.offset === at))
-      out.push({ userId: m.userId, offset: at, length: label.length });
+    if (m.offset + m.length <= start) out.push(m);
+    else if (m.offset >= removedEnd) out.push({ ...m, offset: m.offset + delta });
+  }
+  return out;
+}
+
+/**
+ * The mentions of `text` as it is sent: trimmed by `lead` characters at the
+ * start, and only those still lying inside it with their "@" in place.
+ */
+export function mentionsIn(text: string, lead: number, mentions: readonly Mention[]): Mention[] {
+  const out: Mention[] = [];
+  for (const m of mentions) {
+    const offset = m.offset - lead;
+    if (offset < 0 || offset + m.length > text.length || text[offset] !== "@") continue;
+    if (!out.some((o) => o.offset === offset)) out.push({ ...m, offset });
   }
   return out.sort((a, b) => a.offset - b.offset);
 }
