@@ -30,7 +30,8 @@ import { ConversationPrefs } from "./messaging/conversation-prefs.js";
 import { Editor } from "./messaging/edit.js";
 import { History } from "./messaging/history.js";
 import { Membership } from "./messaging/membership.js";
-import { mentionsEveryone } from "./messaging/mention-rules.js";
+import { mentionedIds, mentionsEveryone } from "./messaging/mention-rules.js";
+import { MentionsList } from "./messaging/mentions-list.js";
 import { Reactions } from "./messaging/reactions.js";
 import { Recaller } from "./messaging/recall.js";
 import { Receipts } from "./messaging/receipts.js";
@@ -68,6 +69,8 @@ export class Core {
   /** The one read rule: how far a user may read a conversation. */
   readonly visibility: Visibility;
   readonly history: History;
+  /** The messages mentioning a user across their conversations. */
+  readonly mentions: MentionsList;
   /** Archive pages across conversations (what XMPP MAM serves), bounded by the read rule. */
   readonly archive: ArchivePages;
   readonly receipts: Receipts;
@@ -133,6 +136,7 @@ export class Core {
     this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics);
     this.visibility = new Visibility(store.read);
     this.history = new History(store, this.visibility, limits);
+    this.mentions = new MentionsList(store.read);
     this.archive = new ArchivePages(store.read, this.visibility);
     this.receipts = new Receipts(store, bus, members);
     this.prefs = new ConversationPrefs(store, bus, clock);
@@ -179,6 +183,7 @@ export class Core {
         ...(parsed.attachments.length > 0 ? { withAttachments: parsed } : {}),
         search: messageDocument(parsed.text, parsed.attachments),
         ...(mentionsEveryone(parsed) ? { mentionsEveryone: true } : {}),
+        ...(parsed.mentions.length > 0 ? { mentioned: mentionedIds(parsed) } : {}),
       };
       if (msg.conversationId) {
         return this.pipeline.send({

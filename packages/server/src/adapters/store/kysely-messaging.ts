@@ -4,12 +4,15 @@ import type {
   ConversationTail,
   ConversationView,
   FileShare,
+  MentionEntry,
+  MentionPosition,
   MessageRecord,
   ReactionRecord,
 } from "../../core/kernel/records.js";
 import type { MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
 import type { SearchEntry } from "../../core/search/document.js";
 import type { Dialect } from "./migrations.js";
+import { readableSeq } from "./readable-sql.js";
 import { asBuffer, formatReactions, toConversation, toMember, toMessage } from "./rows.js";
 import type { Database } from "./schema.js";
 import { deleteSearchEntry, insertSearchEntries } from "./search-rows.js";
@@ -158,6 +161,74 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
     return Number(r.n);
   }
 
+  async countUnreadMentions(
+    conversationId: string,
+    userId: string,
+    afterSeq: number,
+    cap: number,
+  ): Promise<number> {
+    const inner = this.db
+      .selectFrom("mentions")
+      .select("seq")
+      .distinct()
+      .where("conversation_id", "=", conversationId)
+      .where("seq", ">", afterSeq)
+      .where("user_id", "in", [userId, "@all"])
+      .where("sender_id", "<>", userId)
+      .limit(cap);
+    const r = await this.db
+      .selectFrom(inner.as("u"))
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async listMentions(
+    userId: string,
+    before: MentionPosition | undefined,
+    limit: number,
+  ): Promise<MentionEntry[]> {
+    // By the user's own rows and by "@all" rows of conversations they belong to, merged
+    // newest first; a message mentioning both comes once.
+    let q = this.db
+      .selectFrom("mentions as x")
+      .innerJoin("members as member", (j) =>
+        j.onRef("member.conversation_id", "=", "x.conversation_id").on("member.user_id", "=", userId),
+      )
+      .select(["x.conversation_id", "x.seq", "x.sender_id", "x.server_time"])
+      .distinct()
+      .where("x.user_id", "in", [userId, "@all"])
+      .where("x.sender_id", "<>", userId)
+      .where(readableSeq("member", "x.seq"));
+    if (before) {
+      const t = before.serverTime;
+      q = q.where((eb) =>
+        eb.or([
+          eb("x.server_time", "<", t),
+          eb.and([eb("x.server_time", "=", t), eb("x.conversation_id", "<", before.conversationId)]),
+          eb.and([
+            eb("x.server_time", "=", t),
+            eb("x.conversation_id", "=", before.conversationId),
+            eb("x.seq", "<", before.seq),
+          ]),
+        ]),
+      );
+    }
+    const rows = await q
+      .orderBy("x.server_time", "desc")
+      .orderBy("x.conversation_id", "desc")
+      .orderBy("x.seq", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      userId,
+      conversationId: r.conversation_id,
+      seq: Number(r.seq),
+      senderId: r.sender_id,
+      serverTime: Number(r.server_time),
+    }));
+  }
+
   async findByClientIds(
     keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
   ): Promise<MessageRecord[]> {
@@ -259,6 +330,24 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .execute();
   }
 
+  async indexMentions(entries: readonly MentionEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 500) {
+      await this.db
+        .insertInto("mentions")
+        .values(
+          entries.slice(i, i + 500).map((e) => ({
+            user_id: e.userId,
+            conversation_id: e.conversationId,
+            seq: e.seq,
+            sender_id: e.senderId,
+            server_time: e.serverTime,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
   async recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void> {
     await this.db
       .updateTable("messages")
@@ -274,6 +363,11 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("edit_of", "=", seq)
       .execute();
     await deleteSearchEntry(this.db, this.dialect, conversationId, seq);
+    await this.db
+      .deleteFrom("mentions")
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .execute();
     // A recalled message's files are no longer shared by it.
     await this.db
       .deleteFrom("file_shares")

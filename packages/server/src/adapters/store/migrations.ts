@@ -276,6 +276,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0011_mentions": {
+      async up(db: Kysely<unknown>) {
+        // Who each message mentions, so that a chat can say "[@me]" and a user can list the
+        // messages mentioning them across chats, newest first, without reading every message.
+        // Messages stored before this migration are not indexed.
+        await db.schema
+          .createTable("mentions")
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("conversation_id", "text", (c) => c.notNull())
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addColumn("sender_id", "text", (c) => c.notNull())
+          .addColumn("server_time", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("mentions_pk", ["conversation_id", "seq", "user_id"])
+          .execute();
+        await db.schema
+          .createIndex("mentions_user_time")
+          .on("mentions")
+          .columns(["user_id", "server_time", "conversation_id", "seq"])
+          .execute();
+      },
+    },
   };
 }
 

@@ -67,6 +67,15 @@ export interface FileShareTable {
   seq: number;
 }
 
+/** One mention of a user (or of everyone: "@all") by a stored message. */
+export interface MentionTable {
+  user_id: string;
+  conversation_id: string;
+  seq: number;
+  sender_id: string;
+  server_time: number;
+}
+
 export interface AvatarTable {
   owner_id: string;
   size: number;
@@ -197,6 +206,7 @@ export interface Database {
   audit_log: AuditTable;
   files: FileTable;
   file_shares: FileShareTable;
+  mentions: MentionTable;
   secrets: SecretTable;
   avatars: AvatarTable;
   message_search: MessageSearchTable;

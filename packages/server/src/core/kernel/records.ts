@@ -223,3 +223,20 @@ export interface DomainRecord {
   /** Total bytes of uploads so far. */
   usedBytes: number;
 }
+
+/** A stored message's mention of a user, or of everyone ("@all"). */
+export interface MentionEntry {
+  /** The user mentioned, or "@all". */
+  userId: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  serverTime: number;
+}
+
+/** Where a page of mentions stopped: the last one given, newest first. */
+export interface MentionPosition {
+  serverTime: number;
+  conversationId: string;
+  seq: number;
+}

@@ -9,6 +9,11 @@ export function mentionsEveryone(content: Content): boolean {
   return content.mentions.some((m) => m.userId === EVERYONE);
 }
 
+/** Whom a message mentions, once each (user ids and "@all"), for the mentions index. */
+export function mentionedIds(content: Content): string[] {
+  return [...new Set(content.mentions.map((m) => m.userId))];
+}
+
 /**
  * The one rule of who may mention everyone: a group's owner and admins.
  * A member's @all is refused rather than quietly dropped, so the sender

@@ -12,7 +12,7 @@ import { invalid, notAMember, notFound, unavailable } from "../kernel/errors.js"
 import { directConversationId, domainOf } from "../kernel/ids.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, Logger } from "../kernel/ports.js";
-import type { ConversationRecord, FileShare, MessageRecord } from "../kernel/records.js";
+import type { ConversationRecord, FileShare, MentionEntry, MessageRecord } from "../kernel/records.js";
 import { messageKind, type SearchDocument, type SearchEntry } from "../search/document.js";
 import type { Membership } from "./membership.js";
 import { checkMentionEveryone } from "./mention-rules.js";
@@ -38,6 +38,8 @@ export interface SendRequest {
   search?: SearchDocument;
   /** It mentions everyone: allowed to a group's owner and admins only (mention-rules.ts). */
   mentionsEveryone?: boolean;
+  /** Whom it mentions (user ids, "@all"), once each, for the mentions index. */
+  mentioned?: readonly string[];
 }
 
 export interface SendResult {
@@ -248,6 +250,7 @@ export class SendPipeline {
     const rows: MessageRecord[] = [];
     const shares: FileShare[] = [];
     const index: SearchEntry[] = [];
+    const mentions: MentionEntry[] = [];
     const senderSessions: (string | undefined)[] = [];
     const touched = new Map<string, ConversationRecord>();
     for (const p of accepted) {
@@ -316,6 +319,14 @@ export class SendPipeline {
           serverTime: now,
           ...search,
         });
+      for (const userId of p.req.mentioned ?? [])
+        mentions.push({
+          userId,
+          conversationId: conv.id,
+          seq: row.seq,
+          senderId: row.senderId,
+          serverTime: now,
+        });
       senderSessions.push(p.req.sessionId);
       const r = {
         conversationId: conv.id,
@@ -334,6 +345,7 @@ export class SendPipeline {
         tx.nextVersions(touched.size),
         tx.indexMessages(index),
         tx.shareFiles(shares),
+        tx.indexMentions(mentions),
       ]);
       let version = first;
       for (const conv of touched.values()) {

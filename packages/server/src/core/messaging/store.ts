@@ -3,6 +3,8 @@ import type {
   ConversationTail,
   ConversationView,
   FileShare,
+  MentionEntry,
+  MentionPosition,
   MessageRecord,
   ReactionRecord,
 } from "../kernel/records.js";
@@ -37,6 +39,14 @@ export interface MessagingReads {
   changedConversations(userId: string, version: number, limit: number): Promise<ConversationView[]>;
   /** Messages after `afterSeq` not sent by `userId` and not events, up to `cap`. */
   countUnread(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
+  /** Messages after `afterSeq` not sent by `userId` that mention them or everyone, up to `cap`. */
+  countUnreadMentions(conversationId: string, userId: string, afterSeq: number, cap: number): Promise<number>;
+  /**
+   * Mentions of `userId` or of everyone, not by them, newest first, older
+   * than `before`, in conversations where they have a member row and may
+   * read the message (the read rule in SQL).
+   */
+  listMentions(userId: string, before: MentionPosition | undefined, limit: number): Promise<MentionEntry[]>;
   /** Existing messages for (conversation, sender, clientMsgId) keys. */
   findByClientIds(
     keys: readonly { conversationId: string; senderId: string; clientMsgId: string }[],
@@ -51,9 +61,10 @@ export interface MessagingWrites {
   advanceConversations(updates: readonly { id: string; lastSeq: number; version: number }[]): Promise<void>;
   indexMessages(entries: readonly SearchEntry[]): Promise<void>;
   shareFiles(shares: readonly FileShare[]): Promise<void>;
+  indexMentions(entries: readonly MentionEntry[]): Promise<void>;
   /**
-   * Also takes the message out of search, withdraws the files it shared, drops its reactions and
-   * deletes the content its edit events carry.
+   * Also takes the message out of search and the mentions index, withdraws the files it shared,
+   * drops its reactions and deletes the content its edit events carry.
    */
   recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;
   /** Replaces a message's content and edited_at, and its search entry with `search` (none: removed). */

@@ -123,6 +123,8 @@ export class SyncService {
     });
     if (m.active && c.lastSeq > m.readSeq) {
       out.unreadCount = await this.reader.countUnread(c.id, userId, m.readSeq, UNREAD_CAP);
+      if (out.unreadCount > 0)
+        out.unreadMentions = await this.reader.countUnreadMentions(c.id, userId, m.readSeq, UNREAD_CAP);
     }
     if (lastSeq > 0) {
       const last = await this.reader.getMessage(c.id, lastSeq);

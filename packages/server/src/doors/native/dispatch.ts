@@ -251,6 +251,8 @@ export async function dispatch(
       };
     case "search":
       return { case: "searchResults", value: await core.search.search(me, body.value) };
+    case "listMentions":
+      return { case: "mentions", value: await core.mentions.page(me, body.value.limit, body.value.cursor) };
     case "getUserCards":
       return {
         case: "userCards",
