@@ -6,6 +6,7 @@ import {
   isValidClientMsgId,
   MAX_CLIENT_MSG_ID_LENGTH,
   type Member,
+  type MentionsPage,
   type PresenceState,
   type PresenceStatus,
   type ReadersResult,
@@ -295,6 +296,15 @@ export class StarlingClient {
       ...(until !== undefined ? { untilTime: BigInt(until) } : {}),
     };
     return this.session.requester.expect({ case: "search", value }, "idempotent", "searchResults");
+  }
+
+  /**
+   * The messages mentioning this user (by id, or everyone in a group) across
+   * their conversations, newest first; pass the page's nextCursor back for older ones.
+   */
+  listMentions(options: { limit?: number; cursor?: string } = {}): Promise<MentionsPage> {
+    const value = { limit: options.limit ?? 0, cursor: options.cursor ?? "" };
+    return this.session.requester.expect({ case: "listMentions", value }, "idempotent", "mentions");
   }
 
   /** Best effort: skipped while offline. */

@@ -59,8 +59,16 @@ export class ConversationCache {
       // the server's sync shows it.
       const kind = message.event?.kind.case;
       if (kind !== "messageEdited" && kind !== "reactionChanged") c.lastMessage = message;
-      if (message.senderId !== me && message.content !== undefined && message.seq > c.readSeq)
+      if (message.senderId !== me && message.content !== undefined && message.seq > c.readSeq) {
         c.unreadCount++;
+        // Mentions of everyone count only in groups, where the server lets its admins make them.
+        if (
+          message.content.mentions.some(
+            (m) => m.userId === me || (m.userId === "@all" && c.kind === ConversationKind.GROUP),
+          )
+        )
+          c.unreadMentions++;
+      }
     }
     return true;
   }
@@ -101,6 +109,9 @@ export class ConversationCache {
     c.readSeq = seq;
     // Unread counts only messages after read_seq; an exact count needs the
     // server, so this only knows the case where everything was read.
-    if (seq >= c.lastSeq) c.unreadCount = 0;
+    if (seq >= c.lastSeq) {
+      c.unreadCount = 0;
+      c.unreadMentions = 0;
+    }
   }
 }

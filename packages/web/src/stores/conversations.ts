@@ -73,8 +73,9 @@ export class Conversations extends Store {
   }
 
   /**
-   * A notice for a message from someone else in a chat that is not muted,
-   * titled with a name, not an id; a new group announcement is told like a message.
+   * A notice for a message from someone else in a chat that is not muted (or
+   * that mentions me), titled with a name, not an id; a new group announcement
+   * is told like a message.
    */
   private notice(m: Message): void {
     const notify = this.notify;
@@ -82,10 +83,16 @@ export class Conversations extends Store {
     const announced = m.event?.kind.case === "announcementChanged" ? m.event.kind.value.text : "";
     if (!notify || m.senderId === this.session.userId || (!content && !announced)) return;
     const conv = this.get(m.conversationId);
-    if (conv?.muted) return;
+    // A mention of me gets through even when the chat is muted.
+    if (conv?.muted && !mentionsMe(m, this.session.userId, !!conv.name)) return;
     const body = content ? contentSummary(content) : announced;
     const show = (title: string) => notify({ title, body, conversationId: m.conversationId });
     if (conv?.name) show(conv.name);
     else void this.nameOf(m.senderId).then(show);
   }
+}
+
+/** Whether a message mentions `me` by id, or everyone in a group. */
+function mentionsMe(m: Message, me: string, group: boolean): boolean {
+  return (m.content?.mentions ?? []).some((x) => x.userId === me || (group && x.userId === "@all"));
 }

@@ -71,6 +71,13 @@ export function ConversationList(props: { selected: string | undefined; onSelect
                   )}
                 </span>
                 <span className="conversation-preview">
+                  {c.unreadMentions > 0 && props.selected !== c.id && (
+                    <>
+                      <span className="mention-marker" data-testid="mention-marker">
+                        {t.mentionMarker}
+                      </span>{" "}
+                    </>
+                  )}
                   {draft ? (
                     <>
                       <span className="draft-marker" data-testid="draft">

@@ -6,11 +6,12 @@ import { ChatView } from "./chat-view.js";
 import { ContactsPanel } from "./contacts/contacts-panel.js";
 import { ConversationList } from "./conversation-list.js";
 import { LanguageSwitch } from "./language-switch.js";
+import { MentionsPanel } from "./mentions/mentions-panel.js";
 import { SearchPanel } from "./search/search-panel.js";
 import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
 
-type Tab = "chats" | "contacts" | "search";
+type Tab = "chats" | "contacts" | "search" | "mentions";
 
 /** Opening an invite link (`#/join/<token>`): only then is this code loaded. */
 const JoinView = lazy(() => import("./groups/join-view.js").then((m) => ({ default: m.JoinView })));
@@ -83,6 +84,7 @@ export function Workspace() {
     ["chats", t.conversations],
     ["contacts", t.contactsTab],
     ["search", t.searchTab],
+    ["mentions", t.mentionsTab],
   ];
 
   return (
@@ -156,6 +158,7 @@ export function Workspace() {
           {tab === "chats" && <ConversationList selected={open?.id} onSelect={(id) => actions.onOpen(id)} />}
           {tab === "contacts" && <ContactsPanel {...actions} />}
           {tab === "search" && <SearchPanel {...actions} />}
+          {tab === "mentions" && <MentionsPanel {...actions} />}
         </div>
       </aside>
       <main className="chat-pane">

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
+import { create, SendMessageSchema } from "@starling/protocol";
 import type { Chat } from "../../src/stores/chat.js";
 import type { Notice } from "../../src/stores/environment.js";
 import { passwordOf, StoresHarness, until } from "./harness.js";
@@ -66,5 +68,27 @@ describe("desktop notices against a real server", () => {
     const shown = nextNotice();
     await h.send("nameless", "bob", "hello");
     assert.equal((await shown).title, "nameless");
+  });
+
+  test("a muted group stays quiet, except for a message that mentions me", async () => {
+    const core = h.ts.server.core;
+    const group = await core.groups.create({ userId: h.id("mahao") }, "静音群", [h.id("bob")]);
+    await core.prefs.set(h.id("bob"), group.id, { muted: true });
+    await until(bob.conversations, () => bob.conversations.get(group.id)?.muted === true, "the group muted");
+    const say = (text: string, mentions: { userId: string; offset: number; length: number }[] = []) =>
+      core.send(
+        h.id("mahao"),
+        create(SendMessageSchema, {
+          conversationId: group.id,
+          clientMsgId: randomUUID(),
+          content: { text, mentions },
+        }),
+      );
+    const shown = nextNotice();
+    await say("nobody in particular");
+    await say("@Bob Smith look", [{ userId: h.id("bob"), offset: 0, length: 10 }]);
+    const n = await shown;
+    assert.equal(n.body, "@Bob Smith look", "the first message made no notice; the mention did");
+    assert.equal(n.title, "静音群");
   });
 });
