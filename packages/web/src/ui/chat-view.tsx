@@ -80,6 +80,7 @@ export function ChatView(props: {
   // New messages at the bottom: stay at the bottom. Older ones at the top: keep what was on screen
   // still. After a jump: the target in the middle.
   const count = messages.length + unsent.length;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new last seq (an ack replacing its unsent copy) scrolls too
   useLayoutEffect(() => {
     const el = list.current;
     if (!el || count === 0) return;

@@ -4,14 +4,16 @@ import { useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
 import { shortTime, title } from "../format.js";
 import { RichText } from "../rich-text.js";
-import type { PanelActions } from "../workspace.js";
 
 /**
  * The "@me" view: the messages mentioning me across chats, newest first,
  * each opening its chat at the message; older ones page in on request.
  * Loaded afresh each time the view opens.
  */
-export function MentionsPanel(props: PanelActions) {
+export function MentionsPanel(props: {
+  /** Opens a chat at a message (the workspace's PanelActions.onOpen). */
+  onOpen(conversationId: string, seq?: bigint): void;
+}) {
   const { t } = useStrings();
   const { session, conversations, people } = useChat("conversations", "people");
   const [messages, setMessages] = useState<Message[] | undefined>(undefined);

@@ -1,5 +1,3 @@
-import type { StringSection } from "../../i18n.js";
-
 type MentionsKey =
   | "outboxQueued"
   | "outboxSending"
@@ -15,8 +13,12 @@ type MentionsKey =
   | "mentionsLoading"
   | "mentionsIn";
 
-/** Unsent messages in a chat, @mentions in the composer, the chats and the view that list mentions of me. */
-export const mentionsStrings: StringSection<MentionsKey> = {
+/**
+ * Unsent messages in a chat, @mentions in the composer, the chats and the
+ * view that list mentions of me. Typed here (a StringSection by shape), not
+ * by importing i18n.ts, which imports this file.
+ */
+export const mentionsStrings: { en: Record<MentionsKey, string>; zh: Record<MentionsKey, string> } = {
   en: {
     outboxQueued: "Not sent yet: waiting for the connection",
     outboxSending: "Sending…",
