@@ -67,3 +67,24 @@ test("@all in a 1:1 chat is refused", async () => {
   const first = await mia.sdk.send({ to: `olga@${ts.domain}`, text: "hi" });
   await assert.rejects(mia.sdk.send(everyone(first.conversationId)), refused);
 });
+
+test("an edit keeps the rule: a member cannot turn a message into @all; a mention added by an edit is listed", async () => {
+  const d = ts.domain;
+  const ack = await mia.sdk.send({ conversationId: group, text: "standup soon" });
+  await assert.rejects(
+    mia.sdk.editMessage(group, ack.seq, {
+      text: "@all standup now",
+      mentions: [{ userId: "@all", offset: 0, length: 4 }],
+    }),
+    refused,
+  );
+  await mia.sdk.editMessage(group, ack.seq, {
+    text: "@adam standup soon",
+    mentions: [{ userId: `adam@${d}`, offset: 0, length: 5 }],
+  });
+  const page = await adam.sdk.listMentions();
+  assert.ok(
+    page.messages.some((m) => m.seq === ack.seq && m.content?.text === "@adam standup soon"),
+    "the edited message is in adam's mentions",
+  );
+});

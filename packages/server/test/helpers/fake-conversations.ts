@@ -221,6 +221,9 @@ class FakeTx implements RecallTx, EditTx {
     const m = this.t.messages.get(messageKey(conversationId, seq));
     if (m) m.reactions = reactions.map((r) => ({ emoji: r.emoji, userIds: [...r.userIds] }));
   }
+
+  /** The fake keeps no mentions index: the rule tests look at events and errors. */
+  async indexMentions(): Promise<void> {}
 }
 
 /** What a bus was asked to publish, by whom it was for. */

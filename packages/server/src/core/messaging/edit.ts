@@ -15,6 +15,7 @@ import { requireMember, requireOpen } from "./access.js";
 import { appendEvent } from "./append.js";
 import { encodeEvent, toWireMessage, validateContent } from "./content.js";
 import type { Membership } from "./membership.js";
+import { checkMentionEveryone, mentionedIds, mentionsEveryone } from "./mention-rules.js";
 import { messageFrame } from "./push.js";
 import type { EditStore, EditTx } from "./store.js";
 
@@ -59,7 +60,7 @@ export class Editor {
       throw invalid("attachments cannot be edited", "content.attachments");
     const now = this.clock.now();
     const { row, recipients } = await this.store.transaction(async (tx) => {
-      const { conv } = await requireMember(tx, conversationId, userId);
+      const { conv, member } = await requireMember(tx, conversationId, userId);
       requireOpen(conv);
       const target = await requireEditable(tx, conversationId, seq);
       if (target.senderId !== userId) throw forbidden("only the sender can edit a message");
@@ -79,6 +80,8 @@ export class Editor {
         attachments: old.attachments,
       });
       const bytes = validateContent(merged, this.limits);
+      // An edit may not do what a send may not: @all stays the owner's and admins'.
+      if (mentionsEveryone(merged)) checkMentionEveryone(conv, member.role);
       const doc = messageDocument(merged.text, merged.attachments);
       await tx.editMessage(
         conversationId,
@@ -92,6 +95,17 @@ export class Editor {
           serverTime: target.serverTime,
           ...doc,
         },
+      );
+      // Whoever the new text mentions finds the message in their mentions list, dated as sent;
+      // a mention the edit took out stays listed (the index keeps what was ever mentioned).
+      await tx.indexMentions(
+        mentionedIds(merged).map((id) => ({
+          userId: id,
+          conversationId,
+          seq,
+          senderId: target.senderId,
+          serverTime: target.serverTime,
+        })),
       );
       const event = encodeEvent({
         kind: { case: "messageEdited", value: { by: userId, targetSeq: BigInt(seq), editedAt: BigInt(now) } },

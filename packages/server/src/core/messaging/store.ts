@@ -91,7 +91,9 @@ export interface RecallTx extends ConversationTx, Pick<MessagingWrites, "recallM
 /** The store as recall sees it: conversations, members, and the recall itself. */
 export type RecallStore = StorePort<ConversationReader, RecallTx>;
 
-export interface EditTx extends ConversationTx, Pick<MessagingWrites, "editMessage" | "setReactions"> {}
+export interface EditTx
+  extends ConversationTx,
+    Pick<MessagingWrites, "editMessage" | "setReactions" | "indexMentions"> {}
 
 /** The store as edits and reactions see it: conversations, members, and the rewrite of one message. */
 export type EditStore = StorePort<ConversationReader, EditTx>;
