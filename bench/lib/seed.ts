@@ -49,7 +49,9 @@ export async function seedUsers(
           userId: id,
           deviceId: `bench-${i}`,
           platform: "bench",
+          client: "",
           createdAt: now,
+          lastActiveAt: now,
           expiresAt: now + 86_400_000,
         });
         if (scram.length > 0) await tx.putScramCredentials(scram.map((k) => ({ userId: id, ...k })));

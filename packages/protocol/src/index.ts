@@ -1,5 +1,6 @@
 export { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 export * from "./codec.js";
+export * from "./dnd.js";
 export * from "./errors.js";
 export * from "./framing.js";
 export * from "./gen/starling/v1/conversation_pb.js";
@@ -16,6 +17,7 @@ export * from "./gen/starling/v1/message_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
 export * from "./gen/starling/v1/search_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
+export * from "./gen/starling/v1/settings_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
 export * from "./ids.js";
 export * from "./splice.js";

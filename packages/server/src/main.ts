@@ -212,9 +212,9 @@ function bothReceivers(a: BusReceiver, b: BusReceiver): BusReceiver {
       a.deliverDomain(domain, frame);
       b.deliverDomain(domain, frame);
     },
-    kick(userIds, reason, keepToken) {
-      a.kick(userIds, reason, keepToken);
-      b.kick(userIds, reason, keepToken);
+    kick(userIds, reason, keepToken, onlyToken) {
+      a.kick(userIds, reason, keepToken, onlyToken);
+      b.kick(userIds, reason, keepToken, onlyToken);
     },
     resync() {
       a.resync();

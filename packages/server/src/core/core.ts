@@ -1,5 +1,7 @@
 import { type Content, isValidClientMsgId, PresenceStatus, type SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts/accounts.js";
+import { OwnSessions } from "./accounts/own-sessions.js";
+import { UserSettings } from "./accounts/user-settings.js";
 import { Auditor } from "./directory/audit.js";
 import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
@@ -66,6 +68,10 @@ export interface CoreDeps {
 /** The domain logic, assembled from its services. Transports call into this and nothing below it. */
 export class Core {
   readonly accounts: Accounts;
+  /** A user's own login sessions: listed and ended from their settings. */
+  readonly ownSessions: OwnSessions;
+  /** Settings that follow a user to every device. */
+  readonly settings: UserSettings;
   /** The one read rule: how far a user may read a conversation. */
   readonly visibility: Visibility;
   readonly history: History;
@@ -119,7 +125,7 @@ export class Core {
       : undefined;
     this.directory = new Directory(store.read);
     this.search = new SearchService(store.read, this.directory);
-    this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor);
+    this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor, clock);
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
     this.accounts = new Accounts(
       store,
@@ -133,6 +139,8 @@ export class Core {
       (d, v) => this.directoryAdmin.notify(d, v),
       metrics,
     );
+    this.ownSessions = new OwnSessions(store, bus, clock, random);
+    this.settings = new UserSettings(store, bus);
     this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics);
     this.visibility = new Visibility(store.read);
     this.history = new History(store, this.visibility, limits);

@@ -91,6 +91,13 @@ for (const adapter of CLUSTER_ADAPTERS) {
       assert.equal(count(atA, is("domain", "d1")) + count(atA, is("kick", "keep-hash")), 2);
     });
 
+    test("a kick of one login names that login on every node", async () => {
+      a.bus.kick(["erin@x"], "logged_out", undefined, "only-hash");
+      const kick = { kind: "kick", userIds: ["erin@x"], reason: "logged_out", onlyToken: "only-hash" };
+      assert.deepEqual(atA.got.find(is("kick", "only-hash")), kick);
+      if (cluster.multiNode) assert.deepEqual(await atB.next(is("kick", "only-hash")), kick);
+    });
+
     test("a frame for one addressed session goes to the other nodes, and only where there are some", async () => {
       const handed = a.bus.publishTo("dave@x", "phone", frame("t1"));
       assert.equal(handed, cluster.multiNode);

@@ -3,7 +3,13 @@ import type { BusReceiver, KickReason } from "../../src/core/kernel/ports.js";
 export type Received =
   | { kind: "deliver"; userIds: readonly string[]; frame: string; exceptSession?: string }
   | { kind: "domain"; domain: string; frame: string }
-  | { kind: "kick"; userIds: readonly string[]; reason: KickReason; keepToken?: string }
+  | {
+      kind: "kick";
+      userIds: readonly string[];
+      reason: KickReason;
+      keepToken?: string;
+      onlyToken?: string;
+    }
   | { kind: "to"; userId: string; address: string; frame: string }
   | { kind: "resync" };
 
@@ -25,8 +31,14 @@ export class RecordingReceiver implements BusReceiver {
   deliverDomain(domain: string, frame: Uint8Array): void {
     this.add({ kind: "domain", domain, frame: text(frame) });
   }
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
-    this.add({ kind: "kick", userIds: [...userIds], reason, ...(keepToken ? { keepToken } : {}) });
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void {
+    this.add({
+      kind: "kick",
+      userIds: [...userIds],
+      reason,
+      ...(keepToken ? { keepToken } : {}),
+      ...(onlyToken ? { onlyToken } : {}),
+    });
   }
   deliverTo(userId: string, address: string, frame: Uint8Array): void {
     this.add({ kind: "to", userId, address, frame: text(frame) });

@@ -85,7 +85,7 @@ export async function freshStore(name: "sqlite" | "postgres"): Promise<StoreUnde
 }
 
 /** Passwords are beside the point of store tests; a trivial hasher keeps them fast. */
-const plainHasher: PasswordHasher = {
+export const plainHasher: PasswordHasher = {
   hash: async (p) => `plain:${p}`,
   verify: async (h, p) => h === `plain:${p}`,
 };

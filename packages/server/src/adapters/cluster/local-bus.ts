@@ -20,8 +20,8 @@ export class LocalBus implements Bus {
     this.receiver?.deliverDomain(domain, frame);
   }
 
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
-    this.receiver?.kick(userIds, reason, keepToken);
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void {
+    this.receiver?.kick(userIds, reason, keepToken, onlyToken);
   }
 
   /** One node: there are no other nodes to look on. */

@@ -15,6 +15,8 @@ interface Header {
   k?: KickReason;
   /** A kick's login to keep (token hash). */
   t?: string;
+  /** A kick of this one login only (token hash). */
+  o?: string;
   /** A domain-wide push. */
   d?: string;
   /** The session address of a frame for one session of `u[0]` (Bus.publishTo). */
@@ -68,7 +70,7 @@ export class NatsBus implements Bus {
       if (h.d) this.receiver?.deliverDomain(h.d, frame);
     });
     on("kick", (h) => {
-      if (h.k) this.receiver?.kick(h.u, h.k, h.t);
+      if (h.k) this.receiver?.kick(h.u, h.k, h.t, h.o);
     });
     on("resync", () => this.receiver?.resync());
     on("to", (h, frame) => {
@@ -104,9 +106,15 @@ export class NatsBus implements Bus {
     this.send("domain", pack({ n: this.opts.nodeId, u: [], d: domain }, frame));
   }
 
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
-    this.receiver?.kick(userIds, reason, keepToken);
-    const h: Header = { n: this.opts.nodeId, u: userIds, k: reason, ...(keepToken ? { t: keepToken } : {}) };
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void {
+    this.receiver?.kick(userIds, reason, keepToken, onlyToken);
+    const h: Header = {
+      n: this.opts.nodeId,
+      u: userIds,
+      k: reason,
+      ...(keepToken ? { t: keepToken } : {}),
+      ...(onlyToken ? { o: onlyToken } : {}),
+    };
     this.send("kick", pack(h, new Uint8Array(0)));
   }
 

@@ -12,6 +12,7 @@ const TABLES = [
   "users",
   "user_departments",
   "sessions",
+  "user_settings",
   "conversations",
   "members",
   "group_invites",

@@ -11,8 +11,9 @@ import type {
   DomainRecord,
   SessionRecord,
   UserRecord,
+  UserSettingsRecord,
 } from "../../core/kernel/records.js";
-import { toAudit, toConversation, toDomain, toSession, toUser } from "./rows.js";
+import { toAudit, toConversation, toDomain, toSession, toUser, toUserSettings } from "./rows.js";
 import type { Database } from "./schema.js";
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
@@ -29,6 +30,25 @@ export class KyselyAccounts implements AccountsReads, AccountsWrites {
       .where("token_hash", "=", tokenHash)
       .executeTakeFirst();
     return r ? toSession(r) : undefined;
+  }
+
+  async listSessionsOfUser(userId: string, now: number): Promise<SessionRecord[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .where("expires_at", ">", now)
+      .execute();
+    return rows.map(toSession);
+  }
+
+  async getUserSettings(userId: string): Promise<UserSettingsRecord | undefined> {
+    const r = await this.db
+      .selectFrom("user_settings")
+      .selectAll()
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return r ? toUserSettings(r) : undefined;
   }
 
   async getScramCredential(userId: string, mechanism: ScramMechanism): Promise<ScramCredential | undefined> {
@@ -94,9 +114,33 @@ export class KyselyAccounts implements AccountsReads, AccountsWrites {
         user_id: s.userId,
         device_id: s.deviceId,
         platform: s.platform,
+        client: s.client,
         created_at: s.createdAt,
+        last_active_at: s.lastActiveAt,
         expires_at: s.expiresAt,
       })
+      .execute();
+  }
+
+  async touchSession(tokenHash: string, at: number): Promise<void> {
+    await this.db
+      .updateTable("sessions")
+      .set({ last_active_at: at })
+      .where("token_hash", "=", tokenHash)
+      .execute();
+  }
+
+  async putUserSettings(userId: string, s: UserSettingsRecord): Promise<void> {
+    const row = {
+      desktop_notifications: s.desktopNotifications ? 1 : 0,
+      notification_sound: s.notificationSound ? 1 : 0,
+      message_previews: s.messagePreviews ? 1 : 0,
+      version: s.version,
+    };
+    await this.db
+      .insertInto("user_settings")
+      .values({ user_id: userId, ...row })
+      .onConflict((oc) => oc.column("user_id").doUpdateSet(row))
       .execute();
   }
 

@@ -21,6 +21,13 @@ const DIRECTORY_COLUMNS = [
   "department_id",
   "status",
   "must_change_password",
+  "status_text",
+  "dnd_on",
+  "dnd_until",
+  "dnd_daily",
+  "dnd_from",
+  "dnd_to",
+  "dnd_zone",
   "version",
 ] as const;
 

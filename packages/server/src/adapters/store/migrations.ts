@@ -297,7 +297,45 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0010_profile_settings": {
+      async up(db: Kysely<unknown>) {
+        await profileAndSettings(db);
+      },
+    },
   };
+}
+
+/**
+ * A status text and do-not-disturb on the directory card; what a login session shows its owner
+ * (the client, when it was last used); the settings that follow a user to every device.
+ */
+async function profileAndSettings(db: Kysely<unknown>): Promise<void> {
+  const column = async (table: string, name: string, type: "text" | "integer" | "bigint") => {
+    const empty = type === "text" ? "" : 0;
+    await db.schema
+      .alterTable(table)
+      .addColumn(name, type, (c) => c.notNull().defaultTo(empty))
+      .execute();
+  };
+  await column("users", "status_text", "text");
+  await column("users", "dnd_on", "integer");
+  await column("users", "dnd_until", "bigint");
+  await column("users", "dnd_daily", "integer");
+  await column("users", "dnd_from", "integer");
+  await column("users", "dnd_to", "integer");
+  await column("users", "dnd_zone", "text");
+  await column("sessions", "client", "text");
+  await column("sessions", "last_active_at", "bigint");
+  // Sessions from before count as last active when they were made.
+  await sql`update sessions set last_active_at = created_at`.execute(db);
+  await db.schema
+    .createTable("user_settings")
+    .addColumn("user_id", "text", (c) => c.primaryKey().references("users.id"))
+    .addColumn("desktop_notifications", "integer", (c) => c.notNull())
+    .addColumn("notification_sound", "integer", (c) => c.notNull())
+    .addColumn("message_previews", "integer", (c) => c.notNull())
+    .addColumn("version", "bigint", (c) => c.notNull())
+    .execute();
 }
 
 /**

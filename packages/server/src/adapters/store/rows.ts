@@ -14,6 +14,7 @@ import type {
   SessionRecord,
   UserRecord,
   UserRole,
+  UserSettingsRecord,
 } from "../../core/kernel/records.js";
 import type {
   AuditTable,
@@ -24,6 +25,7 @@ import type {
   MemberTable,
   MessageTable,
   SessionTable,
+  UserSettingsTable,
   UserTable,
 } from "./schema.js";
 
@@ -55,6 +57,15 @@ export function toUser(r: Omit<UserTable, "password_hash"> & { password_hash?: s
     departmentId: r.department_id,
     status: r.status as EmploymentStatus,
     mustChangePassword: num(r.must_change_password) !== 0,
+    statusText: r.status_text ?? "",
+    dnd: {
+      on: num(r.dnd_on ?? 0) !== 0,
+      until: num(r.dnd_until ?? 0),
+      daily: num(r.dnd_daily ?? 0) !== 0,
+      fromMinute: num(r.dnd_from ?? 0),
+      toMinute: num(r.dnd_to ?? 0),
+      timeZone: r.dnd_zone ?? "",
+    },
     version: num(r.version),
   };
 }
@@ -77,6 +88,13 @@ export function fromUser(u: UserRecord): UserTable {
     department_id: u.departmentId,
     status: u.status,
     must_change_password: u.mustChangePassword ? 1 : 0,
+    status_text: u.statusText,
+    dnd_on: u.dnd.on ? 1 : 0,
+    dnd_until: u.dnd.until,
+    dnd_daily: u.dnd.daily ? 1 : 0,
+    dnd_from: u.dnd.fromMinute,
+    dnd_to: u.dnd.toMinute,
+    dnd_zone: u.dnd.timeZone,
     version: u.version,
   };
 }
@@ -115,8 +133,19 @@ export function toSession(r: SessionTable): SessionRecord {
     userId: r.user_id,
     deviceId: r.device_id,
     platform: r.platform,
+    client: r.client,
     createdAt: num(r.created_at),
+    lastActiveAt: num(r.last_active_at),
     expiresAt: num(r.expires_at),
+  };
+}
+
+export function toUserSettings(r: UserSettingsTable): UserSettingsRecord {
+  return {
+    desktopNotifications: num(r.desktop_notifications) !== 0,
+    notificationSound: num(r.notification_sound) !== 0,
+    messagePreviews: num(r.message_previews) !== 0,
+    version: num(r.version),
   };
 }
 

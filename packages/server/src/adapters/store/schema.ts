@@ -28,6 +28,13 @@ export interface UserTable {
   department_id: string;
   status: string;
   must_change_password: number;
+  status_text: string;
+  dnd_on: number;
+  dnd_until: number;
+  dnd_daily: number;
+  dnd_from: number;
+  dnd_to: number;
+  dnd_zone: string;
   version: number;
 }
 
@@ -119,8 +126,18 @@ export interface SessionTable {
   user_id: string;
   device_id: string;
   platform: string;
+  client: string;
   created_at: number;
+  last_active_at: number;
   expires_at: number;
+}
+
+export interface UserSettingsTable {
+  user_id: string;
+  desktop_notifications: number;
+  notification_sound: number;
+  message_previews: number;
+  version: number;
 }
 
 export interface CounterTable {
@@ -197,6 +214,7 @@ export interface Database {
   domains: DomainTable;
   users: UserTable;
   sessions: SessionTable;
+  user_settings: UserSettingsTable;
   counters: CounterTable;
   conversations: ConversationTable;
   members: MemberTable;

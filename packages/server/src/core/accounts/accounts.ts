@@ -2,7 +2,13 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import { nameKeys } from "../directory/pinyin.js";
 import { invalid, notFound } from "../kernel/errors.js";
 import { completeUserId, domainOf, fullUserId, isValidDomain, localPartOf } from "../kernel/ids.js";
-import { ADMIN_PAGE_MAX, type CoreLimits, MAX_PASSWORD_LENGTH, PROFILE_LIMITS } from "../kernel/limits.js";
+import {
+  ADMIN_PAGE_MAX,
+  type CoreLimits,
+  MAX_PASSWORD_LENGTH,
+  PROFILE_LIMITS,
+  SESSION_TOUCH_MS,
+} from "../kernel/limits.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, KickReason, Logger, PasswordHasher, Random } from "../kernel/ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "../kernel/records.js";
@@ -19,6 +25,8 @@ import type { AccountsStore, AccountsTx } from "./store.js";
 export interface DeviceInfo {
   deviceId: string;
   platform: string;
+  /** ClientInfo.app_version: which client made the login, shown in the owner's list of sessions. */
+  client?: string;
 }
 
 export interface Authenticated {
@@ -253,7 +261,9 @@ export class Accounts {
       userId: user.id,
       deviceId: device.deviceId,
       platform: device.platform,
+      client: device.client ?? "",
       createdAt: now,
+      lastActiveAt: now,
       expiresAt: now + this.limits.sessionTtlMs,
     };
     await this.store.transaction((tx) => tx.insertSession(session));
@@ -270,6 +280,15 @@ export class Accounts {
     const user = await this.store.read.getUser(session.userId);
     if (!user) throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
     await this.checkCanLogIn(user);
+    const now = this.clock.now();
+    if (now - session.lastActiveAt >= SESSION_TOUCH_MS) {
+      // Only what the owner's list of sessions shows: a failed stamp must not refuse the login.
+      this.store
+        .transaction((tx) => tx.touchSession(tokenHash, now))
+        .catch((err) => {
+          this.log.warn({ err }, "could not record a session's last use");
+        });
+    }
     return { user, tokenHash, expiresAt: session.expiresAt };
   }
 
@@ -308,6 +327,7 @@ export class Accounts {
       ...session,
       tokenHash: this.random.sha256(fresh),
       createdAt: now,
+      lastActiveAt: now,
       expiresAt: now + this.limits.sessionTtlMs,
     };
     await this.store.transaction(async (tx) => {

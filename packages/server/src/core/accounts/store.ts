@@ -4,6 +4,7 @@ import type {
   DomainRecord,
   SessionRecord,
   UserRecord,
+  UserSettingsRecord,
 } from "../kernel/records.js";
 import type {
   AuditWriter,
@@ -17,6 +18,10 @@ import type { ScramCredential, ScramMechanism } from "./scram-keys.js";
 /** What only accounts and administration read: sessions, SCRAM keys, and the lists administrators page through. */
 export interface AccountsReads {
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  /** Every session of the user that has not expired at `now`, any order. */
+  listSessionsOfUser(userId: string, now: number): Promise<SessionRecord[]>;
+  /** The user's roaming settings, if they ever saved any. */
+  getUserSettings(userId: string): Promise<UserSettingsRecord | undefined>;
   /** SCRAM keys of users' passwords, for the XMPP gateway's SASL (RFC 5802). */
   getScramCredential(userId: string, mechanism: ScramMechanism): Promise<ScramCredential | undefined>;
   listUsers(domain: string, afterId: string, limit: number): Promise<UserRecord[]>;
@@ -30,6 +35,10 @@ export interface AccountsReads {
 export interface AccountsWrites {
   insertSession(session: SessionRecord): Promise<void>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Stamps a session's last use. */
+  touchSession(tokenHash: string, at: number): Promise<void>;
+  /** Inserts or replaces the user's settings. */
+  putUserSettings(userId: string, settings: UserSettingsRecord): Promise<void>;
   /** Replaces the user's keys of each mechanism given. */
   putScramCredentials(credentials: readonly ScramCredential[]): Promise<void>;
   createDomain(name: string, now: number): Promise<boolean>;

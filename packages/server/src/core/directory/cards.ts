@@ -1,11 +1,13 @@
 import {
   type Department,
   DepartmentSchema,
+  type DoNotDisturb,
+  DoNotDisturbSchema,
   EmploymentStatus,
   type UserCard,
   UserCardSchema,
 } from "@starling/protocol";
-import type { DepartmentRecord, UserRecord } from "../kernel/records.js";
+import type { DepartmentRecord, DndRecord, UserRecord } from "../kernel/records.js";
 import { nameReadings } from "./pinyin.js";
 
 /** A name's readings other than its own (pinyin, pinyin_initials): full pinyin and initials of each. */
@@ -44,7 +46,23 @@ export function toUserCard(u: UserRecord, otherDepartmentIds: readonly string[] 
     frozen: u.disabled,
     version: BigInt(u.version),
     nameReadings: otherReadings(u),
+    statusText: u.statusText,
+    doNotDisturb: toDoNotDisturb(u.dnd),
   } satisfies UserCard;
+}
+
+/** Left off the card while it was never set, so most cards carry nothing for it. */
+function toDoNotDisturb(d: DndRecord): DoNotDisturb | undefined {
+  if (!d.on && !d.daily && d.until === 0) return undefined;
+  return {
+    $typeName: DoNotDisturbSchema.typeName,
+    on: d.on,
+    until: BigInt(d.until),
+    daily: d.daily,
+    fromMinute: d.fromMinute,
+    toMinute: d.toMinute,
+    timeZone: d.timeZone,
+  } satisfies DoNotDisturb;
 }
 
 export function toDepartment(d: DepartmentRecord): Department {

@@ -2,10 +2,11 @@ import { create, DirectoryChangedSchema, ErrorCode, encodeEnvelope, StarlingErro
 import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
 import { DEPARTMENT_LIMITS, PROFILE_LIMITS } from "../kernel/limits.js";
-import type { Bus, Random } from "../kernel/ports.js";
+import type { Bus, Clock, Random } from "../kernel/ports.js";
 import type { DepartmentRecord, EmploymentStatus, UserRecord } from "../kernel/records.js";
 import type { UserPatch } from "../kernel/shared-store.js";
 import type { AuditContext, Auditor } from "./audit.js";
+import { checkDnd, type DndInput } from "./dnd.js";
 import { nameKeys } from "./pinyin.js";
 import type { DirectoryStore, DirectoryTx } from "./store.js";
 import { checkEmail, checkText } from "./validate.js";
@@ -30,6 +31,10 @@ export interface ProfileInput {
   otherDepartmentIds?: string[];
   status?: EmploymentStatus;
   frozen?: boolean;
+  /** The user's own status message ("" clears it). */
+  statusText?: string;
+  /** Replaces the user's do-not-disturb setting as a whole. */
+  dnd?: DndInput;
 }
 
 const DEPARTMENT_ID = new RegExp(`^[A-Za-z0-9._-]{1,${DEPARTMENT_LIMITS.idLength}}$`);
@@ -48,6 +53,7 @@ export class DirectoryAdmin {
     private readonly bus: Bus,
     private readonly random: Random,
     private readonly auditor: Auditor,
+    private readonly clock: Clock,
   ) {}
 
   async saveDepartment(ctx: AuditContext, domain: string, input: DepartmentInput): Promise<DepartmentRecord> {
@@ -182,6 +188,9 @@ export class DirectoryAdmin {
       patch.status = input.status;
     }
     if (input.frozen !== undefined) patch.disabled = input.frozen;
+    if (input.statusText !== undefined)
+      patch.statusText = checkText(input.statusText, "status_text", PROFILE_LIMITS.statusText);
+    if (input.dnd !== undefined) patch.dnd = checkDnd(input.dnd, this.clock.now());
     return patch;
   }
 

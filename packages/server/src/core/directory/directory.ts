@@ -12,6 +12,7 @@ import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
 import type { DepartmentRecord, DomainRecord, UserRecord } from "../kernel/records.js";
 import { toDepartment, toUserCard } from "./cards.js";
+import { dndHolds } from "./dnd.js";
 import { DirectorySearchIndex } from "./search-index.js";
 import type { DirectoryReader } from "./store.js";
 
@@ -43,6 +44,15 @@ export class Directory {
   /** A domain served here, by name (public: the onboarding document names it). */
   getDomain(name: string): Promise<DomainRecord | undefined> {
     return this.reader.getDomain(name);
+  }
+
+  /**
+   * Whether the user is in do-not-disturb at `atMs` (their setting, on the clock of their time
+   * zone): the one question anything that would alert a user (offline push) asks.
+   */
+  async inDoNotDisturb(userId: string, atMs: number): Promise<boolean> {
+    const user = await this.reader.getUser(userId);
+    return user ? dndHolds(user.dnd, atMs) : false;
   }
 
   /** A person of the viewer's own domain, with their record as stored; undefined for anyone else. */

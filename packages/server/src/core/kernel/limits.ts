@@ -91,6 +91,8 @@ export const MAX_PASSWORD_LENGTH = 256;
 /** What a login keeps of the client's device id and platform name. */
 export const MAX_DEVICE_ID_LENGTH = 128;
 export const MAX_PLATFORM_LENGTH = 32;
+/** ClientInfo.app_version as kept with a login ("Starling Web 0.1 · Chrome on Linux"). */
+export const MAX_CLIENT_LENGTH = 100;
 
 /** Directory profile fields, in characters after trimming. */
 export const PROFILE_LIMITS = {
@@ -99,7 +101,15 @@ export const PROFILE_LIMITS = {
   email: 254,
   phone: 40,
   avatar: 500,
+  /** A status message shown next to the name, as Slack's (100 characters). */
+  statusText: 100,
 } as const;
+
+/**
+ * A session's last use is written at most this often: a reconnect or an HTTP request writes
+ * nothing when the session was stamped more recently, so a busy client costs no write per request.
+ */
+export const SESSION_TOUCH_MS = 5 * 60 * 1000;
 
 /** Departments: the id an administrator may choose, the name, the sort order, how deep and how many. */
 export const DEPARTMENT_LIMITS = {

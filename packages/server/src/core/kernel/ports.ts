@@ -70,8 +70,11 @@ export interface BusReceiver {
   deliver(userIds: readonly string[], frame: Uint8Array, exceptSession?: string): void;
   /** To every session of a user of `domain`. */
   deliverDomain(domain: string, frame: Uint8Array): void;
-  /** Closes the users' sessions, except those of the login whose token hash is `keepToken`. */
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
+  /**
+   * Closes the users' sessions, except those of the login whose token hash is `keepToken`; with
+   * `onlyToken`, only the sessions of that one login.
+   */
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void;
   /** A frame for one addressed session of a user (see Bus.publishTo); ignored when it is not here. */
   deliverTo(userId: string, address: string, frame: Uint8Array): void;
   /**
@@ -93,8 +96,10 @@ export interface Bus {
    * Closes every session of these users on every node. With `keepToken` (a
    * login session's token hash) the connections of that one login stay: a
    * user who changes their own password keeps the session they did it from.
+   * With `onlyToken`, only the connections of that one login close: a user
+   * who ends one of their sessions from another device.
    */
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void;
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void;
   /**
    * Hands `frame` to the one session of `userId` known by `address` (for
    * example an XMPP resource) on the other nodes; the caller has looked on

@@ -22,9 +22,33 @@ export interface ProfileFields {
   status: EmploymentStatus;
   /** Must set a new password before doing anything else (imported and reset accounts). */
   mustChangePassword: boolean;
+  /** A short text shown to colleagues next to the name ("" when none). */
+  statusText: string;
+  /** When the user is not to be disturbed; whether it holds is `inDoNotDisturb` (protocol/dnd.ts). */
+  dnd: DndRecord;
   /** Domain directory version of the last change to this user. */
   version: number;
 }
+
+export interface DndRecord {
+  on: boolean;
+  /** With `on`: Unix ms at which it ends by itself; 0: when turned off. */
+  until: number;
+  daily: boolean;
+  /** Minutes after midnight on the clock of `timeZone`; equal values mean no daily hours. */
+  fromMinute: number;
+  toMinute: number;
+  timeZone: string;
+}
+
+export const NO_DND: DndRecord = {
+  on: false,
+  until: 0,
+  daily: false,
+  fromMinute: 0,
+  toMinute: 0,
+  timeZone: "",
+};
 
 export interface UserRecord extends ProfileFields {
   id: string; // "alice@example.com"
@@ -47,6 +71,8 @@ export const EMPTY_PROFILE: ProfileFields = {
   departmentId: "",
   status: "active",
   mustChangePassword: false,
+  statusText: "",
+  dnd: NO_DND,
   version: 0,
 };
 
@@ -82,9 +108,29 @@ export interface SessionRecord {
   userId: string;
   deviceId: string;
   platform: string;
+  /** ClientInfo.app_version of the login ("" when the client gave none). */
+  client: string;
   createdAt: number;
+  /** The last login, reconnect or request, to within `SESSION_TOUCH_MS`. */
+  lastActiveAt: number;
   expiresAt: number;
 }
+
+/** A user's settings that follow them to every device. */
+export interface UserSettingsRecord {
+  desktopNotifications: boolean;
+  notificationSound: boolean;
+  messagePreviews: boolean;
+  /** Grows with every change; 0 before the first. */
+  version: number;
+}
+
+export const DEFAULT_SETTINGS: UserSettingsRecord = {
+  desktopNotifications: true,
+  notificationSound: true,
+  messagePreviews: true,
+  version: 0,
+};
 
 export interface ConversationRecord {
   id: string;

@@ -22,6 +22,7 @@ import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { registerGroupProfileRoutes } from "./group-profile-routes.js";
+import { registerMeRoutes } from "./me-routes.js";
 import { registerMessageChangeRoutes } from "./message-change-routes.js";
 import { type MetricsEndpoint, registerMetricsRoutes } from "./metrics-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
@@ -223,6 +224,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
 
   const auth = new HttpAuth(opts.core, opts.adminKey);
   registerSessionRoutes(app, opts.core, auth);
+  registerMeRoutes(app, opts.core, auth);
   registerDirectoryRoutes(app, opts.core, auth);
   registerConversationRoutes(app, opts.core, auth);
   registerMessageChangeRoutes(app, opts.core, auth);

@@ -43,6 +43,22 @@ const ProfilePatch = Type.Object(
     title: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.title })),
     phone: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.phone })),
     avatar: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.avatar })),
+    statusText: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.statusText })),
+    doNotDisturb: Type.Optional(
+      Type.Object(
+        {
+          on: Type.Optional(Type.Boolean()),
+          until: Type.Optional(
+            Type.Integer({ minimum: 0, description: "Unix time in milliseconds; 0: none" }),
+          ),
+          daily: Type.Optional(Type.Boolean()),
+          fromMinute: Type.Optional(Type.Integer({ minimum: 0, maximum: 1439 })),
+          toMinute: Type.Optional(Type.Integer({ minimum: 0, maximum: 1439 })),
+          timeZone: Type.Optional(Type.String({ maxLength: 64, description: "IANA time zone" })),
+        },
+        { additionalProperties: false, description: "Replaces the whole setting; {} turns it off" },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -106,7 +122,11 @@ export function registerSessionRoutes(app: FastifyInstance, core: Core, auth: Ht
     { schema: { tags, security, body: ProfilePatch } },
     async (req) => {
       const a = await auth.user(req);
-      await core.directoryAdmin.updateUser({ actor: a.user.id, source: req.ip }, a.user.id, req.body);
+      const { doNotDisturb, ...fields } = req.body;
+      await core.directoryAdmin.updateUser({ actor: a.user.id, source: req.ip }, a.user.id, {
+        ...fields,
+        ...(doNotDisturb ? { dnd: doNotDisturb } : {}),
+      });
       const [card] = await core.directory.cards(a.user.id, [a.user.id]);
       return card ? toJson(UserCardSchema, card) : {};
     },

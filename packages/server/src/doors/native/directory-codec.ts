@@ -8,6 +8,7 @@
 import {
   type Department,
   type DirectoryChanges,
+  type DoNotDisturb,
   lengthDelimitedField,
   type UserCard,
 } from "@starling/protocol";
@@ -134,6 +135,18 @@ function writeUserCard(w: Writer, u: UserCard): void {
   w.uint(11, u.status);
   w.bool(12, u.frozen);
   w.uint(13, u.version);
+  w.string(14, u.statusText);
+  const dnd = u.doNotDisturb;
+  if (dnd) w.message(15, (x) => writeDoNotDisturb(x, dnd));
+}
+
+function writeDoNotDisturb(w: Writer, d: DoNotDisturb): void {
+  w.bool(1, d.on);
+  w.uint(2, d.until);
+  w.bool(3, d.daily);
+  w.uint(4, d.fromMinute);
+  w.uint(5, d.toMinute);
+  w.string(6, d.timeZone);
 }
 
 /** The encoded DirectoryChanges message (the bytes toBinary would give). */

@@ -264,8 +264,29 @@ export async function dispatch(
         title: body.value.title,
         phone: body.value.phone,
         avatar: body.value.avatar,
+        statusText: body.value.statusText,
+        dnd: body.value.doNotDisturb,
       });
       return { case: "ok", value: {} };
+    case "listSessions":
+      return { case: "sessionList", value: await core.ownSessions.list(me, caller.tokenHash) };
+    case "revokeSession":
+      if (body.value.allOthers) await core.ownSessions.revokeOthers(me, caller.tokenHash);
+      else await core.ownSessions.revoke(me, body.value.sessionId);
+      return { case: "ok", value: {} };
+    case "setSettings":
+      return {
+        case: "settings",
+        value: await core.settings.set(
+          me,
+          {
+            desktopNotifications: body.value.desktopNotifications,
+            notificationSound: body.value.notificationSound,
+            messagePreviews: body.value.messagePreviews,
+          },
+          caller.sessionId,
+        ),
+      };
     case "changePassword":
       await core.accounts.changePassword(
         me,

@@ -100,11 +100,12 @@ export class SessionHub implements SessionHost, BusReceiver {
     this.core.metrics.inc("starling_deliveries_total", DOOR, delivered);
   }
 
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void {
     const code = reason === "disabled" ? CloseCode.ACCOUNT_DISABLED : CloseCode.LOGGED_OUT;
     for (const u of userIds) {
       for (const s of [...(this.byUser.get(u) ?? [])]) {
         if (keepToken !== undefined && s.tokenHash === keepToken) continue;
+        if (onlyToken !== undefined && s.tokenHash !== onlyToken) continue;
         s.close(code, reason === "disabled" ? "account disabled" : "signed out");
       }
     }

@@ -14,7 +14,7 @@ import {
 } from "@starling/protocol";
 import type { Authenticated } from "../../core/accounts/accounts.js";
 import type { Core } from "../../core/core.js";
-import { MAX_DEVICE_ID_LENGTH, MAX_PLATFORM_LENGTH } from "../../core/kernel/limits.js";
+import { MAX_CLIENT_LENGTH, MAX_DEVICE_ID_LENGTH, MAX_PLATFORM_LENGTH } from "../../core/kernel/limits.js";
 import type { Clock, Logger } from "../../core/kernel/ports.js";
 import { TokenBucket } from "../../core/kernel/token-bucket.js";
 import type { Connection } from "./connection.js";
@@ -225,6 +225,7 @@ export class Session {
     const device = {
       deviceId: (client?.deviceId ?? "").slice(0, MAX_DEVICE_ID_LENGTH),
       platform: (client?.platform ?? "").slice(0, MAX_PLATFORM_LENGTH),
+      client: (client?.appVersion ?? "").slice(0, MAX_CLIENT_LENGTH),
     };
     let auth: Authenticated;
     try {

@@ -142,10 +142,11 @@ export class XmppHub implements XmppHost, BusReceiver {
   deliverDomain(): void {}
 
   /** Detached sessions are still in `byUser`, so they end too and cannot be resumed. */
-  kick(userIds: readonly string[], reason: KickReason, keepToken?: string): void {
+  kick(userIds: readonly string[], reason: KickReason, keepToken?: string, onlyToken?: string): void {
     for (const u of userIds) {
       for (const s of [...(this.byUser.get(u) ?? [])]) {
         if (keepToken !== undefined && s.loginToken === keepToken) continue;
+        if (onlyToken !== undefined && s.loginToken !== onlyToken) continue;
         s.fail("not-authorized", reason === "disabled" ? "account disabled" : "signed out");
       }
     }

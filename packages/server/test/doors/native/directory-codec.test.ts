@@ -32,6 +32,18 @@ const card = fc.record({
   status: fc.constantFrom(EmploymentStatus.UNSPECIFIED, EmploymentStatus.ACTIVE, EmploymentStatus.LEFT),
   frozen: fc.boolean(),
   version,
+  statusText: text,
+  doNotDisturb: fc.option(
+    fc.record({
+      on: fc.boolean(),
+      until: version,
+      daily: fc.boolean(),
+      fromMinute: fc.integer({ min: 0, max: 1439 }),
+      toMinute: fc.integer({ min: 0, max: 1439 }),
+      timeZone: fc.constantFrom("", "Asia/Shanghai", "UTC"),
+    }),
+    { nil: undefined },
+  ),
 });
 const department = fc.record({
   id: text,
