@@ -12,6 +12,8 @@ import {
   type ReadersResult,
   type SearchResults,
   type SendAck,
+  type SessionInfo,
+  type Settings,
   StarlingError,
   type Welcome,
 } from "@starling/protocol";
@@ -32,6 +34,7 @@ import type {
   SearchOptions,
   SendInput,
   SendState,
+  SettingsInput,
   StarlingClientEvents,
 } from "./types.js";
 
@@ -424,6 +427,33 @@ export class StarlingClient {
   async changePassword(oldPassword: string, newPassword: string): Promise<void> {
     await this.call({ case: "changePassword", value: { oldPassword, newPassword } }, "once");
     this.session.passwordChanged();
+  }
+
+  /** The user's login sessions (one per device login), most recently used first; `current` is this one. */
+  async listSessions(): Promise<SessionInfo[]> {
+    const body: RequestBody = { case: "listSessions", value: {} };
+    return (await this.session.requester.expect(body, "idempotent", "sessionList")).sessions;
+  }
+
+  /** Ends one of the user's sessions by its id: its token stops working, its connections close. */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.call({ case: "revokeSession", value: { sessionId } }, "once");
+  }
+
+  /** Ends every session of the user but this one. */
+  async revokeOtherSessions(): Promise<void> {
+    await this.call({ case: "revokeSession", value: { allOthers: true } }, "once");
+  }
+
+  /** The user's roaming settings (the same on every device). */
+  async settings(): Promise<Settings> {
+    return this.setSettings({});
+  }
+
+  /** Changes roaming settings; the user's other devices get a `settings` event. */
+  async setSettings(input: SettingsInput): Promise<Settings> {
+    const body: RequestBody = { case: "setSettings", value: input };
+    return this.session.requester.expect(body, "idempotent", "settings");
   }
 
   /** The device state to store and pass back as `options.state` next run. */

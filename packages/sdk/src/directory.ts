@@ -27,6 +27,22 @@ export interface ProfileInput {
   title?: string;
   phone?: string;
   avatar?: string;
+  /** Shown to colleagues next to the name; "" clears it. */
+  statusText?: string;
+  /** Replaces the whole setting; `{}` turns it off. Whether it holds now: `inDoNotDisturb`. */
+  doNotDisturb?: DoNotDisturbInput;
+}
+
+/** Do-not-disturb as set: on now (until `until`, Unix ms, if given), and/or daily hours in a time zone. */
+export interface DoNotDisturbInput {
+  on?: boolean;
+  until?: number;
+  daily?: boolean;
+  /** Minutes after midnight, 0-1439; an end before the start runs overnight. */
+  fromMinute?: number;
+  toMinute?: number;
+  /** IANA time zone; the device's own is usually meant: Intl.DateTimeFormat().resolvedOptions().timeZone. */
+  timeZone?: string;
 }
 
 /**
@@ -108,7 +124,11 @@ export class DirectoryClient {
   }
 
   async updateProfile(input: ProfileInput): Promise<void> {
-    await this.requester().call({ case: "updateProfile", value: input }, "idempotent");
+    const { doNotDisturb, ...fields } = input;
+    const value = doNotDisturb
+      ? { ...fields, doNotDisturb: { ...doNotDisturb, until: BigInt(doNotDisturb.until ?? 0) } }
+      : fields;
+    await this.requester().call({ case: "updateProfile", value }, "idempotent");
   }
 
   /** The server says the directory reached `version`: pull if there is a copy and it is behind. */

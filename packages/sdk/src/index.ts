@@ -11,7 +11,12 @@ export {
 export type { Compressor } from "./compression.js";
 export { applyReaction } from "./conversation-cache.js";
 export type { ClientAuth } from "./credentials.js";
-export { DirectoryClient, type DirectoryUpdate, type ProfileInput } from "./directory.js";
+export {
+  DirectoryClient,
+  type DirectoryUpdate,
+  type DoNotDisturbInput,
+  type ProfileInput,
+} from "./directory.js";
 export { Emitter, type Listener } from "./emitter.js";
 export { DEFAULT_TCP_PORT, type Endpoint, type EndpointScheme, parseEndpoint } from "./endpoint.js";
 export type { ClientOptions, DeviceInfo } from "./options.js";
@@ -29,6 +34,7 @@ export type {
   SearchOptions,
   SendInput,
   SendState,
+  SettingsInput,
   StarlingClientEvents,
 } from "./types.js";
 export { WebSocketTransport, webSocketTransportFactory } from "./websocket-transport.js";

@@ -441,6 +441,9 @@ export class Session {
       case "conversationChanged":
         this.refreshConversation(push.body.value.conversationId);
         break;
+      case "settingsChanged":
+        this.emitter.emit("settings", push.body.value);
+        break;
       case "syncHint":
         // Every device of a node hears this at once: spread their passes out.
         this.syncSoon(SYNC_SOON_MS + Math.floor(Math.random() * SYNC_HINT_SPREAD_MS));

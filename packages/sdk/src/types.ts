@@ -7,6 +7,7 @@ import type {
   PresenceState,
   Receipt,
   SearchScope,
+  Settings,
   TypingEvent,
 } from "@starling/protocol";
 import type { DirectoryUpdate } from "./directory.js";
@@ -36,6 +37,8 @@ export interface StarlingClientEvents {
   reaction: ReactionChange;
   /** The unacknowledged sends changed: added, transmitted, requeued, acked, failed or cancelled. */
   sends: SendState[];
+  /** The user's roaming settings changed on another of their devices. */
+  settings: Settings;
   error: Error;
 }
 
@@ -94,6 +97,13 @@ export interface SendInput {
   attachments?: { fileId: string; kind?: AttachmentKind }[];
   /** Generated when absent; give the same id to resend something from an earlier run. */
   clientMsgId?: string;
+}
+
+/** Roaming settings to change; fields left out keep their value. */
+export interface SettingsInput {
+  desktopNotifications?: boolean;
+  notificationSound?: boolean;
+  messagePreviews?: boolean;
 }
 
 /** Filters and paging of a search; see starling.v1.Search. */

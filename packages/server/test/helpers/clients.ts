@@ -42,6 +42,7 @@ export class Client {
       "messageEdited",
       "reaction",
       "sends",
+      "settings",
       "error",
     ] as const) {
       sdk.on(ev, (v: unknown) => {
