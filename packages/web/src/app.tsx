@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from "react";
 import { useStrings } from "./i18n.js";
 import type { Chat } from "./stores/chat.js";
+import { DisplaySettings } from "./ui/display-settings.js";
 import { Login } from "./ui/login.js";
 import { Workspace } from "./ui/workspace.js";
 import { ChatContext, useChat } from "./use-chat.js";
@@ -12,6 +13,7 @@ const NewPassword = lazy(() => import("./ui/new-password.js").then((m) => ({ def
 export function App(props: { chat: Chat }) {
   return (
     <ChatContext value={props.chat}>
+      <DisplaySettings />
       <Screen />
     </ChatContext>
   );

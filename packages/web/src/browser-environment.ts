@@ -1,4 +1,5 @@
 import { webSocketTransportFactory } from "@starling/sdk";
+import { Chime } from "./chime.js";
 import type { Environment, Notice } from "./stores/environment.js";
 
 /** A desktop notification, when the tab is hidden and the user has allowed them. */
@@ -9,8 +10,39 @@ function notify(notice: Notice): void {
   n.onclick = () => window.focus();
 }
 
+/** The browser and system from the user agent, for the user's list of sessions; rough on purpose. */
+function clientName(): string {
+  const ua = navigator.userAgent;
+  const browser = /Edg\//.test(ua)
+    ? "Edge"
+    : /Firefox\//.test(ua)
+      ? "Firefox"
+      : /Chrom(e|ium)\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : "";
+  const system = /Windows/.test(ua)
+    ? "Windows"
+    : /iPhone|iPad/.test(ua)
+      ? "iOS"
+      : /Mac OS X/.test(ua)
+        ? "macOS"
+        : /Android/.test(ua)
+          ? "Android"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : "";
+  const where = [browser, system].filter(Boolean).join(" / ");
+  return where ? `Starling Web · ${where}` : "Starling Web";
+}
+
+/** Whether the user is looking at this page (visible and focused). */
+const looking = () => document.visibilityState === "visible" && document.hasFocus();
+
 /** The browser the page runs in: its storage, the server that served it, its WebSocket. */
 export function browserEnvironment(): Environment {
+  const chime = new Chime();
   return {
     storage: localStorage,
     endpoint: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`,
@@ -18,5 +50,10 @@ export function browserEnvironment(): Environment {
     transport: webSocketTransportFactory,
     randomId: () => crypto.randomUUID(),
     notify,
+    clientName: clientName(),
+    // A sound for someone not looking at the page, the same moments a desktop notice is for.
+    chime: () => {
+      if (!looking()) chime.play();
+    },
   };
 }

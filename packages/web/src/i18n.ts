@@ -3,6 +3,7 @@ import { contactsStrings } from "./ui/contacts/strings.js";
 import { groupStrings } from "./ui/groups/strings.js";
 import { mentionsStrings } from "./ui/mentions/strings.js";
 import { searchStrings } from "./ui/search/strings.js";
+import { settingsStrings } from "./ui/settings/strings.js";
 
 /** A part of the interface's strings: the same keys in both languages. */
 export interface StringSection<K extends string> {
@@ -161,12 +162,20 @@ const BASE = {
 const _sameKeys: StringSection<keyof (typeof BASE)["en"]> = BASE;
 void _sameKeys;
 
-const SECTIONS = [BASE, contactsStrings, searchStrings, groupStrings, mentionsStrings] as const;
+const SECTIONS = [
+  BASE,
+  contactsStrings,
+  searchStrings,
+  groupStrings,
+  mentionsStrings,
+  settingsStrings,
+] as const;
 type Merged = (typeof BASE)["en"] &
   (typeof contactsStrings)["en"] &
   (typeof searchStrings)["en"] &
   (typeof groupStrings)["en"] &
-  (typeof mentionsStrings)["en"];
+  (typeof mentionsStrings)["en"] &
+  (typeof settingsStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

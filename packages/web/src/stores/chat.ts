@@ -9,6 +9,7 @@ import { People } from "./people.js";
 import { Presence } from "./presence.js";
 import { Receipts } from "./receipts.js";
 import { Session } from "./session.js";
+import { Settings } from "./settings.js";
 import { Typing } from "./typing.js";
 
 /**
@@ -28,6 +29,7 @@ export class Chat {
   readonly files: FileLinks;
   readonly drafts: Drafts;
   readonly outbox: Outbox;
+  readonly settings: Settings;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
@@ -39,11 +41,28 @@ export class Chat {
         this.connected = client;
         this.presence.restart();
         this.outbox.restore(client);
+        void this.settings.load();
       },
       ended: () => this.reset(),
     });
     this.people = new People(this.session, env.apiBase);
-    this.conversations = new Conversations(this.session, env.notify, this.people.nameOf.bind(this.people));
+    this.settings = new Settings(this.session, env.storage);
+    this.conversations = new Conversations(
+      this.session,
+      env.notify,
+      this.people.nameOf.bind(this.people),
+      () => {
+        // Do-not-disturb silences everything; messages still arrive and count as unread.
+        const quiet = this.people.inDnd(this.session.userId, now());
+        const s = this.settings.roaming;
+        return {
+          desktop: s.desktopNotifications && !quiet,
+          sound: s.notificationSound && !quiet,
+          preview: s.messagePreviews,
+        };
+      },
+      env.chime,
+    );
     this.outbox = new Outbox(this.session, env.storage, env.randomId);
     this.windows = new MessageWindows(this.session, this.conversations, this.outbox);
     this.receipts = new Receipts(this.session);
@@ -93,6 +112,9 @@ export class Chat {
     client.on("directoryChanged", () => {
       if (mine()) this.people.directoryChanged();
     });
+    client.on("settings", (s) => {
+      if (mine()) this.settings.received(s);
+    });
   }
 
   private reset(): void {
@@ -106,5 +128,6 @@ export class Chat {
     this.files.reset();
     this.drafts.reset();
     this.outbox.reset();
+    this.settings.reset();
   }
 }

@@ -19,6 +19,16 @@ export function byListOrder(a: Conversation, b: Conversation): number {
  * pins, mutes, the peer's cursors), in the order the list shows it; 1:1
  * chats opened before their first message (drafts); desktop notices.
  */
+/** How a message from someone else may alert the user right now (their settings and do-not-disturb). */
+export interface AlertPolicy {
+  desktop: boolean;
+  sound: boolean;
+  /** The message text in the notice; without it, only who sent it. */
+  preview: boolean;
+}
+
+const ALERT_ALL: AlertPolicy = { desktop: true, sound: false, preview: true };
+
 export class Conversations extends Store {
   /** 1:1 chats opened before their first message: conversation id -> the peer. */
   readonly drafts = new Map<string, string>();
@@ -28,6 +38,8 @@ export class Conversations extends Store {
     private readonly notify?: (notice: Notice) => void,
     /** A person's display name, fetched if need be (a notice's title). */
     private readonly nameOf: (userId: string) => Promise<string> = async (id) => id.split("@")[0] ?? id,
+    private readonly alerts: () => AlertPolicy = () => ALERT_ALL,
+    private readonly chime?: () => void,
   ) {
     super();
   }
@@ -73,19 +85,22 @@ export class Conversations extends Store {
   }
 
   /**
-   * A notice for a message from someone else in a chat that is not muted (or
-   * that mentions me), titled with a name, not an id; a new group announcement
-   * is told like a message.
+   * A notice (and its sound) for a message from someone else in a chat that is not muted (or
+   * that mentions me), titled with a name, not an id; a new group announcement is told like a
+   * message; as the user's settings allow, and never in do-not-disturb.
    */
   private notice(m: Message): void {
-    const notify = this.notify;
     const content = m.content;
     const announced = m.event?.kind.case === "announcementChanged" ? m.event.kind.value.text : "";
-    if (!notify || m.senderId === this.session.userId || (!content && !announced)) return;
+    if (m.senderId === this.session.userId || (!content && !announced)) return;
     const conv = this.get(m.conversationId);
     // A mention of me gets through even when the chat is muted.
     if (conv?.muted && !mentionsMe(m, this.session.userId, !!conv.name)) return;
-    const body = content ? contentSummary(content) : announced;
+    const policy = this.alerts();
+    if (policy.sound) this.chime?.();
+    const notify = this.notify;
+    if (!notify || !policy.desktop) return;
+    const body = policy.preview ? (content ? contentSummary(content) : announced) : "";
     const show = (title: string) => notify({ title, body, conversationId: m.conversationId });
     if (conv?.name) show(conv.name);
     else void this.nameOf(m.senderId).then(show);

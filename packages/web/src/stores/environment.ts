@@ -34,4 +34,8 @@ export interface Environment {
   now?(): number;
   /** Shows a message from someone else to a user who is not looking; the platform decides whether it can. */
   notify?(notice: Notice): void;
+  /** How this client names itself in the user's list of sessions ("Starling Web · Chrome on Linux"). */
+  clientName?: string;
+  /** Plays the short notification sound for such a message, where the platform can. */
+  chime?(): void;
 }

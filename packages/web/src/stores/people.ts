@@ -1,3 +1,4 @@
+import { type DoNotDisturb, inDoNotDisturb, type UserCard } from "@starling/sdk";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
 
@@ -17,6 +18,8 @@ export class People extends Store {
   private readonly names = new Map<string, string>();
   /** Lower-case keys that find a person when typed: pinyin, initials, the name's other readings. */
   private readonly keys = new Map<string, readonly string[]>();
+  /** Status messages and do-not-disturb settings from the same cards. */
+  private readonly statuses = new Map<string, { text: string; dnd: DoNotDisturb | undefined }>();
   private readonly wanted = new Set<string>();
   /** Avatar paths from the directory (with their version), and the pictures fetched for them. */
   private readonly avatarPaths = new Map<string, string>();
@@ -108,6 +111,45 @@ export class People extends Store {
     return body.avatar;
   }
 
+  /** A person's status message ("" when none); known once their name is. */
+  statusText(userId: string): string {
+    this.displayName(userId);
+    return this.statuses.get(userId)?.text ?? "";
+  }
+
+  /** A person's do-not-disturb setting as set; `inDnd` says whether it holds. */
+  dndOf(userId: string): DoNotDisturb | undefined {
+    this.displayName(userId);
+    return this.statuses.get(userId)?.dnd;
+  }
+
+  /** Whether a person is in do-not-disturb at `atMs` (the protocol's rule, as the server applies it). */
+  inDnd(userId: string, atMs: number): boolean {
+    return inDoNotDisturb(this.dndOf(userId), atMs);
+  }
+
+  /** Changes the user's own card; colleagues' copies follow by the directory's change push. */
+  async updateOwnProfile(patch: {
+    displayName?: string;
+    statusText?: string;
+    doNotDisturb?: {
+      on?: boolean;
+      until?: number;
+      daily?: boolean;
+      fromMinute?: number;
+      toMinute?: number;
+      timeZone?: string;
+    };
+  }): Promise<void> {
+    const c = this.session.client;
+    if (!c) return;
+    await c.directory.updateProfile(patch);
+    const me = this.session.userId;
+    const [card] = await c.directory.cards([me]);
+    if (card) this.learn(card);
+    this.changed();
+  }
+
   /** Sets the user's own avatar from a picture. */
   async setAvatar(file: Blob): Promise<void> {
     const token = this.session.token;
@@ -127,6 +169,7 @@ export class People extends Store {
   directoryChanged(): void {
     this.names.clear();
     this.keys.clear();
+    this.statuses.clear();
     this.wanted.clear();
     this.avatarPaths.clear();
     this.changed();
@@ -138,11 +181,22 @@ export class People extends Store {
     this.loaded?.();
     this.names.clear();
     this.keys.clear();
+    this.statuses.clear();
     this.wanted.clear();
     for (const url of this.avatarUrls.values()) if (url) URL.revokeObjectURL(url);
     this.avatarUrls.clear();
     this.avatarPaths.clear();
     this.changed();
+  }
+
+  private learn(card: UserCard): void {
+    this.names.set(card.id, card.displayName);
+    this.keys.set(
+      card.id,
+      [card.pinyin, card.pinyinInitials, ...card.nameReadings].filter((k) => k !== ""),
+    );
+    this.statuses.set(card.id, { text: card.statusText, dnd: card.doNotDisturb });
+    if (card.avatar.startsWith("/api/v1/avatars/")) this.avatarPaths.set(card.id, card.avatar);
   }
 
   private async fetchNames(): Promise<void> {
@@ -151,14 +205,7 @@ export class People extends Store {
     const ids = [...this.wanted].filter((id) => !this.names.has(id)).slice(0, BATCH);
     if (!c || ids.length === 0) return;
     try {
-      for (const card of await c.directory.cards(ids)) {
-        this.names.set(card.id, card.displayName);
-        this.keys.set(
-          card.id,
-          [card.pinyin, card.pinyinInitials, ...card.nameReadings].filter((k) => k !== ""),
-        );
-        if (card.avatar.startsWith("/api/v1/avatars/")) this.avatarPaths.set(card.id, card.avatar);
-      }
+      for (const card of await c.directory.cards(ids)) this.learn(card);
       // Ids the directory does not know keep their short form.
       for (const id of ids) if (!this.names.has(id)) this.names.set(id, shortForm(id));
       this.changed();

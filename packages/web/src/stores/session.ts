@@ -151,7 +151,11 @@ export class Session extends Store {
     const client = new StarlingClient({
       endpoints: [this.env.endpoint],
       auth,
-      device: { platform: "web", deviceId: this.deviceId() },
+      device: {
+        platform: "web",
+        deviceId: this.deviceId(),
+        appVersion: this.env.clientName ?? "Starling Web",
+      },
       transport: this.env.transport,
     });
     this.current = client;

@@ -18,6 +18,7 @@ import { AnnouncementBanner } from "./groups/announcement-banner.js";
 import { PendingItem } from "./mentions/pending-item.js";
 import { MessageItem } from "./message-item.js";
 import { useMessageKeys } from "./message-keys.js";
+import { PersonStatus } from "./person-status.js";
 import { useFileSender } from "./use-file-sender.js";
 import "./chat.css";
 
@@ -163,6 +164,8 @@ export function ChatView(props: {
           <Avatar label={name} {...(conv.avatar ? { picture: conv.avatar } : {})} />
         )}
         <h2>{name}</h2>
+        {conv && !conv.name && conv.peerId && <PersonStatus userId={conv.peerId} />}
+        {!conv && draftPeer && <PersonStatus userId={draftPeer} />}
         {conv?.name && (
           <span className="hint">
             {conv.memberCount} {t.members}

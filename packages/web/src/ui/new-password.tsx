@@ -16,7 +16,7 @@ export interface PasswordRules {
 /** What the server enforces unless its onboarding document says otherwise. */
 const DEFAULT_RULES: PasswordRules = { minLength: 8, maxLength: 256 };
 
-async function serverRules(): Promise<PasswordRules> {
+export async function serverRules(): Promise<PasswordRules> {
   try {
     const r = await fetch("/.well-known/starling");
     if (!r.ok) return DEFAULT_RULES;

@@ -7,6 +7,7 @@ import { ContactsPanel } from "./contacts/contacts-panel.js";
 import { ConversationList } from "./conversation-list.js";
 import { LanguageSwitch } from "./language-switch.js";
 import { MentionsPanel } from "./mentions/mentions-panel.js";
+import { PersonStatus } from "./person-status.js";
 import { SearchPanel } from "./search/search-panel.js";
 import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
@@ -26,6 +27,10 @@ function joinToken(): string | undefined {
 function forgetJoinToken(): void {
   history.replaceState(null, "", `${location.pathname}${location.search}`);
 }
+/** Opened now and then: loaded on first open, outside the first screen's code. */
+const SettingsPage = lazy(() =>
+  import("./settings/settings-page.js").then((m) => ({ default: m.SettingsPage })),
+);
 
 /** What the side panels may ask the workspace to do. */
 export interface PanelActions {
@@ -51,6 +56,7 @@ export function Workspace() {
     addEventListener("hashchange", onHash);
     return () => removeEventListener("hashchange", onHash);
   }, []);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const offline = session.phase === "reconnecting" || session.phase === "connecting";
   // What had the focus when a chat was opened (a chat in the list, a search hit, a card's button):
   // leaving the chat puts the focus back there.
@@ -62,10 +68,12 @@ export function Workspace() {
   const actions: PanelActions = {
     onOpen: (id, seq) => {
       remember();
+      setSettingsOpen(false);
       setOpen(seq === undefined ? { id } : { id, seq });
     },
     onStartChat: (userId) => {
       remember();
+      setSettingsOpen(false);
       setOpen({ id: conversations.openDirect(userId) });
     },
   };
@@ -88,7 +96,7 @@ export function Workspace() {
   ];
 
   return (
-    <div className={`workspace${open || joining ? " has-open" : ""}`}>
+    <div className={`workspace${open || joining || settingsOpen ? " has-open" : ""}`}>
       <SkipLinks chatOpen={open !== undefined} />
       <UnreadMarks open={open?.id} />
       {offline && (
@@ -115,9 +123,26 @@ export function Workspace() {
               }}
             />
           </label>
-          <span className="me-name" data-testid="me" title={session.userId}>
+          <button
+            type="button"
+            className="me-name"
+            data-testid="me"
+            title={`${session.userId} · ${t.settingsOpen}`}
+            aria-label={`${people.displayName(session.userId)}: ${t.settingsOpen}`}
+            onClick={() => setSettingsOpen(true)}
+          >
             {people.displayName(session.userId)}
-          </span>
+            <PersonStatus userId={session.userId} />
+          </button>
+          <button
+            type="button"
+            className="link"
+            data-testid="open-settings"
+            aria-pressed={settingsOpen}
+            onClick={() => setSettingsOpen(true)}
+          >
+            {t.settingsOpen}
+          </button>
           <LanguageSwitch />
           <button type="button" className="link" onClick={() => void session.logout()}>
             {t.signOut}
@@ -176,6 +201,10 @@ export function Workspace() {
                 setJoining(undefined);
               }}
             />
+          </Suspense>
+        ) : settingsOpen ? (
+          <Suspense fallback={<p className="empty">{t.settingsTitle}</p>}>
+            <SettingsPage onClose={() => setSettingsOpen(false)} />
           </Suspense>
         ) : open ? (
           <ChatView

@@ -2,6 +2,7 @@ import type { StarlingClient, UserCard } from "@starling/sdk";
 import { type ReactNode, useEffect, useState } from "react";
 import { useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
+import { PersonStatus } from "../person-status.js";
 import { ErrorNote } from "./error-note.js";
 import { initialOf, nameOf, useSdk } from "./people.js";
 
@@ -59,6 +60,7 @@ export function UserCardView(props: { card: UserCard; onBack(): void; onMessage(
         </span>
         <div>
           <h2 id="contacts-card-name">{name}</h2>
+          <PersonStatus userId={card.id} />
           <span className="hint">{card.id}</span>
         </div>
       </header>
