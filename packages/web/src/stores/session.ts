@@ -123,6 +123,16 @@ export class Session extends Store {
     await c?.logout().catch(() => c.close());
   }
 
+  private endedElsewhere(): void {
+    this.current = undefined;
+    this.env.storage.removeItem(SESSION_KEY);
+    this.mustChangePassword = false;
+    this.initialPassword = "";
+    this.hooks.ended();
+    this.phase = "signedOut";
+    this.changed();
+  }
+
   /** Closes the connection without signing out (the stored session stays, as when a tab closes). */
   async close(): Promise<void> {
     const c = this.current;
@@ -163,6 +173,9 @@ export class Session extends Store {
     // Until the first login succeeds the screen stays as it is (the login form, with its own progress).
     client.on("state", (state) => {
       if (!this.owns(client) || !connected) return;
+      // Closed while still ours: the server ended the login (signed out from another device,
+      // a password change elsewhere, an administrator), so nothing of it is kept.
+      if (state === "closed") return this.endedElsewhere();
       this.phase = state;
       this.changed();
     });

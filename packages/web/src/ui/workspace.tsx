@@ -136,12 +136,14 @@ export function Workspace() {
           </button>
           <button
             type="button"
-            className="link"
+            className="link settings-button"
             data-testid="open-settings"
+            aria-label={t.settingsOpen}
+            title={t.settingsOpen}
             aria-pressed={settingsOpen}
             onClick={() => setSettingsOpen(true)}
           >
-            {t.settingsOpen}
+            <span aria-hidden="true">⚙</span>
           </button>
           <LanguageSwitch />
           <button type="button" className="link" onClick={() => void session.logout()}>
