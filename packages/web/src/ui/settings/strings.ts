@@ -1,5 +1,3 @@
-import type { StringSection } from "../../i18n.js";
-
 type SettingsKey =
   | "settingsOpen"
   | "settingsTitle"
@@ -52,8 +50,11 @@ type SettingsKey =
   | "settingsUnknownClient"
   | "dndMark";
 
-/** The settings page (loaded with it) and the do-not-disturb mark colleagues see. */
-export const settingsStrings: StringSection<SettingsKey> = {
+/**
+ * The settings page and the do-not-disturb mark colleagues see. A `StringSection` of i18n.ts in
+ * shape, written out so that this file need not import the module that imports it.
+ */
+export const settingsStrings: { en: Record<SettingsKey, string>; zh: Record<SettingsKey, string> } = {
   en: {
     settingsOpen: "Settings",
     settingsTitle: "Settings",
