@@ -27,7 +27,7 @@ export function PersonStatus(props: { userId: string }) {
     <span className="person-status" data-testid="person-status">
       {quiet && (
         <span className="dnd-mark" title={t.dndMark} data-testid="dnd-mark">
-          <span aria-hidden="true">🌙 </span>
+          <span aria-hidden="true">☾ </span>
           {t.dndMark}
         </span>
       )}
