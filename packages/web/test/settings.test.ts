@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Page } from "playwright-core";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, password, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -109,6 +110,21 @@ describe("the settings page", { skip: browserMissing }, () => {
     await zh.getByRole("heading", { name: "设备与登录" }).waitFor();
     await h.shot(zh, "settings-zh");
     await zh.context().close();
+  });
+
+  test("the settings page passes axe in the light and the dark theme, in English and Chinese", async () => {
+    for (const locale of ["en-US", "zh-CN"]) {
+      const page = await h.login("carol", { locale });
+      await openSettings(page);
+      await page.getByTestId("session").first().waitFor();
+      for (const theme of ["light", "dark"]) {
+        await page.evaluate((t) => {
+          document.documentElement.dataset.theme = t;
+        }, theme);
+        await expectAccessible(page, `settings, ${theme}, ${locale}`);
+      }
+      await page.context().close();
+    }
   });
 
   test("theme and text size apply to the page and stay on this device", async () => {
