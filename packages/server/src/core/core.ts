@@ -124,7 +124,8 @@ export class Core {
         )
       : undefined;
     this.directory = new Directory(store.read);
-    this.search = new SearchService(store.read, this.directory);
+    this.visibility = new Visibility(store.read);
+    this.search = new SearchService(store.read, this.directory, this.visibility);
     this.directoryAdmin = new DirectoryAdmin(store, bus, random, this.auditor, clock);
     this.importer = new UserImporter(store, hasher, random, clock, this.directoryAdmin, this.auditor);
     this.accounts = new Accounts(
@@ -142,7 +143,6 @@ export class Core {
     this.ownSessions = new OwnSessions(store, bus, clock, random);
     this.settings = new UserSettings(store, bus);
     this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics);
-    this.visibility = new Visibility(store.read);
     this.history = new History(store, this.visibility, limits);
     this.mentions = new MentionsList(store.read);
     this.archive = new ArchivePages(store.read, this.visibility);

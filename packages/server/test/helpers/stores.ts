@@ -6,7 +6,7 @@ import { NodeRandom, SystemClock } from "../../src/adapters/platform/node-random
 import type { KyselyStore } from "../../src/adapters/store/kysely-store.js";
 import { openPostgresStore } from "../../src/adapters/store/postgres.js";
 import { openSqliteStore } from "../../src/adapters/store/sqlite.js";
-import { Core } from "../../src/core/core.js";
+import { Core, type CoreDeps } from "../../src/core/core.js";
 import { DEFAULT_LIMITS } from "../../src/core/kernel/limits.js";
 import type { Clock, PasswordHasher } from "../../src/core/kernel/ports.js";
 
@@ -96,8 +96,10 @@ export function coreOn(
   domain = "example.com",
   hasher: PasswordHasher = plainHasher,
   clock: Clock = new SystemClock(),
+  extra: Partial<CoreDeps> = {},
 ): Core {
   return new Core({
+    ...extra,
     store,
     bus: new LocalBus(),
     presence: new LocalPresenceDirectory(clock),

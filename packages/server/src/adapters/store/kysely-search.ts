@@ -115,6 +115,10 @@ export class KyselySearch implements SearchReads {
       shared.push(sql`s.conversation_id = ${q.conversationId}`);
       own.push(sql`1 = 0`);
     }
+    // In one conversation, newest first is the order they were shared in (a file may be shared again later).
+    const order = q.conversationId
+      ? sql`share_seq desc, id`
+      : sql`created_at desc, id, share_conversation, share_seq`;
     const { rows } = await sql<FileTable & { share_conversation: string; share_seq: number | string }>`
       select * from (
         select f.*, s.conversation_id as share_conversation, s.seq as share_seq
@@ -125,7 +129,7 @@ export class KyselySearch implements SearchReads {
         select f.*, '' as share_conversation, 0 as share_seq from files f
         where ${sql.join(own, sql` and `)}
       ) hits
-      order by created_at desc, id, share_conversation, share_seq
+      order by ${order}
       limit ${q.limit} offset ${q.offset}`.execute(this.db);
     return rows.map((r) => ({
       file: toFile(r),

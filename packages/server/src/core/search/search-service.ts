@@ -12,6 +12,7 @@ import { type NameKeys, nameReadings } from "../directory/pinyin.js";
 import { invalid } from "../kernel/errors.js";
 import { checkConversationId, completeUserId, domainOf } from "../kernel/ids.js";
 import { toWireMessage } from "../messaging/content.js";
+import type { Visibility } from "../messaging/visibility.js";
 import type { MessageKind } from "./document.js";
 import { snippet } from "./snippet.js";
 import type { SearchReader } from "./store.js";
@@ -58,7 +59,8 @@ function cursorNumber(cursor: string): number {
  * name, and pinyin and initials of every common reading), messages (the full-text index) and files (by name).
  * Messages and files come only from conversations the caller is a member of,
  * or was until they left (then only what was sent before); recalled
- * messages are out of the index.
+ * messages are out of the index. Files of one conversation can be listed
+ * without a query, newest first: the chat's file list.
  */
 export class SearchService {
   private readonly keysByName = new Map<string, NameKeys[]>();
@@ -66,11 +68,14 @@ export class SearchService {
   constructor(
     private readonly read: SearchReader,
     private readonly directory: Directory,
+    private readonly visibility: Visibility,
   ) {}
 
   async search(userId: string, req: Search): Promise<SearchResults> {
     const query = req.query.trim();
-    if (query.length === 0) throw invalid("query is empty", "query");
+    // One conversation's files need no words: that is the chat's file list, as history lists its messages.
+    const listing = query.length === 0 && req.scope === SearchScope.FILES && req.conversationId !== "";
+    if (query.length === 0 && !listing) throw invalid("query is empty", "query");
     if (query.length > SEARCH_LIMITS.queryMaxLength)
       throw invalid(`query is longer than ${SEARCH_LIMITS.queryMaxLength} characters`, "query");
     if (!(req.scope in SearchScope)) throw invalid("unknown scope", "scope");
@@ -87,6 +92,8 @@ export class SearchService {
       ...(req.untilTime > 0n ? { until: Number(req.untilTime) } : {}),
       ...(KIND[req.kind] ? { kind: KIND[req.kind] } : {}),
     };
+    // A listing answers an outsider as history does (NOT_FOUND), not with an empty page that says nothing.
+    if (listing) await this.visibility.require(userId, req.conversationId);
     const out = create(SearchResultsSchema, {});
     const want = (s: SearchScope) => all || req.scope === s;
     if (want(SearchScope.PEOPLE)) {

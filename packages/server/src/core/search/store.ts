@@ -47,7 +47,11 @@ export interface FileSearchHit {
 export interface SearchReads {
   /** Newest first; only conversations the user is or was (up to leaving) a member of. */
   searchMessages(q: MessageSearchQuery): Promise<MessageSearchHit[]>;
-  /** Newest first: files shared where the user can see them, and their own uploads. */
+  /**
+   * Newest first: files shared where the user can see them, and their own
+   * uploads; in one conversation, by when they were shared. An empty text
+   * matches every name.
+   */
   searchFiles(q: FileSearchQuery): Promise<FileSearchHit[]>;
 }
 

@@ -27,11 +27,13 @@ const SEARCH_CURSOR_LENGTH = 32;
 
 const Query = Type.Object(
   {
-    q: Type.String({
-      minLength: 1,
-      maxLength: SEARCH_LIMITS.queryMaxLength,
-      description: "Chinese is found by any substring; other words by prefix",
-    }),
+    q: Type.Optional(
+      Type.String({
+        maxLength: SEARCH_LIMITS.queryMaxLength,
+        description:
+          "Chinese is found by any substring; other words by prefix. Empty (or left out) only with scope=files and a conversationId: that chat's files, newest first",
+      }),
+    ),
     scope: Type.Optional(
       Type.Union(
         Object.keys(scopes).map((k) => Type.Literal(k)),
@@ -67,7 +69,7 @@ export function registerSearchRoutes(app: FastifyInstance, core: Core, auth: Htt
       const a = await auth.user(req);
       const q = req.query;
       const search = create(SearchSchema, {
-        query: q.q,
+        query: q.q ?? "",
         scope: scopes[(q.scope ?? "all") as keyof typeof scopes],
         conversationId: q.conversationId ?? "",
         senderId: q.senderId ?? "",

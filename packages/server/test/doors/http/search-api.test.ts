@@ -69,6 +69,13 @@ describe("search over the protocol and HTTP", () => {
     const body = (await r.json()) as { messages: { snippet: { text: string; highlights: unknown[] } }[] };
     assert.equal(body.messages[0]?.snippet.text, "我们的即时通讯系统很好用");
     assert.equal((await http("q=x&scope=nope")).status, 400);
+    // No query: a conversation's file list, only with scope=files and the conversation.
+    const chat = encodeURIComponent(`d:alice@${ts.domain}|bob@${ts.domain}`);
+    const listed = await http(`scope=files&conversationId=${chat}`);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(((await listed.json()) as { files?: unknown[] }).files ?? [], []);
+    assert.equal((await http("scope=files")).status, 400);
+    assert.equal((await http(`q=&scope=messages&conversationId=${chat}`)).status, 400);
     assert.equal((await http("q=x&extra=1")).status, 400);
     token = "";
     assert.equal((await http("q=x")).status, 401);

@@ -26,6 +26,8 @@ export const file_starling_v1_search: GenFile = /*@__PURE__*/
 export type Search = Message<"starling.v1.Search"> & {
   /**
    * 1-200 characters. Chinese is found by any substring; other words by prefix.
+   * Empty only with scope FILES and a conversation_id: that conversation's
+   * files, newest first.
    *
    * @generated from field: string query = 1;
    */
