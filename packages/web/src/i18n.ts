@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from "react";
 import { contactsStrings } from "./ui/contacts/strings.js";
 import { groupStrings } from "./ui/groups/strings.js";
+import { mediaStrings } from "./ui/media/strings.js";
 import { mentionsStrings } from "./ui/mentions/strings.js";
 import { searchStrings } from "./ui/search/strings.js";
 import { settingsStrings } from "./ui/settings/strings.js";
@@ -169,13 +170,15 @@ const SECTIONS = [
   groupStrings,
   mentionsStrings,
   settingsStrings,
+  mediaStrings,
 ] as const;
 type Merged = (typeof BASE)["en"] &
   (typeof contactsStrings)["en"] &
   (typeof searchStrings)["en"] &
   (typeof groupStrings)["en"] &
   (typeof mentionsStrings)["en"] &
-  (typeof settingsStrings)["en"];
+  (typeof settingsStrings)["en"] &
+  (typeof mediaStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

@@ -15,6 +15,7 @@ import { Avatar } from "./avatar.js";
 import { Composer } from "./composer.js";
 import { title } from "./format.js";
 import { AnnouncementBanner } from "./groups/announcement-banner.js";
+import { ChatFilesPanel } from "./media/chat-files-panel.js";
 import { PendingItem } from "./mentions/pending-item.js";
 import { MessageItem } from "./message-item.js";
 import { useMessageKeys } from "./message-keys.js";
@@ -35,6 +36,8 @@ export function ChatView(props: {
   focusSeq?: bigint;
   /** The back button (on a phone) or Escape: leave the chat for where it was opened from. */
   onBack(): void;
+  /** Opens this chat at a message (from its file list). */
+  onJump(seq: bigint): void;
 }) {
   // The messages below read names and group receipts through this component.
   const { conversations, windows, people, typing, receipts, outbox } = useChat(
@@ -65,6 +68,8 @@ export function ChatView(props: {
     if (panelWasOpen.current && !panelOpen) infoButton.current?.focus();
     panelWasOpen.current = panelOpen;
   }, [panelOpen]);
+  const [showFiles, setShowFiles] = useState(false);
+  const filesButton = useRef<HTMLButtonElement>(null);
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const unsent = outbox.pending(id);
@@ -178,6 +183,16 @@ export function ChatView(props: {
           <GroupPanel conversationId={id} onClose={() => setPanelOpen(false)} />
         </Suspense>
       )}
+      {showFiles && conv && (
+        <ChatFilesPanel
+          conversationId={id}
+          onJump={props.onJump}
+          onClose={() => {
+            setShowFiles(false);
+            filesButton.current?.focus();
+          }}
+        />
+      )}
       {loading && (
         <p className="loading-more hint" role="status">
           {t.loadingOlder}
@@ -240,6 +255,15 @@ export function ChatView(props: {
             onClick={() => void conversations.setPrefs(id, { pinned: conv.pinnedAt === 0n })}
           >
             {conv.pinnedAt > 0n ? t.unpin : t.pin}
+          </button>
+          <button
+            ref={filesButton}
+            type="button"
+            className="link"
+            aria-expanded={showFiles}
+            onClick={() => setShowFiles(!showFiles)}
+          >
+            {t.chatFiles}
           </button>
           <button
             type="button"

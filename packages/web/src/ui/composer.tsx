@@ -2,7 +2,7 @@ import type { Message } from "@starling/sdk";
 import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
-import { EmojiPicker } from "./emoji-picker.js";
+import { EmojiPicker } from "./emoji/emoji-picker.js";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mentions/mention-list.js";
 import { useMentionCandidates } from "./mentions/use-mention-candidates.js";
 import {

@@ -29,3 +29,9 @@ export function preview(m: Message | undefined, t: Strings): string {
   if (m.content) return contentSummary(m.content);
   return "";
 }
+
+/** A file's size the way people read it: "512 B", "40 KB", "3.2 MB". */
+export function fileSize(bytes: bigint | number): string {
+  const n = Number(bytes);
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(0)} KB` : `${(n / 1048576).toFixed(1)} MB`;
+}

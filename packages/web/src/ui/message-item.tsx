@@ -89,7 +89,7 @@ export function MessageItem(props: {
           <>
             {content.text && <RichText text={content.text} mentions={content.mentions} />}
             {content.attachments.map((a) => (
-              <AttachmentView key={a.fileId} a={a} />
+              <AttachmentView key={a.fileId} a={a} conversationId={m.conversationId} />
             ))}
           </>
         )}

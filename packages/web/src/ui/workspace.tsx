@@ -214,6 +214,7 @@ export function Workspace() {
             conversationId={open.id}
             {...(open.seq !== undefined ? { focusSeq: open.seq } : {})}
             onBack={leave}
+            onJump={(seq) => setOpen({ id: open.id, seq })}
           />
         ) : (
           <p className="empty">{t.pickConversation}</p>
