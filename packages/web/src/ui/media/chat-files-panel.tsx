@@ -32,7 +32,11 @@ export function ChatFilesPanel(props: {
   const closeButton = useRef<HTMLButtonElement>(null);
   const [viewing, setViewing] = useState<{ start: ViewerImage; opener: HTMLElement | null } | undefined>();
   useEffect(() => closeButton.current?.focus(), []);
-  const images = files.filter(isImage).map((f) => ({ fileId: f.fileId, name: f.name }));
+  // Oldest first, as the chat shows them: "next" is the later picture here too.
+  const images = files
+    .filter(isImage)
+    .map((f) => ({ fileId: f.fileId, name: f.name }))
+    .reverse();
 
   return (
     <aside

@@ -70,6 +70,11 @@ export default function ImageViewer(props: {
     if (d && !d.open) d.showModal();
   }, []);
 
+  // Closed first, so the page is no longer inert when the opener takes focus back.
+  const close = () => {
+    ref.current?.close();
+    props.onClose();
+  };
   const onKey = (e: KeyboardEvent) => {
     if (e.target instanceof HTMLInputElement) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -108,11 +113,11 @@ export default function ImageViewer(props: {
       onKeyDown={onKey}
       onClick={(e) => {
         // A click on the stage around the picture closes, as a click outside a dialog does.
-        if (e.target === stage.current && !zoom.dragged()) props.onClose();
+        if (e.target === stage.current && !zoom.dragged()) close();
       }}
       onCancel={(e) => {
         e.preventDefault();
-        props.onClose();
+        close();
       }}
     >
       <div className="viewer-bar">
@@ -134,7 +139,7 @@ export default function ImageViewer(props: {
             1:1
           </button>
           <DownloadLink image={current} label={t.download} />
-          <button type="button" onClick={props.onClose}>
+          <button type="button" onClick={close}>
             {t.close}
           </button>
         </span>
