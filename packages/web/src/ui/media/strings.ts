@@ -1,5 +1,3 @@
-import type { StringSection } from "../../i18n.js";
-
 type MediaKey =
   | "chatFiles"
   | "chatFilesTitle"
@@ -32,8 +30,12 @@ type MediaKey =
   | "emojiNothing"
   | "emojiFailed";
 
-/** The strings of a chat's file list, the image viewer and the emoji picker. */
-export const mediaStrings: StringSection<MediaKey> = {
+/**
+ * The strings of a chat's file list, the image viewer and the emoji picker:
+ * a StringSection (i18n.ts), typed here without importing it, so the
+ * section and i18n.ts that registers it form no import cycle.
+ */
+export const mediaStrings: { en: Record<MediaKey, string>; zh: Record<MediaKey, string> } = {
   en: {
     chatFiles: "Files",
     chatFilesTitle: "Files and pictures in this chat",
