@@ -92,6 +92,8 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
       const imgs = [...document.querySelectorAll<HTMLImageElement>(".chat-file-icon img")];
       return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     });
+    // A download is a link once its signed address is in.
+    await alice.waitForFunction(() => document.querySelectorAll(".chat-file-actions a[href]").length === 4);
     assert.equal(await panel.getByRole("link", { name: /^Download: / }).count(), 4);
     const href = (await panel.getByRole("link", { name: "Download: notes.txt" }).getAttribute("href")) ?? "";
     const got = await fetch(new URL(href, h.base));
@@ -185,6 +187,33 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
       await alice.evaluate(() => document.activeElement?.getAttribute("aria-label")),
       "Open the picture: red.png",
     );
+
+    // On a touch screen: a pinch zooms, a swipe at normal size goes to the next picture.
+    await opener.click();
+    await viewer.getByRole("img", { name: "red.png" }).waitFor();
+    const touch = (type: string, id: number, x: number, y: number) =>
+      alice.getByTestId("viewer-stage").dispatchEvent(type, {
+        pointerId: id,
+        pointerType: "touch",
+        isPrimary: id === 1,
+        button: 0,
+        clientX: x,
+        clientY: y,
+      });
+    await touch("pointerdown", 1, 500, 300);
+    await touch("pointerdown", 2, 600, 300);
+    await touch("pointermove", 2, 700, 300);
+    await touch("pointerup", 2, 700, 300);
+    await touch("pointerup", 1, 500, 300);
+    await alice.waitForFunction(() => document.querySelector(".viewer-scale")?.textContent === "200%");
+    await alice.keyboard.press("0");
+    await alice.waitForFunction(() => document.querySelector(".viewer-scale")?.textContent === "100%");
+    await touch("pointerdown", 1, 700, 300);
+    await touch("pointermove", 1, 550, 305);
+    await touch("pointerup", 1, 450, 305);
+    await alice.getByRole("dialog", { name: "blue.png" }).getByRole("img", { name: "blue.png" }).waitFor();
+    await alice.keyboard.press("Escape");
+    await alice.locator(".image-viewer").waitFor({ state: "detached" });
 
     // A click beside the picture closes it as well.
     await opener.click();

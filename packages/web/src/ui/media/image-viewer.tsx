@@ -1,5 +1,6 @@
 import { AttachmentKind, type Message } from "@starling/sdk";
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
 import { useFileLink } from "../use-file-link.js";
@@ -105,7 +106,8 @@ export default function ImageViewer(props: {
   const position = t.viewerPosition
     .replace("{n}", String(index + 1))
     .replace("{total}", String(images.length));
-  return (
+  // In the body, not inside the message list, whose live region would read the viewer out.
+  return createPortal(
     <dialog
       ref={ref}
       className="image-viewer lightbox"
@@ -162,7 +164,8 @@ export default function ImageViewer(props: {
           ›
         </button>
       )}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
 
