@@ -138,11 +138,21 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
 
   test("the viewer zooms by keys, steps through the chat's pictures, and Escape gives focus back", async () => {
     const alice = await h.login("alice");
+    const scripts: string[] = [];
+    alice.on("request", (r) => {
+      if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
+    });
     await alice.getByTestId("conversation-carol").click();
     const opener = alice.getByRole("button", { name: "Open the picture: red.png" });
+    await opener.waitFor();
+    assert.ok(!scripts.some((s) => s.includes("image-viewer")), "the viewer is not loaded with the app");
     await opener.click();
     const viewer = alice.getByRole("dialog", { name: "red.png" });
     await viewer.waitFor();
+    assert.ok(
+      scripts.some((s) => s.includes("image-viewer")),
+      "loaded as its own chunk on opening",
+    );
     const image = viewer.getByRole("img", { name: "red.png" });
     await image.waitFor();
     await viewer.getByText("1 of 2").waitFor();

@@ -84,12 +84,23 @@ describe("the emoji picker in a browser", { skip: browserMissing }, () => {
 
   test("categories, search by shortcode, keyboard, insert, and recently used first", async () => {
     const alice = await h.login("alice");
+    const scripts: string[] = [];
+    alice.on("request", (r) => {
+      if (r.resourceType() === "script") scripts.push(new URL(r.url()).pathname);
+    });
+    await alice.getByTestId("conversation-bob").click();
+    assert.ok(!scripts.some((s) => s.includes("emoji-data")), "the emoji data is not loaded with the app");
     const panel = await openPicker(alice, "Emoji");
     const search = panel.getByRole("searchbox", { name: "Search emoji" });
     assert.equal(await search.evaluate((el) => el === document.activeElement), true, "the search has focus");
     const smileys = panel.getByRole("tab", { name: "Smileys and emotion" });
     assert.equal(await smileys.getAttribute("aria-selected"), "true");
     await panel.getByRole("button", { name: "grinning face", exact: true }).waitFor();
+    assert.equal(
+      scripts.filter((s) => s.includes("emoji-data")).length,
+      1,
+      "loaded as its own chunk on opening",
+    );
     assert.equal(await panel.getByRole("tab", { name: "Recently used" }).count(), 0);
 
     await panel.getByRole("tab", { name: "Animals and nature" }).click();
