@@ -83,7 +83,11 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
       "notes.txt",
       "plan.pdf",
     ]);
-    const meta = await rows.locator(".chat-file-meta").allTextContents();
+    // A file shared while the list is open comes in at the top.
+    await share("bob", group, "new.txt", Buffer.from("just shared"));
+    await panel.locator(".chat-file-name").first().filter({ hasText: "new.txt" }).waitFor();
+    assert.equal(await rows.count(), 5);
+    const meta = (await rows.locator(".chat-file-meta").allTextContents()).slice(1);
     assert.match(meta[0] ?? "", /KB · Bob Li · /);
     assert.match(meta[1] ?? "", / · You · /);
     assert.match(meta[3] ?? "", /^\d+ KB · You · /);
@@ -93,8 +97,8 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
       return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
     });
     // A download is a link once its signed address is in.
-    await alice.waitForFunction(() => document.querySelectorAll(".chat-file-actions a[href]").length === 4);
-    assert.equal(await panel.getByRole("link", { name: /^Download: / }).count(), 4);
+    await alice.waitForFunction(() => document.querySelectorAll(".chat-file-actions a[href]").length === 5);
+    assert.equal(await panel.getByRole("link", { name: /^Download: / }).count(), 5);
     const href = (await panel.getByRole("link", { name: "Download: notes.txt" }).getAttribute("href")) ?? "";
     const got = await fetch(new URL(href, h.base));
     assert.equal(await got.text(), "notes ".repeat(50));
@@ -122,8 +126,9 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
     await dave.getByTestId("conversation-Design").click();
     await dave.getByRole("button", { name: "文件", exact: true }).click();
     const panel = dave.getByRole("complementary", { name: "本会话的文件和图片" });
-    await dave.waitForFunction(() => document.querySelectorAll("[data-testid=chat-file]").length === 4);
+    await dave.waitForFunction(() => document.querySelectorAll("[data-testid=chat-file]").length === 5);
     assert.deepEqual(await panel.locator(".chat-file-name").allTextContents(), [
+      "new.txt",
       "lake.png",
       "park.png",
       "notes.txt",

@@ -186,6 +186,7 @@ export function ChatView(props: {
       {showFiles && conv && (
         <ChatFilesPanel
           conversationId={id}
+          lastFileSeq={messages.findLast((m) => (m.content?.attachments.length ?? 0) > 0)?.seq}
           onJump={props.onJump}
           onClose={() => {
             setShowFiles(false);

@@ -23,11 +23,13 @@ const isImage = (f: FileHit) => f.mime.startsWith("image/");
  */
 export function ChatFilesPanel(props: {
   conversationId: string;
+  /** The newest loaded message with a file: the list reloads when one arrives. */
+  lastFileSeq: bigint | undefined;
   onJump(seq: bigint): void;
   onClose(): void;
 }) {
   const { t } = useStrings();
-  const { files, loading, more, error, loadMore } = useChatFiles(props.conversationId);
+  const { files, loading, more, error, loadMore } = useChatFiles(props.conversationId, props.lastFileSeq);
   const titleId = useId();
   const closeButton = useRef<HTMLButtonElement>(null);
   const [viewing, setViewing] = useState<{ start: ViewerImage; opener: HTMLElement | null } | undefined>();
