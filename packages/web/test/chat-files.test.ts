@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { create, SendMessageSchema } from "@starling/protocol";
 import sharp from "sharp";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -103,6 +104,7 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
     const got = await fetch(new URL(href, h.base));
     assert.equal(await got.text(), "notes ".repeat(50));
     await h.shot(alice, "chat-files");
+    await expectAccessible(alice, "a chat's file list");
 
     // plan.pdf was shared before 90 later messages: the chat opens at it.
     const planSeq = seqs.get("plan.pdf");
@@ -136,6 +138,7 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
     ]);
     assert.match((await panel.locator(".chat-file-meta").first().textContent()) ?? "", /Bob Li/);
     await h.shot(dave, "chat-files-zh");
+    await expectAccessible(dave, "a chat's file list in Chinese");
     await panel.getByRole("button", { name: "定位到聊天位置: notes.txt" }).click();
     await dave.locator(`li.message.focused[data-seq="${seqs.get("notes.txt")}"]`).waitFor();
     await dave.context().close();
@@ -181,6 +184,7 @@ describe("a chat's files and the image viewer in a browser", { skip: browserMiss
     await alice.mouse.wheel(0, -100);
     await alice.waitForFunction(() => document.querySelector(".viewer-scale")?.textContent === "120%");
     await h.shot(alice, "image-viewer");
+    await expectAccessible(alice, "the image viewer");
 
     await alice.keyboard.press("ArrowRight");
     await alice.getByRole("dialog", { name: "blue.png" }).getByRole("img", { name: "blue.png" }).waitFor();

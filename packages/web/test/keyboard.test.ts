@@ -148,11 +148,11 @@ describe("the web client by keyboard", { skip: browserMissing }, () => {
     const page = await h.login("alice", { width: 1440, height: 900 });
     await page.getByTestId("conversation-bob").click();
     await composerFocused(page);
-    await page.getByRole("button", { name: "Emoji" }).focus();
+    await page.getByRole("button", { name: "Emoji", exact: true }).focus();
     await page.keyboard.press("Enter");
-    await page.getByRole("button", { name: "👍" }).focus();
+    await page.getByRole("button", { name: "grinning face", exact: true }).focus();
     await page.keyboard.press("Escape");
-    await page.getByRole("button", { name: "👍" }).waitFor({ state: "detached" });
+    await page.getByRole("dialog", { name: "Emoji" }).waitFor({ state: "detached" });
     assert.equal(await focused(page), "Emoji");
     assert.equal(await page.getByRole("heading", { name: "bob" }).count(), 1, "the chat is still open");
   });

@@ -137,7 +137,12 @@ export default function ImageViewer(props: {
           <button type="button" onClick={zoom.zoomIn} aria-label={t.viewerZoomIn} title={t.viewerZoomIn}>
             +
           </button>
-          <button type="button" onClick={zoom.reset} aria-label={t.viewerZoomReset} title={t.viewerZoomReset}>
+          <button
+            type="button"
+            onClick={zoom.reset}
+            aria-label={`1:1 ${t.viewerZoomReset}`}
+            title={t.viewerZoomReset}
+          >
             1:1
           </button>
           <DownloadLink image={current} label={t.download} />
