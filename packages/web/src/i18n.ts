@@ -3,6 +3,7 @@ import { contactsStrings } from "./ui/contacts/strings.js";
 import { groupStrings } from "./ui/groups/strings.js";
 import { mediaStrings } from "./ui/media/strings.js";
 import { mentionsStrings } from "./ui/mentions/strings.js";
+import { menuStrings } from "./ui/menu/strings.js";
 import { searchStrings } from "./ui/search/strings.js";
 import { settingsStrings } from "./ui/settings/strings.js";
 
@@ -171,6 +172,7 @@ const SECTIONS = [
   mentionsStrings,
   settingsStrings,
   mediaStrings,
+  menuStrings,
 ] as const;
 type Merged = (typeof BASE)["en"] &
   (typeof contactsStrings)["en"] &
@@ -178,7 +180,8 @@ type Merged = (typeof BASE)["en"] &
   (typeof groupStrings)["en"] &
   (typeof mentionsStrings)["en"] &
   (typeof settingsStrings)["en"] &
-  (typeof mediaStrings)["en"];
+  (typeof mediaStrings)["en"] &
+  (typeof menuStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

@@ -37,7 +37,10 @@ describe("recalling a message in the web client", { skip: browserMissing }, () =
     await bobsCopy.waitFor();
     const mine = alice.locator(".message.mine", { hasText: "wrong chat" });
     const seq = await mine.getAttribute("data-seq");
-    await mine.getByRole("button", { name: "撤回" }).click();
+    // Recall is in the message's menu.
+    await mine.hover();
+    await mine.getByTestId("message-menu-button").click();
+    await alice.getByRole("menuitem", { name: "撤回" }).click();
 
     // Both views turn the message into its tombstone, without a reload.
     await alice.locator(`.message[data-seq="${seq}"]`, { hasText: "此消息已撤回。" }).waitFor();
@@ -55,7 +58,9 @@ describe("recalling a message in the web client", { skip: browserMissing }, () =
       "the recall window of the old message to pass",
     );
     const old = alice.locator(".message.mine", { hasText: "an old message" });
-    await old.getByRole("button", { name: "撤回" }).click();
+    await old.hover();
+    await old.getByTestId("message-menu-button").click();
+    await alice.getByRole("menuitem", { name: "撤回" }).click();
     const alert = old.getByRole("alert");
     await alert.waitFor();
     const said = (await alert.textContent()) ?? "";

@@ -3,11 +3,14 @@ import { Conversations } from "./conversations.js";
 import { Drafts } from "./drafts.js";
 import type { Environment } from "./environment.js";
 import { FileLinks } from "./file-links.js";
+import { Forwarding } from "./forward.js";
+import { MessageExtras } from "./message-extras.js";
 import { MessageWindows } from "./message-windows.js";
 import { Outbox } from "./outbox.js";
 import { People } from "./people.js";
 import { Presence } from "./presence.js";
 import { Receipts } from "./receipts.js";
+import { Selection } from "./selection.js";
 import { Session } from "./session.js";
 import { Settings } from "./settings.js";
 import { Typing } from "./typing.js";
@@ -30,6 +33,10 @@ export class Chat {
   readonly drafts: Drafts;
   readonly outbox: Outbox;
   readonly settings: Settings;
+  readonly selection = new Selection();
+  readonly forwarding: Forwarding;
+  /** Pins, favourites and delete-for-me. */
+  readonly extras: MessageExtras;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
@@ -70,6 +77,8 @@ export class Chat {
     this.presence = new Presence(this.session);
     this.files = new FileLinks(this.session, env.apiBase, now);
     this.drafts = new Drafts(this.session, env.storage);
+    this.forwarding = new Forwarding(this.session);
+    this.extras = new MessageExtras(this.session);
   }
 
   /** Closes the connection, keeping the stored session (as a closed tab does), and stops every timer. */
@@ -99,6 +108,8 @@ export class Chat {
       if (this.connected === client) this.presence.watchPeers();
       this.receipts.conversationChanged(conv.id);
       this.conversations.changed();
+      // Pinned and hidden messages are on the conversation.
+      this.extras.changed();
     });
     client.on("typing", (e) => {
       if (mine()) this.typing.received(e);
@@ -115,6 +126,7 @@ export class Chat {
     client.on("settings", (s) => {
       if (mine()) this.settings.received(s);
     });
+    this.extras.listen(client, mine);
   }
 
   private reset(): void {
@@ -129,5 +141,7 @@ export class Chat {
     this.drafts.reset();
     this.outbox.reset();
     this.settings.reset();
+    this.selection.cancel();
+    this.extras.reset();
   }
 }

@@ -17,11 +17,21 @@ import { title } from "./format.js";
 import { AnnouncementBanner } from "./groups/announcement-banner.js";
 import { ChatFilesPanel } from "./media/chat-files-panel.js";
 import { PendingItem } from "./mentions/pending-item.js";
+import { PinnedBar } from "./menu/pinned-bar.js";
+import { SelectionBar } from "./menu/selection-bar.js";
+import { fill } from "./menu/strings.js";
+import { useMessageHandlers } from "./menu/use-message-handlers.js";
 import { MessageItem } from "./message-item.js";
 import { useMessageKeys } from "./message-keys.js";
 import { PersonStatus } from "./person-status.js";
 import { useFileSender } from "./use-file-sender.js";
 import "./chat.css";
+import "./menu/menu.css";
+
+// Forwarding is occasional: the picker is loaded the first time it is opened.
+const ForwardPicker = lazy(() =>
+  import("./menu/forward-picker.js").then((m) => ({ default: m.ForwardPicker })),
+);
 
 /** Opened from the header of a group chat, not part of the first screen's code. */
 const GroupPanel = lazy(() => import("./groups/group-panel.js").then((m) => ({ default: m.GroupPanel })));
@@ -30,6 +40,8 @@ const GroupPanel = lazy(() => import("./groups/group-panel.js").then((m) => ({ d
  * One chat: its messages (older ones load on scrolling up, keeping the view
  * still; after a jump to `focusSeq`, newer ones on scrolling down) and the
  * composer. A 1:1 chat not started yet is a draft until its first message.
+ * Each message's menu replies, quotes, copies, forwards, selects, pins,
+ * saves and deletes for me; multi-select swaps the composer for its bar.
  */
 export function ChatView(props: {
   conversationId: string;
@@ -40,13 +52,15 @@ export function ChatView(props: {
   onJump(seq: bigint): void;
 }) {
   // The messages below read names and group receipts through this component.
-  const { conversations, windows, people, typing, receipts, outbox } = useChat(
+  const { conversations, windows, people, typing, receipts, outbox, selection, extras } = useChat(
     "conversations",
     "windows",
     "people",
     "typing",
     "receipts",
     "outbox",
+    "selection",
+    "extras",
   );
   const { t } = useStrings();
   const id = props.conversationId;
@@ -70,6 +84,16 @@ export function ChatView(props: {
   }, [panelOpen]);
   const [showFiles, setShowFiles] = useState(false);
   const filesButton = useRef<HTMLButtonElement>(null);
+  const [insert, setInsert] = useState<{ text: string; n: number } | undefined>(undefined);
+  const [picking, setPicking] = useState<{ messages: Message[]; merged: boolean } | undefined>(undefined);
+  const [notice, setNotice] = useState<{ text: string; alert: boolean } | undefined>(undefined);
+  const [highlight, setHighlight] = useState(props.focusSeq);
+  const handlers = useMessageHandlers(props.conversationId, {
+    replyTo: setReplyTo,
+    insert: (text) => setInsert({ text, n: (insert?.n ?? 0) + 1 }),
+    forward: (messages, merged) => setPicking({ messages, merged }),
+    notice: (text, alert = false) => setNotice({ text, alert }),
+  });
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const unsent = outbox.pending(id);
@@ -107,6 +131,9 @@ export function ChatView(props: {
     }
   }, [id, count, lastSeq, windows]);
 
+  // A selection belongs to its chat: leaving the chat ends it.
+  useEffect(() => () => selection.cancel(), [selection]);
+
   useEffect(() => {
     if (lastSeq !== undefined && document.visibilityState === "visible") void receipts.markRead(id);
   }, [id, lastSeq, receipts]);
@@ -130,11 +157,27 @@ export function ChatView(props: {
     }
   };
 
+  /** Shows a message of this chat: scrolled to if loaded, else loaded around it first. */
+  const jumpTo = (seq: bigint) => {
+    setHighlight(seq);
+    const item = list.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    if (item) {
+      item.scrollIntoView({ block: "center" });
+      item.focus({ preventScroll: true });
+      return;
+    }
+    focusing.current = seq;
+    void windows.openAt(id, seq);
+  };
+
   if (!shown) return null;
   const nameOf = people.displayName;
   const name = conv ? title(conv, nameOf) : nameOf(draftPeer ?? "");
   const bySeq = new Map(messages.map((m) => [m.seq, m]));
   const typists = typing.typingIn(id);
+  const selecting = selection.active === id;
+  const visible = messages.filter((m) => !extras.isHidden(m));
+  const chosen = () => selection.chosen().flatMap((seq) => bySeq.get(seq) ?? []);
   const onDrop = (e: DragEvent<HTMLElement>) => {
     e.preventDefault();
     setDragging(false);
@@ -177,7 +220,11 @@ export function ChatView(props: {
           </span>
         )}
       </header>
-      {conv?.kind === ConversationKind.GROUP && <AnnouncementBanner conv={conv} />}
+      {/* One grid row for what stands above the messages: the group's announcement, the pins. */}
+      <div className="chat-bars">
+        {conv?.kind === ConversationKind.GROUP && <AnnouncementBanner conv={conv} />}
+        {conv && <PinnedBar conversationId={id} onJump={jumpTo} />}
+      </div>
       {panelOpen && conv && (
         <Suspense fallback={null}>
           <GroupPanel conversationId={id} onClose={() => setPanelOpen(false)} />
@@ -210,14 +257,18 @@ export function ChatView(props: {
         aria-live="polite"
         aria-relevant="additions"
       >
-        {messages.map((m) => (
+        {visible.map((m) => (
           <MessageItem
             key={String(m.seq)}
             conv={conv}
             m={m}
             quoted={m.content?.replyToSeq ? bySeq.get(m.content.replyToSeq) : undefined}
-            focused={m.seq === focusSeq}
-            onReply={setReplyTo}
+            focused={m.seq === highlight}
+            handlers={handlers}
+            selecting={selecting}
+            selected={selecting && selection.has(m.seq)}
+            onToggle={(seq) => selection.toggle(seq)}
+            onJump={jumpTo}
           />
         ))}
         {unsent.map((item) => (
@@ -227,12 +278,51 @@ export function ChatView(props: {
       <p className="typing hint" aria-live="polite">
         {typists.length > 0 && `${typists.map(nameOf).join(", ")} ${t.typingOne}`}
       </p>
-      <Composer
-        conversationId={id}
-        replyTo={replyTo}
-        onReplied={() => setReplyTo(undefined)}
-        sender={sender}
-      />
+      {notice && (
+        <p
+          className={notice.alert ? "error notice-line" : "hint notice-line"}
+          role={notice.alert ? "alert" : "status"}
+        >
+          {notice.text}
+        </p>
+      )}
+      {selecting ? (
+        <SelectionBar
+          onForward={(merged) => setPicking({ messages: chosen(), merged })}
+          onDelete={() => {
+            const seqs = selection.chosen();
+            selection.cancel();
+            void extras
+              .hide(id, seqs)
+              .catch((e: Error) => setNotice({ text: `${t.menuFailed}${e.message}`, alert: true }));
+          }}
+        />
+      ) : (
+        <Composer
+          conversationId={id}
+          replyTo={replyTo}
+          onReplied={() => setReplyTo(undefined)}
+          sender={sender}
+          insert={insert}
+        />
+      )}
+      {picking && (
+        <Suspense fallback={null}>
+          <ForwardPicker
+            conversationId={id}
+            messages={picking.messages}
+            merged={picking.merged}
+            onClose={() => setPicking(undefined)}
+            onDone={(r) => {
+              selection.cancel();
+              setNotice({
+                text: `${t.forwardDone} (${fill(t.forwardChosen, { count: r.sent.length })})`,
+                alert: false,
+              });
+            }}
+          />
+        </Suspense>
+      )}
       {/* After the composer in the Tab order, shown in the header row: the composer is what a
           chat is opened for, and two Tabs from the chat list reach it. */}
       {conv && (

@@ -14,6 +14,8 @@ import {
   mentionsIn,
   shiftMentions,
 } from "./mentions.js";
+import { withQuote } from "./menu/quote.js";
+import { contentSummary } from "./plain-text.js";
 import type { FileSender } from "./use-file-sender.js";
 
 /**
@@ -28,6 +30,8 @@ export function Composer(props: {
   replyTo: Message | undefined;
   onReplied(): void;
   sender: FileSender;
+  /** Text to add to what is written (a quote from the message menu); `n` grows with each one. */
+  insert?: { text: string; n: number } | undefined;
 }) {
   const { t } = useStrings();
   const { session, windows, typing, drafts, people } = useChat();
@@ -55,6 +59,21 @@ export function Composer(props: {
   const candidateKey = candidates.map((c) => c.userId).join(" ");
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new list starts at its top
   useEffect(() => setChoice(0), [candidateKey]);
+  const inserted = props.insert;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per insert, not per keystroke
+  useEffect(() => {
+    if (!inserted) return;
+    const next = withQuote(text, inserted.text);
+    setText(next);
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(next.length, next.length);
+    });
+  }, [inserted?.n]);
+  // A reply is written at once: the box takes the focus.
+  useEffect(() => {
+    if (props.replyTo) area.current?.focus();
+  }, [props.replyTo]);
 
   const insertText = (piece: string) => {
     const el = area.current;
@@ -133,7 +152,7 @@ export function Composer(props: {
       {props.replyTo && (
         <div className="replying">
           {t.replyingTo} {people.displayName(props.replyTo.senderId)}:{" "}
-          {props.replyTo.content?.text.slice(0, 80)}
+          {props.replyTo.content ? contentSummary(props.replyTo.content).slice(0, 80) : ""}
           <button type="button" className="link" onClick={props.onReplied}>
             {t.cancel}
           </button>

@@ -1,10 +1,15 @@
 import { type Conversation, ConversationKind, type Message } from "@starling/sdk";
-import { useState } from "react";
+import { type KeyboardEvent, type MouseEvent, useRef, useState } from "react";
 import { type Strings, useStrings } from "../i18n.js";
+import { parseForward } from "../stores/forward.js";
 import { useChat } from "../use-chat.js";
 import { AttachmentView } from "./attachment-view.js";
 import { shortTime } from "./format.js";
 import { eventText } from "./groups/event-text.js";
+import { type MessageHandlers, messageMenuActions } from "./menu/actions.js";
+import { ForwardCard } from "./menu/forward-card.js";
+import { MessageMenu, useLongPress } from "./message-menu.js";
+import { contentSummary } from "./plain-text.js";
 import { recallErrorText } from "./recall-errors.js";
 import { RichText } from "./rich-text.js";
 
@@ -46,18 +51,53 @@ function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
   );
 }
 
-/** One message: sender, time, the quoted message it answers, text and attachments, receipts, actions. */
+/** The quoted message a reply answers: a button that jumps to it (named only when it is loaded). */
+function Quoted(props: { seq: bigint; quoted: Message | undefined; onJump(seq: bigint): void }) {
+  const { t } = useStrings();
+  const { people } = useChat();
+  const q = props.quoted;
+  return (
+    <button
+      type="button"
+      className="quote"
+      title={t.jumpToQuoted}
+      data-testid="quoted"
+      onClick={() => props.onJump(props.seq)}
+    >
+      {q
+        ? `${people.displayName(q.senderId)}: ${q.recalled || !q.content ? t.recalled : contentSummary(q.content)}`
+        : t.quotedMessage}
+    </button>
+  );
+}
+
+/**
+ * One message: sender, time, the quoted message it answers, text and
+ * attachments (or a merged forward's card), receipts, and its menu, opened
+ * by the ⋯ button (shown on hover and focus), a right click, a long press on
+ * a touch screen, or the context-menu key / Shift+F10 on the focused message.
+ * In multi-select a tick box replaces the menu.
+ */
 export function MessageItem(props: {
   conv: Conversation | undefined;
   m: Message;
   quoted: Message | undefined;
   focused: boolean;
-  onReply(m: Message): void;
+  handlers: MessageHandlers;
+  selecting: boolean;
+  selected: boolean;
+  onToggle(seq: bigint): void;
+  onJump(seq: bigint): void;
 }) {
   const { t } = useStrings();
   const { m, conv } = props;
-  const { session, windows, people } = useChat();
+  const { session, windows, people, extras } = useChat();
   const [error, setError] = useState("");
+  const [menuOpen, setMenuOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const longPress = useLongPress(() => {
+    if (!props.selecting) setMenuOpen(true);
+  });
   if (m.event) {
     const text = eventText(m.event, session.userId, people.displayName, t);
     return text ? (
@@ -68,23 +108,72 @@ export function MessageItem(props: {
   }
   const mine = m.senderId === session.userId;
   const content = m.content;
+  const live = !m.recalled && content !== undefined;
+  const forward = live ? parseForward(m) : undefined;
+  const sender = mine ? t.you : people.displayName(m.senderId);
+  const actions = live
+    ? messageMenuActions(m, {
+        t,
+        extras,
+        handlers: props.handlers,
+        ...(mine
+          ? {
+              recall: () =>
+                void windows
+                  .recall(m.conversationId, m.seq)
+                  .catch((e: unknown) => setError(recallErrorText(e, t))),
+            }
+          : {}),
+      })
+    : [];
+  const onKey = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (e.target !== e.currentTarget || !live) return;
+    if (props.selecting && (e.key === " " || e.key === "Enter")) {
+      e.preventDefault();
+      props.onToggle(m.seq);
+    } else if (e.key === "ContextMenu" || (e.key === "F10" && e.shiftKey) || e.key === "Enter") {
+      e.preventDefault();
+      setMenuOpen(true);
+    }
+  };
+  const onContextMenu = (e: MouseEvent) => {
+    if (!live || props.selecting) return;
+    e.preventDefault();
+    setMenuOpen(true);
+  };
   return (
     <li
-      className={`message${mine ? " mine" : ""}${props.focused ? " focused" : ""}`}
+      className={`message${mine ? " mine" : ""}${props.focused ? " focused" : ""}${props.selected ? " selected" : ""}`}
       data-seq={String(m.seq)}
+      onKeyDown={onKey}
+      onContextMenu={onContextMenu}
+      onClick={(e) => {
+        // In multi-select a click anywhere on the message ticks it (the box handles its own clicks).
+        if (props.selecting && live && !(e.target instanceof HTMLInputElement)) props.onToggle(m.seq);
+      }}
+      {...(live && !props.selecting ? longPress : {})}
     >
+      {props.selecting && live && (
+        <input
+          type="checkbox"
+          className="select-box"
+          aria-label={`${t.selectMessage}: ${sender}`}
+          checked={props.selected}
+          onChange={() => props.onToggle(m.seq)}
+        />
+      )}
       <div className="message-meta">
-        <span className="sender">{mine ? t.you : people.displayName(m.senderId)}</span>
+        <span className="sender">{sender}</span>
         <time>{shortTime(Number(m.serverTime), t)}</time>
       </div>
       <div className="bubble">
-        {props.quoted && (
-          <blockquote className="quote">
-            {people.displayName(props.quoted.senderId)}: {props.quoted.content?.text ?? t.recalled}
-          </blockquote>
-        )}
-        {m.recalled || !content ? (
+        {content?.replyToSeq ? (
+          <Quoted seq={content.replyToSeq} quoted={props.quoted} onJump={props.onJump} />
+        ) : null}
+        {!live ? (
           <em>{t.recalled}</em>
+        ) : forward ? (
+          <ForwardCard body={forward} conversationId={m.conversationId} />
         ) : (
           <>
             {content.text && <RichText text={content.text} mentions={content.mentions} />}
@@ -94,24 +183,17 @@ export function MessageItem(props: {
           </>
         )}
       </div>
-      {!m.recalled && content && (
+      {live && (
         <div className="message-actions">
           {mine && conv && <Receipt conv={conv} m={m} t={t} />}
-          <button type="button" className="link" onClick={() => props.onReply(m)}>
-            {t.reply}
-          </button>
-          {mine && (
-            <button
-              type="button"
-              className="link"
-              onClick={() =>
-                void windows
-                  .recall(m.conversationId, m.seq)
-                  .catch((e: unknown) => setError(recallErrorText(e, t)))
-              }
-            >
-              {t.recall}
-            </button>
+          {!props.selecting && (
+            <MessageMenu
+              actions={actions}
+              open={menuOpen}
+              onOpenChange={setMenuOpen}
+              subject={`${sender} ${(content.text || forward?.title || "").slice(0, 40)}`}
+              buttonRef={button}
+            />
           )}
         </div>
       )}

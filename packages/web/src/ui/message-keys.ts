@@ -30,8 +30,8 @@ export function useMessageKeys(list: RefObject<HTMLElement | null>, shown: boole
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Home" && e.key !== "End") return;
       const target = e.target as HTMLElement;
-      // The keys stay with text being written or edited inside a message.
-      if (target.closest("input, textarea, [contenteditable]")) return;
+      // The keys stay with text being written or edited inside a message, and with an open menu.
+      if (target.closest('input, textarea, [contenteditable], [role="menu"]')) return;
       const all = messages();
       if (all.length === 0) return;
       const at = all.findIndex((m) => m.contains(target));

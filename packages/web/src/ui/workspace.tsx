@@ -12,7 +12,12 @@ import { SearchPanel } from "./search/search-panel.js";
 import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
 
-type Tab = "chats" | "contacts" | "search" | "mentions";
+type Tab = "chats" | "contacts" | "search" | "mentions" | "favourites";
+
+// Favourites are opened now and then: their panel is loaded the first time.
+const FavouritesPanel = lazy(() =>
+  import("./menu/favourites-panel.js").then((m) => ({ default: m.FavouritesPanel })),
+);
 
 /** Opening an invite link (`#/join/<token>`): only then is this code loaded. */
 const JoinView = lazy(() => import("./groups/join-view.js").then((m) => ({ default: m.JoinView })));
@@ -42,7 +47,7 @@ export interface PanelActions {
 
 /** The signed-in screen: a side panel (chats, contacts, search) beside the open chat (one at a time on a phone). */
 export function Workspace() {
-  const { session, people, conversations } = useChat("session", "people");
+  const { session, people, conversations, extras } = useChat("session", "people", "extras");
   const { t } = useStrings();
   const [tab, setTab] = useState<Tab>("chats");
   const [avatarError, setAvatarError] = useState("");
@@ -93,6 +98,8 @@ export function Workspace() {
     ["contacts", t.contactsTab],
     ["search", t.searchTab],
     ["mentions", t.mentionsTab],
+    // Shown only when the SDK can keep favourites.
+    ...(extras.can.favourites ? [["favourites", t.favouritesTab] as [Tab, string]] : []),
   ];
 
   return (
@@ -186,6 +193,11 @@ export function Workspace() {
           {tab === "contacts" && <ContactsPanel {...actions} />}
           {tab === "search" && <SearchPanel {...actions} />}
           {tab === "mentions" && <MentionsPanel {...actions} />}
+          {tab === "favourites" && (
+            <Suspense fallback={null}>
+              <FavouritesPanel {...actions} />
+            </Suspense>
+          )}
         </div>
       </aside>
       <main className="chat-pane">
