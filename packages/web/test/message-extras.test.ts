@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { StarlingClient } from "@starling/sdk";
 import type { Locator, Page } from "playwright-core";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -46,6 +47,7 @@ describe("pins, favourites and delete-for-me in the web client", { skip }, () =>
     const jump = bar.getByRole("button", { name: /Go to the pinned message: Bob Li: Pin this one/ });
     await jump.waitFor();
     await h.shot(alice, "pinned-bar");
+    await expectAccessible(alice, "pinned bar");
     await jump.click();
     await alice.locator('.message.focused[data-seq="1"]').waitFor();
     // The menu now offers to unpin; the bar's button does it.
@@ -66,6 +68,7 @@ describe("pins, favourites and delete-for-me in the web client", { skip }, () =>
     const saved = alice.getByTestId("favourite");
     await saved.filter({ hasText: "Save this one" }).waitFor();
     await h.shot(alice, "favourites-zh");
+    await expectAccessible(alice, "favourites, zh-CN");
     await saved.locator(".favourite-open").click();
     await alice.locator('.message.focused[data-seq="3"]').waitFor();
     await saved.getByRole("button", { name: "移除" }).click();

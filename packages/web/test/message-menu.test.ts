@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { directConversationId } from "@starling/protocol";
 import { StarlingClient } from "@starling/sdk";
 import type { Locator, Page } from "playwright-core";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -65,6 +66,7 @@ describe("the message menu in the web client", { skip: browserMissing }, () => {
     if (typeof sdk.pinMessage !== "function") assert.equal(items.length, 5);
     else assert.deepEqual(items.slice(5), ["Pin in chat", "Add to favourites", "Delete for me"]);
     await h.shot(alice, "message-menu-open");
+    await expectAccessible(alice, "message menu open");
     // Focus starts on the first entry, arrows move (wrapping), Esc closes and gives focus back.
     assert.equal(await alice.evaluate(() => document.activeElement?.textContent), "Reply");
     await alice.keyboard.press("ArrowDown");
@@ -142,6 +144,7 @@ describe("the message menu in the web client", { skip: browserMissing }, () => {
     await picker.getByTestId("forward-to-dave").check();
     await picker.getByText("2 chosen").waitFor();
     await h.shot(alice, "forward-picker");
+    await expectAccessible(alice, "forward picker");
     await picker.getByRole("button", { name: "Send" }).click();
     await picker.waitFor({ state: "detached" });
     await alice.getByRole("status").filter({ hasText: "Forwarded." }).waitFor();
@@ -173,6 +176,7 @@ describe("the message menu in the web client", { skip: browserMissing }, () => {
     await alice.locator('.message[data-seq="2"]').getByRole("checkbox").check();
     await bar.getByText("已选择 2 条").waitFor();
     await h.shot(alice, "multi-select-zh");
+    await expectAccessible(alice, "multi-select, zh-CN");
     await bar.getByRole("button", { name: "合并转发" }).click();
     const picker = alice.getByRole("dialog", { name: "合并转发给" });
     await picker.getByTestId("forward-to-carol").check();
@@ -214,6 +218,7 @@ describe("the message menu in the web client", { skip: browserMissing }, () => {
       .waitFor();
     assert.equal(await viewer.locator(".forward-item").count(), 2);
     await h.shot(carol, "merged-forward-viewer");
+    await expectAccessible(carol, "merged forward viewer");
     await carol.keyboard.press("Escape");
     await viewer.waitFor({ state: "detached" });
     await carol.context().close();
@@ -238,6 +243,7 @@ describe("the message menu in the web client", { skip: browserMissing }, () => {
     await menu.waitFor();
     await lunch.locator(".bubble").dispatchEvent("pointerup", at);
     await h.shot(alice, "message-menu-phone");
+    await expectAccessible(alice, "message menu, phone");
     await menu.getByRole("menuitem", { name: "Reply" }).click();
     await alice.locator(".replying", { hasText: "Bob Li" }).waitFor();
     await alice.context().close();
