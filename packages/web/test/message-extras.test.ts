@@ -76,7 +76,7 @@ describe("pins, favourites and delete-for-me in the web client", { skip }, () =>
     await alice.context().close();
   });
 
-  test("delete for me: gone here and after a reload, still there for the other side", async () => {
+  test("delete for me, one and several: gone here and after a reload, still there for the other side", async () => {
     const alice = await h.login("alice");
     await alice.getByTestId("conversation-bob").click();
     const second = alice.locator('.message[data-seq="2"]');
@@ -86,6 +86,15 @@ describe("pins, favourites and delete-for-me in the web client", { skip }, () =>
     await alice.getByTestId("conversation-bob").click();
     await alice.locator('.message[data-seq="3"]').waitFor();
     assert.equal(await alice.locator('.message[data-seq="2"]').count(), 0);
+    // Several at once, from multi-select's bar.
+    await menuItem(alice, alice.locator('.message[data-seq="1"]'), "Select");
+    await alice.locator('.message[data-seq="3"]').getByRole("checkbox").check();
+    await alice
+      .getByRole("region", { name: "Select" })
+      .getByRole("button", { name: "Delete for me" })
+      .click();
+    await alice.locator('.message[data-seq="1"]').waitFor({ state: "detached" });
+    await alice.locator('.message[data-seq="3"]').waitFor({ state: "detached" });
     await alice.context().close();
 
     const bob = await h.login("bob");
