@@ -37,6 +37,8 @@ export function describeEvent(m: Message, me: string): string {
       return `${who(e.value.by)} edited message #${e.value.targetSeq}: ${e.value.content?.text ?? ""}`;
     case "reactionChanged":
       return `${who(e.value.by)} ${e.value.added ? "reacted" : "took back"} ${e.value.emoji} ${e.value.added ? "to" : "on"} message #${e.value.targetSeq}`;
+    case "messagePinned":
+      return `${who(e.value.by)} ${e.value.pinned ? "pinned" : "unpinned"} message #${e.value.targetSeq}`;
     default:
       return "(event)";
   }

@@ -121,6 +121,16 @@ describe("the starling command", () => {
     assert.deepEqual(first.reactions, { "👍": ["alice@starling.local"] });
   });
 
+  test("chat: pin a message and list the pins, save one and list the favourites", () => {
+    const out = starling(["chat", ...d], {
+      env,
+      input: "/open bob\n/pin 1\n/pins\n/fav 2\n/favs\n/quit\n",
+    });
+    assert.match(out, /📌 \[1\] .* alice: hello from the cli/);
+    assert.match(out, /saved #2/);
+    assert.match(out, /\(bob\) \[2\] .* alice: second message/);
+  });
+
   test("passwd and disable take effect on the running server", () => {
     starling(["user", "passwd", "bob", "--password", "bob-new-password", ...d]);
     const old = starlingFails(

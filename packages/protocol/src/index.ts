@@ -12,8 +12,10 @@ export {
   type Goodbye,
   GoodbyeSchema,
 } from "./gen/starling/v1/error_pb.js";
+export * from "./gen/starling/v1/favourite_pb.js";
 export * from "./gen/starling/v1/group_pb.js";
 export * from "./gen/starling/v1/message_pb.js";
+export * from "./gen/starling/v1/pins_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
 export * from "./gen/starling/v1/search_pb.js";
 export * from "./gen/starling/v1/session_pb.js";

@@ -21,6 +21,7 @@ import { asError } from "./client-errors.js";
 import type { RequestBody } from "./connection.js";
 import { DirectoryClient } from "./directory.js";
 import { Emitter, type Listener } from "./emitter.js";
+import { type Favourite, type FavouritesQuery, toFavourite } from "./favourites.js";
 import { randomId } from "./ids.js";
 import type { ClientOptions } from "./options.js";
 import type { RetryPolicy } from "./requester.js";
@@ -279,6 +280,53 @@ export class StarlingClient {
    */
   async react(conversationId: string, seq: SeqLike, emoji: string, add = true): Promise<void> {
     await this.call({ case: "react", value: { conversationId, seq: toWire(seq), emoji, add } }, "idempotent");
+  }
+
+  /**
+   * Pins a message in the conversation for every member (pinned false unpins): either peer of a
+   * 1:1 chat, a group's owner or admins. Everyone sees a message_pinned event; resolves once the
+   * conversation (with its pinnedSeqs) has been fetched again.
+   */
+  async pinMessage(conversationId: string, seq: SeqLike, pinned = true): Promise<void> {
+    await this.call(
+      { case: "pinMessage", value: { conversationId, seq: toWire(seq), pinned } },
+      "idempotent",
+    );
+    await this.getConversation(conversationId);
+  }
+
+  /**
+   * Hides messages from the user's own view on all their devices (delete for me); the other
+   * members still see them. They stay in history and in the `message` stream: leave out the
+   * seqs in conversation.hiddenSeqs when showing the conversation. Resolves once the
+   * conversation has been fetched again.
+   */
+  async hideMessages(conversationId: string, seqs: SeqLike[]): Promise<void> {
+    await this.call(
+      { case: "hideMessages", value: { conversationId, seqs: seqs.map(toWire) } },
+      "idempotent",
+    );
+    await this.getConversation(conversationId);
+  }
+
+  /** Saves a message the user may read; saving it again resolves with the same favourite. */
+  async addFavourite(conversationId: string, seq: SeqLike): Promise<Favourite> {
+    const body: RequestBody = { case: "addFavourite", value: { conversationId, seq: toWire(seq) } };
+    return toFavourite(await this.session.requester.expect(body, "idempotent", "favourite"));
+  }
+
+  async removeFavourite(favouriteId: string): Promise<void> {
+    await this.call({ case: "removeFavourite", value: { id: favouriteId } }, "once");
+  }
+
+  /** The user's favourites, newest first; page on with before = the last id while hasMore. */
+  async favourites(options: FavouritesQuery = {}): Promise<{ favourites: Favourite[]; hasMore: boolean }> {
+    const body: RequestBody = {
+      case: "listFavourites",
+      value: { before: options.before ?? "", limit: options.limit ?? 0 },
+    };
+    const list = await this.session.requester.expect(body, "idempotent", "favourites");
+    return { favourites: list.favourites.map(toFavourite), hasMore: list.hasMore };
   }
 
   readers(conversationId: string, seq: SeqLike): Promise<ReadersResult> {

@@ -19,6 +19,8 @@ export {
 } from "./directory.js";
 export { Emitter, type Listener } from "./emitter.js";
 export { DEFAULT_TCP_PORT, type Endpoint, type EndpointScheme, parseEndpoint } from "./endpoint.js";
+// The SDK's Favourite always carries a message; it takes the place of the wire type of that name.
+export type { Favourite, FavouritesChange, FavouritesQuery } from "./favourites.js";
 export type { ClientOptions, DeviceInfo } from "./options.js";
 export type { SeqLike } from "./seq.js";
 export type { SyncState } from "./sync-state.js";

@@ -16,6 +16,7 @@ import { ConversationCache } from "./conversation-cache.js";
 import { Credentials, isTokenRejected } from "./credentials.js";
 import { DeliveredBatcher } from "./delivered-batcher.js";
 import type { Emitter } from "./emitter.js";
+import { toFavourite } from "./favourites.js";
 import { Gate } from "./gate.js";
 import { buildHello } from "./hello.js";
 import { randomId } from "./ids.js";
@@ -444,6 +445,14 @@ export class Session {
       case "settingsChanged":
         this.emitter.emit("settings", push.body.value);
         break;
+      case "favouritesChanged": {
+        const { added, removedId } = push.body.value;
+        this.emitter.emit("favouritesChanged", {
+          ...(added ? { added: toFavourite(added) } : {}),
+          ...(removedId ? { removedId } : {}),
+        });
+        break;
+      }
       case "syncHint":
         // Every device of a node hears this at once: spread their passes out.
         this.syncSoon(SYNC_SOON_MS + Math.floor(Math.random() * SYNC_HINT_SPREAD_MS));

@@ -11,6 +11,7 @@ import type {
   TypingEvent,
 } from "@starling/protocol";
 import type { DirectoryUpdate } from "./directory.js";
+import type { FavouritesChange } from "./favourites.js";
 import type { SeqLike } from "./seq.js";
 
 export type ClientState = "connecting" | "online" | "reconnecting" | "closed";
@@ -39,6 +40,8 @@ export interface StarlingClientEvents {
   sends: SendState[];
   /** The user's roaming settings changed on another of their devices. */
   settings: Settings;
+  /** The user's favourites changed on another of their devices (a push; refetch favourites() after a reconnect). */
+  favouritesChanged: FavouritesChange;
   error: Error;
 }
 

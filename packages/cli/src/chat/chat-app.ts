@@ -18,6 +18,10 @@ const HELP = `commands:
   /recall <seq>              recall one of your messages
   /edit <seq> <text>         replace the text of one of your messages
   /react <seq> <emoji>       react to a message (again: take the reaction back)
+  /pins                      messages pinned in the open conversation
+  /pin <seq>, /unpin <seq>   pin or unpin a message for everyone in it
+  /fav <seq>                 save a message to your favourites
+  /favs                      your favourites, newest first
   /members                   members of the open group
   /quit                      leave
 anything else is sent to the open conversation`;
@@ -58,7 +62,9 @@ export async function runChat(client: StarlingClient, input: Readable, output: W
   const showHistory = async (n = 20) => {
     if (!open) return print("no open conversation");
     const page = await client.history(open.id, { beforeSeq: Number(open.lastSeq) + 1, limit: n });
-    for (const m of page.messages) print(messageLine(m, me));
+    // Messages deleted for me (on any device) stay out of what this user sees.
+    const hidden = new Set(open.hiddenSeqs ?? []);
+    for (const m of page.messages) if (!hidden.has(m.seq)) print(messageLine(m, me));
     const last = page.messages.at(-1);
     if (last) await client.markRead(open.id, last.seq);
   };
@@ -130,6 +136,35 @@ export async function runChat(client: StarlingClient, input: Readable, output: W
           target?.seq === BigInt(seq) &&
           target.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
         return client.react(open.id, Number(seq), emoji, !mine);
+      }
+      case "/pins": {
+        if (!open) return print("no open conversation");
+        const c = await client.getConversation(open.id);
+        if (c.pinnedSeqs.length === 0) return print("nothing pinned");
+        for (const seq of c.pinnedSeqs) {
+          const [m] = (await client.history(c.id, { afterSeq: seq - 1n, limit: 1 })).messages;
+          if (m) print(`📌 ${messageLine(m, me)}`);
+        }
+        return;
+      }
+      case "/pin":
+      case "/unpin":
+        if (!open) return print("no open conversation");
+        return client.pinMessage(open.id, Number(arg), cmd === "/pin");
+      case "/fav": {
+        if (!open) return print("no open conversation");
+        await client.addFavourite(open.id, Number(arg));
+        return print(`saved #${arg}`);
+      }
+      case "/favs": {
+        const { favourites, hasMore } = await client.favourites({ limit: 20 });
+        if (favourites.length === 0) return print("no favourites yet: /fav <seq> saves one");
+        for (const f of favourites) {
+          const c = client.conversations.get(f.conversationId);
+          print(`(${c ? title(c, me) : f.conversationId}) ${messageLine(f.message, me)}`);
+        }
+        if (hasMore) print("(older ones not shown)");
+        return;
       }
       case "/members": {
         if (!open) return print("no open conversation");

@@ -30,10 +30,13 @@ import { ArchivePages } from "./messaging/archive-page.js";
 import { validateContent } from "./messaging/content.js";
 import { ConversationPrefs } from "./messaging/conversation-prefs.js";
 import { Editor } from "./messaging/edit.js";
+import { Favourites } from "./messaging/favourites.js";
+import { HiddenMessages } from "./messaging/hidden.js";
 import { History } from "./messaging/history.js";
 import { Membership } from "./messaging/membership.js";
 import { mentionedIds, mentionsEveryone } from "./messaging/mention-rules.js";
 import { MentionsList } from "./messaging/mentions-list.js";
+import { MessagePins } from "./messaging/pins.js";
 import { Reactions } from "./messaging/reactions.js";
 import { Recaller } from "./messaging/recall.js";
 import { Receipts } from "./messaging/receipts.js";
@@ -96,6 +99,12 @@ export class Core {
   readonly files: Files | undefined;
   readonly search: SearchService;
   readonly prefs: ConversationPrefs;
+  /** Messages pinned in a conversation for every member. */
+  readonly pins: MessagePins;
+  /** Messages a user hid from their own view (delete for me). */
+  readonly hidden: HiddenMessages;
+  /** Messages a user saved, on all their devices. */
+  readonly favourites: Favourites;
   readonly avatars: Avatars | undefined;
   readonly limits: CoreLimits;
   /** Connection caps that every listener of this node asks. */
@@ -151,6 +160,9 @@ export class Core {
     this.recaller = new Recaller(store, bus, clock, members, limits);
     this.editor = new Editor(store, bus, clock, members, limits);
     this.reactions = new Reactions(store, bus, clock, members);
+    this.pins = new MessagePins(store, bus, clock, members, this.visibility);
+    this.hidden = new HiddenMessages(store, bus, this.visibility);
+    this.favourites = new Favourites(store, bus, clock, random, this.visibility);
     this.sync = new SyncService(store.read, this.visibility, limits);
     this.groups = new Groups(store, bus, clock, random, members, this.sync, limits);
     this.invites = new GroupInvites(store, bus, clock, random, this.sync, limits);

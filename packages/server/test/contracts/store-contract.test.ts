@@ -315,6 +315,77 @@ for (const name of ["sqlite", "postgres"] as const) {
       );
     });
 
+    test("pins, hidden messages and favourites", async () => {
+      const isCode = (code: ErrorCode) => (e: { code?: number }) => e.code === code;
+      // A user of this test's own, so the 1:1 chats of the other tests stay new.
+      await core.accounts.createUser({ id: "erin@example.com", password: "erin-password" });
+      const g = await core.groups.create({ userId: "alice@example.com" }, "pins", ["bob@example.com"]);
+      const m1 = await send(core, "bob@example.com", { conv: g.id, id: "p1" });
+      const m2 = await send(core, "bob@example.com", { conv: g.id, id: "p2" });
+      await core.pins.set("alice@example.com", g.id, m1.seq, true);
+      await core.pins.set("alice@example.com", g.id, m2.seq, true);
+      const pinned = await core.sync.one("bob@example.com", g.id);
+      assert.deepEqual(pinned.pinnedSeqs, [BigInt(m2.seq), BigInt(m1.seq)], "the latest pin first");
+      const event = await store.read.getMessage(g.id, Number(pinned.lastSeq));
+      assert.ok(event?.event, "each pin is an event in the conversation");
+      await core.pins.set("alice@example.com", g.id, m2.seq, true);
+      assert.equal(
+        (await core.sync.one("bob@example.com", g.id)).lastSeq,
+        pinned.lastSeq,
+        "a repeat adds nothing",
+      );
+      await core.pins.set("alice@example.com", g.id, m1.seq, false);
+      await core.recaller.recall("bob@example.com", g.id, m2.seq);
+      assert.deepEqual((await core.sync.one("bob@example.com", g.id)).pinnedSeqs, [], "a recall unpins");
+
+      const d = await send(core, "alice@example.com", { to: "erin@example.com", id: "h1" });
+      const d2 = await send(core, "alice@example.com", { conv: d.conversationId, id: "h2" });
+      const cursor = Number((await core.sync.since("erin@example.com", 0, 500)).cursor);
+      await core.hidden.hide("erin@example.com", d.conversationId, [d2.seq, d2.seq]);
+      const changed = await core.sync.since("erin@example.com", cursor, 500);
+      assert.deepEqual(
+        changed.conversations.map((c) => [c.id, c.hiddenSeqs, c.lastMessage?.seq]),
+        [[d.conversationId, [BigInt(d2.seq)], BigInt(d.seq)]],
+        "the change reaches the stream; the preview is the newest message not hidden",
+      );
+      const theirs = await core.sync.one("alice@example.com", d.conversationId);
+      assert.deepEqual([theirs.hiddenSeqs, theirs.lastMessage?.seq], [[], BigInt(d2.seq)], "only for erin");
+      await assert.rejects(
+        core.hidden.hide("carol@example.com", d.conversationId, [d.seq]),
+        isCode(ErrorCode.NOT_FOUND),
+      );
+
+      const f1 = await core.favourites.add("erin@example.com", d.conversationId, d.seq);
+      assert.equal((await core.favourites.add("erin@example.com", d.conversationId, d.seq)).id, f1.id);
+      const f2 = await core.favourites.add("erin@example.com", d.conversationId, d2.seq);
+      const first = await core.favourites.list("erin@example.com", "", 1);
+      assert.deepEqual([first.favourites.map((f) => f.id), first.hasMore], [[f2.id], true]);
+      const next = await core.favourites.list("erin@example.com", f2.id, 10);
+      assert.deepEqual([next.favourites.map((f) => f.id), next.hasMore], [[f1.id], false]);
+      assert.equal(next.favourites[0]?.message?.content?.text, "h1");
+      await core.recaller.recall("alice@example.com", d.conversationId, d2.seq);
+      const after = await core.favourites.list("erin@example.com", "", 10);
+      const saved = after.favourites.find((f) => f.id === f2.id)?.message;
+      assert.ok(saved?.recalled && saved.content === undefined, "a recalled favourite shows no text");
+      assert.deepEqual((await core.favourites.list("carol@example.com", "", 10)).favourites, []);
+      await assert.rejects(core.favourites.remove("carol@example.com", f1.id), isCode(ErrorCode.NOT_FOUND));
+      await assert.rejects(
+        core.favourites.add("carol@example.com", d.conversationId, d.seq),
+        isCode(ErrorCode.NOT_FOUND),
+      );
+      await core.favourites.remove("erin@example.com", f1.id);
+      assert.deepEqual(
+        (await core.favourites.list("erin@example.com", "", 10)).favourites.map((f) => f.id),
+        [f2.id],
+      );
+      // The same message saved on two devices at once: one favourite.
+      const both = await Promise.all([
+        core.favourites.add("erin@example.com", d.conversationId, d.seq),
+        core.favourites.add("erin@example.com", d.conversationId, d.seq),
+      ]);
+      assert.equal(both[0].id, both[1].id);
+    });
+
     test("two nodes writing to one conversation at once produce no duplicate and no gap", async () => {
       const other = await sut.open();
       const node2 = coreOn(other);

@@ -43,6 +43,7 @@ export class Client {
       "reaction",
       "sends",
       "settings",
+      "favouritesChanged",
       "error",
     ] as const) {
       sdk.on(ev, (v: unknown) => {

@@ -374,5 +374,11 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("conversation_id", "=", conversationId)
       .where("seq", "=", seq)
       .execute();
+    // Nor is it pinned any more.
+    await this.db
+      .deleteFrom("pinned_messages")
+      .where("conversation_id", "=", conversationId)
+      .where("seq", "=", seq)
+      .execute();
   }
 }

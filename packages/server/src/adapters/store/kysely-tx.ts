@@ -12,7 +12,7 @@ import type {
   UserReader,
   UserWriter,
 } from "../../core/kernel/shared-store.js";
-import type { MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
+import type { MarkReads, MarkWrites, MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
 import type { SearchReads } from "../../core/search/store.js";
 import type { StoreTx } from "../../core/store.js";
 import { KyselyAccounts } from "./kysely-accounts.js";
@@ -20,6 +20,7 @@ import { KyselyConversations } from "./kysely-conversations.js";
 import { KyselyDirectory } from "./kysely-directory.js";
 import { KyselyFiles } from "./kysely-files.js";
 import { KyselyInvites } from "./kysely-invites.js";
+import { KyselyMarks } from "./kysely-marks.js";
 import { KyselyMessaging } from "./kysely-messaging.js";
 import { KyselySearch } from "./kysely-search.js";
 import { KyselyUsers } from "./kysely-users.js";
@@ -73,5 +74,6 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const files: FileAccessReader & FilesReads & FilesWrites = new KyselyFiles(db);
   const search: SearchReads = new KyselySearch(db, dialect);
   const invites: InviteReads & InviteWrites = new KyselyInvites(db);
-  return compose(conversations, users, messaging, accounts, directory, files, search, invites);
+  const marks: MarkReads & MarkWrites = new KyselyMarks(db);
+  return compose(conversations, users, messaging, accounts, directory, files, search, invites, marks);
 }

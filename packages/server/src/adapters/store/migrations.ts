@@ -247,6 +247,47 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable("messages").addColumn("edit_of", "bigint").execute();
       },
     },
+    "0008_pins_favourites": {
+      async up(db: Kysely<unknown>) {
+        // Messages pinned in a conversation for every member; a recall deletes its row.
+        await db.schema
+          .createTable("pinned_messages")
+          .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id"))
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addColumn("pinned_by", "text", (c) => c.notNull())
+          .addColumn("pinned_at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("pinned_messages_pk", ["conversation_id", "seq"])
+          .execute();
+        // Messages a user hid from their own view ("delete for me").
+        await db.schema
+          .createTable("hidden_messages")
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id"))
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("hidden_messages_pk", ["user_id", "conversation_id", "seq"])
+          .execute();
+        // Saved messages; ids sort by the time they were saved, so a page is an index range.
+        await db.schema
+          .createTable("favourites")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id"))
+          .addColumn("seq", "bigint", (c) => c.notNull())
+          .addColumn("saved_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("favourites_user_message")
+          .unique()
+          .on("favourites")
+          .columns(["user_id", "conversation_id", "seq"])
+          .execute();
+        await db.schema
+          .createIndex("favourites_user_id")
+          .on("favourites")
+          .columns(["user_id", "id"])
+          .execute();
+      },
+    },
     "0009_group_profile": {
       async up(db: Kysely<unknown>) {
         // A group's announcement (text, who set it, when) and picture, carried by its Conversation.
@@ -276,6 +317,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0010_profile_settings": {
+      async up(db: Kysely<unknown>) {
+        await profileAndSettings(db);
+      },
+    },
     "0011_mentions": {
       async up(db: Kysely<unknown>) {
         // Who each message mentions, so that a chat can say "[@me]" and a user can list the
@@ -295,11 +341,6 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on("mentions")
           .columns(["user_id", "server_time", "conversation_id", "seq"])
           .execute();
-      },
-    },
-    "0010_profile_settings": {
-      async up(db: Kysely<unknown>) {
-        await profileAndSettings(db);
       },
     },
   };

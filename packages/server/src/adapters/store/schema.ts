@@ -210,6 +210,27 @@ export interface ScramCredentialTable {
   server_key: string;
 }
 
+export interface PinnedMessageTable {
+  conversation_id: string;
+  seq: number;
+  pinned_by: string;
+  pinned_at: number;
+}
+
+export interface HiddenMessageTable {
+  user_id: string;
+  conversation_id: string;
+  seq: number;
+}
+
+export interface FavouriteTable {
+  id: string;
+  user_id: string;
+  conversation_id: string;
+  seq: number;
+  saved_at: number;
+}
+
 export interface Database {
   domains: DomainTable;
   users: UserTable;
@@ -231,4 +252,7 @@ export interface Database {
   message_fts: MessageFtsTable;
   scram_credentials: ScramCredentialTable;
   group_invites: GroupInviteTable;
+  pinned_messages: PinnedMessageTable;
+  hidden_messages: HiddenMessageTable;
+  favourites: FavouriteTable;
 }

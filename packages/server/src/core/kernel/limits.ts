@@ -147,6 +147,23 @@ export const REACTION_LIMITS = {
   perUser: 20,
 } as const;
 
+/**
+ * Pinned messages, hidden messages and favourites. Pins are shown to every member on top of the
+ * chat, so a handful; a conversation carries every seq its member hid, so that list stays small
+ * enough for a sync page; favourites are paged.
+ */
+export const MESSAGE_MARK_LIMITS = {
+  pinnedPerConversation: 20,
+  hiddenPerConversation: 5000,
+  /** Seqs in one HideMessages request. */
+  hidePerRequest: 500,
+  favouritesPerUser: 10_000,
+  favouritesPageMax: 100,
+  favouritesPageDefault: 50,
+  /** A favourite id as the core makes them (time in base 36, then random hex). */
+  favouriteIdLength: 25,
+} as const;
+
 /** Most rows in one page of an administrator's listing (users, groups, audit). */
 export const ADMIN_PAGE_MAX = 1000;
 

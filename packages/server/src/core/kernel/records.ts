@@ -251,6 +251,16 @@ export interface FileRecord {
   thumbSha256: string | null;
 }
 
+/** A message a user saved (a favourite), named by conversation and seq; the message is read when listed. */
+export interface FavouriteRecord {
+  /** Sorts by the time it was saved: newest first is id descending. */
+  id: string;
+  userId: string;
+  conversationId: string;
+  seq: number;
+  savedAt: number;
+}
+
 /** A file shared by a message. */
 export interface FileShare {
   fileId: string;

@@ -2,6 +2,7 @@ import type {
   ConversationRecord,
   ConversationTail,
   ConversationView,
+  FavouriteRecord,
   FileShare,
   MentionEntry,
   MentionPosition,
@@ -53,6 +54,35 @@ export interface MessagingReads {
   ): Promise<MessageRecord[]>;
 }
 
+/** Pinned messages, the messages a user hid, and a user's favourites. */
+export interface MarkReads {
+  /**
+   * The seqs pinned in each of the conversations, the most recently pinned first; a conversation
+   * without pins has no entry. Many at once, so a sync page costs one query.
+   */
+  pinnedSeqs(conversationIds: readonly string[]): Promise<Map<string, number[]>>;
+  /** The seqs the user hid in each of the conversations, ascending; none, no entry. */
+  hiddenSeqs(userId: string, conversationIds: readonly string[]): Promise<Map<string, number[]>>;
+  getFavourite(userId: string, id: string): Promise<FavouriteRecord | undefined>;
+  findFavourite(userId: string, conversationId: string, seq: number): Promise<FavouriteRecord | undefined>;
+  /** The user's favourites with ids below `beforeId` ("" for no bound), id descending, up to `limit`. */
+  listFavourites(userId: string, beforeId: string, limit: number): Promise<FavouriteRecord[]>;
+  countFavourites(userId: string): Promise<number>;
+}
+
+export interface MarkWrites {
+  /** False when the message was pinned already. */
+  pinMessage(conversationId: string, seq: number, by: string, at: number): Promise<boolean>;
+  /** False when the message was not pinned. */
+  unpinMessage(conversationId: string, seq: number): Promise<boolean>;
+  /** Hides the seqs for the user; returns how many were not hidden before. */
+  hideMessages(conversationId: string, userId: string, seqs: readonly number[]): Promise<number>;
+  /** False when the user saved that message already (perhaps at this moment, on another device). */
+  insertFavourite(favourite: FavouriteRecord): Promise<boolean>;
+  /** False when the user has no favourite of that id. */
+  deleteFavourite(userId: string, id: string): Promise<boolean>;
+}
+
 /** What only messaging writes: a batch of sends with what they index and share, and recalls. */
 export interface MessagingWrites {
   /** Conversations by id, locked for the transaction where the store locks rows (in id order). */
@@ -64,7 +94,7 @@ export interface MessagingWrites {
   indexMentions(entries: readonly MentionEntry[]): Promise<void>;
   /**
    * Also takes the message out of search and the mentions index, withdraws the files it shared,
-   * drops its reactions and deletes the content its edit events carry.
+   * drops its reactions, deletes the content its edit events carry, and unpins it.
    */
   recallMessage(conversationId: string, seq: number, by: string, at: number): Promise<void>;
   /** Replaces a message's content and edited_at, and its search entry with `search` (none: removed). */
@@ -79,9 +109,14 @@ export interface MessagingWrites {
   setReactions(conversationId: string, seq: number, reactions: readonly ReactionRecord[]): Promise<void>;
 }
 
-export interface MessagingReader extends ConversationReader, UserReader, FileAccessReader, MessagingReads {}
+export interface MessagingReader
+  extends ConversationReader,
+    UserReader,
+    FileAccessReader,
+    MessagingReads,
+    MarkReads {}
 
-export interface MessagingTx extends MessagingReader, ConversationWriter, MessagingWrites {}
+export interface MessagingTx extends MessagingReader, ConversationWriter, MessagingWrites, MarkWrites {}
 
 /** The store as messaging sees it. */
 export type MessagingStore = StorePort<MessagingReader, MessagingTx>;
@@ -97,3 +132,10 @@ export interface EditTx
 
 /** The store as edits and reactions see it: conversations, members, and the rewrite of one message. */
 export type EditStore = StorePort<ConversationReader, EditTx>;
+
+export interface MarkReader extends ConversationReader, MarkReads {}
+
+export interface MarkTx extends MarkReader, ConversationWriter, MarkWrites {}
+
+/** The store as pins, hidden messages and favourites see it: conversations, members, messages and marks. */
+export type MarkStore = StorePort<MarkReader, MarkTx>;

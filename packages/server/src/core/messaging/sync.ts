@@ -40,6 +40,12 @@ function isChange(m: MessageRecord): boolean {
   return kind === "messageEdited" || kind === "reactionChanged";
 }
 
+/** Pinned and hidden seqs by conversation id. */
+interface Marks {
+  pinned: Map<string, number[]>;
+  hidden: Map<string, number[]>;
+}
+
 /** Unread counts above this are shown as "999+"; counting further is wasted work. */
 const UNREAD_CAP = 999;
 
@@ -76,7 +82,11 @@ export class SyncService {
         else page = rows.filter((v) => v.version === last.version);
       }
     }
-    const conversations = await Promise.all(page.map((v) => this.view(userId, v)));
+    const marks = await this.marksOf(
+      userId,
+      page.map((v) => v.conversation.id),
+    );
+    const conversations = await Promise.all(page.map((v) => this.view(userId, v, marks)));
     const newCursor = page.length > 0 ? (page[page.length - 1] as ConversationView).version : cursor;
     return create(SyncResultSchema, { conversations, cursor: BigInt(newCursor), hasMore });
   }
@@ -87,18 +97,36 @@ export class SyncService {
     return this.view(userId, { conversation: conv, member, version: Math.max(conv.version, member.version) });
   }
 
-  /**
-   * The message a conversation list shows as the latest: an edit or a reaction changes an earlier
-   * message, not what was said last, so the newest message that is neither stands for it (with
-   * its current text), looking back a few rows at most.
-   */
-  private async shownLast(last: MessageRecord): Promise<MessageRecord> {
-    if (!isChange(last)) return last;
-    const rows = await this.reader.getMessages(last.conversationId, 0, last.seq, PREVIEW_LOOKBACK, true);
-    return rows.find((r) => !isChange(r)) ?? last;
+  /** Pinned and hidden seqs of many conversations in two queries, instead of two per conversation. */
+  private async marksOf(userId: string, ids: string[]): Promise<Marks> {
+    const [pinned, hidden] = await Promise.all([
+      this.reader.pinnedSeqs(ids),
+      this.reader.hiddenSeqs(userId, ids),
+    ]);
+    return { pinned, hidden };
   }
 
-  async view(userId: string, v: ConversationView): Promise<Conversation> {
+  /**
+   * The message a conversation list shows as the latest: the newest one the user did not hide
+   * (delete for me). An edit or a reaction changes an earlier message, not what was said last, so
+   * the newest message that is neither (and not hidden) stands for it, with its current text,
+   * looking back a few rows at most.
+   */
+  private async shownLast(
+    conversationId: string,
+    lastSeq: number,
+    hidden: ReadonlySet<number>,
+  ): Promise<MessageRecord | undefined> {
+    let seq = lastSeq;
+    while (seq > 0 && hidden.has(seq)) seq--;
+    if (seq === 0) return undefined;
+    const last = await this.reader.getMessage(conversationId, seq);
+    if (!last || !isChange(last)) return last;
+    const rows = await this.reader.getMessages(conversationId, 0, last.seq, PREVIEW_LOOKBACK, true);
+    return rows.find((r) => !isChange(r) && !hidden.has(r.seq)) ?? last;
+  }
+
+  async view(userId: string, v: ConversationView, marksIn?: Marks): Promise<Conversation> {
     const c = v.conversation;
     const m = v.member;
     // Someone who left sees no later activity, not even its extent: up to the last message they may read.
@@ -126,9 +154,14 @@ export class SyncService {
       if (out.unreadCount > 0)
         out.unreadMentions = await this.reader.countUnreadMentions(c.id, userId, m.readSeq, UNREAD_CAP);
     }
+    const marks = marksIn ?? (await this.marksOf(userId, [c.id]));
+    // A former member sees the pins of no later time than what they may read: none.
+    if (m.active) out.pinnedSeqs = (marks.pinned.get(c.id) ?? []).map(BigInt);
+    const hidden = marks.hidden.get(c.id) ?? [];
+    out.hiddenSeqs = hidden.map(BigInt);
     if (lastSeq > 0) {
-      const last = await this.reader.getMessage(c.id, lastSeq);
-      if (last) out.lastMessage = preview(toWireMessage(await this.shownLast(last)));
+      const last = await this.shownLast(c.id, lastSeq, new Set(hidden));
+      if (last) out.lastMessage = preview(toWireMessage(last));
     }
     const peers = directPeers(c.id);
     if (peers) {

@@ -24,6 +24,7 @@ import { registerFileRoutes } from "./file-routes.js";
 import { registerGroupProfileRoutes } from "./group-profile-routes.js";
 import { registerMeRoutes } from "./me-routes.js";
 import { registerMessageChangeRoutes } from "./message-change-routes.js";
+import { registerMessageMarkRoutes } from "./message-mark-routes.js";
 import { type MetricsEndpoint, registerMetricsRoutes } from "./metrics-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { documentOperation } from "./openapi-operations.js";
@@ -229,6 +230,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   registerConversationRoutes(app, opts.core, auth);
   registerMessageChangeRoutes(app, opts.core, auth);
   registerGroupProfileRoutes(app, opts.core, auth);
+  registerMessageMarkRoutes(app, opts.core, auth);
   registerOnboardingRoutes(app, opts.core, opts.onboarding);
   registerSearchRoutes(app, opts.core, auth);
   if (opts.core.avatars) await registerAvatarRoutes(app, opts.core.avatars, auth);

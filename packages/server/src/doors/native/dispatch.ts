@@ -101,6 +101,40 @@ export async function dispatch(
         caller.sessionId,
       );
       return { case: "ok", value: {} };
+    case "pinMessage":
+      await core.pins.set(
+        me,
+        body.value.conversationId,
+        safeNumber(body.value.seq, "seq"),
+        body.value.pinned,
+      );
+      return { case: "ok", value: {} };
+    case "hideMessages":
+      await core.hidden.hide(
+        me,
+        body.value.conversationId,
+        body.value.seqs.map((s) => safeNumber(s, "seqs")),
+        caller.sessionId,
+      );
+      return { case: "ok", value: {} };
+    case "addFavourite":
+      return {
+        case: "favourite",
+        value: await core.favourites.add(
+          me,
+          body.value.conversationId,
+          safeNumber(body.value.seq, "seq"),
+          caller.sessionId,
+        ),
+      };
+    case "removeFavourite":
+      await core.favourites.remove(me, body.value.id, caller.sessionId);
+      return { case: "ok", value: {} };
+    case "listFavourites":
+      return {
+        case: "favourites",
+        value: await core.favourites.list(me, body.value.before, body.value.limit),
+      };
     case "markDelivered":
       await core.receipts.markDelivered(me, body.value.conversationId, safeNumber(body.value.seq, "seq"));
       return { case: "ok", value: {} };

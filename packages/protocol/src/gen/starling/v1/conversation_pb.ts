@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/conversation.proto.
  */
 export const file_starling_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIvADCgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgSFAoMYW5ub3VuY2VtZW50GBQgASgJEhcKD2Fubm91bmNlbWVudF9ieRgVIAEoCRIXCg9hbm5vdW5jZW1lbnRfYXQYFiABKAMSDgoGYXZhdGFyGBcgASgJEhcKD3VucmVhZF9tZW50aW9ucxgYIAEoDSJtChRTZXRDb252ZXJzYXRpb25QcmVmcxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEwoGcGlubmVkGAIgASgISACIAQESEgoFbXV0ZWQYAyABKAhIAYgBAUIJCgdfcGlubmVkQggKBl9tdXRlZCIuChNDb252ZXJzYXRpb25DaGFuZ2VkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSIqCg9HZXRDb252ZXJzYXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJKnAKEENvbnZlcnNhdGlvbktpbmQSIQodQ09OVkVSU0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDT05WRVJTQVRJT05fS0lORF9ESVJFQ1QQARIbChdDT05WRVJTQVRJT05fS0lORF9HUk9VUBACYgZwcm90bzM", [file_starling_v1_message]);
+  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIpoECgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgSEwoLcGlubmVkX3NlcXMYEiADKAMSEwoLaGlkZGVuX3NlcXMYEyADKAMSFAoMYW5ub3VuY2VtZW50GBQgASgJEhcKD2Fubm91bmNlbWVudF9ieRgVIAEoCRIXCg9hbm5vdW5jZW1lbnRfYXQYFiABKAMSDgoGYXZhdGFyGBcgASgJEhcKD3VucmVhZF9tZW50aW9ucxgYIAEoDSJtChRTZXRDb252ZXJzYXRpb25QcmVmcxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEwoGcGlubmVkGAIgASgISACIAQESEgoFbXV0ZWQYAyABKAhIAYgBAUIJCgdfcGlubmVkQggKBl9tdXRlZCIuChNDb252ZXJzYXRpb25DaGFuZ2VkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSIqCg9HZXRDb252ZXJzYXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJKnAKEENvbnZlcnNhdGlvbktpbmQSIQodQ09OVkVSU0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDT05WRVJTQVRJT05fS0lORF9ESVJFQ1QQARIbChdDT05WRVJTQVRJT05fS0lORF9HUk9VUBACYgZwcm90bzM", [file_starling_v1_message]);
 
 /**
  * A conversation as one member sees it.
@@ -124,6 +124,23 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
    * @generated from field: bool muted = 17;
    */
   muted: boolean;
+
+  /**
+   * Messages pinned in the conversation, the most recently pinned first (at
+   * most 20); empty for a former member.
+   *
+   * @generated from field: repeated int64 pinned_seqs = 18;
+   */
+  pinnedSeqs: bigint[];
+
+  /**
+   * Messages this user hid from their own view (HideMessages), ascending.
+   * They stay in history and sync; a client leaves them out when it shows
+   * the conversation.
+   *
+   * @generated from field: repeated int64 hidden_seqs = 19;
+   */
+  hiddenSeqs: bigint[];
 
   /**
    * Groups: the current announcement (empty: none), who set it and when
