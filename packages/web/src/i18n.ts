@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from "react";
 import { contactsStrings } from "./ui/contacts/strings.js";
+import { editReactStrings } from "./ui/edit-react-strings.js";
 import { groupStrings } from "./ui/groups/strings.js";
 import { mediaStrings } from "./ui/media/strings.js";
 import { mentionsStrings } from "./ui/mentions/strings.js";
@@ -173,6 +174,7 @@ const SECTIONS = [
   settingsStrings,
   mediaStrings,
   menuStrings,
+  editReactStrings,
 ] as const;
 type Merged = (typeof BASE)["en"] &
   (typeof contactsStrings)["en"] &
@@ -181,7 +183,8 @@ type Merged = (typeof BASE)["en"] &
   (typeof mentionsStrings)["en"] &
   (typeof settingsStrings)["en"] &
   (typeof mediaStrings)["en"] &
-  (typeof menuStrings)["en"];
+  (typeof menuStrings)["en"] &
+  (typeof editReactStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

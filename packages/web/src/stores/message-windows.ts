@@ -1,4 +1,4 @@
-import type { Message } from "@starling/sdk";
+import { applyReaction, type EditInput, type Message } from "@starling/sdk";
 import type { Conversations } from "./conversations.js";
 import type { Outbox } from "./outbox.js";
 import type { Session } from "./session.js";
@@ -130,18 +130,15 @@ export class MessageWindows extends Store {
 
   /**
    * A pushed message: added to its window when that is open and shows the
-   * newest. A recall event turns its target, wherever it is loaded, into the
-   * tombstone a reload would show.
+   * newest. A recall, edit or reaction event changes its target in place,
+   * wherever it is loaded, to what a reload of history would show.
    */
   received(m: Message): void {
-    const recalled = m.event?.kind.case === "messageRecalled" ? m.event.kind.value : undefined;
-    const tombstoned =
-      recalled !== undefined &&
-      this.tombstone(m.conversationId, recalled.targetSeq, recalled.by, m.serverTime);
+    const patched = this.applyEvent(m);
     if (this.windows.has(m.conversationId) && !this.behindNewest.has(m.conversationId)) {
       this.merge(m.conversationId, [m]);
       this.changed();
-    } else if (tombstoned) this.changed();
+    } else if (patched) this.changed();
   }
 
   /**
@@ -173,6 +170,20 @@ export class MessageWindows extends Store {
     await this.session.client?.recall(conversationId, seq);
   }
 
+  /**
+   * Replaces the text of one of this user's messages; the push that follows
+   * shows it edited. A refusal (EDIT_WINDOW_EXPIRED...) rejects with the
+   * server's StarlingError.
+   */
+  async edit(conversationId: string, seq: bigint, content: EditInput): Promise<void> {
+    await this.session.client?.editMessage(conversationId, seq, content);
+  }
+
+  /** Adds or removes this user's reaction; the push that follows shows it. */
+  async react(conversationId: string, seq: bigint, emoji: string, add: boolean): Promise<void> {
+    await this.session.client?.react(conversationId, seq, emoji, add);
+  }
+
   reset(): void {
     this.windows.clear();
     this.completed.clear();
@@ -180,14 +191,61 @@ export class MessageWindows extends Store {
     this.changed();
   }
 
-  /** Replaces a loaded message by its tombstone; whether it was loaded and not recalled yet. */
-  private tombstone(conversationId: string, seq: bigint, by: string, at: bigint): boolean {
+  /** Applies a recall, edit or reaction event to its loaded target; whether that changed anything. */
+  private applyEvent(m: Message): boolean {
+    const kind = m.event?.kind;
+    switch (kind?.case) {
+      case "messageRecalled": {
+        const { by } = kind.value;
+        return this.patch(m.conversationId, kind.value.targetSeq, (target) =>
+          target.recalled
+            ? undefined
+            : {
+                ...target,
+                content: undefined,
+                recalled: { $typeName: "starling.v1.Tombstone", by, at: m.serverTime },
+              },
+        );
+      }
+      case "messageEdited": {
+        const { content, editedAt } = kind.value;
+        return this.patch(m.conversationId, kind.value.targetSeq, (target) =>
+          target.recalled || !content || !target.content
+            ? undefined
+            : // The files and the reply of the original stay as they were sent.
+              {
+                ...target,
+                content: {
+                  ...content,
+                  attachments: target.content.attachments,
+                  replyToSeq: target.content.replyToSeq,
+                },
+                editedAt,
+              },
+        );
+      }
+      case "reactionChanged": {
+        const { by, emoji, added } = kind.value;
+        return this.patch(m.conversationId, kind.value.targetSeq, (target) =>
+          target.recalled
+            ? undefined
+            : { ...target, reactions: applyReaction(target.reactions, by, emoji, added) },
+        );
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Replaces a loaded message by `change(message)` unless that is undefined; whether it did. */
+  private patch(conversationId: string, seq: bigint, change: (m: Message) => Message | undefined): boolean {
     const list = this.windows.get(conversationId);
     const i = list?.findIndex((x) => x.seq === seq) ?? -1;
     const target = list?.[i];
-    if (!list || !target || target.recalled) return false;
+    const next = target && change(target);
+    if (!list || !next) return false;
     const copy = [...list];
-    copy[i] = { ...target, content: undefined, recalled: { $typeName: "starling.v1.Tombstone", by, at } };
+    copy[i] = next;
     this.windows.set(conversationId, copy);
     return true;
   }

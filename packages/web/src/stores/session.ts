@@ -32,6 +32,8 @@ export class Session extends Store {
   userId = "";
   /** The longest message text the server accepts, from its Welcome (older servers send none). */
   maxTextLength = 16384;
+  /** How long after sending one may edit a message, from the Welcome; 0: no limit. */
+  editWindowMs = 0;
   /**
    * The account logged in with an initial (imported or reset) password and
    * must choose a new one before anything else works.
@@ -185,6 +187,7 @@ export class Session extends Store {
       connected = true;
       this.userId = welcome.userId;
       if (welcome.maxTextLength > 0) this.maxTextLength = welcome.maxTextLength;
+      this.editWindowMs = welcome.editWindowMs;
       // Nothing loads (and no token is kept for a reload) until the new password is set.
       this.mustChangePassword = welcome.mustChangePassword;
       this.initialPassword = welcome.mustChangePassword && "password" in auth ? auth.password : "";

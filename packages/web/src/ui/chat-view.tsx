@@ -89,11 +89,15 @@ export function ChatView(props: {
   const [notice, setNotice] = useState<{ text: string; alert: boolean } | undefined>(undefined);
   const [highlight, setHighlight] = useState(props.focusSeq);
   const handlers = useMessageHandlers(props.conversationId, {
-    replyTo: setReplyTo,
+    replyTo: (r) => {
+      setEditing(undefined);
+      setReplyTo(r);
+    },
     insert: (text) => setInsert({ text, n: (insert?.n ?? 0) + 1 }),
     forward: (messages, merged) => setPicking({ messages, merged }),
     notice: (text, alert = false) => setNotice({ text, alert }),
   });
+  const [editing, setEditing] = useState<Message | undefined>(undefined);
   const sender = useFileSender(id, t.sendFailed);
   const lastSeq = messages[messages.length - 1]?.seq;
   const unsent = outbox.pending(id);
@@ -269,6 +273,10 @@ export function ChatView(props: {
             selected={selecting && selection.has(m.seq)}
             onToggle={(seq) => selection.toggle(seq)}
             onJump={jumpTo}
+            onEdit={(e) => {
+              setReplyTo(undefined);
+              setEditing(e);
+            }}
           />
         ))}
         {unsent.map((item) => (
@@ -302,6 +310,8 @@ export function ChatView(props: {
           conversationId={id}
           replyTo={replyTo}
           onReplied={() => setReplyTo(undefined)}
+          editing={editing}
+          onEdited={() => setEditing(undefined)}
           sender={sender}
           insert={insert}
         />

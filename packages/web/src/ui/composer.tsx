@@ -16,6 +16,7 @@ import {
 } from "./mentions.js";
 import { withQuote } from "./menu/quote.js";
 import { contentSummary } from "./plain-text.js";
+import { editErrorText } from "./recall-errors.js";
 import type { FileSender } from "./use-file-sender.js";
 
 /**
@@ -24,11 +25,15 @@ import type { FileSender } from "./use-file-sender.js";
  * chat, each uploaded with a progress bar and sent as its own message.
  * What is written and not sent stays as the chat's draft (across chats and reloads).
  * Opening a chat puts the focus here: writing is what a chat is opened for.
+ * Editing one's message borrows the box: its text replaces the draft until
+ * Enter saves or Escape cancels, and the draft comes back.
  */
 export function Composer(props: {
   conversationId: string;
   replyTo: Message | undefined;
   onReplied(): void;
+  editing?: Message | undefined;
+  onEdited?(): void;
   sender: FileSender;
   /** Text to add to what is written (a quote from the message menu); `n` grows with each one. */
   insert?: { text: string; n: number } | undefined;
@@ -43,16 +48,31 @@ export function Composer(props: {
   const mentions = useRef<Mention[]>([...drafts.get(id).mentions]);
   const area = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const editing = props.editing;
   /**
-   * Shows `next` in the box and keeps it as the chat's draft; the mentions
-   * in it follow the edit (moved, or dropped when the edit cut into one).
+   * Shows `next` in the box and keeps it as the chat's draft (an edit is no
+   * draft); the mentions in it follow the edit (moved, or dropped when the
+   * edit cut into one).
    */
   const setText = (next: string, added?: Mention) => {
     mentions.current = shiftMentions(text, next, mentions.current);
     if (added) mentions.current.push(added);
     setShown(next);
-    drafts.set(id, next, mentions.current);
+    if (!editing) drafts.set(id, next, mentions.current);
   };
+  const editingSeq = editing?.seq;
+  // Entering edit mode shows the message's text; leaving it brings the draft back.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of the edited message switches the box
+  useEffect(() => {
+    const source = editing?.content ?? drafts.get(id);
+    mentions.current = [...source.mentions];
+    setShown(source.text);
+    setError("");
+    if (editingSeq === undefined) return;
+    const el = area.current;
+    el?.focus();
+    el?.setSelectionRange(source.text.length, source.text.length);
+  }, [editingSeq]);
   const { progress, sendFiles } = props.sender;
   useEffect(() => area.current?.focus({ preventScroll: true }), []);
   const candidates = useMentionCandidates(id, query);
@@ -101,6 +121,16 @@ export function Composer(props: {
     const body = text.trim();
     if (!body) return;
     const standing = mentionsIn(body, text.length - text.trimStart().length, mentions.current);
+    if (editing) {
+      setError("");
+      try {
+        await windows.edit(id, editing.seq, { text: body, mentions: standing });
+        props.onEdited?.();
+      } catch (err) {
+        setError(editErrorText(err, t));
+      }
+      return;
+    }
     mentions.current = [];
     setText("");
     setError("");
@@ -134,6 +164,12 @@ export function Composer(props: {
         return;
       }
     }
+    if (e.key === "Escape" && editing && !e.nativeEvent.isComposing) {
+      // Cancels the edit only; the chat stays open (see ChatView).
+      e.preventDefault();
+      props.onEdited?.();
+      return;
+    }
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       void send();
@@ -149,6 +185,14 @@ export function Composer(props: {
 
   return (
     <form className="composer" onSubmit={send}>
+      {editing && (
+        <div className="editing" data-testid="editing-bar">
+          {t.editing}
+          <button type="button" className="link" onClick={props.onEdited}>
+            {t.editCancel}
+          </button>
+        </div>
+      )}
       {props.replyTo && (
         <div className="replying">
           {t.replyingTo} {people.displayName(props.replyTo.senderId)}:{" "}
@@ -192,7 +236,7 @@ export function Composer(props: {
         onChange={(e) => {
           setText(e.target.value);
           setQuery(mentionAt(e.target.value, e.target.selectionStart));
-          typing.typing(id);
+          if (!editing) typing.typing(id);
         }}
         onKeyDown={onKey}
         onPaste={onPaste}
@@ -223,7 +267,7 @@ export function Composer(props: {
       {candidates.length > 0 && (
         <MentionList candidates={candidates} choice={choice} label={t.mentionSomeone} onPick={choose} />
       )}
-      <button type="submit">{t.send}</button>
+      <button type="submit">{editing ? t.editSave : t.send}</button>
     </form>
   );
 }

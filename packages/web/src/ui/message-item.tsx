@@ -4,12 +4,14 @@ import { type Strings, useStrings } from "../i18n.js";
 import { parseForward } from "../stores/forward.js";
 import { useChat } from "../use-chat.js";
 import { AttachmentView } from "./attachment-view.js";
+import { useCanEdit } from "./edit-action.js";
 import { shortTime } from "./format.js";
 import { eventText } from "./groups/event-text.js";
 import { type MessageHandlers, messageMenuActions } from "./menu/actions.js";
 import { ForwardCard } from "./menu/forward-card.js";
 import { MessageMenu, useLongPress } from "./message-menu.js";
 import { contentSummary } from "./plain-text.js";
+import { ReactAction, ReactionBar } from "./reactions.js";
 import { recallErrorText } from "./recall-errors.js";
 import { RichText } from "./rich-text.js";
 
@@ -88,6 +90,7 @@ export function MessageItem(props: {
   selected: boolean;
   onToggle(seq: bigint): void;
   onJump(seq: bigint): void;
+  onEdit(m: Message): void;
 }) {
   const { t } = useStrings();
   const { m, conv } = props;
@@ -98,6 +101,8 @@ export function MessageItem(props: {
   const longPress = useLongPress(() => {
     if (!props.selecting) setMenuOpen(true);
   });
+  const mine = m.senderId === session.userId;
+  const canEdit = useCanEdit(m, mine, session.editWindowMs);
   if (m.event) {
     const text = eventText(m.event, session.userId, people.displayName, t);
     return text ? (
@@ -106,7 +111,6 @@ export function MessageItem(props: {
       </li>
     ) : null;
   }
-  const mine = m.senderId === session.userId;
   const content = m.content;
   const live = !m.recalled && content !== undefined;
   const forward = live ? parseForward(m) : undefined;
@@ -116,6 +120,7 @@ export function MessageItem(props: {
         t,
         extras,
         handlers: props.handlers,
+        ...(canEdit ? { edit: () => props.onEdit(m) } : {}),
         ...(mine
           ? {
               recall: () =>
@@ -165,6 +170,14 @@ export function MessageItem(props: {
       <div className="message-meta">
         <span className="sender">{sender}</span>
         <time>{shortTime(Number(m.serverTime), t)}</time>
+        {m.editedAt > 0n && !m.recalled && (
+          <span
+            className="edited"
+            title={t.editedAt.replace("{time}", new Date(Number(m.editedAt)).toLocaleString())}
+          >
+            {t.edited}
+          </span>
+        )}
       </div>
       <div className="bubble">
         {content?.replyToSeq ? (
@@ -183,9 +196,11 @@ export function MessageItem(props: {
           </>
         )}
       </div>
+      {live && <ReactionBar m={m} onError={setError} />}
       {live && (
         <div className="message-actions">
           {mine && conv && <Receipt conv={conv} m={m} t={t} />}
+          {!props.selecting && <ReactAction m={m} onError={setError} />}
           {!props.selecting && (
             <MessageMenu
               actions={actions}

@@ -24,3 +24,23 @@ export function recallErrorText(err: unknown, t: Strings): string {
       return t.recallFailed;
   }
 }
+
+/** Why an edit was refused, in the interface's language (as for a recall, from the code). */
+export function editErrorText(err: unknown, t: Strings): string {
+  const code = err instanceof StarlingError ? err.code : undefined;
+  switch (code) {
+    case ErrorCode.EDIT_WINDOW_EXPIRED: {
+      const ms = Number((err as StarlingError).details.window_ms);
+      return ms >= 60_000
+        ? t.editExpiredWithin.replace("{minutes}", String(Math.round(ms / 60_000)))
+        : t.editExpired;
+    }
+    case ErrorCode.FORBIDDEN:
+      return t.editForbidden;
+    case ErrorCode.NOT_FOUND:
+    case ErrorCode.CONFLICT:
+      return t.editGone;
+    default:
+      return t.editFailed;
+  }
+}

@@ -8,7 +8,8 @@ import "./emoji.css";
  * caret is. Escape or a click elsewhere closes the panel and focus goes
  * back to the button.
  */
-export function EmojiPicker(props: { onPick(emoji: string): void }) {
+/** `label` names the button where it serves another purpose (the "more" of the reactions). */
+export function EmojiPicker(props: { onPick(emoji: string): void; label?: string }) {
   const { t } = useStrings();
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLSpanElement>(null);
@@ -31,7 +32,7 @@ export function EmojiPicker(props: { onPick(emoji: string): void }) {
         ref={toggle}
         type="button"
         className="attach"
-        aria-label={t.emoji}
+        aria-label={props.label ?? t.emoji}
         aria-expanded={open}
         aria-haspopup="dialog"
         onKeyDown={(e) => {

@@ -28,6 +28,8 @@ export function messageMenuActions(
     extras: MessageExtras;
     handlers: MessageHandlers;
     recall?: () => void;
+    /** Set on the user's own messages while the edit window is open. */
+    edit?: () => void;
   },
 ): MenuAction[] {
   const { t, extras, handlers: h } = opts;
@@ -37,6 +39,7 @@ export function messageMenuActions(
   const hasText = (m.content?.text ?? "") !== "";
   const list: (MenuAction | false)[] = [
     { id: "reply", label: t.menuReply, run: () => h.reply(m) },
+    opts.edit !== undefined && { id: "edit", label: t.editAction, run: opts.edit },
     hasText && { id: "quote", label: t.menuQuote, run: () => h.quote(m) },
     hasText && { id: "copy", label: t.menuCopy, run: () => h.copy(m) },
     { id: "forward", label: t.menuForward, run: () => h.forward(m) },
