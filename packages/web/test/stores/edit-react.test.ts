@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { directConversationId, ErrorCode, type StarlingError } from "@starling/sdk";
+import { poll } from "../../../server/test/helpers/poll.js";
+import { stringsOf } from "../../src/i18n.js";
+import type { Chat } from "../../src/stores/chat.js";
+import { editErrorText } from "../../src/ui/recall-errors.js";
+import { StoresHarness, until } from "./harness.js";
+
+/** An edit window short enough to pass within a test, long enough to edit right after sending. */
+const WINDOW_MS = 3000;
+
+describe("edits and reactions in the message windows, against a real server", () => {
+  let h: StoresHarness;
+  let alice: Chat;
+  let bob: Chat;
+  let id = "";
+  const find = (c: Chat, seq: bigint) => c.windows.messages(id).find((m) => m.seq === seq);
+
+  before(async () => {
+    h = await StoresHarness.start({ "limits.editWindowMs": WINDOW_MS });
+    await h.users("alice", "bob");
+    await h.send("bob", "alice", "hello");
+    id = directConversationId(h.id("alice"), h.id("bob"));
+    alice = await h.login("alice");
+    bob = await h.login("bob");
+    await until(alice.conversations, () => alice.conversations.get(id) !== undefined, "alice's chat");
+    await until(bob.conversations, () => bob.conversations.get(id) !== undefined, "bob's chat");
+    await alice.windows.open(id);
+    await bob.windows.open(id);
+  });
+  after(() => h.close());
+
+  const sent = async (body: string): Promise<bigint> => {
+    await alice.windows.send(id, body);
+    const seqOf = (c: Chat) => c.windows.messages(id).find((m) => m.content?.text === body)?.seq;
+    await until(alice.windows, () => seqOf(alice) !== undefined, "alice's message in her window");
+    await until(bob.windows, () => seqOf(bob) !== undefined, "alice's message in bob's window");
+    return seqOf(alice) ?? 0n;
+  };
+
+  test("an edit and reactions change the loaded message in place, on both sides", async () => {
+    const seq = await sent("teh plan");
+    assert.equal(alice.session.editWindowMs, WINDOW_MS, "the window comes from the Welcome");
+    await alice.windows.edit(id, seq, { text: "the plan" });
+    await bob.windows.react(id, seq, "👍", true);
+    await alice.windows.react(id, seq, "👍", true);
+    for (const [who, c] of [
+      ["alice", alice],
+      ["bob", bob],
+    ] as const) {
+      await until(
+        c.windows,
+        () => find(c, seq)?.content?.text === "the plan" && find(c, seq)?.reactions[0]?.userIds.length === 2,
+        `the edit and both reactions in ${who}'s window`,
+      );
+      const m = find(c, seq);
+      assert.ok((m?.editedAt ?? 0n) > 0n, `${who} sees it edited`);
+      assert.deepEqual(m?.reactions[0]?.userIds, [h.id("bob"), h.id("alice")]);
+      assert.equal(c.windows.messages(id).filter((x) => x.seq === seq).length, 1, "no duplicate");
+    }
+    await bob.windows.react(id, seq, "👍", false);
+    await until(
+      alice.windows,
+      () => find(alice, seq)?.reactions[0]?.userIds.length === 1,
+      "bob's taken back",
+    );
+    assert.deepEqual(find(alice, seq)?.reactions[0]?.userIds, [h.id("alice")]);
+  });
+
+  test("an edit past the window is refused with its code, told in the user's language", async () => {
+    const seq = await sent("too late to fix");
+    const serverTime = Number(find(alice, seq)?.serverTime);
+    await poll(
+      () => Date.now(),
+      (now) => now > serverTime + WINDOW_MS + 50,
+      "the edit window to pass",
+    );
+    const late = await alice.windows.edit(id, seq, { text: "fixed" }).then(
+      () => assert.fail("edited after the window"),
+      (e: StarlingError) => e,
+    );
+    assert.equal(late.code, ErrorCode.EDIT_WINDOW_EXPIRED);
+    assert.equal(editErrorText(late, stringsOf("zh")), "已超过可编辑的时间。");
+    assert.equal(editErrorText(late, stringsOf("en")), "Too late to edit this message.");
+    assert.equal(find(bob, seq)?.content?.text, "too late to fix");
+  });
+});
