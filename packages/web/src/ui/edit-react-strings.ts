@@ -1,5 +1,3 @@
-import type { StringSection } from "../i18n.js";
-
 type EditReactKey =
   | "editAction"
   | "edited"
@@ -19,8 +17,12 @@ type EditReactKey =
   | "reactedBy"
   | "reactFailed";
 
-/** Editing one's messages and reacting to messages. */
-export const editReactStrings: StringSection<EditReactKey> = {
+/**
+ * Editing one's messages and reacting to messages. The type is i18n.ts's
+ * StringSection spelled out: importing it from i18n.ts, which imports this
+ * file, would make a cycle.
+ */
+export const editReactStrings: { en: Record<EditReactKey, string>; zh: Record<EditReactKey, string> } = {
   en: {
     editAction: "Edit",
     edited: "(edited)",
