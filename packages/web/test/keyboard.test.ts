@@ -135,9 +135,11 @@ describe("the web client by keyboard", { skip: browserMissing }, () => {
     assert.match(await focused(page), /noted, thanks/, "the newest message first");
     await page.keyboard.press("ArrowUp");
     assert.match(await focused(page), /update 6/);
-    // Tab reaches that message's link, then its menu button, then leaves for the composer.
+    // Tab reaches that message's link, then its react button, then its menu button, then leaves for the composer.
     await page.keyboard.press("Tab");
     assert.equal(await focused(page), "https://example.com/6");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(page), "React");
     await page.keyboard.press("Tab");
     assert.equal(await focused(page), "message-menu-button");
     // The menu's arrows stay in the menu; Escape closes it back onto its button, not out of the chat.
@@ -147,6 +149,8 @@ describe("the web client by keyboard", { skip: browserMissing }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "menuitem");
     await page.keyboard.press("Escape");
     assert.equal(await focused(page), "message-menu-button");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(page), "React");
     await page.keyboard.press("Tab");
     assert.equal(await focused(page), "composer-input");
   });
