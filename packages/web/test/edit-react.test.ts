@@ -121,6 +121,16 @@ describe("editing and reacting in the web client", { skip: browserMissing }, () 
     await bobThumb.filter({ hasText: "1" }).waitFor();
     assert.equal(await bobThumb.getAttribute("aria-pressed"), "false");
     assert.equal(await aliceThumb.getAttribute("aria-label"), "👍 1：我");
+
+    // Escape closes the choice back onto its button and leaves the chat open.
+    const react = onBob.getByRole("button", { name: "React" });
+    await react.click();
+    const choice = onBob.getByRole("group", { name: "Choose a reaction" });
+    await choice.getByRole("button", { name: "👍" }).focus();
+    await bob.keyboard.press("Escape");
+    await choice.waitFor({ state: "detached" });
+    assert.equal(await react.evaluate((el) => el === document.activeElement), true);
+    assert.equal(await onBob.count(), 1, "the chat is still open");
     await alice.context().close();
     await bob.context().close();
   });

@@ -1,5 +1,5 @@
 import type { Message } from "@starling/sdk";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { EmojiPicker } from "./emoji/emoji-picker.js";
@@ -54,12 +54,13 @@ export function ReactionBar(props: { m: Message; onError(text: string): void }) 
 /**
  * The "react" action: opens the quick reactions and "more" (the emoji
  * picker); choosing one adds this user's reaction, or takes it back when it
- * is there already.
+ * is there already. Escape closes the choice back onto the button.
  */
 export function ReactAction(props: { m: Message; onError(text: string): void }) {
   const { t } = useStrings();
   const { session, windows } = useChat();
   const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
   const { m } = props;
   const pick = (emoji: string) => {
     setOpen(false);
@@ -68,7 +69,7 @@ export function ReactAction(props: { m: Message; onError(text: string): void }) 
   };
   return (
     <span className="react-action">
-      <button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button ref={button} type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)}>
         {t.reactAction}
       </button>
       {open && (
@@ -77,9 +78,11 @@ export function ReactAction(props: { m: Message; onError(text: string): void }) 
           aria-label={t.reactChoose}
           onKeyDown={(e) => {
             if (e.key !== "Escape") return;
-            // Closes the choice only; the chat stays open (see ChatView).
+            // Closes the choice only (the chat stays open, see ChatView), back onto its button.
+            if (e.defaultPrevented) return;
             e.preventDefault();
             setOpen(false);
+            button.current?.focus();
           }}
         >
           {QUICK_REACTIONS.map((e) => (
