@@ -8,6 +8,7 @@ type EditReactKey =
   | "editExpired"
   | "editExpiredWithin"
   | "editForbidden"
+  | "editMentionAll"
   | "editGone"
   | "editFailed"
   | "reactAction"
@@ -33,6 +34,7 @@ export const editReactStrings: { en: Record<EditReactKey, string>; zh: Record<Ed
     editExpired: "Too late to edit this message.",
     editExpiredWithin: "Too late to edit: messages can be edited within {minutes} min of sending.",
     editForbidden: "Only the sender can edit this message.",
+    editMentionAll: "Only the group's owner and admins can mention everyone.",
     editGone: "This message can no longer be edited.",
     editFailed: "Could not save the edit; try again.",
     reactAction: "React",
@@ -52,6 +54,7 @@ export const editReactStrings: { en: Record<EditReactKey, string>; zh: Record<Ed
     editExpired: "已超过可编辑的时间。",
     editExpiredWithin: "已超过可编辑的时间：消息发送后 {minutes} 分钟内可以编辑。",
     editForbidden: "只有发送者可以编辑这条消息。",
+    editMentionAll: "只有群主和管理员可以 @所有人。",
     editGone: "这条消息已无法编辑。",
     editFailed: "保存修改失败，请重试。",
     reactAction: "回应",

@@ -36,7 +36,10 @@ export function editErrorText(err: unknown, t: Strings): string {
         : t.editExpired;
     }
     case ErrorCode.FORBIDDEN:
-      return t.editForbidden;
+      // An edit follows a send's rules: @all is the group owner's and admins'.
+      return (err as StarlingError).details.reason === "mention_everyone"
+        ? t.editMentionAll
+        : t.editForbidden;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.CONFLICT:
       return t.editGone;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { directConversationId, ErrorCode, type StarlingError } from "@starling/sdk";
+import { directConversationId, ErrorCode, StarlingError } from "@starling/sdk";
 import { poll } from "../../../server/test/helpers/poll.js";
 import { stringsOf } from "../../src/i18n.js";
 import type { Chat } from "../../src/stores/chat.js";
@@ -84,5 +84,18 @@ describe("edits and reactions in the message windows, against a real server", ()
     assert.equal(editErrorText(late, stringsOf("zh")), "已超过可编辑的时间。");
     assert.equal(editErrorText(late, stringsOf("en")), "Too late to edit this message.");
     assert.equal(find(bob, seq)?.content?.text, "too late to fix");
+    // An edit into @all by a plain member is refused as a send would be, and said so.
+    const everyone = new StarlingError(
+      ErrorCode.FORBIDDEN,
+      "only the group's owner and admins may mention everyone",
+      {
+        details: { field: "content.mentions", reason: "mention_everyone" },
+      },
+    );
+    assert.equal(editErrorText(everyone, stringsOf("zh")), "只有群主和管理员可以 @所有人。");
+    assert.equal(
+      editErrorText(new StarlingError(ErrorCode.FORBIDDEN, "no"), stringsOf("en")),
+      "Only the sender can edit this message.",
+    );
   });
 });
