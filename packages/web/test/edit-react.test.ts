@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import type { Locator, Page } from "playwright-core";
 import { poll } from "../../server/test/helpers/poll.js";
 import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
@@ -14,6 +15,15 @@ const WINDOW_MS = 8000;
  * an edit past the window is refused in the interface's language.
  */
 if (browserMissing) console.log(`# edit and reaction tests SKIPPED: ${browserMissing}`);
+
+/** Opens a message's menu and finds one of its entries. */
+async function menuItem(page: Page, message: Locator, name: string): Promise<Locator> {
+  await message.hover();
+  await message.getByTestId("message-menu-button").click();
+  const item = page.getByRole("menuitem", { name });
+  await item.waitFor();
+  return item;
+}
 
 describe("editing and reacting in the web client", { skip: browserMissing }, () => {
   let h: WebHarness;
@@ -41,7 +51,7 @@ describe("editing and reacting in the web client", { skip: browserMissing }, () 
 
     // A draft waits while editing, and comes back after Escape; the chat stays open.
     await box.fill("a draft");
-    await mine.getByRole("button", { name: "编辑" }).click();
+    await menuItem(alice, mine, "编辑").then((i) => i.click());
     await alice.getByTestId("editing-bar").filter({ hasText: "正在编辑消息 · 按 Esc 取消" }).waitFor();
     assert.equal(await box.inputValue(), "明天开会 meeting tomorow");
     await expectAccessible(alice, "edit mode (zh)");
@@ -52,7 +62,7 @@ describe("editing and reacting in the web client", { skip: browserMissing }, () 
     await alice.locator(".message", { hasText: "hello bob" }).waitFor();
 
     // Enter saves: both views change the message in place, keeping its seq.
-    await mine.getByRole("button", { name: "编辑" }).click();
+    await menuItem(alice, mine, "编辑").then((i) => i.click());
     await box.fill("明天开会 meeting tomorrow");
     await box.press("Enter");
     await alice.getByTestId("editing-bar").waitFor({ state: "detached" });
@@ -75,7 +85,9 @@ describe("editing and reacting in the web client", { skip: browserMissing }, () 
 
     // Only one's own messages offer "edit".
     const bobsMessage = bob.locator(".message", { hasText: "meeting tomorrow" });
-    assert.equal(await bobsMessage.getByRole("button", { name: "Edit" }).count(), 0);
+    await menuItem(bob, bobsMessage, "Reply");
+    assert.equal(await bob.getByRole("menuitem", { name: "Edit" }).count(), 0);
+    await bob.keyboard.press("Escape");
     await alice.context().close();
     await bob.context().close();
   });
@@ -109,8 +121,10 @@ describe("editing and reacting in the web client", { skip: browserMissing }, () 
     // "More" opens the emoji picker.
     await onAlice.getByRole("button", { name: "回应" }).click();
     await onAlice.getByRole("button", { name: "更多表情" }).click();
-    await onAlice.getByRole("button", { name: "🎉" }).click();
-    await onBob.locator('.reaction[data-emoji="🎉"]').filter({ hasText: "1" }).waitFor();
+    const picker = alice.getByRole("dialog").filter({ has: alice.getByRole("searchbox") });
+    await picker.getByRole("searchbox").fill("grinning");
+    await picker.getByRole("tabpanel").getByRole("button").first().click();
+    await onBob.locator('.reaction[data-emoji="😀"]').filter({ hasText: "1" }).waitFor();
     await expectAccessible(bob, "a chat with reactions (en)");
     await expectAccessible(alice, "a chat with reactions (zh)");
     await h.shot(bob, "reactions-en");
@@ -155,7 +169,7 @@ describe("an edit past the window in the web client", { skip: browserMissing }, 
     const mine = alice.locator(".message.mine", { hasText: "typo tpyo" });
     await mine.waitFor();
     const sentAt = Date.now();
-    await mine.getByRole("button", { name: "编辑" }).click();
+    await menuItem(alice, mine, "编辑").then((i) => i.click());
     await box.fill("typo fixed");
 
     await poll(
@@ -169,7 +183,9 @@ describe("an edit past the window in the web client", { skip: browserMissing }, 
     const said = (await alert.textContent()) ?? "";
     assert.match(said, /已超过可编辑的时间/);
     assert.doesNotMatch(said, /window|passed/i, "not the server's English");
-    await mine.getByRole("button", { name: "编辑" }).waitFor({ state: "detached" });
+    await menuItem(alice, mine, "回复");
+    assert.equal(await alice.getByRole("menuitem", { name: "编辑" }).count(), 0, "no edit after the window");
+    await alice.keyboard.press("Escape");
     assert.equal(await alice.locator(".message", { hasText: "typo fixed" }).count(), 0);
     await h.shot(alice, "edit-refused-zh");
   });
