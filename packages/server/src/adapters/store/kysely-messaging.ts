@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import type {
   ConversationRecord,
   ConversationTail,
@@ -154,11 +154,7 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("sender_id", "<>", userId)
       .where("event", "is", null)
       .limit(cap);
-    const r = await this.db
-      .selectFrom(inner.as("u"))
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return this.countRows(inner);
   }
 
   async countUnreadMentions(
@@ -176,8 +172,15 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("user_id", "in", [userId, "@all"])
       .where("sender_id", "<>", userId)
       .limit(cap);
+    return this.countRows(inner);
+  }
+
+  /** The rows of a capped query, counted in the database without reading them. */
+  private async countRows(
+    capped: SelectQueryBuilder<Database, keyof Database, { seq: number }>,
+  ): Promise<number> {
     const r = await this.db
-      .selectFrom(inner.as("u"))
+      .selectFrom(capped.as("u"))
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     return Number(r.n);
