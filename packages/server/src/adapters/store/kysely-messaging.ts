@@ -154,7 +154,7 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("sender_id", "<>", userId)
       .where("event", "is", null)
       .limit(cap);
-    return this.countRows(inner);
+    return countRows(this.db, inner);
   }
 
   async countUnreadMentions(
@@ -172,18 +172,7 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("user_id", "in", [userId, "@all"])
       .where("sender_id", "<>", userId)
       .limit(cap);
-    return this.countRows(inner);
-  }
-
-  /** The rows of a capped query, counted in the database without reading them. */
-  private async countRows(
-    capped: SelectQueryBuilder<Database, keyof Database, { seq: number }>,
-  ): Promise<number> {
-    const r = await this.db
-      .selectFrom(capped.as("u"))
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return countRows(this.db, inner);
   }
 
   async listMentions(
@@ -384,4 +373,16 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
       .where("seq", "=", seq)
       .execute();
   }
+}
+
+/** The rows of a capped query, counted in the database without reading them. */
+async function countRows(
+  db: Kysely<Database>,
+  capped: SelectQueryBuilder<Database, keyof Database, { seq: number }>,
+): Promise<number> {
+  const r = await db
+    .selectFrom(capped.as("u"))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
