@@ -17,6 +17,7 @@ export * from "./gen/starling/v1/group_pb.js";
 export * from "./gen/starling/v1/message_pb.js";
 export * from "./gen/starling/v1/pins_pb.js";
 export * from "./gen/starling/v1/presence_pb.js";
+export * from "./gen/starling/v1/push_pb.js";
 export * from "./gen/starling/v1/search_pb.js";
 export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/settings_pb.js";

@@ -261,6 +261,19 @@ export interface FavouriteRecord {
   savedAt: number;
 }
 
+/** A device registered for push notifications (push.proto PushDevice). */
+export interface PushDeviceRecord {
+  id: string;
+  userId: string;
+  provider: string;
+  platform: string;
+  appId: string;
+  token: string;
+  locale: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
 /** A file shared by a message. */
 export interface FileShare {
   fileId: string;

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/session.proto.
  */
 export const file_starling_v1_session: GenFile = /*@__PURE__*/
-  fileDesc("ChlzdGFybGluZy92MS9zZXNzaW9uLnByb3RvEgtzdGFybGluZy52MSK3AQoFSGVsbG8SEwoLbWluX3ZlcnNpb24YASABKA0SEwoLbWF4X3ZlcnNpb24YAiABKA0SJwoGY2xpZW50GAMgASgLMhcuc3RhcmxpbmcudjEuQ2xpZW50SW5mbxITCgtjb21wcmVzc2lvbhgEIAMoCRItCghwYXNzd29yZBgKIAEoCzIZLnN0YXJsaW5nLnYxLlBhc3N3b3JkQXV0aEgAEg8KBXRva2VuGAsgASgJSABCBgoEYXV0aCJGCgpDbGllbnRJbmZvEhAKCHBsYXRmb3JtGAEgASgJEhMKC2FwcF92ZXJzaW9uGAIgASgJEhEKCWRldmljZV9pZBgDIAEoCSIxCgxQYXNzd29yZEF1dGgSDwoHdXNlcl9pZBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSK5AgoHV2VsY29tZRIPCgd2ZXJzaW9uGAEgASgNEg8KB3VzZXJfaWQYAiABKAkSFQoNc2Vzc2lvbl90b2tlbhgDIAEoCRIYChB0b2tlbl9leHBpcmVzX2F0GAQgASgDEhMKC3NlcnZlcl90aW1lGAUgASgDEh0KFWhlYXJ0YmVhdF9pbnRlcnZhbF9tcxgGIAEoDRIXCg9tYXhfZnJhbWVfYnl0ZXMYByABKA0SEwoLY29tcHJlc3Npb24YCCABKAkSFgoOc2VydmVyX3ZlcnNpb24YCSABKAkSEgoKc2Vzc2lvbl9pZBgKIAEoCRIcChRtdXN0X2NoYW5nZV9wYXNzd29yZBgLIAEoCBIXCg9tYXhfdGV4dF9sZW5ndGgYDCABKA0SFgoOZWRpdF93aW5kb3dfbXMYDSABKA0iBgoEUGluZyIbCgRQb25nEhMKC3NlcnZlcl90aW1lGAEgASgDIggKBkxvZ291dGIGcHJvdG8z");
+  fileDesc("ChlzdGFybGluZy92MS9zZXNzaW9uLnByb3RvEgtzdGFybGluZy52MSK3AQoFSGVsbG8SEwoLbWluX3ZlcnNpb24YASABKA0SEwoLbWF4X3ZlcnNpb24YAiABKA0SJwoGY2xpZW50GAMgASgLMhcuc3RhcmxpbmcudjEuQ2xpZW50SW5mbxITCgtjb21wcmVzc2lvbhgEIAMoCRItCghwYXNzd29yZBgKIAEoCzIZLnN0YXJsaW5nLnYxLlBhc3N3b3JkQXV0aEgAEg8KBXRva2VuGAsgASgJSABCBgoEYXV0aCJGCgpDbGllbnRJbmZvEhAKCHBsYXRmb3JtGAEgASgJEhMKC2FwcF92ZXJzaW9uGAIgASgJEhEKCWRldmljZV9pZBgDIAEoCSIxCgxQYXNzd29yZEF1dGgSDwoHdXNlcl9pZBgBIAEoCRIQCghwYXNzd29yZBgCIAEoCSLtAgoHV2VsY29tZRIPCgd2ZXJzaW9uGAEgASgNEg8KB3VzZXJfaWQYAiABKAkSFQoNc2Vzc2lvbl90b2tlbhgDIAEoCRIYChB0b2tlbl9leHBpcmVzX2F0GAQgASgDEhMKC3NlcnZlcl90aW1lGAUgASgDEh0KFWhlYXJ0YmVhdF9pbnRlcnZhbF9tcxgGIAEoDRIXCg9tYXhfZnJhbWVfYnl0ZXMYByABKA0SEwoLY29tcHJlc3Npb24YCCABKAkSFgoOc2VydmVyX3ZlcnNpb24YCSABKAkSEgoKc2Vzc2lvbl9pZBgKIAEoCRIcChRtdXN0X2NoYW5nZV9wYXNzd29yZBgLIAEoCBIXCg9tYXhfdGV4dF9sZW5ndGgYDCABKA0SFgoOZWRpdF93aW5kb3dfbXMYDSABKA0SGgoSd2VicHVzaF9wdWJsaWNfa2V5GA4gASgJEhYKDnB1c2hfcHJvdmlkZXJzGA8gAygJIgYKBFBpbmciGwoEUG9uZxITCgtzZXJ2ZXJfdGltZRgBIAEoAyIICgZMb2dvdXRiBnByb3RvMw");
 
 /**
  * The first request on every connection. Nothing else is accepted before a
@@ -211,6 +211,21 @@ export type Welcome = Message<"starling.v1.Welcome"> & {
    * @generated from field: uint32 edit_window_ms = 13;
    */
   editWindowMs: number;
+
+  /**
+   * The server's Web Push application server key (VAPID, RFC 8292): the raw
+   * uncompressed P-256 public key, base64url. Empty when Web Push is off.
+   *
+   * @generated from field: string webpush_public_key = 14;
+   */
+  webpushPublicKey: string;
+
+  /**
+   * The push providers this server can deliver through (RegisterPushDevice.provider).
+   *
+   * @generated from field: repeated string push_providers = 15;
+   */
+  pushProviders: string[];
 };
 
 /**
