@@ -464,6 +464,41 @@ export const SETTINGS = [
     description:
       "How long an idle keep-alive HTTP connection stays open for the next request; above the usual 60 s of load balancers, so they close first.",
   },
+  // slot: push
+  // end: push
+
+  // slot: webpush
+  // end: webpush
+
+  // slot: apns
+  // end: apns
+
+  // slot: fcm
+  // end: fcm
+
+  // slot: webhook
+  // end: webhook
+
+  // slot: huawei
+  // end: huawei
+
+  // slot: xiaomi
+  // end: xiaomi
+
+  // slot: oppo
+  // end: oppo
+
+  // slot: vivo
+  // end: vivo
+
+  // slot: honor
+  // end: honor
+
+  // slot: xmpp-push
+  // end: xmpp-push
+
+  // slot: onboarding
+  // end: onboarding
 ] as const satisfies readonly Setting[];
 
 export type SettingKey = (typeof SETTINGS)[number]["key"];
