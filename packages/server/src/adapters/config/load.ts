@@ -60,6 +60,33 @@ export interface StarlingConfig {
     /** Comma-separated. */
     exemptAddresses: string;
   };
+  /** Push notifications: the rules (push.*) and one object per provider (push.<provider>.*). */
+  push: {
+    // slot: push
+    // end: push
+    // slot: webpush
+    // end: webpush
+    // slot: apns
+    // end: apns
+    // slot: fcm
+    // end: fcm
+    // slot: webhook
+    // end: webhook
+    // slot: huawei
+    // end: huawei
+    // slot: xiaomi
+    // end: xiaomi
+    // slot: oppo
+    // end: oppo
+    // slot: vivo
+    // end: vivo
+    // slot: honor
+    // end: honor
+    // slot: xmpp-push
+    // end: xmpp-push
+  };
+  // slot: onboarding
+  // end: onboarding
 }
 
 export interface ConfigSources {
