@@ -9,13 +9,21 @@ export interface PushProviderDeps {
   log: Logger;
 }
 
+export interface BuiltPushProviders {
+  providers: PushProvider[];
+  /** For Welcome.webpush_public_key: raw P-256 public key, base64url. */
+  webPushPublicKey?: string;
+}
+
 /**
  * The push providers this server delivers through, built from the configuration: part of the
  * composition root, like main.ts. A provider is on when its settings are given.
  */
-export async function buildPushProviders(deps: PushProviderDeps): Promise<PushProvider[]> {
+export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltPushProviders> {
   void deps;
   const providers: PushProvider[] = [];
+  /** The Web Push application server key (VAPID), set by the webpush slot when it is on. */
+  let webPushPublicKey: string | undefined;
   // slot: webpush
   // end: webpush
 
@@ -45,5 +53,5 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<PushPr
 
   // slot: xmpp
   // end: xmpp
-  return providers;
+  return { providers, ...(webPushPublicKey ? { webPushPublicKey } : {}) };
 }
