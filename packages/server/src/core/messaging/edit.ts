@@ -55,6 +55,8 @@ export class Editor {
     conversationId: string,
     seq: number,
     content: Content | undefined,
+    /** A session that learns of its edit otherwise (an XMPP client's own correction): not pushed to. */
+    exceptSession?: string,
   ): Promise<void> {
     if (content && content.attachments.length > 0)
       throw invalid("attachments cannot be edited", "content.attachments");
@@ -113,6 +115,6 @@ export class Editor {
       const row = await appendEvent(tx, conv, userId, event, now, {}, { content: bytes, editOf: seq });
       return { row, recipients: [...(await this.members.of(tx, conv)).roles.keys()] };
     });
-    this.bus.publish(recipients, messageFrame(toWireMessage(row)));
+    this.bus.publish(recipients, messageFrame(toWireMessage(row)), exceptSession);
   }
 }

@@ -77,6 +77,8 @@ export class Reactions {
     seq: number,
     emojiIn: string,
     add: boolean,
+    /** A session that learns of its change otherwise (an XMPP client's own reactions): not pushed to. */
+    exceptSession?: string,
   ): Promise<boolean> {
     const emoji = checkEmoji(emojiIn);
     const now = this.clock.now();
@@ -94,7 +96,7 @@ export class Reactions {
       return { row, recipients: [...(await this.members.of(tx, conv)).roles.keys()] };
     });
     if (!done) return false;
-    this.bus.publish(done.recipients, messageFrame(toWireMessage(done.row)));
+    this.bus.publish(done.recipients, messageFrame(toWireMessage(done.row)), exceptSession);
     return true;
   }
 }

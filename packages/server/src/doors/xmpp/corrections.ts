@@ -117,7 +117,13 @@ export async function correct(
   text: string,
 ) {
   if (seq === undefined) throw new StarlingError(ErrorCode.NOT_FOUND, "no such message of yours");
-  await ctx.core.editor.edit(ctx.session.userId, conversationId, seq, create(ContentSchema, { text }));
+  await ctx.core.editor.edit(
+    ctx.session.userId,
+    conversationId,
+    seq,
+    create(ContentSchema, { text }),
+    ownChangeSkips(ctx, conversationId),
+  );
 }
 
 /**
@@ -135,8 +141,18 @@ export async function react(
   const target = await ctx.core.history.message(me, conversationId, seq);
   if (!target) throw new StarlingError(ErrorCode.NOT_FOUND, "no such message");
   const had = (target.reactions ?? []).filter((r) => r.userIds.includes(me)).map((r) => r.emoji);
+  const skip = ownChangeSkips(ctx, conversationId);
   for (const e of had)
-    if (!emojis.includes(e)) await ctx.core.reactions.react(me, conversationId, seq, e, false);
+    if (!emojis.includes(e)) await ctx.core.reactions.react(me, conversationId, seq, e, false, skip);
   for (const e of emojis)
-    if (!had.includes(e)) await ctx.core.reactions.react(me, conversationId, seq, e, true);
+    if (!had.includes(e)) await ctx.core.reactions.react(me, conversationId, seq, e, true, skip);
+}
+
+/**
+ * The session not to tell of its own change: in a 1:1 chat the client already shows what it sent,
+ * and its other resources get it as a carbon (XEP-0280 section 6: never to the sending resource);
+ * a room reflects every message to its sender too (XEP-0045 section 7.4), so there nobody is skipped.
+ */
+function ownChangeSkips(ctx: XmppContext, conversationId: string): string | undefined {
+  return isDirectId(conversationId) ? ctx.session.id : undefined;
 }

@@ -21,7 +21,7 @@ import {
   roomJid,
   type XmppContext,
 } from "./context.js";
-import { correctionStanza } from "./corrections.js";
+import { correctionStanza, reactionsStanza } from "./corrections.js";
 import { parseJid } from "./jid.js";
 import { ownId } from "./message-ids.js";
 import { archiveId, bodyOf, delayOf, messageStanza, parseArchiveId, peerOf } from "./render.js";
@@ -63,8 +63,8 @@ export const MAM_FEATURES = [NS.mam, EXTENDED] as const;
  * a room's archive (query to the room's bare JID). Results are sent as
  * messages in chronological order, then the IQ result with the RSM page
  * (XEP-0059). Events are not archive items, but for edits, which are
- * corrections (XEP-0308) of the message they edited; a recalled message is a
- * tombstone (XEP-0424) in its place.
+ * corrections (XEP-0308) of the message they edited, and reaction changes
+ * (XEP-0444); a recalled message is a tombstone (XEP-0424) in its place.
  */
 export function mamQuery(ctx: XmppContext, iq: XElement, query: XElement): void {
   runQuery(ctx, iq, query).catch((err) => refuse(ctx, iq, err));
@@ -202,7 +202,7 @@ async function runQuery(ctx: XmppContext, iq: XElement, query: XElement): Promis
     const inner = m.recalled
       ? tombstone(ctx.session, m)
       : m.event
-        ? await correctionItem(ctx, m)
+        ? await changeItem(ctx, m)
         : messageStanza(ctx.session, m);
     if (!inner) continue;
     const id = archiveId(m);
@@ -296,31 +296,39 @@ function withFilter(session: RouterSession, archive: Archive, value: string | un
   return { sender: (id) => id === bare };
 }
 
-/** An edit as the correction it was, naming the message it edited (when that is still there). */
-async function correctionItem(ctx: XmppContext, event: Message): Promise<XElement | undefined> {
+/**
+ * An edit as the correction it was (XEP-0308), a reaction change as the reactor's set on the
+ * message (XEP-0444 section 3.1: a client keeps the last set per reactor, so replaying every change
+ * in order ends in the set the message has now), each naming a message that is still there.
+ */
+async function changeItem(ctx: XmppContext, event: Message): Promise<XElement | undefined> {
   const kind = event.event?.kind;
-  if (kind?.case !== "messageEdited") return undefined;
+  if (kind?.case !== "messageEdited" && kind?.case !== "reactionChanged") return undefined;
   const target = await ctx.core.history.message(
     ctx.session.userId,
     event.conversationId,
     Number(kind.value.targetSeq),
   );
-  return target && !target.recalledBy ? correctionStanza(ctx.session, event, target) : undefined;
+  if (!target || target.recalledBy) return undefined;
+  return kind.case === "messageEdited"
+    ? correctionStanza(ctx.session, event, target)
+    : reactionsStanza(ctx.session, event, target)?.stanza;
 }
 
 /**
- * A stored message as an archive item: messages with an XMPP form, recalled ones, and edits whose
- * text is still there; no other event.
+ * A stored message as an archive item: messages with an XMPP form, recalled ones, edits whose
+ * text is still there and reaction changes; no other event.
  */
 function itemOf(
   session: RouterSession,
   row: MessageRecord,
   sender: ((senderId: string) => boolean) | undefined,
 ): Message | undefined {
-  if (row.event && (row.editOf === undefined || !row.content)) return undefined;
+  if (row.event && row.editOf !== undefined && !row.content) return undefined;
   if (sender && !sender(row.senderId)) return undefined;
   const m = toWireMessage(row);
-  if (m.event) return m;
+  if (m.event)
+    return m.event.kind.case === "messageEdited" || m.event.kind.case === "reactionChanged" ? m : undefined;
   if (m.recalled) return m;
   return bodyOf(session, m) ? m : undefined;
 }

@@ -142,6 +142,51 @@ describe("XMPP: corrections (XEP-0308) and reactions (XEP-0444), both ways", () 
     );
   });
 
+  test("one's own correction reaches one's other resource as a carbon, never the resource that sent it", async () => {
+    const laptop = new XmppTcp(ts, "alice", { resource: "laptop" });
+    await laptop.xmpp.start();
+    try {
+      // Both resources take carbons, as Conversations and Monal do.
+      for (const c of [laptop, alice])
+        await c.xmpp.iqCaller.request(
+          xml("iq", { type: "set" }, xml("enable", { xmlns: "urn:xmpp:carbons:2" })),
+        );
+      await alice.xmpp.send(
+        xml("message", { to: `bob@${DOMAIN}`, type: "chat", id: "own-1" }, xml("body", {}, "see yuo")),
+      );
+      await bob.until(() => bob.in(conv).some((m) => m.content?.text === "see yuo"), "the first version");
+      const from = alice.stanzas.length;
+      await alice.xmpp.send(
+        xml(
+          "message",
+          { to: `bob@${DOMAIN}`, type: "chat", id: "own-2" },
+          xml("body", {}, "see you"),
+          xml("replace", { xmlns: CORRECT, id: "own-1" }),
+        ),
+      );
+      const carbonOf = (s: XmlElement) =>
+        s
+          .getChild("sent", "urn:xmpp:carbons:2")
+          ?.getChild("forwarded", "urn:xmpp:forward:0")
+          ?.getChild("message");
+      await laptop.until(
+        () => laptop.stanzas.some((s) => carbonOf(s)?.getChild("replace", CORRECT)?.attrs.id === "own-1"),
+        "the carbon on the laptop",
+      );
+      // Pushes reach a session in the order they were made: once bob's later message is on the
+      // phone, an echo of the correction would be there too.
+      await bob.until(() => bob.list("messageEdited").some((e) => e.content?.text === "see you"), "the edit");
+      await bob.sdk.send({ to: "alice", text: "after the fix" });
+      await alice.until(() => alice.stanzas.some(bodyIs("after the fix")), "bob's next message");
+      const echoed = alice.stanzas
+        .slice(from)
+        .some((s) => (carbonOf(s) ?? s).getChild("replace", CORRECT)?.attrs.id === "own-1");
+      assert.equal(echoed, false, "the phone is not told of its own correction");
+    } finally {
+      await laptop.stop();
+    }
+  });
+
   test("the archive (XEP-0313) holds the current text and the correction naming the original", async () => {
     const queryid = "edits";
     const from = alice.stanzas.length;
@@ -157,6 +202,22 @@ describe("XMPP: corrections (XEP-0308) and reactions (XEP-0444), both ways", () 
     const correction = items.find((m) => m.getChild("replace", CORRECT)?.attrs.id === "c-1");
     assert.equal(correction?.getChildText("body"), "hello");
     assert.ok(items.some((m) => m.getChild("replace", CORRECT) && m.getChildText("body") === "meet at 4"));
+
+    // Reactions are archived as the reactor's set at each change: replayed in order, the last
+    // set per reactor is what the message has now.
+    const sets = (id: string, from: string) =>
+      items
+        .filter((m) => m.getChild("reactions", REACTIONS)?.attrs.id === id && m.attrs.from?.startsWith(from))
+        .map((m) =>
+          m
+            .getChild("reactions", REACTIONS)
+            ?.getChildren("reaction")
+            .map((r) => r.text()),
+        );
+    assert.deepEqual(sets("x-1", `bob@${DOMAIN}`).at(-1), ["👀"]);
+    const lunch = items.find((m) => m.getChildText("body") === "lunch?")?.attrs.id as string;
+    assert.ok(lunch, "the message reacted to is in the archive");
+    assert.deepEqual(sets(lunch, `alice@${DOMAIN}`).at(-1), ["👍"]);
   });
 
   test("in a room: corrections and reactions both ways, reactions naming the room's stanza-id", async () => {
