@@ -229,3 +229,8 @@ export function useStrings(): { t: Strings; lang: Lang } {
   );
   return { t: STRINGS[lang], lang };
 }
+
+/** Fills the `{name}` holes of a string; a hole without a value stays as it is. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (hole, key: string) => (key in values ? String(values[key]) : hole));
+}

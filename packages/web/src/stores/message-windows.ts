@@ -14,6 +14,8 @@ export const PAGE = 50;
 export const WINDOW = 300;
 /** Messages loaded before the target of a jump into history. */
 const BEFORE_JUMP = 25n;
+/** Quoted messages kept from outside the loaded windows (the oldest asked for is dropped first). */
+const QUOTES_KEPT = 500;
 
 export interface SendExtra {
   attachments?: { fileId: string }[];
@@ -33,6 +35,8 @@ export class MessageWindows extends Store {
   private readonly windows = new Map<string, Message[]>();
   private readonly completed = new Set<string>();
   private readonly behindNewest = new Set<string>();
+  /** Messages that replies quote, fetched because they were not loaded; null while asked or when gone. */
+  private readonly quotes = new Map<string, Message | null>();
 
   constructor(
     private readonly session: Session,
@@ -55,6 +59,35 @@ export class MessageWindows extends Store {
   /** Whether the loaded messages stop short of the newest (after a jump into history). */
   behind(conversationId: string): boolean {
     return this.behindNewest.has(conversationId);
+  }
+
+  /**
+   * The message a reply quotes: from the loaded window, else fetched once by its seq (the
+   * stores change when it arrives). Undefined until then, or when it cannot be read.
+   */
+  quoted(conversationId: string, seq: bigint): Message | undefined {
+    const loaded = this.windows.get(conversationId)?.find((m) => m.seq === seq);
+    if (loaded) return loaded;
+    const key = `${conversationId} ${seq}`;
+    if (this.quotes.has(key)) return this.quotes.get(key) ?? undefined;
+    const c = this.session.client;
+    if (!c) return undefined;
+    this.quotes.set(key, null);
+    for (const old of this.quotes.keys()) {
+      if (this.quotes.size <= QUOTES_KEPT) break;
+      this.quotes.delete(old);
+    }
+    c.history(conversationId, { afterSeq: seq - 1n, limit: 1 }).then(
+      (page) => {
+        const m = page.messages[0];
+        if (m?.seq !== seq || !this.quotes.has(key)) return;
+        this.quotes.set(key, m);
+        this.changed();
+      },
+      // Not readable (left the group before it, gone): the reply keeps its generic label.
+      () => undefined,
+    );
+    return undefined;
   }
 
   /** The newest page of a conversation, unless loaded already. */
@@ -186,6 +219,7 @@ export class MessageWindows extends Store {
 
   reset(): void {
     this.windows.clear();
+    this.quotes.clear();
     this.completed.clear();
     this.behindNewest.clear();
     this.changed();
@@ -239,6 +273,18 @@ export class MessageWindows extends Store {
 
   /** Replaces a loaded message by `change(message)` unless that is undefined; whether it did. */
   private patch(conversationId: string, seq: bigint, change: (m: Message) => Message | undefined): boolean {
+    const key = `${conversationId} ${seq}`;
+    const quote = this.quotes.get(key);
+    const quoteChanged = quote ? change(quote) : undefined;
+    if (quoteChanged) this.quotes.set(key, quoteChanged);
+    return this.patchWindow(conversationId, seq, change) || quoteChanged !== undefined;
+  }
+
+  private patchWindow(
+    conversationId: string,
+    seq: bigint,
+    change: (m: Message) => Message | undefined,
+  ): boolean {
     const list = this.windows.get(conversationId);
     const i = list?.findIndex((x) => x.seq === seq) ?? -1;
     const target = list?.[i];

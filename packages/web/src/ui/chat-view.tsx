@@ -9,7 +9,7 @@ import {
   useRef,
   useState,
 } from "react";
-import { useStrings } from "../i18n.js";
+import { fill, useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { Avatar } from "./avatar.js";
 import { Composer } from "./composer.js";
@@ -19,7 +19,6 @@ import { ChatFilesPanel } from "./media/chat-files-panel.js";
 import { PendingItem } from "./mentions/pending-item.js";
 import { PinnedBar } from "./menu/pinned-bar.js";
 import { SelectionBar } from "./menu/selection-bar.js";
-import { fill } from "./menu/strings.js";
 import { useMessageHandlers } from "./menu/use-message-handlers.js";
 import { MessageItem } from "./message-item.js";
 import { useMessageKeys } from "./message-keys.js";
@@ -266,7 +265,7 @@ export function ChatView(props: {
             key={String(m.seq)}
             conv={conv}
             m={m}
-            quoted={m.content?.replyToSeq ? bySeq.get(m.content.replyToSeq) : undefined}
+            quoted={m.content?.replyToSeq ? windows.quoted(id, m.content.replyToSeq) : undefined}
             focused={m.seq === highlight}
             handlers={handlers}
             selecting={selecting}

@@ -53,7 +53,7 @@ function Receipt(props: { conv: Conversation; m: Message; t: Strings }) {
   );
 }
 
-/** The quoted message a reply answers: a button that jumps to it (named only when it is loaded). */
+/** The quoted message a reply answers: a button that jumps to it (named once it is fetched). */
 function Quoted(props: { seq: bigint; quoted: Message | undefined; onJump(seq: bigint): void }) {
   const { t } = useStrings();
   const { people } = useChat();

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { directConversationId, ErrorCode, StarlingError } from "@starling/sdk";
+import { ErrorCode, StarlingError } from "@starling/sdk";
 import { poll } from "../../../server/test/helpers/poll.js";
 import { stringsOf } from "../../src/i18n.js";
 import type { Chat } from "../../src/stores/chat.js";
 import { editErrorText } from "../../src/ui/recall-errors.js";
-import { StoresHarness, until } from "./harness.js";
+import { type OpenPair, openPair, type StoresHarness, until } from "./harness.js";
 
 /** An edit window short enough to pass within a test, long enough to edit right after sending. */
 const WINDOW_MS = 3000;
@@ -15,29 +15,13 @@ describe("edits and reactions in the message windows, against a real server", ()
   let alice: Chat;
   let bob: Chat;
   let id = "";
+  let sent: OpenPair["sent"];
   const find = (c: Chat, seq: bigint) => c.windows.messages(id).find((m) => m.seq === seq);
 
   before(async () => {
-    h = await StoresHarness.start({ "limits.editWindowMs": WINDOW_MS });
-    await h.users("alice", "bob");
-    await h.send("bob", "alice", "hello");
-    id = directConversationId(h.id("alice"), h.id("bob"));
-    alice = await h.login("alice");
-    bob = await h.login("bob");
-    await until(alice.conversations, () => alice.conversations.get(id) !== undefined, "alice's chat");
-    await until(bob.conversations, () => bob.conversations.get(id) !== undefined, "bob's chat");
-    await alice.windows.open(id);
-    await bob.windows.open(id);
+    ({ h, alice, bob, id, sent } = await openPair({ "limits.editWindowMs": WINDOW_MS }));
   });
   after(() => h.close());
-
-  const sent = async (body: string): Promise<bigint> => {
-    await alice.windows.send(id, body);
-    const seqOf = (c: Chat) => c.windows.messages(id).find((m) => m.content?.text === body)?.seq;
-    await until(alice.windows, () => seqOf(alice) !== undefined, "alice's message in her window");
-    await until(bob.windows, () => seqOf(bob) !== undefined, "alice's message in bob's window");
-    return seqOf(alice) ?? 0n;
-  };
 
   test("an edit and reactions change the loaded message in place, on both sides", async () => {
     const seq = await sent("teh plan");

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { create, SendMessageSchema } from "@starling/protocol";
+import { create, directConversationId, SendMessageSchema } from "@starling/protocol";
 import { nodeTransportFactory } from "@starling/sdk/node";
 import { startTestServer, type TestServer } from "../../../server/test/helpers/test-server.js";
 import { Chat } from "../../src/stores/chat.js";
@@ -99,3 +99,35 @@ export function until(store: Store, holds: () => boolean, what: string, limitMs 
 
 /** The seqs of a window as numbers, for readable assertions. */
 export const seqs = (messages: readonly { seq: bigint }[]): number[] => messages.map((m) => Number(m.seq));
+
+/** Alice and Bob signed in, their 1:1 chat (Bob wrote "hello" first) open on both sides. */
+export interface OpenPair {
+  h: StoresHarness;
+  alice: Chat;
+  bob: Chat;
+  /** Their conversation. */
+  id: string;
+  /** Alice sends `body`; resolves with its seq once both open windows have it. */
+  sent(body: string): Promise<bigint>;
+}
+
+export async function openPair(flags: Parameters<typeof startTestServer>[0] = {}): Promise<OpenPair> {
+  const h = await StoresHarness.start(flags);
+  await h.users("alice", "bob");
+  await h.send("bob", "alice", "hello");
+  const id = directConversationId(h.id("alice"), h.id("bob"));
+  const alice = await h.login("alice");
+  const bob = await h.login("bob");
+  await until(alice.conversations, () => alice.conversations.get(id) !== undefined, "alice's chat");
+  await until(bob.conversations, () => bob.conversations.get(id) !== undefined, "bob's chat");
+  await alice.windows.open(id);
+  await bob.windows.open(id);
+  const sent = async (body: string): Promise<bigint> => {
+    await alice.windows.send(id, body);
+    const seqOf = (c: Chat) => c.windows.messages(id).find((m) => m.content?.text === body)?.seq;
+    await until(alice.windows, () => seqOf(alice) !== undefined, "alice's message in her window");
+    await until(bob.windows, () => seqOf(bob) !== undefined, "alice's message in bob's window");
+    return seqOf(alice) ?? 0n;
+  };
+  return { h, alice, bob, id, sent };
+}

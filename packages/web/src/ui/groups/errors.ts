@@ -1,10 +1,10 @@
-import { ErrorCode } from "@starling/sdk";
+import { ErrorCode, StarlingError } from "@starling/sdk";
 import type { Strings } from "../../i18n.js";
 
 /** A refused group request in the user's language (the server's own text only for bad input). */
 export function groupErrorText(err: unknown, t: Strings): string {
-  const e = err as { code?: number; message?: string };
-  switch (e?.code) {
+  const code = err instanceof StarlingError ? err.code : undefined;
+  switch (code) {
     case ErrorCode.FORBIDDEN:
       return t.grErrForbidden;
     case ErrorCode.INVITE_INVALID:
@@ -21,13 +21,8 @@ export function groupErrorText(err: unknown, t: Strings): string {
     case ErrorCode.NOT_FOUND:
       return t.grErrNotMember;
     case ErrorCode.INVALID_ARGUMENT:
-      return `${t.grErrInvalid}${e.message ?? ""}`;
+      return `${t.grErrInvalid}${(err as StarlingError).message}`;
     default:
       return t.grErrFailed;
   }
-}
-
-/** Fills `{key}` placeholders. */
-export function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (all, key: string) => values[key] ?? all);
 }

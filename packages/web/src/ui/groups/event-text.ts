@@ -1,6 +1,6 @@
 import type { Event } from "@starling/sdk";
 import type { Strings } from "../../i18n.js";
-import { fill } from "./errors.js";
+import { fill } from "../../i18n.js";
 
 /** "Li Na", "Li Na and Wang Fang", "Li Na, Wang Fang and Zhao Lei"; 李娜、王芳 in Chinese. */
 export function joinNames(names: string[], t: Strings): string {

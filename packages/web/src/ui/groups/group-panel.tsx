@@ -1,10 +1,9 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
 import { Avatar } from "../avatar.js";
 import { useSdk } from "../contacts/people.js";
 import { shortTime } from "../format.js";
-import { fill } from "./errors.js";
 import { InviteSection } from "./invite-section.js";
 import { PanelMembers } from "./panel-members.js";
 import { useGroupAction } from "./use-group-action.js";

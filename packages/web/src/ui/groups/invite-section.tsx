@@ -1,8 +1,7 @@
 import type { Invite } from "@starling/sdk";
 import { lazy, Suspense, useId, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import { useSdk } from "../contacts/people.js";
-import { fill } from "./errors.js";
 
 /** The QR code library is loaded only when a code is shown. */
 const InviteQr = lazy(() => import("./invite-qr.js").then((m) => ({ default: m.InviteQr })));

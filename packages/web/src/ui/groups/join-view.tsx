@@ -1,8 +1,7 @@
 import type { Invite } from "@starling/sdk";
 import { useEffect, useId, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import { useSdk } from "../contacts/people.js";
-import { fill } from "./errors.js";
 import { useGroupAction } from "./use-group-action.js";
 import "./groups.css";
 

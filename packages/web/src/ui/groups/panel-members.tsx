@@ -1,11 +1,10 @@
 import type { Member, UserCard } from "@starling/sdk";
 import { useEffect, useId, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
 import { Avatar } from "../avatar.js";
 import { useSdk } from "../contacts/people.js";
 import { PeoplePicker } from "../contacts/people-picker.js";
-import { fill } from "./errors.js";
 
 /** Whether someone with `myRole` may remove a member with `theirRole` (the server's rule, restated only to hide the button). */
 function mayRemove(myRole: string, theirRole: string): boolean {

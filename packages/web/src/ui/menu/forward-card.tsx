@@ -1,8 +1,7 @@
 import { lazy, Suspense, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import type { ForwardBody } from "../../stores/forward.js";
 import { plainText } from "../plain-text.js";
-import { fill } from "./strings.js";
 
 // The list of a merged forward is read far less often than chats are opened: loaded when first opened.
 const ForwardViewer = lazy(() => import("./forward-viewer.js").then((m) => ({ default: m.ForwardViewer })));

@@ -1,10 +1,9 @@
 import type { Message } from "@starling/sdk";
 import { useEffect, useRef, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import { type ForwardResult, forwardBody, forwardFallback } from "../../stores/forward.js";
 import { useChat } from "../../use-chat.js";
 import { shortName, title } from "../format.js";
-import { fill } from "./strings.js";
 
 /**
  * Where to forward: a modal dialog with a search over the chat list and a

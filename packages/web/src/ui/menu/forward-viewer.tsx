@@ -1,11 +1,10 @@
 import { type Attachment, AttachmentSchema, create } from "@starling/sdk";
 import { useEffect, useRef, useState } from "react";
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import type { ForwardBody, ForwardedFile } from "../../stores/forward.js";
 import { AttachmentView } from "../attachment-view.js";
 import { shortTime } from "../format.js";
 import { RichText } from "../rich-text.js";
-import { fill } from "./strings.js";
 
 /** Forwarded items keep their text, not whom it mentioned. */
 const NO_MENTIONS: never[] = [];

@@ -1,6 +1,5 @@
-import { useStrings } from "../../i18n.js";
+import { fill, useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
-import { fill } from "./strings.js";
 
 /** Multi-select's bar, in place of the composer: how many are ticked, forward (each or merged), delete for me, cancel. */
 export function SelectionBar(props: { onForward(merged: boolean): void; onDelete(): void }) {

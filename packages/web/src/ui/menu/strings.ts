@@ -152,8 +152,3 @@ export const menuStrings: { en: Record<MenuKey, string>; zh: Record<MenuKey, str
     favouritesLoading: "正在加载…",
   },
 };
-
-/** Fills the `{name}` holes of a string. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (hole, key: string) => (key in values ? String(values[key]) : hole));
-}
