@@ -453,7 +453,7 @@ export class StarlingClient {
   /** The user's own settings of a conversation, on all their devices; unset fields stay as they are. */
   async setConversationPrefs(
     conversationId: string,
-    prefs: { pinned?: boolean; muted?: boolean },
+    prefs: { pinned?: boolean; muted?: boolean; announcementSeenAt?: bigint },
   ): Promise<Conversation> {
     await this.call({ case: "setConversationPrefs", value: { conversationId, ...prefs } }, "idempotent");
     return this.getConversation(conversationId);

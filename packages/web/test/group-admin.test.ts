@@ -104,8 +104,15 @@ describe("group administration in the browser", { skip: browserMissing }, () => 
     await li.getByTestId("conversation-Launch Team").click();
     await li.locator(".system-line", { hasText: "张伟 updated the announcement" }).waitFor();
     assert.equal(await banner.count(), 0, "dismissed until the next change");
+    // Dismissed on every device of hers, as DingTalk and Feishu do: her phone does not show it either.
+    const phone = await h.login("li", { width: 390, height: 844 });
+    await phone.getByTestId("conversation-Launch Team").click();
+    await phone.locator(".system-line", { hasText: "张伟 updated the announcement" }).waitFor();
+    assert.equal(await phone.getByTestId("announcement-banner").count(), 0, "dismissed on the phone too");
     await h.server.core.groups.setAnnouncement({ userId: id("zhang") }, gid, "Moved to Monday");
     await banner.filter({ hasText: "Moved to Monday" }).waitFor();
+    await phone.getByTestId("announcement-banner").filter({ hasText: "Moved to Monday" }).waitFor();
+    await closePage(phone);
     await closePage(li);
     await closePage(zhang);
   });

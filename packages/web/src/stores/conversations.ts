@@ -68,7 +68,10 @@ export class Conversations extends Store {
   }
 
   /** Pins or mutes a conversation for this user on all their devices. */
-  async setPrefs(conversationId: string, prefs: { pinned?: boolean; muted?: boolean }): Promise<void> {
+  async setPrefs(
+    conversationId: string,
+    prefs: { pinned?: boolean; muted?: boolean; announcementSeenAt?: bigint },
+  ): Promise<void> {
     await this.session.client?.setConversationPrefs(conversationId, prefs);
     this.changed();
   }

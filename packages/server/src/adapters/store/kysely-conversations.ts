@@ -126,7 +126,17 @@ export class KyselyConversations implements ConversationReader, GroupListReader,
     conversationId: string,
     userId: string,
     patch: Partial<
-      Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version" | "pinnedAt" | "muted">
+      Pick<
+        MemberRecord,
+        | "role"
+        | "active"
+        | "readSeq"
+        | "deliveredSeq"
+        | "version"
+        | "pinnedAt"
+        | "muted"
+        | "announcementSeenAt"
+      >
     >,
   ): Promise<void> {
     const values: Record<string, unknown> = {};
@@ -143,6 +153,7 @@ export class KyselyConversations implements ConversationReader, GroupListReader,
     if (patch.version !== undefined) values.version = patch.version;
     if (patch.pinnedAt !== undefined) values.pinned_at = patch.pinnedAt;
     if (patch.muted !== undefined) values.muted = patch.muted ? 1 : 0;
+    if (patch.announcementSeenAt !== undefined) values.announcement_seen_at = patch.announcementSeenAt;
     await this.db
       .updateTable("members")
       .set(values)

@@ -129,6 +129,7 @@ export class KyselyMessaging implements MessagingReads, MessagingWrites {
         "m.joined_at",
         "m.pinned_at",
         "m.muted",
+        "m.announcement_seen_at",
         "m.version as m_version",
         key.as("view_version"),
       ])

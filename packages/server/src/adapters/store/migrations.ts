@@ -343,6 +343,15 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0014_announcement_seen": {
+      async up(db: Kysely<unknown>) {
+        // Which announcement each member dismissed (by when it was set), on all their devices.
+        await db.schema
+          .alterTable("members")
+          .addColumn("announcement_seen_at", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

@@ -199,6 +199,7 @@ export function toMember(r: MemberTable): MemberRecord {
     version: num(r.version),
     pinnedAt: num(r.pinned_at ?? 0),
     muted: num(r.muted ?? 0) !== 0,
+    announcementSeenAt: num(r.announcement_seen_at ?? 0),
     leftSeq: num(r.left_seq ?? 0),
   };
 }

@@ -183,6 +183,7 @@ export interface MemberTable {
   left_seq?: number;
   pinned_at?: number;
   muted?: number;
+  announcement_seen_at?: number;
 }
 
 export interface MessageTable {

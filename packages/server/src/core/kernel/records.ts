@@ -176,6 +176,8 @@ export interface MemberRecord {
   /** The member's own settings: when they pinned the conversation (0: not pinned), and muted. */
   pinnedAt?: number;
   muted?: boolean;
+  /** The announcementAt of the group announcement the member dismissed (0: none). */
+  announcementSeenAt?: number;
   /** For a member who left: the last seq they may still read (what they saw); 0 while active. */
   leftSeq?: number;
 }

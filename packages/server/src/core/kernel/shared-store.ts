@@ -62,7 +62,17 @@ export interface ConversationWriter {
     conversationId: string,
     userId: string,
     patch: Partial<
-      Pick<MemberRecord, "role" | "active" | "readSeq" | "deliveredSeq" | "version" | "pinnedAt" | "muted">
+      Pick<
+        MemberRecord,
+        | "role"
+        | "active"
+        | "readSeq"
+        | "deliveredSeq"
+        | "version"
+        | "pinnedAt"
+        | "muted"
+        | "announcementSeenAt"
+      >
     >,
   ): Promise<void>;
   insertMessages(rows: readonly MessageRecord[]): Promise<void>;

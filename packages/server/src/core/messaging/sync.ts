@@ -147,6 +147,7 @@ export class SyncService {
       announcement: c.announcement ?? "",
       announcementBy: c.announcementBy ?? "",
       announcementAt: BigInt(c.announcementAt ?? 0),
+      announcementSeenAt: BigInt(m.announcementSeenAt ?? 0),
       avatar: c.avatar ?? "",
     });
     if (m.active && c.lastSeq > m.readSeq) {

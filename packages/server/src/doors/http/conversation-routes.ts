@@ -88,7 +88,13 @@ const ATTACHMENT_KINDS: Record<string, AttachmentKind> = {
   video: AttachmentKind.VIDEO,
 };
 const Prefs = Type.Object(
-  { pinned: Type.Optional(Type.Boolean()), muted: Type.Optional(Type.Boolean()) },
+  {
+    pinned: Type.Optional(Type.Boolean()),
+    muted: Type.Optional(Type.Boolean()),
+    announcementSeenAt: Type.Optional(
+      Type.Integer({ minimum: 0, description: "The announcementAt of the announcement dismissed." }),
+    ),
+  },
   { additionalProperties: false },
 );
 const SeqBody = Type.Object({ seq: Seq }, { additionalProperties: false });

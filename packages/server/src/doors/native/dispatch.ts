@@ -97,7 +97,14 @@ export async function dispatch(
       await core.prefs.set(
         me,
         body.value.conversationId,
-        { pinned: body.value.pinned, muted: body.value.muted },
+        {
+          pinned: body.value.pinned,
+          muted: body.value.muted,
+          announcementSeenAt:
+            body.value.announcementSeenAt === undefined
+              ? undefined
+              : safeNumber(body.value.announcementSeenAt, "announcement_seen_at"),
+        },
         caller.sessionId,
       );
       return { case: "ok", value: {} };

@@ -51,6 +51,27 @@ describe("pinned and muted conversations", () => {
     assert.deepEqual([unpinned.pinnedAt, unpinned.muted], [0n, false]);
   });
 
+  test("a dismissed group announcement is dismissed on every device, until a newer one", async () => {
+    const group = await bob.sdk.createGroup("team", [`alice@${ts.domain}`]);
+    await ts.server.core.groups.setAnnouncement({ userId: `bob@${ts.domain}` }, group.id, "Friday 18:00");
+    await phone.until(
+      () => (phone.sdk.conversations.get(group.id)?.announcementAt ?? 0n) > 0n,
+      "the announcement on the phone",
+    );
+    const at = phone.sdk.conversations.get(group.id)?.announcementAt ?? 0n;
+    const seen = await phone.sdk.setConversationPrefs(group.id, { announcementSeenAt: at });
+    assert.equal(seen.announcementSeenAt, at);
+    await laptop.until(
+      () => laptop.sdk.conversations.get(group.id)?.announcementSeenAt === at,
+      "the laptop knows it was dismissed",
+    );
+    assert.equal((await bob.sdk.getConversation(group.id)).announcementSeenAt, 0n, "bob's is his own");
+    await assert.rejects(
+      phone.sdk.setConversationPrefs(group.id, { announcementSeenAt: -1n }),
+      (e: { code?: number }) => e.code === ErrorCode.INVALID_ARGUMENT,
+    );
+  });
+
   test("over HTTP, and only for members", async () => {
     const r = await fetch(`http://127.0.0.1:${ts.server.httpPort}/api/v1/auth/login`, {
       method: "POST",

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file starling/v1/conversation.proto.
  */
 export const file_starling_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIpoECgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgSEwoLcGlubmVkX3NlcXMYEiADKAMSEwoLaGlkZGVuX3NlcXMYEyADKAMSFAoMYW5ub3VuY2VtZW50GBQgASgJEhcKD2Fubm91bmNlbWVudF9ieRgVIAEoCRIXCg9hbm5vdW5jZW1lbnRfYXQYFiABKAMSDgoGYXZhdGFyGBcgASgJEhcKD3VucmVhZF9tZW50aW9ucxgYIAEoDSJtChRTZXRDb252ZXJzYXRpb25QcmVmcxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEwoGcGlubmVkGAIgASgISACIAQESEgoFbXV0ZWQYAyABKAhIAYgBAUIJCgdfcGlubmVkQggKBl9tdXRlZCIuChNDb252ZXJzYXRpb25DaGFuZ2VkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSIqCg9HZXRDb252ZXJzYXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJKnAKEENvbnZlcnNhdGlvbktpbmQSIQodQ09OVkVSU0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIcChhDT05WRVJTQVRJT05fS0lORF9ESVJFQ1QQARIbChdDT05WRVJTQVRJT05fS0lORF9HUk9VUBACYgZwcm90bzM", [file_starling_v1_message]);
+  fileDesc("Ch5zdGFybGluZy92MS9jb252ZXJzYXRpb24ucHJvdG8SC3N0YXJsaW5nLnYxIrgECgxDb252ZXJzYXRpb24SCgoCaWQYASABKAkSKwoEa2luZBgCIAEoDjIdLnN0YXJsaW5nLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgDIAEoCRIPCgdwZWVyX2lkGAQgASgJEhAKCGxhc3Rfc2VxGAUgASgDEhAKCHJlYWRfc2VxGAYgASgDEhUKDWRlbGl2ZXJlZF9zZXEYByABKAMSFAoMdW5yZWFkX2NvdW50GAggASgNEhQKDG1lbWJlcl9jb3VudBgJIAEoDRIMCgRyb2xlGAogASgJEg4KBmFjdGl2ZRgLIAEoCBIRCglkaXNiYW5kZWQYDCABKAgSKgoMbGFzdF9tZXNzYWdlGA0gASgLMhQuc3RhcmxpbmcudjEuTWVzc2FnZRIVCg1wZWVyX3JlYWRfc2VxGA4gASgDEhoKEnBlZXJfZGVsaXZlcmVkX3NlcRgPIAEoAxIRCglwaW5uZWRfYXQYECABKAMSDQoFbXV0ZWQYESABKAgSEwoLcGlubmVkX3NlcXMYEiADKAMSEwoLaGlkZGVuX3NlcXMYEyADKAMSFAoMYW5ub3VuY2VtZW50GBQgASgJEhcKD2Fubm91bmNlbWVudF9ieRgVIAEoCRIXCg9hbm5vdW5jZW1lbnRfYXQYFiABKAMSDgoGYXZhdGFyGBcgASgJEhcKD3VucmVhZF9tZW50aW9ucxgYIAEoDRIcChRhbm5vdW5jZW1lbnRfc2Vlbl9hdBgZIAEoAyKpAQoUU2V0Q29udmVyc2F0aW9uUHJlZnMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhMKBnBpbm5lZBgCIAEoCEgAiAEBEhIKBW11dGVkGAMgASgISAGIAQESIQoUYW5ub3VuY2VtZW50X3NlZW5fYXQYBCABKANIAogBAUIJCgdfcGlubmVkQggKBl9tdXRlZEIXChVfYW5ub3VuY2VtZW50X3NlZW5fYXQiLgoTQ29udmVyc2F0aW9uQ2hhbmdlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiKgoPR2V0Q29udmVyc2F0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSpwChBDb252ZXJzYXRpb25LaW5kEiEKHUNPTlZFUlNBVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQ09OVkVSU0FUSU9OX0tJTkRfRElSRUNUEAESGwoXQ09OVkVSU0FUSU9OX0tJTkRfR1JPVVAQAmIGcHJvdG8z", [file_starling_v1_message]);
 
 /**
  * A conversation as one member sees it.
@@ -175,6 +175,14 @@ export type Conversation = Message<"starling.v1.Conversation"> & {
    * @generated from field: uint32 unread_mentions = 24;
    */
   unreadMentions: number;
+
+  /**
+   * The caller's own: the announcement_at of the announcement they dismissed
+   * (on any device); the banner shows while announcement_at is newer.
+   *
+   * @generated from field: int64 announcement_seen_at = 25;
+   */
+  announcementSeenAt: bigint;
 };
 
 /**
@@ -204,6 +212,13 @@ export type SetConversationPrefs = Message<"starling.v1.SetConversationPrefs"> &
    * @generated from field: optional bool muted = 3;
    */
   muted?: boolean | undefined;
+
+  /**
+   * Dismisses the group's announcement set at this time (its announcement_at).
+   *
+   * @generated from field: optional int64 announcement_seen_at = 4;
+   */
+  announcementSeenAt?: bigint | undefined;
 };
 
 /**
