@@ -12,8 +12,8 @@ export interface HttpAnswer {
 export interface HttpCall {
   method?: "POST" | "GET" | "DELETE";
   headers?: Record<string, string>;
-  /** A string is sent as it is; an object as JSON; URLSearchParams as a form. */
-  body?: string | object | URLSearchParams;
+  /** A string or bytes are sent as they are; an object as JSON; URLSearchParams as a form. */
+  body?: string | Uint8Array | object | URLSearchParams;
   timeoutMs: number;
 }
 
@@ -23,8 +23,10 @@ export interface HttpCall {
  */
 export async function httpCall(url: string, call: HttpCall): Promise<HttpAnswer> {
   const headers: Record<string, string> = { ...call.headers };
-  let body: string | URLSearchParams | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | URLSearchParams | undefined;
   if (call.body instanceof URLSearchParams || typeof call.body === "string") body = call.body;
+  // fetch is typed for bytes over an ArrayBuffer, not a SharedArrayBuffer: a copy.
+  else if (call.body instanceof Uint8Array) body = new Uint8Array(call.body);
   else if (call.body !== undefined) {
     body = JSON.stringify(call.body);
     headers["content-type"] ??= "application/json; charset=utf-8";
