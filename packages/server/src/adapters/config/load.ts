@@ -65,6 +65,7 @@ export interface StarlingConfig {
     // slot: push
     // end: push
     // slot: webpush
+    webpush: { enabled: boolean; subject: string; keyFile: string; ttlSeconds: number; timeoutMs: number };
     // end: webpush
     // slot: apns
     // end: apns

@@ -468,6 +468,44 @@ export const SETTINGS = [
   // end: push
 
   // slot: webpush
+  {
+    key: "push.webpush.enabled",
+    type: "bool",
+    default: true,
+    description:
+      "Web Push (RFC 8030) to browsers and the installed web client. Needs no account with anyone: the server signs with its own VAPID key.",
+  },
+  {
+    key: "push.webpush.subject",
+    type: "string",
+    default: "",
+    description:
+      "The contact a push service's operator can reach about this server (RFC 8292 `sub`): mailto: or https:. Empty: mailto:admin@<domain>.",
+  },
+  {
+    key: "push.webpush.keyFile",
+    type: "string",
+    default: "",
+    description:
+      'The VAPID key pair, JSON {"publicKey", "privateKey"} in base64url. Empty: <dataDir>/vapid.json, made on first start. A new key invalidates every browser subscription.',
+  },
+  {
+    key: "push.webpush.ttlSeconds",
+    type: "int",
+    default: 86400,
+    min: 0,
+    max: 2419200,
+    description:
+      "How long a push service keeps a notification for a browser that is offline (RFC 8030 TTL); 0: deliver now or drop.",
+  },
+  {
+    key: "push.webpush.timeoutMs",
+    type: "int",
+    default: 10000,
+    min: 100,
+    max: 120000,
+    description: "Time a push service has to answer one push; then it is retried later.",
+  },
   // end: webpush
 
   // slot: apns

@@ -34,6 +34,8 @@ interface VapidFile {
 export function loadVapidKeys(dataDir: string, keyFile: string): VapidKeys {
   const file = keyFile || join(dataDir, "vapid.json");
   let created = false;
+  if (keyFile && !existsSync(keyFile))
+    throw new Error(`push.webpush.keyFile: file ${keyFile} does not exist`);
   if (!keyFile && !existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
