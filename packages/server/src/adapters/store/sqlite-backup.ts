@@ -3,17 +3,19 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 
 /**
- * What a backup carries besides the database: TLS files, the admin key and
+ * What a backup carries besides the database: TLS files, the admin key, the
+ * Web Push key pair (a new one would invalidate every browser subscription) and
  * the uploaded files' contents. Blobs never change once written and are
  * written before the row that names them, so copying them after the
  * database snapshot gives every file of the snapshot its content.
  */
-const KEEP = ["tls", "admin.key", "files"];
+const KEEP = ["tls", "admin.key", "vapid.json", "files"];
 
 /**
  * An online, consistent backup of an embedded deployment: the database
  * through SQLite's backup API (a snapshot, taken while the server keeps
- * writing), plus the TLS files, the admin key and the files' contents, into `outDir`.
+ * writing), plus the TLS files, the admin key, the Web Push key pair and the files' contents,
+ * into `outDir`.
  */
 export async function backupDataDir(
   dataDir: string,

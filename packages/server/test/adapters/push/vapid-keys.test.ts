@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import Database from "better-sqlite3";
 import { loadConfig } from "../../../src/adapters/config/load.js";
 import { vapidJwt } from "../../../src/adapters/push/vapid-jwt.js";
 import { loadVapidKeys } from "../../../src/adapters/push/vapid-keys.js";
+import { backupDataDir, restoreDataDir } from "../../../src/adapters/store/sqlite-backup.js";
 import { buildPushProviders } from "../../../src/push-providers.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "starling-vapid-"));
@@ -33,6 +35,19 @@ test("made on first start, private to the server's user, and the same on every l
     Date.now() + 60_000,
   );
   assert.equal(jwt.split(".").length, 3);
+});
+
+test("a backup carries the key pair, so subscriptions survive a restore", async () => {
+  const dataDir = tmp();
+  new Database(join(dataDir, "starling.db")).close();
+  const made = loadVapidKeys(dataDir, "");
+  const out = join(tmp(), "backup");
+  await backupDataDir(dataDir, out);
+  const restored = join(tmp(), "restored");
+  restoreDataDir(out, restored);
+  const back = loadVapidKeys(restored, "");
+  assert.equal(back.created, false);
+  assert.equal(back.publicKey, made.publicKey);
 });
 
 test("a configured key file is used as it is, and a broken one is refused with the reason", () => {
