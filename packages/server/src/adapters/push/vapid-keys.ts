@@ -41,9 +41,14 @@ export function loadVapidKeys(dataDir: string, keyFile: string): VapidKeys {
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
     const jwk = privateKey.export({ format: "jwk" });
     const content: VapidFile = { publicKey: rawPoint(jwk.x, jwk.y), privateKey: String(jwk.d) };
-    // "wx": never overwrite a key another process has just written.
-    writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-    created = true;
+    // "wx": never overwrite a key another process (a second node on the same folder) has just
+    // written; that one is read instead.
+    try {
+      writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+      created = true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
   }
   return { ...parseVapidFile(readFileSync(file, "utf8"), file), file, created };
 }

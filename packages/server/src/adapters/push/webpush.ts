@@ -15,8 +15,8 @@ export interface WebPushOptions {
   timeoutMs: number;
   /**
    * Also accept http:// endpoints on 127.0.0.1 / localhost (a push service emulator). Off in
-   * production: every real push service is https, and a plain-http loopback endpoint would
-   * let a user make the server post to its own local ports.
+   * production: every real push service is https, and a registered http endpoint on loopback
+   * would have the server post to whatever listens on its own ports.
    */
   allowLoopbackHttp?: boolean;
   now?: () => number;
@@ -71,6 +71,7 @@ export class WebPushProvider implements PushProvider {
     } catch (err) {
       return { ok: false, reason: "rejected", detail: err instanceof Error ? err.message : String(err) };
     }
+    const body = encryptWebPush(plaintext, sub.p256dh, sub.auth);
     let answer: Awaited<ReturnType<typeof httpCall>>;
     try {
       answer = await httpCall(sub.endpoint.href, {
@@ -82,7 +83,7 @@ export class WebPushProvider implements PushProvider {
           urgency: urgency(notification),
           topic: topic(notification.conversationId),
         },
-        body: encryptWebPush(plaintext, sub.p256dh, sub.auth),
+        body,
         timeoutMs: this.options.timeoutMs,
       });
     } catch (err) {

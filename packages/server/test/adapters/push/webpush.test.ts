@@ -1,13 +1,15 @@
 // The Web Push provider against the loopback push service: what the contract suite does not
 // cover (the RFC 8030 headers, the exact payload, the VAPID JWT's lifetime and caching, the
-// statuses only Web Push uses, subscription checks).
+// statuses only Web Push uses, subscription checks), and that the emulator refuses what a push service refuses.
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { vapidAuthorization, vapidJwt } from "../../../src/adapters/push/vapid-jwt.js";
 import { loadVapidKeys, type VapidKeys } from "../../../src/adapters/push/vapid-keys.js";
 import { type WebPushOptions, WebPushProvider } from "../../../src/adapters/push/webpush.js";
+import { encryptWebPush } from "../../../src/adapters/push/webpush-encryption.js";
 import type { PushTarget } from "../../../src/core/push/provider.js";
 import { notification } from "../../contracts/push-provider.js";
 import { startWebPushEmulator, type WebPushEmulator } from "../../helpers/push-emulators/webpush.js";
@@ -167,5 +169,56 @@ describe("Web Push provider", () => {
       String(p.checkToken(token({ endpoint: `https://push.example.com/${"x".repeat(5000)}` }))),
       /at most/,
     );
+  });
+
+  test("the push service emulator refuses what a real one refuses", async () => {
+    const sub = JSON.parse(emulator.validToken) as {
+      endpoint: string;
+      keys: { p256dh: string; auth: string };
+    };
+    const origin = emulator.origin;
+    const hour = 3600 * 1000;
+    const jwt = (over: { aud?: string; exp?: number; sub?: string; key?: VapidKeys } = {}) =>
+      vapidJwt(
+        (over.key ?? keys).privateKey,
+        over.aud ?? origin,
+        over.sub ?? "mailto:admin@example.com",
+        over.exp ?? Date.now() + hour,
+      );
+    const body = encryptWebPush(
+      Buffer.from(JSON.stringify(notification())),
+      Buffer.from(sub.keys.p256dh, "base64url"),
+      Buffer.from(sub.keys.auth, "base64url"),
+    );
+    const post = async (headers: Record<string, string>, b: Uint8Array = body) =>
+      (
+        await fetch(sub.endpoint, {
+          method: "POST",
+          headers: {
+            ttl: "60",
+            "content-encoding": "aes128gcm",
+            authorization: vapidAuthorization(jwt(), keys.publicKey),
+            ...headers,
+          },
+          body: new Uint8Array(b),
+        })
+      ).status;
+    const other = loadVapidKeys(mkdtempSync(join(tmpdir(), "starling-vapid-")), "");
+    assert.equal(await post({}), 201, "a well-formed push is taken");
+    const auth = (t: string, k = keys.publicKey) => ({ authorization: vapidAuthorization(t, k) });
+    assert.equal(await post({ authorization: `WebPush ${jwt()}` }), 401, "not vapid");
+    assert.equal(await post(auth(jwt({ key: other }))), 401, "signed by another key than k");
+    assert.equal(await post(auth(jwt({ aud: "https://push.example.com" }))), 401, "another audience");
+    assert.equal(await post(auth(jwt({ exp: Date.now() - 1000 }))), 401, "expired");
+    assert.equal(await post(auth(jwt({ exp: Date.now() + 25 * hour }))), 401, "more than 24 h");
+    assert.equal(await post(auth(jwt({ sub: "admin" }))), 401, "no contact");
+    assert.equal(await post(auth(jwt({ key: other }), other.publicKey)), 403, "not the subscription's key");
+    assert.equal(await post({ ttl: "" }), 400, "no TTL");
+    assert.equal(await post({ "content-encoding": "aesgcm" }), 400, "the old coding");
+    assert.equal(await post({ topic: "x".repeat(33) }), 400, "a topic too long");
+    const tampered = Buffer.from(body);
+    tampered[100] = (tampered[100] ?? 0) ^ 1;
+    assert.equal(await post({}, tampered), 400, "a body that does not decrypt");
+    assert.equal(await post({}, Buffer.alloc(4097)), 413, "larger than 4096 bytes");
   });
 });

@@ -60,9 +60,9 @@ export async function startWebPushEmulator(applicationServerKey: string): Promis
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size <= MAX_BODY + 1) chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on("end", () => handle(req, res, Buffer.concat(chunks)));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks), size));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -72,7 +72,7 @@ export async function startWebPushEmulator(applicationServerKey: string): Promis
     res.writeHead(status, { "content-type": "text/plain", ...headers }).end(why);
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse, body: Buffer) {
+  function handle(req: IncomingMessage, res: ServerResponse, body: Buffer, size: number) {
     const id = /^\/push\/([A-Za-z0-9_-]+)$/.exec(req.url ?? "")?.[1];
     const sub = id ? subs.get(id) : undefined;
     if (req.method !== "POST" || !sub) return refuse(res, 404, "no such push resource");
@@ -97,7 +97,7 @@ export async function startWebPushEmulator(applicationServerKey: string): Promis
     const urgency = req.headers.urgency;
     if (urgency !== undefined && !["very-low", "low", "normal", "high"].includes(String(urgency)))
       return refuse(res, 400, "Urgency must be very-low, low, normal or high (RFC 8030 §5.3)");
-    if (body.length > MAX_BODY) return refuse(res, 413, "payload too large");
+    if (size > MAX_BODY) return refuse(res, 413, "payload too large");
     let n: PushNotification;
     try {
       n = JSON.parse(decryptWebPush(body, sub.ua, sub.auth).toString("utf8")) as PushNotification;
