@@ -1,6 +1,7 @@
 // The Web Push provider against the loopback push service: what the contract suite does not
 // cover (the RFC 8030 headers, the exact payload, the VAPID JWT's lifetime and caching, the
-// statuses only Web Push uses, subscription checks), and that the emulator refuses what a push service refuses.
+// statuses only Web Push uses, subscription checks), and that the emulator refuses what a
+// push service refuses.
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
