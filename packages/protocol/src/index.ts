@@ -3,6 +3,7 @@ export * from "./codec.js";
 export * from "./dnd.js";
 export * from "./errors.js";
 export * from "./framing.js";
+export * as federation from "./gen/starling/federation/v1/federation_pb.js";
 export * from "./gen/starling/v1/conversation_pb.js";
 export * from "./gen/starling/v1/directory_pb.js";
 export * from "./gen/starling/v1/envelope_pb.js";

@@ -1,5 +1,6 @@
 import type { AccountsReader, AccountsTx } from "./accounts/store.js";
 import type { DirectoryReader, DirectoryTx } from "./directory/store.js";
+import type { FederationReads, FederationTx } from "./federation/store.js";
 import type { FilesReader, FilesTx } from "./files/store.js";
 import type { GroupsReader, GroupsTx } from "./groups/store.js";
 import type { StorePort } from "./kernel/shared-store.js";
@@ -13,10 +14,18 @@ export interface StoreReader
     AccountsReader,
     DirectoryReader,
     FilesReader,
-    SearchReader {}
+    SearchReader,
+    FederationReads {}
 
 /** Every module's reads and writes: what a transaction of the whole store gives. */
-export interface StoreTx extends StoreReader, MessagingTx, GroupsTx, AccountsTx, DirectoryTx, FilesTx {}
+export interface StoreTx
+  extends StoreReader,
+    MessagingTx,
+    GroupsTx,
+    AccountsTx,
+    DirectoryTx,
+    FilesTx,
+    FederationTx {}
 
 /**
  * All persistent state: the module ports combined, which is what the store

@@ -95,6 +95,20 @@ const METHODS = {
   upsertDepartment: true,
   revokeInvites: true,
   upsertMember: true,
+  getFederationLink: true,
+  listFederationLinks: true,
+  federationOutboxAfter: true,
+  federationOutboxDepth: true,
+  federationInboxMark: true,
+  listFederationPings: true,
+  insertFederationLink: true,
+  setFederationLinkState: true,
+  deleteFederationLink: true,
+  nextFederationSeq: true,
+  insertFederationFrame: true,
+  deleteFederationFramesThrough: true,
+  advanceFederationInboxMark: true,
+  insertFederationPing: true,
 } satisfies Record<keyof StoreTx, true>;
 
 const names = Object.keys(METHODS).sort();

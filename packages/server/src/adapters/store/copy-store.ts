@@ -26,6 +26,10 @@ const TABLES = [
   "secrets",
   "scram_credentials",
   "counters",
+  "federation_links",
+  "federation_outbox",
+  "federation_inbox_marks",
+  "federation_pings",
 ] as const;
 const BATCH = 500;
 

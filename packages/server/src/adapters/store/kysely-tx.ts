@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AccountsReads, AccountsWrites } from "../../core/accounts/store.js";
 import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
+import type { FederationReads, FederationWrites } from "../../core/federation/store.js";
 import type { FilesReads, FilesWrites } from "../../core/files/store.js";
 import type { InviteReads, InviteWrites } from "../../core/groups/store.js";
 import type {
@@ -18,6 +19,7 @@ import type { StoreTx } from "../../core/store.js";
 import { KyselyAccounts } from "./kysely-accounts.js";
 import { KyselyConversations } from "./kysely-conversations.js";
 import { KyselyDirectory } from "./kysely-directory.js";
+import { KyselyFederation } from "./kysely-federation.js";
 import { KyselyFiles } from "./kysely-files.js";
 import { KyselyInvites } from "./kysely-invites.js";
 import { KyselyMarks } from "./kysely-marks.js";
@@ -75,5 +77,17 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const search: SearchReads = new KyselySearch(db, dialect);
   const invites: InviteReads & InviteWrites = new KyselyInvites(db);
   const marks: MarkReads & MarkWrites = new KyselyMarks(db);
-  return compose(conversations, users, messaging, accounts, directory, files, search, invites, marks);
+  const federation: FederationReads & FederationWrites = new KyselyFederation(db);
+  return compose(
+    conversations,
+    users,
+    messaging,
+    accounts,
+    directory,
+    files,
+    search,
+    invites,
+    marks,
+    federation,
+  );
 }

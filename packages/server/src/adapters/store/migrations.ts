@@ -352,7 +352,62 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0015_federation": {
+      async up(db: Kysely<unknown>) {
+        await federationTables(db, blob);
+      },
+    },
   };
+}
+
+/**
+ * Links to other Starling domains (docs/federation.md): the link itself with its trust (a pin or a
+ * CA file) and allow-list; per peer the frames still to send, numbered without gaps by the link's
+ * `out_seq` counter (taken in the enqueuer's transaction, so a rolled-back change leaves no hole);
+ * per peer the highest seq applied of what it sent; and the "ping" frames received, in order.
+ */
+async function federationTables(db: Kysely<unknown>, blob: "bytea" | "blob"): Promise<void> {
+  await db.schema
+    .createTable("federation_links")
+    .addColumn("peer_domain", "text", (c) => c.primaryKey())
+    .addColumn("local_domain", "text", (c) => c.notNull())
+    .addColumn("endpoint", "text", (c) => c.notNull())
+    .addColumn("pin", "text", (c) => c.notNull())
+    .addColumn("ca_path", "text", (c) => c.notNull())
+    .addColumn("allow", "text", (c) => c.notNull())
+    .addColumn("state", "text", (c) => c.notNull())
+    .addColumn("out_seq", "bigint", (c) => c.notNull().defaultTo(0))
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable("federation_outbox")
+    .addColumn("peer_domain", "text", (c) => c.notNull())
+    .addColumn("seq", "bigint", (c) => c.notNull())
+    .addColumn("id", "text", (c) => c.notNull().unique())
+    .addColumn("kind", "text", (c) => c.notNull())
+    .addColumn("payload", blob, (c) => c.notNull())
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addPrimaryKeyConstraint("federation_outbox_pk", ["peer_domain", "seq"])
+    .execute();
+  await db.schema
+    .createTable("federation_inbox_marks")
+    .addColumn("peer_domain", "text", (c) => c.primaryKey())
+    .addColumn("applied_seq", "bigint", (c) => c.notNull())
+    .execute();
+  // No key on purpose: a frame applied twice would show as two rows.
+  await db.schema
+    .createTable("federation_pings")
+    .addColumn("peer_domain", "text", (c) => c.notNull())
+    .addColumn("seq", "bigint", (c) => c.notNull())
+    .addColumn("body", "text", (c) => c.notNull())
+    .addColumn("received_at", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex("federation_pings_peer")
+    .on("federation_pings")
+    .columns(["peer_domain", "seq"])
+    .execute();
 }
 
 /**

@@ -256,4 +256,43 @@ export interface Database {
   pinned_messages: PinnedMessageTable;
   hidden_messages: HiddenMessageTable;
   favourites: FavouriteTable;
+  federation_links: FederationLinkTable;
+  federation_outbox: FederationOutboxTable;
+  federation_inbox_marks: FederationInboxMarkTable;
+  federation_pings: FederationPingTable;
+}
+
+export interface FederationLinkTable {
+  peer_domain: string;
+  local_domain: string;
+  endpoint: string;
+  pin: string;
+  ca_path: string;
+  /** JSON of the allow-list ({users, departments, groups}). */
+  allow: string;
+  state: string;
+  out_seq: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FederationOutboxTable {
+  peer_domain: string;
+  seq: number;
+  id: string;
+  kind: string;
+  payload: Uint8Array;
+  created_at: number;
+}
+
+export interface FederationInboxMarkTable {
+  peer_domain: string;
+  applied_seq: number;
+}
+
+export interface FederationPingTable {
+  peer_domain: string;
+  seq: number;
+  body: string;
+  received_at: number;
 }

@@ -197,3 +197,18 @@ export function maxXmlMessageChars(l: CoreLimits): number {
 export function nativeFrameBytes(configured: number, l: CoreLimits): number {
   return Math.max(configured, maxMessageBytes(l));
 }
+
+/** Fixed sizes of federation links (docs/federation.md). */
+export const FEDERATION_LIMITS = {
+  /** host:port of a peer's listener: a domain name, a colon and five digits. */
+  endpointLength: MAX_DOMAIN_LENGTH + 6,
+  caPathLength: 1024,
+  /** Entries of one kind (users, departments, groups) in a link's allow-list. */
+  allowEntries: 1000,
+  /** A frame kind's name ("ping", ...). */
+  kindLength: 32,
+  /** The text of a "ping" frame. */
+  pingBodyLength: 256,
+  /** Frames read from the outbox at a time while sending. */
+  sendBatch: 256,
+} as const;

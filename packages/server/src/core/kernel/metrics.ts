@@ -111,6 +111,31 @@ export const METRICS = {
     help: "Files stored from uploads.",
     labels: [],
   },
+  starling_federation_frames_sent_total: {
+    kind: "counter",
+    help: "Federation frames sent to a peer domain (resends after a reconnect included).",
+    labels: ["peer"],
+  },
+  starling_federation_frames_received_total: {
+    kind: "counter",
+    help: "Federation frames received from a peer domain, by outcome: applied, duplicate (applied before, acknowledged again).",
+    labels: ["peer", "outcome"],
+  },
+  starling_federation_refused_total: {
+    kind: "counter",
+    help: "Federation connections or frames refused, by claimed peer and reason (not_linked, suspended, bad_certificate, domain_mismatch, seq_gap, unknown_kind, too_large, rate_limited, bad_frame, handshake_timeout).",
+    labels: ["peer", "reason"],
+  },
+  starling_federation_queue_depth: {
+    kind: "gauge",
+    help: "Frames queued for a peer domain and not yet acknowledged, as last seen by this node's sender.",
+    labels: ["peer"],
+  },
+  starling_federation_link_up: {
+    kind: "gauge",
+    help: "1 while this node's outbound link to a peer domain is connected and past the handshake.",
+    labels: ["peer"],
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;

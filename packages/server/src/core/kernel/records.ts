@@ -311,3 +311,39 @@ export interface MentionPosition {
   conversationId: string;
   seq: number;
 }
+
+/**
+ * Who on this side a peer domain may reach over a link: user ids, department ids and group ids.
+ * Empty lists reach nobody: a link carries nothing to a user until an operator allows it.
+ */
+export interface FederationAllowList {
+  users: string[];
+  departments: string[];
+  groups: string[];
+}
+
+/** A link to another Starling domain (docs/federation.md). */
+export interface FederationLinkRecord {
+  peerDomain: string;
+  localDomain: string;
+  /** host:port of the peer's federation listener. */
+  endpoint: string;
+  /** SHA-256 fingerprint of the peer's certificate, colon hex; "" when `caPath` is the trust. */
+  pin: string;
+  /** A PEM file of the CA that signs the peer's certificate; "" when `pin` is the trust. */
+  caPath: string;
+  allow: FederationAllowList;
+  state: "active" | "suspended";
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A frame waiting in the outbox for its peer's acknowledgement. */
+export interface FederationFrameRecord {
+  id: string;
+  peerDomain: string;
+  seq: number;
+  kind: string;
+  payload: Uint8Array;
+  createdAt: number;
+}

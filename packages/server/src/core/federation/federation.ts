@@ -1,0 +1,42 @@
+import { Auditor } from "../directory/audit.js";
+import type { Clock, Random } from "../kernel/ports.js";
+import { FederationInbox } from "./inbox.js";
+import { FederationLinks } from "./links.js";
+import { FederationOutbox } from "./outbox.js";
+import { PING_KIND, pingHandler } from "./ping.js";
+import type { FederationStore } from "./store.js";
+
+export interface FederationDeps {
+  store: FederationStore;
+  clock: Clock;
+  random: Random;
+  /** This server's domain: the one its links speak for. */
+  localDomain: string;
+  /** The largest frame payload (federation.maxFrameBytes less the envelope around it). */
+  maxPayloadBytes: number;
+}
+
+/**
+ * Federation's module API: the links, the outbox each change enqueues into
+ * and the inbox that applies what peers send, with the "ping" kind
+ * registered. Later kinds register their handlers on `inbox`.
+ */
+export class Federation {
+  readonly links: FederationLinks;
+  readonly outbox: FederationOutbox;
+  readonly inbox: FederationInbox;
+  readonly localDomain: string;
+
+  constructor(deps: FederationDeps) {
+    this.localDomain = deps.localDomain;
+    this.links = new FederationLinks(
+      deps.store,
+      new Auditor(deps.clock, deps.random),
+      deps.clock,
+      deps.localDomain,
+    );
+    this.outbox = new FederationOutbox(deps.store, deps.clock, deps.random, deps.maxPayloadBytes);
+    this.inbox = new FederationInbox(deps.store);
+    this.inbox.register(PING_KIND, pingHandler(deps.clock));
+  }
+}
