@@ -24,16 +24,19 @@ import { ensureTls } from "./adapters/tls/self-signed.js";
 import { DiskUploadArea } from "./adapters/uploads/disk-upload-area.js";
 import { Admin } from "./core/accounts/admin.js";
 import { Core } from "./core/core.js";
+import { Federation } from "./core/federation/federation.js";
 import { ResumableUploads } from "./core/files/resumable.js";
 import { UploadSlots } from "./core/files/upload-slots.js";
 import {
   type CoreLimits,
   DEFAULT_LIMITS,
+  federationPayloadBytes,
   maxXmlMessageChars,
   nativeFrameBytes,
 } from "./core/kernel/limits.js";
 import type { Metrics } from "./core/kernel/metrics.js";
 import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/kernel/ports.js";
+import { FederationDoor } from "./doors/federation/federation-door.js";
 import { HttpAuth } from "./doors/http/auth.js";
 import { buildHttpServer } from "./doors/http/http-server.js";
 import { buildMetricsServer, type MetricsEndpoint } from "./doors/http/metrics-routes.js";
@@ -58,6 +61,8 @@ export interface RunningServer {
   httpPort: number;
   /** The XMPP client-to-server port; 0 when xmpp.enabled is off. */
   xmppPort: number;
+  /** The federation listener's port; 0 when federation.enabled is off. */
+  federationPort: number;
   /** The port of the metrics' own listener (metrics.listen); 0 when /metrics is on the HTTP port. */
   metricsPort: number;
   /** Set on the first start of a data folder: the administrator's one-time password. */
@@ -65,6 +70,7 @@ export interface RunningServer {
   tlsFingerprint: string;
   core: Core;
   admin: Admin;
+  federation: Federation;
   store: KyselyStore;
   /** The cluster bus (or this node's local one); `health()` says whether it reaches the others. */
   bus: Bus;
@@ -80,6 +86,8 @@ export interface RuntimeInfo {
   tcpPort: number;
   /** The XMPP client-to-server port; 0 when xmpp.enabled is off. */
   xmppPort: number;
+  /** The federation port; 0 when federation.enabled is off. */
+  federationPort: number;
   tls: boolean;
   domain: string;
 }
@@ -198,7 +206,23 @@ export async function openCore(config: StarlingConfig, log: Logger, metrics?: Me
     },
   });
   await core.accounts.ensureDomain(config.domain);
-  return { store, bus, presence, blobs, core, admin: new Admin(core, store, bus, clock), dataDir };
+  const federation = new Federation({
+    store,
+    clock,
+    random: new NodeRandom(),
+    localDomain: config.domain,
+    maxPayloadBytes: federationPayloadBytes(config.federation.maxFrameBytes),
+  });
+  return {
+    store,
+    bus,
+    presence,
+    blobs,
+    core,
+    admin: new Admin(core, store, bus, clock),
+    federation,
+    dataDir,
+  };
 }
 
 /** Hands bus traffic to both gateways' sessions on this node. */
@@ -253,7 +277,11 @@ async function ensureFirstAdmin(
 export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
   const log = logger ?? createLogger(config.log.level);
   const metrics = new PromMetrics();
-  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log, metrics);
+  const { store, bus, presence, blobs, core, admin, federation, dataDir } = await openCore(
+    config,
+    log,
+    metrics,
+  );
   metrics.track("starling_store_up", () => (store.health().ok ? 1 : 0));
   metrics.track("starling_bus_up", () => ((bus.health?.().ok ?? true) ? 1 : 0));
   const metricsEndpoint: MetricsEndpoint = {
@@ -271,11 +299,32 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const tls = config.tcp.tls
     ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
     : undefined;
-  // STARTTLS is required on the XMPP listener, whatever tcp.tls says.
+  // STARTTLS is required on the XMPP listener, and TLS on federation links, whatever tcp.tls says.
   const xmppTls =
-    config.xmpp.enabled && !tls
+    (config.xmpp.enabled || config.federation.enabled) && !tls
       ? await ensureTls(join(dataDir, "tls"), config.tls.cert, config.tls.key, config.domain)
       : tls;
+  const federationDoor =
+    config.federation.enabled && xmppTls
+      ? new FederationDoor(
+          federation,
+          {
+            host: config.tcp.host,
+            port: config.federation.port,
+            tls: { key: xmppTls.key, cert: xmppTls.cert, minVersion: config.tls.minVersion },
+            maxFrameBytes: config.federation.maxFrameBytes,
+            handshakeTimeoutMs: config.federation.handshakeTimeoutMs,
+            heartbeatMs: config.federation.heartbeatMs,
+            framesPerSecond: config.federation.framesPerSecond,
+            frameBurst: config.federation.frameBurst,
+            backoffMinMs: 100,
+            backoffMaxMs: config.federation.backoffMaxMs,
+          },
+          log,
+          metrics,
+          new SystemClock(),
+        )
+      : undefined;
 
   const gateway = {
     ...DEFAULT_GATEWAY_CONFIG,
@@ -337,6 +386,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
 
   let tcp: Server | undefined;
   let xmpp: Server | undefined;
+  let federationPort = 0;
   try {
     // Download URLs are signed while messages are rendered, which cannot wait for the key.
     await uploadSlots?.ready();
@@ -351,6 +401,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       hub,
       log,
     );
+    if (federationDoor) federationPort = await federationDoor.start();
     if (xmppHub && xmppTls) {
       xmpp = await startXmppListener(
         {
@@ -366,6 +417,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   } catch (err) {
     rebalancer?.stop();
     tcp?.close();
+    await federationDoor?.close();
     await presence.close?.();
     await bus.close?.();
     await store.close();
@@ -383,6 +435,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   const http = await buildHttpServer({
     core,
     admin,
+    federation,
     ws,
     ...(xmppWs ? { xmpp: xmppWs } : {}),
     log,
@@ -450,6 +503,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     rebalancer?.stop();
     tcp.close();
     xmpp?.close();
+    await federationDoor?.close();
     await http.close();
     await metricsServer?.close();
     await presence.close?.();
@@ -471,6 +525,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     httpPort,
     tcpPort,
     xmppPort,
+    federationPort,
     tls: Boolean(tls),
     domain: config.domain,
   };
@@ -479,7 +534,16 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
   writeFileSync(tmp, JSON.stringify(info, null, 2));
   renameSync(tmp, runtimeFile(dataDir));
   log.info(
-    { tcpPort, httpPort, xmppPort, metricsPort, tls: Boolean(tls), domain: config.domain, dataDir },
+    {
+      tcpPort,
+      httpPort,
+      xmppPort,
+      federationPort,
+      metricsPort,
+      tls: Boolean(tls),
+      domain: config.domain,
+      dataDir,
+    },
     "starling is listening",
   );
 
@@ -494,6 +558,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       // Sends already queued are stored and acknowledged before the clients are told to go:
       // an ack that still reaches its client saves a resend.
       await core.idle();
+      await federationDoor?.close();
       hub.shutdown();
       xmppHub?.shutdown();
       ws.close();
@@ -515,11 +580,13 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     tcpPort,
     httpPort,
     xmppPort,
+    federationPort,
     metricsPort,
     firstAdmin,
     tlsFingerprint: tls?.fingerprint ?? "",
     core,
     admin,
+    federation,
     store,
     bus,
     close,

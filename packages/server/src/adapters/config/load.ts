@@ -17,6 +17,16 @@ export interface StarlingConfig {
   shutdown: { timeoutMs: number };
   tcp: { host: string; port: number; tls: boolean };
   xmpp: { enabled: boolean; port: number };
+  federation: {
+    enabled: boolean;
+    port: number;
+    maxFrameBytes: number;
+    framesPerSecond: number;
+    frameBurst: number;
+    heartbeatMs: number;
+    handshakeTimeoutMs: number;
+    backoffMaxMs: number;
+  };
   http: {
     host: string;
     port: number;

@@ -128,6 +128,72 @@ export const SETTINGS = [
     description: "Port of the XMPP client-to-server listener (0: any free port).",
   },
   {
+    key: "federation.enabled",
+    type: "bool",
+    default: false,
+    description:
+      "Serve federation links to other Starling domains: mutually authenticated TLS on federation.port (on tcp.host), and dial every active link (docs/federation.md).",
+  },
+  {
+    key: "federation.port",
+    type: "int",
+    default: 5269,
+    min: 0,
+    max: 65535,
+    description: "Port of the federation listener (0: any free port).",
+  },
+  {
+    key: "federation.maxFrameBytes",
+    type: "int",
+    default: 1048576,
+    min: 1024,
+    max: 67108864,
+    description:
+      "Largest envelope on a federation link, in bytes; a peer that sends a larger one is cut off.",
+  },
+  {
+    key: "federation.framesPerSecond",
+    type: "int",
+    default: 2000,
+    min: 1,
+    max: 1000000,
+    description: "Frames a peer's link may deliver per second (token bucket); beyond it reading pauses.",
+  },
+  {
+    key: "federation.frameBurst",
+    type: "int",
+    default: 4000,
+    min: 1,
+    max: 1000000,
+    description: "Frames a peer's link may deliver at once above federation.framesPerSecond.",
+  },
+  {
+    key: "federation.heartbeatMs",
+    type: "int",
+    default: 30000,
+    min: 100,
+    max: 600000,
+    description:
+      "A link that carried nothing for this long sends a heartbeat; one silent for three is dropped.",
+  },
+  {
+    key: "federation.handshakeTimeoutMs",
+    type: "int",
+    default: 10000,
+    min: 100,
+    max: 120000,
+    description: "Time for a link's TLS handshake and Hello exchange.",
+  },
+  {
+    key: "federation.backoffMaxMs",
+    type: "int",
+    default: 60000,
+    min: 100,
+    max: 3600000,
+    description:
+      "Longest wait between attempts to reach a peer that is down (exponential backoff with jitter).",
+  },
+  {
     key: "http.host",
     type: "string",
     default: "0.0.0.0",
@@ -568,6 +634,7 @@ export const LOOPBACK_ANY_PORT: Partial<Record<SettingKey, string | number>> = {
   "http.host": "127.0.0.1",
   "http.port": 0,
   "xmpp.port": 0,
+  "federation.port": 0,
 };
 
 /** "127.0.0.1:9464" -> host and port; "[::1]:9464" -> "::1"; undefined when it is neither. */

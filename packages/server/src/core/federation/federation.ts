@@ -1,10 +1,10 @@
 import { Auditor } from "../directory/audit.js";
 import type { Clock, Random } from "../kernel/ports.js";
 import { FederationInbox } from "./inbox.js";
-import { FederationLinks } from "./links.js";
+import { FederationLinks, type LinkCaller } from "./links.js";
 import { FederationOutbox } from "./outbox.js";
-import { PING_KIND, pingHandler } from "./ping.js";
-import type { FederationStore } from "./store.js";
+import { PING_KIND, pingHandler, pingPayload } from "./ping.js";
+import type { FederationPingRecord, FederationStore } from "./store.js";
 
 export interface FederationDeps {
   store: FederationStore;
@@ -26,8 +26,10 @@ export class Federation {
   readonly outbox: FederationOutbox;
   readonly inbox: FederationInbox;
   readonly localDomain: string;
+  private readonly store: FederationStore;
 
   constructor(deps: FederationDeps) {
+    this.store = deps.store;
     this.localDomain = deps.localDomain;
     this.links = new FederationLinks(
       deps.store,
@@ -38,5 +40,17 @@ export class Federation {
     this.outbox = new FederationOutbox(deps.store, deps.clock, deps.random, deps.maxPayloadBytes);
     this.inbox = new FederationInbox(deps.store);
     this.inbox.register(PING_KIND, pingHandler(deps.clock));
+  }
+
+  /** Queues a ping to the peer; resolves with its seq once it is stored. */
+  async ping(caller: LinkCaller, peerDomain: string, body: string): Promise<number> {
+    this.links.authorise(caller);
+    return this.outbox.send(peerDomain, PING_KIND, pingPayload(body));
+  }
+
+  /** The pings received from the peer, in seq order. */
+  async pings(caller: LinkCaller, peerDomain: string): Promise<FederationPingRecord[]> {
+    this.links.authorise(caller);
+    return this.store.read.listFederationPings(peerDomain);
   }
 }

@@ -70,7 +70,7 @@ export class FederationLinks {
   }
 
   async add(caller: LinkCaller, input: NewLink): Promise<FederationLinkRecord> {
-    this.requireServerAdmin(caller);
+    this.authorise(caller);
     const peerDomain = input.peerDomain.trim().toLowerCase();
     if (!isValidDomain(peerDomain)) throw invalid("not a domain name", "peer_domain");
     if (peerDomain === this.localDomain) throw invalid("a domain does not link to itself", "peer_domain");
@@ -109,12 +109,19 @@ export class FederationLinks {
   }
 
   async list(caller: LinkCaller): Promise<FederationLinkRecord[]> {
-    this.requireServerAdmin(caller);
+    this.authorise(caller);
     return this.store.read.listFederationLinks();
   }
 
   async get(peerDomain: string): Promise<FederationLinkRecord | undefined> {
     return this.store.read.getFederationLink(peerDomain);
+  }
+
+  /** The peers of the active links, whose runners start with the server. */
+  async activePeers(): Promise<string[]> {
+    return (await this.store.read.listFederationLinks())
+      .filter((l) => l.state === "active")
+      .map((l) => l.peerDomain);
   }
 
   /** The active link to `peerDomain`, or FEDERATION_NOT_LINKED / FEDERATION_LINK_SUSPENDED. */
@@ -136,7 +143,7 @@ export class FederationLinks {
 
   /** Removes the link and whatever it still had queued. */
   async remove(caller: LinkCaller, peerDomain: string): Promise<void> {
-    this.requireServerAdmin(caller);
+    this.authorise(caller);
     await this.store.transaction(async (tx) => {
       if (!(await tx.getFederationLink(peerDomain)))
         throw new StarlingError(ErrorCode.FEDERATION_NOT_LINKED, `no link to ${peerDomain}`);
@@ -148,7 +155,7 @@ export class FederationLinks {
   }
 
   private async setState(caller: LinkCaller, peerDomain: string, state: FederationLinkRecord["state"]) {
-    this.requireServerAdmin(caller);
+    this.authorise(caller);
     await this.store.transaction(async (tx) => {
       if (!(await tx.getFederationLink(peerDomain)))
         throw new StarlingError(ErrorCode.FEDERATION_NOT_LINKED, `no link to ${peerDomain}`);
@@ -160,7 +167,7 @@ export class FederationLinks {
   }
 
   /** A link joins two servers, so it is the server administrator's, not a domain's. */
-  private requireServerAdmin(caller: LinkCaller): void {
+  authorise(caller: LinkCaller): void {
     if (caller.scope !== "*") throw forbidden("only the server administrator manages federation links");
   }
 

@@ -212,3 +212,11 @@ export const FEDERATION_LIMITS = {
   /** Frames read from the outbox at a time while sending. */
   sendBatch: 256,
 } as const;
+
+/**
+ * The largest payload of a federation frame: federation.maxFrameBytes less the envelope around it
+ * (tags and lengths, a seq of up to 10 bytes, a kind of up to `FEDERATION_LIMITS.kindLength`).
+ */
+export function federationPayloadBytes(maxFrameBytes: number): number {
+  return maxFrameBytes - 64;
+}

@@ -8,6 +8,7 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Admin } from "../../core/accounts/admin.js";
 import type { Core } from "../../core/core.js";
+import type { Federation } from "../../core/federation/federation.js";
 import type { ResumableUploads } from "../../core/files/resumable.js";
 import type { UploadSlots } from "../../core/files/upload-slots.js";
 import type { ConnectionTicket } from "../../core/kernel/connection-limiter.js";
@@ -20,6 +21,7 @@ import { clientAddress, proxyTrust } from "./client-address.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
 import { errorBody, httpStatus } from "./error-status.js";
+import { registerFederationRoutes } from "./federation-routes.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { registerGroupProfileRoutes } from "./group-profile-routes.js";
 import { registerMeRoutes } from "./me-routes.js";
@@ -44,6 +46,8 @@ export interface UpgradeHandler {
 export interface HttpDeps {
   core: Core;
   admin: Admin;
+  /** Federation links' admin routes; absent in tools that build the API without them. */
+  federation?: Federation;
   ws: UpgradeHandler;
   /** XMPP over WebSocket (RFC 7395) at /xmpp, when the XMPP gateway is enabled. */
   xmpp?: UpgradeHandler;
@@ -239,6 +243,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   if (opts.core.files && opts.uploadSlots)
     await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
   registerAdminRoutes(app, opts.admin, auth, opts.settings, opts.core.limits);
+  if (opts.federation) registerFederationRoutes(app, opts.federation, auth);
   if (opts.metrics) registerMetricsRoutes(app, opts.metrics, auth);
   registerWebRoutes(app, opts.webRoot, opts.log);
   return app;
