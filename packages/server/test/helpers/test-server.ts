@@ -88,6 +88,7 @@ export async function startTestServer(
         ...config,
         tcp: { ...config.tcp, port: ts.server.tcpPort },
         http: { ...config.http, port: ts.server.httpPort },
+        federation: { ...config.federation, port: ts.server.federationPort || config.federation.port },
       };
       ts.server = await startServer(again, logger);
       stopped = false;

@@ -1,0 +1,45 @@
+import { adminKey } from "../../src/index.js";
+import { apiRequest, startTestServer, type TestServer } from "./test-server.js";
+
+/** A server of its own domain with federation on (port 0), and its admin key. */
+export async function startPeer(domain: string, flags: Record<string, unknown> = {}): Promise<TestServer> {
+  return startTestServer({
+    domain,
+    "federation.enabled": true,
+    "federation.heartbeatMs": 1000,
+    "federation.backoffMaxMs": 500,
+    ...flags,
+  });
+}
+
+/** The admin API of a test server, with its admin key. */
+export function admin(ts: TestServer, method: string, path: string, body?: unknown) {
+  return apiRequest(ts, method, `/admin/federation${path}`, adminKey(ts.dataDir), body);
+}
+
+/** Adds on `from` a link to `to`, pinned to `to`'s certificate (or `pin`), at `endpoint` (default `to`'s port). */
+export async function link(
+  from: TestServer,
+  to: TestServer,
+  opts: { endpoint?: string; pin?: string } = {},
+): Promise<void> {
+  const r = await admin(from, "POST", "/links", {
+    peerDomain: to.domain,
+    endpoint: opts.endpoint ?? `127.0.0.1:${to.server.federationPort}`,
+    pin: opts.pin ?? to.server.tlsFingerprint,
+  });
+  if (r.status !== 201) throw new Error(`link ${from.domain} -> ${to.domain}: ${JSON.stringify(r)}`);
+}
+
+/** Queues a ping from `from` to `to`; its seq. */
+export async function ping(from: TestServer, to: TestServer, body: string): Promise<number> {
+  const r = await admin(from, "POST", `/links/${to.domain}/ping`, { body });
+  if (r.status !== 200) throw new Error(`ping ${body}: ${JSON.stringify(r)}`);
+  return Number(r.body.seq);
+}
+
+/** The bodies of the pings `at` received from `from`'s domain, in seq order. */
+export async function pingsAt(at: TestServer, fromDomain: string): Promise<string[]> {
+  const r = await admin(at, "GET", `/links/${fromDomain}/pings`);
+  return (r.body.pings as { body: string }[]).map((p) => p.body);
+}

@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { adminKey } from "../../src/index.js";
+import { admin, link, ping, pingsAt, startPeer } from "../helpers/federation-peers.js";
+import { poll } from "../helpers/poll.js";
+import { TcpProxy } from "../helpers/tcp-proxy.js";
+import type { TestServer } from "../helpers/test-server.js";
+
+/**
+ * Two servers of different domains, data folders and self-signed certificates, linked both ways
+ * through the admin API: frames arrive in order and exactly once, a link cut through a TCP proxy
+ * delivers what was queued meanwhile once it is restored, and a suspended link carries nothing.
+ */
+describe("federation link between two servers", () => {
+  let a: TestServer;
+  let b: TestServer;
+  let proxy: TcpProxy;
+  const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
+
+  before(async () => {
+    a = await startPeer("a.test");
+    b = await startPeer("b.test");
+    // a reaches b through the proxy, so the test can cut that direction.
+    proxy = new TcpProxy("127.0.0.1", b.server.federationPort);
+    await proxy.start();
+    await link(a, b, { endpoint: `127.0.0.1:${proxy.port}` });
+    await link(b, a);
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await proxy?.cut();
+  });
+
+  test("frames arrive in order, exactly once, both ways", async () => {
+    const sent = range("ab", 50);
+    for (const body of sent) await ping(a, b, body);
+    for (const body of range("ba", 20)) await ping(b, a, body);
+    await poll(
+      () => pingsAt(b, "a.test"),
+      (got) => got.length >= sent.length,
+      "a's pings at b",
+    );
+    await poll(
+      () => pingsAt(a, "b.test"),
+      (got) => got.length >= 20,
+      "b's pings at a",
+    );
+    assert.deepEqual(await pingsAt(b, "a.test"), sent);
+    assert.deepEqual(await pingsAt(a, "b.test"), range("ba", 20));
+    const links = await poll(
+      () => admin(a, "GET", "/links"),
+      (r) => (r.body.links as { queued: number }[])[0]?.queued === 0,
+      "a's queue drained",
+    );
+    const mine = (links.body.links as { peerDomain: string; appliedSeq: number }[])[0];
+    assert.equal(mine?.peerDomain, "b.test");
+    assert.equal(mine?.appliedSeq, 20);
+  });
+
+  test("a cut link delivers everything queued meanwhile, once, in order, when restored", async () => {
+    const before = await pingsAt(b, "a.test");
+    await proxy.cut();
+    const queued = range("cut", 30);
+    for (const body of queued) await ping(a, b, body);
+    await proxy.restore();
+    const want = [...before, ...queued];
+    await poll(
+      () => pingsAt(b, "a.test"),
+      (got) => got.length >= want.length,
+      "queued pings after restore",
+    );
+    assert.deepEqual(await pingsAt(b, "a.test"), want);
+  });
+
+  test("a suspended link carries nothing until resumed; nothing queued meanwhile is lost", async () => {
+    const before = await pingsAt(b, "a.test");
+    await ping(a, b, "before-suspend");
+    await poll(
+      () => pingsAt(b, "a.test"),
+      (got) => got.length === before.length + 1,
+      "ping before suspend",
+    );
+    assert.equal((await admin(b, "POST", "/links/a.test/suspend")).status, 200);
+    await ping(a, b, "while-suspended");
+    // b refuses a's connection while suspended: the refusal is counted in b's metrics.
+    await poll(
+      () =>
+        fetch(`http://127.0.0.1:${b.server.httpPort}/metrics`, {
+          headers: { authorization: `Bearer ${adminKey(b.dataDir)}` },
+        }).then((r) => r.text()),
+      (text) => /starling_federation_refused_total\{peer="a\.test",reason="suspended"\} [1-9]/.test(text),
+      "b counting a's refused connection",
+    );
+    assert.deepEqual((await pingsAt(b, "a.test")).slice(before.length), ["before-suspend"]);
+    assert.equal((await admin(b, "POST", "/links/a.test/resume")).status, 200);
+    await poll(
+      () => pingsAt(b, "a.test"),
+      (got) => got.length === before.length + 2,
+      "ping after resume",
+    );
+    assert.deepEqual((await pingsAt(b, "a.test")).slice(before.length), [
+      "before-suspend",
+      "while-suspended",
+    ]);
+  });
+});
