@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { ErrorCode } from "@starling/protocol";
+import type { TlsFiles } from "../../../src/adapters/tls/self-signed.js";
+import type { Logger } from "../../../src/core/kernel/ports.js";
+import { admin, pingsAt } from "../../helpers/federation-peers.js";
+import { poll } from "../../helpers/poll.js";
+import { certificateFor, RawFederationPeer } from "../../helpers/raw-federation.js";
+import { startTestServer, type TestServer } from "../../helpers/test-server.js";
+
+/**
+ * A server's federation listener against peers that misbehave, played by a hand-written client:
+ * each is refused with its code and a log line, and nothing it sent is applied.
+ */
+class Lines implements Logger {
+  readonly lines: string[] = [];
+  debug() {}
+  info() {}
+  warn(_obj: object, msg?: string) {
+    this.lines.push(msg ?? "");
+  }
+  error(_obj: object, msg?: string) {
+    this.lines.push(msg ?? "");
+  }
+}
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe("federation listener refuses bad peers", () => {
+  let b: TestServer;
+  let certA: TlsFiles;
+  let certC: TlsFiles;
+  let certS: TlsFiles;
+  let rogue: TlsFiles;
+  const log = new Lines();
+  const MAX_FRAME = 4096;
+
+  before(async () => {
+    [certA, certC, certS, rogue] = await Promise.all(
+      ["a.test", "c.test", "s.test", "a.test"].map((d) => certificateFor(d)),
+    );
+    b = await startTestServer(
+      {
+        domain: "b.test",
+        "federation.enabled": true,
+        "federation.maxFrameBytes": MAX_FRAME,
+        "federation.backoffMaxMs": 1000,
+      },
+      log,
+    );
+    for (const [peer, cert] of [
+      ["a.test", certA],
+      ["c.test", certC],
+      ["s.test", certS],
+    ] as const) {
+      // Nothing listens on port 1: b's own dialling fails quietly, which is beside the point here.
+      const r = await admin(b, "POST", "/links", {
+        peerDomain: peer,
+        endpoint: "127.0.0.1:1",
+        pin: cert.fingerprint,
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    assert.equal((await admin(b, "POST", "/links/s.test/suspend")).status, 200);
+  });
+  after(async () => {
+    await b?.close();
+  });
+
+  const refusal = async (cert: TlsFiles | undefined, from: string, to = "b.test") => {
+    const peer = await RawFederationPeer.connect(b.server.federationPort, cert);
+    peer.hello(from, to);
+    const close = await peer.closeReason();
+    await peer.ended();
+    return close;
+  };
+
+  test("a certificate other than the pinned one is refused", async () => {
+    const close = await refusal(rogue, "a.test");
+    assert.equal(close?.code, ErrorCode.FEDERATION_BAD_CERTIFICATE);
+    assert.ok(log.lines.some((l) => l.startsWith("federation refused: bad_certificate (a.test)")));
+  });
+
+  test("no client certificate at all is refused", async () => {
+    const close = await refusal(undefined, "a.test");
+    assert.equal(close?.code, ErrorCode.FEDERATION_BAD_CERTIFICATE);
+  });
+
+  test("an unlinked domain is refused", async () => {
+    const close = await refusal(certA, "x.test");
+    assert.equal(close?.code, ErrorCode.FEDERATION_NOT_LINKED);
+    assert.ok(log.lines.some((l) => l.startsWith("federation refused: not_linked (x.test)")));
+  });
+
+  test("a suspended link is refused", async () => {
+    const close = await refusal(certS, "s.test");
+    assert.equal(close?.code, ErrorCode.FEDERATION_LINK_SUSPENDED);
+  });
+
+  test("a Hello naming another linked domain than the certificate's is refused", async () => {
+    const close = await refusal(certA, "c.test");
+    assert.equal(close?.code, ErrorCode.FEDERATION_BAD_CERTIFICATE);
+    assert.ok(log.lines.some((l) => l.startsWith("federation refused: bad_certificate (c.test)")));
+  });
+
+  test("a Hello addressed to another domain is refused", async () => {
+    const close = await refusal(certA, "a.test", "z.test");
+    assert.equal(close?.code, ErrorCode.FEDERATION_DOMAIN_MISMATCH);
+  });
+
+  test("a replayed seq is acknowledged and ignored, a gap and an oversized frame are refused", async () => {
+    const peer = await RawFederationPeer.connect(b.server.federationPort, certA);
+    peer.hello("a.test", "b.test");
+    const hello = await peer.next();
+    assert.equal(hello?.kind.case, "hello");
+    assert.equal(hello?.kind.case === "hello" && hello.kind.value.fromDomain, "b.test");
+    peer.frame(1, "ping", text("one"));
+    let env = await peer.next();
+    assert.equal(env?.kind.case === "ack" && env.kind.value.seq, 1n);
+    peer.frame(1, "ping", text("replayed"));
+    env = await peer.next();
+    assert.equal(env?.kind.case === "ack" && env.kind.value.seq, 1n);
+    peer.frame(3, "ping", text("gap"));
+    const close = await peer.closeReason();
+    assert.equal(close?.code, ErrorCode.FEDERATION_SEQ_GAP);
+    assert.deepEqual(await pingsAt(b, "a.test"), ["one"]);
+
+    const big = await RawFederationPeer.connect(b.server.federationPort, certA);
+    big.hello("a.test", "b.test");
+    assert.equal((await big.next())?.kind.case, "hello");
+    big.frame(2, "ping", new Uint8Array(MAX_FRAME + 1));
+    assert.equal((await big.closeReason())?.code, ErrorCode.FRAME_TOO_LARGE);
+
+    const unknown = await RawFederationPeer.connect(b.server.federationPort, certA);
+    unknown.hello("a.test", "b.test");
+    assert.equal((await unknown.next())?.kind.case, "hello");
+    unknown.frame(2, "no-such-kind", text("?"));
+    assert.equal((await unknown.closeReason())?.code, ErrorCode.FEDERATION_UNKNOWN_KIND);
+
+    assert.deepEqual(await pingsAt(b, "a.test"), ["one"]);
+    const links = await admin(b, "GET", "/links");
+    const a = (links.body.links as { peerDomain: string; appliedSeq: number }[]).find(
+      (l) => l.peerDomain === "a.test",
+    );
+    assert.equal(a?.appliedSeq, 1);
+    await poll(
+      () => log.lines.filter((l) => /federation refused: (seq_gap|too_large|unknown_kind)/.test(l)).length,
+      (n) => n === 3,
+      "a log line for each refused frame",
+    );
+  });
+});
