@@ -36,9 +36,10 @@ describe("federation listener refuses bad peers", () => {
   const MAX_FRAME = 4096;
 
   before(async () => {
-    [certA, certC, certS, rogue] = await Promise.all(
-      ["a.test", "c.test", "s.test", "a.test"].map((d) => certificateFor(d)),
-    );
+    certA = await certificateFor("a.test");
+    certC = await certificateFor("c.test");
+    certS = await certificateFor("s.test");
+    rogue = await certificateFor("a.test");
     b = await startTestServer(
       {
         domain: "b.test",
