@@ -5,8 +5,10 @@ import {
   adminKey,
   createLogger,
   type DomainRecord,
+  type FederationLinkRecord,
   type GroupSummary,
   type ImportReport,
+  type NewLink,
   openCore,
   type RuntimeInfo,
   runtimeFile,
@@ -42,8 +44,16 @@ export interface AdminApi {
   addMembers(groupId: string, userIds: string[]): Promise<void>;
   removeMembers(groupId: string, userIds: string[]): Promise<void>;
   listGroups(domain?: string, after?: string, limit?: number): Promise<GroupSummary[]>;
+  addLink(link: NewLink): Promise<FederationLinkRecord>;
+  listLinks(): Promise<LinkState[]>;
+  suspendLink(peer: string): Promise<void>;
+  resumeLink(peer: string): Promise<void>;
+  removeLink(peer: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A link with what it has queued to send and the highest seq applied of what the peer sent. */
+export type LinkState = FederationLinkRecord & { queued: number; appliedSeq: number };
 
 export class AdminRequestError extends Error {
   constructor(
@@ -134,12 +144,24 @@ function httpAdmin(base: string, key: string): AdminApi {
       void (await call("POST", `/groups/${enc(g)}/members/remove`, { userIds })),
     listGroups: async (d, a, l) =>
       (await call<{ groups: GroupSummary[] }>("GET", `/groups${q(d, a, l)}`)).groups,
+    addLink: (link) =>
+      call("POST", "/federation/links", {
+        peerDomain: link.peerDomain,
+        endpoint: link.endpoint,
+        ...(link.pin ? { pin: link.pin } : {}),
+        ...(link.caPath ? { ca: link.caPath } : {}),
+        ...(link.allow ? { allow: link.allow } : {}),
+      }),
+    listLinks: async () => (await call<{ links: LinkState[] }>("GET", "/federation/links")).links,
+    suspendLink: async (peer) => void (await call("POST", `/federation/links/${enc(peer)}/suspend`, {})),
+    resumeLink: async (peer) => void (await call("POST", `/federation/links/${enc(peer)}/resume`, {})),
+    removeLink: async (peer) => void (await call("DELETE", `/federation/links/${enc(peer)}`)),
     close: async () => {},
   };
 }
 
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
-  const { admin, store, bus, presence, blobs } = await openCore(config, createLogger("warn"));
+  const { admin, federation, store, bus, presence, blobs } = await openCore(config, createLogger("warn"));
   const a: Admin = admin;
   // The CLI acts as the server administrator: a bare id is one of the default domain,
   // completed here as the admin API's routes do for their callers.
@@ -173,6 +195,18 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
         ids.map((id) => full(id, "user_ids")),
       ),
     listGroups: (d, af, l) => a.listGroups(ctx, d, af, l),
+    addLink: (link) => federation.links.add(ctx, link),
+    listLinks: async () =>
+      Promise.all(
+        (await federation.links.list(ctx)).map(async (l) => ({
+          ...l,
+          queued: await federation.outbox.depth(l.peerDomain),
+          appliedSeq: await federation.inbox.mark(l.peerDomain),
+        })),
+      ),
+    suspendLink: (peer) => federation.links.suspend(ctx, peer),
+    resumeLink: (peer) => federation.links.resume(ctx, peer),
+    removeLink: (peer) => federation.links.remove(ctx, peer),
     close: async () => {
       await presence.close?.();
       await bus.close?.();

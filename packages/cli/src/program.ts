@@ -5,6 +5,7 @@ import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDataCommands } from "./commands/data.js";
 import { registerDirectoryCommands } from "./commands/directory.js";
+import { registerFederationCommands } from "./commands/federation.js";
 import { registerOnboardingCommands } from "./commands/onboarding.js";
 import { registerServe } from "./commands/serve.js";
 import type { StopSignals } from "./stop-signals.mjs";
@@ -33,6 +34,7 @@ export function buildProgram(signals: StopSignals): Command {
   registerConfigCommands(program);
   registerAdminCommands(program);
   registerDirectoryCommands(program);
+  registerFederationCommands(program);
   registerOnboardingCommands(program);
   registerUserCommands(program);
   registerDataCommands(program);

@@ -15,8 +15,17 @@ export { Admin, type GroupSummary, type UserSummary } from "./core/accounts/admi
 export { Core } from "./core/core.js";
 export type { ImportReport } from "./core/directory/import-users.js";
 export { nameKeys } from "./core/directory/pinyin.js";
+export type { Federation } from "./core/federation/federation.js";
+export type { NewLink } from "./core/federation/links.js";
+export type { FederationPingRecord } from "./core/federation/store.js";
 export type { BlobStore } from "./core/kernel/ports.js";
-export { type DomainRecord, EMPTY_PROFILE, type UserRecord } from "./core/kernel/records.js";
+export {
+  type DomainRecord,
+  EMPTY_PROFILE,
+  type FederationAllowList,
+  type FederationLinkRecord,
+  type UserRecord,
+} from "./core/kernel/records.js";
 export { indexTokens, tsVector } from "./core/search/tokens.js";
 export {
   adminKey,

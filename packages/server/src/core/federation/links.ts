@@ -1,7 +1,12 @@
 import type { AuditContext, Auditor } from "../directory/audit.js";
 import { ErrorCode, forbidden, invalid, StarlingError } from "../kernel/errors.js";
-import { isValidDomain } from "../kernel/ids.js";
-import { DEPARTMENT_LIMITS, FEDERATION_LIMITS, MAX_CONVERSATION_ID_LENGTH } from "../kernel/limits.js";
+import { completeUserId, isValidDomain } from "../kernel/ids.js";
+import {
+  DEPARTMENT_LIMITS,
+  FEDERATION_LIMITS,
+  MAX_CONVERSATION_ID_LENGTH,
+  MAX_USER_ID_LENGTH,
+} from "../kernel/limits.js";
 import type { Clock } from "../kernel/ports.js";
 import type { FederationAllowList, FederationLinkRecord } from "../kernel/records.js";
 import type { FederationStore } from "./store.js";
@@ -79,7 +84,13 @@ export class FederationLinks {
     if ((pin === "") === (caPath === "")) throw invalid("give either a pin or a CA file", "pin");
     if (caPath.length > FEDERATION_LIMITS.caPathLength) throw invalid("the CA path is too long", "ca");
     const allow: FederationAllowList = {
-      users: checkList(input.allow?.users, "allow.users", 320, USER_ID),
+      // Bare ids are this side's users: the allow-list names who the peer may reach here.
+      users: checkList(
+        input.allow?.users?.map((u) => completeUserId(u, this.localDomain, "allow.users")),
+        "allow.users",
+        MAX_USER_ID_LENGTH,
+        USER_ID,
+      ),
       departments: checkList(input.allow?.departments, "allow.departments", DEPARTMENT_LIMITS.idLength),
       groups: checkList(input.allow?.groups, "allow.groups", MAX_CONVERSATION_ID_LENGTH),
     };
