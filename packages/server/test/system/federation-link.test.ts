@@ -11,6 +11,11 @@ import type { TestServer } from "../helpers/test-server.js";
  * through the admin API: frames arrive in order and exactly once, a link cut through a TCP proxy
  * delivers what was queued meanwhile once it is restored, and a suspended link carries nothing.
  */
+const metricsOf = (ts: TestServer) =>
+  fetch(`http://127.0.0.1:${ts.server.httpPort}/metrics`, {
+    headers: { authorization: `Bearer ${adminKey(ts.dataDir)}` },
+  }).then((r) => r.text());
+
 describe("federation link between two servers", () => {
   let a: TestServer;
   let b: TestServer;
@@ -63,6 +68,14 @@ describe("federation link between two servers", () => {
     await proxy.cut();
     const queued = range("cut", 30);
     for (const body of queued) await ping(a, b, body);
+    // A peer that is down is not this server's failure: a stays ready, and its metrics say the link is down.
+    await poll(
+      () => metricsOf(a),
+      (text) => /starling_federation_link_up\{peer="b\.test"\} 0/.test(text),
+      "a's link to b shown down",
+    );
+    assert.match(await metricsOf(a), /starling_federation_queue_depth\{peer="b\.test"\} [1-9]/);
+    assert.equal((await fetch(`http://127.0.0.1:${a.server.httpPort}/readyz`)).status, 200);
     await proxy.restore();
     const want = [...before, ...queued];
     await poll(
@@ -85,10 +98,7 @@ describe("federation link between two servers", () => {
     await ping(a, b, "while-suspended");
     // b refuses a's connection while suspended: the refusal is counted in b's metrics.
     await poll(
-      () =>
-        fetch(`http://127.0.0.1:${b.server.httpPort}/metrics`, {
-          headers: { authorization: `Bearer ${adminKey(b.dataDir)}` },
-        }).then((r) => r.text()),
+      () => metricsOf(b),
       (text) => /starling_federation_refused_total\{peer="a\.test",reason="suspended"\} [1-9]/.test(text),
       "b counting a's refused connection",
     );
