@@ -5,6 +5,7 @@ export function httpStatus(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.NOT_FOUND:
     case ErrorCode.INVITE_INVALID:
+    case ErrorCode.FEDERATION_NOT_LINKED:
       return 404;
     case ErrorCode.INVITE_EXPIRED:
       return 410;
@@ -21,6 +22,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.CONVERSATION_CLOSED:
     case ErrorCode.RECALL_WINDOW_EXPIRED:
     case ErrorCode.EDIT_WINDOW_EXPIRED:
+    case ErrorCode.FEDERATION_LINK_SUSPENDED:
       return 409;
     case ErrorCode.LOGIN_LOCKED:
       return 429;
