@@ -118,3 +118,27 @@ test("every ping acknowledged before a SIGKILL arrives exactly once after the re
     "seqs applied without gaps, in order",
   );
 });
+
+test("the CLI lists, suspends, resumes and removes the link on the running server", async () => {
+  const row = () =>
+    starling(["federation", "list", "--data-dir", dataDir])
+      .split("\n")
+      .find((l) => l.startsWith("b.test\t"));
+  assert.match(row() ?? "", /^b\.test\t127\.0\.0\.1:\d+\tactive\tpin [0-9A-F:]{95}\tqueued \d+\tapplied 0$/);
+  assert.match(starling(["federation", "suspend", "b.test", "--data-dir", dataDir]), /suspended b\.test/);
+  assert.match(row() ?? "", /\tsuspended\t/);
+  assert.match(starling(["federation", "resume", "b.test", "--data-dir", dataDir]), /resumed b\.test/);
+  assert.match(row() ?? "", /\tactive\t/);
+  const audit = (await fetch(`http://127.0.0.1:${sender.info?.httpPort}/api/v1/admin/audit`, {
+    headers: { authorization: `Bearer ${adminKey(dataDir)}` },
+  }).then((r) => r.json())) as { entries: { action: string }[] };
+  assert.deepEqual(
+    audit.entries
+      .map((e) => e.action)
+      .filter((a) => a.startsWith("federation."))
+      .reverse(),
+    ["federation.add", "federation.suspend", "federation.resume"],
+  );
+  assert.match(starling(["federation", "remove", "b.test", "--data-dir", dataDir]), /removed b\.test/);
+  assert.equal(row(), undefined);
+});

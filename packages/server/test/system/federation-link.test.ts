@@ -4,7 +4,7 @@ import { adminKey } from "../../src/index.js";
 import { admin, link, ping, pingsAt, startPeer } from "../helpers/federation-peers.js";
 import { poll } from "../helpers/poll.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
-import type { TestServer } from "../helpers/test-server.js";
+import { apiRequest, type TestServer } from "../helpers/test-server.js";
 
 /**
  * Two servers of different domains, data folders and self-signed certificates, linked both ways
@@ -65,18 +65,26 @@ describe("federation link between two servers", () => {
 
   test("a cut link delivers everything queued meanwhile, once, in order, when restored", async () => {
     const before = await pingsAt(b, "a.test");
-    await proxy.cut();
     const queued = range("cut", 30);
-    for (const body of queued) await ping(a, b, body);
-    // A peer that is down is not this server's failure: a stays ready, and its metrics say the link is down.
-    await poll(
-      () => metricsOf(a),
-      (text) => /starling_federation_link_up\{peer="b\.test"\} 0/.test(text),
-      "a's link to b shown down",
-    );
-    assert.match(await metricsOf(a), /starling_federation_queue_depth\{peer="b\.test"\} [1-9]/);
-    assert.equal((await fetch(`http://127.0.0.1:${a.server.httpPort}/readyz`)).status, 200);
-    await proxy.restore();
+    await proxy.cut();
+    try {
+      for (const body of queued) await ping(a, b, body);
+      // A peer that is down is not this server's failure: a stays ready, and its metrics say the link is down.
+      await poll(
+        () => metricsOf(a),
+        (text) => /starling_federation_link_up\{peer="b\.test"\} 0/.test(text),
+        "a's link to b shown down",
+      );
+      // Refreshed at each attempt to reach b.
+      await poll(
+        () => metricsOf(a),
+        (text) => /starling_federation_queue_depth\{peer="b\.test"\} [1-9]/.test(text),
+        "a's queue for b shown",
+      );
+      assert.equal((await fetch(`http://127.0.0.1:${a.server.httpPort}/readyz`)).status, 200);
+    } finally {
+      await proxy.restore();
+    }
     const want = [...before, ...queued];
     await poll(
       () => pingsAt(b, "a.test"),
@@ -113,5 +121,32 @@ describe("federation link between two servers", () => {
       "before-suspend",
       "while-suspended",
     ]);
+  });
+
+  test("only the server administrator manages links", async () => {
+    // An administrator of a's domain, not of the server: links join servers, so they are refused.
+    await a.server.core.accounts.createUser({
+      id: "boss@a.test",
+      password: "boss-password-1",
+      role: "admin",
+    });
+    const login = await apiRequest(a, "POST", "/auth/login", "", {
+      userId: "boss@a.test",
+      password: "boss-password-1",
+    });
+    assert.equal(login.status, 200);
+    const token = String(login.body.token);
+    assert.equal((await apiRequest(a, "GET", "/me", token)).status, 200);
+    const body = { peerDomain: "c.test", endpoint: "127.0.0.1:1", pin: b.server.tlsFingerprint };
+    assert.equal((await apiRequest(a, "POST", "/admin/federation/links", "", body)).status, 401);
+    assert.equal((await apiRequest(a, "POST", "/admin/federation/links", token, body)).status, 403);
+    assert.equal((await apiRequest(a, "GET", "/admin/federation/links", token)).status, 403);
+    assert.equal((await apiRequest(a, "POST", "/admin/federation/links/b.test/suspend", token)).status, 403);
+    assert.equal((await admin(a, "POST", "/links/x.test/suspend")).status, 404);
+    assert.equal((await admin(a, "POST", "/links", { ...body, pin: "not-a-pin" })).status, 400);
+    const peers = ((await admin(a, "GET", "/links")).body.links as { peerDomain: string }[]).map(
+      (l) => l.peerDomain,
+    );
+    assert.deepEqual(peers, ["b.test"], "nothing refused was added");
   });
 });
