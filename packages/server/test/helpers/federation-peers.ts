@@ -43,3 +43,10 @@ export async function pingsAt(at: TestServer, fromDomain: string): Promise<strin
   const r = await admin(at, "GET", `/links/${fromDomain}/pings`);
   return (r.body.pings as { body: string }[]).map((p) => p.body);
 }
+
+/** The server's metrics, read with its admin key. */
+export function metricsOf(ts: TestServer): Promise<string> {
+  return fetch(`http://127.0.0.1:${ts.server.httpPort}/metrics`, {
+    headers: { authorization: `Bearer ${adminKey(ts.dataDir)}` },
+  }).then((r) => r.text());
+}

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { adminKey } from "../../src/index.js";
-import { admin, link, ping, pingsAt, startPeer } from "../helpers/federation-peers.js";
+import { admin, link, metricsOf, ping, pingsAt, startPeer } from "../helpers/federation-peers.js";
 import { poll } from "../helpers/poll.js";
 import { TcpProxy } from "../helpers/tcp-proxy.js";
 import { apiRequest, type TestServer } from "../helpers/test-server.js";
@@ -11,11 +10,6 @@ import { apiRequest, type TestServer } from "../helpers/test-server.js";
  * through the admin API: frames arrive in order and exactly once, a link cut through a TCP proxy
  * delivers what was queued meanwhile once it is restored, and a suspended link carries nothing.
  */
-const metricsOf = (ts: TestServer) =>
-  fetch(`http://127.0.0.1:${ts.server.httpPort}/metrics`, {
-    headers: { authorization: `Bearer ${adminKey(ts.dataDir)}` },
-  }).then((r) => r.text());
-
 describe("federation link between two servers", () => {
   let a: TestServer;
   let b: TestServer;

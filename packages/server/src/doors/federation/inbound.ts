@@ -25,6 +25,7 @@ const REASON_OF: Partial<Record<ErrorCode, RefusalReason>> = {
   [ErrorCode.FEDERATION_UNKNOWN_KIND]: "unknown_kind",
   [ErrorCode.FRAME_TOO_LARGE]: "too_large",
   [ErrorCode.BAD_FRAME]: "bad_frame",
+  [ErrorCode.HELLO_REQUIRED]: "bad_frame",
   [ErrorCode.INVALID_ARGUMENT]: "bad_frame",
 };
 
@@ -126,7 +127,10 @@ export class InboundLink {
           `the certificate is not the one the link to ${claimed} trusts`,
         );
     } catch (err) {
-      this.refuse(err, claimed, { ip });
+      // A domain with no link is a stranger's choice of name: it goes in the log line, not the labels.
+      const linked = !(err instanceof StarlingError) || err.code !== ErrorCode.FEDERATION_NOT_LINKED;
+      const mismatch = err instanceof StarlingError && err.code === ErrorCode.FEDERATION_DOMAIN_MISMATCH;
+      this.refuse(err, linked && !mismatch ? claimed : "unknown", { ip, claimed });
       return;
     }
     if (this.link.isClosed) return;

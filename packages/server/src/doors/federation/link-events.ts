@@ -17,8 +17,10 @@ export type RefusalReason =
 
 /**
  * What both directions of a link report: metrics per peer, and refusals as
- * log lines held to one per kind and peer per window, so a peer that keeps
- * knocking with a bad certificate costs a few lines.
+ * log lines held to one per reason per window, so a peer that keeps knocking
+ * with a bad certificate costs a few lines. `peer` is a linked domain or
+ * "unknown", never a name a stranger chose: it labels a metric and keys the
+ * log throttle, and both must stay a small set.
  */
 export class LinkEvents {
   constructor(
@@ -29,6 +31,6 @@ export class LinkEvents {
 
   refused(peer: string, reason: RefusalReason, fields: object): void {
     this.metrics.inc("starling_federation_refused_total", { peer, reason });
-    this.throttle.warn(`federation refused: ${reason} (${peer})`, { peer, reason, ...fields });
+    this.throttle.warn(`federation refused: ${reason}`, { peer, reason, ...fields });
   }
 }

@@ -39,6 +39,10 @@ export class LinkRunner {
   private pumping = false;
   private again = false;
   private depthShown = 0;
+  private depthAt = 0;
+  private depthTimer: NodeJS.Timeout | undefined;
+  /** An acknowledgement's deletion is running; later acks only raise `acked` and are deleted after it. */
+  private deleting = false;
 
   constructor(
     readonly peer: string,
@@ -54,6 +58,7 @@ export class LinkRunner {
   stop(code: ErrorCode = ErrorCode.SHUTTING_DOWN, reason = "server shutting down"): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.depthTimer);
     this.socket?.close(code, reason);
     this.setUp(false);
     this.showDepth(0);
@@ -231,7 +236,21 @@ export class LinkRunner {
     }
   }
 
+  /**
+   * At most once a second, the last request of a second answered at its end: counting a long
+   * backlog at every ack would cost more than sending it.
+   */
   private async refreshDepth(): Promise<void> {
+    const wait = 1000 - (Date.now() - this.depthAt);
+    if (wait > 0) {
+      this.depthTimer ??= setTimeout(() => {
+        this.depthTimer = undefined;
+        if (!this.stopped) this.refreshDepth().catch(() => {});
+      }, wait);
+      this.depthTimer.unref();
+      return;
+    }
+    this.depthAt = Date.now();
     this.showDepth(await this.fed.outbox.depth(this.peer));
   }
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { ErrorCode } from "@starling/protocol";
 import type { TlsFiles } from "../../../src/adapters/tls/self-signed.js";
 import type { Logger } from "../../../src/core/kernel/ports.js";
-import { admin, pingsAt } from "../../helpers/federation-peers.js";
+import { admin, metricsOf, pingsAt } from "../../helpers/federation-peers.js";
 import { poll } from "../../helpers/poll.js";
 import { certificateFor, RawFederationPeer } from "../../helpers/raw-federation.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
@@ -13,16 +13,29 @@ import { startTestServer, type TestServer } from "../../helpers/test-server.js";
  * each is refused with its code and a log line, and nothing it sent is applied.
  */
 class Lines implements Logger {
-  readonly lines: string[] = [];
+  readonly lines: { msg: string; fields: Record<string, unknown> }[] = [];
   debug() {}
   info() {}
-  warn(_obj: object, msg?: string) {
-    this.lines.push(msg ?? "");
+  warn(fields: object, msg?: string) {
+    this.lines.push({ msg: msg ?? "", fields: fields as Record<string, unknown> });
   }
-  error(_obj: object, msg?: string) {
-    this.lines.push(msg ?? "");
+  error(fields: object, msg?: string) {
+    this.warn(fields, msg);
+  }
+  has(msg: string, fields: Record<string, unknown>): boolean {
+    return this.lines.some(
+      (l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l.fields[k] === v),
+    );
   }
 }
+
+/** Refusals are counted every time; their log lines are held to one per reason per 10 s. */
+const refusedCount = async (ts: TestServer, peer: string, reason: string) =>
+  Number(
+    new RegExp(`starling_federation_refused_total\\{peer="${peer}",reason="${reason}"\\} (\\d+)`).exec(
+      await metricsOf(ts),
+    )?.[1] ?? 0,
+  );
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -79,34 +92,40 @@ describe("federation listener refuses bad peers", () => {
   test("a certificate other than the pinned one is refused", async () => {
     const close = await refusal(rogue, "a.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_BAD_CERTIFICATE);
-    assert.ok(log.lines.some((l) => l.startsWith("federation refused: bad_certificate (a.test)")));
+    assert.ok(log.has("federation refused: bad_certificate", { peer: "a.test" }));
+    assert.equal(await refusedCount(b, "a.test", "bad_certificate"), 1);
   });
 
   test("no client certificate at all is refused", async () => {
     const close = await refusal(undefined, "a.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_BAD_CERTIFICATE);
+    assert.equal(await refusedCount(b, "a.test", "bad_certificate"), 2);
   });
 
   test("an unlinked domain is refused", async () => {
     const close = await refusal(certA, "x.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_NOT_LINKED);
-    assert.ok(log.lines.some((l) => l.startsWith("federation refused: not_linked (x.test)")));
+    // A name nobody linked labels no metric: it is only in the log line.
+    assert.ok(log.has("federation refused: not_linked", { peer: "unknown", claimed: "x.test" }));
+    assert.equal(await refusedCount(b, "unknown", "not_linked"), 1);
   });
 
   test("a suspended link is refused", async () => {
     const close = await refusal(certS, "s.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_LINK_SUSPENDED);
+    assert.ok(log.has("federation refused: suspended", { peer: "s.test" }));
   });
 
   test("a Hello naming another linked domain than the certificate's is refused", async () => {
     const close = await refusal(certA, "c.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_BAD_CERTIFICATE);
-    assert.ok(log.lines.some((l) => l.startsWith("federation refused: bad_certificate (c.test)")));
+    assert.equal(await refusedCount(b, "c.test", "bad_certificate"), 1);
   });
 
   test("a Hello addressed to another domain is refused", async () => {
     const close = await refusal(certA, "a.test", "z.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_DOMAIN_MISMATCH);
+    assert.ok(log.has("federation refused: domain_mismatch", { claimed: "a.test" }));
   });
 
   test("a replayed seq is acknowledged and ignored, a gap and an oversized frame are refused", async () => {
@@ -145,8 +164,11 @@ describe("federation listener refuses bad peers", () => {
     );
     assert.equal(a?.appliedSeq, 1);
     await poll(
-      () => log.lines.filter((l) => /federation refused: (seq_gap|too_large|unknown_kind)/.test(l)).length,
-      (n) => n === 3,
+      () =>
+        ["seq_gap", "too_large", "unknown_kind"].filter((r) =>
+          log.has(`federation refused: ${r}`, { peer: "a.test" }),
+        ),
+      (seen) => seen.length === 3,
       "a log line for each refused frame",
     );
   });
