@@ -150,8 +150,15 @@ export class LinkRunner {
 
   private async onAck(seq: number): Promise<void> {
     if (seq > this.acked) this.acked = seq;
+    // Acks come one per frame: one deletion at a time covers every ack that came meanwhile.
+    if (this.deleting) return;
+    this.deleting = true;
     try {
-      await this.fed.outbox.acknowledged(this.peer, seq);
+      for (let done = -1; done < this.acked; ) {
+        const upTo = this.acked;
+        await this.fed.outbox.acknowledged(this.peer, upTo);
+        done = upTo;
+      }
       await this.refreshDepth();
     } catch (err) {
       // The frames stay; the next Hello's mark deletes them.
@@ -159,6 +166,8 @@ export class LinkRunner {
         { peer: this.peer, err: err instanceof Error ? err.message : String(err) },
         "federation ack not recorded",
       );
+    } finally {
+      this.deleting = false;
     }
     await this.pump();
   }
