@@ -59,6 +59,7 @@ describe("federation listener refuses bad peers", () => {
         "federation.enabled": true,
         "federation.maxFrameBytes": MAX_FRAME,
         "federation.backoffMaxMs": 1000,
+        "federation.handshakeTimeoutMs": 2000,
       },
       log,
     );
@@ -126,6 +127,13 @@ describe("federation listener refuses bad peers", () => {
     const close = await refusal(certA, "a.test", "z.test");
     assert.equal(close?.code, ErrorCode.FEDERATION_DOMAIN_MISMATCH);
     assert.ok(log.has("federation refused: domain_mismatch", { claimed: "a.test" }));
+  });
+
+  test("a connection that sends no Hello is closed after the handshake timeout", async () => {
+    const peer = await RawFederationPeer.connect(b.server.federationPort, certA);
+    assert.equal((await peer.closeReason())?.code, ErrorCode.HELLO_REQUIRED);
+    await peer.ended();
+    assert.ok(log.has("federation refused: handshake_timeout", { peer: "unknown" }));
   });
 
   test("a replayed seq is acknowledged and ignored, a gap and an oversized frame are refused", async () => {
