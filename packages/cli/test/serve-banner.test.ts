@@ -14,3 +14,12 @@ test("the start-up banner lists the XMPP port and WebSocket when XMPP is on, and
   assert.doesNotMatch(off, /xmpp/);
   assert.match(off, /native protocol {2}tls:\/\/\S+:5202/);
 });
+
+test("the start-up banner lists the federation port when federation is on", () => {
+  const config = loadConfig({ env: {}, flags: { domain: "example.com", "federation.enabled": true } });
+  assert.match(
+    serveBanner(config, { ...ports, xmppPort: 0, federationPort: 5269 }),
+    /federation {7}\S+:5269 \(mutual TLS/,
+  );
+  assert.doesNotMatch(serveBanner(config, { ...ports, xmppPort: 0, federationPort: 0 }), /federation/);
+});

@@ -583,7 +583,8 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     federationPort,
     metricsPort,
     firstAdmin,
-    tlsFingerprint: tls?.fingerprint ?? "",
+    // The certificate of whichever TLS listener there is: federation peers pin it too.
+    tlsFingerprint: (tls ?? xmppTls)?.fingerprint ?? "",
     core,
     admin,
     federation,

@@ -3,7 +3,8 @@ import type { RunningServer, StarlingConfig } from "@starling/server";
 /** What `starling serve` prints once it listens: every way in, so a user knows where to point a client. */
 export function serveBanner(
   config: StarlingConfig,
-  server: Pick<RunningServer, "tcpPort" | "httpPort" | "xmppPort" | "tlsFingerprint" | "firstAdmin">,
+  server: Pick<RunningServer, "tcpPort" | "httpPort" | "xmppPort" | "tlsFingerprint" | "firstAdmin"> &
+    Partial<Pick<RunningServer, "federationPort">>,
 ): string {
   const http = `${config.http.host}:${server.httpPort}`;
   const lines = [
@@ -19,6 +20,11 @@ export function serveBanner(
     );
     lines.push(`  xmpp websocket   ws://${http}/xmpp`);
   }
+  // Peers pin this server's certificate: the fingerprint below is what their operator needs.
+  if (server.federationPort)
+    lines.push(
+      `  federation       ${config.tcp.host}:${server.federationPort} (mutual TLS, docs/federation.md)`,
+    );
   lines.push(`  health           http://${http}/healthz`);
   lines.push(`  readiness        http://${http}/readyz`);
   if (server.tlsFingerprint) lines.push(`  TLS fingerprint  ${server.tlsFingerprint}`);

@@ -34,6 +34,7 @@ export function registerServe(program: Command, signals: StopSignals): void {
           tcpPort: server.tcpPort,
           httpPort: server.httpPort,
           xmppPort: server.xmppPort,
+          federationPort: server.federationPort,
           tlsFingerprint: server.tlsFingerprint,
           ...(firstAdmin && onTerminal ? { firstAdmin } : {}),
         }),
