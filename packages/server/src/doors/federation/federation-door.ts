@@ -29,6 +29,12 @@ export interface FederationDoorOptions {
 const SEND_WINDOW = 1024;
 
 /**
+ * How often the runners are brought in line with the stored links: a change made on another
+ * node of a cluster reaches this one within it (a change made here applies at once).
+ */
+const SYNC_MS = 5000;
+
+/**
  * Federation's door: the listener on port 5269 that peers dial to send us
  * their frames, and one runner per active link that dials the peer to send
  * ours. Link changes start and stop runners and close connections of a link
@@ -40,6 +46,7 @@ export class FederationDoor {
   private readonly inbound = new Set<InboundLink>();
   private readonly events: LinkEvents;
   private closing = false;
+  private syncTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly fed: Federation,
@@ -90,12 +97,24 @@ export class FederationDoor {
       );
     });
     this.server = await listen(server, this.opts.port, this.opts.host);
-    for (const peer of await this.fed.links.activePeers()) this.startRunner(peer);
+    await this.sync();
+    this.syncTimer = setInterval(() => void this.sync().catch(() => {}), SYNC_MS);
+    this.syncTimer.unref();
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Starts a runner for every active link without one, and ends what a link no longer allows. */
+  private async sync(): Promise<void> {
+    const active = new Set(await this.fed.links.activePeers());
+    if (this.closing) return;
+    for (const peer of active) if (!this.runners.has(peer)) this.startRunner(peer);
+    const gone = new Set([...this.runners.keys(), ...[...this.inbound].map((l) => l.peerDomain)]);
+    for (const peer of gone) if (peer && !active.has(peer)) await this.linkChanged(peer);
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.syncTimer);
     for (const r of this.runners.values()) r.stop();
     this.runners.clear();
     for (const l of this.inbound) l.close(ErrorCode.SHUTTING_DOWN, "server shutting down");
