@@ -71,10 +71,15 @@ export class LinkRunner {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const link = await this.fed.links.get(this.peer).catch(() => undefined);
-    if (this.stopped) return;
-    if (link?.state !== "active") return;
-    await this.refreshDepth();
+    let link: Awaited<ReturnType<Federation["links"]["get"]>>;
+    try {
+      link = await this.fed.links.get(this.peer);
+    } catch {
+      this.retry(); // the store cannot be read now: try again like a peer that is down
+      return;
+    }
+    if (this.stopped || link?.state !== "active") return;
+    await this.refreshDepth().catch(() => {}); // only the gauge is late
     const { host, port } = splitEndpoint(link.endpoint);
     const raw = tls.connect({
       host,
@@ -223,8 +228,15 @@ export class LinkRunner {
         "federation link down; frames stay queued until it is back",
       );
     }
-    // Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): peers that went down
-    // together do not all dial at the same moment.
+    this.retry();
+  }
+
+  /**
+   * Full jitter (AWS architecture blog, "Exponential Backoff And Jitter"): peers that went down
+   * together do not all dial at the same moment.
+   */
+  private retry(): void {
+    if (this.stopped) return;
     const ceiling = Math.min(
       this.opts.backoffMaxMs,
       this.opts.backoffMinMs * 2 ** Math.min(this.attempt, 20),
