@@ -143,4 +143,32 @@ describe("federation link between two servers", () => {
     );
     assert.deepEqual(peers, ["b.test"], "nothing refused was added");
   });
+
+  test("a dialler that finds a certificate other than the pinned one at the endpoint sends nothing", async () => {
+    // c.test's endpoint is b's listener: b's certificate is not the one pinned for c.
+    const pin = Array.from({ length: 32 }, () => "AA").join(":");
+    assert.equal(
+      (
+        await admin(a, "POST", "/links", {
+          peerDomain: "c.test",
+          endpoint: `127.0.0.1:${b.server.federationPort}`,
+          pin,
+        })
+      ).status,
+      201,
+    );
+    await ping(a, { domain: "c.test" } as TestServer, "to-c");
+    await poll(
+      () => metricsOf(a),
+      (text) =>
+        /starling_federation_refused_total\{peer="c\.test",reason="bad_certificate"\} [1-9]/.test(text),
+      "a refusing the certificate it found for c",
+    );
+    await poll(
+      () => metricsOf(a),
+      (text) => /starling_federation_queue_depth\{peer="c\.test"\} 1/.test(text),
+      "the ping to c still queued",
+    );
+    assert.equal((await admin(a, "DELETE", "/links/c.test")).status, 200);
+  });
 });
