@@ -157,7 +157,7 @@ describe("federation link between two servers", () => {
       ).status,
       201,
     );
-    await ping(a, { domain: "c.test" } as TestServer, "to-c");
+    assert.equal((await admin(a, "POST", "/links/c.test/ping", { body: "to-c" })).status, 200);
     await poll(
       () => metricsOf(a),
       (text) =>
