@@ -26,6 +26,7 @@ const REASON_OF: Partial<Record<ErrorCode, RefusalReason>> = {
   [ErrorCode.FRAME_TOO_LARGE]: "too_large",
   [ErrorCode.BAD_FRAME]: "bad_frame",
   [ErrorCode.HELLO_REQUIRED]: "bad_frame",
+  [ErrorCode.UNSUPPORTED_VERSION]: "bad_frame",
   [ErrorCode.INVALID_ARGUMENT]: "bad_frame",
 };
 
@@ -115,6 +116,8 @@ export class InboundLink {
     const claimed = h.fromDomain.toLowerCase().slice(0, 253);
     const ip = this.link.socket.remoteAddress;
     try {
+      if (h.version !== 1)
+        throw new StarlingError(ErrorCode.UNSUPPORTED_VERSION, "this server speaks federation version 1");
       if (h.toDomain.toLowerCase() !== this.fed.localDomain)
         throw new StarlingError(
           ErrorCode.FEDERATION_DOMAIN_MISMATCH,

@@ -129,6 +129,17 @@ describe("federation listener refuses bad peers", () => {
     assert.ok(log.has("federation refused: domain_mismatch", { claimed: "a.test" }));
   });
 
+  test("a Hello of another version is refused", async () => {
+    const peer = await RawFederationPeer.connect(b.server.federationPort, certA);
+    peer.send({
+      kind: {
+        case: "hello",
+        value: { fromDomain: "a.test", toDomain: "b.test", appliedSeq: 0n, version: 2 },
+      },
+    });
+    assert.equal((await peer.closeReason())?.code, ErrorCode.UNSUPPORTED_VERSION);
+  });
+
   test("a connection that sends no Hello is closed after the handshake timeout", async () => {
     const peer = await RawFederationPeer.connect(b.server.federationPort, certA);
     assert.equal((await peer.closeReason())?.code, ErrorCode.HELLO_REQUIRED);
