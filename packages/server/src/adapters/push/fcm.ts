@@ -1,0 +1,213 @@
+/*
+ * Firebase Cloud Messaging, HTTP v1 API (Firebase: "projects.messages.send", "Authorize send
+ * requests"). Authorised as a service account: an RS256-signed JWT assertion (Google: "Using
+ * OAuth 2.0 for Server to Server Applications") is exchanged at the account's token_uri for an
+ * access token, which is reused until shortly before it expires.
+ */
+import { createPrivateKey, type KeyObject } from "node:crypto";
+import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
+import { AccessToken, type IssuedToken } from "./access-token.js";
+import { type HttpAnswer, httpCall, outcomeOfStatus, unreachable } from "./http-call.js";
+import { signJwt } from "./jwt.js";
+import { PUSH_LIFETIME_S } from "./lifetime.js";
+
+export const FCM_ENDPOINT = "https://fcm.googleapis.com";
+const FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
+/** Google accepts assertions that are valid for at most an hour. */
+const ASSERTION_LIFETIME_S = 3600;
+/** Registration tokens are opaque; this bounds what is stored, far above the ~160 bytes seen. */
+const MAX_TOKEN_LENGTH = 4096;
+
+/** The fields of a Google service-account key file this adapter uses. */
+export interface ServiceAccount {
+  projectId: string;
+  clientEmail: string;
+  privateKey: KeyObject;
+  /** Where the assertion is exchanged for an access token (https://oauth2.googleapis.com/token). */
+  tokenUri: string;
+  privateKeyId?: string;
+}
+
+export interface FcmOptions {
+  account: ServiceAccount;
+  /** The API's base URL: https://fcm.googleapis.com. */
+  endpoint: string;
+  timeoutMs: number;
+  now?: () => number;
+}
+
+/** A service-account key file's text as a ServiceAccount, or a sentence saying what is wrong. */
+export function readServiceAccount(text: string): ServiceAccount | string {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    return `not JSON (${err instanceof Error ? err.message : String(err)})`;
+  }
+  if (typeof v !== "object" || v === null) return "not a service-account key (a JSON object)";
+  for (const f of ["project_id", "client_email", "private_key", "token_uri"])
+    if (typeof v[f] !== "string" || v[f] === "")
+      return `no "${f}" (a Firebase service-account key file has one)`;
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(v.private_key as string);
+  } catch (err) {
+    return `"private_key" is not a PEM private key (${err instanceof Error ? err.message : String(err)})`;
+  }
+  if (privateKey.asymmetricKeyType !== "rsa") return `"private_key" is not an RSA key`;
+  return {
+    projectId: v.project_id as string,
+    clientEmail: v.client_email as string,
+    privateKey,
+    tokenUri: v.token_uri as string,
+    ...(typeof v.private_key_id === "string" ? { privateKeyId: v.private_key_id } : {}),
+  };
+}
+
+/** The token endpoint refused or failed: what a send waiting for the token answers. */
+class TokenUnavailable extends Error {
+  constructor(readonly outcome: PushOutcome) {
+    super(outcome.ok ? "token" : (outcome.detail ?? outcome.reason));
+  }
+}
+
+export class FcmProvider implements PushProvider {
+  readonly name = "fcm";
+  private readonly accessToken: AccessToken;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: FcmOptions) {
+    this.now = opts.now ?? Date.now;
+    this.accessToken = new AccessToken(() => this.issue(), this.now);
+  }
+
+  checkToken(token: string): string | undefined {
+    return token.length > 0 && token.length <= MAX_TOKEN_LENGTH && /^[\x21-\x7e]+$/.test(token)
+      ? undefined
+      : `an FCM registration token is printable text of at most ${MAX_TOKEN_LENGTH} characters`;
+  }
+
+  async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
+    const first = await this.attempt(target, n);
+    if (first !== "unauthenticated") return first;
+    // 401: the access token was revoked or expired early; a fresh one is tried once.
+    this.accessToken.invalidate();
+    const second = await this.attempt(target, n);
+    return second === "unauthenticated"
+      ? { ok: false, reason: "rejected", detail: "UNAUTHENTICATED" }
+      : second;
+  }
+
+  private async attempt(target: PushTarget, n: PushNotification): Promise<PushOutcome | "unauthenticated"> {
+    let bearer: string;
+    try {
+      bearer = await this.accessToken.get();
+    } catch (err) {
+      return err instanceof TokenUnavailable ? err.outcome : unreachable(err);
+    }
+    let answer: HttpAnswer;
+    try {
+      answer = await httpCall(
+        `${this.opts.endpoint}/v1/projects/${encodeURIComponent(this.opts.account.projectId)}/messages:send`,
+        {
+          headers: { authorization: `Bearer ${bearer}` },
+          body: { message: fcmMessage(target.token, n) },
+          timeoutMs: this.opts.timeoutMs,
+        },
+      );
+    } catch (err) {
+      return unreachable(err);
+    }
+    if (answer.status === 200) return { ok: true };
+    if (answer.status === 401) return "unauthenticated";
+    return outcomeOfFcmError(answer);
+  }
+
+  /** The JWT-bearer grant (RFC 7523 §2.1) at the account's token_uri. */
+  private async issue(): Promise<IssuedToken> {
+    const a = this.opts.account;
+    const iat = Math.floor(this.now() / 1000);
+    const assertion = signJwt(
+      "RS256",
+      a.privateKey,
+      { iss: a.clientEmail, scope: FCM_SCOPE, aud: a.tokenUri, iat, exp: iat + ASSERTION_LIFETIME_S },
+      a.privateKeyId ? { kid: a.privateKeyId } : {},
+    );
+    let answer: HttpAnswer;
+    try {
+      answer = await httpCall(a.tokenUri, {
+        body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }),
+        timeoutMs: this.opts.timeoutMs,
+      });
+    } catch (err) {
+      throw new TokenUnavailable(unreachable(err));
+    }
+    const body = answer.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
+    if (answer.status === 200 && typeof body?.access_token === "string") {
+      const expiresIn = typeof body.expires_in === "number" ? body.expires_in : ASSERTION_LIFETIME_S;
+      return { token: body.access_token, expiresAt: this.now() + expiresIn * 1000 };
+    }
+    const detail = `token endpoint: ${typeof body?.error === "string" ? body.error : `HTTP ${answer.status}`}`;
+    // 400 invalid_grant / 401 invalid_client (RFC 6749 §5.2): the credentials are refused.
+    throw new TokenUnavailable(outcomeOfStatus(answer, detail) ?? { ok: false, reason: "rejected", detail });
+  }
+}
+
+/**
+ * The Message ("projects.messages" resource): data values are strings only, so every field is
+ * written as text. A quiet push or a clear is data-only (no notification block), which the app
+ * handles itself; an alert collapses by conversation (collapse_key, and the notification tag
+ * that replaces the shown one).
+ */
+export function fcmMessage(token: string, n: PushNotification): Record<string, unknown> {
+  const dataOnly = n.quiet || n.kind === "clear";
+  const data: Record<string, string> = {};
+  for (const [k, v] of Object.entries(n)) data[k] = String(v);
+  return {
+    token,
+    ...(dataOnly ? {} : { notification: { title: n.title, body: n.body } }),
+    data,
+    android: {
+      collapse_key: n.conversationId,
+      priority: dataOnly ? "NORMAL" : "HIGH",
+      ttl: `${PUSH_LIFETIME_S}s`,
+      ...(dataOnly ? {} : { notification: { tag: n.conversationId, notification_count: n.badge } }),
+    },
+  };
+}
+
+/**
+ * The error ("FCM ErrorCode" in the v1 reference): error.details[] holds a FcmError with the
+ * errorCode. UNREGISTERED, SENDER_ID_MISMATCH (a token of another project) and an
+ * INVALID_ARGUMENT about the token itself mean the token will never work here.
+ */
+function outcomeOfFcmError(answer: HttpAnswer): PushOutcome {
+  const error = (answer.json as { error?: FcmErrorBody } | undefined)?.error;
+  const details = Array.isArray(error?.details) ? error.details : [];
+  const code =
+    details.map((d) => d?.errorCode).find((c): c is string => typeof c === "string") ??
+    (typeof error?.status === "string" ? error.status : undefined);
+  const detail = code ? `${code}${error?.message ? `: ${error.message}` : ""}` : `HTTP ${answer.status}`;
+  if (code === "UNREGISTERED" || code === "SENDER_ID_MISMATCH")
+    return { ok: false, reason: "dead_token", detail };
+  if (code === "INVALID_ARGUMENT" && aboutToken(error, details))
+    return { ok: false, reason: "dead_token", detail };
+  return outcomeOfStatus(answer, detail) ?? { ok: false, reason: "rejected", detail };
+}
+
+interface FcmErrorBody {
+  code?: number;
+  message?: string;
+  status?: string;
+  details?: {
+    "@type"?: string;
+    errorCode?: string;
+    fieldViolations?: { field?: string; description?: string }[];
+  }[];
+}
+
+/** Whether an INVALID_ARGUMENT names the registration token (a BadRequest field violation, or its message). */
+function aboutToken(error: FcmErrorBody | undefined, details: NonNullable<FcmErrorBody["details"]>): boolean {
+  if (details.some((d) => d?.fieldViolations?.some((v) => v?.field === "message.token"))) return true;
+  return /registration token/i.test(error?.message ?? "");
+}
