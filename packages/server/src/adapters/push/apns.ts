@@ -220,13 +220,12 @@ export function apnsPayload(n: PushNotification): string {
           },
       starling: { ...n, body },
     });
-  let body = n.body;
-  let payload = make(body);
-  while (Buffer.byteLength(payload) > APNS_MAX_PAYLOAD_BYTES && body.length > 0) {
-    const excess = Buffer.byteLength(payload) - APNS_MAX_PAYLOAD_BYTES;
-    body = `${[...body].slice(0, Math.max(0, [...body].length - Math.ceil(excess / 2) - 1)).join("")}…`;
-    if (body === "…") body = "";
-    payload = make(body);
-  }
-  return payload;
+  const payload = make(n.body);
+  const excess = Buffer.byteLength(payload) - APNS_MAX_PAYLOAD_BYTES;
+  if (excess <= 0) return payload;
+  // The text is in the payload twice (alert and starling) and the ellipsis takes its place.
+  const chars = [...n.body];
+  let saved = -2 * Buffer.byteLength("…");
+  while (chars.length > 0 && saved < excess) saved += 2 * Buffer.byteLength(chars.pop() ?? "");
+  return make(chars.length > 0 ? `${chars.join("")}…` : "");
 }

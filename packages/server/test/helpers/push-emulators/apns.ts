@@ -27,6 +27,8 @@ export interface ApnsEmulator extends ProviderEmulator {
   readonly keyPem: string;
   /** HTTP/2 sessions clients opened. */
   readonly sessions: number;
+  /** The headers of each accepted request, in order (as `received`). */
+  readonly headers: IncomingHttpHeaders[];
   /** Provider tokens seen, in order. */
   readonly providerTokens: string[];
   /** Answers this provider token as ExpiredProviderToken from now on. */
@@ -41,6 +43,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const received: ReceivedPush[] = [];
   const providerTokens: string[] = [];
+  const accepted: IncomingHttpHeaders[] = [];
   const expired = new Set<string>();
   const open = new Set<Http2Session>();
   let sessions = 0;
@@ -137,6 +140,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
       return { status: 400, reason: "InvalidPushType" };
     if (pushType === "alert" && !aps.alert && aps.badge === undefined && !aps.sound)
       return { status: 400, reason: "InvalidPushType" };
+    accepted.push(h);
     received.push({
       token,
       title: aps.alert?.title ?? "",
@@ -156,6 +160,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     ca: tls.cert,
     keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     received,
+    headers: accepted,
     validToken,
     deadToken,
     providerTokens,
