@@ -1,5 +1,9 @@
-import type { StarlingConfig } from "./adapters/config/load.js";
+import { readFileSync } from "node:fs";
+import { ConfigError, type StarlingConfig } from "./adapters/config/load.js";
+import { ApnsProvider, readApnsKey } from "./adapters/push/apns.js";
+import { FcmProvider, readServiceAccount } from "./adapters/push/fcm.js";
 import { loadVapidKeys } from "./adapters/push/vapid-keys.js";
+import { WebhookProvider } from "./adapters/push/webhook.js";
 import { WebPushProvider } from "./adapters/push/webpush.js";
 import type { Logger } from "./core/kernel/ports.js";
 import type { PushProvider } from "./core/push/provider.js";
@@ -41,12 +45,52 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
   // end: webpush
 
   // slot: apns
+  {
+    const c = deps.config.push.apns;
+    if (c.keyFile && c.keyId && c.teamId) {
+      const key = readApnsKey(settingFile("push.apns.keyFile", c.keyFile));
+      if (typeof key === "string") throw new ConfigError([`push.apns.keyFile: ${c.keyFile} is ${key}`]);
+      providers.push(
+        new ApnsProvider({
+          key,
+          keyId: c.keyId,
+          teamId: c.teamId,
+          topic: c.topic,
+          endpoint: c.endpoint,
+          ...(c.caFile ? { ca: settingFile("push.apns.caFile", c.caFile) } : {}),
+          timeoutMs: c.timeoutMs,
+        }),
+      );
+    } else if (c.keyFile || c.keyId || c.teamId)
+      deps.log.warn({ provider: "apns" }, "push.apns.keyFile, keyId and teamId go together: apns is off");
+  }
   // end: apns
 
   // slot: fcm
+  {
+    const c = deps.config.push.fcm;
+    if (c.serviceAccountFile) {
+      const account = readServiceAccount(settingFile("push.fcm.serviceAccountFile", c.serviceAccountFile));
+      if (typeof account === "string")
+        throw new ConfigError([`push.fcm.serviceAccountFile: ${c.serviceAccountFile}: ${account}`]);
+      providers.push(new FcmProvider({ account, endpoint: c.endpoint, timeoutMs: c.timeoutMs }));
+    }
+  }
   // end: fcm
 
   // slot: webhook
+  {
+    const c = deps.config.push.webhook;
+    if (c.url && c.secret) {
+      if (!/^https?:\/\/[^\s]+$/.test(c.url))
+        throw new ConfigError([`push.webhook.url: "${c.url}" is not an http:// or https:// URL`]);
+      providers.push(new WebhookProvider(c));
+    } else if (c.url || c.secret)
+      deps.log.warn(
+        { provider: "webhook" },
+        "push.webhook.url and push.webhook.secret go together: webhook is off",
+      );
+  }
   // end: webhook
 
   // slot: huawei
@@ -67,4 +111,15 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
   // slot: xmpp
   // end: xmpp
   return { providers, ...(webPushPublicKey ? { webPushPublicKey } : {}) };
+}
+
+/** A file a setting names, read at start; one that cannot be read is a configuration problem. */
+function settingFile(key: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ConfigError([
+      `${key}: cannot read ${path} (${err instanceof Error ? err.message : String(err)})`,
+    ]);
+  }
 }

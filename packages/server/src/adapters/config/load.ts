@@ -68,10 +68,21 @@ export interface StarlingConfig {
     webpush: { enabled: boolean; subject: string; keyFile: string; ttlSeconds: number; timeoutMs: number };
     // end: webpush
     // slot: apns
+    apns: {
+      keyFile: string;
+      keyId: string;
+      teamId: string;
+      topic: string;
+      endpoint: string;
+      caFile: string;
+      timeoutMs: number;
+    };
     // end: apns
     // slot: fcm
+    fcm: { serviceAccountFile: string; endpoint: string; timeoutMs: number };
     // end: fcm
     // slot: webhook
+    webhook: { url: string; secret: string; timeoutMs: number };
     // end: webhook
     // slot: huawei
     // end: huawei

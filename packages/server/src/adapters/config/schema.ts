@@ -509,12 +509,104 @@ export const SETTINGS = [
   // end: webpush
 
   // slot: apns
+  {
+    key: "push.apns.keyFile",
+    type: "string",
+    default: "",
+    description:
+      "APNs signing key (.p8, token-based authentication). With push.apns.keyId and push.apns.teamId it turns on push to iOS devices. Empty: no APNs.",
+  },
+  {
+    key: "push.apns.keyId",
+    type: "string",
+    default: "",
+    description: "The 10-character Key ID of push.apns.keyFile.",
+  },
+  {
+    key: "push.apns.teamId",
+    type: "string",
+    default: "",
+    description: "The 10-character Team ID of the Apple developer account the key belongs to.",
+  },
+  {
+    key: "push.apns.topic",
+    type: "string",
+    default: "",
+    description: "The app's bundle id, for devices that registered without one (apns-topic).",
+  },
+  {
+    key: "push.apns.endpoint",
+    type: "string",
+    default: "https://api.push.apple.com",
+    description:
+      "APNs server: https://api.push.apple.com for App Store and TestFlight builds, https://api.sandbox.push.apple.com for development builds.",
+  },
+  {
+    key: "push.apns.caFile",
+    type: "string",
+    default: "",
+    description:
+      "Extra certificate authorities (PEM) to trust for push.apns.endpoint, for a test server. Empty: the system's.",
+  },
+  {
+    key: "push.apns.timeoutMs",
+    type: "int",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    description: "How long one APNs request may take before it counts as failed (and is retried later).",
+  },
   // end: apns
 
   // slot: fcm
+  {
+    key: "push.fcm.serviceAccountFile",
+    type: "string",
+    default: "",
+    description:
+      "Firebase service-account key (JSON) of the project the Android app is registered in; turns on push through FCM. Empty: no FCM.",
+  },
+  {
+    key: "push.fcm.endpoint",
+    type: "string",
+    default: "https://fcm.googleapis.com",
+    description: "Base URL of the FCM HTTP v1 API (another only for a test server).",
+  },
+  {
+    key: "push.fcm.timeoutMs",
+    type: "int",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    description:
+      "How long one FCM request (a send, or getting an access token) may take before it counts as failed (and is retried later).",
+  },
   // end: fcm
 
   // slot: webhook
+  {
+    key: "push.webhook.url",
+    type: "string",
+    default: "",
+    description:
+      "URL of the company's own push relay: each notification is POSTed there as signed JSON (see docs/operations.md, Push providers). Empty: no relay.",
+  },
+  {
+    key: "push.webhook.secret",
+    type: "string",
+    default: "",
+    description:
+      "Shared secret of the HMAC-SHA256 signature on every relay request; required with push.webhook.url.",
+  },
+  {
+    key: "push.webhook.timeoutMs",
+    type: "int",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    description:
+      "How long the relay may take to answer before the push counts as failed (and is retried later).",
+  },
   // end: webhook
 
   // slot: huawei
