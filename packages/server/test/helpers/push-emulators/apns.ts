@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureTls } from "../../../src/adapters/tls/self-signed.js";
-import type { ProviderEmulator, ReceivedPush } from "../../contracts/push-provider.js";
+import type { ProviderEmulator } from "../../contracts/push-provider.js";
+import { EmulatorState } from "./base.js";
 import { verifyJwt } from "./jwt.js";
 
 export const APNS_KEY_ID = "ABC123DEFG";
@@ -41,14 +42,12 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
   const dir = mkdtempSync(join(tmpdir(), "apns-emulator-"));
   const tls = await ensureTls(dir, "", "", "localhost");
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const received: ReceivedPush[] = [];
+  const state = new EmulatorState();
   const providerTokens: string[] = [];
   const accepted: IncomingHttpHeaders[] = [];
   const expired = new Set<string>();
   const open = new Set<Http2Session>();
   let sessions = 0;
-  let authFailures = 0;
-  let next: "rate" | "fail" | undefined;
   const validToken = "a".repeat(64);
   const deadToken = "d".repeat(64);
 
@@ -89,7 +88,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     providerTokens.push(jwt);
     const refused = checkProviderToken(jwt, publicKey);
     if (refused) {
-      authFailures++;
+      state.authFailures++;
       return { status: 403, reason: refused };
     }
     if (expired.has(jwt)) return { status: 403, reason: "ExpiredProviderToken" };
@@ -109,14 +108,9 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     if (raw.length > 4096) return { status: 413, reason: "PayloadTooLarge" };
     const token = decodeURIComponent(m[1] ?? "");
     if (!/^[0-9a-f]{64}$/i.test(token)) return { status: 400, reason: "BadDeviceToken" };
-    if (next === "rate") {
-      next = undefined;
-      return { status: 429, reason: "TooManyRequests" };
-    }
-    if (next === "fail") {
-      next = undefined;
-      return { status: 503, reason: "ServiceUnavailable" };
-    }
+    const fault = state.takeFault();
+    if (fault === "rate") return { status: 429, reason: "TooManyRequests" };
+    if (fault === "fail") return { status: 503, reason: "ServiceUnavailable" };
     if (token === deadToken) return { status: 410, reason: "Unregistered" };
     if (h["apns-topic"] !== APNS_TOPIC) return { status: 400, reason: "DeviceTokenNotForTopic" };
     let payload: {
@@ -141,7 +135,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     if (pushType === "alert" && !aps.alert && aps.badge === undefined && !aps.sound)
       return { status: 400, reason: "InvalidPushType" };
     accepted.push(h);
-    received.push({
+    state.received.push({
       token,
       title: aps.alert?.title ?? "",
       body: aps.alert?.body ?? "",
@@ -159,7 +153,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     endpoint: `https://127.0.0.1:${port}`,
     ca: tls.cert,
     keyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-    received,
+    received: state.received,
     headers: accepted,
     validToken,
     deadToken,
@@ -168,14 +162,10 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
       return sessions;
     },
     get authFailures() {
-      return authFailures;
+      return state.authFailures;
     },
-    rateLimitNext() {
-      next = "rate";
-    },
-    failNext() {
-      next = "fail";
-    },
+    rateLimitNext: () => state.rateLimitNext(),
+    failNext: () => state.failNext(),
     expire(jwt) {
       expired.add(jwt);
     },

@@ -5,9 +5,8 @@
  * account's public key, and a send endpoint that checks the bearer token and the message.
  */
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { ProviderEmulator, ReceivedPush } from "../../contracts/push-provider.js";
+import type { ProviderEmulator } from "../../contracts/push-provider.js";
+import { type EmulatedReply, type EmulatedRequest, EmulatorState, startHttpEmulator } from "./base.js";
 import { verifyJwt } from "./jwt.js";
 
 export const FCM_PROJECT = "starling-test";
@@ -27,14 +26,8 @@ export interface FcmEmulator extends ProviderEmulator {
   readonly issued: number;
   /** Messages as sent (the `message` object). */
   readonly messages: Record<string, unknown>[];
-  /** Forgets every access token issued, as when Google revokes them early. */
+  /** Every access token issued so far lapses, as when Google ends them early. */
   revokeAll(): void;
-}
-
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
 }
 
 /** A google.rpc.Status error as the v1 API answers it, with the FcmError detail. */
@@ -44,10 +37,10 @@ function fcmError(
   message: string,
   errorCode?: string,
   extra: object[] = [],
-): Answer {
+): EmulatedReply {
   return {
     status,
-    body: {
+    json: {
       error: {
         code: status,
         message,
@@ -66,59 +59,44 @@ function fcmError(
 export async function startFcmEmulator(): Promise<FcmEmulator> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const received: ReceivedPush[] = [];
+  const state = new EmulatorState();
   const messages: Record<string, unknown>[] = [];
-  const bearers = new Set<string>();
-  let issued = 0;
-  let authFailures = 0;
-  let next: "rate" | "fail" | undefined;
   const validToken = `fcm-valid:${"A".repeat(140)}`;
   const deadToken = `fcm-dead:${"B".repeat(140)}`;
   const foreignToken = `fcm-foreign:${"C".repeat(140)}`;
   const malformedToken = "not-a-token";
   let tokenUri = "";
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const answer = route(req, Buffer.concat(chunks).toString("utf8"));
-      reply(res, answer);
-    });
-  });
-
-  function route(req: IncomingMessage, text: string): Answer {
-    if (req.method === "POST" && req.url === "/token") return token(req, text);
-    const m = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(req.url ?? "");
-    if (req.method === "POST" && m) return send(req, decodeURIComponent(m[1] ?? ""), text);
+  function route(req: EmulatedRequest): EmulatedReply {
+    if (req.method === "POST" && req.path === "/token") return token(req);
+    const m = /^\/v1\/projects\/([^/]+)\/messages:send$/.exec(req.path);
+    if (req.method === "POST" && m) return send(req, decodeURIComponent(m[1] ?? ""));
     return fcmError(404, "NOT_FOUND", "Requested entity was not found.");
   }
 
   /** The JWT-bearer grant (RFC 7523 §2.1, §3): errors as RFC 6749 §5.2. */
-  function token(req: IncomingMessage, text: string): Answer {
+  function token(req: EmulatedRequest): EmulatedReply {
     if (!String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded"))
-      return { status: 400, body: { error: "invalid_request", error_description: "form body expected" } };
-    const form = new URLSearchParams(text);
+      return { status: 400, json: { error: "invalid_request", error_description: "form body expected" } };
+    const form = new URLSearchParams(req.body);
     if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer")
       return {
         status: 400,
-        body: { error: "unsupported_grant_type", error_description: "Invalid grant_type" },
+        json: { error: "unsupported_grant_type", error_description: "Invalid grant_type" },
       };
     const problem = checkAssertion(form.get("assertion") ?? "", publicKey, tokenUri);
     if (problem) {
-      authFailures++;
-      return { status: 400, body: { error: "invalid_grant", error_description: problem } };
+      state.authFailures++;
+      return { status: 400, json: { error: "invalid_grant", error_description: problem } };
     }
-    const access = `ya29.${randomBytes(24).toString("base64url")}`;
-    bearers.add(access);
-    issued++;
-    return { status: 200, body: { access_token: access, expires_in: 3599, token_type: "Bearer" } };
+    const access = state.issueToken("ya29");
+    return { status: 200, json: { access_token: access, expires_in: 3599, token_type: "Bearer" } };
   }
 
-  function send(req: IncomingMessage, project: string, text: string): Answer {
+  function send(req: EmulatedRequest, project: string): EmulatedReply {
     const auth = String(req.headers.authorization ?? "");
-    if (!auth.startsWith("Bearer ") || !bearers.has(auth.slice("Bearer ".length))) {
-      authFailures++;
+    const bearer = auth.startsWith("Bearer ") ? auth.slice("Bearer ".length) : undefined;
+    if (state.checkToken(bearer) !== "valid") {
       return fcmError(
         401,
         "UNAUTHENTICATED",
@@ -129,7 +107,7 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
       return fcmError(403, "PERMISSION_DENIED", `Permission denied on resource project ${project}.`);
     let message: Record<string, unknown>;
     try {
-      message = (JSON.parse(text) as { message: Record<string, unknown> }).message;
+      message = (JSON.parse(req.body) as { message: Record<string, unknown> }).message;
     } catch {
       return fcmError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
     }
@@ -140,15 +118,14 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
       return fcmError(400, "INVALID_ARGUMENT", shape.description, "INVALID_ARGUMENT", [
         { "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [shape] },
       ]);
-    if (next === "rate") {
-      next = undefined;
+    const fault = state.takeFault();
+    if (fault === "rate") {
       return {
         ...fcmError(429, "RESOURCE_EXHAUSTED", "Quota exceeded for sending messages.", "QUOTA_EXCEEDED"),
         headers: { "retry-after": "30" },
       };
     }
-    if (next === "fail") {
-      next = undefined;
+    if (fault === "fail") {
       return fcmError(503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE");
     }
     const to = String(message.token);
@@ -176,7 +153,7 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
       collapse_key?: string;
       notification?: { notification_count?: number };
     };
-    received.push({
+    state.received.push({
       token: to,
       title: n?.title ?? "",
       body: n?.body ?? "",
@@ -189,17 +166,17 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
     });
     return {
       status: 200,
-      body: { name: `projects/${FCM_PROJECT}/messages/${randomBytes(8).toString("hex")}` },
+      json: { name: `projects/${FCM_PROJECT}/messages/${randomBytes(8).toString("hex")}` },
     };
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startHttpEmulator(route);
+  const endpoint = server.url;
   tokenUri = `${endpoint}/token`;
   return {
     endpoint,
     tokenUri,
-    received,
+    received: state.received,
     messages,
     validToken,
     deadToken,
@@ -216,30 +193,16 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
       });
     },
     get issued() {
-      return issued;
+      return state.tokensIssued;
     },
     get authFailures() {
-      return authFailures;
+      return state.authFailures;
     },
-    rateLimitNext() {
-      next = "rate";
-    },
-    failNext() {
-      next = "fail";
-    },
-    revokeAll() {
-      bearers.clear();
-    },
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    rateLimitNext: () => state.rateLimitNext(),
+    failNext: () => state.failNext(),
+    revokeAll: () => state.expireTokens(),
+    stop: () => server.stop(),
   };
-}
-
-function reply(res: ServerResponse, a: Answer): void {
-  res.writeHead(a.status, { "content-type": "application/json; charset=UTF-8", ...a.headers });
-  res.end(JSON.stringify(a.body));
 }
 
 /** Google's checks of the assertion: signed by the account's key, iss, aud, scope, at most an hour. */
