@@ -60,6 +60,13 @@ describe("FCM adapter", () => {
     }
   });
 
+  test("a text too long for FCM's 4 KB of data is shortened, and FCM accepts the message", async () => {
+    const body = "很长的消息".repeat(400);
+    assert.deepEqual(await fcm.send(target(emulator.validToken), notification({ body })), { ok: true });
+    const got = emulator.received.at(-1);
+    assert.ok(got && got.body.length > 0 && got.body.length < body.length && got.body.endsWith("…"));
+  });
+
   test("one access token serves many sends; a revoked one is replaced once and the send retried", async () => {
     const issued = emulator.issued;
     await fcm.send(target(emulator.validToken), notification());

@@ -8,6 +8,7 @@ import { createHash, createPrivateKey, type KeyObject } from "node:crypto";
 import { type ClientHttp2Session, connect, constants, type IncomingHttpHeaders } from "node:http2";
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
 import { AccessToken } from "./access-token.js";
+import { fitText } from "./fit-text.js";
 import { type HttpAnswer, outcomeOfStatus, unreachable } from "./http-call.js";
 import { signJwt } from "./jwt.js";
 import { PUSH_LIFETIME_S } from "./lifetime.js";
@@ -220,12 +221,5 @@ export function apnsPayload(n: PushNotification): string {
           },
       starling: { ...n, body },
     });
-  const payload = make(n.body);
-  const excess = Buffer.byteLength(payload) - APNS_MAX_PAYLOAD_BYTES;
-  if (excess <= 0) return payload;
-  // The text is in the payload twice (alert and starling) and the ellipsis takes its place.
-  const chars = [...n.body];
-  let saved = -2 * Buffer.byteLength("…");
-  while (chars.length > 0 && saved < excess) saved += 2 * Buffer.byteLength(chars.pop() ?? "");
-  return make(chars.length > 0 ? `${chars.join("")}…` : "");
+  return make(fitText(n.body, (body) => Buffer.byteLength(make(body)), APNS_MAX_PAYLOAD_BYTES));
 }

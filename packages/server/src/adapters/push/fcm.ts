@@ -7,6 +7,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
 import { AccessToken, type IssuedToken } from "./access-token.js";
+import { fitText } from "./fit-text.js";
 import { type HttpAnswer, httpCall, outcomeOfStatus, unreachable } from "./http-call.js";
 import { signJwt } from "./jwt.js";
 import { PUSH_LIFETIME_S } from "./lifetime.js";
@@ -15,6 +16,8 @@ export const FCM_ENDPOINT = "https://fcm.googleapis.com";
 const FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging";
 /** Google accepts assertions that are valid for at most an hour. */
 const ASSERTION_LIFETIME_S = 3600;
+/** ErrorCode INVALID_ARGUMENT, "message too big": 4096 bytes of payload data, keys and values. */
+const FCM_MAX_PAYLOAD_BYTES = 4096;
 /** Registration tokens are opaque; this bounds what is stored, far above the ~160 bytes seen. */
 const MAX_TOKEN_LENGTH = 4096;
 
@@ -159,10 +162,15 @@ export class FcmProvider implements PushProvider {
  * handles itself; an alert collapses by conversation (collapse_key, and the notification tag
  * that replaces the shown one).
  */
-export function fcmMessage(token: string, n: PushNotification): Record<string, unknown> {
-  const dataOnly = n.quiet || n.kind === "clear";
-  const data: Record<string, string> = {};
-  for (const [k, v] of Object.entries(n)) data[k] = String(v);
+export function fcmMessage(token: string, notification: PushNotification): Record<string, unknown> {
+  const dataOnly = notification.quiet || notification.kind === "clear";
+  const body = fitText(
+    notification.body,
+    (text) => payloadBytes({ ...notification, body: text }, dataOnly),
+    FCM_MAX_PAYLOAD_BYTES,
+  );
+  const n = { ...notification, body };
+  const data = dataOf(n);
   return {
     token,
     ...(dataOnly ? {} : { notification: { title: n.title, body: n.body } }),
@@ -174,6 +182,20 @@ export function fcmMessage(token: string, n: PushNotification): Record<string, u
       ...(dataOnly ? {} : { notification: { tag: n.conversationId, notification_count: n.badge } }),
     },
   };
+}
+
+/** Every field as text: FCM data values are strings only. */
+function dataOf(n: PushNotification): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [k, v] of Object.entries(n)) data[k] = String(v);
+  return data;
+}
+
+/** What counts toward FCM's limit: the data's keys and values, and a shown title and text. */
+function payloadBytes(n: PushNotification, dataOnly: boolean): number {
+  let bytes = dataOnly ? 0 : Buffer.byteLength(n.title) + Buffer.byteLength(n.body);
+  for (const [k, v] of Object.entries(dataOf(n))) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+  return bytes;
 }
 
 /**

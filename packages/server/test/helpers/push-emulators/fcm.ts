@@ -133,18 +133,13 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
       return fcmError(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED");
     if (to === foreignToken)
       return fcmError(403, "PERMISSION_DENIED", "SenderId mismatch", "SENDER_ID_MISMATCH");
+    // The reference's own example of an invalid registration token: no BadRequest detail.
     if (to !== validToken)
       return fcmError(
         400,
         "INVALID_ARGUMENT",
         "The registration token is not a valid FCM registration token",
         "INVALID_ARGUMENT",
-        [
-          {
-            "@type": "type.googleapis.com/google.rpc.BadRequest",
-            fieldViolations: [{ field: "message.token", description: "Invalid registration token" }],
-          },
-        ],
       );
     messages.push(message);
     const n = message.notification as { title?: string; body?: string } | undefined;
@@ -229,6 +224,12 @@ function checkMessage(m: Record<string, unknown>): { field: string; description:
     return { field: "message.token", description: "A token is required" };
   if (m.data !== undefined) {
     if (typeof m.data !== "object" || m.data === null) return { field: "message.data", description: "a map" };
+    // "Message too big": 4096 bytes of payload data, keys and values together.
+    const size = Object.entries(m.data).reduce(
+      (b, [k, v]) => b + Buffer.byteLength(k) + Buffer.byteLength(String(v)),
+      0,
+    );
+    if (size > 4096) return { field: "message.data", description: `Message too big (${size} bytes)` };
     for (const [k, v] of Object.entries(m.data))
       if (typeof v !== "string")
         return {
