@@ -140,6 +140,16 @@ describe("APNs adapter", () => {
     await offline.close();
   });
 
+  test("a request APNs does not answer in time is retryable, and the session serves the next", async () => {
+    const slow = apnsAt(emulator, emulator.keyPem, 2000);
+    emulator.stallNext();
+    const out = await slow.send(target(), notification());
+    assert.equal(!out.ok && out.reason, "retryable");
+    assert.match(String(!out.ok && out.detail), /did not answer/);
+    assert.deepEqual(await slow.send(target(), notification()), { ok: true });
+    await slow.close();
+  });
+
   test("tokens are checked for shape at registration, keys when loaded", () => {
     assert.equal(apns.checkToken(emulator.validToken), undefined);
     assert.match(String(apns.checkToken("not/hex")), /hexadecimal/);

@@ -174,6 +174,8 @@ export class ApnsProvider implements PushProvider {
       });
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("error", reject);
+      // A stream reset or a session that went away before the answer ended: nothing will come.
+      req.on("close", () => reject(new Error(`APNs stream closed (code ${req.rstCode})`)));
       req.on("end", () => {
         const text = Buffer.concat(chunks).toString("utf8");
         let json: unknown;

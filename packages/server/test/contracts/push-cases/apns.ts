@@ -10,7 +10,7 @@ import {
 import type { ProviderCase } from "../push-provider.js";
 
 /** The adapter pointed at the emulator, signing with `keyPem`. */
-export function apnsAt(emulator: ApnsEmulator, keyPem = emulator.keyPem): ApnsProvider {
+export function apnsAt(emulator: ApnsEmulator, keyPem = emulator.keyPem, timeoutMs = 10_000): ApnsProvider {
   const key = readApnsKey(keyPem);
   if (typeof key === "string") throw new Error(key);
   return new ApnsProvider({
@@ -20,7 +20,7 @@ export function apnsAt(emulator: ApnsEmulator, keyPem = emulator.keyPem): ApnsPr
     topic: APNS_TOPIC,
     endpoint: emulator.endpoint,
     ca: emulator.ca,
-    timeoutMs: 10_000,
+    timeoutMs,
   });
 }
 

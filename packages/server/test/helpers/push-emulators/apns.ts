@@ -34,6 +34,8 @@ export interface ApnsEmulator extends ProviderEmulator {
   readonly providerTokens: string[];
   /** Answers this provider token as ExpiredProviderToken from now on. */
   expire(providerToken: string): void;
+  /** The next request is never answered. */
+  stallNext(): void;
   /** Sends GOAWAY on every open session and closes it, as APNs does when it moves a client. */
   goAway(): void;
 }
@@ -47,6 +49,7 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
   const accepted: IncomingHttpHeaders[] = [];
   const expired = new Set<string>();
   const open = new Set<Http2Session>();
+  let stall = false;
   let sessions = 0;
   const validToken = "a".repeat(64);
   const deadToken = "d".repeat(64);
@@ -61,6 +64,10 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     const chunks: Buffer[] = [];
     stream.on("data", (c: Buffer) => chunks.push(c));
     stream.on("end", () => {
+      if (stall) {
+        stall = false;
+        return;
+      }
       const answer = handle(headers, Buffer.concat(chunks));
       stream.respond({
         ":status": answer.status,
@@ -166,6 +173,9 @@ export async function startApnsEmulator(): Promise<ApnsEmulator> {
     },
     rateLimitNext: () => state.rateLimitNext(),
     failNext: () => state.failNext(),
+    stallNext() {
+      stall = true;
+    },
     expire(jwt) {
       expired.add(jwt);
     },
