@@ -110,18 +110,34 @@ describe("APNs adapter", () => {
   });
 
   test("an expired provider token is signed again once and the push retried", async () => {
-    assert.deepEqual(await apns.send(target(), notification()), { ok: true });
+    let now = Date.now();
+    const clocked = apnsAt(emulator, emulator.keyPem, 10_000, () => now);
+    assert.deepEqual(await clocked.send(target(), notification()), { ok: true });
     const used = emulator.providerTokens.at(-1) ?? "";
     emulator.expire(used);
+    now += 21 * 60_000;
     const seen = emulator.providerTokens.length;
-    assert.deepEqual(await apns.send(target(), notification()), { ok: true });
+    assert.deepEqual(await clocked.send(target(), notification()), { ok: true });
     const sent = emulator.providerTokens.slice(seen);
     assert.equal(sent.length, 2, "the refused request and its retry");
     assert.equal(sent[0], used);
     assert.notEqual(sent[1], used);
     // The new token is kept: the next push carries it without signing again.
-    assert.deepEqual(await apns.send(target(), notification()), { ok: true });
+    assert.deepEqual(await clocked.send(target(), notification()), { ok: true });
     assert.equal(emulator.providerTokens.at(-1), sent[1]);
+    await clocked.close();
+  });
+
+  test("a token refused as expired within 20 minutes of signing is not renewed (Apple refuses that)", async () => {
+    const fresh = apnsAt(emulator);
+    assert.deepEqual(await fresh.send(target(), notification()), { ok: true });
+    const used = emulator.providerTokens.at(-1) ?? "";
+    emulator.expire(used);
+    const out = await fresh.send(target(), notification());
+    assert.equal(!out.ok && out.reason, "rejected");
+    assert.match(String(!out.ok && out.detail), /clock/);
+    assert.equal(emulator.providerTokens.at(-1), used, "no new token was signed");
+    await fresh.close();
   });
 
   test("an endpoint that cannot be reached is retryable", async () => {

@@ -25,6 +25,7 @@ const MAX_COLLAPSE_ID_BYTES = 64;
  * minutes (TooManyProviderTokenUpdates). Signed once and reused for 50 minutes.
  */
 const PROVIDER_TOKEN_LIFETIME_MS = 50 * 60_000;
+const PROVIDER_TOKEN_MIN_AGE_MS = 20 * 60_000;
 
 export interface ApnsOptions {
   /** The .p8 signing key (EC P-256) from the Apple developer account. */
@@ -60,12 +61,15 @@ export class ApnsProvider implements PushProvider {
   private session: ClientHttp2Session | undefined;
   private readonly providerToken: AccessToken;
   private readonly now: () => number;
+  /** When the provider token in use was signed. */
+  private signedAt = 0;
 
   constructor(private readonly opts: ApnsOptions) {
     this.now = opts.now ?? Date.now;
     this.providerToken = new AccessToken(
       async () => {
         const issuedAt = this.now();
+        this.signedAt = issuedAt;
         const token = signJwt(
           "ES256",
           opts.key,
@@ -87,9 +91,18 @@ export class ApnsProvider implements PushProvider {
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
     const first = await this.attempt(target, n);
     if (first.renew === undefined) return first.outcome;
-    // ExpiredProviderToken: the token in use is sent again as a fresh one, once. Only the first
-    // caller to see it renews it, so a burst of refusals signs one new token.
-    if ((await this.providerToken.get()) === first.renew) this.providerToken.invalidate();
+    // ExpiredProviderToken: the push is sent again with a fresh token, once. Only the first
+    // caller to see it renews it, so a burst of refusals signs one new token; and a token younger
+    // than Apple's 20 minutes is not renewed (APNs would refuse the update): then the clock is off.
+    if ((await this.providerToken.get()) === first.renew) {
+      if (this.now() - this.signedAt < PROVIDER_TOKEN_MIN_AGE_MS)
+        return {
+          ok: false,
+          reason: "rejected",
+          detail: "ExpiredProviderToken for a token signed less than 20 minutes ago: is the clock right?",
+        };
+      this.providerToken.invalidate();
+    }
     return (await this.attempt(target, n)).outcome;
   }
 

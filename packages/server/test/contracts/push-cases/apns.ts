@@ -10,7 +10,12 @@ import {
 import type { ProviderCase } from "../push-provider.js";
 
 /** The adapter pointed at the emulator, signing with `keyPem`. */
-export function apnsAt(emulator: ApnsEmulator, keyPem = emulator.keyPem, timeoutMs = 10_000): ApnsProvider {
+export function apnsAt(
+  emulator: ApnsEmulator,
+  keyPem = emulator.keyPem,
+  timeoutMs = 10_000,
+  now: () => number = Date.now,
+): ApnsProvider {
   const key = readApnsKey(keyPem);
   if (typeof key === "string") throw new Error(key);
   return new ApnsProvider({
@@ -21,6 +26,7 @@ export function apnsAt(emulator: ApnsEmulator, keyPem = emulator.keyPem, timeout
     endpoint: emulator.endpoint,
     ca: emulator.ca,
     timeoutMs,
+    now,
   });
 }
 
