@@ -86,6 +86,14 @@ describe("FCM adapter", () => {
     assert.match(String(!malformed.ok && malformed.detail), /INVALID_ARGUMENT/);
   });
 
+  test("THIRD_PARTY_AUTH_ERROR is rejected without asking for another access token", async () => {
+    const issued = emulator.issued;
+    const out = await fcm.send(target(emulator.iosToken), notification());
+    assert.equal(!out.ok && out.reason, "rejected");
+    assert.match(String(!out.ok && out.detail), /THIRD_PARTY_AUTH_ERROR/);
+    assert.equal(emulator.issued, issued);
+  });
+
   test("QUOTA_EXCEEDED passes on the Retry-After", async () => {
     emulator.rateLimitNext();
     const out = await fcm.send(target(emulator.validToken), notification());

@@ -122,7 +122,9 @@ export class FcmProvider implements PushProvider {
       return unreachable(err);
     }
     if (answer.status === 200) return { ok: true };
-    if (answer.status === 401) return "unauthenticated";
+    // THIRD_PARTY_AUTH_ERROR is a 401 about the APNs credentials in the Firebase project, which
+    // a new access token does not mend.
+    if (answer.status === 401 && fcmErrorCode(answer) !== "THIRD_PARTY_AUTH_ERROR") return "unauthenticated";
     return outcomeOfFcmError(answer);
   }
 
@@ -206,15 +208,23 @@ function payloadBytes(n: PushNotification, dataOnly: boolean): number {
 function outcomeOfFcmError(answer: HttpAnswer): PushOutcome {
   const error = (answer.json as { error?: FcmErrorBody } | undefined)?.error;
   const details = Array.isArray(error?.details) ? error.details : [];
-  const code =
-    details.map((d) => d?.errorCode).find((c): c is string => typeof c === "string") ??
-    (typeof error?.status === "string" ? error.status : undefined);
+  const code = fcmErrorCode(answer);
   const detail = code ? `${code}${error?.message ? `: ${error.message}` : ""}` : `HTTP ${answer.status}`;
   if (code === "UNREGISTERED" || code === "SENDER_ID_MISMATCH")
     return { ok: false, reason: "dead_token", detail };
   if (code === "INVALID_ARGUMENT" && aboutToken(error, details))
     return { ok: false, reason: "dead_token", detail };
   return outcomeOfStatus(answer, detail) ?? { ok: false, reason: "rejected", detail };
+}
+
+/** The FcmError's errorCode, else the google.rpc status ("NOT_FOUND"), else undefined. */
+function fcmErrorCode(answer: HttpAnswer): string | undefined {
+  const error = (answer.json as { error?: FcmErrorBody } | undefined)?.error;
+  const details = Array.isArray(error?.details) ? error.details : [];
+  return (
+    details.map((d) => d?.errorCode).find((c): c is string => typeof c === "string") ??
+    (typeof error?.status === "string" ? error.status : undefined)
+  );
 }
 
 interface FcmErrorBody {

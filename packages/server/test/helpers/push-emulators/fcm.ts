@@ -20,6 +20,8 @@ export interface FcmEmulator extends ProviderEmulator {
   serviceAccount(keyPem?: string): string;
   /** A token of another Firebase project. */
   readonly foreignToken: string;
+  /** A token of an iOS app whose APNs credentials the Firebase project lacks. */
+  readonly iosToken: string;
   /** A token that is not an FCM registration token at all. */
   readonly malformedToken: string;
   /** Access tokens issued so far. */
@@ -64,6 +66,7 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
   const validToken = `fcm-valid:${"A".repeat(140)}`;
   const deadToken = `fcm-dead:${"B".repeat(140)}`;
   const foreignToken = `fcm-foreign:${"C".repeat(140)}`;
+  const iosToken = `fcm-ios:${"D".repeat(140)}`;
   const malformedToken = "not-a-token";
   let tokenUri = "";
 
@@ -131,6 +134,13 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
     const to = String(message.token);
     if (to === deadToken)
       return fcmError(404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED");
+    if (to === iosToken)
+      return fcmError(
+        401,
+        "UNAUTHENTICATED",
+        "Auth error from APNS or Web Push Service",
+        "THIRD_PARTY_AUTH_ERROR",
+      );
     if (to === foreignToken)
       return fcmError(403, "PERMISSION_DENIED", "SenderId mismatch", "SENDER_ID_MISMATCH");
     // The reference's own example of an invalid registration token: no BadRequest detail.
@@ -176,6 +186,7 @@ export async function startFcmEmulator(): Promise<FcmEmulator> {
     validToken,
     deadToken,
     foreignToken,
+    iosToken,
     malformedToken,
     serviceAccount(pem = keyPem) {
       return JSON.stringify({
