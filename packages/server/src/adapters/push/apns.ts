@@ -18,6 +18,8 @@ export const APNS_SANDBOX = "https://api.sandbox.push.apple.com";
 
 /** The largest payload APNs accepts for a regular notification ("Sending notification requests"). */
 export const APNS_MAX_PAYLOAD_BYTES = 4096;
+/** APNs answers with an empty body or a small JSON object; more than this is not APNs. */
+const MAX_ANSWER_BYTES = 16 * 1024;
 /** apns-collapse-id may not exceed 64 bytes. */
 const MAX_COLLAPSE_ID_BYTES = 64;
 /**
@@ -63,6 +65,8 @@ export class ApnsProvider implements PushProvider {
   private readonly now: () => number;
   /** When the provider token in use was signed. */
   private signedAt = 0;
+  /** Requests waiting for their answer: while there are any, the session keeps the process up. */
+  private inFlight = 0;
 
   constructor(private readonly opts: ApnsOptions) {
     this.now = opts.now ?? Date.now;
@@ -165,15 +169,20 @@ export class ApnsProvider implements PushProvider {
     s.on("goaway", forget);
     s.on("close", forget);
     s.on("error", forget);
-    // An idle session must not keep the process alive; open streams keep it referenced.
-    s.unref();
+    // An idle session must not keep the process alive (`post` holds it while it waits).
+    if (this.inFlight === 0) s.unref();
     this.session = s;
     return s;
   }
 
   private post(headers: Record<string, string>, body: string): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      const req = this.connection().request(headers);
+      const session = this.connection();
+      const req = session.request(headers);
+      if (this.inFlight++ === 0) session.ref();
+      req.on("close", () => {
+        if (--this.inFlight === 0) this.session?.unref();
+      });
       req.setTimeout(this.opts.timeoutMs, () => {
         req.close(constants.NGHTTP2_CANCEL);
         reject(new Error(`APNs did not answer within ${this.opts.timeoutMs} ms`));
@@ -185,7 +194,15 @@ export class ApnsProvider implements PushProvider {
         status = Number(h[constants.HTTP2_HEADER_STATUS]);
         got = h;
       });
-      req.on("data", (c: Buffer) => chunks.push(c));
+      let size = 0;
+      req.on("data", (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_ANSWER_BYTES) chunks.push(c);
+        else {
+          req.close(constants.NGHTTP2_CANCEL);
+          reject(new Error(`APNs answered more than ${MAX_ANSWER_BYTES} bytes`));
+        }
+      });
       req.on("error", reject);
       // A stream reset or a session that went away before the answer ended: nothing will come.
       req.on("close", () => reject(new Error(`APNs stream closed (code ${req.rstCode})`)));
