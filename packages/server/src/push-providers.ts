@@ -56,7 +56,7 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
           keyId: c.keyId,
           teamId: c.teamId,
           topic: c.topic,
-          endpoint: c.endpoint,
+          endpoint: settingUrl("push.apns.endpoint", c.endpoint),
           ...(c.caFile ? { ca: settingFile("push.apns.caFile", c.caFile) } : {}),
           timeoutMs: c.timeoutMs,
         }),
@@ -73,7 +73,8 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
       const account = readServiceAccount(settingFile("push.fcm.serviceAccountFile", c.serviceAccountFile));
       if (typeof account === "string")
         throw new ConfigError([`push.fcm.serviceAccountFile: ${c.serviceAccountFile}: ${account}`]);
-      providers.push(new FcmProvider({ account, endpoint: c.endpoint, timeoutMs: c.timeoutMs }));
+      const endpoint = settingUrl("push.fcm.endpoint", c.endpoint).replace(/\/+$/, "");
+      providers.push(new FcmProvider({ account, endpoint, timeoutMs: c.timeoutMs }));
     }
   }
   // end: fcm
@@ -82,9 +83,7 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
   {
     const c = deps.config.push.webhook;
     if (c.url && c.secret) {
-      if (!/^https?:\/\/[^\s]+$/.test(c.url))
-        throw new ConfigError([`push.webhook.url: "${c.url}" is not an http:// or https:// URL`]);
-      providers.push(new WebhookProvider(c));
+      providers.push(new WebhookProvider({ ...c, url: settingUrl("push.webhook.url", c.url) }));
     } else if (c.url || c.secret)
       deps.log.warn(
         { provider: "webhook" },
@@ -122,4 +121,17 @@ function settingFile(key: string, path: string): string {
       `${key}: cannot read ${path} (${err instanceof Error ? err.message : String(err)})`,
     ]);
   }
+}
+
+/** A URL a setting names: http:// or https://, else a configuration problem. */
+function settingUrl(key: string, value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== "https:" && url?.protocol !== "http:")
+    throw new ConfigError([`${key}: "${value}" is not an http:// or https:// URL`]);
+  return value;
 }

@@ -97,6 +97,10 @@ describe("APNs, FCM and webhook configuration", () => {
         /push\.fcm\.serviceAccountFile: .* no "project_id"/,
       ],
       [{ "push.webhook.url": "relay:8080", "push.webhook.secret": "s" }, /push\.webhook\.url/],
+      [
+        { ...apns, "push.apns.keyFile": p8, "push.apns.endpoint": "api.push.apple.com" },
+        /push\.apns\.endpoint/,
+      ],
     ];
     for (const [flags, problem] of cases) {
       await assert.rejects(build(flags).built, (err: unknown) => {
