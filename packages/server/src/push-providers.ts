@@ -2,9 +2,14 @@ import { readFileSync } from "node:fs";
 import { ConfigError, type StarlingConfig } from "./adapters/config/load.js";
 import { ApnsProvider, readApnsKey } from "./adapters/push/apns.js";
 import { FcmProvider, readServiceAccount } from "./adapters/push/fcm.js";
+import { HonorProvider } from "./adapters/push/honor.js";
+import { HuaweiProvider } from "./adapters/push/huawei.js";
+import { OppoProvider } from "./adapters/push/oppo.js";
 import { loadVapidKeys } from "./adapters/push/vapid-keys.js";
+import { VivoProvider } from "./adapters/push/vivo.js";
 import { WebhookProvider } from "./adapters/push/webhook.js";
 import { WebPushProvider } from "./adapters/push/webpush.js";
+import { XiaomiProvider } from "./adapters/push/xiaomi.js";
 import type { Logger } from "./core/kernel/ports.js";
 import type { PushProvider } from "./core/push/provider.js";
 
@@ -93,18 +98,55 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
   // end: webhook
 
   // slot: huawei
+  {
+    const c = deps.config.push.huawei;
+    if (c.appId && c.clientSecret) providers.push(new HuaweiProvider(c));
+    else if (c.appId || c.clientSecret)
+      deps.log.warn(
+        { provider: "huawei" },
+        "push.huawei.appId and push.huawei.clientSecret go together: huawei is off",
+      );
+  }
   // end: huawei
 
   // slot: xiaomi
+  {
+    const c = deps.config.push.xiaomi;
+    if (c.appSecret) providers.push(new XiaomiProvider(c));
+  }
   // end: xiaomi
 
   // slot: oppo
+  {
+    const c = deps.config.push.oppo;
+    if (c.appKey && c.masterSecret) providers.push(new OppoProvider(c));
+    else if (c.appKey || c.masterSecret)
+      deps.log.warn(
+        { provider: "oppo" },
+        "push.oppo.appKey and push.oppo.masterSecret go together: oppo is off",
+      );
+  }
   // end: oppo
 
   // slot: vivo
+  {
+    const c = deps.config.push.vivo;
+    if (c.appId && c.appKey && c.appSecret) providers.push(new VivoProvider(c));
+    else if (c.appId || c.appKey || c.appSecret)
+      deps.log.warn({ provider: "vivo" }, "push.vivo.appId, appKey and appSecret go together: vivo is off");
+  }
   // end: vivo
 
   // slot: honor
+  {
+    const c = deps.config.push.honor;
+    if (c.appId && c.clientId && c.clientSecret) providers.push(new HonorProvider(c));
+    else if (c.appId || c.clientId || c.clientSecret)
+      deps.log.warn(
+        { provider: "honor" },
+        "push.honor.appId, clientId and clientSecret go together: honor is off",
+      );
+  }
   // end: honor
 
   // slot: xmpp

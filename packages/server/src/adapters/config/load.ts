@@ -85,14 +85,26 @@ export interface StarlingConfig {
     webhook: { url: string; secret: string; timeoutMs: number };
     // end: webhook
     // slot: huawei
+    huawei: { appId: string; clientSecret: string; badgeClass: string; tokenUrl: string; apiUrl: string };
     // end: huawei
     // slot: xiaomi
+    xiaomi: { appSecret: string; channelId: string; apiUrl: string };
     // end: xiaomi
     // slot: oppo
+    oppo: { appKey: string; masterSecret: string; channelId: string; apiUrl: string };
     // end: oppo
     // slot: vivo
+    vivo: { appId: string; appKey: string; appSecret: string; apiUrl: string };
     // end: vivo
     // slot: honor
+    honor: {
+      appId: string;
+      clientId: string;
+      clientSecret: string;
+      badgeClass: string;
+      tokenUrl: string;
+      apiUrl: string;
+    };
     // end: honor
     // slot: xmpp-push
     // end: xmpp-push

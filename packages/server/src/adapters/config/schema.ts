@@ -610,18 +610,161 @@ export const SETTINGS = [
   // end: webhook
 
   // slot: huawei
+  {
+    key: "push.huawei.appId",
+    type: "string",
+    default: "",
+    description:
+      "Huawei Push Kit: the app's App ID (OAuth 2.0 client id) from AppGallery Connect. With push.huawei.clientSecret, turns on the huawei provider.",
+  },
+  {
+    key: "push.huawei.clientSecret",
+    type: "string",
+    default: "",
+    description: "Huawei Push Kit: the app's App Secret (OAuth 2.0 client secret) from AppGallery Connect.",
+  },
+  {
+    key: "push.huawei.badgeClass",
+    type: "string",
+    default: "",
+    description:
+      "Huawei Push Kit: the app's launcher activity (full class name), needed to set the app icon's badge number. Empty: no badge.",
+  },
+  {
+    key: "push.huawei.tokenUrl",
+    type: "string",
+    default: "https://oauth-login.cloud.huawei.com/oauth2/v3/token",
+    description: "Huawei Push Kit: the OAuth 2.0 token endpoint.",
+  },
+  {
+    key: "push.huawei.apiUrl",
+    type: "string",
+    default: "https://push-api.cloud.huawei.com",
+    description: "Huawei Push Kit: the push API origin.",
+  },
   // end: huawei
 
   // slot: xiaomi
+  {
+    key: "push.xiaomi.appSecret",
+    type: "string",
+    default: "",
+    description:
+      "Xiaomi Push: the app's AppSecret from the Xiaomi push console. Turns on the xiaomi provider.",
+  },
+  {
+    key: "push.xiaomi.channelId",
+    type: "string",
+    default: "",
+    description:
+      "Xiaomi Push: the notification channel id registered for private messages (extra.channel_id). Empty: none.",
+  },
+  {
+    key: "push.xiaomi.apiUrl",
+    type: "string",
+    default: "https://api.xmpush.xiaomi.com",
+    description:
+      "Xiaomi Push: the API origin (https://api.xmpush.global.xiaomi.com for apps outside mainland China).",
+  },
   // end: xiaomi
 
   // slot: oppo
+  {
+    key: "push.oppo.appKey",
+    type: "string",
+    default: "",
+    description:
+      "OPPO Push: the app's AppKey from the OPPO push platform. With push.oppo.masterSecret, turns on the oppo provider.",
+  },
+  {
+    key: "push.oppo.masterSecret",
+    type: "string",
+    default: "",
+    description: "OPPO Push: the app's MasterSecret (the server secret, not the AppSecret).",
+  },
+  {
+    key: "push.oppo.channelId",
+    type: "string",
+    default: "",
+    description:
+      "OPPO Push: the notification channel id the app creates for messages. Empty: the default channel.",
+  },
+  {
+    key: "push.oppo.apiUrl",
+    type: "string",
+    default: "https://api.push.oppomobile.com",
+    description:
+      "OPPO Push: the API origin (https://api-intl.push.oppomobile.com for devices outside mainland China).",
+  },
   // end: oppo
 
   // slot: vivo
+  {
+    key: "push.vivo.appId",
+    type: "string",
+    default: "",
+    description:
+      "vivo Push: the app's AppID from the vivo developer platform. With push.vivo.appKey and push.vivo.appSecret, turns on the vivo provider.",
+  },
+  {
+    key: "push.vivo.appKey",
+    type: "string",
+    default: "",
+    description: "vivo Push: the app's AppKey.",
+  },
+  {
+    key: "push.vivo.appSecret",
+    type: "string",
+    default: "",
+    description: "vivo Push: the app's AppSecret.",
+  },
+  {
+    key: "push.vivo.apiUrl",
+    type: "string",
+    default: "https://api-push.vivo.com.cn",
+    description: "vivo Push: the API origin.",
+  },
   // end: vivo
 
   // slot: honor
+  {
+    key: "push.honor.appId",
+    type: "string",
+    default: "",
+    description:
+      "Honor Push: the app's APP ID from the Honor developer platform. With push.honor.clientId and push.honor.clientSecret, turns on the honor provider.",
+  },
+  {
+    key: "push.honor.clientId",
+    type: "string",
+    default: "",
+    description: "Honor Push: the app's Client ID (for the access token).",
+  },
+  {
+    key: "push.honor.clientSecret",
+    type: "string",
+    default: "",
+    description: "Honor Push: the app's Client Secret.",
+  },
+  {
+    key: "push.honor.badgeClass",
+    type: "string",
+    default: "",
+    description:
+      "Honor Push: the app's launcher activity (full class name), needed to set the app icon's badge number. Empty: no badge.",
+  },
+  {
+    key: "push.honor.tokenUrl",
+    type: "string",
+    default: "https://iam.developer.honor.com/auth/realms/developer/protocol/openid-connect/token",
+    description: "Honor Push: the OAuth 2.0 token endpoint.",
+  },
+  {
+    key: "push.honor.apiUrl",
+    type: "string",
+    default: "https://push-api.cloud.honor.com",
+    description: "Honor Push: the push API origin.",
+  },
   // end: honor
 
   // slot: xmpp-push

@@ -1,0 +1,109 @@
+/*
+ * Honor Push, the server API of its guide "发送下行消息" (republished at
+ * https://my.oschina.net/u/5873522/blog/10140231): an access token by client credentials from
+ * https://iam.developer.honor.com/auth/realms/developer/protocol/openid-connect/token
+ * (oauth-client.ts), then POST https://push-api.cloud.honor.com/api/v1/<app id>/sendMessage
+ * with Authorization: Bearer and a timestamp header (ms), the body {data?, android:
+ * {ttl, notification:{title, body, clickAction:{type}, badge:{badgeClass, setNum}, notifyId}},
+ * token:[...]}; a data-only body is a pass-through message that shows nothing (a quiet push).
+ * Its result codes follow Huawei Push Kit v1 (Honor's API was derived from it) with 200 for
+ * success; the table of them was not reachable here, so they are read as Push Kit's
+ * (huawei.ts). No call withdraws a shown notification, so a "clear" is not sent.
+ */
+import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
+import { AccessToken } from "./access-token.js";
+import { sendWithToken, type TokenAttempt } from "./credentials.js";
+import { httpCall } from "./http-call.js";
+import { outcomeOfPushKitCode } from "./huawei.js";
+import { clientCredentialsToken } from "./oauth-client.js";
+import { clip, notifyIdOf, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+
+export interface HonorOptions {
+  /** The app's APP ID (in the send URL). */
+  appId: string;
+  /** The app's Client ID and Client Secret (for the access token). */
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  /** The push API origin (https://push-api.cloud.honor.com). */
+  apiUrl: string;
+  /** The app's launcher activity, full class name: needed for badge numbers; empty: no badge. */
+  badgeClass: string;
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+/** Like Push Kit, a message body of at most 4096 bytes (tokens not counted). */
+const MAX_MESSAGE_BYTES = 4096;
+const MAX_TITLE = 100;
+const MAX_BODY = 500;
+const TTL = "86400s";
+
+export class HonorProvider implements PushProvider {
+  readonly name = "honor";
+  private readonly token: AccessToken;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly o: HonorOptions) {
+    this.timeoutMs = o.timeoutMs ?? VENDOR_TIMEOUT_MS;
+    this.now = o.now ?? Date.now;
+    this.token = new AccessToken(
+      () =>
+        clientCredentialsToken({
+          url: o.tokenUrl,
+          clientId: o.clientId,
+          clientSecret: o.clientSecret,
+          timeoutMs: this.timeoutMs,
+          now: this.now,
+        }),
+      this.now,
+    );
+  }
+
+  async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
+    if (n.kind === "clear") return { ok: true };
+    const body = bodyOf(target.token, n, this.o.badgeClass);
+    const size = Buffer.byteLength(JSON.stringify({ ...body, token: [] }));
+    if (size > MAX_MESSAGE_BYTES)
+      return {
+        ok: false,
+        reason: "rejected",
+        detail: `message of ${size} bytes, above ${MAX_MESSAGE_BYTES}`,
+      };
+    const url = `${this.o.apiUrl}/api/v1/${encodeURIComponent(this.o.appId)}/sendMessage`;
+    return sendWithToken(this.token, async (accessToken): Promise<TokenAttempt> => {
+      const answer = await httpCall(url, {
+        headers: { authorization: `Bearer ${accessToken}`, timestamp: String(this.now()) },
+        body,
+        timeoutMs: this.timeoutMs,
+      });
+      const j = answer.json as { code?: unknown; message?: unknown } | undefined;
+      const code = j?.code === undefined ? "" : String(j.code);
+      const detail =
+        `HTTP ${answer.status} ${code} ${typeof j?.message === "string" ? j.message : ""}`.trim();
+      return outcomeOfPushKitCode(code, "200", answer, detail, target.token);
+    });
+  }
+}
+
+function bodyOf(token: string, n: PushNotification, badgeClass: string): Record<string, unknown> {
+  const data = JSON.stringify(n);
+  if (n.quiet) return { data, android: { ttl: TTL }, token: [token] };
+  return {
+    data,
+    android: {
+      ttl: TTL,
+      notification: {
+        title: clip(n.title, MAX_TITLE),
+        body: clip(n.body, MAX_BODY),
+        // 3: open the app's launcher activity.
+        clickAction: { type: 3 },
+        // The same id replaces the conversation's previous notification.
+        notifyId: notifyIdOf(n.conversationId),
+        ...(badgeClass ? { badge: { badgeClass, setNum: Math.min(n.badge, 99) } } : {}),
+      },
+    },
+    token: [token],
+  };
+}

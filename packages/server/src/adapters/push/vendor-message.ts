@@ -1,0 +1,51 @@
+/*
+ * What the Android vendor channels (Huawei, Xiaomi, OPPO, vivo, Honor) have alike: an integer
+ * notification id that makes a new notification replace the old one of the same conversation,
+ * and title/text limits counted in characters.
+ */
+
+/** The deadline of one request to a vendor's API (auth or send). */
+export const VENDOR_TIMEOUT_MS = 10_000;
+
+/**
+ * The conversation as a vendor's notification id (Xiaomi notify_id, OPPO notify_id, vivo
+ * notifyId): a positive 31-bit integer, the same for every message of the conversation, so a
+ * burst replaces one notification. FNV-1a over the UTF-8 bytes: stable across processes.
+ */
+export function notifyIdOf(conversationId: string): number {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(conversationId)) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h & 0x7fffffff || 1;
+}
+
+/**
+ * Text cut to at most `max` characters (code points, as the vendors count them), with an
+ * ellipsis when cut: a vendor refuses the whole message when a title or text is too long.
+ */
+export function clip(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/**
+ * Text cut to at most `max` width units, where a character outside ASCII counts two: vivo
+ * states its limits so ("一个汉字等于两个英文字符").
+ */
+export function clipWidth(text: string, max: number): string {
+  const width = (ch: string) => (ch.charCodeAt(0) < 0x80 ? 1 : 2);
+  let total = 0;
+  for (const ch of text) total += width(ch);
+  if (total <= max) return text;
+  // The ellipsis is not ASCII: it takes two.
+  let out = "";
+  let used = 0;
+  for (const ch of text) {
+    if (used + width(ch) > max - 2) break;
+    out += ch;
+    used += width(ch);
+  }
+  return `${out}…`;
+}
