@@ -4,88 +4,47 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadConfig } from "../../src/adapters/config/load.js";
-import { HonorProvider } from "../../src/adapters/push/honor.js";
-import { HuaweiProvider } from "../../src/adapters/push/huawei.js";
 import { OppoProvider } from "../../src/adapters/push/oppo.js";
 import { VivoProvider } from "../../src/adapters/push/vivo.js";
 import { XiaomiProvider } from "../../src/adapters/push/xiaomi.js";
-import type { PushProvider, PushTarget } from "../../src/core/push/provider.js";
 import { buildPushProviders } from "../../src/push-providers.js";
-import { notification } from "../contracts/push-provider.js";
+import { pushCase as honorCase } from "../contracts/push-cases/honor.js";
+import { pushCase as huaweiCase } from "../contracts/push-cases/huawei.js";
+import { pushCase as oppoCase } from "../contracts/push-cases/oppo.js";
+import { pushCase as vivoCase } from "../contracts/push-cases/vivo.js";
+import {
+  notification,
+  type ProviderCase,
+  type ProviderEmulator,
+  pushTarget,
+} from "../contracts/push-provider.js";
 import type { EmulatorState } from "../helpers/push-emulators/base.js";
-import { startHonorEmulator } from "../helpers/push-emulators/honor.js";
-import { startHuaweiEmulator } from "../helpers/push-emulators/huawei.js";
 import { startOppoEmulator } from "../helpers/push-emulators/oppo.js";
 import { startVivoEmulator } from "../helpers/push-emulators/vivo.js";
 import { startXiaomiEmulator } from "../helpers/push-emulators/xiaomi.js";
 
-const target = (token: string): PushTarget => ({
-  deviceId: "d1",
-  userId: "bob@example.com",
-  token,
-  appId: "com.example.starling",
-  platform: "android",
-  locale: "zh-CN",
-});
+const target = pushTarget;
 
-interface Started {
-  provider: PushProvider;
-  state: EmulatorState;
-  validToken: string;
-  received: { title: string; body: string }[];
-  stop(): Promise<void>;
+const withTokens = { huawei: huaweiCase, honor: honorCase, oppo: oppoCase, vivo: vivoCase };
+
+/** A case's emulator with its state, which every emulator of a vendor with access tokens shows. */
+async function start(c: ProviderCase) {
+  const { emulator, provider, wrongCredentials } = await c.start();
+  await wrongCredentials.close?.();
+  const state = (emulator as ProviderEmulator & { state: EmulatorState }).state;
+  return {
+    provider,
+    state,
+    validToken: emulator.validToken,
+    received: emulator.received,
+    stop: emulator.stop,
+  };
 }
 
-const withTokens: Record<string, () => Promise<Started>> = {
-  async huawei() {
-    const e = await startHuaweiEmulator();
-    const provider = new HuaweiProvider({
-      appId: e.appId,
-      clientSecret: e.clientSecret,
-      tokenUrl: `${e.url}/oauth2/v3/token`,
-      apiUrl: e.url,
-      badgeClass: "",
-    });
-    return { provider, state: e.state, validToken: e.validToken, received: e.received, stop: e.stop };
-  },
-  async honor() {
-    const e = await startHonorEmulator();
-    const provider = new HonorProvider({
-      appId: e.appId,
-      clientId: e.clientId,
-      clientSecret: e.clientSecret,
-      tokenUrl: `${e.url}/auth/realms/developer/protocol/openid-connect/token`,
-      apiUrl: e.url,
-      badgeClass: "",
-    });
-    return { provider, state: e.state, validToken: e.validToken, received: e.received, stop: e.stop };
-  },
-  async oppo() {
-    const e = await startOppoEmulator();
-    const provider = new OppoProvider({
-      appKey: e.appKey,
-      masterSecret: e.masterSecret,
-      apiUrl: e.url,
-      channelId: "",
-    });
-    return { provider, state: e.state, validToken: e.validToken, received: e.received, stop: e.stop };
-  },
-  async vivo() {
-    const e = await startVivoEmulator();
-    const provider = new VivoProvider({
-      appId: e.appId,
-      appKey: e.appKey,
-      appSecret: e.appSecret,
-      apiUrl: e.url,
-    });
-    return { provider, state: e.state, validToken: e.validToken, received: e.received, stop: e.stop };
-  },
-};
-
 describe("vendor access tokens", () => {
-  for (const [name, start] of Object.entries(withTokens)) {
+  for (const [name, c] of Object.entries(withTokens)) {
     test(`${name}: one token serves many sends; a lapsed one is renewed and the send repeated once`, async () => {
-      const s = await start();
+      const s = await start(c);
       try {
         assert.deepEqual(await s.provider.send(target(s.validToken), notification()), { ok: true });
         assert.deepEqual(await s.provider.send(target(s.validToken), notification({ seq: 8 })), { ok: true });
@@ -102,7 +61,7 @@ describe("vendor access tokens", () => {
   }
 
   test("concurrent sends share one token request", async () => {
-    const s = await withTokens.huawei!();
+    const s = await start(huaweiCase);
     try {
       const outs = await Promise.all(
         [1, 2, 3, 4].map((seq) => s.provider.send(target(s.validToken), notification({ seq }))),

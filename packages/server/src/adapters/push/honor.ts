@@ -11,33 +11,17 @@
  * (huawei.ts). No call withdraws a shown notification, so a "clear" is not sent.
  */
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
-import { AccessToken } from "./access-token.js";
+import type { AccessToken } from "./access-token.js";
 import { sendWithToken, type TokenAttempt } from "./credentials.js";
 import { httpCall } from "./http-call.js";
-import { outcomeOfPushKitCode } from "./huawei.js";
-import { clientCredentialsToken } from "./oauth-client.js";
+import { outcomeOfPushKitCode, oversize, PUSH_KIT, type PushKitOptions } from "./huawei.js";
+import { clientCredentialsAccess } from "./oauth-client.js";
 import { clip, notifyIdOf, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
-export interface HonorOptions {
-  /** The app's APP ID (in the send URL). */
-  appId: string;
-  /** The app's Client ID and Client Secret (for the access token). */
+export interface HonorOptions extends PushKitOptions {
+  /** The app's Client ID, with clientSecret for the access token (appId is only in the send URL). */
   clientId: string;
-  clientSecret: string;
-  tokenUrl: string;
-  /** The push API origin (https://push-api.cloud.honor.com). */
-  apiUrl: string;
-  /** The app's launcher activity, full class name: needed for badge numbers; empty: no badge. */
-  badgeClass: string;
-  timeoutMs?: number;
-  now?: () => number;
 }
-
-/** Like Push Kit, a message body of at most 4096 bytes (tokens not counted). */
-const MAX_MESSAGE_BYTES = 4096;
-const MAX_TITLE = 100;
-const MAX_BODY = 500;
-const TTL = "86400s";
 
 export class HonorProvider implements PushProvider {
   readonly name = "honor";
@@ -48,29 +32,20 @@ export class HonorProvider implements PushProvider {
   constructor(private readonly o: HonorOptions) {
     this.timeoutMs = o.timeoutMs ?? VENDOR_TIMEOUT_MS;
     this.now = o.now ?? Date.now;
-    this.token = new AccessToken(
-      () =>
-        clientCredentialsToken({
-          url: o.tokenUrl,
-          clientId: o.clientId,
-          clientSecret: o.clientSecret,
-          timeoutMs: this.timeoutMs,
-          now: this.now,
-        }),
-      this.now,
-    );
+    this.token = clientCredentialsAccess({
+      url: o.tokenUrl,
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      timeoutMs: this.timeoutMs,
+      now: this.now,
+    });
   }
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
     if (n.kind === "clear") return { ok: true };
     const body = bodyOf(target.token, n, this.o.badgeClass);
-    const size = Buffer.byteLength(JSON.stringify({ ...body, token: [] }));
-    if (size > MAX_MESSAGE_BYTES)
-      return {
-        ok: false,
-        reason: "rejected",
-        detail: `message of ${size} bytes, above ${MAX_MESSAGE_BYTES}`,
-      };
+    const tooLarge = oversize(body);
+    if (tooLarge) return tooLarge;
     const url = `${this.o.apiUrl}/api/v1/${encodeURIComponent(this.o.appId)}/sendMessage`;
     return sendWithToken(this.token, async (accessToken): Promise<TokenAttempt> => {
       const answer = await httpCall(url, {
@@ -89,14 +64,14 @@ export class HonorProvider implements PushProvider {
 
 function bodyOf(token: string, n: PushNotification, badgeClass: string): Record<string, unknown> {
   const data = JSON.stringify(n);
-  if (n.quiet) return { data, android: { ttl: TTL }, token: [token] };
+  if (n.quiet) return { data, android: { ttl: PUSH_KIT.ttl }, token: [token] };
   return {
     data,
     android: {
-      ttl: TTL,
+      ttl: PUSH_KIT.ttl,
       notification: {
-        title: clip(n.title, MAX_TITLE),
-        body: clip(n.body, MAX_BODY),
+        title: clip(n.title, PUSH_KIT.maxTitle),
+        body: clip(n.body, PUSH_KIT.maxBody),
         // 3: open the app's launcher activity.
         clickAction: { type: 3 },
         // The same id replaces the conversation's previous notification.

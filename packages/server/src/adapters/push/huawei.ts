@@ -14,19 +14,20 @@
  * v1 has no call that withdraws a shown notification, so a "clear" is not sent.
  */
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
-import { AccessToken } from "./access-token.js";
+import type { AccessToken } from "./access-token.js";
 import { sendWithToken, type TokenAttempt } from "./credentials.js";
-import { type HttpAnswer, httpCall, outcomeOfStatus, retryAfterMs } from "./http-call.js";
-import { clientCredentialsToken } from "./oauth-client.js";
+import { type HttpAnswer, httpCall, outcomeOfStatus } from "./http-call.js";
+import { clientCredentialsAccess } from "./oauth-client.js";
 import { clip, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
-export interface HuaweiOptions {
-  /** The app's OAuth 2.0 client id (AppGallery Connect, project settings: the App ID). */
+/** The settings of a Push Kit style provider (Huawei's, Honor's). */
+export interface PushKitOptions {
+  /** The app's id in the send URL. */
   appId: string;
   clientSecret: string;
-  /** The token endpoint (https://oauth-login.cloud.huawei.com/oauth2/v3/token). */
+  /** The OAuth 2.0 token endpoint. */
   tokenUrl: string;
-  /** The Push Kit API origin (https://push-api.cloud.huawei.com). */
+  /** The push API origin. */
   apiUrl: string;
   /** The app's launcher activity, full class name: needed for badge numbers; empty: no badge. */
   badgeClass: string;
@@ -34,13 +35,24 @@ export interface HuaweiOptions {
   now?: () => number;
 }
 
-/** Push Kit refuses a message body above 4096 bytes (tokens not counted). */
-const MAX_MESSAGE_BYTES = 4096;
-/** Longest title and text sent; the rest of a long preview is cut (the app opens the chat for it). */
-const MAX_TITLE = 100;
-const MAX_BODY = 500;
-/** Offline devices get the message within a day, or not at all (the next sync brings it anyway). */
-const TTL = "86400s";
+/** Huawei's appId is also the OAuth 2.0 client id (AppGallery Connect, project settings: the App ID). */
+export type HuaweiOptions = PushKitOptions;
+
+/**
+ * Push Kit's limits, which Honor's API shares: a message body of at most 4096 bytes (tokens
+ * not counted); the longest title and text sent (the rest of a long preview is cut: the app
+ * opens the chat for it); offline devices get a message within a day, or not at all (the next
+ * sync brings it anyway).
+ */
+export const PUSH_KIT = { maxMessageBytes: 4096, maxTitle: 100, maxBody: 500, ttl: "86400s" } as const;
+
+/** The refusal of a message above Push Kit's size limit, or undefined. */
+export function oversize(message: Record<string, unknown>): PushOutcome | undefined {
+  const size = Buffer.byteLength(JSON.stringify({ ...message, token: [] }));
+  return size > PUSH_KIT.maxMessageBytes
+    ? { ok: false, reason: "rejected", detail: `message of ${size} bytes, above ${PUSH_KIT.maxMessageBytes}` }
+    : undefined;
+}
 
 export class HuaweiProvider implements PushProvider {
   readonly name = "huawei";
@@ -49,29 +61,20 @@ export class HuaweiProvider implements PushProvider {
 
   constructor(private readonly o: HuaweiOptions) {
     this.timeoutMs = o.timeoutMs ?? VENDOR_TIMEOUT_MS;
-    this.token = new AccessToken(
-      () =>
-        clientCredentialsToken({
-          url: o.tokenUrl,
-          clientId: o.appId,
-          clientSecret: o.clientSecret,
-          timeoutMs: this.timeoutMs,
-          ...(o.now ? { now: o.now } : {}),
-        }),
-      o.now,
-    );
+    this.token = clientCredentialsAccess({
+      url: o.tokenUrl,
+      clientId: o.appId,
+      clientSecret: o.clientSecret,
+      timeoutMs: this.timeoutMs,
+      ...(o.now ? { now: o.now } : {}),
+    });
   }
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
     if (n.kind === "clear") return { ok: true };
     const message = messageOf(target.token, n, this.o.badgeClass);
-    const size = Buffer.byteLength(JSON.stringify({ ...message, token: [] }));
-    if (size > MAX_MESSAGE_BYTES)
-      return {
-        ok: false,
-        reason: "rejected",
-        detail: `message of ${size} bytes, above ${MAX_MESSAGE_BYTES}`,
-      };
+    const tooLarge = oversize(message);
+    if (tooLarge) return tooLarge;
     const url = `${this.o.apiUrl}/v1/${encodeURIComponent(this.o.appId)}/messages:send`;
     return sendWithToken(this.token, async (accessToken): Promise<TokenAttempt> => {
       const answer = await httpCall(url, {
@@ -89,15 +92,15 @@ export class HuaweiProvider implements PushProvider {
 
 function messageOf(token: string, n: PushNotification, badgeClass: string): Record<string, unknown> {
   const data = JSON.stringify(n);
-  if (n.quiet) return { data, android: { urgency: "NORMAL", ttl: TTL }, token: [token] };
+  if (n.quiet) return { data, android: { urgency: "NORMAL", ttl: PUSH_KIT.ttl }, token: [token] };
   return {
     data,
     android: {
       urgency: "HIGH",
-      ttl: TTL,
+      ttl: PUSH_KIT.ttl,
       notification: {
-        title: clip(n.title, MAX_TITLE),
-        body: clip(n.body, MAX_BODY),
+        title: clip(n.title, PUSH_KIT.maxTitle),
+        body: clip(n.body, PUSH_KIT.maxBody),
         // Same tag, same app: the new notification replaces the old one (AndroidNotification.tag).
         tag: n.conversationId,
         // 3: open the app's launcher activity.
@@ -128,13 +131,8 @@ export function outcomeOfPushKitCode(
     return detail.includes(token) ? { ok: false, reason: "dead_token", detail } : { ok: true };
   // 503 is flow control here, not an outage.
   if (answer.status === 503) {
-    const after = retryAfterMs(answer.headers);
-    return {
-      ok: false,
-      reason: "rate_limited",
-      ...(after !== undefined ? { retryAfterMs: after } : {}),
-      detail,
-    };
+    const limited = outcomeOfStatus(answer, detail);
+    return limited && !limited.ok ? { ...limited, reason: "rate_limited" } : (limited ?? { ok: true });
   }
   // 81000001: an internal error of the service.
   if (code === "81000001") return { ok: false, reason: "retryable", detail };

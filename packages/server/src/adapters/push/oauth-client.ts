@@ -1,4 +1,4 @@
-import type { IssuedToken } from "./access-token.js";
+import { AccessToken, type IssuedToken } from "./access-token.js";
 import { CredentialsRefused } from "./credentials.js";
 import { httpCall } from "./http-call.js";
 
@@ -39,4 +39,9 @@ export async function clientCredentialsToken(c: ClientCredentials): Promise<Issu
   if (answer.status >= 400 && answer.status < 500 && answer.status !== 429)
     throw new CredentialsRefused(detail);
   throw new Error(detail);
+}
+
+/** The access token of a client, fetched by `clientCredentialsToken` and renewed before it lapses. */
+export function clientCredentialsAccess(c: ClientCredentials): AccessToken {
+  return new AccessToken(() => clientCredentialsToken(c), c.now);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ReceivedPush } from "../../contracts/push-provider.js";
+import type { ProviderEmulator, ReceivedPush } from "../../contracts/push-provider.js";
 
 /** One request as an emulator sees it. */
 export interface EmulatedRequest {
@@ -130,4 +130,76 @@ export function need<T>(value: T | undefined | null, what: string): T {
 export function conversationOf(payload: string): string {
   const p = JSON.parse(payload) as { conversationId?: unknown };
   return need(typeof p.conversationId === "string" ? p.conversationId : undefined, "payload.conversationId");
+}
+
+/**
+ * An OAuth 2.0 token endpoint, client credentials grant (RFC 6749 §4.4) as Huawei and Honor
+ * run it: the form's client_id and client_secret checked, a bearer token for an hour; wrong
+ * credentials answered 401 invalid_client (§5.2) and counted.
+ */
+export function clientCredentialsGrant(
+  state: EmulatorState,
+  req: EmulatedRequest,
+  client: { id: string; secret: string; tokenPrefix: string },
+): EmulatedReply {
+  if (!/application\/x-www-form-urlencoded/.test(req.headers["content-type"] ?? ""))
+    throw new Error("a form body expected");
+  const f = new URLSearchParams(req.body);
+  if (f.get("grant_type") !== "client_credentials") throw new Error("grant_type must be client_credentials");
+  if (f.get("client_id") !== client.id || f.get("client_secret") !== client.secret) {
+    state.authFailures++;
+    return {
+      status: 401,
+      json: { error: "invalid_client", error_description: "invalid client credentials" },
+    };
+  }
+  return {
+    status: 200,
+    json: { access_token: state.issueToken(client.tokenPrefix), expires_in: 3600, token_type: "Bearer" },
+  };
+}
+
+/** The bearer token of an Authorization header. */
+export function bearerOf(req: EmulatedRequest): string | undefined {
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+}
+
+/** The one token of a Push Kit style `token` list. */
+export function oneToken(list: unknown): string {
+  if (!Array.isArray(list) || list.length !== 1 || typeof list[0] !== "string")
+    throw new Error("token: a list of one token expected");
+  return list[0];
+}
+
+/** A badge number as Push Kit and Honor take it: a class name and a number 0-99. */
+export function badgeNumber(cls: unknown, num: unknown): number {
+  need(typeof cls === "string" ? cls : undefined, "badge class");
+  if (typeof num !== "number" || !Number.isInteger(num) || num < 0 || num > 99)
+    throw new Error("badge number 0-99");
+  return num;
+}
+
+/** A data-only message as the contract sees it: nothing shown. */
+export function dataOnly(token: string, data: string): ReceivedPush {
+  const conversationId = conversationOf(data);
+  return { token, title: "", body: "", collapseKey: conversationId, quiet: true, conversationId };
+}
+
+/** The parts of a ProviderEmulator every emulator has alike; add to it with Object.assign (a spread would copy authFailures once instead of reading it live). */
+export function emulatorFace(
+  state: EmulatorState,
+  server: { stop(): Promise<void> },
+  tokens: { validToken: string; deadToken: string },
+): ProviderEmulator {
+  return {
+    received: state.received,
+    validToken: tokens.validToken,
+    deadToken: tokens.deadToken,
+    rateLimitNext: () => state.rateLimitNext(),
+    failNext: () => state.failNext(),
+    get authFailures() {
+      return state.authFailures;
+    },
+    stop: () => server.stop(),
+  };
 }

@@ -9,7 +9,18 @@
  * all tokens invalid, 81000001 internal error, HTTP 503 flow control).
  */
 import type { ProviderEmulator } from "../../contracts/push-provider.js";
-import { conversationOf, EmulatorState, need, startHttpEmulator } from "./base.js";
+import {
+  badgeNumber,
+  bearerOf,
+  clientCredentialsGrant,
+  conversationOf,
+  dataOnly,
+  EmulatorState,
+  emulatorFace,
+  need,
+  oneToken,
+  startHttpEmulator,
+} from "./base.js";
 
 export interface HonorEmulator extends ProviderEmulator {
   readonly url: string;
@@ -18,8 +29,6 @@ export interface HonorEmulator extends ProviderEmulator {
   readonly clientSecret: string;
   readonly state: EmulatorState;
 }
-
-const TOKEN_PATH = "/auth/realms/developer/protocol/openid-connect/token";
 
 interface SendBody {
   data?: unknown;
@@ -39,96 +48,55 @@ export async function startHonorEmulator(): Promise<HonorEmulator> {
   const appId = "104433221";
   const clientId = "a7c2e9f0b1d34e5f";
   const clientSecret = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-  const validToken = "BQAAAACk3hFmAAA-honor-valid";
-  const deadToken = "BQAAAACk3hFmAAA-honor-uninstalled";
-  const state = new EmulatorState();
-  const ok = {
-    status: 200,
-    json: { code: 200, message: "success", data: { sendResult: true, requestId: "1" } },
+  const tokens = {
+    validToken: "BQAAAACk3hFmAAA-honor-valid",
+    deadToken: "BQAAAACk3hFmAAA-honor-uninstalled",
   };
+  const state = new EmulatorState();
+  const success = { status: 200, json: { code: 200, message: "success", data: { sendResult: true } } };
   const server = await startHttpEmulator((req) => {
-    if (req.method === "POST" && req.path === TOKEN_PATH) {
-      const f = new URLSearchParams(req.body);
-      if (f.get("grant_type") !== "client_credentials")
-        throw new Error("grant_type must be client_credentials");
-      if (f.get("client_id") !== clientId || f.get("client_secret") !== clientSecret) {
-        state.authFailures++;
-        return {
-          status: 401,
-          json: { error: "invalid_client", error_description: "Invalid client credentials" },
-        };
-      }
-      return {
-        status: 200,
-        json: { access_token: state.issueToken("honor"), expires_in: 3600, token_type: "Bearer" },
-      };
+    if (req.method === "POST" && req.path === "/auth/realms/developer/protocol/openid-connect/token")
+      return clientCredentialsGrant(state, req, { id: clientId, secret: clientSecret, tokenPrefix: "honor" });
+    if (req.method !== "POST" || req.path !== `/api/v1/${appId}/sendMessage`)
+      return { status: 404, text: "not found" };
+    const t = state.checkToken(bearerOf(req));
+    if (t === "expired") return { status: 200, json: { code: 80200003, message: "OAuth token expired" } };
+    if (t === "unknown")
+      return { status: 200, json: { code: 80200001, message: "OAuth authentication error" } };
+    if (!/^\d{13}$/.test(String(req.headers.timestamp ?? ""))) throw new Error("timestamp header (ms)");
+    const fault = state.takeFault();
+    if (fault === "rate") return { status: 503, json: { code: 80300002, message: "flow control" } };
+    if (fault === "fail") return { status: 500, json: { code: 81000001, message: "internal error" } };
+    const b = JSON.parse(req.body) as SendBody;
+    const token = oneToken(b.token);
+    if (token !== tokens.validToken)
+      return { status: 200, json: { code: 80300007, message: "all the tokens are invalid" } };
+    const data = need(typeof b.data === "string" ? b.data : undefined, "data");
+    const n = b.android?.notification;
+    if (!n) {
+      state.received.push(dataOnly(token, data));
+      return success;
     }
-    if (req.method === "POST" && req.path === `/api/v1/${appId}/sendMessage`) {
-      const t = state.checkToken(/^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1]);
-      if (t === "expired") return { status: 200, json: { code: 80200003, message: "OAuth token expired" } };
-      if (t === "unknown")
-        return { status: 200, json: { code: 80200001, message: "OAuth authentication error" } };
-      if (!/^\d{13}$/.test(String(req.headers.timestamp ?? ""))) throw new Error("timestamp header (ms)");
-      const fault = state.takeFault();
-      if (fault === "rate") return { status: 503, json: { code: 80300002, message: "flow control" } };
-      if (fault === "fail") return { status: 500, json: { code: 81000001, message: "internal error" } };
-      const b = JSON.parse(req.body) as SendBody;
-      const tokens = need(Array.isArray(b.token) ? (b.token as unknown[]) : undefined, "token");
-      if (tokens.length !== 1 || typeof tokens[0] !== "string") throw new Error("one token expected");
-      if (tokens[0] !== validToken)
-        return { status: 200, json: { code: 80300007, message: "all the tokens are invalid" } };
-      const data = need(typeof b.data === "string" ? b.data : undefined, "data");
-      const n = b.android?.notification;
-      if (!n) {
-        state.received.push({
-          token: tokens[0],
-          title: "",
-          body: "",
-          collapseKey: conversationOf(data),
-          quiet: true,
-          conversationId: conversationOf(data),
-        });
-        return ok;
-      }
-      const type = n.clickAction?.type;
-      if (type !== 1 && type !== 2 && type !== 3) throw new Error("clickAction.type 1-3");
-      let badge: number | undefined;
-      if (n.badge !== undefined) {
-        need(typeof n.badge.badgeClass === "string" ? n.badge.badgeClass : undefined, "badge.badgeClass");
-        const s = n.badge.setNum;
-        if (typeof s !== "number" || !Number.isInteger(s) || s < 0 || s > 99)
-          throw new Error("badge.setNum 0-99");
-        badge = s;
-      }
-      const id = n.notifyId;
-      if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new Error("notifyId: an integer");
-      state.received.push({
-        token: tokens[0],
-        title: need(typeof n.title === "string" ? n.title : undefined, "notification.title"),
-        body: need(typeof n.body === "string" ? n.body : undefined, "notification.body"),
-        collapseKey: String(id),
-        ...(badge !== undefined ? { badge } : {}),
-        quiet: false,
-        conversationId: conversationOf(data),
-      });
-      return ok;
-    }
-    return { status: 404, text: "not found" };
+    const type = n.clickAction?.type;
+    if (type !== 1 && type !== 2 && type !== 3) throw new Error("clickAction.type 1-3");
+    const id = n.notifyId;
+    if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new Error("notifyId: an integer");
+    state.received.push({
+      token,
+      title: need(typeof n.title === "string" ? n.title : undefined, "notification.title"),
+      body: need(typeof n.body === "string" ? n.body : undefined, "notification.body"),
+      collapseKey: String(id),
+      ...(n.badge !== undefined ? { badge: badgeNumber(n.badge.badgeClass, n.badge.setNum) } : {}),
+      quiet: false,
+      conversationId: conversationOf(data),
+    });
+    return success;
   });
-  return {
+  return Object.assign(emulatorFace(state, server, tokens), {
     url: server.url,
     appId,
     clientId,
     clientSecret,
     state,
-    received: state.received,
-    validToken,
-    deadToken,
-    rateLimitNext: () => state.rateLimitNext(),
-    failNext: () => state.failNext(),
-    get authFailures() {
-      return state.authFailures;
-    },
-    stop: server.stop,
-  };
+  });
 }

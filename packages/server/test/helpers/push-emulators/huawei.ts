@@ -7,7 +7,18 @@
  * error; HTTP 503 for flow control.
  */
 import type { ProviderEmulator } from "../../contracts/push-provider.js";
-import { conversationOf, EmulatorState, need, startHttpEmulator } from "./base.js";
+import {
+  badgeNumber,
+  bearerOf,
+  clientCredentialsGrant,
+  conversationOf,
+  dataOnly,
+  EmulatorState,
+  emulatorFace,
+  need,
+  oneToken,
+  startHttpEmulator,
+} from "./base.js";
 
 export interface HuaweiEmulator extends ProviderEmulator {
   readonly url: string;
@@ -16,20 +27,17 @@ export interface HuaweiEmulator extends ProviderEmulator {
   readonly state: EmulatorState;
 }
 
-interface SendBody {
-  validate_only?: unknown;
-  message?: {
-    token?: unknown;
-    data?: unknown;
-    notification?: unknown;
-    android?: {
-      notification?: {
-        title?: unknown;
-        body?: unknown;
-        tag?: unknown;
-        click_action?: { type?: unknown };
-        badge?: { class?: unknown; set_num?: unknown };
-      };
+interface Message {
+  token?: unknown;
+  data?: unknown;
+  notification?: unknown;
+  android?: {
+    notification?: {
+      title?: unknown;
+      body?: unknown;
+      tag?: unknown;
+      click_action?: { type?: unknown };
+      badge?: { class?: unknown; set_num?: unknown };
     };
   };
 }
@@ -37,98 +45,54 @@ interface SendBody {
 export async function startHuaweiEmulator(): Promise<HuaweiEmulator> {
   const appId = "104567891";
   const clientSecret = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
-  const validToken = "IQAAAACy0kYdAAA-hw-valid-token";
-  const deadToken = "IQAAAACy0kYdAAA-hw-uninstalled";
-  const state = new EmulatorState();
-  const server = await startHttpEmulator((req) => {
-    if (req.method === "POST" && req.path === "/oauth2/v3/token") {
-      need(
-        /application\/x-www-form-urlencoded/.test(req.headers["content-type"] ?? "") || undefined,
-        "form body",
-      );
-      const f = new URLSearchParams(req.body);
-      if (f.get("grant_type") !== "client_credentials")
-        throw new Error("grant_type must be client_credentials");
-      if (f.get("client_id") !== appId || f.get("client_secret") !== clientSecret) {
-        state.authFailures++;
-        return { status: 401, json: { error: 1101, sub_error: 20001, error_description: "invalid client" } };
-      }
-      return {
-        status: 200,
-        json: { access_token: state.issueToken("hw"), expires_in: 3600, token_type: "Bearer" },
-      };
-    }
-    if (req.method === "POST" && req.path === `/v1/${appId}/messages:send`) {
-      const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-      const t = state.checkToken(auth);
-      if (t === "expired") return { status: 401, json: { code: "80200003", msg: "OAuth token expired" } };
-      if (t === "unknown")
-        return { status: 401, json: { code: "80200001", msg: "Oauth authentication error" } };
-      const fault = state.takeFault();
-      if (fault === "rate") return { status: 503, json: { code: "80300002", msg: "flow control" } };
-      if (fault === "fail") return { status: 500, json: { code: "81000001", msg: "System inner error" } };
-      const b = JSON.parse(req.body) as SendBody;
-      if (b.validate_only !== false) throw new Error("validate_only must be false");
-      const m = need(b.message, "message");
-      const tokens = need(Array.isArray(m.token) ? (m.token as unknown[]) : undefined, "message.token");
-      if (tokens.length !== 1 || typeof tokens[0] !== "string") throw new Error("one token expected");
-      if (Buffer.byteLength(JSON.stringify({ ...m, token: [] })) > 4096)
-        return {
-          status: 400,
-          json: { code: "80300008", msg: "The message body size exceeds the default value" },
-        };
-      if (tokens[0] !== validToken)
-        return { status: 400, json: { code: "80300007", msg: "All the tokens are invalid" } };
-      const data = need(typeof m.data === "string" ? m.data : undefined, "message.data");
-      const n = m.android?.notification;
-      if (!n) {
-        if (m.notification !== undefined) throw new Error("a data message carries no notification");
-        state.received.push({
-          token: tokens[0],
-          title: "",
-          body: "",
-          collapseKey: conversationOf(data),
-          quiet: true,
-          conversationId: conversationOf(data),
-        });
-        return { status: 200, json: { code: "80000000", msg: "Success", requestId: "1" } };
-      }
-      const type = n.click_action?.type;
-      if (type !== 1 && type !== 2 && type !== 3 && type !== 4) throw new Error("click_action.type 1-4");
-      let badge: number | undefined;
-      if (n.badge !== undefined) {
-        need(typeof n.badge.class === "string" ? n.badge.class : undefined, "badge.class");
-        const s = n.badge.set_num;
-        if (typeof s !== "number" || !Number.isInteger(s) || s < 0 || s > 99)
-          throw new Error("badge.set_num 0-99");
-        badge = s;
-      }
-      state.received.push({
-        token: tokens[0],
-        title: need(typeof n.title === "string" ? n.title : undefined, "notification.title"),
-        body: need(typeof n.body === "string" ? n.body : undefined, "notification.body"),
-        collapseKey: need(typeof n.tag === "string" ? n.tag : undefined, "notification.tag"),
-        ...(badge !== undefined ? { badge } : {}),
-        quiet: false,
-        conversationId: conversationOf(data),
-      });
-      return { status: 200, json: { code: "80000000", msg: "Success", requestId: "2" } };
-    }
-    return { status: 404, text: "not found" };
-  });
-  return {
-    url: server.url,
-    appId,
-    clientSecret,
-    state,
-    received: state.received,
-    validToken,
-    deadToken,
-    rateLimitNext: () => state.rateLimitNext(),
-    failNext: () => state.failNext(),
-    get authFailures() {
-      return state.authFailures;
-    },
-    stop: server.stop,
+  const tokens = {
+    validToken: "IQAAAACy0kYdAAA-hw-valid-token",
+    deadToken: "IQAAAACy0kYdAAA-hw-uninstalled",
   };
+  const state = new EmulatorState();
+  const success = { status: 200, json: { code: "80000000", msg: "Success", requestId: "1" } };
+  const server = await startHttpEmulator((req) => {
+    if (req.method === "POST" && req.path === "/oauth2/v3/token")
+      return clientCredentialsGrant(state, req, { id: appId, secret: clientSecret, tokenPrefix: "hw" });
+    if (req.method !== "POST" || req.path !== `/v1/${appId}/messages:send`)
+      return { status: 404, text: "not found" };
+    const t = state.checkToken(bearerOf(req));
+    if (t === "expired") return { status: 401, json: { code: "80200003", msg: "OAuth token expired" } };
+    if (t === "unknown")
+      return { status: 401, json: { code: "80200001", msg: "Oauth authentication error" } };
+    const fault = state.takeFault();
+    if (fault === "rate") return { status: 503, json: { code: "80300002", msg: "flow control" } };
+    if (fault === "fail") return { status: 500, json: { code: "81000001", msg: "System inner error" } };
+    const b = JSON.parse(req.body) as { validate_only?: unknown; message?: Message };
+    if (b.validate_only !== false) throw new Error("validate_only must be false");
+    const m = need(b.message, "message");
+    const token = oneToken(m.token);
+    if (Buffer.byteLength(JSON.stringify({ ...m, token: [] })) > 4096)
+      return {
+        status: 400,
+        json: { code: "80300008", msg: "The message body size exceeds the default value" },
+      };
+    if (token !== tokens.validToken)
+      return { status: 400, json: { code: "80300007", msg: "All the tokens are invalid" } };
+    const data = need(typeof m.data === "string" ? m.data : undefined, "message.data");
+    const n = m.android?.notification;
+    if (!n) {
+      if (m.notification !== undefined) throw new Error("a data message carries no notification");
+      state.received.push(dataOnly(token, data));
+      return success;
+    }
+    const type = n.click_action?.type;
+    if (type !== 1 && type !== 2 && type !== 3 && type !== 4) throw new Error("click_action.type 1-4");
+    state.received.push({
+      token,
+      title: need(typeof n.title === "string" ? n.title : undefined, "notification.title"),
+      body: need(typeof n.body === "string" ? n.body : undefined, "notification.body"),
+      collapseKey: need(typeof n.tag === "string" ? n.tag : undefined, "notification.tag"),
+      ...(n.badge !== undefined ? { badge: badgeNumber(n.badge.class, n.badge.set_num) } : {}),
+      quiet: false,
+      conversationId: conversationOf(data),
+    });
+    return success;
+  });
+  return Object.assign(emulatorFace(state, server, tokens), { url: server.url, appId, clientSecret, state });
 }

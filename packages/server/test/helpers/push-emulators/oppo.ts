@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ProviderEmulator } from "../../contracts/push-provider.js";
-import { conversationOf, EmulatorState, need, startHttpEmulator } from "./base.js";
+import { conversationOf, EmulatorState, emulatorFace, need, startHttpEmulator } from "./base.js";
 
 export interface OppoEmulator extends ProviderEmulator {
   readonly url: string;
@@ -104,19 +104,10 @@ export async function startOppoEmulator(): Promise<OppoEmulator> {
     }
     return { status: 404, text: "not found" };
   });
-  return {
+  return Object.assign(emulatorFace(state, server, { validToken, deadToken }), {
     url: server.url,
     appKey,
     masterSecret,
     state,
-    received: state.received,
-    validToken,
-    deadToken,
-    rateLimitNext: () => state.rateLimitNext(),
-    failNext: () => state.failNext(),
-    get authFailures() {
-      return state.authFailures;
-    },
-    stop: server.stop,
-  };
+  });
 }

@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ProviderEmulator } from "../../contracts/push-provider.js";
-import { EmulatorState, need, startHttpEmulator } from "./base.js";
+import { EmulatorState, emulatorFace, need, startHttpEmulator } from "./base.js";
 
 export interface VivoEmulator extends ProviderEmulator {
   readonly url: string;
@@ -109,21 +109,12 @@ export async function startVivoEmulator(): Promise<VivoEmulator> {
     }
     return { status: 404, text: "not found" };
   });
-  return {
+  return Object.assign(emulatorFace(state, server, { validToken, deadToken }), {
     url: server.url,
     appId,
     appKey,
     appSecret,
     state,
     requestIds,
-    received: state.received,
-    validToken,
-    deadToken,
-    rateLimitNext: () => state.rateLimitNext(),
-    failNext: () => state.failNext(),
-    get authFailures() {
-      return state.authFailures;
-    },
-    stop: server.stop,
-  };
+  });
 }

@@ -8,7 +8,7 @@
  * regid), 21301 authentication failed.
  */
 import type { ProviderEmulator } from "../../contracts/push-provider.js";
-import { conversationOf, EmulatorState, need, startHttpEmulator } from "./base.js";
+import { conversationOf, EmulatorState, emulatorFace, need, startHttpEmulator } from "./base.js";
 
 export interface XiaomiEmulator extends ProviderEmulator {
   readonly url: string;
@@ -63,19 +63,10 @@ export async function startXiaomiEmulator(packageName = "com.example.starling"):
     });
     return { status: 200, json: { result: "ok", code: 0, description: "成功", data: { id: "sdm1" } } };
   });
-  return {
+  return Object.assign(emulatorFace(state, server, { validToken, deadToken }), {
     url: server.url,
     appSecret,
     packageName,
     forms,
-    received: state.received,
-    validToken,
-    deadToken,
-    rateLimitNext: () => state.rateLimitNext(),
-    failNext: () => state.failNext(),
-    get authFailures() {
-      return state.authFailures;
-    },
-    stop: server.stop,
-  };
+  });
 }
