@@ -12,6 +12,7 @@ import { pushCase as honorCase } from "../contracts/push-cases/honor.js";
 import { pushCase as huaweiCase } from "../contracts/push-cases/huawei.js";
 import { pushCase as oppoCase } from "../contracts/push-cases/oppo.js";
 import { pushCase as vivoCase } from "../contracts/push-cases/vivo.js";
+import { pushCase as xiaomiCase } from "../contracts/push-cases/xiaomi.js";
 import {
   notification,
   type ProviderCase,
@@ -189,4 +190,21 @@ describe("vendor providers from the configuration", () => {
       [],
     );
   });
+});
+
+describe("vendor device tokens at registration", () => {
+  for (const c of [huaweiCase, honorCase, oppoCase, vivoCase, xiaomiCase]) {
+    test(`${c.name}: its emulator's tokens are accepted, an empty or spaced one is refused with a reason`, async () => {
+      const { emulator, provider, wrongCredentials } = await c.start();
+      try {
+        assert.ok(provider.checkToken);
+        assert.equal(provider.checkToken(emulator.validToken), undefined);
+        assert.match(provider.checkToken("") ?? "", /8 to 512/);
+        assert.match(provider.checkToken("abc def ghi jkl") ?? "", /without spaces/);
+      } finally {
+        await wrongCredentials.close?.();
+        await emulator.stop();
+      }
+    });
+  }
 });

@@ -16,7 +16,7 @@ import { sendWithToken, type TokenAttempt } from "./credentials.js";
 import { httpCall } from "./http-call.js";
 import { outcomeOfPushKitCode, oversize, PUSH_KIT, type PushKitOptions } from "./huawei.js";
 import { clientCredentialsAccess } from "./oauth-client.js";
-import { clip, notifyIdOf, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, notifyIdOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 export interface HonorOptions extends PushKitOptions {
   /** The app's Client ID, with clientSecret for the access token (appId is only in the send URL). */
@@ -39,6 +39,10 @@ export class HonorProvider implements PushProvider {
       timeoutMs: this.timeoutMs,
       now: this.now,
     });
+  }
+
+  checkToken(token: string): string | undefined {
+    return tokenShapeProblem(token);
   }
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
@@ -70,6 +74,8 @@ function bodyOf(token: string, n: PushNotification, badgeClass: string): Record<
     android: {
       ttl: PUSH_KIT.ttl,
       notification: {
+        // NORMAL: a service and communication message, not marketing (Honor's message classification).
+        importance: "NORMAL",
         title: clip(n.title, PUSH_KIT.maxTitle),
         body: clip(n.body, PUSH_KIT.maxBody),
         // 3: open the app's launcher activity.

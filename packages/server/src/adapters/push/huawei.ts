@@ -18,7 +18,7 @@ import type { AccessToken } from "./access-token.js";
 import { sendWithToken, type TokenAttempt } from "./credentials.js";
 import { type HttpAnswer, httpCall, outcomeOfStatus } from "./http-call.js";
 import { clientCredentialsAccess } from "./oauth-client.js";
-import { clip, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 /** The settings of a Push Kit style provider (Huawei's, Honor's). */
 export interface PushKitOptions {
@@ -70,6 +70,10 @@ export class HuaweiProvider implements PushProvider {
     });
   }
 
+  checkToken(token: string): string | undefined {
+    return tokenShapeProblem(token);
+  }
+
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
     if (n.kind === "clear") return { ok: true };
     const message = messageOf(target.token, n, this.o.badgeClass);
@@ -96,9 +100,12 @@ function messageOf(token: string, n: PushNotification, badgeClass: string): Reco
   return {
     data,
     android: {
-      urgency: "HIGH",
+      // "IM": a private message, classified so it is not counted as marketing.
+      category: "IM",
       ttl: PUSH_KIT.ttl,
       notification: {
+        // NORMAL: a service and communication message (Push Kit's message classification).
+        importance: "NORMAL",
         title: clip(n.title, PUSH_KIT.maxTitle),
         body: clip(n.body, PUSH_KIT.maxBody),
         // Same tag, same app: the new notification replaces the old one (AndroidNotification.tag).
@@ -129,12 +136,9 @@ export function outcomeOfPushKitCode(
   // With one token, "some tokens failed" is that token: the msg lists it among the illegal tokens.
   if (code === "80100000")
     return detail.includes(token) ? { ok: false, reason: "dead_token", detail } : { ok: true };
-  // 503 is flow control here, not an outage.
-  if (answer.status === 503) {
-    const limited = outcomeOfStatus(answer, detail);
-    return limited && !limited.ok ? { ...limited, reason: "rate_limited" } : (limited ?? { ok: true });
-  }
   // 81000001: an internal error of the service.
   if (code === "81000001") return { ok: false, reason: "retryable", detail };
-  return outcomeOfStatus(answer, detail) ?? { ok: false, reason: "rejected", detail };
+  const byStatus = outcomeOfStatus(answer, detail) ?? { ok: false, reason: "rejected", detail };
+  // 503 is flow control here, not an outage (with its Retry-After, when given).
+  return answer.status === 503 && !byStatus.ok ? { ...byStatus, reason: "rate_limited" } : byStatus;
 }

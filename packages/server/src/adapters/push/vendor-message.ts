@@ -49,3 +49,17 @@ export function clipWidth(text: string, max: number): string {
   }
   return `${out}…`;
 }
+
+/** The longest device token any vendor issues is well under this. */
+const MAX_TOKEN_CHARS = 512;
+
+/**
+ * Whether a registration's token can be a vendor's device token: printable ASCII without
+ * spaces, 8 to 512 characters (every vendor's tokens and regIds are); a sentence when not.
+ */
+export function tokenShapeProblem(token: string): string | undefined {
+  if (token.length < 8 || token.length > MAX_TOKEN_CHARS)
+    return `a token of 8 to ${MAX_TOKEN_CHARS} characters`;
+  if (!/^[\x21-\x7e]+$/.test(token)) return "a token of printable characters without spaces";
+  return undefined;
+}

@@ -21,7 +21,7 @@ import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "..
 import { AccessToken, type IssuedToken } from "./access-token.js";
 import { CredentialsRefused, sendWithToken, type TokenAttempt } from "./credentials.js";
 import { httpCall, outcomeOfStatus } from "./http-call.js";
-import { clipWidth, notifyIdOf, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clipWidth, notifyIdOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 export interface VivoOptions {
   appId: string;
@@ -50,6 +50,10 @@ export class VivoProvider implements PushProvider {
     this.timeoutMs = o.timeoutMs ?? VENDOR_TIMEOUT_MS;
     this.now = o.now ?? Date.now;
     this.token = new AccessToken(() => this.issue(), this.now);
+  }
+
+  checkToken(token: string): string | undefined {
+    return tokenShapeProblem(token);
   }
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {

@@ -17,7 +17,7 @@
  */
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
 import { httpCall, outcomeOfStatus, unreachable } from "./http-call.js";
-import { clip, notifyIdOf, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, notifyIdOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 export interface XiaomiOptions {
   appSecret: string;
@@ -42,6 +42,10 @@ export class XiaomiProvider implements PushProvider {
 
   constructor(private readonly o: XiaomiOptions) {
     this.timeoutMs = o.timeoutMs ?? VENDOR_TIMEOUT_MS;
+  }
+
+  checkToken(token: string): string | undefined {
+    return tokenShapeProblem(token);
   }
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {

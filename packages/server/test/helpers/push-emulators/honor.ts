@@ -36,6 +36,7 @@ interface SendBody {
   android?: {
     notification?: {
       title?: unknown;
+      importance?: unknown;
       body?: unknown;
       notifyId?: unknown;
       clickAction?: { type?: unknown };
@@ -77,6 +78,8 @@ export async function startHonorEmulator(): Promise<HonorEmulator> {
       state.received.push(dataOnly(token, data));
       return success;
     }
+    if (n.importance !== undefined && n.importance !== "LOW" && n.importance !== "NORMAL")
+      throw new Error("importance LOW or NORMAL");
     const type = n.clickAction?.type;
     if (type !== 1 && type !== 2 && type !== 3) throw new Error("clickAction.type 1-3");
     const id = n.notifyId;

@@ -34,6 +34,7 @@ interface Message {
   android?: {
     notification?: {
       title?: unknown;
+      importance?: unknown;
       body?: unknown;
       tag?: unknown;
       click_action?: { type?: unknown };
@@ -81,6 +82,8 @@ export async function startHuaweiEmulator(): Promise<HuaweiEmulator> {
       state.received.push(dataOnly(token, data));
       return success;
     }
+    if (n.importance !== undefined && n.importance !== "LOW" && n.importance !== "NORMAL")
+      throw new Error("importance LOW or NORMAL");
     const type = n.click_action?.type;
     if (type !== 1 && type !== 2 && type !== 3 && type !== 4) throw new Error("click_action.type 1-4");
     state.received.push({
