@@ -147,6 +147,23 @@ describe("vendor message details", () => {
       await oppo.stop();
     }
   });
+  test("a very long preview still reaches the device: the payload carries it cut as shown", async () => {
+    const body = "明天上午十点在三楼大会议室开会，请大家准时参加。".repeat(150);
+    for (const c of [huaweiCase, honorCase, xiaomiCase, oppoCase]) {
+      const { emulator, provider, wrongCredentials } = await c.start();
+      try {
+        assert.deepEqual(
+          await provider.send(target(emulator.validToken), notification({ body })),
+          { ok: true },
+          c.name,
+        );
+        assert.ok(emulator.received.at(-1)?.body.endsWith("…"), c.name);
+      } finally {
+        await wrongCredentials.close?.();
+        await emulator.stop();
+      }
+    }
+  });
 });
 
 describe("vendor providers from the configuration", () => {

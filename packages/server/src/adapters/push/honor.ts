@@ -16,7 +16,7 @@ import { sendWithToken, type TokenAttempt } from "./credentials.js";
 import { httpCall } from "./http-call.js";
 import { outcomeOfPushKitCode, oversize, PUSH_KIT, type PushKitOptions } from "./huawei.js";
 import { clientCredentialsAccess } from "./oauth-client.js";
-import { clip, notifyIdOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, notifyIdOf, payloadOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 export interface HonorOptions extends PushKitOptions {
   /** The app's Client ID, with clientSecret for the access token (appId is only in the send URL). */
@@ -67,7 +67,7 @@ export class HonorProvider implements PushProvider {
 }
 
 function bodyOf(token: string, n: PushNotification, badgeClass: string): Record<string, unknown> {
-  const data = JSON.stringify(n);
+  const data = payloadOf(n, { title: PUSH_KIT.maxTitle, body: PUSH_KIT.maxBody });
   if (n.quiet) return { data, android: { ttl: PUSH_KIT.ttl }, token: [token] };
   return {
     data,

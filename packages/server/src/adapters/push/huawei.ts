@@ -18,7 +18,7 @@ import type { AccessToken } from "./access-token.js";
 import { sendWithToken, type TokenAttempt } from "./credentials.js";
 import { type HttpAnswer, httpCall, outcomeOfStatus } from "./http-call.js";
 import { clientCredentialsAccess } from "./oauth-client.js";
-import { clip, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, payloadOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 /** The settings of a Push Kit style provider (Huawei's, Honor's). */
 export interface PushKitOptions {
@@ -95,7 +95,7 @@ export class HuaweiProvider implements PushProvider {
 }
 
 function messageOf(token: string, n: PushNotification, badgeClass: string): Record<string, unknown> {
-  const data = JSON.stringify(n);
+  const data = payloadOf(n, { title: PUSH_KIT.maxTitle, body: PUSH_KIT.maxBody });
   if (n.quiet) return { data, android: { urgency: "NORMAL", ttl: PUSH_KIT.ttl }, token: [token] };
   return {
     data,

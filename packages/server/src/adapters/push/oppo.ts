@@ -19,7 +19,7 @@ import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "..
 import { AccessToken, type IssuedToken } from "./access-token.js";
 import { CredentialsRefused, sendWithToken, type TokenAttempt } from "./credentials.js";
 import { httpCall, outcomeOfStatus } from "./http-call.js";
-import { clip, notifyIdOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, notifyIdOf, payloadOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 export interface OppoOptions {
   appKey: string;
@@ -59,7 +59,7 @@ export class OppoProvider implements PushProvider {
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
     if (n.kind === "clear") return { ok: true };
-    const parameters = JSON.stringify(n);
+    const parameters = payloadOf(n, { title: MAX_TITLE, body: MAX_CONTENT });
     if (parameters.length > MAX_PARAMETERS)
       return {
         ok: false,

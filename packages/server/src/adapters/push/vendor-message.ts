@@ -1,8 +1,10 @@
 /*
  * What the Android vendor channels (Huawei, Xiaomi, OPPO, vivo, Honor) have alike: an integer
  * notification id that makes a new notification replace the old one of the same conversation,
- * and title/text limits counted in characters.
+ * title/text limits counted in characters, the app's payload within them, and the shape of a
+ * device token.
  */
+import type { PushNotification } from "../../core/push/provider.js";
 
 /** The deadline of one request to a vendor's API (auth or send). */
 export const VENDOR_TIMEOUT_MS = 10_000;
@@ -62,4 +64,22 @@ export function tokenShapeProblem(token: string): string | undefined {
     return `a token of 8 to ${MAX_TOKEN_CHARS} characters`;
   if (!/^[\x21-\x7e]+$/.test(token)) return "a token of printable characters without spaces";
   return undefined;
+}
+
+/**
+ * The app's payload (the notification's fields, and any the vendor adds) as JSON, with the
+ * title and text cut as the notification shows them: a long preview would otherwise take the
+ * payload over the vendor's size limit and the whole push would be refused.
+ */
+export function payloadOf(
+  n: PushNotification,
+  limits: { title: number; body: number },
+  extra: Record<string, number> = {},
+): string {
+  return JSON.stringify({
+    ...n,
+    title: clip(n.title, limits.title),
+    body: clip(n.body, limits.body),
+    ...extra,
+  });
 }

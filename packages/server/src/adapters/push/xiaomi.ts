@@ -17,7 +17,7 @@
  */
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
 import { httpCall, outcomeOfStatus, unreachable } from "./http-call.js";
-import { clip, notifyIdOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
+import { clip, notifyIdOf, payloadOf, tokenShapeProblem, VENDOR_TIMEOUT_MS } from "./vendor-message.js";
 
 export interface XiaomiOptions {
   appSecret: string;
@@ -50,7 +50,7 @@ export class XiaomiProvider implements PushProvider {
 
   async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
     const notifyId = notifyIdOf(n.conversationId);
-    const payload = JSON.stringify({ ...n, notifyId });
+    const payload = payloadOf(n, { title: MAX_TITLE, body: MAX_DESCRIPTION }, { notifyId });
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES)
       return { ok: false, reason: "rejected", detail: `payload above ${MAX_PAYLOAD_BYTES} bytes` };
     const passThrough = n.kind === "clear" || n.quiet;

@@ -40,6 +40,7 @@ export async function startXiaomiEmulator(packageName = "com.example.starling"):
     const regId = need(f.get("registration_id"), "registration_id");
     if (f.get("restricted_package_name") !== packageName) throw new Error("restricted_package_name");
     const payload = need(f.get("payload"), "payload");
+    if (Buffer.byteLength(payload) > 4096) throw new Error("payload above 4 KB");
     const passThrough = f.get("pass_through");
     if (passThrough !== "0" && passThrough !== "1") throw new Error("pass_through 0 or 1");
     const notifyId = need(f.get("notify_id"), "notify_id");
