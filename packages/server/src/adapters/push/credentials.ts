@@ -13,6 +13,14 @@ export class CredentialsRefused extends Error {
   }
 }
 
+/** Getting an access token failed in a way that says how the send went (throttled, unreachable). */
+export class TokenUnavailable extends Error {
+  constructor(readonly outcome: PushOutcome) {
+    super(outcome.ok ? "token" : (outcome.detail ?? outcome.reason));
+    this.name = "TokenUnavailable";
+  }
+}
+
 /** What one attempt with an access token gave: an outcome, or "the provider says the token has lapsed". */
 export type TokenAttempt = PushOutcome | "token_expired";
 
@@ -35,6 +43,7 @@ export async function sendWithToken(
     return { ok: false, reason: "rejected", detail: "access token refused twice" };
   } catch (err) {
     if (err instanceof CredentialsRefused) return { ok: false, reason: "rejected", detail: err.message };
+    if (err instanceof TokenUnavailable) return err.outcome;
     return unreachable(err);
   }
 }

@@ -7,6 +7,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import type { PushNotification, PushOutcome, PushProvider, PushTarget } from "../../core/push/provider.js";
 import { AccessToken, type IssuedToken } from "./access-token.js";
+import { sendWithToken, type TokenAttempt, TokenUnavailable } from "./credentials.js";
 import { fitText } from "./fit-text.js";
 import { type HttpAnswer, httpCall, outcomeOfStatus, unreachable } from "./http-call.js";
 import { signJwt } from "./jwt.js";
@@ -67,13 +68,6 @@ export function readServiceAccount(text: string): ServiceAccount | string {
   };
 }
 
-/** The token endpoint refused or failed: what a send waiting for the token answers. */
-class TokenUnavailable extends Error {
-  constructor(readonly outcome: PushOutcome) {
-    super(outcome.ok ? "token" : (outcome.detail ?? outcome.reason));
-  }
-}
-
 export class FcmProvider implements PushProvider {
   readonly name = "fcm";
   private readonly accessToken: AccessToken;
@@ -90,27 +84,9 @@ export class FcmProvider implements PushProvider {
       : `an FCM registration token is printable text of at most ${MAX_TOKEN_LENGTH} characters`;
   }
 
-  async send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
-    const first = await this.attempt(target, n);
-    if (first !== "unauthenticated") return first;
-    // 401: the access token was revoked or expired early; a fresh one is tried once.
-    this.accessToken.invalidate();
-    const second = await this.attempt(target, n);
-    return second === "unauthenticated"
-      ? { ok: false, reason: "rejected", detail: "UNAUTHENTICATED" }
-      : second;
-  }
-
-  private async attempt(target: PushTarget, n: PushNotification): Promise<PushOutcome | "unauthenticated"> {
-    let bearer: string;
-    try {
-      bearer = await this.accessToken.get();
-    } catch (err) {
-      return err instanceof TokenUnavailable ? err.outcome : unreachable(err);
-    }
-    let answer: HttpAnswer;
-    try {
-      answer = await httpCall(
+  send(target: PushTarget, n: PushNotification): Promise<PushOutcome> {
+    return sendWithToken(this.accessToken, async (bearer): Promise<TokenAttempt> => {
+      const answer = await httpCall(
         `${this.opts.endpoint}/v1/projects/${encodeURIComponent(this.opts.account.projectId)}/messages:send`,
         {
           headers: { authorization: `Bearer ${bearer}` },
@@ -118,14 +94,13 @@ export class FcmProvider implements PushProvider {
           timeoutMs: this.opts.timeoutMs,
         },
       );
-    } catch (err) {
-      return unreachable(err);
-    }
-    if (answer.status === 200) return { ok: true };
-    // THIRD_PARTY_AUTH_ERROR is a 401 about the APNs credentials in the Firebase project, which
-    // a new access token does not mend.
-    if (answer.status === 401 && fcmErrorCode(answer) !== "THIRD_PARTY_AUTH_ERROR") return "unauthenticated";
-    return outcomeOfFcmError(answer);
+      if (answer.status === 200) return { ok: true };
+      // 401: the access token was revoked or expired early (a fresh one is tried once).
+      // THIRD_PARTY_AUTH_ERROR is a 401 about the APNs credentials in the Firebase project,
+      // which a new access token does not mend.
+      if (answer.status === 401 && fcmErrorCode(answer) !== "THIRD_PARTY_AUTH_ERROR") return "token_expired";
+      return outcomeOfFcmError(answer);
+    });
   }
 
   /** The JWT-bearer grant (RFC 7523 §2.1) at the account's token_uri. */
