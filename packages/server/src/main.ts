@@ -151,6 +151,7 @@ export async function openCore(config: StarlingConfig, log: Logger, metrics?: Me
     editWindowMs: config.limits.editWindowMs,
     groupMaxMembers: config.limits.groupMaxMembers,
     maxTextLength: config.limits.maxTextLength,
+    maxPushDevicesPerUser: config.limits.maxPushDevicesPerUser,
     login: {
       ...DEFAULT_LIMITS.login,
       maxFailuresPerAccountAddress: config.limits.loginMaxFailures,

@@ -45,6 +45,8 @@ import { SyncService } from "./messaging/sync.js";
 import { TypingRelay } from "./messaging/typing.js";
 import { Visibility } from "./messaging/visibility.js";
 import { Presence } from "./presence/presence.js";
+import { PushDevices } from "./push/devices.js";
+import type { PushProvider } from "./push/provider.js";
 import { messageDocument } from "./search/document.js";
 import { SearchService } from "./search/search-service.js";
 import type { Store } from "./store.js";
@@ -66,6 +68,10 @@ export interface CoreDeps {
   media?: MediaProbe;
   /** Where counters and timings go; without it nothing is recorded. */
   metrics?: Metrics;
+  /** The channels push notifications go out through; without any, devices cannot register. */
+  pushProviders?: readonly PushProvider[];
+  /** The Web Push application server key (VAPID, raw P-256, base64url) that browsers subscribe with. */
+  webPushPublicKey?: string;
 }
 
 /** The domain logic, assembled from its services. Transports call into this and nothing below it. */
@@ -106,6 +112,10 @@ export class Core {
   /** Messages a user saved, on all their devices. */
   readonly favourites: Favourites;
   readonly avatars: Avatars | undefined;
+  /** A user's devices registered for push notifications. */
+  readonly pushDevices: PushDevices;
+  /** For Welcome.webpush_public_key and the HTTP push config; undefined when Web Push is off. */
+  readonly webPushPublicKey: string | undefined;
   readonly limits: CoreLimits;
   /** Connection caps that every listener of this node asks. */
   readonly connections: ConnectionLimiter;
@@ -172,6 +182,8 @@ export class Core {
         : undefined;
     this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);
+    this.pushDevices = new PushDevices(store, clock, random, limits, deps.pushProviders ?? []);
+    this.webPushPublicKey = deps.webPushPublicKey;
     this.connections = new ConnectionLimiter(
       limits.connections,
       (userId) => this.presence.localSessions(userId),

@@ -4,6 +4,7 @@ import type { FilesReader, FilesTx } from "./files/store.js";
 import type { GroupsReader, GroupsTx } from "./groups/store.js";
 import type { StorePort } from "./kernel/shared-store.js";
 import type { MessagingReader, MessagingTx } from "./messaging/store.js";
+import type { PushReader, PushTx } from "./push/store.js";
 import type { SearchReader } from "./search/store.js";
 
 /** Every module's reads: what `Store.read` gives. */
@@ -13,10 +14,18 @@ export interface StoreReader
     AccountsReader,
     DirectoryReader,
     FilesReader,
-    SearchReader {}
+    SearchReader,
+    PushReader {}
 
 /** Every module's reads and writes: what a transaction of the whole store gives. */
-export interface StoreTx extends StoreReader, MessagingTx, GroupsTx, AccountsTx, DirectoryTx, FilesTx {}
+export interface StoreTx
+  extends StoreReader,
+    MessagingTx,
+    GroupsTx,
+    AccountsTx,
+    DirectoryTx,
+    FilesTx,
+    PushTx {}
 
 /**
  * All persistent state: the module ports combined, which is what the store

@@ -95,6 +95,13 @@ const METHODS = {
   upsertDepartment: true,
   revokeInvites: true,
   upsertMember: true,
+  listPushDevices: true,
+  pushDevicesOf: true,
+  unreadTotals: true,
+  upsertPushDevice: true,
+  deletePushDevice: true,
+  deletePushDevicesById: true,
+  touchPushDevices: true,
 } satisfies Record<keyof StoreTx, true>;
 
 const names = Object.keys(METHODS).sort();

@@ -57,6 +57,7 @@ export interface StarlingConfig {
     maxConnectionsPerAddress: number;
     maxUnauthenticatedPerAddress: number;
     maxSessionsPerUser: number;
+    maxPushDevicesPerUser: number;
     /** Comma-separated. */
     exemptAddresses: string;
   };

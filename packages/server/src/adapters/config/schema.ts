@@ -422,6 +422,15 @@ export const SETTINGS = [
       "Sessions one user may have open on this node, native and XMPP together; a further login is refused (TOO_MANY_SESSIONS). 0: no limit.",
   },
   {
+    key: "limits.maxPushDevicesPerUser",
+    type: "int",
+    default: 20,
+    min: 1,
+    max: 1000,
+    description:
+      "Push devices one user may register; registering one more removes the one least recently used.",
+  },
+  {
     key: "limits.exemptAddresses",
     type: "string",
     default: "",

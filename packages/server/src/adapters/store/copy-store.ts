@@ -25,6 +25,7 @@ const TABLES = [
   "avatars",
   "secrets",
   "scram_credentials",
+  "push_devices",
   "counters",
 ] as const;
 const BATCH = 500;

@@ -13,6 +13,7 @@ import type {
   UserWriter,
 } from "../../core/kernel/shared-store.js";
 import type { MarkReads, MarkWrites, MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
+import type { PushReads, PushWrites } from "../../core/push/store.js";
 import type { SearchReads } from "../../core/search/store.js";
 import type { StoreTx } from "../../core/store.js";
 import { KyselyAccounts } from "./kysely-accounts.js";
@@ -22,6 +23,7 @@ import { KyselyFiles } from "./kysely-files.js";
 import { KyselyInvites } from "./kysely-invites.js";
 import { KyselyMarks } from "./kysely-marks.js";
 import { KyselyMessaging } from "./kysely-messaging.js";
+import { KyselyPush } from "./kysely-push.js";
 import { KyselySearch } from "./kysely-search.js";
 import { KyselyUsers } from "./kysely-users.js";
 import type { Dialect } from "./migrations.js";
@@ -75,5 +77,6 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const search: SearchReads = new KyselySearch(db, dialect);
   const invites: InviteReads & InviteWrites = new KyselyInvites(db);
   const marks: MarkReads & MarkWrites = new KyselyMarks(db);
-  return compose(conversations, users, messaging, accounts, directory, files, search, invites, marks);
+  const push: PushReads & PushWrites = new KyselyPush(db);
+  return compose(conversations, users, messaging, accounts, directory, files, search, invites, marks, push);
 }

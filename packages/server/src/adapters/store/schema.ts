@@ -83,6 +83,19 @@ export interface MentionTable {
   server_time: number;
 }
 
+/** A device registered for push notifications; (provider, token) is unique. */
+export interface PushDeviceTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  platform: string;
+  app_id: string;
+  token: string;
+  locale: string;
+  created_at: number;
+  last_used_at: number;
+}
+
 export interface AvatarTable {
   owner_id: string;
   size: number;
@@ -256,4 +269,5 @@ export interface Database {
   pinned_messages: PinnedMessageTable;
   hidden_messages: HiddenMessageTable;
   favourites: FavouriteTable;
+  push_devices: PushDeviceTable;
 }

@@ -20,6 +20,8 @@ export interface CoreLimits {
   passwordMinLength: number;
   /** Pages (history, sync) stop growing at about this many bytes, to stay below the frame limit. */
   maxResponseBytes: number;
+  /** Push devices one user may register; one more removes their least recently used. */
+  maxPushDevicesPerUser: number;
   login: LoginLimits;
   connections: ConnectionLimits;
 }
@@ -53,6 +55,7 @@ export const DEFAULT_LIMITS: CoreLimits = {
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   passwordMinLength: 8,
   maxResponseBytes: 512 * 1024,
+  maxPushDevicesPerUser: 20,
   login: {
     windowMs: 5 * 60 * 1000,
     maxFailuresPerAccountAddress: 5,
@@ -197,3 +200,15 @@ export function maxXmlMessageChars(l: CoreLimits): number {
 export function nativeFrameBytes(configured: number, l: CoreLimits): number {
   return Math.max(configured, maxMessageBytes(l));
 }
+
+/**
+ * A push registration's fields, in UTF-8 bytes. A token is an APNs device token (64 hex), an FCM
+ * registration token (about 160), a vendor's token, or a Web Push subscription as JSON, whose
+ * endpoint URL is the long part; 4 KiB holds all of them.
+ */
+export const PUSH_DEVICE_LIMITS = {
+  tokenBytes: 4096,
+  appIdBytes: 255,
+  /** A BCP 47 language tag ("zh-Hans-CN"); RFC 5646 section 4.4.1 asks for at least 35 characters. */
+  localeLength: 35,
+} as const;
