@@ -17,6 +17,7 @@ export type { ImportReport } from "./core/directory/import-users.js";
 export { nameKeys } from "./core/directory/pinyin.js";
 export type { BlobStore } from "./core/kernel/ports.js";
 export { type DomainRecord, EMPTY_PROFILE, type UserRecord } from "./core/kernel/records.js";
+export type { PushNotification, PushOutcome, PushProvider, PushTarget } from "./core/push/provider.js";
 export { indexTokens, tsVector } from "./core/search/tokens.js";
 export {
   adminKey,
@@ -25,5 +26,6 @@ export {
   type RuntimeInfo,
   runtimeFile,
   SERVER_VERSION,
+  type ServerOptions,
   startServer,
 } from "./main.js";

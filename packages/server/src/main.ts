@@ -46,6 +46,7 @@ import { DEFAULT_XMPP_CONFIG } from "./doors/xmpp/xmpp-config.js";
 import { XmppHub } from "./doors/xmpp/xmpp-hub.js";
 import { startXmppListener } from "./doors/xmpp/xmpp-listener.js";
 import { XmppWsEndpoint } from "./doors/xmpp/xmpp-ws.js";
+import { type BuiltPushProviders, buildPushProviders } from "./push-providers.js";
 import { Readiness } from "./readiness.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -113,7 +114,12 @@ export function adminKey(dataDir: string): string {
  * Opens the database and builds the core: everything but the listeners.
  * Used by the server and by the CLI's offline admin commands.
  */
-export async function openCore(config: StarlingConfig, log: Logger, metrics?: Metrics) {
+export async function openCore(
+  config: StarlingConfig,
+  log: Logger,
+  metrics?: Metrics,
+  push: BuiltPushProviders = { providers: [] },
+) {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(config.db, config.durability, dataDir, log, metrics);
@@ -192,6 +198,8 @@ export async function openCore(config: StarlingConfig, log: Logger, metrics?: Me
     blobs,
     media: new SharpMediaProbe({ maxImagePixels: config.files.maxImagePixels }),
     ...(metrics ? { metrics } : {}),
+    pushProviders: push.providers,
+    ...(push.webPushPublicKey ? { webPushPublicKey: push.webPushPublicKey } : {}),
     fileLimits: {
       maxUploadBytes: config.files.maxUploadBytes,
       maxFileBytes: config.files.maxFileBytes,
@@ -250,11 +258,22 @@ async function ensureFirstAdmin(
   }
 }
 
+/** What a caller of startServer may give instead of what the configuration builds. */
+export interface ServerOptions {
+  /** The push providers to deliver through, instead of those push.* configures. */
+  push?: BuiltPushProviders;
+}
+
 /** The composition root: builds every adapter from the configuration and starts the listeners. */
-export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: StarlingConfig,
+  logger?: Logger,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
   const log = logger ?? createLogger(config.log.level);
   const metrics = new PromMetrics();
-  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log, metrics);
+  const push = options.push ?? (await buildPushProviders({ config, dataDir: resolve(config.dataDir), log }));
+  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log, metrics, push);
   metrics.track("starling_store_up", () => (store.health().ok ? 1 : 0));
   metrics.track("starling_bus_up", () => ((bus.health?.().ok ?? true) ? 1 : 0));
   const metricsEndpoint: MetricsEndpoint = {
@@ -504,6 +523,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       await http.close();
       await metricsServer?.close();
       await core.idle();
+      await Promise.all(push.providers.map((p) => p.close?.()));
       await presence.close?.();
       await bus.close?.();
       await store.close();

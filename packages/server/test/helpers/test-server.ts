@@ -7,6 +7,7 @@ import {
   LOOPBACK_ANY_PORT,
   loadConfig,
   type RunningServer,
+  type ServerOptions,
   type SettingKey,
   startServer,
 } from "../../src/index.js";
@@ -51,6 +52,7 @@ export async function apiRequest(
 export async function startTestServer(
   flags: Partial<Record<SettingKey, unknown>> = {},
   logger?: Logger,
+  options: ServerOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "starling-test-"));
   const config = loadConfig({
@@ -63,7 +65,7 @@ export async function startTestServer(
       ...flags,
     },
   });
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, options);
   let stopped = false;
   const ts: TestServer = {
     server,
@@ -89,7 +91,7 @@ export async function startTestServer(
         tcp: { ...config.tcp, port: ts.server.tcpPort },
         http: { ...config.http, port: ts.server.httpPort },
       };
-      ts.server = await startServer(again, logger);
+      ts.server = await startServer(again, logger, options);
       stopped = false;
     },
     async close() {

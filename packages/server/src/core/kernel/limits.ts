@@ -207,6 +207,8 @@ export function nativeFrameBytes(configured: number, l: CoreLimits): number {
  * endpoint URL is the long part; 4 KiB holds all of them.
  */
 export const PUSH_DEVICE_LIMITS = {
+  /** A provider's name is a short word ("webpush", "huawei"); only configured ones are accepted. */
+  providerLength: 32,
   tokenBytes: 4096,
   appIdBytes: 255,
   /** A BCP 47 language tag ("zh-Hans-CN"); RFC 5646 section 4.4.1 asks for at least 35 characters. */
