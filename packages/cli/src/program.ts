@@ -4,6 +4,7 @@ import { registerAdminCommands } from "./commands/admin.js";
 import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDataCommands } from "./commands/data.js";
+import { registerDeviceCommands } from "./commands/devices.js";
 import { registerDirectoryCommands } from "./commands/directory.js";
 import { registerOnboardingCommands } from "./commands/onboarding.js";
 import { registerServe } from "./commands/serve.js";
@@ -35,6 +36,7 @@ export function buildProgram(signals: StopSignals): Command {
   registerDirectoryCommands(program);
   registerOnboardingCommands(program);
   registerUserCommands(program);
+  registerDeviceCommands(program);
   registerDataCommands(program);
   return program;
 }

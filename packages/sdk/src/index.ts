@@ -22,6 +22,7 @@ export { DEFAULT_TCP_PORT, type Endpoint, type EndpointScheme, parseEndpoint } f
 // The SDK's Favourite always carries a message; it takes the place of the wire type of that name.
 export type { Favourite, FavouritesChange, FavouritesQuery } from "./favourites.js";
 export type { ClientOptions, DeviceInfo } from "./options.js";
+export type { PushDevice, PushDeviceInput, PushDeviceRef } from "./push-devices.js";
 export type { SeqLike } from "./seq.js";
 export type { SyncState } from "./sync-state.js";
 export { systemTimers, type Timers } from "./timers.js";
