@@ -39,8 +39,9 @@ export function registerDeviceCommands(program: Command): void {
 
   addClientFlags(
     devices.command("remove <id>").description("stop push notifications to one of your devices"),
-  ).action(async (id: string, flags: ClientFlags) => {
-    const client = await connectClient(flags);
+  ).action(async (id: string, _flags: ClientFlags, cmd: Command) => {
+    // `devices` has the same flags and takes those given on its own line: read both.
+    const client = await connectClient(cmd.optsWithGlobals<ClientFlags>());
     try {
       await client.unregisterPushDevice({ id });
       process.stdout.write(`device ${id} removed\n`);
