@@ -45,7 +45,9 @@ export async function apiRequest(
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  const text = await r.text();
+  // 204 answers have no body.
+  return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 /** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own; `logger` to read its logs. */
