@@ -273,7 +273,16 @@ export async function startServer(
   const log = logger ?? createLogger(config.log.level);
   const metrics = new PromMetrics();
   const push = options.push ?? (await buildPushProviders({ config, dataDir: resolve(config.dataDir), log }));
-  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(config, log, metrics, push);
+  const closePush = () => Promise.all(push.providers.map((p) => p.close?.()));
+  const { store, bus, presence, blobs, core, admin, dataDir } = await openCore(
+    config,
+    log,
+    metrics,
+    push,
+  ).catch(async (err) => {
+    await closePush();
+    throw err;
+  });
   metrics.track("starling_store_up", () => (store.health().ok ? 1 : 0));
   metrics.track("starling_bus_up", () => ((bus.health?.().ok ?? true) ? 1 : 0));
   const metricsEndpoint: MetricsEndpoint = {
@@ -390,6 +399,7 @@ export async function startServer(
     await bus.close?.();
     await store.close();
     await blobs.close?.();
+    await closePush();
     throw err;
   }
   const readiness = new Readiness({
@@ -476,6 +486,7 @@ export async function startServer(
     await bus.close?.();
     await store.close();
     await blobs.close?.();
+    await closePush();
     throw err;
   }
   readiness.listenersUp();
@@ -523,7 +534,7 @@ export async function startServer(
       await http.close();
       await metricsServer?.close();
       await core.idle();
-      await Promise.all(push.providers.map((p) => p.close?.()));
+      await closePush();
       await presence.close?.();
       await bus.close?.();
       await store.close();
