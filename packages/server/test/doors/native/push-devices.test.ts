@@ -160,7 +160,8 @@ describe("push devices on a server without push providers", () => {
   let alice: Client;
 
   before(async () => {
-    ts = await startTestServer();
+    // Web Push needs no account and is on by default: turned off here, nothing is left.
+    ts = await startTestServer({ "push.webpush.enabled": false });
     await ts.addUser("alice");
     alice = await login(ts, "alice");
   });
@@ -178,5 +179,26 @@ describe("push devices on a server without push providers", () => {
       (e: StarlingError) => e.code === ErrorCode.CONFLICT && /not configured/.test(e.message),
     );
     assert.deepEqual(await alice.sdk.listPushDevices(), []);
+  });
+});
+
+describe("push devices on a server as it starts by default", () => {
+  test("Web Push is on: the welcome names it with the server's VAPID key", async () => {
+    const ts = await startTestServer();
+    try {
+      await ts.addUser("alice");
+      const alice = await login(ts, "alice");
+      try {
+        const welcome = await alice.sdk.connect();
+        assert.deepEqual(welcome.pushProviders, ["webpush"]);
+        // An uncompressed P-256 point (65 bytes) in base64url.
+        assert.match(welcome.webpushPublicKey, /^[A-Za-z0-9_-]{87}$/);
+        assert.equal(Buffer.from(welcome.webpushPublicKey, "base64url")[0], 4);
+      } finally {
+        await alice.close();
+      }
+    } finally {
+      await ts.close();
+    }
   });
 });
