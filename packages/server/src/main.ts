@@ -158,6 +158,7 @@ export async function openCore(
     groupMaxMembers: config.limits.groupMaxMembers,
     maxTextLength: config.limits.maxTextLength,
     maxPushDevicesPerUser: config.limits.maxPushDevicesPerUser,
+    activationTtlMs: config.onboarding.activationTtlMs,
     login: {
       ...DEFAULT_LIMITS.login,
       maxFailuresPerAccountAddress: config.limits.loginMaxFailures,

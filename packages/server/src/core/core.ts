@@ -1,5 +1,6 @@
 import { type Content, isValidClientMsgId, PresenceStatus, type SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts/accounts.js";
+import { Activation } from "./accounts/activation.js";
 import { OwnSessions } from "./accounts/own-sessions.js";
 import { UserSettings } from "./accounts/user-settings.js";
 import { Auditor } from "./directory/audit.js";
@@ -77,6 +78,8 @@ export interface CoreDeps {
 /** The domain logic, assembled from its services. Transports call into this and nothing below it. */
 export class Core {
   readonly accounts: Accounts;
+  /** One-time codes with which invited people choose their first password. */
+  readonly activation: Activation;
   /** A user's own login sessions: listed and ended from their settings. */
   readonly ownSessions: OwnSessions;
   /** Settings that follow a user to every device. */
@@ -159,6 +162,7 @@ export class Core {
       (d, v) => this.directoryAdmin.notify(d, v),
       metrics,
     );
+    this.activation = new Activation(store, this.accounts, random, clock, limits, log, metrics);
     this.ownSessions = new OwnSessions(store, bus, clock, random);
     this.settings = new UserSettings(store, bus);
     this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics);

@@ -102,6 +102,9 @@ const METHODS = {
   deletePushDevice: true,
   deletePushDevicesById: true,
   touchPushDevices: true,
+  getActivationCode: true,
+  putActivationCode: true,
+  useActivationCode: true,
 } satisfies Record<keyof StoreTx, true>;
 
 const names = Object.keys(METHODS).sort();

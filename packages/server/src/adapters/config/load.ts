@@ -111,6 +111,7 @@ export interface StarlingConfig {
     // end: xmpp-push
   };
   // slot: onboarding
+  onboarding: { activationTtlMs: number };
   // end: onboarding
 }
 

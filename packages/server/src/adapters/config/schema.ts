@@ -780,6 +780,15 @@ export const SETTINGS = [
   // end: xmpp-push
 
   // slot: onboarding
+  {
+    key: "onboarding.activationTtlMs",
+    type: "int",
+    default: 7 * 24 * 3600 * 1000,
+    min: 60000,
+    max: 90 * 24 * 3600 * 1000,
+    description:
+      "How long a person's activation code (starling invite --user) stays usable; a new code for the same person revokes the previous one.",
+  },
   // end: onboarding
 ] as const satisfies readonly Setting[];
 

@@ -16,6 +16,7 @@ const TABLES = [
   "conversations",
   "members",
   "group_invites",
+  "activation_codes",
   "pinned_messages",
   "hidden_messages",
   "favourites",

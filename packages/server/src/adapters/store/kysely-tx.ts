@@ -1,5 +1,10 @@
 import type { Kysely } from "kysely";
-import type { AccountsReads, AccountsWrites } from "../../core/accounts/store.js";
+import type {
+  AccountsReads,
+  AccountsWrites,
+  ActivationReads,
+  ActivationWrites,
+} from "../../core/accounts/store.js";
 import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
 import type { FilesReads, FilesWrites } from "../../core/files/store.js";
 import type { InviteReads, InviteWrites } from "../../core/groups/store.js";
@@ -17,6 +22,7 @@ import type { PushReads, PushWrites } from "../../core/push/store.js";
 import type { SearchReads } from "../../core/search/store.js";
 import type { StoreTx } from "../../core/store.js";
 import { KyselyAccounts } from "./kysely-accounts.js";
+import { KyselyActivation } from "./kysely-activation.js";
 import { KyselyConversations } from "./kysely-conversations.js";
 import { KyselyDirectory } from "./kysely-directory.js";
 import { KyselyFiles } from "./kysely-files.js";
@@ -72,11 +78,24 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const users: UserReader & UserWriter & AuditWriter = new KyselyUsers(db);
   const messaging: MessagingReads & MessagingWrites = new KyselyMessaging(db, dialect, lockConversations);
   const accounts: AccountsReads & AccountsWrites = new KyselyAccounts(db);
+  const activation: ActivationReads & ActivationWrites = new KyselyActivation(db);
   const directory: DirectoryReads & DirectoryWrites = new KyselyDirectory(db);
   const files: FileAccessReader & FilesReads & FilesWrites = new KyselyFiles(db);
   const search: SearchReads = new KyselySearch(db, dialect);
   const invites: InviteReads & InviteWrites = new KyselyInvites(db);
   const marks: MarkReads & MarkWrites = new KyselyMarks(db);
   const push: PushReads & PushWrites = new KyselyPush(db);
-  return compose(conversations, users, messaging, accounts, directory, files, search, invites, marks, push);
+  return compose(
+    conversations,
+    users,
+    messaging,
+    accounts,
+    activation,
+    directory,
+    files,
+    search,
+    invites,
+    marks,
+    push,
+  );
 }

@@ -184,6 +184,15 @@ export interface GroupInviteTable {
   revoked_at: number;
 }
 
+export interface ActivationCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number;
+}
+
 export interface MemberTable {
   conversation_id: string;
   user_id: string;
@@ -266,6 +275,7 @@ export interface Database {
   message_fts: MessageFtsTable;
   scram_credentials: ScramCredentialTable;
   group_invites: GroupInviteTable;
+  activation_codes: ActivationCodeTable;
   pinned_messages: PinnedMessageTable;
   hidden_messages: HiddenMessageTable;
   favourites: FavouriteTable;

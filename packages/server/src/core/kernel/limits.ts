@@ -18,6 +18,8 @@ export interface CoreLimits {
   syncMaxLimit: number;
   sessionTtlMs: number;
   passwordMinLength: number;
+  /** How long an activation code (a new person's first password) stays usable. */
+  activationTtlMs: number;
   /** Pages (history, sync) stop growing at about this many bytes, to stay below the frame limit. */
   maxResponseBytes: number;
   /** Push devices one user may register; one more removes their least recently used. */
@@ -54,6 +56,7 @@ export const DEFAULT_LIMITS: CoreLimits = {
   syncMaxLimit: 500,
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   passwordMinLength: 8,
+  activationTtlMs: 7 * 24 * 3600 * 1000,
   maxResponseBytes: 512 * 1024,
   maxPushDevicesPerUser: 20,
   login: {

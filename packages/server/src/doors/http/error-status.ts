@@ -7,6 +7,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.INVITE_INVALID:
       return 404;
     case ErrorCode.INVITE_EXPIRED:
+    case ErrorCode.ACTIVATION_CODE_EXPIRED:
       return 410;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.NOT_A_MEMBER:
@@ -21,6 +22,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.CONVERSATION_CLOSED:
     case ErrorCode.RECALL_WINDOW_EXPIRED:
     case ErrorCode.EDIT_WINDOW_EXPIRED:
+    case ErrorCode.ACTIVATION_CODE_USED:
       return 409;
     case ErrorCode.LOGIN_LOCKED:
       return 429;
