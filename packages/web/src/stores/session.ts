@@ -1,4 +1,4 @@
-import { type ClientState, StarlingClient, StarlingError } from "@starling/sdk";
+import { activate, type ClientState, StarlingClient, StarlingError } from "@starling/sdk";
 import type { Environment } from "./environment.js";
 import { Store } from "./store.js";
 
@@ -91,6 +91,21 @@ export class Session extends Store {
     this.mustChangePassword = false;
     this.began(client);
     this.changed();
+  }
+
+  /**
+   * Chooses the first password with an invite's activation code (on this same server, which
+   * serves the client), then signs in with the session it gives.
+   */
+  async activate(userId: string, code: string, password: string): Promise<void> {
+    const { token } = await activate("", {
+      userId,
+      code,
+      password,
+      deviceId: this.deviceId(),
+      platform: "web",
+    });
+    await this.start({ token });
   }
 
   /** Whether `password` is the initial one the new password must differ from. */

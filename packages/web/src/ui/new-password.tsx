@@ -44,8 +44,27 @@ export function passwordProblem(
   return "";
 }
 
-/** The step after a login with an initial password: choose a new one, then the client starts. */
-export function NewPassword() {
+/** An invite link's activation code for one person (docs/protocol.md, "Onboarding"). */
+export interface Invitation {
+  userId: string;
+  code: string;
+}
+
+/** Why an activation was refused, in the person's words. */
+function activationProblem(t: PasswordText & { cannotReach: string }, name: string): string {
+  if (name === "ACTIVATION_CODE_INVALID") return t.activateInvalid;
+  if (name === "ACTIVATION_CODE_EXPIRED") return t.activateExpired;
+  if (name === "ACTIVATION_CODE_USED") return t.activateUsed;
+  return t.cannotReach;
+}
+
+/**
+ * Choosing one's own password: after a login with an initial password (then the client starts),
+ * or, given `invitation`, with an invite's activation code (then the person is signed in).
+ * `onBack` leaves an invitation for the sign-in screen.
+ */
+export function NewPassword(props: { invitation?: Invitation; onBack?: () => void } = {}) {
+  const { invitation } = props;
   const { t: base, lang } = useStrings();
   const t = { ...base, ...passwordStrings[lang] };
   const { session } = useChat();
@@ -62,13 +81,19 @@ export function NewPassword() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const problem =
-      passwordProblem(t, rules, session.userId, password, session.isInitialPassword(password)) ||
-      (password !== again ? t.newPasswordMismatch : "");
+      passwordProblem(
+        t,
+        rules,
+        invitation?.userId ?? session.userId,
+        password,
+        !invitation && session.isInitialPassword(password),
+      ) || (password !== again ? t.newPasswordMismatch : "");
     setError(problem);
     if (problem) return;
     setBusy(true);
     try {
-      await session.setNewPassword(password);
+      if (invitation) await session.activate(invitation.userId, invitation.code, password);
+      else await session.setNewPassword(password);
     } catch (err) {
       const name = err instanceof StarlingError ? err.codeName : "";
       setError(
@@ -76,7 +101,9 @@ export function NewPassword() {
           ? `${t.newPasswordRejected}${(err as Error).message}`
           : name === "BAD_CREDENTIALS" || name === "LOGIN_LOCKED"
             ? t.locked
-            : t.cannotReach,
+            : invitation
+              ? activationProblem(t, name)
+              : t.cannotReach,
       );
       setBusy(false);
     }
@@ -85,14 +112,16 @@ export function NewPassword() {
   return (
     <main className="login">
       <form onSubmit={submit} aria-labelledby="new-password-title" noValidate>
-        <h1 id="new-password-title">{t.newPasswordTitle}</h1>
-        <p className="hint">{t.newPasswordWhy}</p>
+        <h1 id="new-password-title">{invitation ? t.activateTitle : t.newPasswordTitle}</h1>
+        <p className="hint">
+          {invitation ? t.activateWhy.replace("{user}", invitation.userId) : t.newPasswordWhy}
+        </p>
         <div id="new-password-rules" className="hint" data-testid="password-rules">
           {t.newPasswordRules}
           <ul>
             <li>{t.newPasswordRuleLength.replace("{n}", String(rules.minLength))}</li>
             <li>{t.newPasswordRuleUser}</li>
-            <li>{t.newPasswordRuleDifferent}</li>
+            {!invitation && <li>{t.newPasswordRuleDifferent}</li>}
           </ul>
         </div>
         <label>
@@ -126,9 +155,15 @@ export function NewPassword() {
         <button type="submit" disabled={busy}>
           {busy ? t.newPasswordSaving : t.newPasswordSave}
         </button>
-        <button type="button" className="secondary" onClick={() => void session.logout()}>
-          {t.signOut}
-        </button>
+        {invitation ? (
+          <button type="button" className="secondary" onClick={props.onBack}>
+            {t.activateBack}
+          </button>
+        ) : (
+          <button type="button" className="secondary" onClick={() => void session.logout()}>
+            {t.signOut}
+          </button>
+        )}
         <LanguageSwitch />
       </form>
     </main>
