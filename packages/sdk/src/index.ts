@@ -17,6 +17,7 @@ export {
 export type { Compressor } from "./compression.js";
 export { applyReaction } from "./conversation-cache.js";
 export type { ClientAuth } from "./credentials.js";
+export { DeviceState, type DeviceStorage, type StoredDevice } from "./device-state.js";
 export {
   DirectoryClient,
   type DirectoryUpdate,
