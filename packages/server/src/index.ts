@@ -11,6 +11,7 @@ export { KyselyStore } from "./adapters/store/kysely-store.js";
 export { openPostgresStore } from "./adapters/store/postgres.js";
 export { openSqliteStore } from "./adapters/store/sqlite.js";
 export { backupDataDir, restoreDataDir } from "./adapters/store/sqlite-backup.js";
+export { ensureTls } from "./adapters/tls/self-signed.js";
 export { Admin, type GroupSummary, type UserSummary } from "./core/accounts/admin.js";
 export { Core } from "./core/core.js";
 export type { ImportReport } from "./core/directory/import-users.js";

@@ -1,10 +1,9 @@
-import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import tls from "node:tls";
 import { formatInviteLink, normaliseFingerprint } from "@starling/sdk";
-import { type RuntimeInfo, runtimeFile, type StarlingConfig } from "@starling/server";
+import { ensureTls, type RuntimeInfo, runtimeFile, type StarlingConfig } from "@starling/server";
 import type { Command } from "commander";
 import QRCode from "qrcode";
 import WebSocket from "ws";
@@ -45,10 +44,14 @@ async function certificateHash(
     if (r.status !== 200) throw new Error(`the server has no domain ${domain} (HTTP ${r.status})`);
     return normaliseFingerprint(((await r.json()) as NavDocument).tls?.fingerprintSha256 ?? "");
   }
-  const file = config.tls.cert || join(resolve(config.dataDir), "tls", "cert.pem");
-  if (!existsSync(file))
-    throw new Error("no certificate yet: start the server once (starling serve) so that it makes one");
-  return normaliseFingerprint(new X509Certificate(readFileSync(file)).fingerprint256);
+  // The certificate the server will load; the self-signed one is made now if it is not there yet.
+  const tls = await ensureTls(
+    join(resolve(config.dataDir), "tls"),
+    config.tls.cert,
+    config.tls.key,
+    config.domain,
+  );
+  return normaliseFingerprint(tls.fingerprint);
 }
 
 /** A host name other machines can use: the configured public host, else this machine's first LAN address. */
