@@ -26,6 +26,7 @@ export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/settings_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
 export * from "./ids.js";
+export * from "./markdown.js";
 export * from "./splice.js";
 export { ensureTextEncoding, fallbackUtf8 } from "./text-encoding.js";
 export * from "./version.js";
