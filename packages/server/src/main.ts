@@ -201,6 +201,15 @@ export async function openCore(
     ...(metrics ? { metrics } : {}),
     pushProviders: push.providers,
     ...(push.webPushPublicKey ? { webPushPublicKey: push.webPushPublicKey } : {}),
+    pushSettings: {
+      queueLimit: config.push.queueLimit,
+      ratePerSecond: config.push.ratePerSecond,
+      maxAttempts: config.push.maxAttempts,
+      retryBaseMs: config.push.retryBaseMs,
+      collapseMs: config.push.collapseMs,
+      mentionsOnlyAbove: config.push.mentionsOnlyAbove,
+      previews: config.push.previews,
+    },
     fileLimits: {
       maxUploadBytes: config.files.maxUploadBytes,
       maxFileBytes: config.files.maxFileBytes,
@@ -535,6 +544,8 @@ export async function startServer(
       await http.close();
       await metricsServer?.close();
       await core.idle();
+      // Push last of the core: notifications of the sends stored above still get their moment.
+      await core.close();
       await closePush();
       await presence.close?.();
       await bus.close?.();

@@ -64,6 +64,13 @@ export interface StarlingConfig {
   /** Push notifications: the rules (push.*) and one object per provider (push.<provider>.*). */
   push: {
     // slot: push
+    queueLimit: number;
+    ratePerSecond: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    collapseMs: number;
+    mentionsOnlyAbove: number;
+    previews: "none" | "text";
     // end: push
     // slot: webpush
     webpush: { enabled: boolean; subject: string; keyFile: string; ttlSeconds: number; timeoutMs: number };

@@ -474,6 +474,67 @@ export const SETTINGS = [
       "How long an idle keep-alive HTTP connection stays open for the next request; above the usual 60 s of load balancers, so they close first.",
   },
   // slot: push
+  {
+    key: "push.queueLimit",
+    type: "int",
+    default: 100000,
+    min: 1,
+    max: 10000000,
+    description:
+      "Stored messages waiting to be considered for push notifications, and notifications waiting for their provider; more are dropped (counted in starling_push_total, outcome dropped), since sync, not push, makes devices complete.",
+  },
+  {
+    key: "push.ratePerSecond",
+    type: "int",
+    default: 500,
+    min: 1,
+    max: 1000000,
+    description: "Requests per second to each push provider (a token bucket allowing as many at once).",
+  },
+  {
+    key: "push.maxAttempts",
+    type: "int",
+    default: 5,
+    min: 1,
+    max: 20,
+    description:
+      "Tries of one notification, the first included, when the provider answers rate limited or fails; retries back off exponentially with jitter from push.retryBaseMs and honour the provider's Retry-After.",
+  },
+  {
+    key: "push.retryBaseMs",
+    type: "int",
+    default: 1000,
+    min: 1,
+    max: 600000,
+    description:
+      "The bound of the first retry's delay; it doubles with each further try (at most 5 minutes).",
+  },
+  {
+    key: "push.collapseMs",
+    type: "int",
+    default: 5000,
+    min: 0,
+    max: 600000,
+    description:
+      'A burst of messages in one conversation notifies a device once at once, then once more when this window ends for the rest ("9 new messages"). 0: every message notifies.',
+  },
+  {
+    key: "push.mentionsOnlyAbove",
+    type: "int",
+    default: 100,
+    min: 0,
+    max: 1000000,
+    description:
+      "Groups with more members than this notify only mentions of the member and @all. 0: every group notifies every message.",
+  },
+  {
+    key: "push.previews",
+    type: "enum",
+    default: "none",
+    values: ["none", "text"],
+    description:
+      "What a notification says. none: the sender (and group) and \"New message\", so no message text reaches a provider's cloud; text: the message's text as well, markdown removed.",
+  },
   // end: push
 
   // slot: webpush

@@ -226,7 +226,8 @@ export class PushDelivery {
         await this.store.transaction(async (tx) => {
           for (const ids of chunks([...dead])) await tx.deletePushDevicesById(ids);
           const now = this.clock.now();
-          for (const ids of chunks(touched.filter((id) => !dead.has(id)))) await tx.touchPushDevices(ids, now);
+          for (const ids of chunks(touched.filter((id) => !dead.has(id))))
+            await tx.touchPushDevices(ids, now);
         });
         if (dead.size > 0) {
           this.log.info({ devices: dead.size }, "push registrations removed: their tokens are dead");

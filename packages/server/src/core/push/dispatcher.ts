@@ -276,7 +276,12 @@ export class PushDispatcher implements AfterCommit {
     const wording =
       count === 1
         ? { title: notification.title, body: notification.body }
-        : notificationWording({ locale: device.locale, senderName, ...(groupName ? { groupName } : {}), count });
+        : notificationWording({
+            locale: device.locale,
+            senderName,
+            ...(groupName ? { groupName } : {}),
+            count,
+          });
     this.send(device, { ...notification, ...wording, count });
   }
 
