@@ -29,11 +29,13 @@ const zh = (locale: string) => locale.toLowerCase().startsWith("zh");
  */
 export function notificationWording(w: WordingInput): { title: string; body: string } {
   const title = w.groupName ? `${w.groupName} · ${w.senderName}` : w.senderName;
-  const preview = w.count === 1 && w.text ? plainText(w.text) : "";
-  if (preview)
+  // By code points, so an emoji or a character outside the BMP is never cut in half.
+  const preview = w.count === 1 && w.text ? [...plainText(w.text)] : [];
+  if (preview.length > 0)
     return {
       title,
-      body: preview.length > PREVIEW_CHARS ? `${preview.slice(0, PREVIEW_CHARS - 1)}…` : preview,
+      body:
+        preview.length > PREVIEW_CHARS ? `${preview.slice(0, PREVIEW_CHARS - 1).join("")}…` : preview.join(""),
     };
   if (zh(w.locale)) return { title, body: w.count > 1 ? `${w.count} 条新消息` : "新消息" };
   return { title, body: w.count > 1 ? `${w.count} new messages` : "New message" };
