@@ -35,7 +35,9 @@ export function notificationWording(w: WordingInput): { title: string; body: str
     return {
       title,
       body:
-        preview.length > PREVIEW_CHARS ? `${preview.slice(0, PREVIEW_CHARS - 1).join("")}…` : preview.join(""),
+        preview.length > PREVIEW_CHARS
+          ? `${preview.slice(0, PREVIEW_CHARS - 1).join("")}…`
+          : preview.join(""),
     };
   if (zh(w.locale)) return { title, body: w.count > 1 ? `${w.count} 条新消息` : "新消息" };
   return { title, body: w.count > 1 ? `${w.count} new messages` : "New message" };

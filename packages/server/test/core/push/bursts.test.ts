@@ -16,7 +16,9 @@ describe("bursts per device and conversation", () => {
   beforeEach(() => {
     mock.timers.enable({ apis: ["setTimeout"] });
     trailing = [];
-    bursts = new Bursts<string>(5000, 10, (newest, _held, count) => trailing.push({ newest: newest.seq, count }));
+    bursts = new Bursts<string>(5000, 10, (newest, _held, count) =>
+      trailing.push({ newest: newest.seq, count }),
+    );
   });
   afterEach(() => {
     bursts.close();
