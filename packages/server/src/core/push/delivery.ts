@@ -29,12 +29,16 @@ interface Lane {
   queue: Job[];
   inFlight: number;
   timer?: ReturnType<typeof setTimeout> | undefined;
+  /** A pump is scheduled for the next turn of the event loop. */
+  soon: boolean;
 }
 
 /** Requests in flight to one provider at once: enough to use HTTP/2 multiplexing, bounded. */
 const MAX_IN_FLIGHT = 64;
 /** The longest wait before a retry, whatever the provider asks. */
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
+/** A registration's last use is written again after this long, not at every notification. */
+const TOUCH_EVERY_MS = 3600_000;
 /** Outcomes are written to the store at most this often, in one transaction each kind. */
 const FLUSH_MS = 200;
 
@@ -74,6 +78,7 @@ export class PushDelivery {
         bucket: new TokenBucket(settings.ratePerSecond, settings.ratePerSecond, now),
         queue: [],
         inFlight: 0,
+        soon: false,
       });
   }
 
@@ -97,7 +102,7 @@ export class PushDelivery {
     }
     this.waiting++;
     lane.queue.push({ device, notification, attempt: 0 });
-    this.pump(lane);
+    this.pumpSoon(lane);
     return true;
   }
 
@@ -126,6 +131,19 @@ export class PushDelivery {
     await this.flush();
   }
 
+  /**
+   * Pumps on the next turn of the event loop, not now: a provider that answers at once would
+   * otherwise run a whole queue as one chain of microtasks, and no ack could be written meanwhile.
+   */
+  private pumpSoon(lane: Lane): void {
+    if (lane.soon) return;
+    lane.soon = true;
+    setImmediate(() => {
+      lane.soon = false;
+      if (!this.closed) this.pump(lane);
+    });
+  }
+
   private pump(lane: Lane): void {
     if (lane.timer) return;
     while (lane.queue.length > 0 && lane.inFlight < MAX_IN_FLIGHT) {
@@ -141,7 +159,7 @@ export class PushDelivery {
       const sent: Promise<void> = this.attempt(lane, job).finally(() => {
         lane.inFlight--;
         this.sending.delete(sent);
-        if (!this.closed) this.pump(lane);
+        if (!this.closed) this.pumpSoon(lane);
       });
       this.sending.add(sent);
     }
@@ -161,8 +179,12 @@ export class PushDelivery {
     this.metrics.inc("starling_push_total", { provider: name, outcome: outcome.ok ? "ok" : outcome.reason });
     if (outcome.ok) {
       this.waiting--;
-      this.touched.add(job.device.id);
-      this.scheduleFlush();
+      // Last use only needs to tell a live registration from an abandoned one: writing it for
+      // every notification would make each big group's message thousands of row updates.
+      if (this.clock.now() - job.device.lastUsedAt >= TOUCH_EVERY_MS) {
+        this.touched.add(job.device.id);
+        this.scheduleFlush();
+      }
       return;
     }
     switch (outcome.reason) {
@@ -199,7 +221,7 @@ export class PushDelivery {
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       lane.queue.push({ ...job, attempt });
-      this.pump(lane);
+      this.pumpSoon(lane);
     }, delay);
     timer.unref?.();
     this.retries.add(timer);

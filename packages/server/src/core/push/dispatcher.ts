@@ -59,6 +59,8 @@ const BADGE_CAP = 999;
 /** Bursts open at once, and chats remembered for clearing, at most. */
 const OPEN_BURSTS = 100_000;
 const REMEMBERED_CHATS = 100_000;
+/** Recipients decided between two turns of the event loop. */
+const YIELD_EVERY = 256;
 /** How long shutdown waits for notifications in flight. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -211,9 +213,12 @@ export class PushDispatcher implements AfterCommit {
       const all = mentionsEveryone(content);
       const senderName = userById.get(row.senderId)?.displayName || row.senderId;
       const groupName = group ? chat.conv.name || undefined : undefined;
+      let decided = 0;
       for (const userId of recipients) {
         const own = devices.get(userId);
         if (!own || userId === row.senderId) continue;
+        // A big group's message is thousands of decisions: let acks and deliveries in between.
+        if (++decided % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
         const user = userById.get(userId);
         const level = pushLevel(
           {
