@@ -39,6 +39,8 @@ const MAX_IN_FLIGHT = 64;
 const MAX_RETRY_DELAY_MS = 5 * 60_000;
 /** A registration's last use is written again after this long, not at every notification. */
 const TOUCH_EVERY_MS = 3600_000;
+/** Registrations whose last touch is remembered here, at most. */
+const REMEMBERED_TOUCHES = 100_000;
 /** Outcomes are written to the store at most this often, in one transaction each kind. */
 const FLUSH_MS = 200;
 
@@ -53,6 +55,8 @@ export class PushDelivery {
   private readonly retries = new Set<ReturnType<typeof setTimeout>>();
   private readonly sending = new Set<Promise<void>>();
   private readonly touched = new Set<string>();
+  /** When this node last touched a registration, oldest first, bounded. */
+  private readonly lastTouch = new Map<string, number>();
   private readonly dead = new Set<string>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -181,8 +185,17 @@ export class PushDelivery {
       this.waiting--;
       // Last use only needs to tell a live registration from an abandoned one: writing it for
       // every notification would make each big group's message thousands of row updates.
-      if (this.clock.now() - job.device.lastUsedAt >= TOUCH_EVERY_MS) {
-        this.touched.add(job.device.id);
+      // The registration read for this notification may predate a touch not yet written.
+      const id = job.device.id;
+      const now = this.clock.now();
+      if (now - Math.max(job.device.lastUsedAt, this.lastTouch.get(id) ?? 0) >= TOUCH_EVERY_MS) {
+        this.lastTouch.delete(id);
+        this.lastTouch.set(id, now);
+        if (this.lastTouch.size > REMEMBERED_TOUCHES) {
+          const oldest = this.lastTouch.keys().next().value;
+          if (oldest !== undefined) this.lastTouch.delete(oldest);
+        }
+        this.touched.add(id);
         this.scheduleFlush();
       }
       return;
