@@ -11,6 +11,7 @@ import { PersonStatus } from "./person-status.js";
 import { SearchPanel } from "./search/search-panel.js";
 import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
+import { useChatRequests } from "./use-chat-requests.js";
 
 type Tab = "chats" | "contacts" | "search" | "mentions" | "favourites";
 
@@ -82,6 +83,7 @@ export function Workspace() {
       setOpen({ id: conversations.openDirect(userId) });
     },
   };
+  useChatRequests((id) => actions.onOpen(id));
   const leave = () => {
     // On a phone the chat covers the list: leaving closes it. On a wide screen it stays open.
     if (window.matchMedia("(max-width: 640px)").matches) setOpen(undefined);
