@@ -1,5 +1,6 @@
 import { webSocketTransportFactory } from "@starling/sdk";
 import { Chime } from "./chime.js";
+import { IndexedDbOfflineStore } from "./indexeddb-offline-store.js";
 import type { Environment, Notice } from "./stores/environment.js";
 
 /** A desktop notification, when the tab is hidden and the user has allowed them. */
@@ -54,6 +55,18 @@ export function browserEnvironment(): Environment {
     // A sound for someone not looking at the page, the same moments a desktop notice is for.
     chime: () => {
       if (!looking()) chime.play();
+    },
+    ...(typeof indexedDB === "undefined" ? {} : { offline: new IndexedDbOfflineStore() }),
+    watchNetwork: (listener) => {
+      const visible = () => {
+        if (document.visibilityState === "visible") listener();
+      };
+      addEventListener("online", listener);
+      document.addEventListener("visibilitychange", visible);
+      return () => {
+        removeEventListener("online", listener);
+        document.removeEventListener("visibilitychange", visible);
+      };
     },
   };
 }

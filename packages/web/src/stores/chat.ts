@@ -6,6 +6,7 @@ import { FileLinks } from "./file-links.js";
 import { Forwarding } from "./forward.js";
 import { MessageExtras } from "./message-extras.js";
 import { MessageWindows } from "./message-windows.js";
+import { OfflineCache } from "./offline-cache.js";
 import { Outbox } from "./outbox.js";
 import { People } from "./people.js";
 import { Presence } from "./presence.js";
@@ -37,11 +38,14 @@ export class Chat {
   readonly forwarding: Forwarding;
   /** Pins, favourites and delete-for-me. */
   readonly extras: MessageExtras;
+  /** The last list and messages on this device, shown while the server cannot be reached. */
+  readonly offline: OfflineCache;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
   constructor(env: Environment) {
     const now = env.now ?? Date.now;
+    this.offline = new OfflineCache(env.offline);
     this.session = new Session(env, {
       started: (client) => this.listen(client),
       connected: (client) => {
@@ -49,8 +53,21 @@ export class Chat {
         this.presence.restart();
         this.outbox.restore(client);
         void this.settings.load();
+        // Live data replaces what was saved; the chats shown from it load their history.
+        void this.offline.live(client.userId).then(() => {
+          this.conversations.changed();
+          this.windows.reopen();
+          this.saveForOffline();
+        });
       },
       ended: () => this.reset(),
+      offline: (userId) => {
+        void this.offline.show(userId).then(() => {
+          this.conversations.changed();
+          this.windows.changed();
+          this.outbox.changed();
+        });
+      },
     });
     this.people = new People(this.session, env.apiBase);
     this.settings = new Settings(this.session, env.storage);
@@ -69,9 +86,13 @@ export class Chat {
         };
       },
       env.chime,
+      this.offline,
     );
     this.outbox = new Outbox(this.session, env.storage, env.randomId);
-    this.windows = new MessageWindows(this.session, this.conversations, this.outbox);
+    this.windows = new MessageWindows(this.session, this.conversations, this.outbox, this.offline);
+    // What the list and the open chats show is saved for opening offline (a write per burst).
+    this.conversations.subscribe(() => this.saveForOffline());
+    this.windows.subscribe(() => this.saveForOffline());
     this.receipts = new Receipts(this.session);
     this.typing = new Typing(this.session, now);
     this.presence = new Presence(this.session);
@@ -84,6 +105,7 @@ export class Chat {
   /** Closes the connection, keeping the stored session (as a closed tab does), and stops every timer. */
   async close(): Promise<void> {
     this.connected = undefined;
+    this.offline.stop();
     await this.session.close();
     this.typing.reset();
     this.people.reset();
@@ -129,8 +151,18 @@ export class Chat {
     this.extras.listen(client, mine);
   }
 
+  /** Saves the list and the loaded chats' newest messages, once connected (see OfflineCache). */
+  private saveForOffline(): void {
+    if (!this.connected) return;
+    this.offline.record(() => ({
+      conversations: this.conversations.list(),
+      messages: this.windows.recent(),
+    }));
+  }
+
   private reset(): void {
     this.connected = undefined;
+    void this.offline.clear();
     this.windows.reset();
     this.conversations.reset();
     this.receipts.reset();

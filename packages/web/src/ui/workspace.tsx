@@ -64,6 +64,8 @@ export function Workspace() {
   }, []);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const offline = session.phase === "reconnecting" || session.phase === "connecting";
+  // Opened without a connection: what this device saved is shown until the login works.
+  const saved = session.phase === "offline";
   // What had the focus when a chat was opened (a chat in the list, a search hit, a card's button):
   // leaving the chat puts the focus back there.
   const opener = useRef<HTMLElement | null>(null);
@@ -108,9 +110,9 @@ export function Workspace() {
     <div className={`workspace${open || joining || settingsOpen ? " has-open" : ""}`}>
       <SkipLinks chatOpen={open !== undefined} />
       <UnreadMarks open={open?.id} />
-      {offline && (
+      {(offline || saved) && (
         <div className="banner" role="status">
-          {t.reconnecting}
+          {saved ? t.offlineSaved : t.reconnecting}
         </div>
       )}
       <aside className="sidebar" aria-label={t.appName}>
