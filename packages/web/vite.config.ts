@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { build, defaultClientConditions, defineConfig, type Plugin } from "vite";
@@ -29,9 +29,10 @@ function emojiData(): Plugin {
  * The service worker, built after the page as one classic script at
  * dist/sw.js (a worker registered at the root scope must be served from
  * the root; a classic script, because not every browser runs module
- * workers). Its shell version is a digest of the page just built, so every
- * build that changes the page changes sw.js, which makes browsers install
- * the new worker and replace the cached shell.
+ * workers). It is told the build's files (every chunk, the lazy ones too,
+ * so that any part of the app opens offline) and a shell version, a digest
+ * of the page just built: every build that changes the page changes sw.js,
+ * which makes browsers install the new worker and replace the cached shell.
  */
 function serviceWorker(): Plugin {
   return {
@@ -41,11 +42,12 @@ function serviceWorker(): Plugin {
       const outDir = fileURLToPath(new URL("dist", import.meta.url));
       const page = readFileSync(`${outDir}/index.html`);
       const version = createHash("sha256").update(page).digest("hex").slice(0, 16);
+      const files = readdirSync(`${outDir}/assets`).map((f) => `/assets/${f}`);
       await build({
         configFile: false,
         logLevel: "warn",
         resolve: { conditions },
-        define: { __SHELL_VERSION__: JSON.stringify(version) },
+        define: { __SHELL_VERSION__: JSON.stringify(version), __SHELL_FILES__: JSON.stringify(files) },
         build: {
           outDir,
           emptyOutDir: false,

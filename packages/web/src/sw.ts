@@ -12,9 +12,11 @@ import type { WorkerScope } from "./sw/worker-scope.js";
 
 /** Set by the build: changes with every build of the page, so a new build replaces the cached shell. */
 declare const __SHELL_VERSION__: string;
+/** Set by the build: the paths of its assets (/assets/...). */
+declare const __SHELL_FILES__: string[];
 
 const scope = globalThis as unknown as WorkerScope;
-const shell = new ShellCache(scope.caches, __SHELL_VERSION__);
+const shell = new ShellCache(scope.caches, __SHELL_VERSION__, __SHELL_FILES__);
 
 scope.addEventListener("install", (e) => {
   // The new shell is complete before this worker takes over; then it takes over at once.

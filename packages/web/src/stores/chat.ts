@@ -15,6 +15,7 @@ import { Selection } from "./selection.js";
 import { Session } from "./session.js";
 import { Settings } from "./settings.js";
 import { Typing } from "./typing.js";
+import { WebPush } from "./web-push.js";
 
 /**
  * The web client's state: one small store per concern, all around one
@@ -40,6 +41,8 @@ export class Chat {
   readonly extras: MessageExtras;
   /** The last list and messages on this device, shown while the server cannot be reached. */
   readonly offline: OfflineCache;
+  /** Notifications while the app is closed. */
+  readonly webPush: WebPush;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
@@ -53,6 +56,7 @@ export class Chat {
         this.presence.restart();
         this.outbox.restore(client);
         void this.settings.load();
+        void this.webPush.connected();
         // Live data replaces what was saved; the chats shown from it load their history.
         void this.offline.live(client.userId).then(() => {
           this.conversations.changed();
@@ -61,6 +65,7 @@ export class Chat {
         });
       },
       ended: () => this.reset(),
+      signingOut: (client) => this.webPush.signingOut(client),
       offline: (userId) => {
         void this.offline.show(userId).then(() => {
           this.conversations.changed();
@@ -100,6 +105,7 @@ export class Chat {
     this.drafts = new Drafts(this.session, env.storage);
     this.forwarding = new Forwarding(this.session);
     this.extras = new MessageExtras(this.session);
+    this.webPush = new WebPush(this.session, env.storage, env.push);
   }
 
   /** Closes the connection, keeping the stored session (as a closed tab does), and stops every timer. */
@@ -175,5 +181,6 @@ export class Chat {
     this.settings.reset();
     this.selection.cancel();
     this.extras.reset();
+    this.webPush.reset();
   }
 }

@@ -1,5 +1,6 @@
 import type { TransportFactory } from "@starling/sdk";
 import type { OfflineStore } from "./offline-cache.js";
+import type { PushSubscriber } from "./web-push.js";
 
 /** The part of `localStorage` the stores use. */
 export interface KeyValueStorage {
@@ -47,4 +48,6 @@ export interface Environment {
    * instead of at its next retry; returns the function that stops it.
    */
   watchNetwork?(listener: () => void): () => void;
+  /** This browser's Web Push subscription; none where there is no push service. */
+  push?: PushSubscriber;
 }

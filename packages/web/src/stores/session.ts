@@ -11,6 +11,8 @@ export type Phase = "signedOut" | "connecting" | "offline" | ClientState;
 /** Waits between tries to reach the server while offline: doubling from the first to the last. */
 const OFFLINE_RETRY_FIRST_MS = 1000;
 const OFFLINE_RETRY_MOST_MS = 15_000;
+/** The longest sign-out waits for what is undone on the server first (the push device). */
+const SIGNING_OUT_MOST_MS = 3000;
 
 export interface SavedSession {
   token: string;
@@ -27,6 +29,8 @@ export interface SessionHooks {
   ended(): void;
   /** A saved session could not reach the server: the app opens on what this device saved for the user. */
   offline(userId: string): void;
+  /** Signing out, while the login still works: what must be undone on the server first. */
+  signingOut(client: StarlingClient): Promise<void>;
 }
 
 /**
@@ -41,6 +45,8 @@ export class Session extends Store {
   maxTextLength = 16384;
   /** How long after sending one may edit a message, from the Welcome; 0: no limit. */
   editWindowMs = 0;
+  /** The server's Web Push key (Welcome.webpush_public_key) when it delivers through "webpush"; "" when not. */
+  webPushKey = "";
   /**
    * The account logged in with an initial (imported or reset) password and
    * must choose a new one before anything else works.
@@ -191,6 +197,9 @@ export class Session extends Store {
   async logout(): Promise<void> {
     this.stopRetrying();
     const c = this.current;
+    // Bounded: a server that does not answer does not keep the user signed in.
+    if (c?.state === "online") await bounded(this.hooks.signingOut(c), SIGNING_OUT_MOST_MS);
+    if (this.current !== c) return;
     this.current = undefined;
     this.env.storage.removeItem(SESSION_KEY);
     this.mustChangePassword = false;
@@ -266,6 +275,7 @@ export class Session extends Store {
       this.userId = welcome.userId;
       if (welcome.maxTextLength > 0) this.maxTextLength = welcome.maxTextLength;
       this.editWindowMs = welcome.editWindowMs;
+      this.webPushKey = welcome.pushProviders.includes("webpush") ? welcome.webpushPublicKey : "";
       // Nothing loads (and no token is kept for a reload) until the new password is set.
       this.mustChangePassword = welcome.mustChangePassword;
       this.initialPassword = welcome.mustChangePassword && "password" in auth ? auth.password : "";
@@ -288,4 +298,17 @@ export class Session extends Store {
 /** The server refused the login for good (the token no longer works), rather than could not be reached. */
 function refused(err: unknown): boolean {
   return err instanceof StarlingError && !err.retryable;
+}
+
+/** Settles when `work` does, or after `ms` at the latest; never rejects. */
+function bounded(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work
+      .catch(() => {})
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  });
 }

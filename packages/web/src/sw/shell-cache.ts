@@ -13,7 +13,7 @@ const PREFIX = "starling-shell-";
 const PAGE = "/";
 /** How long the page may take from the network before the cached one is shown (a black-holed network never answers). */
 const PAGE_TIMEOUT_MS = 4000;
-/** Files the page names that are cached on install, at most (a build has a few dozen). */
+/** Files cached on install, at most (a build has a few dozen). */
 const MAX_PRECACHE = 200;
 /** Besides the page's own scripts and styles: what installing the app needs. */
 const ALSO = ["/manifest.webmanifest", "/icons/icon-192.png", "/icons/icon-512.png"];
@@ -24,19 +24,19 @@ export class ShellCache {
   constructor(
     private readonly caches: CacheStorage,
     version: string,
+    /** The build's assets, cached on install. */
+    private readonly assets: readonly string[],
   ) {
     this.name = PREFIX + version;
   }
 
-  /** On install: the page, the assets it names, and the manifest's files. */
+  /** On install: the page, the build's assets, and the manifest's files. */
   async install(): Promise<void> {
     const cache = await this.caches.open(this.name);
     const page = await fetch(PAGE, { cache: "reload" });
     if (!page.ok) throw new Error(`the page answered ${page.status}`);
-    const html = await page.clone().text();
     await cache.put(PAGE, page);
-    const named = [...html.matchAll(/(?:src|href)="(\/assets\/[^"?#]+)"/g)].map((m) => m[1] as string);
-    await cache.addAll([...new Set([...named, ...ALSO])].slice(0, MAX_PRECACHE));
+    await cache.addAll([...this.assets, ...ALSO].slice(0, MAX_PRECACHE));
   }
 
   /** On activate: the caches of earlier builds go. */

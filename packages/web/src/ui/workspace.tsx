@@ -48,7 +48,7 @@ export interface PanelActions {
 
 /** The signed-in screen: a side panel (chats, contacts, search) beside the open chat (one at a time on a phone). */
 export function Workspace() {
-  const { session, people, conversations, extras } = useChat("session", "people", "extras");
+  const { session, people, conversations, extras, webPush } = useChat("session", "people", "extras");
   const { t } = useStrings();
   const [tab, setTab] = useState<Tab>("chats");
   const [avatarError, setAvatarError] = useState("");
@@ -170,7 +170,13 @@ export function Workspace() {
           <button
             type="button"
             className="link notice"
-            onClick={() => void Notification.requestPermission().then(() => setAskNotifications(false))}
+            onClick={() =>
+              void Notification.requestPermission().then((p) => {
+                setAskNotifications(false);
+                // Allowed: notifications also while the app is closed, where the server sends them.
+                if (p === "granted") void webPush.enable();
+              })
+            }
           >
             {t.notifications}
           </button>
