@@ -25,25 +25,6 @@ export interface PushSubscriber {
   unsubscribe(): Promise<void>;
 }
 
-/** The SDK's calls for push devices (RegisterPushDevice, UnregisterPushDevice in push.proto). */
-interface PushDeviceCalls {
-  registerPushDevice(input: {
-    provider: string;
-    platform: string;
-    appId: string;
-    token: string;
-    locale: string;
-  }): Promise<unknown>;
-  unregisterPushDevice(input: { deviceId?: string; token?: string }): Promise<unknown>;
-}
-
-function pushCalls(client: StarlingClient | undefined): PushDeviceCalls | undefined {
-  const c = client as Partial<PushDeviceCalls> | undefined;
-  return typeof c?.registerPushDevice === "function" && typeof c.unregisterPushDevice === "function"
-    ? (c as PushDeviceCalls)
-    : undefined;
-}
-
 /**
  * "unavailable": this browser or this server cannot (no push service, no
  * Web Push key in the Welcome); "off": not subscribed; "enabling": asking
@@ -117,24 +98,23 @@ export class WebPush extends Store {
   }
 
   private possible(): boolean {
-    return !!this.subscriber && this.session.webPushKey !== "" && !!pushCalls(this.session.client);
+    return !!this.subscriber && this.session.webPushKey !== "" && !!this.session.client;
   }
 
   private async turnOn(): Promise<void> {
     const client = this.session.client;
-    const calls = pushCalls(client);
-    if (!this.subscriber || !calls) return this.set("unavailable");
+    if (!this.subscriber || !client) return this.set("unavailable");
     this.set("enabling");
     try {
       const token = await this.subscriber.subscribe(this.session.webPushKey);
-      await calls.registerPushDevice({
+      await client.registerPushDevice({
         provider: "webpush",
         platform: "web",
         appId: this.subscriber.appId,
         token,
         locale: this.subscriber.locale(),
       });
-      if (!this.session.owns(client as StarlingClient)) return;
+      if (!this.session.owns(client)) return;
       this.token = token;
       this.error = "";
       this.set("on");
@@ -147,8 +127,7 @@ export class WebPush extends Store {
   private async unsubscribe(client = this.session.client): Promise<void> {
     const token = this.token;
     this.token = "";
-    const calls = pushCalls(client);
-    if (token && calls) await calls.unregisterPushDevice({ token }).catch(() => {});
+    if (token && client) await client.unregisterPushDevice({ token }).catch(() => {});
     await this.subscriber?.unsubscribe().catch(() => {});
   }
 
