@@ -1,4 +1,4 @@
-import type { PushSubscriber } from "./stores/web-push.js";
+import type { PushSubscriber } from "./stores/push-subscriber.js";
 
 /** How long to wait for the service worker before subscribing fails (it may have failed to install). */
 const WORKER_READY_MS = 10_000;

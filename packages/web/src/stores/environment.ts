@@ -1,6 +1,6 @@
 import type { TransportFactory } from "@starling/sdk";
 import type { OfflineStore } from "./offline-cache.js";
-import type { PushSubscriber } from "./web-push.js";
+import type { PushSubscriber } from "./push-subscriber.js";
 
 /** The part of `localStorage` the stores use. */
 export interface KeyValueStorage {
