@@ -18,9 +18,11 @@ declare const __SHELL_FILES__: string[];
 const scope = globalThis as unknown as WorkerScope;
 const shell = new ShellCache(scope.caches, __SHELL_VERSION__, __SHELL_FILES__);
 
+// A new build's worker waits until no window runs the old build's page (no skipWaiting): an
+// old page may still load its lazy chunks, which only the old build's cache holds. The first
+// worker of a browser takes the open page at once (claim), so it works offline from then on.
 scope.addEventListener("install", (e) => {
-  // The new shell is complete before this worker takes over; then it takes over at once.
-  e.waitUntil(shell.install().then(() => scope.skipWaiting()));
+  e.waitUntil(shell.install());
 });
 scope.addEventListener("activate", (e) => {
   e.waitUntil(shell.prune().then(() => scope.clients.claim()));

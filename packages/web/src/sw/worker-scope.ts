@@ -42,7 +42,6 @@ export interface WorkerScope {
   readonly caches: CacheStorage;
   readonly location: Location;
   readonly navigator: Navigator;
-  skipWaiting(): Promise<void>;
   addEventListener(type: "install" | "activate", listener: (e: ExtendableEvent) => void): void;
   addEventListener(type: "fetch", listener: (e: FetchEvent) => void): void;
   addEventListener(type: "push", listener: (e: PushEvent) => void): void;
