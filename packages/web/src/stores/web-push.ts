@@ -73,10 +73,17 @@ export class WebPush extends Store {
     if (this.token) await this.unsubscribe(client);
   }
 
+  /**
+   * Signed out, perhaps without reaching the server (offline, or ended
+   * elsewhere): the browser's subscription ends too, so that the push
+   * service refuses the server's next push for it and the server drops the
+   * device as a dead token; nobody else's notifications reach this browser.
+   */
   reset(): void {
     this.token = "";
     this.error = "";
     this.set("unavailable");
+    void this.subscriber?.unsubscribe().catch(() => {});
   }
 
   private possible(): boolean {
