@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { directConversationId } from "@starling/protocol";
 import type { Page } from "playwright-core";
 import { poll } from "../../server/test/helpers/poll.js";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -133,6 +134,7 @@ describe("the web client as an installed app", { skip: browserMissing }, () => {
         .getByText("Not sent yet")
         .waitFor();
       await h.shot(alice, "pwa-offline");
+      await expectAccessible(alice, "offline, on what was saved");
     });
 
     // Back: the login works on its next try, and the message goes out under the id it was written with.

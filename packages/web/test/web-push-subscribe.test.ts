@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { PushProvider } from "@starling/server";
 import type { Page } from "playwright-core";
 import { poll } from "../../server/test/helpers/poll.js";
+import { expectAccessible } from "./helpers/axe.js";
 import { browserMissing, password, WebHarness } from "./helpers/browser.js";
 
 /**
@@ -82,6 +83,7 @@ describe("the web push subscription", { skip: browserMissing }, () => {
     assert.match((await setting.getByRole("alert").textContent()) ?? "", /could not be turned on: \S/);
     assert.equal(await setting.getByRole("button", { name: "Notify me when Starling is closed" }).count(), 1);
     assert.deepEqual(await devices("bob"), [], "nothing registered");
+    await expectAccessible(page, "push setting, failed", { include: ".push-setting" });
     await h.shot(page, "push-no-service");
     await page.context().close();
   });
@@ -111,6 +113,7 @@ describe("the web push subscription", { skip: browserMissing }, () => {
     await page.getByTestId("open-settings").click();
     const setting = page.getByTestId("push-setting");
     await setting.getByText("even when Starling is closed").waitFor();
+    await expectAccessible(page, "push setting, on", { include: ".push-setting" });
     await setting.getByRole("button", { name: "Stop" }).click();
     await setting.getByRole("button", { name: "Notify me when Starling is closed" }).waitFor();
     await poll(
