@@ -84,6 +84,7 @@ describe("the web push subscription", { skip: browserMissing }, () => {
     assert.equal(await setting.getByRole("button", { name: "Notify me when Starling is closed" }).count(), 1);
     assert.deepEqual(await devices("bob"), [], "nothing registered");
     await expectAccessible(page, "push setting, failed", { include: ".push-setting" });
+    await setting.scrollIntoViewIfNeeded();
     await h.shot(page, "push-no-service");
     await page.context().close();
   });
