@@ -94,6 +94,15 @@ describe("Web Push in the service worker", { skip: browserMissing }, () => {
     const cdp = await context.newCDPSession(blank);
     await cdp.send("ServiceWorker.enable");
     await page.close();
+    // The worker learns of the closed window on its own time; until then it would stay quiet.
+    await poll(
+      () =>
+        worker.evaluate(
+          `clients.matchAll({ type: "window", includeUncontrolled: true }).then((c) => c.length)`,
+        ),
+      (n) => n === 0,
+      "the worker seeing no window of the app",
+    );
     await deliver(cdp, push("d:one", { body: "first", seq: 1 }));
     const first = await poll(
       () => shown(worker),

@@ -55,11 +55,10 @@ export class OfflineCache {
     return this.showing ? this.messages.get(conversationId) : undefined;
   }
 
-  /** Opened without a connection: what was saved for `userId` is shown. Whether there was anything. */
-  async show(userId: string): Promise<boolean> {
+  /** Opened without a connection: what was saved for `userId` is shown (an empty list when nothing was). */
+  async show(userId: string): Promise<void> {
     await this.read(userId);
     this.showing = true;
-    return this.conversations.length > 0;
   }
 
   /** Connected: live data replaces what was saved (kept as the base of the next write). */
