@@ -10,8 +10,11 @@ import { VivoProvider } from "./adapters/push/vivo.js";
 import { WebhookProvider } from "./adapters/push/webhook.js";
 import { WebPushProvider } from "./adapters/push/webpush.js";
 import { XiaomiProvider } from "./adapters/push/xiaomi.js";
+import { XmppPushProvider } from "./adapters/push/xmpp-push.js";
 import type { Logger } from "./core/kernel/ports.js";
 import type { PushProvider } from "./core/push/provider.js";
+import { PushPublisher } from "./doors/xmpp/s2s/push-publisher.js";
+import { parseRoutes } from "./doors/xmpp/s2s/s2s-routes.js";
 
 export interface PushProviderDeps {
   config: StarlingConfig;
@@ -150,6 +153,24 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
   // end: honor
 
   // slot: xmpp
+  const xmppPush = deps.config.push.xmpp;
+  if (deps.config.xmpp.enabled && xmppPush.enabled) {
+    const routes = parseRoutes(xmppPush.routes);
+    if (typeof routes === "string") throw new Error(`push.xmpp.routes: ${routes}`);
+    const publisher = new PushPublisher({
+      host: deps.config.tcp.host,
+      port: xmppPush.s2sPort,
+      routes,
+      ca: xmppPush.caFile ? readFileSync(xmppPush.caFile, "utf8") : undefined,
+      connectTimeoutMs: xmppPush.connectTimeoutMs,
+      iqTimeoutMs: xmppPush.iqTimeoutMs,
+      idleTimeoutMs: xmppPush.idleTimeoutMs,
+      maxPending: xmppPush.maxPending,
+      log: deps.log,
+    });
+    await publisher.start();
+    providers.push(new XmppPushProvider(publisher));
+  }
   // end: xmpp
   return { providers, ...(webPushPublicKey ? { webPushPublicKey } : {}) };
 }

@@ -115,6 +115,16 @@ export interface StarlingConfig {
     };
     // end: honor
     // slot: xmpp-push
+    xmpp: {
+      enabled: boolean;
+      s2sPort: number;
+      routes: string;
+      caFile: string;
+      connectTimeoutMs: number;
+      iqTimeoutMs: number;
+      idleTimeoutMs: number;
+      maxPending: number;
+    };
     // end: xmpp-push
   };
   // slot: onboarding

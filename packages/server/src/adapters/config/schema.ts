@@ -838,6 +838,70 @@ export const SETTINGS = [
   // end: honor
 
   // slot: xmpp-push
+  {
+    key: "push.xmpp.enabled",
+    type: "bool",
+    default: true,
+    description:
+      "Push notifications to XMPP clients' app servers (XEP-0357: Conversations, Monal, Siskin), when xmpp.enabled is on too.",
+  },
+  {
+    key: "push.xmpp.s2sPort",
+    type: "int",
+    default: 5269,
+    min: 0,
+    max: 65535,
+    description:
+      "Port (on tcp.host) where app servers check our Server Dialback keys (XEP-0220): it answers only those checks. App servers find it through the domain's _xmpp-server._tcp SRV record or on 5269.",
+  },
+  {
+    key: "push.xmpp.routes",
+    type: "string",
+    default: "",
+    description:
+      "Comma-separated domain=host:port for app server domains DNS does not name (a private app server); others are found through _xmpp-server._tcp SRV records, else on port 5269.",
+  },
+  {
+    key: "push.xmpp.caFile",
+    type: "string",
+    default: "",
+    description:
+      "PEM file of the CAs app servers' certificates are checked against. Empty: the system's CAs. Certificates are always checked.",
+  },
+  {
+    key: "push.xmpp.connectTimeoutMs",
+    type: "int",
+    default: 10000,
+    min: 50,
+    max: 600000,
+    description:
+      "Time to connect to an app server and authenticate (STARTTLS, dialback); then the push is retried later.",
+  },
+  {
+    key: "push.xmpp.iqTimeoutMs",
+    type: "int",
+    default: 15000,
+    min: 50,
+    max: 600000,
+    description: "Time an app server has to answer a publish; then the push is retried later.",
+  },
+  {
+    key: "push.xmpp.idleTimeoutMs",
+    type: "int",
+    default: 300000,
+    min: 1000,
+    max: 86400000,
+    description: "A stream to an app server that has carried nothing for this long is closed.",
+  },
+  {
+    key: "push.xmpp.maxPending",
+    type: "int",
+    default: 1000,
+    min: 1,
+    max: 1000000,
+    description:
+      "Publishes waiting to be sent or answered on one app server stream; further ones are retried later.",
+  },
   // end: xmpp-push
 
   // slot: onboarding
@@ -882,6 +946,7 @@ export const LOOPBACK_ANY_PORT: Partial<Record<SettingKey, string | number>> = {
   "http.host": "127.0.0.1",
   "http.port": 0,
   "xmpp.port": 0,
+  "push.xmpp.s2sPort": 0,
 };
 
 /** "127.0.0.1:9464" -> host and port; "[::1]:9464" -> "::1"; undefined when it is neither. */
