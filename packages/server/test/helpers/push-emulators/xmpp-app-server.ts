@@ -67,6 +67,8 @@ export class XmppAppServer implements ProviderEmulator {
   readonly deadNode = "node-gone";
   readonly secret = "s3cr3t-7";
   authFailures = 0;
+  /** Server-to-server connections accepted so far. */
+  connections = 0;
   private rateLimit = false;
   private failing = false;
   private readonly routes = new Map<string, number>();
@@ -126,7 +128,13 @@ export class XmppAppServer implements ProviderEmulator {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
+  /** Connections open now. */
+  get open(): number {
+    return this.sockets.size;
+  }
+
   private accept(raw: net.Socket): void {
+    this.connections++;
     this.sockets.add(raw);
     raw.on("close", () => this.sockets.delete(raw));
     raw.on("error", () => {});
