@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type XmlElement, xml } from "@xmpp/client";
 import { parseXmppPushToken } from "../../../src/core/push/xmpp-token.js";
+import { login } from "../../helpers/clients.js";
+import { waitUntil } from "../../helpers/poll.js";
 import { appServerCertificate, XmppAppServer } from "../../helpers/push-emulators/xmpp-app-server.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
 import { DOMAIN, XmppTcp } from "../../helpers/xmpp-tcp.js";
@@ -157,6 +159,57 @@ describe("XEP-0357 enable and disable", () => {
       (await devices()).map((d) => d.appId),
       ["other.test"],
     );
+  });
+});
+
+describe("XEP-0357 end to end", () => {
+  test("a client enables push, goes offline, and its app server gets one publish for a message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "starling-xmpp-push-"));
+    const pems = await appServerCertificate("push.test");
+    writeFileSync(join(dir, "ca.pem"), pems.cert);
+    const app = await XmppAppServer.start("push.test", pems);
+    const s2sPort = await freePort();
+    app.routeBack(DOMAIN, s2sPort);
+    const ts = await startTestServer({
+      "push.collapseMs": 0,
+      "push.xmpp.s2sPort": s2sPort,
+      "push.xmpp.routes": `push.test=127.0.0.1:${app.port}`,
+      "push.xmpp.caFile": join(dir, "ca.pem"),
+    });
+    await ts.addUser("alice");
+    await ts.addUser("bob");
+    const alice = new XmppTcp(ts, "alice");
+    const bob = await login(ts, "bob");
+    try {
+      await alice.xmpp.start();
+      assert.ok((await features(alice)).includes(PUSH));
+      await set(
+        alice,
+        xml(
+          "enable",
+          { xmlns: PUSH, jid: "push.test", node: app.validNode },
+          form({ FORM_TYPE: OPTIONS, secret: app.secret }),
+        ),
+      );
+      await alice.stop();
+      await waitUntil(() => ts.server.core.presence.localSessions(`alice@${DOMAIN}`) === 0, "alice offline");
+      await bob.sdk.send({ to: `alice@${DOMAIN}`, text: "are you there?" });
+      await waitUntil(() => app.publishes.length >= 1, "the app server's publish");
+      assert.equal(app.publishes.length, 1);
+      const p = app.publishes[0];
+      assert.ok(p);
+      assert.equal(p.from, `alice@${DOMAIN}`);
+      assert.equal(p.node, app.validNode);
+      assert.equal(p.summary["message-count"], "1");
+      assert.equal(p.summary["last-message-sender"], `bob@${DOMAIN}`);
+      assert.equal(p.options.secret, app.secret);
+    } finally {
+      await alice.stop();
+      await bob.close();
+      await ts.close();
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
