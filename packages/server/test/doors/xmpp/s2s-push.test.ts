@@ -5,26 +5,14 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
 import { XmppPushProvider } from "../../../src/adapters/push/xmpp-push.js";
-import { PushPublisher } from "../../../src/doors/xmpp/s2s/push-publisher.js";
+import type { PushPublisher } from "../../../src/doors/xmpp/s2s/push-publisher.js";
 import { notification } from "../../contracts/push-provider.js";
 import { waitUntil } from "../../helpers/poll.js";
-import { appServerCertificate, XmppAppServer } from "../../helpers/push-emulators/xmpp-app-server.js";
-
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-function publisher(app: XmppAppServer, ca: string, idleTimeoutMs = 60_000): PushPublisher {
-  return new PushPublisher({
-    host: "127.0.0.1",
-    port: 0,
-    routes: new Map([[app.domain, { host: "127.0.0.1", port: app.port }]]),
-    ca,
-    connectTimeoutMs: 10_000,
-    iqTimeoutMs: 10_000,
-    idleTimeoutMs,
-    maxPending: 10,
-    log: silent,
-  });
-}
+import {
+  appServerCertificate,
+  publisherTowards,
+  XmppAppServer,
+} from "../../helpers/push-emulators/xmpp-app-server.js";
 
 const target = (token: string) => ({
   deviceId: "d1",
@@ -63,7 +51,7 @@ describe("XEP-0357 publishes over server-to-server streams", () => {
     const pems = await appServerCertificate("push.test");
     cert = pems.cert;
     app = await XmppAppServer.start("push.test", pems);
-    pub = publisher(app, cert);
+    pub = publisherTowards(app, cert);
     verifierPort = await pub.start();
     app.routeBack("example.com", verifierPort);
     provider = new XmppPushProvider(pub);
@@ -127,7 +115,7 @@ describe("XEP-0357 app server streams", () => {
     const pems = await appServerCertificate("push.test");
     const other = await appServerCertificate("push.test");
     const app = await XmppAppServer.start("push.test", pems);
-    const pub = publisher(app, other.cert);
+    const pub = publisherTowards(app, other.cert);
     app.routeBack("example.com", await pub.start());
     const provider = new XmppPushProvider(pub);
     try {
@@ -143,7 +131,7 @@ describe("XEP-0357 app server streams", () => {
   test("an idle stream is closed, and the next publish opens another", async () => {
     const pems = await appServerCertificate("push.test");
     const app = await XmppAppServer.start("push.test", pems);
-    const pub = publisher(app, pems.cert, 100);
+    const pub = publisherTowards(app, pems.cert, 100);
     app.routeBack("example.com", await pub.start());
     const provider = new XmppPushProvider(pub);
     try {

@@ -88,22 +88,11 @@ describe("XEP-0357 enable and disable", () => {
   });
 
   test("enable registers the node with its publish-options; enabling it again replaces them", async () => {
-    await set(
-      alice,
-      xml(
-        "enable",
-        { xmlns: PUSH, jid: "push.test", node: "n-1" },
-        form({ FORM_TYPE: OPTIONS, secret: "a" }),
-      ),
-    );
-    await set(
-      alice,
-      xml(
-        "enable",
-        { xmlns: PUSH, jid: "push.test", node: "n-1" },
-        form({ FORM_TYPE: OPTIONS, secret: "b" }),
-      ),
-    );
+    for (const secret of ["a", "b"])
+      await set(
+        alice,
+        xml("enable", { xmlns: PUSH, jid: "push.test", node: "n-1" }, form({ FORM_TYPE: OPTIONS, secret })),
+      );
     const list = await devices();
     assert.equal(list.length, 1);
     const d = list[0];

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import { generate } from "selfsigned";
+import { PushPublisher } from "../../../src/doors/xmpp/s2s/push-publisher.js";
 import {
   child,
   childElements,
@@ -290,4 +291,19 @@ export class XmppAppServer implements ProviderEmulator {
     });
     return undefined;
   }
+}
+
+/** A publisher routed to `app` that trusts `ca`, its dialback verifier on a port of its own. */
+export function publisherTowards(app: XmppAppServer, ca: string, idleTimeoutMs = 60_000): PushPublisher {
+  return new PushPublisher({
+    host: "127.0.0.1",
+    port: 0,
+    routes: new Map([[app.domain, { host: "127.0.0.1", port: app.port }]]),
+    ca,
+    connectTimeoutMs: 10_000,
+    iqTimeoutMs: 10_000,
+    idleTimeoutMs,
+    maxPending: 100,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
 }
