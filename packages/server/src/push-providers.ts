@@ -157,11 +157,17 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
   if (deps.config.xmpp.enabled && xmppPush.enabled) {
     const routes = parseRoutes(xmppPush.routes);
     if (typeof routes === "string") throw new Error(`push.xmpp.routes: ${routes}`);
+    let ca: string | undefined;
+    try {
+      ca = xmppPush.caFile ? readFileSync(xmppPush.caFile, "utf8") : undefined;
+    } catch (err) {
+      throw new Error(`push.xmpp.caFile: cannot read ${xmppPush.caFile} (${(err as Error).message})`);
+    }
     const publisher = new PushPublisher({
       host: deps.config.tcp.host,
       port: xmppPush.s2sPort,
       routes,
-      ca: xmppPush.caFile ? readFileSync(xmppPush.caFile, "utf8") : undefined,
+      ca,
       connectTimeoutMs: xmppPush.connectTimeoutMs,
       iqTimeoutMs: xmppPush.iqTimeoutMs,
       idleTimeoutMs: xmppPush.idleTimeoutMs,

@@ -3,7 +3,7 @@ import net from "node:net";
 import type { Logger } from "../../../core/kernel/ports.js";
 import { listen } from "../../net/listen.js";
 import { NS, openTag, serialize, streamError, textOf } from "../stanza.js";
-import { type ParsedElement, XmlStreamParser } from "../xml-stream.js";
+import { type ParsedElement, XmlFaultError, XmlStreamParser } from "../xml-stream.js";
 import type { DialbackKeys } from "./dialback-key.js";
 import { S2S_NS } from "./s2s-stream.js";
 
@@ -94,7 +94,8 @@ export class DialbackVerifier {
       try {
         parser.write(chunk);
       } catch (err) {
-        refuse("not-well-formed", (err as Error).message);
+        const fault = err instanceof XmlFaultError ? err : new XmlFaultError("not-well-formed", String(err));
+        refuse(fault.condition, fault.message);
       }
     });
   }

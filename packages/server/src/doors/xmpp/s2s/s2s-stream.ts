@@ -296,7 +296,10 @@ export class S2sStream {
       w.done(answer.type === "refused" ? { type: "lost", detail: answer.detail } : answer);
     }
     this.inFlight.clear();
-    if (answer.detail !== "idle")
+    // A refusal (no TLS, an untrusted certificate, our key refused) needs an operator; a loss does not.
+    if (answer.type === "refused")
+      this.o.log.warn({ to: this.o.to, reason: answer.detail }, "s2s stream ended");
+    else if (answer.detail !== "idle")
       this.o.log.info({ to: this.o.to, reason: answer.detail }, "s2s stream ended");
     this.socket?.end();
     this.socket?.destroy();
