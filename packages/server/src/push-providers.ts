@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigError, type StarlingConfig } from "./adapters/config/load.js";
 import { ApnsProvider, readApnsKey } from "./adapters/push/apns.js";
 import { FcmProvider, readServiceAccount } from "./adapters/push/fcm.js";
@@ -11,6 +12,7 @@ import { WebhookProvider } from "./adapters/push/webhook.js";
 import { WebPushProvider } from "./adapters/push/webpush.js";
 import { XiaomiProvider } from "./adapters/push/xiaomi.js";
 import { XmppPushProvider } from "./adapters/push/xmpp-push.js";
+import { ensureTls } from "./adapters/tls/self-signed.js";
 import type { Logger } from "./core/kernel/ports.js";
 import type { PushProvider } from "./core/push/provider.js";
 import { PushPublisher } from "./doors/xmpp/s2s/push-publisher.js";
@@ -163,11 +165,19 @@ export async function buildPushProviders(deps: PushProviderDeps): Promise<BuiltP
     } catch (err) {
       throw new Error(`push.xmpp.caFile: cannot read ${xmppPush.caFile} (${(err as Error).message})`);
     }
+    // The certificate the XMPP listener serves (made on first start when none is configured).
+    const own = await ensureTls(
+      join(deps.dataDir, "tls"),
+      deps.config.tls.cert,
+      deps.config.tls.key,
+      deps.config.domain,
+    );
     const publisher = new PushPublisher({
       host: deps.config.tcp.host,
       port: xmppPush.s2sPort,
       routes,
       ca,
+      identity: { key: own.key, cert: own.cert },
       connectTimeoutMs: xmppPush.connectTimeoutMs,
       iqTimeoutMs: xmppPush.iqTimeoutMs,
       idleTimeoutMs: xmppPush.idleTimeoutMs,

@@ -131,7 +131,7 @@ describe("XEP-0357 app server streams", () => {
   test("an idle stream is closed, and the next publish opens another", async () => {
     const pems = await appServerCertificate("push.test");
     const app = await XmppAppServer.start("push.test", pems);
-    const pub = publisherTowards(app, pems.cert, 100);
+    const pub = publisherTowards(app, pems.cert, { idleTimeoutMs: 100 });
     app.routeBack("example.com", await pub.start());
     const provider = new XmppPushProvider(pub);
     try {
@@ -139,6 +139,56 @@ describe("XEP-0357 app server streams", () => {
       await waitUntil(() => app.open === 0, "the idle stream to close");
       assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
       assert.equal(app.connections, 2);
+    } finally {
+      await provider.close();
+      await app.stop();
+    }
+  });
+
+  test("SASL EXTERNAL with our certificate where the app server trusts it, without dialback", async () => {
+    const pems = await appServerCertificate("push.test");
+    const ours = await appServerCertificate("example.com");
+    const app = await XmppAppServer.start("push.test", pems, { externalCa: ours.cert });
+    // No route back: a dialback check would fail.
+    const pub = publisherTowards(app, pems.cert, { identity: ours });
+    await pub.start();
+    const provider = new XmppPushProvider(pub);
+    try {
+      assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
+      assert.deepEqual(app.authenticatedBy, ["external"]);
+      assert.equal(app.publishes.length, 1);
+    } finally {
+      await provider.close();
+      await app.stop();
+    }
+  });
+
+  test("a certificate the app server does not trust for our domain falls back to dialback", async () => {
+    const pems = await appServerCertificate("push.test");
+    const trusted = await appServerCertificate("example.com");
+    const ours = await appServerCertificate("example.com");
+    const app = await XmppAppServer.start("push.test", pems, { externalCa: trusted.cert });
+    const pub = publisherTowards(app, pems.cert, { identity: ours });
+    app.routeBack("example.com", await pub.start());
+    const provider = new XmppPushProvider(pub);
+    try {
+      assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
+      assert.deepEqual(app.authenticatedBy, ["dialback"]);
+    } finally {
+      await provider.close();
+      await app.stop();
+    }
+  });
+
+  test("without bidi a publish counts once written on the authenticated stream", async () => {
+    const pems = await appServerCertificate("push.test");
+    const app = await XmppAppServer.start("push.test", pems, { bidi: false });
+    const pub = publisherTowards(app, pems.cert);
+    app.routeBack("example.com", await pub.start());
+    const provider = new XmppPushProvider(pub);
+    try {
+      assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
+      await waitUntil(() => app.publishes.length === 1, "the publish to arrive");
     } finally {
       await provider.close();
       await app.stop();

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, X509Certificate } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import { generate } from "selfsigned";
@@ -19,6 +19,13 @@ const SERVER = "jabber:server";
 const DIALBACK = "jabber:server:dialback";
 const PUBSUB = "http://jabber.org/protocol/pubsub";
 const PUSH = "urn:xmpp:push:0";
+
+export interface AppServerOptions {
+  /** Offer SASL EXTERNAL (XEP-0178) to senders whose certificate this CA signed for their domain. */
+  externalCa?: string;
+  /** Offer XEP-0288 bidi (default true); without it answers are not sent back on the stream. */
+  bidi?: boolean;
+}
 
 /** One publish as the app server received it. */
 export interface ReceivedPublish {
@@ -75,19 +82,31 @@ export class XmppAppServer implements ProviderEmulator {
   private readonly routes = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
 
+  /** How each authenticated stream was authenticated, in order. */
+  readonly authenticatedBy: ("dialback" | "external")[] = [];
+
   private constructor(
     private readonly server: net.Server,
     private readonly tlsContext: tls.SecureContext,
     domain: string,
+    private readonly options: AppServerOptions,
   ) {
     this.domain = domain;
     server.on("connection", (s) => this.accept(s));
   }
 
-  static async start(domain: string, pems: { key: string; cert: string }): Promise<XmppAppServer> {
+  static async start(
+    domain: string,
+    pems: { key: string; cert: string },
+    options: AppServerOptions = {},
+  ): Promise<XmppAppServer> {
     const server = net.createServer();
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    return new XmppAppServer(server, tls.createSecureContext(pems), domain);
+    const ctx = tls.createSecureContext({
+      ...pems,
+      ...(options.externalCa ? { ca: options.externalCa } : {}),
+    });
+    return new XmppAppServer(server, ctx, domain, options);
   }
 
   get port(): number {
@@ -144,12 +163,32 @@ export class XmppAppServer implements ProviderEmulator {
     let authenticated = "";
     let bidi = false;
     let streamId = "";
+    let peerDomain = "";
+    const offersBidi = this.options.bidi ?? true;
     const send = (text: string) => socket.write(text);
+    /** Whether the sender's TLS certificate is one the EXTERNAL CA signed for `domain`. */
+    const certifies = (domain: string) => {
+      const ca = this.options.externalCa;
+      const peer = socket instanceof tls.TLSSocket ? socket.getPeerX509Certificate() : undefined;
+      if (!ca || !peer) return false;
+      // A TLSSocket made by hand does not say `authorized`, so the chain is checked here.
+      const issuer = new X509Certificate(ca);
+      return peer.checkIssued(issuer) && peer.verify(issuer.publicKey) && peer.checkHost(domain) === domain;
+    };
     const open = (from: string) => {
       streamId = randomUUID();
-      const features = secure
-        ? `<dialback xmlns='urn:xmpp:features:dialback'/><bidi xmlns='urn:xmpp:features:bidi'/>`
-        : `<starttls xmlns='${NS.tls}'><required/></starttls>`;
+      peerDomain = from;
+      const features = !secure
+        ? `<starttls xmlns='${NS.tls}'><required/></starttls>`
+        : `${offersBidi ? "<bidi xmlns='urn:xmpp:features:bidi'/>" : ""}${
+            authenticated
+              ? ""
+              : `<dialback xmlns='urn:xmpp:features:dialback'/>${
+                  certifies(from)
+                    ? `<mechanisms xmlns='${NS.sasl}'><mechanism>EXTERNAL</mechanism></mechanisms>`
+                    : ""
+                }`
+          }`;
       send(
         `<?xml version='1.0'?>${openTag("stream:stream", { xmlns: SERVER, "xmlns:stream": NS.stream, "xmlns:db": DIALBACK, from: this.domain, to: from, id: streamId, version: "1.0" })}<stream:features>${features}</stream:features>`,
       );
@@ -163,29 +202,47 @@ export class XmppAppServer implements ProviderEmulator {
         if (e.name !== "starttls") return refuse("policy-violation");
         send(`<proceed xmlns='${NS.tls}'/>`);
         raw.removeAllListeners("data");
-        socket = new tls.TLSSocket(raw, { isServer: true, secureContext: this.tlsContext });
+        socket = new tls.TLSSocket(raw, {
+          isServer: true,
+          secureContext: this.tlsContext,
+          requestCert: this.options.externalCa !== undefined,
+          rejectUnauthorized: false,
+        });
         socket.on("error", () => {});
         secure = true;
         read(socket);
         return;
       }
-      if (e.name === "bidi" && e.ns === "urn:xmpp:bidi") bidi = true;
-      else if (e.name === "result" && e.ns === DIALBACK) {
+      if (e.name === "bidi" && e.ns === "urn:xmpp:bidi" && offersBidi) bidi = true;
+      else if (e.name === "auth" && e.ns === NS.sasl) {
+        const authzid = Buffer.from(textOf(e), "base64").toString();
+        if (e.attrs.mechanism !== "EXTERNAL" || authzid !== peerDomain || !certifies(peerDomain)) {
+          this.authFailures++;
+          send(`<failure xmlns='${NS.sasl}'><not-authorized/></failure>`);
+          return;
+        }
+        send(`<success xmlns='${NS.sasl}'/>`);
+        authenticated = peerDomain;
+        this.authenticatedBy.push("external");
+        // RFC 6120 section 6.4.6: the stream restarts on the same TLS connection.
+        parse = parser();
+      } else if (e.name === "result" && e.ns === DIALBACK) {
         const from = e.attrs.from ?? "";
         this.verifyBack(from, streamId, textOf(e)).then((valid) => {
-          if (valid) authenticated = from;
-          else this.authFailures++;
+          if (valid) {
+            authenticated = from;
+            this.authenticatedBy.push("dialback");
+          } else this.authFailures++;
           send(
             openTag("db:result", { from: this.domain, to: from, type: valid ? "valid" : "invalid" }, true),
           );
         });
       } else if (e.name === "iq") {
         const from = e.attrs.from ?? "";
-        if (!authenticated || from.split("@").pop() !== authenticated || !bidi)
-          return refuse("not-authorized");
+        if (!authenticated || from.split("@").pop() !== authenticated) return refuse("not-authorized");
         const answer = this.publish(e);
         if (answer === "drop") socket.destroy();
-        else
+        else if (bidi)
           send(
             serialize({
               name: "iq",
@@ -196,15 +253,18 @@ export class XmppAppServer implements ProviderEmulator {
           );
       }
     };
-    const read = (s: net.Socket) => {
-      const parser = new XmlStreamParser({
+    const parser = () =>
+      new XmlStreamParser({
         streamOpen: (h) => open(h.attrs.from ?? ""),
         element: onElement,
         streamClose: () => socket.end("</stream:stream>"),
       });
+    let parse = parser();
+    const read = (s: net.Socket) => {
+      parse = parser();
       s.on("data", (chunk: Buffer) => {
         try {
-          parser.write(chunk);
+          parse.write(chunk);
         } catch {
           refuse("not-well-formed");
         }
@@ -294,8 +354,16 @@ export class XmppAppServer implements ProviderEmulator {
 }
 
 /** A publisher routed to `app` that trusts `ca`, its dialback verifier on a port of its own. */
-export function publisherTowards(app: XmppAppServer, ca: string, idleTimeoutMs = 60_000): PushPublisher {
+export function publisherTowards(
+  app: XmppAppServer,
+  ca: string,
+  {
+    idleTimeoutMs = 60_000,
+    identity,
+  }: { idleTimeoutMs?: number; identity?: { key: string; cert: string } } = {},
+): PushPublisher {
   return new PushPublisher({
+    ...(identity ? { identity } : {}),
     host: "127.0.0.1",
     port: 0,
     routes: new Map([[app.domain, { host: "127.0.0.1", port: app.port }]]),

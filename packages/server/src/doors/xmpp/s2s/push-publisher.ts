@@ -19,6 +19,8 @@ export interface PushPublisherOptions {
   port: number;
   routes: Map<string, S2sTarget>;
   ca: string | undefined;
+  /** Our certificate and key, for SASL EXTERNAL where an app server trusts it. */
+  identity?: { key: string; cert: string };
   connectTimeoutMs: number;
   iqTimeoutMs: number;
   idleTimeoutMs: number;
@@ -96,6 +98,7 @@ export class PushPublisher {
       to,
       targets,
       keys: this.keys,
+      identity: this.o.identity,
       ca: this.o.ca,
       connectTimeoutMs: this.o.connectTimeoutMs,
       iqTimeoutMs: this.o.iqTimeoutMs,

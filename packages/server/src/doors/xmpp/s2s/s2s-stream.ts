@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import type { Logger } from "../../../core/kernel/ports.js";
-import { child, childElements, NS, openTag, serialize, type XElement } from "../stanza.js";
+import { child, childElements, NS, openTag, serialize, textOf, type XElement } from "../stanza.js";
 import { type ParsedElement, XmlStreamParser } from "../xml-stream.js";
 import type { DialbackKeys } from "./dialback-key.js";
 import type { S2sTarget } from "./s2s-routes.js";
@@ -24,6 +24,8 @@ export interface S2sStreamOptions {
   /** Where to connect, in order (s2s-routes.ts). */
   targets: S2sTarget[];
   keys: DialbackKeys;
+  /** Our domain's certificate and key, for SASL EXTERNAL (XEP-0178) where the peer trusts it. */
+  identity: { key: string; cert: string } | undefined;
   /** Trusted CAs for the peer's certificate (PEM); the system's when undefined. */
   ca: string | undefined;
   connectTimeoutMs: number;
@@ -55,7 +57,8 @@ interface Waiting {
 /**
  * One outbound server-to-server stream (RFC 6120) from our domain to a remote domain: TCP,
  * STARTTLS with the peer's certificate verified for the remote domain (section 5, RFC 7590),
- * then Server Dialback (XEP-0220) to prove our domain. When the peer offers XEP-0288 the
+ * then SASL EXTERNAL with our certificate where the peer offers it (XEP-0178), else Server
+ * Dialback (XEP-0220), to prove our domain. When the peer offers XEP-0288 the
  * stream is made bidirectional, so IQ answers come back on it; without it the answers would
  * travel a stream the peer opens to us, which this server does not accept, so an IQ counts as
  * answered once written to the authenticated stream.
@@ -65,6 +68,8 @@ export class S2sStream {
   private parser: XmlStreamParser;
   private state: "connecting" | "ready" | "closed" = "connecting";
   private bidi = false;
+  /** SASL EXTERNAL succeeded (the stream restarted after it). */
+  private authenticated = false;
   private streamId = "";
   private readonly queued: Waiting[] = [];
   private readonly inFlight = new Map<string, Waiting>();
@@ -199,19 +204,42 @@ export class S2sStream {
     } else if (e.name === "features" && e.ns === NS.stream) {
       this.bidi = child(e, "bidi", S2S_NS.bidiFeature) !== undefined;
       if (this.bidi) this.raw(`<bidi xmlns='${S2S_NS.bidi}'/>`);
-      // XEP-0220 section 2.1.1: the key is bound to the stream id the receiving server gave.
-      const key = this.o.keys.key(this.o.to, this.o.from, this.streamId);
-      this.raw(`${openTag("db:result", { from: this.o.from, to: this.o.to })}${key}</db:result>`);
+      if (this.authenticated) this.up();
+      else if (this.o.identity && offersExternal(e))
+        // XEP-0178 section 2: our certificate is the credential; the authorization identity is our domain.
+        this.raw(
+          `<auth xmlns='${NS.sasl}' mechanism='EXTERNAL'>${Buffer.from(this.o.from).toString("base64")}</auth>`,
+        );
+      else this.dialback();
+    } else if (e.name === "success" && e.ns === NS.sasl) {
+      // RFC 6120 section 6.4.6: the stream restarts, and its features follow.
+      this.authenticated = true;
+      this.parser = this.newParser();
+      this.sendHeader();
+    } else if (e.name === "failure" && e.ns === NS.sasl) {
+      // XEP-0178 section 3: the certificate was not good enough; dialback may still be.
+      this.dialback();
     } else if (e.name === "proceed" && e.ns === NS.tls && !secure) this.startTls();
     else if (e.name === "failure" && e.ns === NS.tls) return "the peer refused STARTTLS";
     else if (e.name === "result" && e.ns === S2S_NS.dialback) {
       if (e.attrs.type !== "valid") return `${this.o.to} refused our dialback key`;
-      this.state = "ready";
-      this.ready();
-      for (const w of this.queued.splice(0)) this.write(w);
-      this.armIdle();
+      this.up();
     }
     return undefined;
+  }
+
+  /** XEP-0220 section 2.1.1: the key is bound to the stream id the receiving server gave. */
+  private dialback(): void {
+    const key = this.o.keys.key(this.o.to, this.o.from, this.streamId);
+    this.raw(`${openTag("db:result", { from: this.o.from, to: this.o.to })}${key}</db:result>`);
+  }
+
+  /** Authenticated: what waited is sent. */
+  private up(): void {
+    this.state = "ready";
+    this.ready();
+    for (const w of this.queued.splice(0)) this.write(w);
+    this.armIdle();
   }
 
   private startTls(): void {
@@ -221,6 +249,8 @@ export class S2sStream {
       socket: plain,
       servername: this.o.to,
       ...(this.o.ca ? { ca: this.o.ca } : {}),
+      // Our certificate, offered for SASL EXTERNAL; a peer that does not ask for it ignores it.
+      ...(this.o.identity ? { key: this.o.identity.key, cert: this.o.identity.cert } : {}),
       minVersion: "TLSv1.2",
     });
     this.socket = secured;
@@ -324,4 +354,12 @@ function connectTcp(t: S2sTarget, timeoutMs: number): Promise<net.Socket> {
       reject(err);
     });
   });
+}
+
+/** Whether stream features offer SASL EXTERNAL (RFC 6120 section 6.3.3). */
+function offersExternal(features: XElement): boolean {
+  const mechanisms = child(features, "mechanisms", NS.sasl);
+  return (mechanisms ? childElements(mechanisms) : []).some(
+    (m) => m.name === "mechanism" && textOf(m).trim() === "EXTERNAL",
+  );
 }
