@@ -160,8 +160,9 @@ describe("push devices on a server without push providers", () => {
   let alice: Client;
 
   before(async () => {
-    // Web Push needs no account and is on by default: turned off here, nothing is left.
-    ts = await startTestServer({ "push.webpush.enabled": false });
+    // Web Push needs no account and push to XMPP app servers comes with the XMPP door: both are
+    // on by default; turned off here, nothing is left.
+    ts = await startTestServer({ "push.webpush.enabled": false, "push.xmpp.enabled": false });
     await ts.addUser("alice");
     alice = await login(ts, "alice");
   });
