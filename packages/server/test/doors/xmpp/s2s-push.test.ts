@@ -9,6 +9,7 @@ import type { PushPublisher } from "../../../src/doors/xmpp/s2s/push-publisher.j
 import { notification } from "../../contracts/push-provider.js";
 import { waitUntil } from "../../helpers/poll.js";
 import {
+  type AppServerOptions,
   appServerCertificate,
   publisherTowards,
   XmppAppServer,
@@ -110,88 +111,83 @@ describe("XEP-0357 publishes over server-to-server streams", () => {
   });
 });
 
+interface Setup {
+  /** The CA the publisher trusts (default: the app server's own certificate). */
+  trust?: string;
+  app?: AppServerOptions;
+  identity?: { key: string; cert: string };
+  idleTimeoutMs?: number;
+  /** Whether the app server may connect back for dialback (default true). */
+  routeBack?: boolean;
+}
+
+/** An app server and a provider towards it, for one test; both closed after it. */
+async function withAppServer(
+  setup: Setup,
+  run: (app: XmppAppServer, provider: XmppPushProvider) => Promise<void>,
+): Promise<void> {
+  const pems = await appServerCertificate("push.test");
+  const app = await XmppAppServer.start("push.test", pems, setup.app);
+  const pub = publisherTowards(app, setup.trust ?? pems.cert, {
+    ...(setup.idleTimeoutMs ? { idleTimeoutMs: setup.idleTimeoutMs } : {}),
+    ...(setup.identity ? { identity: setup.identity } : {}),
+  });
+  const port = await pub.start();
+  if (setup.routeBack ?? true) app.routeBack("example.com", port);
+  const provider = new XmppPushProvider(pub);
+  try {
+    await run(app, provider);
+  } finally {
+    await provider.close();
+    await app.stop();
+  }
+}
+
 describe("XEP-0357 app server streams", () => {
   test("an app server whose certificate is not trusted is refused before anything is sent", async () => {
-    const pems = await appServerCertificate("push.test");
     const other = await appServerCertificate("push.test");
-    const app = await XmppAppServer.start("push.test", pems);
-    const pub = publisherTowards(app, other.cert);
-    app.routeBack("example.com", await pub.start());
-    const provider = new XmppPushProvider(pub);
-    try {
+    await withAppServer({ trust: other.cert }, async (app, provider) => {
       const out = await provider.send(target(app.validToken), notification());
       assert.equal(!out.ok && out.reason, "rejected");
       assert.equal(app.publishes.length, 0);
-    } finally {
-      await provider.close();
-      await app.stop();
-    }
+    });
   });
 
   test("an idle stream is closed, and the next publish opens another", async () => {
-    const pems = await appServerCertificate("push.test");
-    const app = await XmppAppServer.start("push.test", pems);
-    const pub = publisherTowards(app, pems.cert, { idleTimeoutMs: 100 });
-    app.routeBack("example.com", await pub.start());
-    const provider = new XmppPushProvider(pub);
-    try {
+    await withAppServer({ idleTimeoutMs: 100 }, async (app, provider) => {
       assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
       await waitUntil(() => app.open === 0, "the idle stream to close");
       assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
       assert.equal(app.connections, 2);
-    } finally {
-      await provider.close();
-      await app.stop();
-    }
+    });
   });
 
   test("SASL EXTERNAL with our certificate where the app server trusts it, without dialback", async () => {
-    const pems = await appServerCertificate("push.test");
     const ours = await appServerCertificate("example.com");
-    const app = await XmppAppServer.start("push.test", pems, { externalCa: ours.cert });
     // No route back: a dialback check would fail.
-    const pub = publisherTowards(app, pems.cert, { identity: ours });
-    await pub.start();
-    const provider = new XmppPushProvider(pub);
-    try {
-      assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
-      assert.deepEqual(app.authenticatedBy, ["external"]);
-      assert.equal(app.publishes.length, 1);
-    } finally {
-      await provider.close();
-      await app.stop();
-    }
+    await withAppServer(
+      { app: { externalCa: ours.cert }, identity: ours, routeBack: false },
+      async (app, provider) => {
+        assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
+        assert.deepEqual(app.authenticatedBy, ["external"]);
+        assert.equal(app.publishes.length, 1);
+      },
+    );
   });
 
   test("a certificate the app server does not trust for our domain falls back to dialback", async () => {
-    const pems = await appServerCertificate("push.test");
     const trusted = await appServerCertificate("example.com");
     const ours = await appServerCertificate("example.com");
-    const app = await XmppAppServer.start("push.test", pems, { externalCa: trusted.cert });
-    const pub = publisherTowards(app, pems.cert, { identity: ours });
-    app.routeBack("example.com", await pub.start());
-    const provider = new XmppPushProvider(pub);
-    try {
+    await withAppServer({ app: { externalCa: trusted.cert }, identity: ours }, async (app, provider) => {
       assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
       assert.deepEqual(app.authenticatedBy, ["dialback"]);
-    } finally {
-      await provider.close();
-      await app.stop();
-    }
+    });
   });
 
   test("without bidi a publish counts once written on the authenticated stream", async () => {
-    const pems = await appServerCertificate("push.test");
-    const app = await XmppAppServer.start("push.test", pems, { bidi: false });
-    const pub = publisherTowards(app, pems.cert);
-    app.routeBack("example.com", await pub.start());
-    const provider = new XmppPushProvider(pub);
-    try {
+    await withAppServer({ app: { bidi: false } }, async (app, provider) => {
       assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
       await waitUntil(() => app.publishes.length === 1, "the publish to arrive");
-    } finally {
-      await provider.close();
-      await app.stop();
-    }
+    });
   });
 });
