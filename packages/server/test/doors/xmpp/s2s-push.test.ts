@@ -95,6 +95,14 @@ describe("XEP-0357 publishes over server-to-server streams", () => {
     assert.equal(app.connections, before);
   });
 
+  test("a request from the app server is answered service-unavailable", async () => {
+    app.probeNext();
+    assert.deepEqual(await provider.send(target(app.validToken), notification()), { ok: true });
+    await waitUntil(() => app.probeAnswers.length === 1, "the answer to the app server's ping");
+    assert.match(app.probeAnswers[0] ?? "", /type="error"|type='error'/);
+    assert.match(app.probeAnswers[0] ?? "", /service-unavailable/);
+  });
+
   test("a wrong secret is a dead registration", async () => {
     const out = await provider.send(target(app.tokenFor(app.validNode, "stale")), notification());
     assert.equal(!out.ok && out.reason, "dead_token");

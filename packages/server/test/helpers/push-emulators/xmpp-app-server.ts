@@ -82,6 +82,15 @@ export class XmppAppServer implements ProviderEmulator {
   private readonly routes = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
 
+  /** What came back for the requests `probeNext` sent the sender. */
+  readonly probeAnswers: string[] = [];
+  private probing = false;
+
+  /** With the next publish, sends the sender a ping of its own (as an app server may). */
+  probeNext(): void {
+    this.probing = true;
+  }
+
   /** How each authenticated stream was authenticated, in order. */
   readonly authenticatedBy: ("dialback" | "external")[] = [];
 
@@ -237,8 +246,16 @@ export class XmppAppServer implements ProviderEmulator {
             openTag("db:result", { from: this.domain, to: from, type: valid ? "valid" : "invalid" }, true),
           );
         });
+      } else if (e.name === "iq" && e.attrs.id?.startsWith("probe-")) {
+        this.probeAnswers.push(serialize(e));
       } else if (e.name === "iq") {
         const from = e.attrs.from ?? "";
+        if (this.probing) {
+          this.probing = false;
+          send(
+            `<iq type='get' id='probe-1' from='${this.domain}' to='${from}'><ping xmlns='urn:xmpp:ping'/></iq>`,
+          );
+        }
         if (!authenticated || from.split("@").pop() !== authenticated) return refuse("not-authorized");
         const answer = this.publish(e);
         if (answer === "drop") socket.destroy();

@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import tls from "node:tls";
 import type { Logger } from "../../../core/kernel/ports.js";
-import { child, childElements, NS, openTag, serialize, textOf, type XElement } from "../stanza.js";
+import {
+  child,
+  childElements,
+  NS,
+  openTag,
+  serialize,
+  stanzaError,
+  textOf,
+  type XElement,
+} from "../stanza.js";
 import { type ParsedElement, XmlStreamParser } from "../xml-stream.js";
 import type { DialbackKeys } from "./dialback-key.js";
 import type { S2sTarget } from "./s2s-routes.js";
@@ -283,6 +292,18 @@ export class S2sStream {
   }
 
   private answered(e: ParsedElement): void {
+    if (e.attrs.type === "get" || e.attrs.type === "set") {
+      // RFC 6120 section 8.2.3: a request is answered; this stream serves nothing.
+      const err = stanzaError(e, {
+        type: "cancel",
+        condition: "service-unavailable",
+        from: e.attrs.to ?? this.o.from,
+        to: e.attrs.from ?? this.o.to,
+      });
+      // On a server stream, not jabber:client (RFC 6120 section 4.8.3).
+      this.raw(serialize({ ...err, attrs: { ...err.attrs, xmlns: S2S_NS.server } }));
+      return;
+    }
     const w = this.inFlight.get(e.attrs.id ?? "");
     if (!w || (e.attrs.type !== "result" && e.attrs.type !== "error")) return;
     this.inFlight.delete(e.attrs.id ?? "");
