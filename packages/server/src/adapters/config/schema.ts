@@ -841,9 +841,9 @@ export const SETTINGS = [
   {
     key: "push.xmpp.enabled",
     type: "bool",
-    default: true,
+    default: false,
     description:
-      "Push notifications to XMPP clients' app servers (XEP-0357: Conversations, Monal, Siskin), when xmpp.enabled is on too.",
+      "Push notifications to XMPP clients' app servers (XEP-0357: Conversations, Monal, Siskin), when xmpp.enabled is on too. Off by default: it listens on push.xmpp.s2sPort (5269, the port ejabberd, Prosody and federation also use) and needs the domain reachable from the app servers.",
   },
   {
     key: "push.xmpp.s2sPort",

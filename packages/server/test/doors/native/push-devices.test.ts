@@ -160,9 +160,8 @@ describe("push devices on a server without push providers", () => {
   let alice: Client;
 
   before(async () => {
-    // Web Push needs no account and push to XMPP app servers comes with the XMPP door: both are
-    // on by default; turned off here, nothing is left.
-    ts = await startTestServer({ "push.webpush.enabled": false, "push.xmpp.enabled": false });
+    // Web Push needs no account and is on by default: turned off here, nothing is left.
+    ts = await startTestServer({ "push.webpush.enabled": false });
     await ts.addUser("alice");
     alice = await login(ts, "alice");
   });
@@ -184,14 +183,14 @@ describe("push devices on a server without push providers", () => {
 });
 
 describe("push devices on a server as it starts by default", () => {
-  test("Web Push and push to XMPP app servers are on: the welcome names them, with the server's VAPID key", async () => {
+  test("Web Push is on (push to XMPP app servers is not): the welcome names it, with the server's VAPID key", async () => {
     const ts = await startTestServer();
     try {
       await ts.addUser("alice");
       const alice = await login(ts, "alice");
       try {
         const welcome = await alice.sdk.connect();
-        assert.deepEqual([...welcome.pushProviders].sort(), ["webpush", "xmpp"]);
+        assert.deepEqual(welcome.pushProviders, ["webpush"]);
         // An uncompressed P-256 point (65 bytes) in base64url.
         assert.match(welcome.webpushPublicKey, /^[A-Za-z0-9_-]{87}$/);
         assert.equal(Buffer.from(welcome.webpushPublicKey, "base64url")[0], 4);

@@ -68,6 +68,7 @@ describe("XEP-0357 enable and disable", () => {
     const s2sPort = await freePort();
     appServer.routeBack(DOMAIN, s2sPort);
     ts = await startTestServer({
+      "push.xmpp.enabled": true,
       "push.xmpp.s2sPort": s2sPort,
       "push.xmpp.routes": `push.test=127.0.0.1:${appServer.port}`,
       "push.xmpp.caFile": join(dir, "ca.pem"),
@@ -161,6 +162,7 @@ describe("XEP-0357 end to end", () => {
     app.routeBack(DOMAIN, s2sPort);
     const ts = await startTestServer({
       "push.collapseMs": 0,
+      "push.xmpp.enabled": true,
       "push.xmpp.s2sPort": s2sPort,
       "push.xmpp.routes": `push.test=127.0.0.1:${app.port}`,
       "push.xmpp.caFile": join(dir, "ca.pem"),
@@ -202,9 +204,9 @@ describe("XEP-0357 end to end", () => {
   });
 });
 
-describe("XEP-0357 when push to app servers is off", () => {
+describe("XEP-0357 when push to app servers is off, as it is by default", () => {
   test("disco does not list it and enable is not-allowed", async () => {
-    const ts = await startTestServer({ "push.xmpp.enabled": false });
+    const ts = await startTestServer();
     await ts.addUser("alice");
     const alice = new XmppTcp(ts, "alice");
     try {
