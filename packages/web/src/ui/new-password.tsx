@@ -1,48 +1,15 @@
 import { StarlingError } from "@starling/sdk";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { LanguageSwitch } from "./language-switch.js";
+import {
+  NewPasswordFields,
+  newPasswordProblem,
+  type PasswordText,
+  usePasswordRules,
+} from "./new-password-fields.js";
 import { passwordStrings } from "./password-strings.js";
-
-/** This step's strings travel with it, outside the first screen's code. */
-type PasswordText = (typeof passwordStrings)["en"];
-
-export interface PasswordRules {
-  minLength: number;
-  maxLength: number;
-}
-
-/** What the server enforces unless its onboarding document says otherwise. */
-const DEFAULT_RULES: PasswordRules = { minLength: 8, maxLength: 256 };
-
-export async function serverRules(): Promise<PasswordRules> {
-  try {
-    const r = await fetch("/.well-known/starling");
-    if (!r.ok) return DEFAULT_RULES;
-    const rules = ((await r.json()) as { passwordRules?: Partial<PasswordRules> }).passwordRules;
-    return { ...DEFAULT_RULES, ...rules };
-  } catch {
-    return DEFAULT_RULES;
-  }
-}
-
-/** The first rule `password` breaks, as the text to show; "" when it keeps them all. */
-export function passwordProblem(
-  t: PasswordText,
-  rules: PasswordRules,
-  userId: string,
-  password: string,
-  isInitial: boolean,
-): string {
-  if (password.length < rules.minLength) return t.newPasswordTooShort.replace("{n}", String(rules.minLength));
-  if (password.length > rules.maxLength) return t.newPasswordTooLong.replace("{n}", String(rules.maxLength));
-  const lower = password.toLowerCase();
-  if (lower === userId.toLowerCase() || lower === userId.slice(0, userId.indexOf("@")).toLowerCase())
-    return t.newPasswordIsUser;
-  if (isInitial) return t.newPasswordSame;
-  return "";
-}
 
 /** An invite link's activation code for one person (docs/protocol.md, "Onboarding"). */
 export interface Invitation {
@@ -68,26 +35,22 @@ export function NewPassword(props: { invitation?: Invitation; onBack?: () => voi
   const { t: base, lang } = useStrings();
   const t = { ...base, ...passwordStrings[lang] };
   const { session } = useChat();
-  const [rules, setRules] = useState(DEFAULT_RULES);
+  const rules = usePasswordRules();
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
 
-  useEffect(() => {
-    void serverRules().then(setRules);
-  }, []);
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const problem =
-      passwordProblem(
-        t,
-        rules,
-        invitation?.userId ?? session.userId,
-        password,
-        !invitation && session.isInitialPassword(password),
-      ) || (password !== again ? t.newPasswordMismatch : "");
+    const problem = newPasswordProblem(
+      t,
+      rules,
+      invitation?.userId ?? session.userId,
+      password,
+      again,
+      !invitation && session.isInitialPassword(password),
+    );
     setError(problem);
     if (problem) return;
     setBusy(true);
@@ -124,29 +87,15 @@ export function NewPassword(props: { invitation?: Invitation; onBack?: () => voi
             {!invitation && <li>{t.newPasswordRuleDifferent}</li>}
           </ul>
         </div>
-        <label>
-          {t.newPassword}
-          <input
-            name="new-password"
-            type="password"
-            autoComplete="new-password"
-            aria-describedby="new-password-rules"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        <label>
-          {t.newPasswordAgain}
-          <input
-            name="new-password-again"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={again}
-            onChange={(e) => setAgain(e.target.value)}
-          />
-        </label>
+        <NewPasswordFields
+          t={t}
+          rulesId="new-password-rules"
+          password={password}
+          again={again}
+          onPassword={setPassword}
+          onAgain={setAgain}
+          required
+        />
         {error && (
           <p role="alert" className="error">
             {error}
