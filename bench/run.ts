@@ -19,6 +19,7 @@ import { historyScenario } from "./scenarios/history.js";
 import { idleMemoryScenario } from "./scenarios/idle-memory.js";
 import { markdownScenario } from "./scenarios/markdown.js";
 import { oneToOneScenario } from "./scenarios/one-to-one.js";
+import { pushScenario } from "./scenarios/push.js";
 import { searchScenario } from "./scenarios/search.js";
 import { storesScenario } from "./scenarios/stores.js";
 import { uploadScenario } from "./scenarios/upload.js";
@@ -39,6 +40,7 @@ const RUNNERS: Record<ScenarioName, (opts: BenchOptions, ctx: RunContext) => Pro
   web: webScenario,
   "cold-start": coldStartScenario,
   markdown: markdownScenario,
+  push: pushScenario,
 };
 
 async function main(): Promise<number> {

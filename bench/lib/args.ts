@@ -14,6 +14,7 @@ export const SCENARIOS = [
   "web",
   "cold-start",
   "markdown",
+  "push",
 ] as const;
 /** Scenarios that generate large data sets: run only when asked for by name. */
 const BY_NAME_ONLY: readonly string[] = [
@@ -24,6 +25,7 @@ const BY_NAME_ONLY: readonly string[] = [
   "web",
   "cold-start",
   "markdown",
+  "push",
 ];
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -61,8 +63,8 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [options]
-  (all: every scenario but history, directory, search, upload, web, cold-start and markdown, which move large data sets, need a browser, build the code or measure the web client; ask for them by name)
-  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, cold-start, markdown, or all (default all)
+  (all: every scenario but history, directory, search, upload, web, cold-start, markdown and push, which move large data sets, need a browser, build the code or measure the web client; ask for them by name)
+  --scenario NAME       one-to-one, group, idle-memory, stores, cluster, xmpp, history, directory, search, upload, web, cold-start, markdown, push, or all (default all)
   --duration SEC        measured seconds per load scenario (default 10)
   --warmup SEC          load before measuring starts (default 2)
   --profile             run the server with --cpu-prof into bench/out/ and summarise it

@@ -18,13 +18,15 @@ type Parse = (src: string, mentions: { offset: number; length: number }[]) => un
 type Highlight = (code: string, lang: string) => unknown;
 
 /**
- * The web client's message parser and code highlighter on hostile texts (the markdown tests'
+ * The message parser (shared by the clients and the server's notification previews) and the web client's code highlighter on hostile texts (the markdown tests'
  * inputs) at two lengths, 8x apart: the slowest growth over the inputs, and the slowest input's
  * time at the larger length. The web sources are loaded as they are (tsx), outside bench's build.
  */
 export async function markdownScenario(_opts: BenchOptions, ctx: RunContext): Promise<ScenarioReport> {
   const web = (rel: string) => import(pathToFileURL(join(REPO_ROOT, "packages/web", rel)).href);
-  const { parseMessage } = (await web("src/ui/markdown.ts")) as { parseMessage: Parse };
+  const { parseMessage } = (await import(
+    pathToFileURL(join(REPO_ROOT, "packages/protocol/src/markdown.ts")).href
+  )) as { parseMessage: Parse };
   const { highlight } = (await web("src/ui/highlight.ts")) as { highlight: Highlight };
   const inputs = (await web("test/helpers/hostile-text.ts")) as {
     hostileMarkdown: (n: number) => string[];

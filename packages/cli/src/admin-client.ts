@@ -31,6 +31,8 @@ export interface AdminApi {
   listUsers(domain?: string, after?: string, limit?: number): Promise<UserSummary[]>;
   setPassword(id: string, password: string, temporary?: boolean): Promise<void>;
   setDisabled(id: string, disabled: boolean): Promise<void>;
+  /** A one-time activation code for a user who has not chosen a password yet. */
+  issueActivation(id: string): Promise<{ userId: string; code: string; expiresAt: number }>;
   addDomain(name: string): Promise<DomainRecord>;
   listDomains(): Promise<DomainRecord[]>;
   setDomainDisabled(name: string, disabled: boolean): Promise<void>;
@@ -126,6 +128,7 @@ function httpAdmin(base: string, key: string): AdminApi {
       void (await call("POST", `/users/${enc(id)}/password`, { password, temporary: temporary ?? false })),
     setDisabled: async (id, disabled) =>
       void (await call("POST", `/users/${enc(id)}/disabled`, { disabled })),
+    issueActivation: (id) => call("POST", `/users/${enc(id)}/activation`),
     addDomain: (name) => call("POST", "/domains", { name }),
     listDomains: async () => (await call<{ domains: DomainRecord[] }>("GET", "/domains")).domains,
     setDomainDisabled: async (name, disabled) =>
@@ -172,6 +175,7 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     listUsers: (d, af, l) => a.listUsers(ctx, d, af, l),
     setPassword: (id, p, t) => a.setPassword(ctx, full(id), p, t),
     setDisabled: (id, d) => a.setDisabled(ctx, full(id), d),
+    issueActivation: (id) => a.issueActivation(ctx, full(id)),
     addDomain: (name) => a.addDomain(ctx, name),
     listDomains: () => a.listDomains(ctx),
     setDomainDisabled: (name, d) => a.setDomainDisabled(ctx, name, d),

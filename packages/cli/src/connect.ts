@@ -55,13 +55,18 @@ export async function connectClient(flags: ClientFlags, opts: ConnectOptions = {
   const dataDir = flags.dataDir ?? "./data";
   const saved = loadSession();
   const password = flags.password ?? process.env.STARLING_PASSWORD;
-  const endpoints = flags.server ?? (saved && !flags.user ? [saved.endpoint] : [defaultEndpoint(dataDir)]);
+  const useSaved = !flags.server && saved !== undefined && !flags.user;
+  const endpoints = flags.server ?? (useSaved ? [saved.endpoint] : [defaultEndpoint(dataDir)]);
   const caFile = flags.ca ?? join(resolve(dataDir), "tls", "cert.pem");
+  // A session saved from an invite keeps the certificate the invite named.
+  const pinned = useSaved && !flags.ca ? saved.pinSha256 : undefined;
   const tls = flags.insecure
     ? { rejectUnauthorized: false }
-    : existsSync(caFile)
-      ? { ca: readFileSync(caFile, "utf8"), servername: "localhost" }
-      : {};
+    : pinned
+      ? { pinSha256: pinned }
+      : existsSync(caFile)
+        ? { ca: readFileSync(caFile, "utf8"), servername: "localhost" }
+        : {};
   let auth: { userId: string; password: string } | { token: string };
   if (flags.user && password) auth = { userId: flags.user, password };
   else if (saved && (!flags.user || saved.userId.startsWith(`${flags.user}@`) || saved.userId === flags.user))
@@ -87,7 +92,12 @@ export async function connectClient(flags: ClientFlags, opts: ConnectOptions = {
     }
   }
   if (opts.save !== false && "password" in auth && client.token) {
-    saveSession({ endpoint: endpoints[0] as string, userId: welcome.userId, token: client.token });
+    saveSession({
+      endpoint: endpoints[0] as string,
+      userId: welcome.userId,
+      token: client.token,
+      ...(pinned ? { pinSha256: pinned } : {}),
+    });
   }
   return client;
 }

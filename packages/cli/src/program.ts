@@ -4,6 +4,7 @@ import { registerAdminCommands } from "./commands/admin.js";
 import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDataCommands } from "./commands/data.js";
+import { registerDeviceCommands } from "./commands/devices.js";
 import { registerDirectoryCommands } from "./commands/directory.js";
 import { registerFederationCommands } from "./commands/federation.js";
 import { registerOnboardingCommands } from "./commands/onboarding.js";
@@ -37,6 +38,7 @@ export function buildProgram(signals: StopSignals): Command {
   registerFederationCommands(program);
   registerOnboardingCommands(program);
   registerUserCommands(program);
+  registerDeviceCommands(program);
   registerDataCommands(program);
   return program;
 }

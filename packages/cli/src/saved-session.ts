@@ -7,6 +7,8 @@ export interface SavedSession {
   endpoint: string;
   userId: string;
   token: string;
+  /** SHA-256 of the server's certificate from the invite, checked on every later connection. */
+  pinSha256?: string;
 }
 
 export function sessionFile(): string {

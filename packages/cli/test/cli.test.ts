@@ -211,11 +211,15 @@ describe("the starling command", () => {
     assert.match(starling(["domain", "list", ...d]), /^acme.example\tdisabled$/m);
   });
 
-  test("invite writes the onboarding URL as a QR code; doctor checks the deployment", async () => {
+  test("invite writes the invite link as a QR code; doctor checks the deployment", async () => {
     const png = join(dataDir, "invite.png");
     const out = starling(["invite", "--host", "127.0.0.1", "--png", png, "--no-terminal", ...d]);
     const url = out.split("\n")[0] as string;
-    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/starling\?domain=starling\.local$/);
+    // The certificate's hash rides in the fragment, which no client sends to the server.
+    assert.match(
+      url,
+      /^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/starling\?domain=starling\.local#sha256=[0-9a-f]{64}$/,
+    );
     assert.deepEqual([...readFileSync(png).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     // Behind a TLS proxy the invitation points at https.
     const proxied = starling(["invite", "--host", "chat.example.com", "--png", png, "--no-terminal", ...d], {
@@ -223,7 +227,7 @@ describe("the starling command", () => {
     });
     assert.match(
       proxied,
-      /^https:\/\/chat\.example\.com:\d+\/\.well-known\/starling\?domain=starling\.local\n/,
+      /^https:\/\/chat\.example\.com:\d+\/\.well-known\/starling\?domain=starling\.local#sha256=[0-9a-f]{64}\n/,
     );
     const nav = (await (await fetch(url)).json()) as {
       domain: string;

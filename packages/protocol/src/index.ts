@@ -1,3 +1,6 @@
+// First: the generated code below decodes its descriptors as it loads, which needs UTF-8.
+import "./text-encoding.js";
+
 export { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 export * from "./codec.js";
 export * from "./dnd.js";
@@ -24,5 +27,7 @@ export * from "./gen/starling/v1/session_pb.js";
 export * from "./gen/starling/v1/settings_pb.js";
 export * from "./gen/starling/v1/sync_pb.js";
 export * from "./ids.js";
+export * from "./markdown.js";
 export * from "./splice.js";
+export { ensureTextEncoding, fallbackUtf8 } from "./text-encoding.js";
 export * from "./version.js";

@@ -24,6 +24,7 @@ import { Emitter, type Listener } from "./emitter.js";
 import { type Favourite, type FavouritesQuery, toFavourite } from "./favourites.js";
 import { randomId } from "./ids.js";
 import type { ClientOptions } from "./options.js";
+import type { PushDevice, PushDeviceInput, PushDeviceRef } from "./push-devices.js";
 import type { RetryPolicy } from "./requester.js";
 import { type SeqLike, toWire } from "./seq.js";
 import { Session } from "./session.js";
@@ -491,6 +492,34 @@ export class StarlingClient {
   /** Ends every session of the user but this one. */
   async revokeOtherSessions(): Promise<void> {
     await this.call({ case: "revokeSession", value: { allOthers: true } }, "once");
+  }
+
+  /**
+   * Registers this device for push notifications, or updates its registration; a token
+   * registered before (by anyone) becomes this user's. Past the server's per-user limit the
+   * user's least recently used device is dropped.
+   */
+  registerPushDevice(input: PushDeviceInput): Promise<PushDevice> {
+    const value = {
+      provider: input.provider,
+      platform: input.platform,
+      appId: input.appId ?? "",
+      token: input.token,
+      locale: input.locale ?? "",
+    };
+    return this.session.requester.expect({ case: "registerPushDevice", value }, "idempotent", "pushDevice");
+  }
+
+  /** Removes one of the user's push registrations (this device's on logout, say). */
+  async unregisterPushDevice(ref: PushDeviceRef): Promise<void> {
+    const value = "id" in ref ? { deviceId: ref.id } : { token: ref.token };
+    await this.call({ case: "unregisterPushDevice", value }, "once");
+  }
+
+  /** The user's devices registered for push notifications. */
+  async listPushDevices(): Promise<PushDevice[]> {
+    const body: RequestBody = { case: "listPushDevices", value: {} };
+    return (await this.session.requester.expect(body, "idempotent", "pushDevices")).devices;
   }
 
   /** The user's roaming settings (the same on every device). */

@@ -1,6 +1,11 @@
 import { isIP, connect as netConnect, type Socket } from "node:net";
-import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from "node:tls";
+import {
+  type TLSSocket,
+  type ConnectionOptions as TlsConnectionOptions,
+  connect as tlsConnect,
+} from "node:tls";
 import { ErrorCode, encodeFrame, FrameDecoder, StarlingError } from "@starling/protocol";
+import { CertificatePinError, pinProblem } from "./node-pin.js";
 import type { Transport, TransportClose, TransportHandlers } from "./transport.js";
 
 export interface TlsOptions {
@@ -10,6 +15,12 @@ export interface TlsOptions {
   rejectUnauthorized?: boolean;
   /** The name to verify the certificate against; defaults to the host (unless it is an IP). */
   servername?: string;
+  /**
+   * SHA-256 fingerprint of the server's certificate (hex, colons optional), as the invite link
+   * and the onboarding document give it: that certificate is accepted whoever signed it, and any
+   * other one only if the system's CAs trust it for the host (`CertificatePinError` otherwise).
+   */
+  pinSha256?: string;
 }
 
 export interface TcpTransportOptions {
@@ -45,7 +56,7 @@ export class TcpTransport implements Transport {
         const options: TlsConnectionOptions = {
           host,
           port,
-          rejectUnauthorized: tls.rejectUnauthorized ?? true,
+          rejectUnauthorized: tls.pinSha256 ? false : (tls.rejectUnauthorized ?? true),
         };
         if (tls.ca !== undefined) options.ca = tls.ca;
         // SNI must not carry an IP address.
@@ -60,6 +71,12 @@ export class TcpTransport implements Transport {
       let failure: Error | undefined;
       this.gone = new Promise<void>((resolveGone) => socket.once("close", () => resolveGone()));
       socket.once(tls !== null ? "secureConnect" : "connect", () => {
+        const pinned = tls?.pinSha256 ? pinProblem(socket as TLSSocket, tls.pinSha256) : undefined;
+        if (pinned) {
+          failure = pinned;
+          socket.destroy();
+          return;
+        }
         this.opened = true;
         socket.setNoDelay(true);
         socket.setKeepAlive(true, 30_000);
@@ -80,10 +97,14 @@ export class TcpTransport implements Transport {
         }
       });
       socket.on("error", (err) => {
-        failure = err;
+        if (!(failure instanceof CertificatePinError)) failure = err;
       });
       socket.once("close", () => {
         if (!this.opened) {
+          if (failure instanceof CertificatePinError) {
+            reject(failure);
+            return;
+          }
           const why = failure?.message ?? "closed";
           reject(
             new StarlingError(ErrorCode.UNAVAILABLE, `cannot connect to ${host}:${port}: ${why}`, {

@@ -1,5 +1,7 @@
+import { type ConnectionOptions as TlsConnectionOptions, connect as tlsConnect } from "node:tls";
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import WebSocket, { type ClientOptions, type RawData } from "ws";
+import { CertificatePinError, pinProblem } from "./node-pin.js";
 import type { TlsOptions } from "./node-tcp-transport.js";
 import type { Transport, TransportClose, TransportHandlers } from "./transport.js";
 
@@ -29,14 +31,30 @@ export class NodeWebSocketTransport implements Transport {
         maxPayload: maxFrameBytes,
         // Frames are compressed by the protocol itself when worth it.
         perMessageDeflate: false,
-        rejectUnauthorized: tls.rejectUnauthorized ?? true,
+        rejectUnauthorized: tls.pinSha256 ? false : (tls.rejectUnauthorized ?? true),
       };
+      const pin = tls.pinSha256;
+      if (pin && url.startsWith("wss:")) {
+        // The upgrade request carries no secret (the login goes in Hello, after it), so checking
+        // the certificate as the TLS handshake ends is early enough.
+        options.createConnection = (o) => {
+          const s = tlsConnect(o as TlsConnectionOptions);
+          s.once("secureConnect", () => {
+            const problem = pinProblem(s, pin);
+            if (problem) {
+              failure = problem;
+              s.destroy(problem);
+            }
+          });
+          return s;
+        };
+      }
       if (tls.ca !== undefined) options.ca = tls.ca;
       if (tls.servername !== undefined) (options as { servername?: string }).servername = tls.servername;
+      let failure: Error | undefined;
       const socket = new WebSocket(url, options);
       this.socket = socket;
       let opened = false;
-      let failure: Error | undefined;
       socket.once("open", () => {
         opened = true;
         this.handlers = handlers;
@@ -52,10 +70,14 @@ export class NodeWebSocketTransport implements Transport {
         this.handlers.frame(toBytes(data));
       });
       socket.on("error", (err) => {
-        failure = err;
+        if (!(failure instanceof CertificatePinError)) failure = err;
       });
       socket.once("close", (code: number, reason: Buffer) => {
         if (!opened) {
+          if (failure instanceof CertificatePinError) {
+            reject(failure);
+            return;
+          }
           const why = failure?.message ?? "closed";
           reject(
             new StarlingError(ErrorCode.UNAVAILABLE, `cannot connect to ${url}: ${why}`, { retryable: true }),

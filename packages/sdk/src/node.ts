@@ -8,6 +8,8 @@ import type { TransportFactory } from "./transport.js";
 
 export * from "./index.js";
 export { deflateCompressor } from "./node-deflate.js";
+export { fromOnboarding, type Onboarding, pinnedFetch } from "./node-onboarding.js";
+export { CertificatePinError } from "./node-pin.js";
 export { TcpTransport, type TcpTransportOptions, type TlsOptions } from "./node-tcp-transport.js";
 export { NodeWebSocketTransport, type NodeWebSocketTransportOptions } from "./node-ws-transport.js";
 

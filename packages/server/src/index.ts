@@ -11,6 +11,7 @@ export { KyselyStore } from "./adapters/store/kysely-store.js";
 export { openPostgresStore } from "./adapters/store/postgres.js";
 export { openSqliteStore } from "./adapters/store/sqlite.js";
 export { backupDataDir, restoreDataDir } from "./adapters/store/sqlite-backup.js";
+export { ensureTls } from "./adapters/tls/self-signed.js";
 export { Admin, type GroupSummary, type UserSummary } from "./core/accounts/admin.js";
 export { Core } from "./core/core.js";
 export type { ImportReport } from "./core/directory/import-users.js";
@@ -26,6 +27,7 @@ export {
   type FederationLinkRecord,
   type UserRecord,
 } from "./core/kernel/records.js";
+export type { PushNotification, PushOutcome, PushProvider, PushTarget } from "./core/push/provider.js";
 export { indexTokens, tsVector } from "./core/search/tokens.js";
 export {
   adminKey,
@@ -34,5 +36,6 @@ export {
   type RuntimeInfo,
   runtimeFile,
   SERVER_VERSION,
+  type ServerOptions,
   startServer,
 } from "./main.js";

@@ -49,6 +49,7 @@ import { DEFAULT_XMPP_CONFIG } from "./doors/xmpp/xmpp-config.js";
 import { XmppHub } from "./doors/xmpp/xmpp-hub.js";
 import { startXmppListener } from "./doors/xmpp/xmpp-listener.js";
 import { XmppWsEndpoint } from "./doors/xmpp/xmpp-ws.js";
+import { type BuiltPushProviders, buildPushProviders } from "./push-providers.js";
 import { Readiness } from "./readiness.js";
 
 export const SERVER_VERSION = "0.1.0";
@@ -121,7 +122,12 @@ export function adminKey(dataDir: string): string {
  * Opens the database and builds the core: everything but the listeners.
  * Used by the server and by the CLI's offline admin commands.
  */
-export async function openCore(config: StarlingConfig, log: Logger, metrics?: Metrics) {
+export async function openCore(
+  config: StarlingConfig,
+  log: Logger,
+  metrics?: Metrics,
+  push: BuiltPushProviders = { providers: [] },
+) {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = await openStore(config.db, config.durability, dataDir, log, metrics);
@@ -159,6 +165,8 @@ export async function openCore(config: StarlingConfig, log: Logger, metrics?: Me
     editWindowMs: config.limits.editWindowMs,
     groupMaxMembers: config.limits.groupMaxMembers,
     maxTextLength: config.limits.maxTextLength,
+    maxPushDevicesPerUser: config.limits.maxPushDevicesPerUser,
+    activationTtlMs: config.onboarding.activationTtlMs,
     login: {
       ...DEFAULT_LIMITS.login,
       maxFailuresPerAccountAddress: config.limits.loginMaxFailures,
@@ -199,6 +207,17 @@ export async function openCore(config: StarlingConfig, log: Logger, metrics?: Me
     blobs,
     media: new SharpMediaProbe({ maxImagePixels: config.files.maxImagePixels }),
     ...(metrics ? { metrics } : {}),
+    pushProviders: push.providers,
+    ...(push.webPushPublicKey ? { webPushPublicKey: push.webPushPublicKey } : {}),
+    pushSettings: {
+      queueLimit: config.push.queueLimit,
+      ratePerSecond: config.push.ratePerSecond,
+      maxAttempts: config.push.maxAttempts,
+      retryBaseMs: config.push.retryBaseMs,
+      collapseMs: config.push.collapseMs,
+      mentionsOnlyAbove: config.push.mentionsOnlyAbove,
+      previews: config.push.previews,
+    },
     fileLimits: {
       maxUploadBytes: config.files.maxUploadBytes,
       maxFileBytes: config.files.maxFileBytes,
@@ -273,15 +292,31 @@ async function ensureFirstAdmin(
   }
 }
 
+/** What a caller of startServer may give instead of what the configuration builds. */
+export interface ServerOptions {
+  /** The push providers to deliver through, instead of those push.* configures. */
+  push?: BuiltPushProviders;
+}
+
 /** The composition root: builds every adapter from the configuration and starts the listeners. */
-export async function startServer(config: StarlingConfig, logger?: Logger): Promise<RunningServer> {
+export async function startServer(
+  config: StarlingConfig,
+  logger?: Logger,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
   const log = logger ?? createLogger(config.log.level);
   const metrics = new PromMetrics();
+  const push = options.push ?? (await buildPushProviders({ config, dataDir: resolve(config.dataDir), log }));
+  const closePush = () => Promise.all(push.providers.map((p) => p.close?.()));
   const { store, bus, presence, blobs, core, admin, federation, dataDir } = await openCore(
     config,
     log,
     metrics,
-  );
+    push,
+  ).catch(async (err) => {
+    await closePush();
+    throw err;
+  });
   metrics.track("starling_store_up", () => (store.health().ok ? 1 : 0));
   metrics.track("starling_bus_up", () => ((bus.health?.().ok ?? true) ? 1 : 0));
   const metricsEndpoint: MetricsEndpoint = {
@@ -422,6 +457,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await bus.close?.();
     await store.close();
     await blobs.close?.();
+    await closePush();
     throw err;
   }
   const readiness = new Readiness({
@@ -510,6 +546,7 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
     await bus.close?.();
     await store.close();
     await blobs.close?.();
+    await closePush();
     throw err;
   }
   readiness.listenersUp();
@@ -568,6 +605,9 @@ export async function startServer(config: StarlingConfig, logger?: Logger): Prom
       await http.close();
       await metricsServer?.close();
       await core.idle();
+      // Push last of the core: notifications of the sends stored above still get their moment.
+      await core.close();
+      await closePush();
       await presence.close?.();
       await bus.close?.();
       await store.close();

@@ -1,6 +1,8 @@
 import { webSocketTransportFactory } from "@starling/sdk";
 import { Chime } from "./chime.js";
+import { IndexedDbOfflineStore } from "./indexeddb-offline-store.js";
 import type { Environment, Notice } from "./stores/environment.js";
+import { browserPushSubscriber } from "./web-push-subscriber.js";
 
 /** A desktop notification, when the tab is hidden and the user has allowed them. */
 function notify(notice: Notice): void {
@@ -43,6 +45,7 @@ const looking = () => document.visibilityState === "visible" && document.hasFocu
 /** The browser the page runs in: its storage, the server that served it, its WebSocket. */
 export function browserEnvironment(): Environment {
   const chime = new Chime();
+  const push = browserPushSubscriber();
   return {
     storage: localStorage,
     endpoint: `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`,
@@ -54,6 +57,19 @@ export function browserEnvironment(): Environment {
     // A sound for someone not looking at the page, the same moments a desktop notice is for.
     chime: () => {
       if (!looking()) chime.play();
+    },
+    ...(typeof indexedDB === "undefined" ? {} : { offline: new IndexedDbOfflineStore() }),
+    ...(push ? { push } : {}),
+    watchNetwork: (listener) => {
+      const visible = () => {
+        if (document.visibilityState === "visible") listener();
+      };
+      addEventListener("online", listener);
+      document.addEventListener("visibilitychange", visible);
+      return () => {
+        removeEventListener("online", listener);
+        document.removeEventListener("visibilitychange", visible);
+      };
     },
   };
 }

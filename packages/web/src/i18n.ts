@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from "react";
+import { appStrings } from "./ui/app-strings.js";
 import { contactsStrings } from "./ui/contacts/strings.js";
 import { editReactStrings } from "./ui/edit-react-strings.js";
 import { groupStrings } from "./ui/groups/strings.js";
@@ -175,6 +176,7 @@ const SECTIONS = [
   mediaStrings,
   menuStrings,
   editReactStrings,
+  appStrings,
 ] as const;
 type Merged = (typeof BASE)["en"] &
   (typeof contactsStrings)["en"] &
@@ -184,7 +186,8 @@ type Merged = (typeof BASE)["en"] &
   (typeof settingsStrings)["en"] &
   (typeof mediaStrings)["en"] &
   (typeof menuStrings)["en"] &
-  (typeof editReactStrings)["en"];
+  (typeof editReactStrings)["en"] &
+  (typeof appStrings)["en"];
 
 /** Every string the interface shows, in English and Chinese. */
 const STRINGS = {

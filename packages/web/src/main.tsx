@@ -2,6 +2,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app.js";
 import { browserEnvironment } from "./browser-environment.js";
+import { registerServiceWorker } from "./register-sw.js";
 import { Chat } from "./stores/chat.js";
 import "./styles.css";
 
@@ -12,3 +13,4 @@ if (root)
       <App chat={new Chat(browserEnvironment())} />
     </StrictMode>,
   );
+registerServiceWorker();

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { type Block, type Inline, parseMessage, plainText, safeHref } from "@starling/sdk";
 import { highlight } from "../src/ui/highlight.js";
-import { type Block, type Inline, parseMessage, safeHref } from "../src/ui/markdown.js";
-import { plainText } from "../src/ui/plain-text.js";
 import { hostileCode, hostileMarkdown } from "./helpers/hostile-text.js";
 
 const inlineText = (n: Inline): string => ("children" in n ? n.children.map(inlineText).join("") : n.text);

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { runChat } from "../chat/chat-app.js";
 import { addClientFlags, type ClientFlags, connectClient } from "../connect.js";
 import { messageLine } from "../format.js";
+import { loginWithInvite } from "../invite-login.js";
 import { askSecrets, canAskSecret } from "../prompt-secret.js";
 
 /** 1:1 conversation id for a peer, as the server derives it. */
@@ -35,10 +36,23 @@ export function registerUserCommands(program: Command): void {
       .description("log in and save the session token for later commands")
       .option(
         "--new-password <password>",
-        "the new password, when the account must change its initial one (asked on a terminal otherwise)",
+        "the new password, when the account must change its initial one or is activated (asked on a terminal otherwise)",
+      )
+      .option(
+        "--invite <url>",
+        "an invite link (starling invite): check and pin the server's certificate, activate the account",
+      )
+      .option(
+        "--code <code>",
+        "the activation code, when the invite link has none (asked on a terminal otherwise)",
       ),
-  ).action(async (flags: ClientFlags & { newPassword?: string }) => {
-    if (!flags.user) throw new Error("give --user");
+  ).action(async (flags: ClientFlags & { newPassword?: string; invite?: string; code?: string }) => {
+    if (flags.invite) {
+      const who = await loginWithInvite(flags.invite, flags);
+      process.stdout.write(`logged in as ${who}\n`);
+      return;
+    }
+    if (!flags.user) throw new Error("give --user (or --invite)");
     let changed = false;
     const client = await connectClient(flags, {
       newPassword: async (userId) => {

@@ -2,10 +2,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { join, resolve } from "node:path";
 import tls from "node:tls";
-import { type RuntimeInfo, runtimeFile, type StarlingConfig } from "@starling/server";
+import { formatInviteLink, normaliseFingerprint } from "@starling/sdk";
+import { ensureTls, type RuntimeInfo, runtimeFile, type StarlingConfig } from "@starling/server";
 import type { Command } from "commander";
 import QRCode from "qrcode";
 import WebSocket from "ws";
+import { connectAdmin } from "../admin-client.js";
 import { addConfigFlags, configFrom } from "../config-flags.js";
 import type { Opts } from "./admin.js";
 
@@ -25,6 +27,33 @@ function runningOrigin(config: StarlingConfig): { origin: string; info: RuntimeI
   return { origin: `http://${host}:${info.httpPort}`, info };
 }
 
+/**
+ * The hash the invite carries: the running server's, from its onboarding document on this
+ * machine (loopback, so nothing in between), else that of the certificate it will use.
+ */
+async function certificateHash(
+  config: StarlingConfig,
+  origin: string | undefined,
+  domain: string,
+): Promise<string> {
+  if (!config.tcp.tls) return "";
+  if (origin) {
+    const r = await fetch(`${origin}/.well-known/starling?domain=${encodeURIComponent(domain)}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    if (r.status !== 200) throw new Error(`the server has no domain ${domain} (HTTP ${r.status})`);
+    return normaliseFingerprint(((await r.json()) as NavDocument).tls?.fingerprintSha256 ?? "");
+  }
+  // The certificate the server will load; the self-signed one is made now if it is not there yet.
+  const tls = await ensureTls(
+    join(resolve(config.dataDir), "tls"),
+    config.tls.cert,
+    config.tls.key,
+    config.domain,
+  );
+  return normaliseFingerprint(tls.fingerprint);
+}
+
 /** A host name other machines can use: the configured public host, else this machine's first LAN address. */
 function shareableHost(config: StarlingConfig, given: unknown): string {
   if (typeof given === "string" && given) return given;
@@ -38,26 +67,52 @@ export function registerOnboardingCommands(program: Command): void {
   addConfigFlags(
     program
       .command("invite")
-      .description("print the onboarding URL of a domain and write it as a QR code (terminal and PNG)")
+      .description(
+        "print the invite link of a domain (the onboarding URL with the certificate's hash) and write it as a QR code (terminal and PNG); --user makes a one-time activation code for one person",
+      )
       .option("--user-domain <domain>", "domain to invite to (default: the configured domain)")
+      .option(
+        "--user <id>",
+        "invite this person: the link carries a new activation code (it revokes their previous one) with which they choose their password",
+      )
       .option(
         "--host <host>",
         "host name clients use (default: public.host, else this machine's LAN address)",
       )
-      .option("--png <file>", "where to write the QR code (default: <dataDir>/invite-<domain>.png)")
+      .option("--png <file>", "where to write the QR code (default: <dataDir>/invite-<domain or user>.png)")
       .option("--no-terminal", "do not draw the QR code in the terminal"),
   ).action(async (opts: Opts) => {
     const config = configFrom(opts);
     const domain = (opts.userDomain as string | undefined) ?? config.domain;
     const running = runningOrigin(config);
     const port = config.public.httpPort || running?.info.httpPort || config.http.port;
-    const url = `${config.public.https ? "https" : "http"}://${shareableHost(config, opts.host)}:${port}/.well-known/starling?domain=${encodeURIComponent(domain)}`;
-    const png = (opts.png as string | undefined) ?? join(resolve(config.dataDir), `invite-${domain}.png`);
+    const documentUrl = `${config.public.https ? "https" : "http"}://${shareableHost(config, opts.host)}:${port}/.well-known/starling?domain=${encodeURIComponent(domain)}`;
+    const sha256 = await certificateHash(config, running?.origin, domain);
+    let personal: { userId: string; code: string; expiresAt: number } | undefined;
+    if (typeof opts.user === "string") {
+      const api = await connectAdmin(config);
+      try {
+        personal = await api.issueActivation(opts.user);
+      } finally {
+        await api.close();
+      }
+    }
+    const url = formatInviteLink({
+      documentUrl,
+      sha256,
+      ...(personal ? { userId: personal.userId, code: personal.code } : {}),
+    });
+    const name = personal ? personal.userId.replace(/[^\w.@-]/g, "_") : domain;
+    const png = (opts.png as string | undefined) ?? join(resolve(config.dataDir), `invite-${name}.png`);
     await QRCode.toFile(png, url, { errorCorrectionLevel: "M", margin: 2, width: 512 });
     process.stdout.write(`${url}\n`);
     if (opts.terminal !== false)
       process.stdout.write(await QRCode.toString(url, { type: "terminal", small: true }));
     process.stdout.write(`QR code written to ${png}\n`);
+    if (personal)
+      process.stdout.write(
+        `activation code for ${personal.userId}: ${personal.code} (single use, valid until ${new Date(personal.expiresAt).toISOString()})\n`,
+      );
     if (!running)
       process.stdout.write("note: no server is running on this data folder; the URL works once it is\n");
   });

@@ -1,5 +1,6 @@
 import { type Content, isValidClientMsgId, PresenceStatus, type SendMessage } from "@starling/protocol";
 import { Accounts } from "./accounts/accounts.js";
+import { Activation } from "./accounts/activation.js";
 import { OwnSessions } from "./accounts/own-sessions.js";
 import { UserSettings } from "./accounts/user-settings.js";
 import { Auditor } from "./directory/audit.js";
@@ -45,6 +46,9 @@ import { SyncService } from "./messaging/sync.js";
 import { TypingRelay } from "./messaging/typing.js";
 import { Visibility } from "./messaging/visibility.js";
 import { Presence } from "./presence/presence.js";
+import { PushDevices } from "./push/devices.js";
+import { DEFAULT_PUSH_SETTINGS, PushDispatcher, type PushSettings } from "./push/dispatcher.js";
+import type { PushProvider } from "./push/provider.js";
 import { messageDocument } from "./search/document.js";
 import { SearchService } from "./search/search-service.js";
 import type { Store } from "./store.js";
@@ -66,11 +70,19 @@ export interface CoreDeps {
   media?: MediaProbe;
   /** Where counters and timings go; without it nothing is recorded. */
   metrics?: Metrics;
+  /** The channels push notifications go out through: devices register for them, and nobody is notified without any. */
+  pushProviders?: readonly PushProvider[];
+  /** The Web Push application server key (VAPID, raw P-256, base64url) that browsers subscribe with. */
+  webPushPublicKey?: string;
+  /** The rules and rates of push notifications. */
+  pushSettings?: PushSettings;
 }
 
 /** The domain logic, assembled from its services. Transports call into this and nothing below it. */
 export class Core {
   readonly accounts: Accounts;
+  /** One-time codes with which invited people choose their first password. */
+  readonly activation: Activation;
   /** A user's own login sessions: listed and ended from their settings. */
   readonly ownSessions: OwnSessions;
   /** Settings that follow a user to every device. */
@@ -106,11 +118,17 @@ export class Core {
   /** Messages a user saved, on all their devices. */
   readonly favourites: Favourites;
   readonly avatars: Avatars | undefined;
+  /** A user's devices registered for push notifications. */
+  readonly pushDevices: PushDevices;
+  /** For Welcome.webpush_public_key and the HTTP push config; undefined when Web Push is off. */
+  readonly webPushPublicKey: string | undefined;
   readonly limits: CoreLimits;
   /** Connection caps that every listener of this node asks. */
   readonly connections: ConnectionLimiter;
   /** The metrics port, for the doors to report what they see. */
   readonly metrics: Metrics;
+  /** Push notifications of stored messages, when there is a provider to send them by. */
+  readonly pushDispatcher: PushDispatcher | undefined;
   private readonly pipeline: SendPipeline;
 
   constructor(private readonly deps: CoreDeps) {
@@ -149,15 +167,31 @@ export class Core {
       (d, v) => this.directoryAdmin.notify(d, v),
       metrics,
     );
+    this.activation = new Activation(store, this.accounts, random, clock, limits, log, metrics);
     this.ownSessions = new OwnSessions(store, bus, clock, random);
     this.settings = new UserSettings(store, bus);
-    this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics);
+    const providers = deps.pushProviders ?? [];
+    this.pushDispatcher =
+      providers.length > 0
+        ? new PushDispatcher({
+            store,
+            providers,
+            settings: deps.pushSettings ?? DEFAULT_PUSH_SETTINGS,
+            clock,
+            random,
+            log,
+            metrics,
+            isActive: (userId) => this.presence.state(userId).status === PresenceStatus.ONLINE,
+          })
+        : undefined;
+    const after = this.pushDispatcher ? { listener: this.pushDispatcher, log } : undefined;
+    this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics, after);
     this.history = new History(store, this.visibility, limits);
     this.mentions = new MentionsList(store.read);
     this.archive = new ArchivePages(store.read, this.visibility);
-    this.receipts = new Receipts(store, bus, members);
+    this.receipts = new Receipts(store, bus, members, after);
     this.prefs = new ConversationPrefs(store, bus, clock);
-    this.recaller = new Recaller(store, bus, clock, members, limits);
+    this.recaller = new Recaller(store, bus, clock, members, limits, after);
     this.editor = new Editor(store, bus, clock, members, limits);
     this.reactions = new Reactions(store, bus, clock, members);
     this.pins = new MessagePins(store, bus, clock, members, this.visibility);
@@ -172,6 +206,8 @@ export class Core {
         : undefined;
     this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);
+    this.pushDevices = new PushDevices(store, clock, random, limits, deps.pushProviders ?? []);
+    this.webPushPublicKey = deps.webPushPublicKey;
     this.connections = new ConnectionLimiter(
       limits.connections,
       (userId) => this.presence.localSessions(userId),
@@ -236,5 +272,11 @@ export class Core {
   /** Waits for queued writes; used on shutdown. */
   idle(): Promise<void> {
     return this.pipeline.idle();
+  }
+
+  /** Stops what runs on timers (push bursts and retries), giving what is in flight a moment. */
+  async close(): Promise<void> {
+    await this.pipeline.idle();
+    await this.pushDispatcher?.close();
   }
 }

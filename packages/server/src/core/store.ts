@@ -5,6 +5,7 @@ import type { FilesReader, FilesTx } from "./files/store.js";
 import type { GroupsReader, GroupsTx } from "./groups/store.js";
 import type { StorePort } from "./kernel/shared-store.js";
 import type { MessagingReader, MessagingTx } from "./messaging/store.js";
+import type { PushReader, PushTx } from "./push/store.js";
 import type { SearchReader } from "./search/store.js";
 
 /** Every module's reads: what `Store.read` gives. */
@@ -15,6 +16,7 @@ export interface StoreReader
     DirectoryReader,
     FilesReader,
     SearchReader,
+    PushReader,
     FederationReads {}
 
 /** Every module's reads and writes: what a transaction of the whole store gives. */
@@ -25,6 +27,7 @@ export interface StoreTx
     AccountsTx,
     DirectoryTx,
     FilesTx,
+    PushTx,
     FederationTx {}
 
 /**

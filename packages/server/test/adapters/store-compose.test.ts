@@ -109,6 +109,16 @@ const METHODS = {
   deleteFederationFramesThrough: true,
   advanceFederationInboxMark: true,
   insertFederationPing: true,
+  listPushDevices: true,
+  pushDevicesOf: true,
+  unreadTotals: true,
+  upsertPushDevice: true,
+  deletePushDevice: true,
+  deletePushDevicesById: true,
+  touchPushDevices: true,
+  getActivationCode: true,
+  putActivationCode: true,
+  useActivationCode: true,
 } satisfies Record<keyof StoreTx, true>;
 
 const names = Object.keys(METHODS).sort();

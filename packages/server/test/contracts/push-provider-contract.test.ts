@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import type { PushProvider } from "../../src/core/push/provider.js";
-import { notification, type ProviderCase, type ProviderEmulator } from "./push-provider.js";
+import { notification, type ProviderCase, type ProviderEmulator, pushTarget } from "./push-provider.js";
 
 const dir = new URL("./push-cases/", import.meta.url);
 const cases: ProviderCase[] = [];
@@ -30,14 +30,7 @@ for (const c of cases) {
       await wrong?.close?.();
       await emulator?.stop();
     });
-    const target = (token: string) => ({
-      deviceId: "d1",
-      userId: "bob@example.com",
-      token,
-      appId: "com.example.starling",
-      platform: "android",
-      locale: "zh-CN",
-    });
+    const target = pushTarget;
 
     test("a message reaches the device with its title, text, collapse key and badge", async () => {
       const before = emulator.received.length;

@@ -1,4 +1,4 @@
-import type { PushNotification, PushProvider } from "../../src/core/push/provider.js";
+import type { PushNotification, PushProvider, PushTarget } from "../../src/core/push/provider.js";
 
 /**
  * What a provider's emulator saw of one accepted request, reduced to what every provider
@@ -67,5 +67,17 @@ export function notification(over: Partial<PushNotification> = {}): PushNotifica
     senderId: "liudehua@example.com",
     sentAt: 1_700_000_000_000,
     ...over,
+  };
+}
+
+/** The Android device every case sends to, with the provider's token for it. */
+export function pushTarget(token: string): PushTarget {
+  return {
+    deviceId: "d1",
+    userId: "bob@example.com",
+    token,
+    appId: "com.example.starling",
+    platform: "android",
+    locale: "zh-CN",
   };
 }

@@ -22,12 +22,15 @@ export function starling(args: string[], opts: { env?: NodeJS.ProcessEnv; input?
  * A `starling` CLI command without blocking this process (for commands that
  * must reach a server running in it); resolves with its exit status and output.
  */
-export function starlingAsync(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+export function starlingAsync(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       ["--import", "tsx", BIN, ...args],
-      { cwd: ROOT, encoding: "utf8" },
+      { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...opts.env } },
       (err, stdout, stderr) =>
         done({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

@@ -99,7 +99,6 @@ export function coreOn(
   extra: Partial<CoreDeps> = {},
 ): Core {
   return new Core({
-    ...extra,
     store,
     bus: new LocalBus(),
     presence: new LocalPresenceDirectory(clock),
@@ -109,5 +108,6 @@ export function coreOn(
     log: silent,
     limits: DEFAULT_LIMITS,
     defaultDomain: domain,
+    ...extra,
   });
 }

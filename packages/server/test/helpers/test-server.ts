@@ -7,6 +7,7 @@ import {
   LOOPBACK_ANY_PORT,
   loadConfig,
   type RunningServer,
+  type ServerOptions,
   type SettingKey,
   startServer,
 } from "../../src/index.js";
@@ -44,13 +45,16 @@ export async function apiRequest(
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  const text = await r.text();
+  // 204 answers have no body.
+  return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
 /** A real server on 127.0.0.1 with ports chosen by the OS and a data folder of its own; `logger` to read its logs. */
 export async function startTestServer(
   flags: Partial<Record<SettingKey, unknown>> = {},
   logger?: Logger,
+  options: ServerOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "starling-test-"));
   const config = loadConfig({
@@ -63,7 +67,7 @@ export async function startTestServer(
       ...flags,
     },
   });
-  const server = await startServer(config, logger);
+  const server = await startServer(config, logger, options);
   let stopped = false;
   const ts: TestServer = {
     server,
@@ -90,7 +94,7 @@ export async function startTestServer(
         http: { ...config.http, port: ts.server.httpPort },
         federation: { ...config.federation, port: ts.server.federationPort || config.federation.port },
       };
-      ts.server = await startServer(again, logger);
+      ts.server = await startServer(again, logger, options);
       stopped = false;
     },
     async close() {

@@ -6,6 +6,7 @@ import { FileLinks } from "./file-links.js";
 import { Forwarding } from "./forward.js";
 import { MessageExtras } from "./message-extras.js";
 import { MessageWindows } from "./message-windows.js";
+import { OfflineCache } from "./offline-cache.js";
 import { Outbox } from "./outbox.js";
 import { People } from "./people.js";
 import { Presence } from "./presence.js";
@@ -14,6 +15,7 @@ import { Selection } from "./selection.js";
 import { Session } from "./session.js";
 import { Settings } from "./settings.js";
 import { Typing } from "./typing.js";
+import { WebPush } from "./web-push.js";
 
 /**
  * The web client's state: one small store per concern, all around one
@@ -37,11 +39,16 @@ export class Chat {
   readonly forwarding: Forwarding;
   /** Pins, favourites and delete-for-me. */
   readonly extras: MessageExtras;
+  /** The last list and messages on this device, shown while the server cannot be reached. */
+  readonly offline: OfflineCache;
+  /** Notifications while the app is closed. */
+  readonly webPush: WebPush;
   /** The client whose login has succeeded (until then its conversation events watch no one). */
   private connected: StarlingClient | undefined;
 
   constructor(env: Environment) {
     const now = env.now ?? Date.now;
+    this.offline = new OfflineCache(env.offline);
     this.session = new Session(env, {
       started: (client) => this.listen(client),
       connected: (client) => {
@@ -49,8 +56,23 @@ export class Chat {
         this.presence.restart();
         this.outbox.restore(client);
         void this.settings.load();
+        void this.webPush.connected();
+        // Live data replaces what was saved; the chats shown from it load their history.
+        void this.offline.live(client.userId).then(() => {
+          this.conversations.changed();
+          this.windows.reopen();
+          this.saveForOffline();
+        });
       },
       ended: () => this.reset(),
+      signingOut: (client) => this.webPush.signingOut(client),
+      offline: (userId) => {
+        void this.offline.show(userId).then(() => {
+          this.conversations.changed();
+          this.windows.changed();
+          this.outbox.changed();
+        });
+      },
     });
     this.people = new People(this.session, env.apiBase);
     this.settings = new Settings(this.session, env.storage);
@@ -69,9 +91,13 @@ export class Chat {
         };
       },
       env.chime,
+      this.offline,
     );
     this.outbox = new Outbox(this.session, env.storage, env.randomId);
-    this.windows = new MessageWindows(this.session, this.conversations, this.outbox);
+    this.windows = new MessageWindows(this.session, this.conversations, this.outbox, this.offline);
+    // What the list and the open chats show is saved for opening offline (a write per burst).
+    this.conversations.subscribe(() => this.saveForOffline());
+    this.windows.subscribe(() => this.saveForOffline());
     this.receipts = new Receipts(this.session);
     this.typing = new Typing(this.session, now);
     this.presence = new Presence(this.session);
@@ -79,11 +105,13 @@ export class Chat {
     this.drafts = new Drafts(this.session, env.storage);
     this.forwarding = new Forwarding(this.session);
     this.extras = new MessageExtras(this.session);
+    this.webPush = new WebPush(this.session, env.storage, env.push);
   }
 
   /** Closes the connection, keeping the stored session (as a closed tab does), and stops every timer. */
   async close(): Promise<void> {
     this.connected = undefined;
+    this.offline.stop();
     await this.session.close();
     this.typing.reset();
     this.people.reset();
@@ -129,8 +157,18 @@ export class Chat {
     this.extras.listen(client, mine);
   }
 
+  /** Saves the list and the loaded chats' newest messages, once connected (see OfflineCache). */
+  private saveForOffline(): void {
+    if (!this.connected) return;
+    this.offline.record(() => ({
+      conversations: this.conversations.list(),
+      messages: this.windows.recent(),
+    }));
+  }
+
   private reset(): void {
     this.connected = undefined;
+    void this.offline.clear();
     this.windows.reset();
     this.conversations.reset();
     this.receipts.reset();
@@ -143,5 +181,6 @@ export class Chat {
     this.settings.reset();
     this.selection.cancel();
     this.extras.reset();
+    this.webPush.reset();
   }
 }

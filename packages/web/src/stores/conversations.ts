@@ -1,6 +1,7 @@
 import { type Conversation, directConversationId, type Message } from "@starling/sdk";
 import { contentSummary } from "../ui/plain-text.js";
 import type { Notice } from "./environment.js";
+import type { OfflineCache } from "./offline-cache.js";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
 import { unreadTotal } from "./unread.js";
@@ -40,23 +41,31 @@ export class Conversations extends Store {
     private readonly nameOf: (userId: string) => Promise<string> = async (id) => id.split("@")[0] ?? id,
     private readonly alerts: () => AlertPolicy = () => ALERT_ALL,
     private readonly chime?: () => void,
+    /** What was saved on this device, shown while offline. */
+    private readonly offline?: OfflineCache,
   ) {
     super();
   }
 
   /** Conversations with a message or still joined, in list order. */
   list(): Conversation[] {
-    const all = [...(this.session.client?.conversations.values() ?? [])];
+    const all = [...this.all()];
     return all.filter((c) => c.active || c.lastSeq > 0n).sort(byListOrder);
   }
 
   /** Unread messages over all chats but the muted ones and the one being read (the tab's, title's and favicon's count). */
   unreadTotal(reading?: string): number {
-    return unreadTotal(this.session.client?.conversations.values() ?? [], reading);
+    return unreadTotal(this.all(), reading);
   }
 
   get(id: string): Conversation | undefined {
-    return this.session.client?.conversations.get(id);
+    const live = this.session.client?.conversations.get(id);
+    return live ?? this.offline?.savedConversations()?.find((c) => c.id === id);
+  }
+
+  /** The SDK's conversations; while offline, the ones saved on this device. */
+  private all(): Iterable<Conversation> {
+    return this.offline?.savedConversations() ?? this.session.client?.conversations.values() ?? [];
   }
 
   /** The 1:1 chat with `peerId`: its id, remembered as a draft until its first message. */

@@ -1,4 +1,6 @@
 import type { TransportFactory } from "@starling/sdk";
+import type { OfflineStore } from "./offline-cache.js";
+import type { PushSubscriber } from "./push-subscriber.js";
 
 /** The part of `localStorage` the stores use. */
 export interface KeyValueStorage {
@@ -38,4 +40,14 @@ export interface Environment {
   clientName?: string;
   /** Plays the short notification sound for such a message, where the platform can. */
   chime?(): void;
+  /** Where the last conversations and messages are kept to open without a connection; none: online only. */
+  offline?: OfflineStore;
+  /**
+   * Calls `listener` when the network may be back (the browser went online,
+   * the page became visible again), so an offline session tries at once
+   * instead of at its next retry; returns the function that stops it.
+   */
+  watchNetwork?(listener: () => void): () => void;
+  /** This browser's Web Push subscription; none where there is no push service. */
+  push?: PushSubscriber;
 }

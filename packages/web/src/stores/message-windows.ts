@@ -1,5 +1,6 @@
 import { applyReaction, type EditInput, type Message } from "@starling/sdk";
 import type { Conversations } from "./conversations.js";
+import type { OfflineCache } from "./offline-cache.js";
 import type { Outbox } from "./outbox.js";
 import type { Session } from "./session.js";
 import { Store } from "./store.js";
@@ -42,13 +43,30 @@ export class MessageWindows extends Store {
     private readonly session: Session,
     private readonly conversations: Conversations,
     private readonly outbox: Outbox,
+    private readonly offline?: OfflineCache,
   ) {
     super();
   }
 
-  /** The loaded messages of a conversation, ascending by seq (empty before it is opened). */
+  /** Chats asked for while offline, loaded once connected. */
+  private readonly wanted = new Set<string>();
+
+  /** The loaded messages of a conversation, ascending by seq (empty before it is opened); while offline, the saved ones. */
   messages(conversationId: string): readonly Message[] {
-    return this.windows.get(conversationId) ?? [];
+    return this.windows.get(conversationId) ?? this.offline?.savedMessages(conversationId) ?? [];
+  }
+
+  /** The loaded chats' messages, the last opened first (what is saved for opening offline). */
+  recent(): [string, Message[]][] {
+    return [...this.windows].reverse();
+  }
+
+  /** Connected after being offline: the chats shown from saved messages load their history. */
+  reopen(): void {
+    const ids = [...this.wanted];
+    this.wanted.clear();
+    for (const id of ids) void this.open(id);
+    this.changed();
   }
 
   /** Whether the conversation's oldest message is loaded. */
@@ -95,6 +113,7 @@ export class MessageWindows extends Store {
     if (this.windows.has(conversationId)) return;
     const c = this.session.client;
     const conv = c?.conversations.get(conversationId);
+    if (this.session.phase === "offline") this.wanted.add(conversationId);
     if (!c || !conv) return;
     this.windows.set(conversationId, []);
     const page = await c.history(conversationId, { beforeSeq: conv.lastSeq + 1n, limit: PAGE });
@@ -180,6 +199,9 @@ export class MessageWindows extends Store {
    */
   async send(conversationId: string, text: string, extra: SendExtra = {}): Promise<void> {
     const c = this.session.client;
+    // Offline, into a chat shown from what was saved: the outbox keeps it until the login works.
+    if (!c && this.session.phase === "offline" && this.conversations.get(conversationId))
+      await this.outbox.send(conversationId, { conversationId, text, ...extra });
     if (!c) return;
     const peer = this.conversations.drafts.get(conversationId);
     if (peer && !this.conversations.get(conversationId)) {
@@ -218,6 +240,7 @@ export class MessageWindows extends Store {
   }
 
   reset(): void {
+    this.wanted.clear();
     this.windows.clear();
     this.quotes.clear();
     this.completed.clear();

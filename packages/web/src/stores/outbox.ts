@@ -44,6 +44,8 @@ type Saved = Omit<Outgoing, "input"> & { input: Omit<SendInput, "replyToSeq"> & 
 export class Outbox extends Store {
   private owner = "";
   private items: Outgoing[] = [];
+  /** Sends written while offline, before any client: settled when a client takes them. */
+  private readonly waiting = new Map<string, { resolve(ack: SendAck): void; reject(err: unknown): void }>();
 
   constructor(
     private readonly session: Session,
@@ -55,13 +57,20 @@ export class Outbox extends Store {
 
   /** A chat's unacknowledged sends, in the order they were made. */
   pending(conversationId: string): Outgoing[] {
+    // Offline after a reload, what the last page left shows before any client restores it.
+    this.load();
     return this.items.filter((i) => i.conversationId === conversationId);
   }
 
-  /** Sends through the SDK, showing the message as queued until its ack arrives. */
+  /**
+   * Sends through the SDK, showing the message as queued until its ack
+   * arrives. Offline (no client yet), it is kept here and handed to the
+   * client that logs in.
+   */
   send(conversationId: string, input: SendInput): Promise<SendAck> {
     const client = this.session.client;
-    if (!client) return Promise.reject(new Error("signed out"));
+    const offline = !client && this.session.phase === "offline";
+    if (!client && !offline) return Promise.reject(new Error("signed out"));
     this.load();
     const item: Outgoing = {
       clientMsgId: input.clientMsgId ?? this.randomId(),
@@ -73,7 +82,8 @@ export class Outbox extends Store {
     item.input = { ...input, clientMsgId: item.clientMsgId };
     this.items.push(item);
     this.save();
-    return this.hand(client, item);
+    if (client) return this.hand(client, item);
+    return new Promise((resolve, reject) => this.waiting.set(item.clientMsgId, { resolve, reject }));
   }
 
   /**
@@ -86,6 +96,14 @@ export class Outbox extends Store {
     if (!item) return false;
     if (item.state === "failed") {
       this.drop(item);
+      return true;
+    }
+    // Written offline and never handed to a client: nothing of it has left the device.
+    const waiter = this.waiting.get(clientMsgId);
+    if (waiter) {
+      this.waiting.delete(clientMsgId);
+      this.drop(item);
+      waiter.reject(new SendCancelledError(clientMsgId));
       return true;
     }
     // The SDK rejects its promise with SendCancelledError, which drops the item.
@@ -126,9 +144,14 @@ export class Outbox extends Store {
     const queued = new Set(client.pendingSends().map((s) => s.clientMsgId));
     for (const item of this.items) {
       if (item.state === "failed" || queued.has(item.clientMsgId)) continue;
+      const waiter = this.waiting.get(item.clientMsgId);
+      this.waiting.delete(item.clientMsgId);
+      // Written offline on this page: it never went out, so it may still be cancelled.
       item.state = "queued";
-      item.cancellable = false;
-      void this.hand(client, item).catch(() => {});
+      item.cancellable = waiter !== undefined;
+      const sent = this.hand(client, item);
+      if (waiter) sent.then(waiter.resolve, waiter.reject);
+      else sent.catch(() => {});
     }
     this.changed();
   }
@@ -139,6 +162,8 @@ export class Outbox extends Store {
     if (user) this.storage.removeItem(PREFIX + user);
     this.owner = "";
     this.items = [];
+    for (const [id, w] of this.waiting) w.reject(new SendCancelledError(id));
+    this.waiting.clear();
     this.changed();
   }
 

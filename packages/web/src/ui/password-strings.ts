@@ -16,9 +16,18 @@ type PasswordKey =
   | "newPasswordIsUser"
   | "newPasswordSame"
   | "newPasswordMismatch"
-  | "newPasswordRejected";
+  | "newPasswordRejected"
+  | "activateTitle"
+  | "activateWhy"
+  | "activateInvalid"
+  | "activateExpired"
+  | "activateUsed"
+  | "activateBack";
 
-/** The step an imported or reset account goes through at its first login (loaded with it). */
+/**
+ * The step an imported or reset account goes through at its first login, or an invited person
+ * opening their invite link (loaded with it).
+ */
 export const passwordStrings: StringSection<PasswordKey> = {
   en: {
     newPasswordTitle: "Choose a new password",
@@ -37,6 +46,13 @@ export const passwordStrings: StringSection<PasswordKey> = {
     newPasswordSame: "The new password must differ from the initial one.",
     newPasswordMismatch: "The two passwords are not the same.",
     newPasswordRejected: "The server did not accept this password: ",
+    activateTitle: "Welcome: choose your password",
+    activateWhy: "You were invited as {user}. Choose your password to start.",
+    activateInvalid:
+      "This invite's code is not valid (a newer invite replaced it?). Ask your administrator for a new one.",
+    activateExpired: "This invite has expired. Ask your administrator for a new one.",
+    activateUsed: "This invite was used already. Sign in with the password you chose.",
+    activateBack: "Back to sign in",
   },
   zh: {
     newPasswordTitle: "设置新密码",
@@ -55,5 +71,11 @@ export const passwordStrings: StringSection<PasswordKey> = {
     newPasswordSame: "新密码不能与初始密码相同。",
     newPasswordMismatch: "两次输入的密码不一致。",
     newPasswordRejected: "服务器未接受此密码：",
+    activateTitle: "欢迎：设置你的密码",
+    activateWhy: "你已受邀以 {user} 加入。设置密码后即可开始使用。",
+    activateInvalid: "此邀请中的激活码无效（可能已被新的邀请取代），请联系管理员重新邀请。",
+    activateExpired: "此邀请已过期，请联系管理员重新邀请。",
+    activateUsed: "此邀请已被使用，请用你设置的密码登录。",
+    activateBack: "返回登录",
   },
 };

@@ -1,6 +1,6 @@
+import { type Block, type Inline, parseMessage, type Span, safeHref } from "@starling/sdk";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import type { Token } from "./highlight.js";
-import { type Block, type Inline, parseMessage, type Span, safeHref } from "./markdown.js";
 
 /** A fenced code block, plain at first and highlighted once the highlighter has loaded. */
 function CodeBlock(props: { lang: string; text: string }) {

@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { setAppBadge } from "../app-badge.js";
 import { useStrings } from "../i18n.js";
 import { badgeText, faviconUrl, pageTitle } from "../stores/unread.js";
 import { useChat } from "../use-chat.js";
@@ -20,7 +21,7 @@ function reading(open: string | undefined): string | undefined {
   return document.visibilityState === "visible" ? open : undefined;
 }
 
-/** Keeps the page title and the favicon showing the unread total while signed in. */
+/** Keeps the page title, the favicon and the installed app's badge showing the unread total while signed in. */
 export function UnreadMarks({ open }: { open?: string | undefined }) {
   const { conversations } = useChat("conversations");
   const { t } = useStrings();
@@ -28,11 +29,13 @@ export function UnreadMarks({ open }: { open?: string | undefined }) {
   useEffect(() => {
     document.title = pageTitle(count, t.appName);
     iconLink().href = faviconUrl(count);
+    void setAppBadge(navigator, count);
   }, [count, t.appName]);
   useEffect(
     () => () => {
       document.title = t.appName;
       iconLink().href = faviconUrl(0);
+      void setAppBadge(navigator, 0);
     },
     [t.appName],
   );

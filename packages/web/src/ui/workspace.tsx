@@ -11,6 +11,7 @@ import { PersonStatus } from "./person-status.js";
 import { SearchPanel } from "./search/search-panel.js";
 import { SkipLinks } from "./skip-links.js";
 import { UnreadBadge, UnreadMarks } from "./unread-marks.js";
+import { useChatRequests } from "./use-chat-requests.js";
 
 type Tab = "chats" | "contacts" | "search" | "mentions" | "favourites";
 
@@ -47,7 +48,7 @@ export interface PanelActions {
 
 /** The signed-in screen: a side panel (chats, contacts, search) beside the open chat (one at a time on a phone). */
 export function Workspace() {
-  const { session, people, conversations, extras } = useChat("session", "people", "extras");
+  const { session, people, conversations, extras, webPush } = useChat("session", "people", "extras");
   const { t } = useStrings();
   const [tab, setTab] = useState<Tab>("chats");
   const [avatarError, setAvatarError] = useState("");
@@ -63,6 +64,8 @@ export function Workspace() {
   }, []);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const offline = session.phase === "reconnecting" || session.phase === "connecting";
+  // Opened without a connection: what this device saved is shown until the login works.
+  const saved = session.phase === "offline";
   // What had the focus when a chat was opened (a chat in the list, a search hit, a card's button):
   // leaving the chat puts the focus back there.
   const opener = useRef<HTMLElement | null>(null);
@@ -82,6 +85,7 @@ export function Workspace() {
       setOpen({ id: conversations.openDirect(userId) });
     },
   };
+  useChatRequests((id) => actions.onOpen(id));
   const leave = () => {
     // On a phone the chat covers the list: leaving closes it. On a wide screen it stays open.
     if (window.matchMedia("(max-width: 640px)").matches) setOpen(undefined);
@@ -106,9 +110,9 @@ export function Workspace() {
     <div className={`workspace${open || joining || settingsOpen ? " has-open" : ""}`}>
       <SkipLinks chatOpen={open !== undefined} />
       <UnreadMarks open={open?.id} />
-      {offline && (
+      {(offline || saved) && (
         <div className="banner" role="status">
-          {t.reconnecting}
+          {saved ? t.offlineSaved : t.reconnecting}
         </div>
       )}
       <aside className="sidebar" aria-label={t.appName}>
@@ -166,7 +170,13 @@ export function Workspace() {
           <button
             type="button"
             className="link notice"
-            onClick={() => void Notification.requestPermission().then(() => setAskNotifications(false))}
+            onClick={() =>
+              void Notification.requestPermission().then((p) => {
+                setAskNotifications(false);
+                // Allowed: notifications also while the app is closed, where the server sends them.
+                if (p === "granted") void webPush.enable();
+              })
+            }
           >
             {t.notifications}
           </button>

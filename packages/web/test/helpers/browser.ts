@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, SendMessageSchema } from "@starling/protocol";
-import { LOOPBACK_ANY_PORT, loadConfig, type RunningServer, startServer } from "@starling/server";
+import {
+  LOOPBACK_ANY_PORT,
+  loadConfig,
+  type RunningServer,
+  type ServerOptions,
+  startServer,
+} from "@starling/server";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,10 +48,11 @@ export class WebHarness {
   base = "";
   private dataDir = "";
   private config!: ReturnType<typeof loadConfig>;
+  private options: ServerOptions = {};
   private readonly contexts: BrowserContext[] = [];
 
-  /** `flags` are server settings for this run (e.g. smaller upload limits). */
-  static async start(flags: Record<string, unknown> = {}): Promise<WebHarness> {
+  /** `flags` are server settings for this run (e.g. smaller upload limits); `options` what a test hands the server (push providers). */
+  static async start(flags: Record<string, unknown> = {}, options: ServerOptions = {}): Promise<WebHarness> {
     const h = new WebHarness();
     mkdirSync(SHOTS, { recursive: true });
     h.dataDir = mkdtempSync(join(tmpdir(), "starling-web-"));
@@ -60,8 +67,9 @@ export class WebHarness {
         ...flags,
       },
     });
-    h.server = await startServer(config);
+    h.server = await startServer(config, undefined, options);
     h.config = config;
+    h.options = options;
     h.domain = config.domain;
     h.base = `http://127.0.0.1:${h.server.httpPort}/`;
     h.browser = await launchChromium();
@@ -73,11 +81,15 @@ export class WebHarness {
     const ports = { tcp: this.server.tcpPort, http: this.server.httpPort };
     await this.server.close();
     await whileDown();
-    this.server = await startServer({
-      ...this.config,
-      tcp: { ...this.config.tcp, port: ports.tcp },
-      http: { ...this.config.http, port: ports.http },
-    });
+    this.server = await startServer(
+      {
+        ...this.config,
+        tcp: { ...this.config.tcp, port: ports.tcp },
+        http: { ...this.config.http, port: ports.http },
+      },
+      undefined,
+      this.options,
+    );
   }
 
   /** Creates users whose password is password(name), with an optional display name. */

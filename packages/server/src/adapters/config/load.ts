@@ -67,36 +67,78 @@ export interface StarlingConfig {
     maxConnectionsPerAddress: number;
     maxUnauthenticatedPerAddress: number;
     maxSessionsPerUser: number;
+    maxPushDevicesPerUser: number;
     /** Comma-separated. */
     exemptAddresses: string;
   };
   /** Push notifications: the rules (push.*) and one object per provider (push.<provider>.*). */
   push: {
     // slot: push
+    queueLimit: number;
+    ratePerSecond: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    collapseMs: number;
+    mentionsOnlyAbove: number;
+    previews: "none" | "text";
     // end: push
     // slot: webpush
     webpush: { enabled: boolean; subject: string; keyFile: string; ttlSeconds: number; timeoutMs: number };
     // end: webpush
     // slot: apns
+    apns: {
+      keyFile: string;
+      keyId: string;
+      teamId: string;
+      topic: string;
+      endpoint: string;
+      caFile: string;
+      timeoutMs: number;
+    };
     // end: apns
     // slot: fcm
+    fcm: { serviceAccountFile: string; endpoint: string; timeoutMs: number };
     // end: fcm
     // slot: webhook
+    webhook: { url: string; secret: string; timeoutMs: number };
     // end: webhook
     // slot: huawei
+    huawei: { appId: string; clientSecret: string; badgeClass: string; tokenUrl: string; apiUrl: string };
     // end: huawei
     // slot: xiaomi
+    xiaomi: { appSecret: string; channelId: string; apiUrl: string };
     // end: xiaomi
     // slot: oppo
+    oppo: { appKey: string; masterSecret: string; channelId: string; apiUrl: string };
     // end: oppo
     // slot: vivo
+    vivo: { appId: string; appKey: string; appSecret: string; apiUrl: string };
     // end: vivo
     // slot: honor
+    honor: {
+      appId: string;
+      clientId: string;
+      clientSecret: string;
+      badgeClass: string;
+      tokenUrl: string;
+      apiUrl: string;
+    };
     // end: honor
     // slot: xmpp-push
+    xmpp: {
+      enabled: boolean;
+      s2sPort: number;
+      routes: string;
+      caFile: string;
+      connectTimeoutMs: number;
+      iqTimeoutMs: number;
+      idleTimeoutMs: number;
+      maxPending: number;
+    };
     // end: xmpp-push
   };
   // slot: onboarding
+  onboarding: { activationTtlMs: number };
   // end: onboarding
 }
 

@@ -488,6 +488,15 @@ export const SETTINGS = [
       "Sessions one user may have open on this node, native and XMPP together; a further login is refused (TOO_MANY_SESSIONS). 0: no limit.",
   },
   {
+    key: "limits.maxPushDevicesPerUser",
+    type: "int",
+    default: 20,
+    min: 1,
+    max: 1000,
+    description:
+      "Push devices one user may register; registering one more removes the one least recently used.",
+  },
+  {
     key: "limits.exemptAddresses",
     type: "string",
     default: "",
@@ -531,6 +540,67 @@ export const SETTINGS = [
       "How long an idle keep-alive HTTP connection stays open for the next request; above the usual 60 s of load balancers, so they close first.",
   },
   // slot: push
+  {
+    key: "push.queueLimit",
+    type: "int",
+    default: 100000,
+    min: 1,
+    max: 10000000,
+    description:
+      "Stored messages waiting to be considered for push notifications, and notifications waiting for their provider; more are dropped (counted in starling_push_total, outcome dropped), since sync, not push, makes devices complete.",
+  },
+  {
+    key: "push.ratePerSecond",
+    type: "int",
+    default: 500,
+    min: 1,
+    max: 1000000,
+    description: "Requests per second to each push provider (a token bucket allowing as many at once).",
+  },
+  {
+    key: "push.maxAttempts",
+    type: "int",
+    default: 5,
+    min: 1,
+    max: 20,
+    description:
+      "Tries of one notification, the first included, when the provider answers rate limited or fails; retries back off exponentially with jitter from push.retryBaseMs and honour the provider's Retry-After.",
+  },
+  {
+    key: "push.retryBaseMs",
+    type: "int",
+    default: 1000,
+    min: 1,
+    max: 600000,
+    description:
+      "The bound of the first retry's delay; it doubles with each further try (at most 5 minutes).",
+  },
+  {
+    key: "push.collapseMs",
+    type: "int",
+    default: 5000,
+    min: 0,
+    max: 600000,
+    description:
+      'A burst of messages in one conversation notifies a device once at once, then once more when this window ends for the rest ("9 new messages"). 0: every message notifies.',
+  },
+  {
+    key: "push.mentionsOnlyAbove",
+    type: "int",
+    default: 100,
+    min: 0,
+    max: 1000000,
+    description:
+      "Groups with more members than this notify only mentions of the member and @all. 0: every group notifies every message.",
+  },
+  {
+    key: "push.previews",
+    type: "enum",
+    default: "none",
+    values: ["none", "text"],
+    description:
+      "What a notification says. none: the sender (and group) and \"New message\", so no message text reaches a provider's cloud; text: the message's text as well, markdown removed.",
+  },
   // end: push
 
   // slot: webpush
@@ -575,33 +645,341 @@ export const SETTINGS = [
   // end: webpush
 
   // slot: apns
+  {
+    key: "push.apns.keyFile",
+    type: "string",
+    default: "",
+    description:
+      "APNs signing key (.p8, token-based authentication). With push.apns.keyId and push.apns.teamId it turns on push to iOS devices. Empty: no APNs.",
+  },
+  {
+    key: "push.apns.keyId",
+    type: "string",
+    default: "",
+    description: "The 10-character Key ID of push.apns.keyFile.",
+  },
+  {
+    key: "push.apns.teamId",
+    type: "string",
+    default: "",
+    description: "The 10-character Team ID of the Apple developer account the key belongs to.",
+  },
+  {
+    key: "push.apns.topic",
+    type: "string",
+    default: "",
+    description: "The app's bundle id, for devices that registered without one (apns-topic).",
+  },
+  {
+    key: "push.apns.endpoint",
+    type: "string",
+    default: "https://api.push.apple.com",
+    description:
+      "APNs server: https://api.push.apple.com for App Store and TestFlight builds, https://api.sandbox.push.apple.com for development builds.",
+  },
+  {
+    key: "push.apns.caFile",
+    type: "string",
+    default: "",
+    description:
+      "Extra certificate authorities (PEM) to trust for push.apns.endpoint, for a test server. Empty: the system's.",
+  },
+  {
+    key: "push.apns.timeoutMs",
+    type: "int",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    description: "How long one APNs request may take before it counts as failed (and is retried later).",
+  },
   // end: apns
 
   // slot: fcm
+  {
+    key: "push.fcm.serviceAccountFile",
+    type: "string",
+    default: "",
+    description:
+      "Firebase service-account key (JSON) of the project the Android app is registered in; turns on push through FCM. Empty: no FCM.",
+  },
+  {
+    key: "push.fcm.endpoint",
+    type: "string",
+    default: "https://fcm.googleapis.com",
+    description: "Base URL of the FCM HTTP v1 API (another only for a test server).",
+  },
+  {
+    key: "push.fcm.timeoutMs",
+    type: "int",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    description:
+      "How long one FCM request (a send, or getting an access token) may take before it counts as failed (and is retried later).",
+  },
   // end: fcm
 
   // slot: webhook
+  {
+    key: "push.webhook.url",
+    type: "string",
+    default: "",
+    description:
+      "URL of the company's own push relay: each notification is POSTed there as signed JSON (see docs/operations.md, Push providers). Empty: no relay.",
+  },
+  {
+    key: "push.webhook.secret",
+    type: "string",
+    default: "",
+    description:
+      "Shared secret of the HMAC-SHA256 signature on every relay request; required with push.webhook.url.",
+  },
+  {
+    key: "push.webhook.timeoutMs",
+    type: "int",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+    description:
+      "How long the relay may take to answer before the push counts as failed (and is retried later).",
+  },
   // end: webhook
 
   // slot: huawei
+  {
+    key: "push.huawei.appId",
+    type: "string",
+    default: "",
+    description:
+      "Huawei Push Kit: the app's App ID (OAuth 2.0 client id) from AppGallery Connect. With push.huawei.clientSecret, turns on the huawei provider.",
+  },
+  {
+    key: "push.huawei.clientSecret",
+    type: "string",
+    default: "",
+    description: "Huawei Push Kit: the app's App Secret (OAuth 2.0 client secret) from AppGallery Connect.",
+  },
+  {
+    key: "push.huawei.badgeClass",
+    type: "string",
+    default: "",
+    description:
+      "Huawei Push Kit: the app's launcher activity (full class name), needed to set the app icon's badge number. Empty: no badge.",
+  },
+  {
+    key: "push.huawei.tokenUrl",
+    type: "string",
+    default: "https://oauth-login.cloud.huawei.com/oauth2/v3/token",
+    description: "Huawei Push Kit: the OAuth 2.0 token endpoint.",
+  },
+  {
+    key: "push.huawei.apiUrl",
+    type: "string",
+    default: "https://push-api.cloud.huawei.com",
+    description: "Huawei Push Kit: the push API origin.",
+  },
   // end: huawei
 
   // slot: xiaomi
+  {
+    key: "push.xiaomi.appSecret",
+    type: "string",
+    default: "",
+    description:
+      "Xiaomi Push: the app's AppSecret from the Xiaomi push console. Turns on the xiaomi provider.",
+  },
+  {
+    key: "push.xiaomi.channelId",
+    type: "string",
+    default: "",
+    description:
+      "Xiaomi Push: the notification channel id registered for private messages (extra.channel_id). Empty: none.",
+  },
+  {
+    key: "push.xiaomi.apiUrl",
+    type: "string",
+    default: "https://api.xmpush.xiaomi.com",
+    description:
+      "Xiaomi Push: the API origin (https://api.xmpush.global.xiaomi.com for apps outside mainland China).",
+  },
   // end: xiaomi
 
   // slot: oppo
+  {
+    key: "push.oppo.appKey",
+    type: "string",
+    default: "",
+    description:
+      "OPPO Push: the app's AppKey from the OPPO push platform. With push.oppo.masterSecret, turns on the oppo provider.",
+  },
+  {
+    key: "push.oppo.masterSecret",
+    type: "string",
+    default: "",
+    description: "OPPO Push: the app's MasterSecret (the server secret, not the AppSecret).",
+  },
+  {
+    key: "push.oppo.channelId",
+    type: "string",
+    default: "",
+    description:
+      "OPPO Push: the notification channel id the app creates for messages. Empty: the default channel.",
+  },
+  {
+    key: "push.oppo.apiUrl",
+    type: "string",
+    default: "https://api.push.oppomobile.com",
+    description:
+      "OPPO Push: the API origin (https://api-intl.push.oppomobile.com for devices outside mainland China).",
+  },
   // end: oppo
 
   // slot: vivo
+  {
+    key: "push.vivo.appId",
+    type: "string",
+    default: "",
+    description:
+      "vivo Push: the app's AppID from the vivo developer platform. With push.vivo.appKey and push.vivo.appSecret, turns on the vivo provider.",
+  },
+  {
+    key: "push.vivo.appKey",
+    type: "string",
+    default: "",
+    description: "vivo Push: the app's AppKey.",
+  },
+  {
+    key: "push.vivo.appSecret",
+    type: "string",
+    default: "",
+    description: "vivo Push: the app's AppSecret.",
+  },
+  {
+    key: "push.vivo.apiUrl",
+    type: "string",
+    default: "https://api-push.vivo.com.cn",
+    description: "vivo Push: the API origin.",
+  },
   // end: vivo
 
   // slot: honor
+  {
+    key: "push.honor.appId",
+    type: "string",
+    default: "",
+    description:
+      "Honor Push: the app's APP ID from the Honor developer platform. With push.honor.clientId and push.honor.clientSecret, turns on the honor provider.",
+  },
+  {
+    key: "push.honor.clientId",
+    type: "string",
+    default: "",
+    description: "Honor Push: the app's Client ID (for the access token).",
+  },
+  {
+    key: "push.honor.clientSecret",
+    type: "string",
+    default: "",
+    description: "Honor Push: the app's Client Secret.",
+  },
+  {
+    key: "push.honor.badgeClass",
+    type: "string",
+    default: "",
+    description:
+      "Honor Push: the app's launcher activity (full class name), needed to set the app icon's badge number. Empty: no badge.",
+  },
+  {
+    key: "push.honor.tokenUrl",
+    type: "string",
+    default: "https://iam.developer.honor.com/auth/realms/developer/protocol/openid-connect/token",
+    description: "Honor Push: the OAuth 2.0 token endpoint.",
+  },
+  {
+    key: "push.honor.apiUrl",
+    type: "string",
+    default: "https://push-api.cloud.honor.com",
+    description: "Honor Push: the push API origin.",
+  },
   // end: honor
 
   // slot: xmpp-push
+  {
+    key: "push.xmpp.enabled",
+    type: "bool",
+    default: false,
+    description:
+      "Push notifications to XMPP clients' app servers (XEP-0357: Conversations, Monal, Siskin), when xmpp.enabled is on too. Off by default: it listens on push.xmpp.s2sPort (5269, the port ejabberd, Prosody and federation also use) and needs the domain reachable from the app servers.",
+  },
+  {
+    key: "push.xmpp.s2sPort",
+    type: "int",
+    default: 5269,
+    min: 0,
+    max: 65535,
+    description:
+      "Port (on tcp.host) where app servers check our Server Dialback keys (XEP-0220): it answers only those checks. App servers find it through the domain's _xmpp-server._tcp SRV record or on 5269.",
+  },
+  {
+    key: "push.xmpp.routes",
+    type: "string",
+    default: "",
+    description:
+      "Comma-separated domain=host:port for app server domains DNS does not name (a private app server); others are found through _xmpp-server._tcp SRV records, else on port 5269.",
+  },
+  {
+    key: "push.xmpp.caFile",
+    type: "string",
+    default: "",
+    description:
+      "PEM file of the CAs app servers' certificates are checked against. Empty: the system's CAs. Certificates are always checked.",
+  },
+  {
+    key: "push.xmpp.connectTimeoutMs",
+    type: "int",
+    default: 10000,
+    min: 50,
+    max: 600000,
+    description:
+      "Time to connect to an app server and authenticate (STARTTLS, dialback); then the push is retried later.",
+  },
+  {
+    key: "push.xmpp.iqTimeoutMs",
+    type: "int",
+    default: 15000,
+    min: 50,
+    max: 600000,
+    description: "Time an app server has to answer a publish; then the push is retried later.",
+  },
+  {
+    key: "push.xmpp.idleTimeoutMs",
+    type: "int",
+    default: 300000,
+    min: 1000,
+    max: 86400000,
+    description: "A stream to an app server that has carried nothing for this long is closed.",
+  },
+  {
+    key: "push.xmpp.maxPending",
+    type: "int",
+    default: 1000,
+    min: 1,
+    max: 1000000,
+    description:
+      "Publishes waiting to be sent or answered on one app server stream; further ones are retried later.",
+  },
   // end: xmpp-push
 
   // slot: onboarding
+  {
+    key: "onboarding.activationTtlMs",
+    type: "int",
+    default: 7 * 24 * 3600 * 1000,
+    min: 60000,
+    max: 90 * 24 * 3600 * 1000,
+    description:
+      "How long a person's activation code (starling invite --user) stays usable; a new code for the same person revokes the previous one.",
+  },
   // end: onboarding
 ] as const satisfies readonly Setting[];
 
@@ -635,6 +1013,7 @@ export const LOOPBACK_ANY_PORT: Partial<Record<SettingKey, string | number>> = {
   "http.port": 0,
   "xmpp.port": 0,
   "federation.port": 0,
+  "push.xmpp.s2sPort": 0,
 };
 
 /** "127.0.0.1:9464" -> host and port; "[::1]:9464" -> "::1"; undefined when it is neither. */

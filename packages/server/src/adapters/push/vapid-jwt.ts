@@ -1,4 +1,5 @@
-import { type KeyObject, sign } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { signJwt } from "./jwt.js";
 
 /** RFC 8292 §2: the push service refuses a token that expires more than 24 hours ahead. */
 export const VAPID_MAX_LIFETIME_MS = 24 * 3600 * 1000;
@@ -14,10 +15,7 @@ export function vapidJwt(
   subject: string,
   expiresAt: number,
 ): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const input = `${part({ typ: "JWT", alg: "ES256" })}.${part({ aud: audience, exp: Math.floor(expiresAt / 1000), sub: subject })}`;
-  const signature = sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
-  return `${input}.${signature.toString("base64url")}`;
+  return signJwt("ES256", privateKey, { aud: audience, exp: Math.floor(expiresAt / 1000), sub: subject });
 }
 
 /** RFC 8292 §3: the Authorization header value. */

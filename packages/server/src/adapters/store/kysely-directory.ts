@@ -35,16 +35,6 @@ const DIRECTORY_COLUMNS = [
 export class KyselyDirectory implements DirectoryReads, DirectoryWrites {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom("users")
-      .selectAll()
-      .where("id", "in", [...ids])
-      .execute();
-    return rows.map(toUser);
-  }
-
   async otherDepartments(userIds: readonly string[]): Promise<{ userId: string; departmentId: string }[]> {
     if (userIds.length === 0) return [];
     const rows = await this.db

@@ -1,5 +1,10 @@
 import type { Kysely } from "kysely";
-import type { AccountsReads, AccountsWrites } from "../../core/accounts/store.js";
+import type {
+  AccountsReads,
+  AccountsWrites,
+  ActivationReads,
+  ActivationWrites,
+} from "../../core/accounts/store.js";
 import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
 import type { FederationReads, FederationWrites } from "../../core/federation/store.js";
 import type { FilesReads, FilesWrites } from "../../core/files/store.js";
@@ -14,9 +19,11 @@ import type {
   UserWriter,
 } from "../../core/kernel/shared-store.js";
 import type { MarkReads, MarkWrites, MessagingReads, MessagingWrites } from "../../core/messaging/store.js";
+import type { PushReads, PushWrites } from "../../core/push/store.js";
 import type { SearchReads } from "../../core/search/store.js";
 import type { StoreTx } from "../../core/store.js";
 import { KyselyAccounts } from "./kysely-accounts.js";
+import { KyselyActivation } from "./kysely-activation.js";
 import { KyselyConversations } from "./kysely-conversations.js";
 import { KyselyDirectory } from "./kysely-directory.js";
 import { KyselyFederation } from "./kysely-federation.js";
@@ -24,6 +31,7 @@ import { KyselyFiles } from "./kysely-files.js";
 import { KyselyInvites } from "./kysely-invites.js";
 import { KyselyMarks } from "./kysely-marks.js";
 import { KyselyMessaging } from "./kysely-messaging.js";
+import { KyselyPush } from "./kysely-push.js";
 import { KyselySearch } from "./kysely-search.js";
 import { KyselyUsers } from "./kysely-users.js";
 import type { Dialect } from "./migrations.js";
@@ -72,22 +80,26 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const users: UserReader & UserWriter & AuditWriter = new KyselyUsers(db);
   const messaging: MessagingReads & MessagingWrites = new KyselyMessaging(db, dialect, lockConversations);
   const accounts: AccountsReads & AccountsWrites = new KyselyAccounts(db);
+  const activation: ActivationReads & ActivationWrites = new KyselyActivation(db);
   const directory: DirectoryReads & DirectoryWrites = new KyselyDirectory(db);
   const files: FileAccessReader & FilesReads & FilesWrites = new KyselyFiles(db);
   const search: SearchReads = new KyselySearch(db, dialect);
   const invites: InviteReads & InviteWrites = new KyselyInvites(db);
   const marks: MarkReads & MarkWrites = new KyselyMarks(db);
+  const push: PushReads & PushWrites = new KyselyPush(db);
   const federation: FederationReads & FederationWrites = new KyselyFederation(db);
   return compose(
     conversations,
     users,
     messaging,
     accounts,
+    activation,
     directory,
     files,
     search,
     invites,
     marks,
+    push,
     federation,
   );
 }

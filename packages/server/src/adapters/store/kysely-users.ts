@@ -16,6 +16,16 @@ export class KyselyUsers implements UserReader, UserWriter, AuditWriter {
     return r ? toUser(r) : undefined;
   }
 
+  async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("users")
+      .selectAll()
+      .where("id", "in", [...ids])
+      .execute();
+    return rows.map(toUser);
+  }
+
   async getDomain(name: string): Promise<DomainRecord | undefined> {
     const r = await this.db.selectFrom("domains").selectAll().where("name", "=", name).executeTakeFirst();
     return r ? toDomain(r) : undefined;

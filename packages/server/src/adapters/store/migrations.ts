@@ -343,6 +343,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0012_push_devices": {
+      async up(db: Kysely<unknown>) {
+        // The devices that get push notifications. A provider's token names one app install,
+        // so it is registered once whoever holds it: (provider, token) is unique, and a token
+        // registered again moves to its new user.
+        await db.schema
+          .createTable("push_devices")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull())
+          .addColumn("provider", "text", (c) => c.notNull())
+          .addColumn("platform", "text", (c) => c.notNull())
+          .addColumn("app_id", "text", (c) => c.notNull())
+          .addColumn("token", "text", (c) => c.notNull())
+          .addColumn("locale", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("last_used_at", "bigint", (c) => c.notNull())
+          .addUniqueConstraint("push_devices_provider_token", ["provider", "token"])
+          .execute();
+        await db.schema.createIndex("push_devices_user").on("push_devices").column("user_id").execute();
+      },
+    },
+    "0013_activation_codes": {
+      async up(db: Kysely<unknown>) {
+        // One code per user: a new one replaces the previous. Only the code's hash is kept,
+        // so the table gives no way in; a used code stays (used_at) so a second try can be told apart.
+        await db.schema
+          .createTable("activation_codes")
+          .addColumn("user_id", "text", (c) => c.primaryKey())
+          .addColumn("code_hash", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .addColumn("used_at", "bigint", (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
     "0014_announcement_seen": {
       async up(db: Kysely<unknown>) {
         // Which announcement each member dismissed (by when it was set), on all their devices.

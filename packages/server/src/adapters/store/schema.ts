@@ -83,6 +83,19 @@ export interface MentionTable {
   server_time: number;
 }
 
+/** A device registered for push notifications; (provider, token) is unique. */
+export interface PushDeviceTable {
+  id: string;
+  user_id: string;
+  provider: string;
+  platform: string;
+  app_id: string;
+  token: string;
+  locale: string;
+  created_at: number;
+  last_used_at: number;
+}
+
 export interface AvatarTable {
   owner_id: string;
   size: number;
@@ -171,6 +184,15 @@ export interface GroupInviteTable {
   revoked_at: number;
 }
 
+export interface ActivationCodeTable {
+  user_id: string;
+  code_hash: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number;
+}
+
 export interface MemberTable {
   conversation_id: string;
   user_id: string;
@@ -253,6 +275,7 @@ export interface Database {
   message_fts: MessageFtsTable;
   scram_credentials: ScramCredentialTable;
   group_invites: GroupInviteTable;
+  activation_codes: ActivationCodeTable;
   pinned_messages: PinnedMessageTable;
   hidden_messages: HiddenMessageTable;
   favourites: FavouriteTable;
@@ -260,6 +283,7 @@ export interface Database {
   federation_outbox: FederationOutboxTable;
   federation_inbox_marks: FederationInboxMarkTable;
   federation_pings: FederationPingTable;
+  push_devices: PushDeviceTable;
 }
 
 export interface FederationLinkTable {

@@ -254,6 +254,11 @@ export class Accounts {
     await this.checkCanLogIn(user);
     this.limiter.recordSuccess(id, ip);
     await this.refreshScram(user.id, password);
+    return this.openSession(user, device);
+  }
+
+  /** A new session for a user whose credentials were checked (a password, an activation code). */
+  async openSession(user: UserRecord, device: DeviceInfo): Promise<Authenticated> {
     const token = Buffer.from(this.random.bytes(32)).toString("base64url");
     const now = this.clock.now();
     const session: SessionRecord = {
@@ -404,7 +409,7 @@ export class Accounts {
   }
 
   /** Frozen accounts, people who left and users of a disabled domain cannot log in. */
-  private async checkCanLogIn(user: UserRecord): Promise<void> {
+  async checkCanLogIn(user: UserRecord): Promise<void> {
     if (user.disabled || user.status === "left")
       throw new StarlingError(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
     const domain = await this.store.read.getDomain(user.domain);

@@ -17,6 +17,7 @@ import type {
   UserRole,
 } from "../kernel/records.js";
 import type { AlsoInTx } from "./accounts.js";
+import type { IssuedCode } from "./activation.js";
 import type { AccountsStore } from "./store.js";
 
 export type { AuditContext } from "../directory/audit.js";
@@ -217,6 +218,16 @@ export class Admin {
       password,
       temporary,
       this.audit(caller, "user.password_reset", userId, { temporary }),
+    );
+  }
+
+  /** A one-time activation code for a person who has not chosen their password yet. */
+  async issueActivation(caller: AdminCaller, id: string): Promise<IssuedCode> {
+    const userId = this.target(caller, id);
+    return this.core.activation.issue(
+      userId,
+      caller.actor,
+      this.audit(caller, "user.activation_code", userId),
     );
   }
 

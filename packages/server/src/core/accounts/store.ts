@@ -1,4 +1,5 @@
 import type {
+  ActivationCodeRecord,
   AuditRecord,
   ConversationRecord,
   DomainRecord,
@@ -47,9 +48,27 @@ export interface AccountsWrites {
   setDomainFileLimits(name: string, limits: { maxFileBytes: number; quotaBytes: number }): Promise<boolean>;
 }
 
-export interface AccountsReader extends UserReader, ConversationReader, AccountsReads {}
+/** Activation codes (activation.ts), one per user. */
+export interface ActivationReads {
+  /** The user's current activation code, used or not. */
+  getActivationCode(userId: string): Promise<ActivationCodeRecord | undefined>;
+}
 
-export interface AccountsTx extends AccountsReader, UserWriter, AuditWriter, AccountsWrites {}
+export interface ActivationWrites {
+  /** Stores the user's activation code, replacing (and so revoking) the one they had. */
+  putActivationCode(code: ActivationCodeRecord): Promise<void>;
+  /** Marks the code used if it is this one and still unused; false when another request was first. */
+  useActivationCode(userId: string, codeHash: string, at: number): Promise<boolean>;
+}
+
+export interface AccountsReader extends UserReader, ConversationReader, AccountsReads, ActivationReads {}
+
+export interface AccountsTx
+  extends AccountsReader,
+    UserWriter,
+    AuditWriter,
+    AccountsWrites,
+    ActivationWrites {}
 
 /** The store as accounts and administration see it. */
 export type AccountsStore = StorePort<AccountsReader, AccountsTx>;

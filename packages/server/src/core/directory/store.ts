@@ -3,7 +3,6 @@ import type { AuditWriter, StorePort, UserReader, UserWriter } from "../kernel/s
 
 /** The organisation directory: users' directory fields and departments. */
 export interface DirectoryReads {
-  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   /** Secondary department memberships of these users. */
   otherDepartments(userIds: readonly string[]): Promise<{ userId: string; departmentId: string }[]>;
   /** Secondary department memberships of the domain's users whose version is in (after, upTo]. */

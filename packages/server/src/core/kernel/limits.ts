@@ -18,8 +18,12 @@ export interface CoreLimits {
   syncMaxLimit: number;
   sessionTtlMs: number;
   passwordMinLength: number;
+  /** How long an activation code (a new person's first password) stays usable. */
+  activationTtlMs: number;
   /** Pages (history, sync) stop growing at about this many bytes, to stay below the frame limit. */
   maxResponseBytes: number;
+  /** Push devices one user may register; one more removes their least recently used. */
+  maxPushDevicesPerUser: number;
   login: LoginLimits;
   connections: ConnectionLimits;
 }
@@ -52,7 +56,9 @@ export const DEFAULT_LIMITS: CoreLimits = {
   syncMaxLimit: 500,
   sessionTtlMs: 30 * 24 * 3600 * 1000,
   passwordMinLength: 8,
+  activationTtlMs: 7 * 24 * 3600 * 1000,
   maxResponseBytes: 512 * 1024,
+  maxPushDevicesPerUser: 20,
   login: {
     windowMs: 5 * 60 * 1000,
     maxFailuresPerAccountAddress: 5,
@@ -220,3 +226,17 @@ export const FEDERATION_LIMITS = {
 export function federationPayloadBytes(maxFrameBytes: number): number {
   return maxFrameBytes - 64;
 }
+
+/**
+ * A push registration's fields, in UTF-8 bytes. A token is an APNs device token (64 hex), an FCM
+ * registration token (about 160), a vendor's token, or a Web Push subscription as JSON, whose
+ * endpoint URL is the long part; 4 KiB holds all of them.
+ */
+export const PUSH_DEVICE_LIMITS = {
+  /** A provider's name is a short word ("webpush", "huawei"); only configured ones are accepted. */
+  providerLength: 32,
+  tokenBytes: 4096,
+  appIdBytes: 255,
+  /** A BCP 47 language tag ("zh-Hans-CN"); RFC 5646 section 4.4.1 asks for at least 35 characters. */
+  localeLength: 35,
+} as const;

@@ -136,6 +136,27 @@ export const METRICS = {
     help: "1 while this node's outbound link to a peer domain is connected and past the handshake.",
     labels: ["peer"],
   },
+  starling_push_total: {
+    kind: "counter",
+    help: "Push notification attempts by provider and outcome: ok, dead_token, rate_limited, retryable, rejected (the provider's answers), gave_up (retries exhausted), dropped (the queue was full).",
+    labels: ["provider", "outcome"],
+  },
+  starling_push_dropped_total: {
+    kind: "counter",
+    help: "Stored messages not considered for push notifications because the push queue was full.",
+    labels: [],
+  },
+  starling_push_queue_depth: {
+    kind: "gauge",
+    help: "Messages waiting to be considered for push, and notifications waiting for or in flight to their provider.",
+    labels: [],
+  },
+  starling_push_seconds: {
+    kind: "histogram",
+    help: "Duration of one request to a push provider, by provider.",
+    labels: ["provider"],
+    buckets: SECONDS,
+  },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;

@@ -164,6 +164,20 @@ export interface InviteRecord {
   revokedAt: number;
 }
 
+/**
+ * A one-time code with which a person sets their first password (or replaces a temporary one);
+ * only the code's hash is kept, one per user.
+ */
+export interface ActivationCodeRecord {
+  userId: string;
+  codeHash: string;
+  createdBy: string;
+  createdAt: number;
+  expiresAt: number;
+  /** When it was used; 0 while usable. */
+  usedAt: number;
+}
+
 export interface MemberRecord {
   conversationId: string;
   userId: string;

@@ -99,6 +99,8 @@ export type ConversationStore = StorePort<ConversationReader, ConversationTx>;
 /** Users and their domains, as every module that checks who someone is reads them. */
 export interface UserReader {
   getUser(id: string): Promise<UserRecord | undefined>;
+  /** Many users in one query (missing ones are left out). */
+  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
   getDomain(name: string): Promise<DomainRecord | undefined>;
 }
 

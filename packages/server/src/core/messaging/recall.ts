@@ -3,6 +3,7 @@ import { forbidden, invalid, notFound } from "../kernel/errors.js";
 import type { CoreLimits } from "../kernel/limits.js";
 import type { Bus, Clock } from "../kernel/ports.js";
 import { requireMember, requireOpen } from "./access.js";
+import { type AfterCommitHook, tellAfterCommit } from "./after-commit.js";
 import { appendEvent } from "./append.js";
 import { encodeEvent, toWireMessage } from "./content.js";
 import type { Membership } from "./membership.js";
@@ -22,6 +23,7 @@ export class Recaller {
     private readonly clock: Clock,
     private readonly members: Membership,
     private readonly limits: CoreLimits,
+    private readonly after?: AfterCommitHook,
   ) {}
 
   async recall(userId: string, conversationId: string, seq: number): Promise<void> {
@@ -52,5 +54,6 @@ export class Recaller {
       return { row, recipients: [...(await this.members.of(tx, conv)).roles.keys()] };
     });
     this.bus.publish(recipients, messageFrame(toWireMessage(row)));
+    tellAfterCommit(this.after, (l) => l.recalled(conversationId, seq));
   }
 }

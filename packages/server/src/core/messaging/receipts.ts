@@ -2,6 +2,7 @@ import { invalid } from "../kernel/errors.js";
 import type { Bus } from "../kernel/ports.js";
 import type { ConversationStore } from "../kernel/shared-store.js";
 import { requireMember } from "./access.js";
+import { type AfterCommitHook, tellAfterCommit } from "./after-commit.js";
 import type { Membership } from "./membership.js";
 import { pushFrame } from "./push.js";
 
@@ -16,6 +17,7 @@ export class Receipts {
     private readonly store: ConversationStore,
     private readonly bus: Bus,
     private readonly members: Membership,
+    private readonly after?: AfterCommitHook,
   ) {}
 
   markRead(userId: string, conversationId: string, seq: number): Promise<void> {
@@ -38,7 +40,7 @@ export class Receipts {
       await tx.updateMember(conversationId, userId, { readSeq, deliveredSeq, version });
       if (conv.kind === "direct") await tx.updateConversation(conversationId, { version });
       const recipients = [...(await this.members.of(tx, conv)).roles.keys()];
-      return { readSeq, deliveredSeq, recipients };
+      return { readSeq, deliveredSeq, recipients, readMoved: readSeq > member.readSeq };
     });
     if (!result) return;
     const frame = pushFrame({
@@ -51,5 +53,6 @@ export class Receipts {
       },
     });
     this.bus.publish(result.recipients, frame);
+    if (result.readMoved) tellAfterCommit(this.after, (l) => l.read(userId, conversationId, result.readSeq));
   }
 }

@@ -14,6 +14,7 @@ import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, Logger } from "../kernel/ports.js";
 import type { ConversationRecord, FileShare, MentionEntry, MessageRecord } from "../kernel/records.js";
 import { messageKind, type SearchDocument, type SearchEntry } from "../search/document.js";
+import { type AfterCommitHook, tellAfterCommit } from "./after-commit.js";
 import type { Membership } from "./membership.js";
 import { checkMentionEveryone } from "./mention-rules.js";
 import { storedMessageFrame } from "./push.js";
@@ -108,6 +109,7 @@ export class SendPipeline {
     private readonly members: Membership,
     private readonly log: Logger,
     private readonly metrics: Metrics = NO_METRICS,
+    private readonly after?: AfterCommitHook,
   ) {}
 
   /** Enqueues synchronously, so one connection's sends keep their order. */
@@ -172,6 +174,8 @@ export class SendPipeline {
         const to = outcome.recipients.get(row.conversationId);
         if (to) this.bus.publish(to, storedMessageFrame(row), outcome.senderSessions[i]);
       });
+      // Last, and only handed over: push notifications are for whoever the fan-out did not reach.
+      if (rows.length > 0) tellAfterCommit(this.after, (l) => l.stored(rows, outcome.recipients));
     }
     this.running = false;
   }

@@ -216,6 +216,28 @@ export function registerAdminRoutes(
     },
   );
 
+  app.post<{ Params: Static<typeof IdParam> }>(
+    `${base}/users/:id/activation`,
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParam,
+        description:
+          "A one-time activation code for a user who has not chosen a password yet (mustChangePassword); it replaces the user's previous code. The code is shown only in this answer.",
+        response: {
+          201: Type.Object({ userId: Type.String(), code: Type.String(), expiresAt: Type.Integer() }),
+        },
+      },
+    },
+    async (req, reply) => {
+      const caller = await auth.admin(req);
+      const issued = await admin.issueActivation(caller, userOf(caller, req.params.id));
+      reply.status(201);
+      return issued;
+    },
+  );
+
   app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof Disabled> }>(
     `${base}/users/:id/disabled`,
     { schema: { tags, security, params: IdParam, body: Disabled, response: { 200: Ok } } },

@@ -8,6 +8,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.FEDERATION_NOT_LINKED:
       return 404;
     case ErrorCode.INVITE_EXPIRED:
+    case ErrorCode.ACTIVATION_CODE_EXPIRED:
       return 410;
     case ErrorCode.FORBIDDEN:
     case ErrorCode.NOT_A_MEMBER:
@@ -23,6 +24,7 @@ export function httpStatus(code: ErrorCode): number {
     case ErrorCode.RECALL_WINDOW_EXPIRED:
     case ErrorCode.EDIT_WINDOW_EXPIRED:
     case ErrorCode.FEDERATION_LINK_SUSPENDED:
+    case ErrorCode.ACTIVATION_CODE_USED:
       return 409;
     case ErrorCode.LOGIN_LOCKED:
       return 429;

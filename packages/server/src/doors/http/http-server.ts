@@ -30,6 +30,7 @@ import { registerMessageMarkRoutes } from "./message-mark-routes.js";
 import { type MetricsEndpoint, registerMetricsRoutes } from "./metrics-routes.js";
 import { type OnboardingInfo, registerOnboardingRoutes } from "./onboarding-routes.js";
 import { documentOperation } from "./openapi-operations.js";
+import { registerPushRoutes } from "./push-routes.js";
 import { type HttpRateLimit, registerRateLimit } from "./rate-limit.js";
 import { registerSearchRoutes } from "./search-routes.js";
 import { registerSessionRoutes } from "./session-routes.js";
@@ -237,6 +238,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   registerMessageMarkRoutes(app, opts.core, auth);
   registerOnboardingRoutes(app, opts.core, opts.onboarding);
   registerSearchRoutes(app, opts.core, auth);
+  registerPushRoutes(app, opts.core, auth);
   if (opts.core.avatars) await registerAvatarRoutes(app, opts.core.avatars, auth);
   if (opts.core.files) await registerFileRoutes(app, opts.core.files, auth, opts.maxUploadBytes);
   if (opts.core.files && opts.uploads) await registerTusRoutes(app, opts.uploads, opts.core.files, auth);

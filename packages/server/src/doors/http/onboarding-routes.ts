@@ -32,17 +32,24 @@ function requestHost(req: FastifyRequest): string {
 /**
  * GET /.well-known/starling: everything a client needs to connect to a
  * domain, for apps that scan an invite's QR code or are given the URL.
- * Public by design (no secret in it); unknown and disabled domains are 404.
+ * Public by design (no secret in it; an invite's code stays in the link's
+ * fragment, which is never sent); unknown and disabled domains are 404.
  */
 export function registerOnboardingRoutes(app: FastifyInstance, core: Core, info: () => OnboardingInfo): void {
   app.get<{ Querystring: Static<typeof Query> }>(
     "/.well-known/starling",
     { schema: { tags: ["onboarding"], querystring: Query } },
-    async (req) => {
+    async (req, reply) => {
       const i = info();
       const name = (req.query.domain || core.accounts.defaultDomain).toLowerCase();
       const domain = await core.directory.getDomain(name);
       if (!domain || domain.disabled) throw notFound(`no domain ${name} here`);
+      // A browser opening an invite link (a scanned QR code) gets the web client, which reads
+      // the link's fragment: browsers keep a fragment across a redirect that has none
+      // (RFC 9110, section 10.2.2).
+      const accept = String(req.headers.accept ?? "");
+      if (/\btext\/html\b/.test(accept) && !/\bapplication\/json\b/.test(accept))
+        return reply.redirect(`/?domain=${encodeURIComponent(name)}`, 302);
       const host = i.publicHost || requestHost(req);
       const httpPort = i.httpPort || req.socket.localPort || 80;
       const http = `${i.https ? "https" : "http"}://${host}:${httpPort}`;

@@ -14,6 +14,7 @@ type Schema = Record<string, unknown>;
 const SUMMARIES: Record<string, string> = {
   "GET /readyz": "Whether this node should get clients",
   "POST /api/v1/auth/login": "Log in with a user id and password",
+  "POST /api/v1/activate": "Choose one's first password with an activation code, and log in",
   "POST /api/v1/auth/refresh": "Extend the session token",
   "POST /api/v1/auth/logout": "Log out this session",
   "POST /api/v1/me/password": "Change one's own password",
@@ -62,6 +63,10 @@ const SUMMARIES: Record<string, string> = {
   "POST /api/v1/invites/:token/join": "Join a group by an invite link",
   "GET /.well-known/starling": "A domain's onboarding document",
   "GET /api/v1/search": "Search people, groups, messages and files",
+  "GET /api/v1/push/config": "The push providers and the Web Push key",
+  "GET /api/v1/push/devices": "One's own push devices",
+  "POST /api/v1/push/devices": "Register a device for push notifications",
+  "DELETE /api/v1/push/devices/:id": "Remove one of one's own push devices",
   "PUT /api/v1/me/avatar": "Set one's own avatar",
   "PUT /api/v1/groups/:id/avatar": "Set a group's avatar",
   "GET /api/v1/avatars/:id": "An avatar picture",
@@ -88,6 +93,7 @@ const SUMMARIES: Record<string, string> = {
   "POST /api/v1/admin/users/:id/password": "Set a user's password",
   "POST /api/v1/admin/users/:id/disabled": "Disable or enable a user",
   "POST /api/v1/admin/users/:id/logout": "Log a user out everywhere",
+  "POST /api/v1/admin/users/:id/activation": "Make a one-time activation code for a user",
   "POST /api/v1/admin/departments": "Create or change a department",
   "DELETE /api/v1/admin/departments/:id": "Delete a department",
   "POST /api/v1/admin/import/users": "Import users from CSV or JSON",
@@ -131,7 +137,8 @@ const ERRORS: { status: string; description: string; applies(op: OperationFacts)
   },
   {
     status: "410",
-    description: "INVITE_EXPIRED: the invite link is past its expiry.",
+    description:
+      "INVITE_EXPIRED or ACTIVATION_CODE_EXPIRED: the invite link or activation code is past its expiry.",
     applies: (op) => op.invite,
   },
   {
@@ -159,7 +166,7 @@ interface OperationFacts {
   api: boolean;
   /** Logging in: wrong credentials are 401, a disabled account 403. */
   login: boolean;
-  /** Using an invite link, which can have expired. */
+  /** Using an invite link or an activation code, which can have expired. */
   invite: boolean;
 }
 
@@ -198,8 +205,8 @@ export function documentOperation({
     secured: security.length > 0,
     hasParams: url.includes(":") || url.includes("*"),
     api: url.startsWith("/api/"),
-    login: /\/auth\/login$/.test(url),
-    invite: url.includes("/invites/:"),
+    login: /\/auth\/login$|\/activate$/.test(url),
+    invite: url.includes("/invites/:") || url.endsWith("/activate"),
   };
   s.operationId ??= operationIdOf(method, url);
   s.summary ??= SUMMARIES[`${method} ${url}`] ?? `${method} ${url}`;

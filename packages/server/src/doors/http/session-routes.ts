@@ -22,6 +22,20 @@ const Login = Type.Object(
   },
   { additionalProperties: false },
 );
+const Activate = Type.Object(
+  {
+    userId: UserId,
+    code: Type.String({ minLength: 1, maxLength: 64, description: "The code from the invite link" }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: MAX_PASSWORD_LENGTH,
+      description: "The new password, under the onboarding document's passwordRules",
+    }),
+    deviceId: Type.Optional(Type.String({ maxLength: MAX_DEVICE_ID_LENGTH })),
+    platform: Type.Optional(Type.String({ maxLength: MAX_PLATFORM_LENGTH })),
+  },
+  { additionalProperties: false },
+);
 const Session = Type.Object({
   userId: Type.String(),
   token: Type.String({
@@ -79,6 +93,20 @@ export function registerSessionRoutes(app: FastifyInstance, core: Core, auth: Ht
     { schema: { tags, body: Login, response: { 200: Session } } },
     async (req) => {
       const a = await core.accounts.login(req.body.userId, req.body.password, req.ip, {
+        deviceId: req.body.deviceId ?? "",
+        platform: req.body.platform ?? "http",
+      });
+      return session(a, a.token ?? "");
+    },
+  );
+
+  // Public: the code is the credential, counted like a password (Activation).
+  app.post<{ Body: Static<typeof Activate> }>(
+    `${base}/activate`,
+    { schema: { tags, body: Activate, response: { 200: Session } } },
+    async (req) => {
+      const { userId, code, password } = req.body;
+      const a = await core.activation.activate(userId, code, password, req.ip, {
         deviceId: req.body.deviceId ?? "",
         platform: req.body.platform ?? "http",
       });

@@ -15,6 +15,8 @@ const TYPES: Record<string, string> = {
   ".webp": "image/webp",
   ".woff2": "font/woff2",
   ".json": "application/json",
+  // The web app manifest's own type (W3C Web Application Manifest, section 1.1 "Media type registration").
+  ".webmanifest": "application/manifest+json",
   ".txt": "text/plain; charset=utf-8",
 };
 
@@ -56,7 +58,7 @@ export function registerWebRoutes(app: FastifyInstance, webRoot: string, log: Lo
   // Text assets compressed once at start, sent compressed to clients that accept it.
   const gzipped = new Map<string, Buffer>();
   for (const [path, file] of files)
-    if (/\.(html|js|css|svg|json|txt)$/.test(path))
+    if (/\.(html|js|css|svg|json|webmanifest|txt)$/.test(path))
       gzipped.set(path, gzipSync(readFileSync(file), { level: 9 }));
 
   const send = (path: string, reply: FastifyReply, acceptsGzip: boolean) => {

@@ -12,6 +12,7 @@ import {
 import type { Core } from "../../core/core.js";
 import { invalid } from "../../core/kernel/errors.js";
 import { completeUserId, completeUserIds, domainOf } from "../../core/kernel/ids.js";
+import { pushDeviceMessage } from "../../core/push/device-message.js";
 import { encodeDirectoryChanges } from "./directory-codec.js";
 
 export type ResponseBody = MessageInitShape<typeof ResponseSchema>["body"];
@@ -327,6 +328,19 @@ export async function dispatch(
           },
           caller.sessionId,
         ),
+      };
+    case "registerPushDevice":
+      return {
+        case: "pushDevice",
+        value: pushDeviceMessage(await core.pushDevices.register(me, body.value)),
+      };
+    case "unregisterPushDevice":
+      await core.pushDevices.unregister(me, { id: body.value.deviceId, token: body.value.token });
+      return { case: "ok", value: {} };
+    case "listPushDevices":
+      return {
+        case: "pushDevices",
+        value: { devices: (await core.pushDevices.list(me)).map(pushDeviceMessage) },
       };
     case "changePassword":
       await core.accounts.changePassword(

@@ -309,6 +309,8 @@ export class Session {
         mustChangePassword: auth.user.mustChangePassword,
         maxTextLength: this.host.core.limits.maxTextLength,
         editWindowMs: this.host.core.limits.editWindowMs,
+        webpushPublicKey: this.host.core.webPushPublicKey ?? "",
+        pushProviders: this.host.core.pushDevices.providerNames(),
       },
     });
   }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { MAM_FEATURES } from "./mam.js";
+import { PUSH_NS } from "./push-enable.js";
 import { el, NS, type XElement } from "./stanza.js";
 
 /*
@@ -10,7 +11,8 @@ import { el, NS, type XElement } from "./stanza.js";
  * the server JID too: profanity and some bots look for `urn:xmpp:mam:2` only
  * there before they query. Upload lives on `upload.<domain>` (found through
  * disco#items), as a separate service in both. Nothing is listed that is not
- * answered: no blocking (XEP-0191), push (XEP-0357), PEP or version.
+ * answered: no blocking (XEP-0191), PEP or version. Push (XEP-0357) is listed on the account,
+ * where section 5 has clients look, only when the server delivers to app servers.
  */
 
 const CAPS = "http://jabber.org/protocol/caps";
@@ -76,8 +78,11 @@ const query = (identity: Record<string, string>, features: readonly string[], no
 export const serverInfo = (): XElement =>
   query({ category: "server", type: "im", name: "Starling" }, SERVER_FEATURES);
 
-export const accountInfo = (): XElement =>
-  query({ category: "account", type: "registered" }, ACCOUNT_FEATURES);
+export const accountInfo = (push: boolean): XElement =>
+  query(
+    { category: "account", type: "registered" },
+    push ? [...ACCOUNT_FEATURES, PUSH_NS] : ACCOUNT_FEATURES,
+  );
 
 /** The verification string of XEP-0115 section 5.1: identities, then features, each followed by `<`. */
 function capsVer(): string {

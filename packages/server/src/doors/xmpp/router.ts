@@ -20,6 +20,7 @@ import { mamFields, mamMetadata, mamQuery } from "./mam.js";
 import { clientMsgIdOf, newStreamKey, scopedId } from "./message-ids.js";
 import { Muc, type RoomContext, type SentAck } from "./muc.js";
 import { OfflineDelivery } from "./offline-delivery.js";
+import { PUSH_NS, pushEnabled, pushIq } from "./push-enable.js";
 import { PushRenderer } from "./pushes.js";
 import { parseArchiveId } from "./render.js";
 import { RosterPresence } from "./roster-presence.js";
@@ -369,12 +370,16 @@ export class StanzaRouter implements RoomContext {
       this.result(stanza);
       return;
     }
+    if (type === "set" && q.ns === PUSH_NS && (q.name === "enable" || q.name === "disable")) {
+      pushIq(this, stanza, q);
+      return;
+    }
     if (type === "get" && q.name === "ping" && q.ns === NS.ping) {
       this.result(stanza);
       return;
     }
     if (type === "get" && q.name === "query" && q.ns === NS.discoInfo && !q.attrs.node) {
-      this.result(stanza, toServer ? serverInfo() : accountInfo());
+      this.result(stanza, toServer ? serverInfo() : accountInfo(pushEnabled(this)));
       return;
     }
     if (type === "get" && q.name === "query" && q.ns === NS.discoItems && !q.attrs.node) {

@@ -65,6 +65,8 @@ interface Operation {
   okStatus: number;
   /** Whether both targets exist before the request (not for creating one). */
   targetsExist: boolean;
+  /** The targets have a temporary password (they have yet to choose their own). */
+  targetsMustChoosePassword?: boolean;
   /** Groups the cell needs per domain: owned by that domain's `owner`, with the target as member or not. */
   groups?: "without target" | "with target";
   request(cell: Cell, form: Form): { method: string; path: string; body?: unknown };
@@ -148,6 +150,18 @@ const OPERATIONS: Operation[] = [
       (await ts.server.admin.listAudit(SYSTEM, domainOf(id), 0, 1000)).some(
         (e) => e.action === "user.force_logout" && e.target === id,
       ),
+  },
+  {
+    name: "activation code",
+    okStatus: 201,
+    targetsExist: true,
+    targetsMustChoosePassword: true,
+    request: (cell, form) => ({ method: "POST", path: `/users/${written(cell.local, form)}/activation` }),
+    applied: async (ts, _cell, id) =>
+      (await ts.server.admin.listAudit(SYSTEM, domainOf(id), 0, 1000)).some(
+        (e) => e.action === "user.activation_code" && e.target === id,
+      ),
+    answer: (body, id) => assert.equal(body.userId, id),
   },
   {
     name: "create group with owner",
@@ -266,7 +280,11 @@ describe("the admin API: every operation × caller × form of user id", () => {
           const both = [`${cell.local}@${A}`, `${cell.local}@${B}`];
           if (op.targetsExist)
             for (const id of both)
-              await ts.server.core.accounts.createUser({ id, password: passwordOf(cell.local) });
+              await ts.server.core.accounts.createUser({
+                id,
+                password: passwordOf(cell.local),
+                mustChangePassword: op.targetsMustChoosePassword === true,
+              });
           if (op.groups)
             for (const d of [A, B]) {
               const members = op.groups === "with target" ? [`${cell.local}@${d}`] : [];

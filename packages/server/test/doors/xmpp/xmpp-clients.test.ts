@@ -75,7 +75,7 @@ describe("XMPP clients as people use them", () => {
       ),
     );
     for (const f of ["urn:xmpp:mam:2", "urn:xmpp:sid:0"]) assert.ok(account.includes(f), `account: ${f}`);
-    // Not answered, so not advertised.
+    // Not answered, so not advertised: blocking; push (XEP-0357) is off unless push.xmpp.enabled.
     for (const f of ["urn:xmpp:blocking", "urn:xmpp:push:0"])
       assert.ok(!server.includes(f) && !account.includes(f), f);
   });

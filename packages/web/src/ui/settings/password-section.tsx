@@ -1,8 +1,8 @@
 import { StarlingError } from "@starling/sdk";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useStrings } from "../../i18n.js";
 import { useChat } from "../../use-chat.js";
-import { type PasswordRules, passwordProblem, serverRules } from "../new-password.js";
+import { NewPasswordFields, newPasswordProblem, usePasswordRules } from "../new-password-fields.js";
 import { passwordStrings } from "../password-strings.js";
 
 /** Changing one's password: the same rules, checks and strings as the first-login step. */
@@ -10,22 +10,16 @@ export function PasswordSection() {
   const { t: base, lang } = useStrings();
   const t = { ...base, ...passwordStrings[lang] };
   const { session } = useChat();
-  const [rules, setRules] = useState<PasswordRules>({ minLength: 8, maxLength: 256 });
+  const rules = usePasswordRules();
   const [current, setCurrent] = useState("");
   const [password, setPassword] = useState("");
   const [again, setAgain] = useState("");
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | undefined>(undefined);
 
-  useEffect(() => {
-    void serverRules().then(setRules);
-  }, []);
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const problem =
-      passwordProblem(t, rules, session.userId, password, password === current) ||
-      (password !== again ? t.newPasswordMismatch : "");
+    const problem = newPasswordProblem(t, rules, session.userId, password, again, password === current);
     if (problem) return setMessage({ ok: false, text: problem });
     setBusy(true);
     try {
@@ -69,27 +63,14 @@ export function PasswordSection() {
           onChange={(e) => setCurrent(e.target.value)}
         />
       </label>
-      <label>
-        {t.newPassword}
-        <input
-          name="new-password"
-          type="password"
-          autoComplete="new-password"
-          aria-describedby="settings-password-rules"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-      </label>
-      <label>
-        {t.newPasswordAgain}
-        <input
-          name="new-password-again"
-          type="password"
-          autoComplete="new-password"
-          value={again}
-          onChange={(e) => setAgain(e.target.value)}
-        />
-      </label>
+      <NewPasswordFields
+        t={t}
+        rulesId="settings-password-rules"
+        password={password}
+        again={again}
+        onPassword={setPassword}
+        onAgain={setAgain}
+      />
       <button type="submit" className="primary" disabled={busy || !current || !password}>
         {t.settingsChangePassword}
       </button>

@@ -1,10 +1,11 @@
 import { type Lang, setLang, useStrings } from "../../i18n.js";
 import type { FontSize, RoamingSettings, Theme } from "../../stores/settings.js";
 import { useChat } from "../../use-chat.js";
+import { PushSetting } from "./push-setting.js";
 
 /** Notifications (they roam) and appearance (this device only). */
 export function PreferencesSection() {
-  const { settings } = useChat("settings");
+  const { settings, webPush } = useChat("settings");
   const { t, lang } = useStrings();
   const { roaming, device } = settings;
   const permission = typeof Notification === "undefined" ? "denied" : Notification.permission;
@@ -46,13 +47,22 @@ export function PreferencesSection() {
         {toggle("notificationSound", t.settingsSound)}
         {toggle("messagePreviews", t.settingsPreviews)}
         {roaming.desktopNotifications && permission === "default" && (
-          <button type="button" className="link" onClick={() => void Notification.requestPermission()}>
+          <button
+            type="button"
+            className="link"
+            onClick={() =>
+              void Notification.requestPermission().then((p) => {
+                if (p === "granted") void webPush.enable();
+              })
+            }
+          >
             {t.settingsAllowBrowser}
           </button>
         )}
         {roaming.desktopNotifications && permission === "denied" && (
           <p className="hint">{t.settingsBrowserBlocked}</p>
         )}
+        <PushSetting />
         <p className="hint">{t.settingsRoamingHint}</p>
       </section>
       <section className="settings-section" aria-labelledby="settings-appearance">

@@ -1,6 +1,7 @@
 /**
- * The markdown subset messages are written in, parsed into a tree the web
- * client renders as React elements (never as HTML): **bold** / __bold__,
+ * The markdown subset messages are written in, parsed into a tree that clients
+ * render as their own elements (never as HTML) and the server flattens into a
+ * notification's text: **bold** / __bold__,
  * *italics* / _italics_, ~~strike~~, `inline code`, fenced code blocks with a
  * language, "> " quotes, "- " / "1. " lists, and bare http(s) and mailto links.
  * The stored text stays this source; XMPP and the CLI show it as it is.
@@ -333,4 +334,17 @@ export function safeHref(href: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const inline = (n: Inline): string => ("children" in n ? n.children.map(inline).join("") : n.text);
+
+function block(b: Block): string {
+  if (b.t === "code") return b.text;
+  if (b.t === "list") return b.items.map((item) => item.map(inline).join("")).join(" · ");
+  return b.children.map(inline).join("");
+}
+
+/** A message's markdown as the words a reader sees, one line: for previews and notifications. */
+export function plainText(src: string): string {
+  return parseMessage(src).map(block).join(" ").replace(/\s+/g, " ").trim();
 }
