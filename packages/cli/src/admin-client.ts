@@ -36,6 +36,7 @@ export interface AdminApi {
   addDomain(name: string): Promise<DomainRecord>;
   listDomains(): Promise<DomainRecord[]>;
   setDomainDisabled(name: string, disabled: boolean): Promise<void>;
+  setDomainPushPreviews(name: string, previews: DomainRecord["pushPreviews"]): Promise<DomainRecord>;
   importUsers(
     domain: string | undefined,
     text: string,
@@ -133,6 +134,7 @@ function httpAdmin(base: string, key: string): AdminApi {
     listDomains: async () => (await call<{ domains: DomainRecord[] }>("GET", "/domains")).domains,
     setDomainDisabled: async (name, disabled) =>
       void (await call("POST", `/domains/${enc(name)}/disabled`, { disabled })),
+    setDomainPushPreviews: (name, pushPreviews) => call("PATCH", `/domains/${enc(name)}`, { pushPreviews }),
     importUsers: (domain, text, kind, opts) => {
       const p = new URLSearchParams({
         dryRun: String(opts.dryRun),
@@ -179,6 +181,7 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     addDomain: (name) => a.addDomain(ctx, name),
     listDomains: () => a.listDomains(ctx),
     setDomainDisabled: (name, d) => a.setDomainDisabled(ctx, name, d),
+    setDomainPushPreviews: (name, p) => a.setDomainPushPreviews(ctx, name, p),
     importUsers: (domain, text, kind, opts) => a.importUsers(ctx, domain, text, kind, opts),
     createGroup: (input) =>
       a.createGroup(ctx, {

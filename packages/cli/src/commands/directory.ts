@@ -44,6 +44,21 @@ export function registerDirectoryCommands(program: Command): void {
       }),
   );
 
+  addConfigFlags(
+    domain
+      .command("push-previews <name> <setting>")
+      .description(
+        'whether the domain\'s push notifications show the message text: "text", "none" (sender and "new message" only), or "default" (the server\'s push.previews)',
+      ),
+  ).action((name: string, setting: string, opts: Opts) =>
+    withAdmin(opts, async (api) => {
+      if (setting !== "text" && setting !== "none" && setting !== "default")
+        throw new Error('the setting is "text", "none" or "default"');
+      await api.setDomainPushPreviews(name, setting === "default" ? "" : setting);
+      process.stdout.write(`domain ${name}: push previews ${setting}\n`);
+    }),
+  );
+
   const imp = program.command("import").description("import data into the directory");
   addConfigFlags(
     imp

@@ -83,6 +83,7 @@ const METHODS = {
   setAvatar: true,
   setDomainDisabled: true,
   setDomainFileLimits: true,
+  setDomainPushPreviews: true,
   setOtherDepartments: true,
   shareFiles: true,
   indexMentions: true,

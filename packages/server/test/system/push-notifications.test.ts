@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import { ErrorCode } from "@starling/protocol";
 import type { PushNotification } from "../../src/core/push/provider.js";
 import type { SettingKey } from "../../src/index.js";
 import { type Client, login } from "../helpers/clients.js";
@@ -212,6 +213,27 @@ for (const store of ["sqlite", "postgres"] as const)
       await w.alice.sdk.send({ to: `bob@${w.ts.domain}`, text: "**Lunch** at _noon_?" });
       const [n] = await arrived(w, "bob-phone", "the preview", (ns) => ns.length >= 1);
       assert.equal(n?.body, "Lunch at noon?");
+    });
+
+    test("a domain's own push-previews setting overrides the server's, either way", async () => {
+      const w = await world(store);
+      await w.register("bob", "bob-phone");
+      const admin = w.ts.server.admin;
+      const ctx = admin.systemContext("test");
+      const d = await admin.setDomainPushPreviews(ctx, w.ts.domain, "text");
+      assert.equal(d.pushPreviews, "text");
+      await w.alice.sdk.send({ to: `bob@${w.ts.domain}`, text: "the ~~old~~ plan" });
+      const [n] = await arrived(w, "bob-phone", "the preview", (ns) => ns.length >= 1);
+      assert.equal(n?.body, "the old plan");
+      // Back to the server's setting (none): the text no longer shows.
+      await admin.setDomainPushPreviews(ctx, w.ts.domain, "");
+      await w.alice.sdk.send({ to: `bob@${w.ts.domain}`, text: "secret" });
+      const got = await arrived(w, "bob-phone", "the second", (ns) => ns.length >= 2);
+      assert.ok(!got[1]?.body.includes("secret"));
+      await assert.rejects(
+        admin.setDomainPushPreviews(ctx, w.ts.domain, "all" as "text"),
+        (e: { code?: number }) => e.code === ErrorCode.INVALID_ARGUMENT,
+      );
     });
 
     test("a dead token's registration is removed; a retryable failure is tried again", async () => {

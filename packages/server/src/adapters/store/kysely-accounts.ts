@@ -193,4 +193,13 @@ export class KyselyAccounts implements AccountsReads, AccountsWrites {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
+
+  async setDomainPushPreviews(name: string, previews: DomainRecord["pushPreviews"]): Promise<boolean> {
+    const r = await this.db
+      .updateTable("domains")
+      .set({ push_previews: previews })
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
 }

@@ -393,6 +393,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await federationTables(db, blob);
       },
     },
+    "0019_domain_push_previews": {
+      async up(db: Kysely<unknown>) {
+        // Whether a domain's push notifications carry the message text: "" the server's
+        // push.previews, "none" or "text".
+        await db.schema
+          .alterTable("domains")
+          .addColumn("push_previews", "text", (c) => c.notNull().defaultTo(""))
+          .execute();
+      },
+    },
   };
 }
 

@@ -272,6 +272,7 @@ export const toDomain = (r: Selectable<DomainTable>): DomainRecord => ({
   maxFileBytes: num(r.max_file_bytes),
   quotaBytes: num(r.quota_bytes),
   usedBytes: num(r.used_bytes),
+  pushPreviews: r.push_previews === "none" || r.push_previews === "text" ? r.push_previews : "",
 });
 
 const orNull = (v: number | null) => (v === null ? null : num(v));

@@ -9,6 +9,7 @@ export interface DomainTable {
   max_file_bytes: Generated<number>;
   quota_bytes: Generated<number>;
   used_bytes: Generated<number>;
+  push_previews: Generated<string>;
 }
 
 export interface UserTable {

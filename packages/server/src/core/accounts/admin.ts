@@ -151,6 +151,27 @@ export class Admin {
     return (await this.store.read.getDomain(name)) as DomainRecord;
   }
 
+  /**
+   * Whether the domain's push notifications carry the message text ("text"), only the sender and
+   * "new message" ("none"), or what the server's push.previews says ("").
+   */
+  async setDomainPushPreviews(
+    caller: AdminCaller,
+    name: string,
+    previews: DomainRecord["pushPreviews"],
+  ): Promise<DomainRecord> {
+    this.requireServerAdmin(caller);
+    if (previews !== "" && previews !== "none" && previews !== "text")
+      throw invalid('pushPreviews is "", "none" or "text"', "pushPreviews");
+    const ok = await this.store.transaction(async (tx) => {
+      const found = await tx.setDomainPushPreviews(name, previews);
+      if (found) await this.core.auditor.record(tx, caller, name, "domain.push_previews", name, { previews });
+      return found;
+    });
+    if (!ok) throw notFound(`no domain ${name}`);
+    return (await this.store.read.getDomain(name)) as DomainRecord;
+  }
+
   /** A disabled domain's users are disconnected and cannot log in until it is enabled again. */
   async setDomainDisabled(caller: AdminCaller, name: string, disabled: boolean): Promise<void> {
     this.requireServerAdmin(caller);

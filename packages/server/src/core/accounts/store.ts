@@ -46,6 +46,8 @@ export interface AccountsWrites {
   setDomainDisabled(name: string, disabled: boolean): Promise<boolean>;
   /** 0 means the server's setting. */
   setDomainFileLimits(name: string, limits: { maxFileBytes: number; quotaBytes: number }): Promise<boolean>;
+  /** "" means the server's setting. */
+  setDomainPushPreviews(name: string, previews: DomainRecord["pushPreviews"]): Promise<boolean>;
 }
 
 /** Activation codes (activation.ts), one per user. */

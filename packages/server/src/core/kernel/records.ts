@@ -307,6 +307,8 @@ export interface DomainRecord {
   quotaBytes: number;
   /** Total bytes of uploads so far. */
   usedBytes: number;
+  /** Whether push notifications carry the message text: "" for the server's push.previews. */
+  pushPreviews: "" | "none" | "text";
 }
 
 /** A stored message's mention of a user, or of everyone ("@all"). */

@@ -1,5 +1,6 @@
 import { type Content, ContentSchema, fromBinary } from "@starling/protocol";
 import { dndHolds } from "../directory/dnd.js";
+import { domainOf } from "../kernel/ids.js";
 import { LogThrottle } from "../kernel/log-throttle.js";
 import type { Metrics } from "../kernel/metrics.js";
 import type { Clock, Logger, Random } from "../kernel/ports.js";
@@ -180,6 +181,17 @@ export class PushDispatcher implements AfterCommit {
     }
   }
 
+  /**
+   * Whether each recipient's domain shows message text in notifications: the domain's own
+   * setting, else the server's push.previews. The recipient's, since it is their company's
+   * choice what shows on their lock screens.
+   */
+  private async previewsByDomain(userIds: readonly string[]): Promise<Map<string, PreviewPolicy>> {
+    const names = [...new Set(userIds.map(domainOf))];
+    const domains = await Promise.all(names.map((n) => this.deps.store.read.getDomain(n)));
+    return new Map(names.map((n, i) => [n, domains[i]?.pushPreviews || this.deps.settings.previews]));
+  }
+
   private async dispatch(batch: Queued[]): Promise<void> {
     const { store } = this.deps;
     const everyone = new Set<string>();
@@ -202,6 +214,7 @@ export class PushDispatcher implements AfterCommit {
       Promise.all(convIds.map((id) => this.conversation(id))),
     ]);
     const userById = new Map<string, UserRecord>(users.map((u) => [u.id, u]));
+    const previews = await this.previewsByDomain(targets);
     const convById = new Map(convs.filter((c) => c !== undefined).map((c) => [c.conv.id, c]));
     const now = this.deps.clock.now();
     for (const { row, recipients } of batch) {
@@ -239,7 +252,7 @@ export class PushDispatcher implements AfterCommit {
             senderName,
             ...(groupName ? { groupName } : {}),
             count: 1,
-            ...(this.deps.settings.previews === "text" ? { text: content.text } : {}),
+            ...(previews.get(domainOf(userId)) === "text" ? { text: content.text } : {}),
           });
           const notification: PushNotification = {
             kind: "message",

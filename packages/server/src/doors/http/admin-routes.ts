@@ -9,6 +9,7 @@ import {
   MAX_PASSWORD_LENGTH,
   PROFILE_LIMITS,
 } from "../../core/kernel/limits.js";
+import type { DomainRecord } from "../../core/kernel/records.js";
 import type { AdminCaller, HttpAuth } from "./auth.js";
 import { DomainName, IdParam, Ok, OptionalDomain, Paging, UserId, userIds } from "./schemas.js";
 
@@ -52,6 +53,12 @@ const DomainLimits = Type.Object(
   {
     maxFileBytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
     quotaBytes: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+    pushPreviews: Type.Optional(
+      Type.Union([Type.Literal(""), Type.Literal("none"), Type.Literal("text")], {
+        description:
+          'Push notifications with the message text ("text"), without ("none"), or as push.previews says ("").',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -153,16 +160,24 @@ export function registerAdminRoutes(
         security,
         params: DomainParam,
         body: DomainLimits,
-        description: "The domain's own largest file and storage quota in bytes; 0 for the server's settings.",
+        description:
+          "The domain's own largest file and storage quota in bytes (0 for the server's settings), and whether its push notifications carry the message text.",
       },
     },
     async (req) => {
       const caller = await auth.admin(req);
-      const now = (await admin.listDomains(caller)).find((d) => d.name === req.params.name);
-      return admin.setDomainFileLimits(caller, req.params.name, {
-        maxFileBytes: req.body.maxFileBytes ?? now?.maxFileBytes ?? 0,
-        quotaBytes: req.body.quotaBytes ?? now?.quotaBytes ?? 0,
-      });
+      const { maxFileBytes, quotaBytes, pushPreviews } = req.body;
+      let d: DomainRecord | undefined;
+      if (pushPreviews !== undefined)
+        d = await admin.setDomainPushPreviews(caller, req.params.name, pushPreviews);
+      if (maxFileBytes !== undefined || quotaBytes !== undefined || !d) {
+        const now = (await admin.listDomains(caller)).find((x) => x.name === req.params.name);
+        d = await admin.setDomainFileLimits(caller, req.params.name, {
+          maxFileBytes: maxFileBytes ?? now?.maxFileBytes ?? 0,
+          quotaBytes: quotaBytes ?? now?.quotaBytes ?? 0,
+        });
+      }
+      return d;
     },
   );
 

@@ -357,4 +357,20 @@ describe("sharing files in conversations", () => {
     const after = await limits({ quotaBytes: 0 });
     assert.equal(after.usedBytes, usedBytes + 400, "nothing charged for the refusal");
   });
+
+  test("the same route sets whether the domain's push notifications show message text, and nothing else", async () => {
+    const domain = ts.domain;
+    const patch = (body: unknown) => call("admin", "PATCH", `/admin/domains/${domain}`, body);
+    const before = await json<{ maxFileBytes: number; quotaBytes: number }>(patch({}), 200);
+    const d = await json<{ pushPreviews: string; maxFileBytes: number; quotaBytes: number }>(
+      patch({ pushPreviews: "text" }),
+      200,
+    );
+    assert.deepEqual(
+      [d.pushPreviews, d.maxFileBytes, d.quotaBytes],
+      ["text", before.maxFileBytes, before.quotaBytes],
+    );
+    assert.equal((await patch({ pushPreviews: "everything" })).status, 400);
+    assert.equal((await json<{ pushPreviews: string }>(patch({ pushPreviews: "" }), 200)).pushPreviews, "");
+  });
 });
