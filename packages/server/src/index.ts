@@ -5,6 +5,11 @@ export * from "./adapters/config/schema.js";
 export { Argon2Hasher } from "./adapters/platform/argon2-hasher.js";
 export { createLogger } from "./adapters/platform/logger.js";
 export { NodeRandom, SystemClock } from "./adapters/platform/node-random.js";
+export {
+  readStartalkDirectory,
+  type StartalkDirectory,
+  type StartalkHost,
+} from "./adapters/startalk/directory-source.js";
 export { type BlobCopyReport, copyBlobs } from "./adapters/store/copy-blobs.js";
 export { compareStores, copyStore } from "./adapters/store/copy-store.js";
 export { KyselyStore } from "./adapters/store/kysely-store.js";

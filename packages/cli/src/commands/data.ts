@@ -15,7 +15,18 @@ import {
   runtimeFile,
 } from "@starling/server";
 import type { Command } from "commander";
+import { configFrom } from "../config-flags.js";
 import { progress } from "../progress.js";
+import { migrateFromStartalk } from "./migrate-startalk.js";
+
+interface MigrateOpts {
+  from: string;
+  to?: string;
+  dataDir: string;
+  dryRun?: boolean;
+  fromBlobDir?: string;
+  toBlobDir?: string;
+}
 
 /** Whether a server is answering for this data folder. */
 async function serverRunning(dataDir: string): Promise<boolean> {
@@ -85,18 +96,41 @@ export function registerDataCommands(program: Command): void {
   program
     .command("migrate")
     .description(
-      "copy an embedded deployment to PostgreSQL, every message, cursor, seq and file, and verify the copy",
+      "copy an embedded deployment to PostgreSQL, every message, cursor, seq and file, and verify the copy; or bring a Startalk deployment over",
     )
-    .requiredOption("--from <url>", "sqlite:./data (a data folder) or sqlite:FILE")
-    .requiredOption("--to <url>", "postgres://user@host:port/database (empty)")
+    .requiredOption(
+      "--from <url>",
+      "sqlite:./data (a data folder) or sqlite:FILE; or startalk:postgres://user@host/db (read, never written)",
+    )
+    .option(
+      "--to <url>",
+      "postgres://user@host:port/database (empty); from Startalk also sqlite:PATH (default: the data folder's database)",
+    )
+    .option("--data-dir <dir>", "the data folder (from Startalk)", "./data")
+    .option("--dry-run", "from Startalk: read and report, change nothing")
     .option("--from-blob-dir <dir>", "the source's file contents (default: files/ beside the database)")
     .option(
       "--to-blob-dir <dir>",
       "put the file contents in this folder (a mount every node shares; set files.blobStore=folder and files.blobDir) instead of the database",
     )
-    .action(async (opts: { from: string; to: string; fromBlobDir?: string; toBlobDir?: string }) => {
-      if (!opts.from.startsWith("sqlite:")) throw new Error("--from must be sqlite:PATH");
-      if (!/^postgres(ql)?:\/\//.test(opts.to)) throw new Error("--to must be a postgres:// URL");
+    .action(async (opts: MigrateOpts) => {
+      if (opts.from.startsWith("startalk:")) {
+        const url = opts.from.slice("startalk:".length);
+        if (!/^postgres(ql)?:\/\//.test(url)) throw new Error("--from startalk: needs a postgres:// URL");
+        if (opts.to !== undefined && !/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(opts.to))
+          throw new Error("--to must be sqlite:PATH or a postgres:// URL");
+        if (!opts.to?.startsWith("postgres") && (await serverMayBeWriting(resolve(opts.dataDir))))
+          throw new Error(`a server is running on ${opts.dataDir}; stop it first`);
+        const config = configFrom({ dataDir: opts.dataDir, ...(opts.to ? { db: opts.to } : {}) });
+        const complete = await migrateFromStartalk(url, config, opts.dryRun === true);
+        if (!complete) process.exitCode = 3;
+        return;
+      }
+      const toUrl = opts.to;
+      if (toUrl === undefined) throw new Error("--to is required");
+      if (!opts.from.startsWith("sqlite:"))
+        throw new Error("--from must be sqlite:PATH or startalk:postgres://...");
+      if (!/^postgres(ql)?:\/\//.test(toUrl)) throw new Error("--to must be a postgres:// URL");
       const dbFile = sqlitePath(opts.from);
       // A server writing the source while it is read would give a copy of no single moment.
       if (await serverMayBeWriting(dirname(dbFile)))
@@ -104,11 +138,11 @@ export function registerDataCommands(program: Command): void {
           `a server is running on ${dirname(dbFile)}; stop it first, or migrate from a backup (starling backup --out DIR, then --from sqlite:DIR)`,
         );
       const from = await openSqliteStore({ path: dbFile });
-      const to = await openPostgresStore({ url: opts.to });
+      const to = await openPostgresStore({ url: toUrl });
       const fromBlobs = new LocalBlobStore(resolve(opts.fromBlobDir ?? join(dirname(dbFile), "files")));
       const toBlobs: BlobStore = opts.toBlobDir
         ? new LocalBlobStore(resolve(opts.toBlobDir))
-        : await PgBlobStore.open({ url: opts.to });
+        : await PgBlobStore.open({ url: toUrl });
       try {
         // Contents first: should the copy stop halfway, the rows that would name them are not there yet.
         const blobs = await copyBlobs(from, fromBlobs, toBlobs);

@@ -164,15 +164,6 @@ export class KyselyAccounts implements AccountsReads, AccountsWrites {
     }
   }
 
-  async createDomain(name: string, now: number): Promise<boolean> {
-    const r = await this.db
-      .insertInto("domains")
-      .values({ name, disabled: 0, created_at: now })
-      .onConflict((oc) => oc.column("name").doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
   async setDomainDisabled(name: string, disabled: boolean): Promise<boolean> {
     const r = await this.db
       .updateTable("domains")

@@ -11,6 +11,15 @@ export const directoryCounter = (domain: string) => `directory:${domain}`;
 export class KyselyUsers implements UserReader, UserWriter, AuditWriter {
   constructor(private readonly db: Kysely<Database>) {}
 
+  async createDomain(name: string, now: number): Promise<boolean> {
+    const r = await this.db
+      .insertInto("domains")
+      .values({ name, disabled: 0, created_at: now })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
   async getUser(id: string): Promise<UserRecord | undefined> {
     const r = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
     return r ? toUser(r) : undefined;

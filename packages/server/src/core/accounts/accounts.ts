@@ -13,6 +13,7 @@ import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, KickReason, Logger, PasswordHasher, Random } from "../kernel/ports.js";
 import { EMPTY_PROFILE, type SessionRecord, type UserRecord, type UserRole } from "../kernel/records.js";
 import { checkTextCharacters } from "../messaging/content.js";
+import { isLegacyHash, verifyLegacyHash } from "./legacy-password.js";
 import { FailureWindow, LoginLimiter } from "./login-limiter.js";
 import {
   deriveScramKeys,
@@ -190,7 +191,7 @@ export class Accounts {
     const ok =
       user !== undefined &&
       oldPassword.length <= MAX_PASSWORD_LENGTH &&
-      (await this.hasher.verify(user.passwordHash, oldPassword));
+      (await this.checkPassword(user, oldPassword));
     if (!ok) {
       const locked = this.passwordChanges.fail(userId);
       this.log[locked ? "warn" : "info"](
@@ -248,13 +249,26 @@ export class Accounts {
     const ok =
       password.length <= MAX_PASSWORD_LENGTH &&
       (user
-        ? await this.hasher.verify(user.passwordHash, password)
+        ? await this.checkPassword(user, password)
         : (await this.hasher.verify(await this.getDummyHash(), password)) && false);
     if (!user || !ok) this.failed(id, ip);
     await this.checkCanLogIn(user);
     this.limiter.recordSuccess(id, ip);
     await this.refreshScram(user.id, password);
     return this.openSession(user, device);
+  }
+
+  /**
+   * Whether the password is the user's. A hash migrated from another system
+   * (legacy-password.ts) is checked once: on a match it is replaced by this
+   * server's own hash at once, so the old, weak hash is gone after the first login.
+   */
+  private async checkPassword(user: UserRecord, password: string): Promise<boolean> {
+    if (!isLegacyHash(user.passwordHash)) return this.hasher.verify(user.passwordHash, password);
+    if (!verifyLegacyHash(user.passwordHash, password)) return false;
+    const passwordHash = await this.hasher.hash(password);
+    await this.store.transaction((tx) => tx.updateUser(user.id, { passwordHash }));
+    return true;
   }
 
   /** A new session for a user whose credentials were checked (a password, an activation code). */

@@ -308,9 +308,25 @@ export class Admin {
     const d = this.domainFor(caller, domain);
     if (!(await this.store.read.getDomain(d))) throw notFound(`unknown domain ${d}`);
     const parsed = parseUserList(text, kind);
-    const report = await this.core.importer.run(caller, d, parsed.rows as ImportRow[], opts);
+    const report = await this.importRows(caller, d, parsed.rows as ImportRow[], opts);
     report.errors = [...parsed.errors, ...report.errors].sort((a, b) => a.line - b.line);
     return { ...report, format: parsed.format };
+  }
+
+  /**
+   * Imports rows read from elsewhere (another system's database), as importUsers does a file's.
+   * A dry run may name a domain a real run would add first (opts.domainAddedFirst).
+   */
+  async importRows(
+    caller: AdminCaller,
+    domain: string | undefined,
+    rows: readonly ImportRow[],
+    opts: ImportOptions,
+  ): Promise<ImportReport> {
+    const d = this.domainFor(caller, domain);
+    if (!(opts.dryRun && opts.domainAddedFirst) && !(await this.store.read.getDomain(d)))
+      throw notFound(`unknown domain ${d}`);
+    return this.core.importer.run(caller, d, rows, opts);
   }
 
   listAudit(

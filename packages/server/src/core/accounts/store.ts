@@ -42,7 +42,6 @@ export interface AccountsWrites {
   putUserSettings(userId: string, settings: UserSettingsRecord): Promise<void>;
   /** Replaces the user's keys of each mechanism given. */
   putScramCredentials(credentials: readonly ScramCredential[]): Promise<void>;
-  createDomain(name: string, now: number): Promise<boolean>;
   setDomainDisabled(name: string, disabled: boolean): Promise<boolean>;
   /** 0 means the server's setting. */
   setDomainFileLimits(name: string, limits: { maxFileBytes: number; quotaBytes: number }): Promise<boolean>;

@@ -12,6 +12,8 @@ export interface ImportRow {
   phone?: string;
   status?: EmploymentStatus;
   frozen?: boolean;
+  /** A password hash from another system (core/accounts/legacy-password.ts) a new user keeps. */
+  legacyPasswordHash?: string;
 }
 
 export interface ParseResult {
@@ -119,7 +121,8 @@ function fromStarling(line: number, f: Record<string, unknown>): ImportRow {
   };
 }
 
-function fromStartalk(line: number, f: Record<string, unknown>): ImportRow {
+/** One host_users row (CSV, JSON or the table itself). */
+export function fromStartalk(line: number, f: Record<string, unknown>): ImportRow {
   const deps = ["dep1", "dep2", "dep3", "dep4", "dep5"].map((k) => str(f[k])).filter(Boolean);
   const hired = flag(f.hire_flag, "hire_flag");
   const frozen = flag(f.frozen_flag, "frozen_flag");

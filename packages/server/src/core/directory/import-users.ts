@@ -15,6 +15,12 @@ export interface ImportOptions {
   initialPasswords?: boolean;
   /** Called after each chunk commits (or rolls back, in a dry run) with the rows handled so far. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The domain does not exist yet and a real run adds it before importing (a migration from
+   * another system): a dry run adds it inside each chunk's rolled-back transaction, so its rows
+   * are checked as the real run will write them.
+   */
+  domainAddedFirst?: boolean;
 }
 
 export interface ImportReport {
@@ -95,6 +101,7 @@ export class UserImporter {
       // (or, in a dry run, once it rolled back on purpose): the store may run the body twice.
       const outcome = await this.store
         .transaction(async (tx) => {
+          if (opts.dryRun && opts.domainAddedFirst) await tx.createDomain(domain, this.clock.now());
           const counts = emptyCounts();
           const cache = new Map(departments);
           let version = 0;
@@ -135,9 +142,11 @@ export class UserImporter {
       return id ? [id] : [];
     });
     const existing = new Set((await this.store.read.getUsers(ids)).map((u) => u.id));
+    // Users who bring their password along get no initial one.
+    const legacy = new Set(chunk.filter((r) => r.legacyPasswordHash).map((r) => this.idOf(r, domain)));
     const passwords = new Map<string, { password: string; hash: string }>();
     for (const id of ids) {
-      if (existing.has(id) || passwords.has(id)) continue;
+      if (existing.has(id) || passwords.has(id) || legacy.has(id)) continue;
       const password = Buffer.from(this.random.bytes(12)).toString("base64url");
       passwords.set(id, { password, hash: await this.hasher.hash(password) });
     }
@@ -184,14 +193,15 @@ export class UserImporter {
         ...EMPTY_PROFILE,
         id,
         domain,
-        passwordHash: pw?.hash ?? NO_PASSWORD,
+        passwordHash: row.legacyPasswordHash ?? pw?.hash ?? NO_PASSWORD,
         role: "user",
         disabled: false,
         createdAt: this.clock.now(),
         ...profile,
         pinyin: keys.pinyin,
         pinyinInitials: keys.initials,
-        mustChangePassword: true,
+        // A kept password is the user's own; a generated one, or none, must be replaced.
+        mustChangePassword: row.legacyPasswordHash === undefined,
         version,
       };
       await tx.insertUser(user);

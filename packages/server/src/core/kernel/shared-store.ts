@@ -108,10 +108,13 @@ export type UserPatch = Partial<Omit<UserRecord, "id" | "domain" | "createdAt">>
 
 /**
  * What accounts and the directory both write: users (created by sign-up and by
- * import, changed by either), the domain's directory versions their changes
- * take, and the sessions a change ends.
+ * import, changed by either), the domains they belong to (added by an
+ * administrator, or by a migration's import), the domain's directory versions
+ * their changes take, and the sessions a change ends.
  */
 export interface UserWriter {
+  /** Adds a domain unless it exists (false then). */
+  createDomain(name: string, now: number): Promise<boolean>;
   insertUser(user: UserRecord): Promise<boolean>;
   updateUser(id: string, patch: UserPatch): Promise<boolean>;
   /** Allocates `count` consecutive directory versions of the domain; returns the first. */
