@@ -265,7 +265,12 @@ export class Accounts {
    */
   private async checkPassword(user: UserRecord, password: string): Promise<boolean> {
     if (!isLegacyHash(user.passwordHash)) return this.hasher.verify(user.passwordHash, password);
-    if (!verifyLegacyHash(user.passwordHash, password)) return false;
+    if (!verifyLegacyHash(user.passwordHash, password)) {
+      // As slow as a wrong password against this server's own hash: timing must not tell
+      // which users still have an old one.
+      await this.hasher.verify(await this.getDummyHash(), password);
+      return false;
+    }
     const passwordHash = await this.hasher.hash(password);
     await this.store.transaction((tx) => tx.updateUser(user.id, { passwordHash }));
     return true;
