@@ -36,6 +36,7 @@ import {
 } from "./core/kernel/limits.js";
 import type { Metrics } from "./core/kernel/metrics.js";
 import type { Bus, BusReceiver, Logger, PresenceDirectory } from "./core/kernel/ports.js";
+import type { StoreTx } from "./core/store.js";
 import { FederationDoor } from "./doors/federation/federation-door.js";
 import { HttpAuth } from "./doors/http/auth.js";
 import { buildHttpServer } from "./doors/http/http-server.js";
@@ -194,8 +195,16 @@ export async function openCore(
       throw err;
     },
   );
+  const federation = new Federation<StoreTx>({
+    store,
+    clock,
+    random: new NodeRandom(),
+    localDomain: config.domain,
+    maxPayloadBytes: federationPayloadBytes(config.federation.maxFrameBytes),
+  });
   const core = new Core({
     store,
+    federation,
     bus,
     presence,
     clock,
@@ -225,13 +234,6 @@ export async function openCore(
     },
   });
   await core.accounts.ensureDomain(config.domain);
-  const federation = new Federation({
-    store,
-    clock,
-    random: new NodeRandom(),
-    localDomain: config.domain,
-    maxPayloadBytes: federationPayloadBytes(config.federation.maxFrameBytes),
-  });
   return {
     store,
     bus,

@@ -7,6 +7,8 @@ import { Auditor } from "./directory/audit.js";
 import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
 import { UserImporter } from "./directory/import-users.js";
+import { DIRECT_KIND, DirectMessages } from "./federation/direct.js";
+import type { Federation } from "./federation/federation.js";
 import { Avatars } from "./files/avatars.js";
 import { DEFAULT_FILE_LIMITS, type FileLimits, Files } from "./files/files.js";
 import { Groups } from "./groups/groups.js";
@@ -51,10 +53,12 @@ import { DEFAULT_PUSH_SETTINGS, PushDispatcher, type PushSettings } from "./push
 import type { PushProvider } from "./push/provider.js";
 import { messageDocument } from "./search/document.js";
 import { SearchService } from "./search/search-service.js";
-import type { Store } from "./store.js";
+import type { Store, StoreTx } from "./store.js";
 
 export interface CoreDeps {
   store: Store;
+  /** Links to other domains: 1:1 messages to their users cross them. */
+  federation?: Federation<StoreTx>;
   bus: Bus;
   presence: PresenceDirectory;
   clock: Clock;
@@ -129,7 +133,7 @@ export class Core {
   readonly metrics: Metrics;
   /** Push notifications of stored messages, when there is a provider to send them by. */
   readonly pushDispatcher: PushDispatcher | undefined;
-  private readonly pipeline: SendPipeline;
+  private readonly pipeline: SendPipeline<StoreTx>;
 
   constructor(private readonly deps: CoreDeps) {
     const { store, bus, clock, hasher, random, log, limits } = deps;
@@ -185,7 +189,19 @@ export class Core {
           })
         : undefined;
     const after = this.pushDispatcher ? { listener: this.pushDispatcher, log } : undefined;
-    this.pipeline = new SendPipeline(store, bus, clock, members, log, metrics, after);
+    const direct = deps.federation
+      ? new DirectMessages<StoreTx>({
+          outbox: deps.federation.outbox,
+          localDomain: deps.federation.localDomain,
+          limits,
+          random,
+          log,
+          metrics,
+          append: (tx, req) => this.pipeline.appendReceived(tx, req),
+        })
+      : undefined;
+    this.pipeline = new SendPipeline<StoreTx>(store, bus, clock, members, log, metrics, after, direct);
+    if (direct) deps.federation?.inbox.register(DIRECT_KIND, direct.handler);
     this.history = new History(store, this.visibility, limits);
     this.mentions = new MentionsList(store.read);
     this.archive = new ArchivePages(store.read, this.visibility);

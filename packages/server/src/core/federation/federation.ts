@@ -1,13 +1,14 @@
 import { Auditor } from "../directory/audit.js";
 import type { Clock, Random } from "../kernel/ports.js";
+import type { StorePort } from "../kernel/shared-store.js";
 import { FederationInbox } from "./inbox.js";
 import { FederationLinks, type LinkCaller } from "./links.js";
 import { FederationOutbox } from "./outbox.js";
 import { PING_KIND, pingHandler, pingPayload } from "./ping.js";
-import type { FederationPingRecord, FederationStore } from "./store.js";
+import type { FederationPingRecord, FederationReads, FederationTx } from "./store.js";
 
-export interface FederationDeps {
-  store: FederationStore;
+export interface FederationDeps<Tx extends FederationTx = FederationTx> {
+  store: StorePort<FederationReads, Tx>;
   clock: Clock;
   random: Random;
   /** This server's domain: the one its links speak for. */
@@ -21,14 +22,14 @@ export interface FederationDeps {
  * and the inbox that applies what peers send, with the "ping" kind
  * registered. Later kinds register their handlers on `inbox`.
  */
-export class Federation {
+export class Federation<Tx extends FederationTx = FederationTx> {
   readonly links: FederationLinks;
   readonly outbox: FederationOutbox;
-  readonly inbox: FederationInbox;
+  readonly inbox: FederationInbox<Tx>;
   readonly localDomain: string;
-  private readonly store: FederationStore;
+  private readonly store: StorePort<FederationReads, Tx>;
 
-  constructor(deps: FederationDeps) {
+  constructor(deps: FederationDeps<Tx>) {
     this.store = deps.store;
     this.localDomain = deps.localDomain;
     this.links = new FederationLinks(
@@ -38,7 +39,7 @@ export class Federation {
       deps.localDomain,
     );
     this.outbox = new FederationOutbox(deps.store, deps.clock, deps.random, deps.maxPayloadBytes);
-    this.inbox = new FederationInbox(deps.store);
+    this.inbox = new FederationInbox<Tx>(deps.store);
     this.inbox.register(PING_KIND, pingHandler(deps.clock));
   }
 

@@ -1,13 +1,18 @@
 import { ErrorCode, StarlingError } from "../kernel/errors.js";
-import type { FederationStore, FederationTx } from "./store.js";
+import type { StorePort } from "../kernel/shared-store.js";
+import type { FederationReads, FederationTx } from "./store.js";
 
-/** Applies one kind of frame, inside the transaction that advances the inbox mark. */
-export type FrameHandler = (
-  tx: FederationTx,
+/**
+ * Applies one kind of frame, inside the transaction that advances the inbox
+ * mark. What it returns, if anything, runs once that transaction committed
+ * (telling local sessions of what it stored).
+ */
+export type FrameHandler<Tx extends FederationTx = FederationTx> = (
+  tx: Tx,
   peerDomain: string,
   seq: number,
   payload: Uint8Array,
-) => Promise<void>;
+) => Promise<undefined | (() => void)>;
 
 /** Frames as a peer sent them. */
 export interface InboundFrame {
@@ -23,15 +28,20 @@ export interface InboundFrame {
  * applied already (a resend after a lost ack) and is only acknowledged again;
  * a seq beyond the next is refused, so nothing is applied out of order.
  */
-export class FederationInbox {
-  private readonly handlers = new Map<string, FrameHandler>();
+/** A registered handler; a method, so an inbox of a wider transaction still passes for a narrower one. */
+interface Registered<Tx> {
+  run(tx: Tx, peerDomain: string, seq: number, payload: Uint8Array): Promise<undefined | (() => void)>;
+}
 
-  constructor(private readonly store: FederationStore) {}
+export class FederationInbox<Tx extends FederationTx = FederationTx> {
+  private readonly handlers = new Map<string, Registered<Tx>>();
+
+  constructor(private readonly store: StorePort<FederationReads, Tx>) {}
 
   /** Registers the handler of a frame kind; one per kind. */
-  register(kind: string, handler: FrameHandler): void {
+  register(kind: string, handler: FrameHandler<Tx>): void {
     if (this.handlers.has(kind)) throw new Error(`a handler for federation frames of kind ${kind} exists`);
-    this.handlers.set(kind, handler);
+    this.handlers.set(kind, { run: handler });
   }
 
   /** The highest seq applied of what the peer sent. */
@@ -45,9 +55,10 @@ export class FederationInbox {
    */
   async apply(peerDomain: string, frame: InboundFrame): Promise<"applied" | "duplicate"> {
     const handler = this.handlers.get(frame.kind);
-    return this.store.transaction(async (tx) => {
+    let committed: (() => void) | undefined;
+    const outcome = await this.store.transaction(async (tx) => {
       const mark = await tx.federationInboxMark(peerDomain);
-      if (frame.seq <= mark) return "duplicate";
+      if (frame.seq <= mark) return "duplicate" as const;
       if (frame.seq !== mark + 1)
         throw new StarlingError(ErrorCode.FEDERATION_SEQ_GAP, "frames must arrive in seq order", {
           details: { expected: String(mark + 1), got: String(frame.seq) },
@@ -56,12 +67,14 @@ export class FederationInbox {
         throw new StarlingError(ErrorCode.FEDERATION_UNKNOWN_KIND, "no handler for this frame kind", {
           details: { kind: frame.kind.slice(0, 32) },
         });
-      await handler(tx, peerDomain, frame.seq, frame.payload);
+      committed = await handler.run(tx, peerDomain, frame.seq, frame.payload);
       // Conditional on the mark read above: a second connection of the same peer applying the
       // same seq concurrently loses here and its transaction is rolled back.
       if (!(await tx.advanceFederationInboxMark(peerDomain, mark, frame.seq)))
         throw new StarlingError(ErrorCode.CONFLICT, "the frame was applied meanwhile");
-      return "applied";
+      return "applied" as const;
     });
+    if (outcome === "applied") committed?.();
+    return outcome;
   }
 }

@@ -25,5 +25,6 @@ export function pingHandler(clock: Clock): FrameHandler {
       throw invalid("a ping is UTF-8 text", "body");
     }
     await tx.insertFederationPing({ peerDomain, seq, body, receivedAt: clock.now() });
+    return undefined;
   };
 }

@@ -123,7 +123,7 @@ export const METRICS = {
   },
   starling_federation_refused_total: {
     kind: "counter",
-    help: "Federation connections or frames refused, by claimed peer and reason (not_linked, suspended, bad_certificate, domain_mismatch, seq_gap, unknown_kind, too_large, rate_limited, bad_frame, handshake_timeout).",
+    help: "Federation connections or frames refused, by claimed peer and reason (not_linked, suspended, bad_certificate, domain_mismatch, seq_gap, unknown_kind, too_large, rate_limited, bad_frame, handshake_timeout; and for direct messages acknowledged and dropped: forged_sender, not_local, not_allowed, bad_message).",
     labels: ["peer", "reason"],
   },
   starling_federation_queue_depth: {

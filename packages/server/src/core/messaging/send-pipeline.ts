@@ -9,16 +9,18 @@ import {
 } from "@starling/protocol";
 import { resolveAttachments } from "../files/attachments.js";
 import { invalid, notAMember, notFound, unavailable } from "../kernel/errors.js";
-import { directConversationId, domainOf } from "../kernel/ids.js";
+import { directConversationId, directPeers, domainOf } from "../kernel/ids.js";
 import { type Metrics, NO_METRICS } from "../kernel/metrics.js";
 import type { Bus, Clock, Logger } from "../kernel/ports.js";
 import type { ConversationRecord, FileShare, MentionEntry, MessageRecord } from "../kernel/records.js";
+import type { StorePort } from "../kernel/shared-store.js";
 import { messageKind, type SearchDocument, type SearchEntry } from "../search/document.js";
 import { type AfterCommitHook, tellAfterCommit } from "./after-commit.js";
 import type { Membership } from "./membership.js";
 import { checkMentionEveryone } from "./mention-rules.js";
 import { storedMessageFrame } from "./push.js";
-import type { MessagingStore, MessagingTx } from "./store.js";
+import type { RemotePeers } from "./remote.js";
+import type { MessagingReader, MessagingTx } from "./store.js";
 
 export interface SendRequest {
   senderId: string;
@@ -41,6 +43,11 @@ export interface SendRequest {
   mentionsEveryone?: boolean;
   /** Whom it mentions (user ids, "@all"), once each, for the mentions index. */
   mentioned?: readonly string[];
+  /**
+   * It came from the sender's server over a federation link: the recipient
+   * (`toUserId`) is the local one, and the message is stored, never sent back.
+   */
+  received?: boolean;
 }
 
 export interface SendResult {
@@ -70,6 +77,23 @@ interface BatchOutcome {
   outcomes: (() => void)[];
   /** Of the batch, the resends answered with their original ack. */
   duplicates: number;
+  /** The peer domains that have new frames queued. */
+  remoteDomains: Set<string>;
+}
+
+/** What `appendReceived` stored, and what to do once its transaction committed. */
+export interface ReceivedAppend {
+  /** The ack it would have had, or the refusal. */
+  outcome: { result: SendResult } | { error: unknown };
+  /** Fans it out to the recipient's sessions: call after the commit. */
+  published(): void;
+}
+
+/** The user of another domain a message goes to, if it is a 1:1 message across domains. */
+function remotePeerOf(req: SendRequest, conversationId: string): string | undefined {
+  if (req.received) return undefined;
+  const peer = req.toUserId ?? directPeers(conversationId)?.find((id) => id !== req.senderId);
+  return peer !== undefined && domainOf(peer) !== domainOf(req.senderId) ? peer : undefined;
 }
 
 const MAX_BATCH = 512;
@@ -97,19 +121,20 @@ function storedAttachments(content: Uint8Array): Attachment[] {
  * fsync per message. Order of arrival is the order of seq within each
  * conversation. Acks resolve only after the commit; fan-out follows it.
  */
-export class SendPipeline {
+export class SendPipeline<Tx extends MessagingTx = MessagingTx> {
   private queue: Pending[] = [];
   private running = false;
   private draining: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: MessagingStore,
+    private readonly store: StorePort<MessagingReader, Tx>,
     private readonly bus: Bus,
     private readonly clock: Clock,
     private readonly members: Membership,
     private readonly log: Logger,
     private readonly metrics: Metrics = NO_METRICS,
     private readonly after?: AfterCommitHook,
+    private readonly remote?: RemotePeers<Tx>,
   ) {}
 
   /** Enqueues synchronously, so one connection's sends keep their order. */
@@ -119,7 +144,8 @@ export class SendPipeline {
       const to = req.toUserId ?? "";
       if (to === req.senderId)
         return Promise.reject(invalid("cannot open a 1:1 chat with yourself", "to_user_id"));
-      if (domainOf(to) !== domainOf(req.senderId)) {
+      const peerDomain = domainOf(to);
+      if (peerDomain !== domainOf(req.senderId) && !this.remote?.reaches(req.senderId, peerDomain)) {
         return Promise.reject(
           new StarlingError(ErrorCode.CROSS_DOMAIN, "messaging another domain is not enabled"),
         );
@@ -158,8 +184,7 @@ export class SendPipeline {
         for (const p of batch) p.reject(refusal);
         continue;
       }
-      // Committed: now, and only now, acknowledge and fan out. Publishing
-      // never waits for the bus: a push it cannot carry is found by sync.
+      // Committed: now, and only now, acknowledge and fan out.
       for (const settle of outcome.outcomes) settle();
       this.observeAcks(batch);
       const { rows, duplicates } = outcome;
@@ -170,14 +195,48 @@ export class SendPipeline {
         { outcome: "refused" },
         batch.length - rows.length - duplicates,
       );
-      outcome.rows.forEach((row, i) => {
-        const to = outcome.recipients.get(row.conversationId);
-        if (to) this.bus.publish(to, storedMessageFrame(row), outcome.senderSessions[i]);
-      });
-      // Last, and only handed over: push notifications are for whoever the fan-out did not reach.
-      if (rows.length > 0) tellAfterCommit(this.after, (l) => l.stored(rows, outcome.recipients));
+      this.published(outcome);
     }
     this.running = false;
+  }
+
+  /**
+   * Stores a message a peer server sent, inside the caller's transaction (the
+   * federation inbox's, which also moves the peer's mark), through the same
+   * checks, dedupe and seq allocation as a local send.
+   */
+  async appendReceived(tx: Tx, req: SendRequest): Promise<ReceivedAppend> {
+    const conversationId = directConversationId(req.senderId, req.toUserId ?? "");
+    let outcome: ReceivedAppend["outcome"] = { error: unavailable() };
+    const pending: Pending = {
+      req: { ...req, received: true },
+      conversationId,
+      queuedAt: this.clock.now(),
+      resolve: (result) => {
+        outcome = { result };
+      },
+      reject: (error) => {
+        outcome = { error };
+      },
+    };
+    const batch = await this.storeBatch(tx, [pending]);
+    for (const settle of batch.outcomes) settle();
+    return { outcome, published: () => this.published(batch) };
+  }
+
+  /**
+   * After the commit: the fan-out, the peer servers' senders, then push.
+   * Publishing never waits for the bus: a push it cannot carry is found by sync.
+   */
+  private published(outcome: BatchOutcome): void {
+    const { rows } = outcome;
+    rows.forEach((row, i) => {
+      const to = outcome.recipients.get(row.conversationId);
+      if (to) this.bus.publish(to, storedMessageFrame(row), outcome.senderSessions[i]);
+    });
+    for (const domain of outcome.remoteDomains) this.remote?.queued(domain);
+    // Last, and only handed over: push notifications are for whoever the fan-out did not reach.
+    if (rows.length > 0) tellAfterCommit(this.after, (l) => l.stored(rows, outcome.recipients));
   }
 
   private observeAcks(batch: Pending[]): void {
@@ -190,7 +249,7 @@ export class SendPipeline {
    * seqs. Each item is resolved or rejected here; a throw rolls everything
    * back and the caller rejects the whole batch as retryable.
    */
-  private async storeBatch(tx: MessagingTx, batch: Pending[]): Promise<BatchOutcome> {
+  private async storeBatch(tx: Tx, batch: Pending[]): Promise<BatchOutcome> {
     const now = this.clock.now();
     const ids = [...new Set(batch.map((p) => p.conversationId))];
     // Both reads are independent: issuing them together saves a round trip to the store.
@@ -206,7 +265,28 @@ export class SendPipeline {
     ]);
     const convs = new Map<string, ConversationRecord>();
     for (const c of convRows) convs.set(c.id, c);
-    await this.createDirectConversations(tx, batch, convs, now);
+    // A message to another domain needs a link that may carry it; refused ones create nothing.
+    const refused = new Map<Pending, Error>();
+    const remotePeers = new Map<Pending, string>();
+    for (const p of batch) {
+      const peer = remotePeerOf(p.req, p.conversationId);
+      if (peer === undefined) continue;
+      try {
+        if (!this.remote)
+          throw new StarlingError(ErrorCode.CROSS_DOMAIN, "messaging another domain is not enabled");
+        await this.remote.check(tx, p.req.senderId, peer);
+        remotePeers.set(p, peer);
+      } catch (err) {
+        if (!(err instanceof StarlingError)) throw err;
+        refused.set(p, err);
+      }
+    }
+    await this.createDirectConversations(
+      tx,
+      batch.filter((p) => !refused.has(p)),
+      convs,
+      now,
+    );
 
     // Duplicates first: a resend must get its original ack even if the
     // sender has since left or the group was disbanded.
@@ -225,6 +305,11 @@ export class SendPipeline {
       }
       if (existing.has(`${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`)) {
         accepted.push(p);
+        continue;
+      }
+      const refusal = refused.get(p);
+      if (refusal) {
+        outcomes.push(() => p.reject(refusal));
         continue;
       }
       const set = await this.members.of(tx, conv);
@@ -256,6 +341,7 @@ export class SendPipeline {
     const index: SearchEntry[] = [];
     const mentions: MentionEntry[] = [];
     const senderSessions: (string | undefined)[] = [];
+    const remoteDomains = new Set<string>();
     const touched = new Map<string, ConversationRecord>();
     for (const p of accepted) {
       const key = `${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`;
@@ -332,6 +418,12 @@ export class SendPipeline {
           serverTime: now,
         });
       senderSessions.push(p.req.sessionId);
+      const peer = remotePeers.get(p);
+      if (peer !== undefined && this.remote) {
+        // In seq order, in this transaction: the peer's copy gets them in the order stored here.
+        await this.remote.enqueue(tx, row, peer);
+        remoteDomains.add(domainOf(peer));
+      }
       const r = {
         conversationId: conv.id,
         seq: row.seq,
@@ -360,12 +452,12 @@ export class SendPipeline {
         [...touched.values()].map((c) => ({ id: c.id, lastSeq: c.lastSeq, version: c.version })),
       );
     }
-    return { rows, senderSessions, recipients, outcomes, duplicates };
+    return { rows, senderSessions, recipients, outcomes, duplicates, remoteDomains };
   }
 
   /** 1:1 conversations are created with their first message. */
   private async createDirectConversations(
-    tx: MessagingTx,
+    tx: Tx,
     batch: Pending[],
     convs: Map<string, ConversationRecord>,
     now: number,
@@ -378,13 +470,16 @@ export class SendPipeline {
       );
     for (const p of firsts) {
       if (convs.has(p.conversationId) || !p.req.toUserId) continue;
-      const peer = await tx.getUser(p.req.toUserId);
+      // A user of another server has no account here: their server vouched for them (the link).
+      const remote = domainOf(p.req.toUserId) !== domainOf(p.req.senderId) && !p.req.received;
+      const peer = remote ? { id: p.req.toUserId } : await tx.getUser(p.req.toUserId);
       if (!peer) continue; // rejected as NOT_FOUND below
       const version = await tx.nextVersions(1);
       const conv: ConversationRecord = {
         id: p.conversationId,
         kind: "direct",
-        domain: domainOf(p.req.senderId),
+        // The domain of the member who is a user of this server.
+        domain: domainOf(p.req.received ? p.req.toUserId : p.req.senderId),
         name: "",
         lastSeq: 0,
         memberCount: 2,
