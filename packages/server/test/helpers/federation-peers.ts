@@ -17,16 +17,20 @@ export function admin(ts: TestServer, method: string, path: string, body?: unkno
   return apiRequest(ts, method, `/admin/federation${path}`, adminKey(ts.dataDir), body);
 }
 
-/** Adds on `from` a link to `to`, pinned to `to`'s certificate (or `pin`), at `endpoint` (default `to`'s port). */
+/**
+ * Adds on `from` a link to `to`, pinned to `to`'s certificate (or `pin`), at `endpoint` (default
+ * `to`'s port), admitting `allowUsers` of `from`'s side.
+ */
 export async function link(
   from: TestServer,
   to: TestServer,
-  opts: { endpoint?: string; pin?: string } = {},
+  opts: { endpoint?: string; pin?: string; allowUsers?: string[] } = {},
 ): Promise<void> {
   const r = await admin(from, "POST", "/links", {
     peerDomain: to.domain,
     endpoint: opts.endpoint ?? `127.0.0.1:${to.server.federationPort}`,
     pin: opts.pin ?? to.server.tlsFingerprint,
+    ...(opts.allowUsers ? { allow: { users: opts.allowUsers } } : {}),
   });
   if (r.status !== 201) throw new Error(`link ${from.domain} -> ${to.domain}: ${JSON.stringify(r)}`);
 }
@@ -49,4 +53,12 @@ export function metricsOf(ts: TestServer): Promise<string> {
   return fetch(`http://127.0.0.1:${ts.server.httpPort}/metrics`, {
     headers: { authorization: `Bearer ${adminKey(ts.dataDir)}` },
   }).then((r) => r.text());
+}
+
+/** How many times `ts` counted a refusal of `reason` from `peer`. */
+export async function refusedCount(ts: TestServer, peer: string, reason: string): Promise<number> {
+  const m = new RegExp(
+    `starling_federation_refused_total\\{peer="${peer}",reason="${reason}"\\} (\\d+)`,
+  ).exec(await metricsOf(ts));
+  return Number(m?.[1] ?? 0);
 }

@@ -300,7 +300,8 @@ export class SendPipeline<Tx extends MessagingTx = MessagingTx> {
       const conv = convs.get(p.conversationId);
       if (!conv) {
         const what = p.req.toUserId ? "no such user" : "no such conversation";
-        outcomes.push(() => p.reject(notFound(what)));
+        const refusal = refused.get(p) ?? notFound(what);
+        outcomes.push(() => p.reject(refusal));
         continue;
       }
       if (existing.has(`${p.conversationId}\n${p.req.senderId}\n${p.req.clientMsgId}`)) {
