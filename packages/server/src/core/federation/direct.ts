@@ -5,10 +5,10 @@ import type { CoreLimits } from "../kernel/limits.js";
 import type { Metrics } from "../kernel/metrics.js";
 import type { Logger, Random } from "../kernel/ports.js";
 import type { MessageRecord } from "../kernel/records.js";
+import type { ConversationReader, UserReader } from "../kernel/shared-store.js";
 import { validateContent } from "../messaging/content.js";
 import type { RemotePeers } from "../messaging/remote.js";
 import type { ReceivedAppend, SendRequest } from "../messaging/send-pipeline.js";
-import type { MessagingTx } from "../messaging/store.js";
 import { messageDocument } from "../search/document.js";
 import { admits } from "./allow-list.js";
 import type { FrameHandler } from "./inbox.js";
@@ -74,7 +74,9 @@ function decode(payload: Uint8Array): DirectFrame {
  * side's copy inside the inbox's transaction, after checking that the peer
  * speaks for the sender and that this side's allow-list admits the recipient.
  */
-export class DirectMessages<Tx extends FederationTx & MessagingTx> implements RemotePeers<Tx> {
+export class DirectMessages<Tx extends FederationTx & UserReader & ConversationReader>
+  implements RemotePeers<Tx>
+{
   constructor(private readonly deps: DirectMessagesDeps<Tx>) {}
 
   reaches(senderId: string, peerDomain: string): boolean {
