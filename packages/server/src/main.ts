@@ -204,7 +204,8 @@ export async function openCore(
   });
   const core = new Core({
     store,
-    federation,
+    // Without the federation listener and senders nothing would carry a message queued for a peer.
+    ...(config.federation.enabled ? { federation } : {}),
     bus,
     presence,
     clock,

@@ -87,7 +87,11 @@ export class DirectMessages<Tx extends FederationTx & UserReader & ConversationR
     const peerDomain = domainOf(peerId);
     const link = await tx.getFederationLink(peerDomain);
     // No link: the same answer as before federation, for a server that has none.
-    if (!link) throw new StarlingError(ErrorCode.CROSS_DOMAIN, `no link to ${peerDomain}`);
+    if (!link)
+      throw new StarlingError(
+        ErrorCode.CROSS_DOMAIN,
+        `messaging another domain is not enabled: no link to ${peerDomain}`,
+      );
     if (link.state !== "active")
       throw new StarlingError(ErrorCode.FEDERATION_LINK_SUSPENDED, `the link to ${peerDomain} is suspended`);
     // The reply comes back over the same link and is authorised against this allow-list.
