@@ -107,6 +107,17 @@ describe("1:1 messages across a federation link", () => {
     assert.deepEqual(texts(await stored(alice, conv)), texts(atB));
   });
 
+  test("a send by conversation id crosses like one by user id, and a resend is acknowledged once", async () => {
+    const first = await bob.sdk.send({ conversationId: conv, text: "by id", clientMsgId: "bob-by-id" });
+    const again = await bob.sdk.send({ conversationId: conv, text: "by id", clientMsgId: "bob-by-id" });
+    assert.equal(again.seq, first.seq);
+    await alice.until(() => alice.in(conv).at(-1)?.content?.text === "by id", "bob's message by id at alice");
+    const atA = texts(await stored(alice, conv));
+    assert.deepEqual(atA.slice(-1), ["by id"]);
+    assert.equal(atA.filter((t) => t === "by id").length, 1);
+    assert.deepEqual(atA, texts(await stored(bob, conv)));
+  });
+
   test("a domain without a link is refused with CROSS_DOMAIN", async () => {
     await assert.rejects(
       alice.sdk.send({ to: "zoe@c.test", text: "anyone there?", clientMsgId: "to-unlinked" }),
