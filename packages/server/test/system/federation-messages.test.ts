@@ -39,7 +39,8 @@ describe("1:1 messages across a federation link", () => {
   const conv = directConversationId("alice@a.test", "bob@b.test");
 
   before(async () => {
-    a = await startPeer("a.test");
+    // A frame cap below what a long text needs, so the test can send one the link cannot carry.
+    a = await startPeer("a.test", { "federation.maxFrameBytes": 16 * 1024 });
     b = await startPeer("b.test");
     proxy = new TcpProxy("127.0.0.1", b.server.federationPort);
     await proxy.start();
@@ -116,6 +117,20 @@ describe("1:1 messages across a federation link", () => {
     assert.deepEqual(atA.slice(-1), ["by id"]);
     assert.equal(atA.filter((t) => t === "by id").length, 1);
     assert.deepEqual(atA, texts(await stored(bob, conv)));
+  });
+
+  test("a message with files, or larger than the link carries, is refused and not stored", async () => {
+    await assert.rejects(
+      alice.sdk.send({ to: "bob@b.test", text: "a file", attachments: [{ fileId: "f".repeat(24) }] }),
+      (e: unknown) =>
+        e instanceof StarlingError && e.code === ErrorCode.INVALID_ARGUMENT && /files/.test(e.message),
+    );
+    await assert.rejects(
+      alice.sdk.send({ to: "bob@b.test", text: "x".repeat(16_000), clientMsgId: "too-long" }),
+      refusedWith(ErrorCode.FRAME_TOO_LARGE),
+    );
+    const atA = texts(await stored(alice, conv));
+    assert.ok(!atA.includes("a file") && !atA.some((t) => t.length === 16_000));
   });
 
   test("a domain without a link is refused with CROSS_DOMAIN", async () => {

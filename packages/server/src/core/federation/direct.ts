@@ -1,5 +1,5 @@
 import { ContentSchema, fromBinary, isValidClientMsgId } from "@starling/protocol";
-import { ErrorCode, StarlingError } from "../kernel/errors.js";
+import { ErrorCode, invalid, StarlingError } from "../kernel/errors.js";
 import { domainOf, fullUserId } from "../kernel/ids.js";
 import type { CoreLimits } from "../kernel/limits.js";
 import type { Metrics } from "../kernel/metrics.js";
@@ -7,7 +7,7 @@ import type { Logger, Random } from "../kernel/ports.js";
 import type { MessageRecord } from "../kernel/records.js";
 import type { ConversationReader, UserReader } from "../kernel/shared-store.js";
 import { validateContent } from "../messaging/content.js";
-import type { RemotePeers } from "../messaging/remote.js";
+import type { OutgoingMessage, RemotePeers } from "../messaging/remote.js";
 import type { ReceivedAppend, SendRequest } from "../messaging/send-pipeline.js";
 import { messageDocument } from "../search/document.js";
 import { admits } from "./allow-list.js";
@@ -47,6 +47,10 @@ class Dropped extends Error {
   }
 }
 
+function encode(frame: DirectFrame): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(frame));
+}
+
 function decode(payload: Uint8Array): DirectFrame {
   let f: Partial<DirectFrame>;
   try {
@@ -83,7 +87,8 @@ export class DirectMessages<Tx extends FederationTx & UserReader & ConversationR
     return domainOf(senderId) === this.deps.localDomain && peerDomain !== this.deps.localDomain;
   }
 
-  async check(tx: Tx, senderId: string, peerId: string): Promise<void> {
+  async check(tx: Tx, message: OutgoingMessage, peerId: string): Promise<void> {
+    const { senderId } = message;
     const peerDomain = domainOf(peerId);
     const link = await tx.getFederationLink(peerDomain);
     // No link: the same answer as before federation, for a server that has none.
@@ -100,17 +105,35 @@ export class DirectMessages<Tx extends FederationTx & UserReader & ConversationR
         ErrorCode.FEDERATION_NOT_ALLOWED,
         `the link to ${peerDomain} does not admit ${senderId}`,
       );
+    // Files stay on this server: nothing on the peer's could serve them.
+    if (message.hasAttachments) throw invalid("files do not cross a federation link", "attachments");
+    // Checked here, where one message can still be refused alone: in `enqueue` the whole batch would fail.
+    const size = encode({
+      from: senderId,
+      to: peerId,
+      clientMsgId: "x".repeat(this.deps.limits.maxClientMsgIdLength),
+      sentAt: Number.MAX_SAFE_INTEGER,
+      content: Buffer.from(message.content).toString("base64"),
+    }).length;
+    if (size > this.deps.outbox.maxPayloadBytes)
+      throw new StarlingError(
+        ErrorCode.FRAME_TOO_LARGE,
+        "the message exceeds what the federation link carries",
+        {
+          details: { limit: String(this.deps.outbox.maxPayloadBytes), size: String(size) },
+        },
+      );
   }
 
   async enqueue(tx: Tx, row: MessageRecord, peerId: string): Promise<void> {
-    const frame: DirectFrame = {
+    const frame = encode({
       from: row.senderId,
       to: peerId,
       clientMsgId: row.clientMsgId,
       sentAt: row.serverTime,
       content: Buffer.from(row.content ?? new Uint8Array()).toString("base64"),
-    };
-    await this.deps.outbox.enqueue(tx, domainOf(peerId), DIRECT_KIND, Buffer.from(JSON.stringify(frame)));
+    });
+    await this.deps.outbox.enqueue(tx, domainOf(peerId), DIRECT_KIND, frame);
   }
 
   queued(peerDomain: string): void {

@@ -274,7 +274,12 @@ export class SendPipeline<Tx extends MessagingTx = MessagingTx> {
       try {
         if (!this.remote)
           throw new StarlingError(ErrorCode.CROSS_DOMAIN, "messaging another domain is not enabled");
-        await this.remote.check(tx, p.req.senderId, peer);
+        const message = {
+          senderId: p.req.senderId,
+          content: p.req.content,
+          hasAttachments: (p.req.withAttachments?.attachments.length ?? 0) > 0,
+        };
+        await this.remote.check(tx, message, peer);
         remotePeers.set(p, peer);
       } catch (err) {
         if (!(err instanceof StarlingError)) throw err;
