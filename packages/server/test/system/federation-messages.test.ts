@@ -84,6 +84,9 @@ describe("1:1 messages across a federation link", () => {
     const members = await a.server.store.read.listMembers(conv, true);
     assert.deepEqual(members.map((m) => m.userId).sort(), ["alice@a.test", "bob@b.test"]);
     assert.equal(await a.server.store.read.getUser("bob@b.test"), undefined);
+    // The directory has nothing of a remote user: cards leave them out, as any unknown id.
+    assert.deepEqual(await alice.sdk.directory.cards(["bob@b.test"]), []);
+    assert.equal((await bob.sdk.directory.cards(["bob@b.test"])).length, 1);
   });
 
   test("50 messages sent while the link is cut arrive once, in order, after it is restored", async () => {
