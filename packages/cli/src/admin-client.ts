@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import {
   type Admin,
   adminKey,
+  type BotTokenSummary,
   createLogger,
   type DomainRecord,
   type FederationLinkRecord,
@@ -52,6 +53,14 @@ export interface AdminApi {
   suspendLink(peer: string): Promise<void>;
   resumeLink(peer: string): Promise<void>;
   removeLink(peer: string): Promise<void>;
+  addBot(id: string, displayName?: string): Promise<{ id: string; displayName: string }>;
+  issueBotToken(
+    botId: string,
+    scopes: string[],
+    label?: string,
+  ): Promise<BotTokenSummary & { token: string }>;
+  listBotTokens(botId: string): Promise<BotTokenSummary[]>;
+  revokeBotToken(botId: string, tokenId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -161,12 +170,22 @@ function httpAdmin(base: string, key: string): AdminApi {
     suspendLink: async (peer) => void (await call("POST", `/federation/links/${enc(peer)}/suspend`, {})),
     resumeLink: async (peer) => void (await call("POST", `/federation/links/${enc(peer)}/resume`, {})),
     removeLink: async (peer) => void (await call("DELETE", `/federation/links/${enc(peer)}`)),
+    addBot: (id, displayName) => call("POST", "/bots", { id, ...(displayName ? { displayName } : {}) }),
+    issueBotToken: (botId, scopes, label) =>
+      call("POST", `/bots/${enc(botId)}/tokens`, { scopes, ...(label ? { label } : {}) }),
+    listBotTokens: async (botId) =>
+      (await call<{ tokens: BotTokenSummary[] }>("GET", `/bots/${enc(botId)}/tokens`)).tokens,
+    revokeBotToken: async (botId, tokenId) =>
+      void (await call("DELETE", `/bots/${enc(botId)}/tokens/${enc(tokenId)}`)),
     close: async () => {},
   };
 }
 
 async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
-  const { admin, federation, store, bus, presence, blobs } = await openCore(config, createLogger("warn"));
+  const { admin, core, federation, store, bus, presence, blobs } = await openCore(
+    config,
+    createLogger("warn"),
+  );
   const a: Admin = admin;
   // The CLI acts as the server administrator: a bare id is one of the default domain,
   // completed here as the admin API's routes do for their callers.
@@ -214,6 +233,10 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     suspendLink: (peer) => federation.links.suspend(ctx, peer),
     resumeLink: (peer) => federation.links.resume(ctx, peer),
     removeLink: (peer) => federation.links.remove(ctx, peer),
+    addBot: (id, displayName) => core.bots.create(ctx, a.target(ctx, full(id, "id"), "id"), displayName),
+    issueBotToken: (botId, scopes, label) => core.bots.issueToken(ctx, full(botId), label ?? "", scopes),
+    listBotTokens: (botId) => core.bots.listTokens(full(botId)),
+    revokeBotToken: (botId, tokenId) => core.bots.revokeToken(ctx, full(botId), tokenId),
     close: async () => {
       await presence.close?.();
       await bus.close?.();

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
+import { registerBotCommands } from "./commands/bots.js";
 import { registerUserCommands } from "./commands/client.js";
 import { registerConfigCommands } from "./commands/config.js";
 import { registerDataCommands } from "./commands/data.js";
@@ -36,6 +37,7 @@ export function buildProgram(signals: StopSignals): Command {
   registerAdminCommands(program);
   registerDirectoryCommands(program);
   registerFederationCommands(program);
+  registerBotCommands(program);
   registerOnboardingCommands(program);
   registerUserCommands(program);
   registerDeviceCommands(program);

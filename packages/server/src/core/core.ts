@@ -3,6 +3,8 @@ import { Accounts } from "./accounts/accounts.js";
 import { Activation } from "./accounts/activation.js";
 import { OwnSessions } from "./accounts/own-sessions.js";
 import { UserSettings } from "./accounts/user-settings.js";
+import { Bots } from "./bots/bots.js";
+import { Webhooks } from "./bots/webhooks.js";
 import { Auditor } from "./directory/audit.js";
 import { Directory } from "./directory/directory.js";
 import { DirectoryAdmin } from "./directory/directory-admin.js";
@@ -124,6 +126,10 @@ export class Core {
   readonly avatars: Avatars | undefined;
   /** A user's devices registered for push notifications. */
   readonly pushDevices: PushDevices;
+  /** Bot accounts and their tokens. */
+  readonly bots: Bots;
+  /** Incoming webhooks, which post as bots. */
+  readonly webhooks: Webhooks;
   /** For Welcome.webpush_public_key and the HTTP push config; undefined when Web Push is off. */
   readonly webPushPublicKey: string | undefined;
   readonly limits: CoreLimits;
@@ -223,6 +229,10 @@ export class Core {
     this.presence = new Presence(bus, deps.presence, clock, limits);
     this.typing = new TypingRelay(store, bus, members);
     this.pushDevices = new PushDevices(store, clock, random, limits, deps.pushProviders ?? []);
+    this.bots = new Bots(store, this.accounts, this.auditor, random, clock, bus);
+    this.webhooks = new Webhooks(store, this.bots, this.auditor, random, clock, (sender, msg) =>
+      this.send(sender, msg),
+    );
     this.webPushPublicKey = deps.webPushPublicKey;
     this.connections = new ConnectionLimiter(
       limits.connections,

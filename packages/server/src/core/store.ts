@@ -1,4 +1,5 @@
 import type { AccountsReader, AccountsTx } from "./accounts/store.js";
+import type { BotsReader, BotsTx } from "./bots/store.js";
 import type { DirectoryReader, DirectoryTx } from "./directory/store.js";
 import type { FederationReads, FederationTx } from "./federation/store.js";
 import type { FilesReader, FilesTx } from "./files/store.js";
@@ -17,7 +18,8 @@ export interface StoreReader
     FilesReader,
     SearchReader,
     PushReader,
-    FederationReads {}
+    FederationReads,
+    BotsReader {}
 
 /** Every module's reads and writes: what a transaction of the whole store gives. */
 export interface StoreTx
@@ -28,7 +30,8 @@ export interface StoreTx
     DirectoryTx,
     FilesTx,
     PushTx,
-    FederationTx {}
+    FederationTx,
+    BotsTx {}
 
 /**
  * All persistent state: the module ports combined, which is what the store

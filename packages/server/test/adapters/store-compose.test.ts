@@ -120,6 +120,14 @@ const METHODS = {
   getActivationCode: true,
   putActivationCode: true,
   useActivationCode: true,
+  getBotToken: true,
+  listBotTokens: true,
+  insertBotToken: true,
+  deleteBotToken: true,
+  getWebhook: true,
+  listWebhooks: true,
+  insertWebhook: true,
+  deleteWebhook: true,
 } satisfies Record<keyof StoreTx, true>;
 
 const names = Object.keys(METHODS).sort();

@@ -7,13 +7,14 @@ import {
 import type { AccountsReads, AccountsWrites } from "../../core/accounts/store.js";
 import type {
   AuditRecord,
+  BotTokenRecord,
   ConversationRecord,
   DomainRecord,
   SessionRecord,
   UserRecord,
   UserSettingsRecord,
 } from "../../core/kernel/records.js";
-import { toAudit, toConversation, toDomain, toSession, toUser, toUserSettings } from "./rows.js";
+import { toAudit, toBotToken, toConversation, toDomain, toSession, toUser, toUserSettings } from "./rows.js";
 import type { Database } from "./schema.js";
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
@@ -30,6 +31,15 @@ export class KyselyAccounts implements AccountsReads, AccountsWrites {
       .where("token_hash", "=", tokenHash)
       .executeTakeFirst();
     return r ? toSession(r) : undefined;
+  }
+
+  async getBotToken(tokenHash: string): Promise<BotTokenRecord | undefined> {
+    const r = await this.db
+      .selectFrom("bot_tokens")
+      .selectAll()
+      .where("token_hash", "=", tokenHash)
+      .executeTakeFirst();
+    return r ? toBotToken(r) : undefined;
   }
 
   async listSessionsOfUser(userId: string, now: number): Promise<SessionRecord[]> {

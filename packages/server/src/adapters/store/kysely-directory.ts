@@ -28,6 +28,7 @@ const DIRECTORY_COLUMNS = [
   "dnd_from",
   "dnd_to",
   "dnd_zone",
+  "bot",
   "version",
 ] as const;
 

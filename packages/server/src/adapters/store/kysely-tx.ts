@@ -5,6 +5,7 @@ import type {
   ActivationReads,
   ActivationWrites,
 } from "../../core/accounts/store.js";
+import type { BotsReads, BotsWrites } from "../../core/bots/store.js";
 import type { DirectoryReads, DirectoryWrites } from "../../core/directory/store.js";
 import type { FederationReads, FederationWrites } from "../../core/federation/store.js";
 import type { FilesReads, FilesWrites } from "../../core/files/store.js";
@@ -24,6 +25,7 @@ import type { SearchReads } from "../../core/search/store.js";
 import type { StoreTx } from "../../core/store.js";
 import { KyselyAccounts } from "./kysely-accounts.js";
 import { KyselyActivation } from "./kysely-activation.js";
+import { KyselyBots } from "./kysely-bots.js";
 import { KyselyConversations } from "./kysely-conversations.js";
 import { KyselyDirectory } from "./kysely-directory.js";
 import { KyselyFederation } from "./kysely-federation.js";
@@ -88,6 +90,7 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
   const marks: MarkReads & MarkWrites = new KyselyMarks(db);
   const push: PushReads & PushWrites = new KyselyPush(db);
   const federation: FederationReads & FederationWrites = new KyselyFederation(db);
+  const bots: BotsReads & BotsWrites = new KyselyBots(db);
   return compose(
     conversations,
     users,
@@ -101,5 +104,6 @@ export function kyselyTx(db: Kysely<Database>, dialect: Dialect, lockConversatio
     marks,
     push,
     federation,
+    bots,
   );
 }

@@ -393,6 +393,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await federationTables(db, blob);
       },
     },
+    "0018_bots": {
+      async up(db: Kysely<unknown>) {
+        await botTables(db);
+      },
+    },
     "0019_domain_push_previews": {
       async up(db: Kysely<unknown>) {
         // Whether a domain's push notifications carry the message text: "" the server's
@@ -404,6 +409,39 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
   };
+}
+
+/**
+ * Bot accounts (docs/bots.md): a flag on the user; their tokens by sha256 with the scopes they
+ * grant; incoming webhooks by id, the secret of their URL by sha256, listed per conversation.
+ */
+async function botTables(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable("users")
+    .addColumn("bot", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .createTable("bot_tokens")
+    .addColumn("token_hash", "text", (c) => c.primaryKey())
+    .addColumn("id", "text", (c) => c.notNull().unique())
+    .addColumn("bot_id", "text", (c) => c.notNull())
+    .addColumn("label", "text", (c) => c.notNull())
+    .addColumn("scopes", "text", (c) => c.notNull())
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addColumn("created_by", "text", (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex("bot_tokens_bot").on("bot_tokens").column("bot_id").execute();
+  await db.schema
+    .createTable("webhooks")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("secret_hash", "text", (c) => c.notNull())
+    .addColumn("conversation_id", "text", (c) => c.notNull())
+    .addColumn("bot_id", "text", (c) => c.notNull())
+    .addColumn("label", "text", (c) => c.notNull())
+    .addColumn("created_at", "bigint", (c) => c.notNull())
+    .addColumn("created_by", "text", (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex("webhooks_conversation").on("webhooks").column("conversation_id").execute();
 }
 
 /**

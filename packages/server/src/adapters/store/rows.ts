@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type {
   AuditRecord,
+  BotTokenRecord,
   ConversationKind,
   ConversationRecord,
   DepartmentRecord,
@@ -18,6 +19,7 @@ import type {
 } from "../../core/kernel/records.js";
 import type {
   AuditTable,
+  BotTokenTable,
   ConversationTable,
   DepartmentTable,
   DomainTable,
@@ -67,6 +69,7 @@ export function toUser(r: Omit<UserTable, "password_hash"> & { password_hash?: s
       timeZone: r.dnd_zone ?? "",
     },
     version: num(r.version),
+    bot: num(r.bot ?? 0) !== 0,
   };
 }
 
@@ -96,6 +99,7 @@ export function fromUser(u: UserRecord): UserTable {
     dnd_to: u.dnd.toMinute,
     dnd_zone: u.dnd.timeZone,
     version: u.version,
+    bot: u.bot ? 1 : 0,
   };
 }
 
@@ -291,3 +295,16 @@ export const toFile = (r: FileTable): FileRecord => ({
   durationMs: orNull(r.duration_ms),
   thumbSha256: r.thumb_sha256,
 });
+
+/** A bot_tokens row as a record; scopes are stored space-separated. */
+export function toBotToken(r: BotTokenTable): BotTokenRecord {
+  return {
+    tokenHash: r.token_hash,
+    id: r.id,
+    botId: r.bot_id,
+    label: r.label,
+    scopes: r.scopes === "" ? [] : r.scopes.split(" "),
+    createdAt: Number(r.created_at),
+    createdBy: r.created_by,
+  };
+}

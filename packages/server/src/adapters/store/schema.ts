@@ -37,6 +37,7 @@ export interface UserTable {
   dnd_to: number;
   dnd_zone: string;
   version: number;
+  bot: number;
 }
 
 export interface DepartmentTable {
@@ -285,6 +286,29 @@ export interface Database {
   federation_inbox_marks: FederationInboxMarkTable;
   federation_pings: FederationPingTable;
   push_devices: PushDeviceTable;
+  bot_tokens: BotTokenTable;
+  webhooks: WebhookTable;
+}
+
+/** A bot's token by its sha256; scopes space-separated. */
+export interface BotTokenTable {
+  token_hash: string;
+  id: string;
+  bot_id: string;
+  label: string;
+  scopes: string;
+  created_at: number;
+  created_by: string;
+}
+
+export interface WebhookTable {
+  id: string;
+  secret_hash: string;
+  conversation_id: string;
+  bot_id: string;
+  label: string;
+  created_at: number;
+  created_by: string;
 }
 
 export interface FederationLinkTable {

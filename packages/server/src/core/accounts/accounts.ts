@@ -36,12 +36,17 @@ export interface Authenticated {
   token?: string;
   tokenHash: string;
   expiresAt: number;
+  /** A bot's token: what it may do (core/bots/scopes.ts). Undefined for a person's session. */
+  scopes?: readonly string[];
 }
 
 export interface NewUser {
   id: string;
   displayName?: string;
-  password: string;
+  /** Absent for a bot, which has none and signs in with its tokens. */
+  password?: string;
+  /** A bot account (core/bots): no password, marked on its directory card. */
+  bot?: boolean;
   role?: UserRole;
   /** The user must choose a new password at first login. */
   mustChangePassword?: boolean;
@@ -100,7 +105,8 @@ export class Accounts {
   /** `also` runs inside the same transaction (an administrator's audit entry). */
   async createUser(input: NewUser, also?: AlsoInTx): Promise<UserRecord> {
     const id = fullUserId(input.id);
-    this.checkPasswordPolicy(id, input.password);
+    const password = input.bot ? undefined : (input.password ?? "");
+    if (password !== undefined) this.checkPasswordPolicy(id, password);
     const displayName =
       (input.displayName ?? localPartOf(id)).trim().slice(0, PROFILE_LIMITS.displayName) || localPartOf(id);
     checkTextCharacters(displayName, "display_name");
@@ -110,8 +116,10 @@ export class Accounts {
       id,
       domain: domainOf(id),
       displayName,
-      passwordHash: await this.hasher.hash(input.password),
-      role: input.role ?? "user",
+      // A bot's empty hash matches no password: login refuses it before verifying.
+      passwordHash: password === undefined ? "" : await this.hasher.hash(password),
+      role: input.bot ? "user" : (input.role ?? "user"),
+      bot: input.bot ?? false,
       disabled: false,
       createdAt: this.clock.now(),
       pinyin: keys.pinyin,
@@ -119,7 +127,7 @@ export class Accounts {
       mustChangePassword: input.mustChangePassword ?? false,
     };
     // SCRAM keys for the XMPP gateway, which checks logins against them without the password.
-    const scram = await this.scramFor(id, input.password);
+    const scram = password === undefined ? [] : await this.scramFor(id, password);
     const created = await this.store.transaction(async (tx) => {
       const domain = await tx.getDomain(user.domain);
       if (!domain) throw notFound(`unknown domain ${user.domain}`);
@@ -248,7 +256,7 @@ export class Accounts {
     // Verify against a dummy hash for unknown users so timing does not reveal which ids exist.
     const ok =
       password.length <= MAX_PASSWORD_LENGTH &&
-      (user
+      (user && !user.bot
         ? await this.checkPassword(user, password)
         : (await this.hasher.verify(await this.getDummyHash(), password)) && false);
     if (!user || !ok) this.failed(id, ip);
@@ -298,7 +306,8 @@ export class Accounts {
     const tokenHash = this.random.sha256(token);
     const session =
       token.length > 0 && token.length <= 256 ? await this.store.read.getSession(tokenHash) : undefined;
-    if (!session || session.expiresAt <= this.clock.now()) {
+    if (!session) return this.resumeBot(token, tokenHash);
+    if (session.expiresAt <= this.clock.now()) {
       throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
     }
     const user = await this.store.read.getUser(session.userId);
@@ -317,6 +326,20 @@ export class Accounts {
   }
 
   /**
+   * A bot's token, the same way in as a session's (Hello token, HTTP Bearer): it does not
+   * expire; it lasts until an administrator revokes it, and carries the scopes it grants.
+   */
+  private async resumeBot(token: string, tokenHash: string): Promise<Authenticated> {
+    const bot =
+      token.length > 0 && token.length <= 256 ? await this.store.read.getBotToken(tokenHash) : undefined;
+    const user = bot ? await this.store.read.getUser(bot.botId) : undefined;
+    if (!bot || !user?.bot)
+      throw new StarlingError(ErrorCode.TOKEN_INVALID, "session token is invalid or expired");
+    await this.checkCanLogIn(user);
+    return { user, tokenHash, expiresAt: Number.MAX_SAFE_INTEGER, scopes: bot.scopes };
+  }
+
+  /**
    * Whether a connection's login still stands, and why not: its token was
    * revoked or expired ("logged_out"), or the account or domain was frozen
    * ("disabled"). For connections whose kick may have been lost on the way
@@ -324,7 +347,11 @@ export class Accounts {
    */
   async standing(tokenHash: string): Promise<KickReason | undefined> {
     const session = await this.store.read.getSession(tokenHash);
-    if (!session || session.expiresAt <= this.clock.now()) return "logged_out";
+    if (!session) {
+      const bot = await this.store.read.getBotToken(tokenHash);
+      return bot ? this.accountStanding(bot.botId) : "logged_out";
+    }
+    if (session.expiresAt <= this.clock.now()) return "logged_out";
     return this.accountStanding(session.userId);
   }
 

@@ -89,7 +89,7 @@ export class Admin {
   }
 
   /** A full user id the caller may administer, or INVALID_ARGUMENT / FORBIDDEN. */
-  private target(caller: AdminCaller, id: string, field = "user_id"): string {
+  target(caller: AdminCaller, id: string, field = "user_id"): string {
     const userId = fullUserId(id, field);
     this.requireScope(caller, domainOf(userId));
     return userId;

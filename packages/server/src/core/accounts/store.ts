@@ -1,6 +1,7 @@
 import type {
   ActivationCodeRecord,
   AuditRecord,
+  BotTokenRecord,
   ConversationRecord,
   DomainRecord,
   SessionRecord,
@@ -19,6 +20,8 @@ import type { ScramCredential, ScramMechanism } from "./scram-keys.js";
 /** What only accounts and administration read: sessions, SCRAM keys, and the lists administrators page through. */
 export interface AccountsReads {
   getSession(tokenHash: string): Promise<SessionRecord | undefined>;
+  /** A bot's token (core/bots makes them): read here, so a token signs in one way, whoever holds it. */
+  getBotToken(tokenHash: string): Promise<BotTokenRecord | undefined>;
   /** Every session of the user that has not expired at `now`, any order. */
   listSessionsOfUser(userId: string, now: number): Promise<SessionRecord[]>;
   /** The user's roaming settings, if they ever saved any. */

@@ -25,7 +25,7 @@ function otherReadings(u: UserRecord): string[] {
 
 /**
  * A user as the directory shows them: never the password hash, role or flags
- * beyond frozen. Built as a literal with every field (what create() would
+ * beyond frozen and bot. Built as a literal with every field (what create() would
  * make, without walking the schema): a full directory download makes
  * 100,000 of these.
  */
@@ -48,6 +48,7 @@ export function toUserCard(u: UserRecord, otherDepartmentIds: readonly string[] 
     nameReadings: otherReadings(u),
     statusText: u.statusText,
     doNotDisturb: toDoNotDisturb(u.dnd),
+    bot: u.bot,
   } satisfies UserCard;
 }
 

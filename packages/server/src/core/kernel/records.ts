@@ -28,6 +28,8 @@ export interface ProfileFields {
   dnd: DndRecord;
   /** Domain directory version of the last change to this user. */
   version: number;
+  /** A bot account (core/bots): no password; signs in with its tokens only. */
+  bot: boolean;
 }
 
 export interface DndRecord {
@@ -74,6 +76,7 @@ export const EMPTY_PROFILE: ProfileFields = {
   statusText: "",
   dnd: NO_DND,
   version: 0,
+  bot: false,
 };
 
 export interface DepartmentRecord {
@@ -362,4 +365,28 @@ export interface FederationFrameRecord {
   kind: string;
   payload: Uint8Array;
   createdAt: number;
+}
+
+/** A bot's token (core/bots): only its sha256 is kept, like a session token's. */
+export interface BotTokenRecord {
+  tokenHash: string;
+  /** Public handle an administrator lists and revokes it by. */
+  id: string;
+  botId: string;
+  label: string;
+  scopes: string[];
+  createdAt: number;
+  createdBy: string;
+}
+
+/** An incoming webhook: a URL that posts into one conversation as its bot. */
+export interface WebhookRecord {
+  id: string;
+  /** sha256 of the secret part of the URL. */
+  secretHash: string;
+  conversationId: string;
+  botId: string;
+  label: string;
+  createdAt: number;
+  createdBy: string;
 }

@@ -3,7 +3,9 @@ import { ErrorCode, StarlingError } from "@starling/protocol";
 import type { FastifyRequest } from "fastify";
 import type { Authenticated } from "../../core/accounts/accounts.js";
 import type { AdminCaller } from "../../core/accounts/admin.js";
+import { requireScope } from "../../core/bots/scopes.js";
 import type { Core } from "../../core/core.js";
+import { HTTP_BOT_SCOPES } from "./bot-scopes.js";
 
 export type { AdminCaller } from "../../core/accounts/admin.js";
 
@@ -31,6 +33,7 @@ export class HttpAuth {
     this.callers.set(req, auth.user.id);
     if (auth.user.mustChangePassword && !allowPasswordChange)
       throw new StarlingError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "set a new password first");
+    requireScope(auth.scopes, HTTP_BOT_SCOPES[`${req.method} ${req.routeOptions.url}`]);
     return auth;
   }
 

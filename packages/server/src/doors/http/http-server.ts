@@ -17,6 +17,7 @@ import { registerAccessLog } from "./access-log.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { HttpAuth } from "./auth.js";
 import { registerAvatarRoutes } from "./avatar-routes.js";
+import { registerBotRoutes } from "./bot-routes.js";
 import { clientAddress, proxyTrust } from "./client-address.js";
 import { registerConversationRoutes } from "./conversation-routes.js";
 import { registerDirectoryRoutes } from "./directory-routes.js";
@@ -24,6 +25,7 @@ import { errorBody, httpStatus } from "./error-status.js";
 import { registerFederationRoutes } from "./federation-routes.js";
 import { registerFileRoutes } from "./file-routes.js";
 import { registerGroupProfileRoutes } from "./group-profile-routes.js";
+import { registerHookRoutes } from "./hook-routes.js";
 import { registerMeRoutes } from "./me-routes.js";
 import { registerMessageChangeRoutes } from "./message-change-routes.js";
 import { registerMessageMarkRoutes } from "./message-mark-routes.js";
@@ -245,6 +247,8 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
   if (opts.core.files && opts.uploadSlots)
     await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
   registerAdminRoutes(app, opts.admin, auth, opts.settings, opts.core.limits);
+  registerBotRoutes(app, opts.core, opts.admin, auth);
+  registerHookRoutes(app, opts.core, auth);
   if (opts.federation) registerFederationRoutes(app, opts.federation, auth);
   if (opts.metrics) registerMetricsRoutes(app, opts.metrics, auth);
   registerWebRoutes(app, opts.webRoot, opts.log);

@@ -138,6 +138,7 @@ function writeUserCard(w: Writer, u: UserCard): void {
   w.string(14, u.statusText);
   const dnd = u.doNotDisturb;
   if (dnd) w.message(15, (x) => writeDoNotDisturb(x, dnd));
+  w.bool(17, u.bot);
 }
 
 function writeDoNotDisturb(w: Writer, d: DoNotDisturb): void {

@@ -9,10 +9,12 @@ import {
   StarlingError,
   UserCardsSchema,
 } from "@starling/protocol";
+import { requireScope } from "../../core/bots/scopes.js";
 import type { Core } from "../../core/core.js";
 import { invalid } from "../../core/kernel/errors.js";
 import { completeUserId, completeUserIds, domainOf } from "../../core/kernel/ids.js";
 import { pushDeviceMessage } from "../../core/push/device-message.js";
+import { NATIVE_BOT_SCOPES } from "./bot-scopes.js";
 import { encodeDirectoryChanges } from "./directory-codec.js";
 
 export type ResponseBody = MessageInitShape<typeof ResponseSchema>["body"];
@@ -38,6 +40,8 @@ export interface Caller {
   mustChangePassword: boolean;
   /** The client's address, for the audit log. */
   address: string;
+  /** A bot token's scopes; undefined for a person's session. */
+  scopes?: readonly string[];
 }
 
 /** A wire int64 as a safe JS number, or INVALID_ARGUMENT. */
@@ -64,6 +68,7 @@ export async function dispatch(
   if (caller.mustChangePassword && body.case !== "changePassword") {
     throw new StarlingError(ErrorCode.PASSWORD_CHANGE_REQUIRED, "set a new password first (ChangePassword)");
   }
+  requireScope(caller.scopes, body.case ? NATIVE_BOT_SCOPES[body.case] : undefined);
   switch (body.case) {
     case "send": {
       const ack = await core.send(me, body.value, caller.sessionId);

@@ -279,6 +279,7 @@ export class Session {
     this.caller.userId = auth.user.id;
     this.caller.tokenHash = auth.tokenHash;
     this.caller.mustChangePassword = auth.user.mustChangePassword;
+    if (auth.scopes) this.caller.scopes = auth.scopes;
     this.token = auth.tokenHash;
     this.compression = hello.compression.includes(COMPRESSION_DEFLATE);
     this.state = "ready";
