@@ -140,6 +140,25 @@ describe("incoming webhooks", () => {
     assert.equal(notIn.status, 403);
   });
 
+  it("stops posting once its bot is no longer in the group", async () => {
+    const g = await apiRequest(ts, "POST", "/admin/groups", key, {
+      name: "temp",
+      owner: "alice",
+      members: [bot],
+    });
+    const temp = String(g.body.id);
+    const r = await apiRequest(ts, "POST", `/groups/${temp}/hooks`, aliceToken, { botId: "monitor" });
+    const path = String(r.body.path);
+    assert.equal((await postRaw(ts, path, JSON.stringify({ text: "in" }))).status, 200);
+    const removed = await apiRequest(ts, "POST", `/admin/groups/${temp}/members/remove`, key, {
+      userIds: [bot],
+    });
+    assert.equal(removed.status, 200, JSON.stringify(removed.body));
+    const after = await postRaw(ts, path, JSON.stringify({ text: "out" }));
+    assert.equal(after.status, 403);
+    assert.equal(after.json.code, "NOT_A_MEMBER");
+  });
+
   it("is rate limited per hook", async () => {
     const hook = await makeHook("noisy");
     let refused: { status: number; json: Record<string, unknown> } | undefined;
