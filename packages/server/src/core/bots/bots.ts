@@ -1,26 +1,28 @@
 import { ErrorCode, StarlingError } from "@starling/protocol";
 import type { Accounts } from "../accounts/accounts.js";
 import type { AuditContext, Auditor } from "../directory/audit.js";
-import { notFound } from "../kernel/errors.js";
+import { invalid, notFound } from "../kernel/errors.js";
 import { domainOf } from "../kernel/ids.js";
-import { PROFILE_LIMITS } from "../kernel/limits.js";
 import type { Bus, Clock, Random } from "../kernel/ports.js";
 import type { BotTokenRecord, UserRecord } from "../kernel/records.js";
 import { parseScopes } from "./scopes.js";
 import type { BotsStore } from "./store.js";
 
+/** Longest label of a token or a webhook ("CI", "monitoring"). */
+export const MAX_BOT_LABEL_LENGTH = 100;
+
+/** A label as given, or INVALID_ARGUMENT past its length. */
+export function checkLabel(label: string): string {
+  if (label.length > MAX_BOT_LABEL_LENGTH)
+    throw invalid(`a label has at most ${MAX_BOT_LABEL_LENGTH} characters`, "label");
+  return label;
+}
+
 /** Most tokens one bot holds at once: one per system it serves, rotated by issuing before revoking. */
 export const MAX_TOKENS_PER_BOT = 20;
 
 /** A token as its bot's administrator lists it: never the token or its hash. */
-export interface BotTokenSummary {
-  id: string;
-  botId: string;
-  label: string;
-  scopes: string[];
-  createdAt: number;
-  createdBy: string;
-}
+export type BotTokenSummary = Omit<BotTokenRecord, "tokenHash">;
 
 /**
  * Bot accounts and their tokens (docs/bots.md). A bot is a user with the bot flag and no
@@ -43,9 +45,7 @@ export class Bots {
       {
         id,
         bot: true,
-        ...(displayName !== undefined
-          ? { displayName: displayName.slice(0, PROFILE_LIMITS.displayName) }
-          : {}),
+        ...(displayName !== undefined ? { displayName } : {}),
       },
       (tx) => this.auditor.record(tx, by, domainOf(id), "bot.add", id),
     );
@@ -65,7 +65,7 @@ export class Bots {
       tokenHash: this.random.sha256(token),
       id: Buffer.from(this.random.bytes(9)).toString("base64url"),
       botId,
-      label,
+      label: checkLabel(label),
       scopes: granted,
       createdAt: this.clock.now(),
       createdBy: by.actor,
@@ -110,13 +110,6 @@ export class Bots {
   }
 }
 
-function summary(t: BotTokenRecord): BotTokenSummary {
-  return {
-    id: t.id,
-    botId: t.botId,
-    label: t.label,
-    scopes: t.scopes,
-    createdAt: t.createdAt,
-    createdBy: t.createdBy,
-  };
+function summary({ tokenHash: _, ...shown }: BotTokenRecord): BotTokenSummary {
+  return shown;
 }

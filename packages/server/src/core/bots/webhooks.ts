@@ -6,7 +6,7 @@ import type { Clock, Random } from "../kernel/ports.js";
 import type { UserRecord, WebhookRecord } from "../kernel/records.js";
 import { TokenBucket } from "../kernel/token-bucket.js";
 import type { SendResult } from "../messaging/send-pipeline.js";
-import type { Bots } from "./bots.js";
+import { type Bots, checkLabel } from "./bots.js";
 import type { BotsStore } from "./store.js";
 
 /** Posts per second one webhook may make, and the burst it may save up (docs/bots.md). */
@@ -67,7 +67,7 @@ export class Webhooks {
       secretHash: this.random.sha256(secret),
       conversationId,
       botId,
-      label,
+      label: checkLabel(label),
       createdAt: this.clock.now(),
       createdBy: by.actor,
     };

@@ -1,16 +1,14 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
 import type { Admin } from "../../core/accounts/admin.js";
+import { MAX_BOT_LABEL_LENGTH } from "../../core/bots/bots.js";
 import { BOT_SCOPES, MAX_TOKEN_SCOPES } from "../../core/bots/scopes.js";
 import type { Core } from "../../core/core.js";
 import { MAX_ID_LENGTH, PROFILE_LIMITS } from "../../core/kernel/limits.js";
 import type { HttpAuth } from "./auth.js";
 import { IdParam, Ok, UserId } from "./schemas.js";
 
-/** Longest label an administrator gives a token or a webhook ("CI", "monitoring"). */
-export const MAX_LABEL_LENGTH = 100;
-
-const Label = Type.String({ maxLength: MAX_LABEL_LENGTH });
+const Label = Type.String({ maxLength: MAX_BOT_LABEL_LENGTH });
 const NewBot = Type.Object(
   { id: UserId, displayName: Type.Optional(Type.String({ maxLength: PROFILE_LIMITS.displayName })) },
   { additionalProperties: false },

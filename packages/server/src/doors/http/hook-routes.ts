@@ -1,17 +1,17 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import { MAX_BOT_LABEL_LENGTH } from "../../core/bots/bots.js";
 import { MAX_HOOK_CLIENT_ID } from "../../core/bots/webhooks.js";
 import type { Core } from "../../core/core.js";
 import { completeUserId } from "../../core/kernel/ids.js";
 import { MAX_ID_LENGTH, maxJsonMessageBytes } from "../../core/kernel/limits.js";
 import type { HttpAuth } from "./auth.js";
-import { MAX_LABEL_LENGTH } from "./bot-routes.js";
-import { IdParam, Ok, UserId } from "./schemas.js";
+import { ErrorBody, IdParam, Ok, UserId } from "./schemas.js";
 
 const NewHook = Type.Object(
   {
     botId: UserId,
-    label: Type.Optional(Type.String({ maxLength: MAX_LABEL_LENGTH })),
+    label: Type.Optional(Type.String({ maxLength: MAX_BOT_LABEL_LENGTH })),
   },
   { additionalProperties: false },
 );
@@ -100,7 +100,14 @@ export function registerHookRoutes(app: FastifyInstance, core: Core, auth: HttpA
     {
       // The largest JSON of one message's text, like a send over HTTP.
       bodyLimit: maxJsonMessageBytes(l),
-      schema: { tags, params: PostParams, body: Post, response: { 200: Posted } },
+      schema: {
+        tags,
+        params: PostParams,
+        body: Post,
+        description:
+          "No credential but the URL. 403 NOT_A_MEMBER once the bot left the group; 413 FRAME_TOO_LARGE past the body limit (docs/bots.md).",
+        response: { 200: Posted, 403: ErrorBody, 413: ErrorBody },
+      },
     },
     async (req) => {
       const sent = await core.webhooks.post(req.params.id, req.params.secret, req.body);

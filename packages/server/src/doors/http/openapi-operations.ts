@@ -110,6 +110,14 @@ const SUMMARIES: Record<string, string> = {
   "POST /api/v1/admin/groups": "Create a group as an administrator",
   "POST /api/v1/admin/groups/:id/members": "Add members to a group as an administrator",
   "POST /api/v1/admin/groups/:id/members/remove": "Remove members from a group as an administrator",
+  "POST /api/v1/admin/bots": "Make a bot account",
+  "POST /api/v1/admin/bots/:id/tokens": "Issue a token for a bot",
+  "GET /api/v1/admin/bots/:id/tokens": "A bot's tokens",
+  "DELETE /api/v1/admin/bots/:id/tokens/:tokenId": "Revoke a bot's token",
+  "POST /api/v1/groups/:id/hooks": "Make an incoming webhook for a group",
+  "GET /api/v1/groups/:id/hooks": "A group's incoming webhooks",
+  "DELETE /api/v1/groups/:id/hooks/:hookId": "Revoke an incoming webhook",
+  "POST /api/v1/hooks/:id/:secret": "Post into a group through an incoming webhook",
 };
 
 /** The statuses of the errors, as error-status.ts maps the codes, and when each applies. */

@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { ChildServer, starling, starlingFails } from "../../server/test/helpers/child-server.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "starling-cli-bots-"));
+const d = ["--data-dir", dataDir];
+
+/** `starling bot ...` on the data folder, then against the running server. */
+describe("starling bot", () => {
+  const server = new ChildServer(dataDir);
+  after(async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test("makes a bot and its tokens with no server running", () => {
+    assert.match(starling(["bot", "add", "ci", "--name", "CI", ...d]), /created bot ci@starling.local/);
+    const out = starling([
+      "bot",
+      "token",
+      "ci",
+      "--scopes",
+      "messages:send,messages:read",
+      "--label",
+      "build",
+      ...d,
+    ]);
+    const [head, token] = out.trim().split("\n");
+    assert.match(head ?? "", /^token \S+ \(messages:send messages:read\)$/);
+    assert.match(token ?? "", /^sb_/);
+    assert.match(starling(["bot", "tokens", "ci", ...d]), /\tmessages:send messages:read\tbuild$/m);
+    const bad = starlingFails(["bot", "token", "ci", "--scopes", "everything", ...d]);
+    assert.match(bad.stderr, /unknown scope everything/);
+  });
+
+  test("issues, lists and revokes tokens while the server runs", async () => {
+    await server.start();
+    const out = starling(["bot", "token", "ci", "--scopes", "groups:read", ...d]);
+    const id = /^token (\S+) /.exec(out)?.[1] ?? "";
+    assert.ok(id);
+    assert.match(starling(["bot", "tokens", "ci", ...d]), new RegExp(`^${id}\\tgroups:read\\t$`, "m"));
+    assert.match(starling(["bot", "revoke", "ci", id, ...d]), new RegExp(`revoked ${id}`));
+    assert.doesNotMatch(starling(["bot", "tokens", "ci", ...d]), new RegExp(`^${id}\\t`, "m"));
+    const again = starlingFails(["bot", "revoke", "ci", id, ...d]);
+    assert.match(again.stderr, /no such token/);
+  });
+});
