@@ -18,6 +18,7 @@ describe("starling bot", () => {
 
   test("makes a bot and its tokens with no server running", () => {
     assert.match(starling(["bot", "add", "ci", "--name", "CI", ...d]), /created bot ci@starling.local/);
+    assert.match(starling(["user", "list", ...d]), /^ci@starling.local\tCI\tuser\tbot$/m);
     const out = starling([
       "bot",
       "token",

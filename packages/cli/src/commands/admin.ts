@@ -66,7 +66,9 @@ export function registerAdminCommands(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
       else
         for (const u of users)
-          process.stdout.write(`${u.id}\t${u.displayName}\t${u.role}${u.disabled ? "\tdisabled" : ""}\n`);
+          process.stdout.write(
+            `${u.id}\t${u.displayName}\t${u.role}${u.bot ? "\tbot" : ""}${u.disabled ? "\tdisabled" : ""}\n`,
+          );
     }),
   );
 

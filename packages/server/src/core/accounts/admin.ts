@@ -41,6 +41,8 @@ export interface UserSummary {
   email: string;
   mustChangePassword: boolean;
   createdAt: number;
+  /** A bot account (docs/bots.md). */
+  bot: boolean;
 }
 
 export interface GroupSummary {
@@ -452,5 +454,6 @@ function summary(u: UserRecord): UserSummary {
     email: u.email,
     mustChangePassword: u.mustChangePassword,
     createdAt: u.createdAt,
+    bot: u.bot,
   };
 }
