@@ -190,10 +190,16 @@ describe("bot accounts", () => {
       scopes: ["messages:read"],
     });
     const spareToken = String(spare.body.token);
+    const connected = await botClient(ts, spareToken);
+    const staying = await botClient(ts, token);
     const r = await apiRequest(ts, "DELETE", `/admin/bots/${bot}/tokens/${String(spare.body.id)}`, key);
     assert.equal(r.status, 200);
     const again = await apiRequest(ts, "DELETE", `/admin/bots/${bot}/tokens/${String(spare.body.id)}`, key);
     assert.equal(again.status, 404);
+    // Revoking closes the connection signed in with that token, and only that one.
+    await connected.until(() => connected.sdk.state === "closed", "the revoked connection to close");
+    assert.equal(staying.sdk.state, "online");
+    await staying.close();
     const http = await apiRequest(ts, "GET", "/conversations", spareToken);
     assert.equal(http.status, 401);
     assert.equal(http.body.code, "TOKEN_INVALID");
