@@ -1,7 +1,6 @@
 import { create, ErrorCode, SendMessageSchema, StarlingError } from "@starling/protocol";
 import type { AuditContext, Auditor } from "../directory/audit.js";
 import { forbidden, notFound } from "../kernel/errors.js";
-import { domainOf } from "../kernel/ids.js";
 import type { Clock, Random } from "../kernel/ports.js";
 import type { UserRecord, WebhookRecord } from "../kernel/records.js";
 import { TokenBucket } from "../kernel/token-bucket.js";
@@ -29,10 +28,11 @@ export interface WebhookPost {
 /** A webhook as listed: never its secret. */
 export type WebhookSummary = Omit<WebhookRecord, "secretHash">;
 
-/** Who makes and revokes webhooks: a user (a group's owner, or an administrator of its domain). */
-export interface HookCaller extends AuditContext {
-  user: UserRecord;
-}
+/**
+ * Who makes and revokes webhooks: a user (a group's owner, or an administrator of its domain by
+ * role), or the admin API's caller, whose `adminScope` is a domain or "*" (the admin key, the CLI).
+ */
+export type HookCaller = AuditContext & ({ user: UserRecord } | { adminScope: string });
 
 /**
  * Incoming webhooks: a URL with an id and a secret that posts into one conversation as a bot
@@ -57,7 +57,7 @@ export class Webhooks {
     botId: string,
     label: string,
   ): Promise<WebhookSummary & { secret: string }> {
-    await this.requireManager(by, conversationId);
+    const domain = await this.requireManager(by, conversationId);
     await this.bots.requireBot(botId);
     const member = await this.store.read.getMember(conversationId, botId);
     if (!member?.active) throw forbidden("the bot must be a member of the conversation");
@@ -75,7 +75,7 @@ export class Webhooks {
       if ((await tx.listWebhooks(conversationId)).length >= MAX_WEBHOOKS_PER_CONVERSATION)
         throw new StarlingError(ErrorCode.CONFLICT, "this conversation has the most webhooks it may have");
       await tx.insertWebhook(hook);
-      await this.auditor.record(tx, by, domainOf(botId), "webhook.add", conversationId, {
+      await this.auditor.record(tx, by, domain, "webhook.add", conversationId, {
         hook: hook.id,
         bot: botId,
       });
@@ -90,13 +90,10 @@ export class Webhooks {
   }
 
   async revoke(by: HookCaller, conversationId: string, id: string): Promise<void> {
-    await this.requireManager(by, conversationId);
+    const domain = await this.requireManager(by, conversationId);
     const ok = await this.store.transaction(async (tx) => {
       const gone = await tx.deleteWebhook(conversationId, id);
-      if (gone)
-        await this.auditor.record(tx, by, domainOf(by.user.id), "webhook.revoke", conversationId, {
-          hook: id,
-        });
+      if (gone) await this.auditor.record(tx, by, domain, "webhook.revoke", conversationId, { hook: id });
       return gone;
     });
     if (!ok) throw notFound("no such webhook");
@@ -132,13 +129,18 @@ export class Webhooks {
       });
   }
 
-  /** The group's owner, or an administrator of the conversation's domain. */
-  private async requireManager(by: HookCaller, conversationId: string): Promise<void> {
+  /** The group's owner, or an administrator of the group's domain; gives that domain. */
+  private async requireManager(by: HookCaller, conversationId: string): Promise<string> {
     const conv = await this.store.read.getConversation(conversationId);
     if (conv?.kind !== "group") throw notFound("no such group");
-    if (by.user.role === "admin" && by.user.domain === conv.domain) return;
+    if ("adminScope" in by) {
+      // Another domain's group is "not found" to a domain administrator, as in the admin API.
+      if (by.adminScope !== "*" && by.adminScope !== conv.domain) throw notFound("no such group");
+      return conv.domain;
+    }
+    if (by.user.role === "admin" && by.user.domain === conv.domain) return conv.domain;
     const member = await this.store.read.getMember(conversationId, by.user.id);
-    if (member?.active && member.role === "owner") return;
+    if (member?.active && member.role === "owner") return conv.domain;
     throw forbidden("only the group's owner or an administrator manages its webhooks");
   }
 }

@@ -1,5 +1,6 @@
 import { type Static, Type } from "@sinclair/typebox";
 import type { FastifyInstance } from "fastify";
+import type { Admin } from "../../core/accounts/admin.js";
 import { MAX_BOT_LABEL_LENGTH } from "../../core/bots/bots.js";
 import { MAX_HOOK_CLIENT_ID } from "../../core/bots/webhooks.js";
 import type { Core } from "../../core/core.js";
@@ -36,7 +37,7 @@ const security = [{ bearer: [] }];
  * Incoming webhooks (docs/bots.md): a group's owner or an administrator of its domain makes,
  * lists and revokes them with their session; the URL itself needs no other credential.
  */
-export function registerHookRoutes(app: FastifyInstance, core: Core, auth: HttpAuth): void {
+export function registerHookRoutes(app: FastifyInstance, core: Core, admin: Admin, auth: HttpAuth): void {
   const l = core.limits;
   const Post = Type.Object(
     {
@@ -91,6 +92,40 @@ export function registerHookRoutes(app: FastifyInstance, core: Core, auth: HttpA
     { schema: { tags, security, params: HookParams, response: { 200: Ok } } },
     async (req) => {
       await core.webhooks.revoke(await caller(req), req.params.id, req.params.hookId);
+      return { ok: true };
+    },
+  );
+
+  // The same for the admin API's callers: the admin key (the CLI) or an administrator's session.
+  const asAdmin = async (req: Parameters<HttpAuth["admin"]>[0]) => {
+    const a = await auth.admin(req);
+    return { caller: a, by: { actor: a.actor, source: a.source, adminScope: a.scope } };
+  };
+  const adminTags = ["admin"];
+
+  app.post<{ Params: Static<typeof IdParam>; Body: Static<typeof NewHook> }>(
+    "/api/v1/admin/groups/:id/hooks",
+    { schema: { tags: adminTags, security, params: IdParam, body: NewHook } },
+    async (req, reply) => {
+      const { caller, by } = await asAdmin(req);
+      const botId = admin.completeUserId(caller, req.body.botId, "botId");
+      const hook = await core.webhooks.create(by, req.params.id, botId, req.body.label ?? "");
+      reply.status(201);
+      return { ...hook, path: `/api/v1/hooks/${hook.id}/${hook.secret}` };
+    },
+  );
+
+  app.get<{ Params: Static<typeof IdParam> }>(
+    "/api/v1/admin/groups/:id/hooks",
+    { schema: { tags: adminTags, security, params: IdParam } },
+    async (req) => ({ hooks: await core.webhooks.list((await asAdmin(req)).by, req.params.id) }),
+  );
+
+  app.delete<{ Params: Static<typeof HookParams> }>(
+    "/api/v1/admin/groups/:id/hooks/:hookId",
+    { schema: { tags: adminTags, security, params: HookParams, response: { 200: Ok } } },
+    async (req) => {
+      await core.webhooks.revoke((await asAdmin(req)).by, req.params.id, req.params.hookId);
       return { ok: true };
     },
   );

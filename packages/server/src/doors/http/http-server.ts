@@ -248,7 +248,7 @@ export async function buildHttpServer(opts: HttpDeps): Promise<FastifyInstance> 
     await registerXmppUploadRoutes(app, opts.uploadSlots, opts.core.files, opts.maxUploadBytes);
   registerAdminRoutes(app, opts.admin, auth, opts.settings, opts.core.limits);
   registerBotRoutes(app, opts.core, opts.admin, auth);
-  registerHookRoutes(app, opts.core, auth);
+  registerHookRoutes(app, opts.core, opts.admin, auth);
   if (opts.federation) registerFederationRoutes(app, opts.federation, auth);
   if (opts.metrics) registerMetricsRoutes(app, opts.metrics, auth);
   registerWebRoutes(app, opts.webRoot, opts.log);

@@ -118,6 +118,9 @@ const SUMMARIES: Record<string, string> = {
   "GET /api/v1/groups/:id/hooks": "A group's incoming webhooks",
   "DELETE /api/v1/groups/:id/hooks/:hookId": "Revoke an incoming webhook",
   "POST /api/v1/hooks/:id/:secret": "Post into a group through an incoming webhook",
+  "POST /api/v1/admin/groups/:id/hooks": "Make an incoming webhook for a group as an administrator",
+  "GET /api/v1/admin/groups/:id/hooks": "A group's incoming webhooks, as an administrator",
+  "DELETE /api/v1/admin/groups/:id/hooks/:hookId": "Revoke an incoming webhook as an administrator",
 };
 
 /** The statuses of the errors, as error-status.ts maps the codes, and when each applies. */

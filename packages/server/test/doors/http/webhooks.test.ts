@@ -140,6 +140,23 @@ describe("incoming webhooks", () => {
     assert.equal(notIn.status, 403);
   });
 
+  it("is made, listed and revoked through the admin API too", async () => {
+    const made = await apiRequest(ts, "POST", `/admin/groups/${group}/hooks`, key, {
+      botId: "monitor",
+      label: "ops",
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const path = String(made.body.path);
+    assert.equal((await postRaw(ts, path, JSON.stringify({ text: "from ops" }))).status, 200);
+    const listed = await apiRequest(ts, "GET", `/admin/groups/${group}/hooks`, key);
+    assert.ok((listed.body.hooks as Record<string, unknown>[]).some((h) => h.id === made.body.id));
+    const byUser = await apiRequest(ts, "GET", `/admin/groups/${group}/hooks`, bobToken);
+    assert.equal(byUser.status, 403);
+    const gone = await apiRequest(ts, "DELETE", `/admin/groups/${group}/hooks/${String(made.body.id)}`, key);
+    assert.equal(gone.status, 200);
+    assert.equal((await postRaw(ts, path, JSON.stringify({ text: "late" }))).status, 404);
+  });
+
   it("stops posting once its bot is no longer in the group", async () => {
     const g = await apiRequest(ts, "POST", "/admin/groups", key, {
       name: "temp",
