@@ -15,6 +15,7 @@ import {
   runtimeFile,
   type StarlingConfig,
   type UserSummary,
+  type WebhookSummary,
 } from "@starling/server";
 
 /** An import's report, with the layout the file was read in. */
@@ -61,6 +62,10 @@ export interface AdminApi {
   ): Promise<BotTokenSummary & { token: string }>;
   listBotTokens(botId: string): Promise<BotTokenSummary[]>;
   revokeBotToken(botId: string, tokenId: string): Promise<void>;
+  /** A webhook posting into the group as the bot; `path` holds the secret, shown this once. */
+  addHook(groupId: string, botId: string, label?: string): Promise<WebhookSummary & { path: string }>;
+  listHooks(groupId: string): Promise<WebhookSummary[]>;
+  revokeHook(groupId: string, hookId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -177,6 +182,12 @@ function httpAdmin(base: string, key: string): AdminApi {
       (await call<{ tokens: BotTokenSummary[] }>("GET", `/bots/${enc(botId)}/tokens`)).tokens,
     revokeBotToken: async (botId, tokenId) =>
       void (await call("DELETE", `/bots/${enc(botId)}/tokens/${enc(tokenId)}`)),
+    addHook: (groupId, botId, label) =>
+      call("POST", `/groups/${enc(groupId)}/hooks`, { botId, ...(label ? { label } : {}) }),
+    listHooks: async (groupId) =>
+      (await call<{ hooks: WebhookSummary[] }>("GET", `/groups/${enc(groupId)}/hooks`)).hooks,
+    revokeHook: async (groupId, hookId) =>
+      void (await call("DELETE", `/groups/${enc(groupId)}/hooks/${enc(hookId)}`)),
     close: async () => {},
   };
 }
@@ -191,6 +202,7 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
   // completed here as the admin API's routes do for their callers.
   const ctx = a.systemContext("cli");
   const full = (id: string, field?: string) => a.completeUserId(ctx, id, field);
+  const hooks = { actor: ctx.actor, source: ctx.source, adminScope: ctx.scope };
   return {
     addUser: (input) => a.addUser(ctx, { ...input, id: full(input.id, "id") }),
     listUsers: (d, af, l) => a.listUsers(ctx, d, af, l),
@@ -237,6 +249,12 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     issueBotToken: (botId, scopes, label) => core.bots.issueToken(ctx, full(botId), label ?? "", scopes),
     listBotTokens: (botId) => core.bots.listTokens(full(botId)),
     revokeBotToken: (botId, tokenId) => core.bots.revokeToken(ctx, full(botId), tokenId),
+    addHook: async (groupId, botId, label) => {
+      const hook = await core.webhooks.create(hooks, groupId, full(botId, "botId"), label ?? "");
+      return { ...hook, path: `/api/v1/hooks/${hook.id}/${hook.secret}` };
+    },
+    listHooks: (groupId) => core.webhooks.list(hooks, groupId),
+    revokeHook: (groupId, hookId) => core.webhooks.revoke(hooks, groupId, hookId),
     close: async () => {
       await presence.close?.();
       await bus.close?.();

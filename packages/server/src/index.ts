@@ -20,6 +20,7 @@ export { ensureTls } from "./adapters/tls/self-signed.js";
 export { Admin, type GroupSummary, type UserSummary } from "./core/accounts/admin.js";
 export type { BotTokenSummary } from "./core/bots/bots.js";
 export { BOT_SCOPES, type BotScope } from "./core/bots/scopes.js";
+export type { WebhookSummary } from "./core/bots/webhooks.js";
 export { Core } from "./core/core.js";
 export type { ImportReport } from "./core/directory/import-users.js";
 export { nameKeys } from "./core/directory/pinyin.js";

@@ -48,4 +48,33 @@ export function registerBotCommands(program: Command): void {
         process.stdout.write(`revoked ${tokenId}\n`);
       }),
   );
+
+  const hook = bot.command("hook").description("incoming webhooks that post into a group as a bot");
+
+  addConfigFlags(
+    hook
+      .command("add <group> <bot>")
+      .description("make a webhook; prints its path, with the secret, once")
+      .option("--label <label>", "what posts through it"),
+  ).action((group: string, botId: string, opts: Opts) =>
+    withAdmin(opts, async (api) => {
+      const h = await api.addHook(group, botId, opts.label as string | undefined);
+      process.stdout.write(`hook ${h.id}\n${h.path}\n`);
+    }),
+  );
+
+  addConfigFlags(hook.command("list <group>").description("the group's webhooks")).action(
+    (group: string, opts: Opts) =>
+      withAdmin(opts, async (api) => {
+        for (const h of await api.listHooks(group)) process.stdout.write(`${h.id}\t${h.botId}\t${h.label}\n`);
+      }),
+  );
+
+  addConfigFlags(hook.command("revoke <group> <hook-id>").description("revoke a webhook")).action(
+    (group: string, hookId: string, opts: Opts) =>
+      withAdmin(opts, async (api) => {
+        await api.revokeHook(group, hookId);
+        process.stdout.write(`revoked ${hookId}\n`);
+      }),
+  );
 }
