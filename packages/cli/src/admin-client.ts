@@ -249,10 +249,8 @@ async function directAdmin(config: StarlingConfig): Promise<AdminApi> {
     issueBotToken: (botId, scopes, label) => core.bots.issueToken(ctx, full(botId), label ?? "", scopes),
     listBotTokens: (botId) => core.bots.listTokens(full(botId)),
     revokeBotToken: (botId, tokenId) => core.bots.revokeToken(ctx, full(botId), tokenId),
-    addHook: async (groupId, botId, label) => {
-      const hook = await core.webhooks.create(hooks, groupId, full(botId, "botId"), label ?? "");
-      return { ...hook, path: `/api/v1/hooks/${hook.id}/${hook.secret}` };
-    },
+    addHook: (groupId, botId, label) =>
+      core.webhooks.create(hooks, groupId, full(botId, "botId"), label ?? ""),
     listHooks: (groupId) => core.webhooks.list(hooks, groupId),
     revokeHook: (groupId, hookId) => core.webhooks.revoke(hooks, groupId, hookId),
     close: async () => {

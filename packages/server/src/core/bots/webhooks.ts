@@ -56,7 +56,7 @@ export class Webhooks {
     conversationId: string,
     botId: string,
     label: string,
-  ): Promise<WebhookSummary & { secret: string }> {
+  ): Promise<WebhookSummary & { secret: string; path: string }> {
     const domain = await this.requireManager(by, conversationId);
     await this.bots.requireBot(botId);
     const member = await this.store.read.getMember(conversationId, botId);
@@ -81,7 +81,8 @@ export class Webhooks {
       });
     });
     const { secretHash: _, ...shown } = hook;
-    return { ...shown, secret };
+    // The HTTP route of a post (doors/http/hook-routes.ts): the one URL an outside system is given.
+    return { ...shown, secret, path: `/api/v1/hooks/${hook.id}/${secret}` };
   }
 
   async list(by: HookCaller, conversationId: string): Promise<WebhookSummary[]> {

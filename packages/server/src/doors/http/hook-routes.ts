@@ -77,7 +77,7 @@ export function registerHookRoutes(app: FastifyInstance, core: Core, admin: Admi
       const botId = completeUserId(req.body.botId, by.user.domain, "botId");
       const hook = await core.webhooks.create(by, req.params.id, botId, req.body.label ?? "");
       reply.status(201);
-      return { ...hook, path: `/api/v1/hooks/${hook.id}/${hook.secret}` };
+      return hook;
     },
   );
 
@@ -111,7 +111,7 @@ export function registerHookRoutes(app: FastifyInstance, core: Core, admin: Admi
       const botId = admin.completeUserId(caller, req.body.botId, "botId");
       const hook = await core.webhooks.create(by, req.params.id, botId, req.body.label ?? "");
       reply.status(201);
-      return { ...hook, path: `/api/v1/hooks/${hook.id}/${hook.secret}` };
+      return hook;
     },
   );
 
