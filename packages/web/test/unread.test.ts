@@ -75,6 +75,10 @@ describe("the unread total in the web client", { skip: browserMissing }, () => {
     assert.equal(await bob.getByTestId("unread-total").count(), 0);
 
     await h.send("carol", "bob", "unmuted news", "c3");
+    // Read where it arrives (carol's chat is open), and marked read on the server, before bob
+    // leaves it: only c4 is then unread.
+    await bob.locator(".message", { hasText: "unmuted news" }).waitFor();
+    await bob.getByTestId("conversation-carol").locator(".badge").waitFor({ state: "detached" });
     await bob.getByTestId("conversation-alice").click();
     await h.send("carol", "bob", "one more", "c4");
     await bob.waitForFunction(() => document.title === "(1) Starling");
