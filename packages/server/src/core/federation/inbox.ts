@@ -51,12 +51,19 @@ export class FederationInbox<Tx extends FederationTx = FederationTx> {
 
   /**
    * Applies the frame; "duplicate" when it was applied before. Throws
+   * FEDERATION_NOT_LINKED or FEDERATION_LINK_SUSPENDED (the link as it is now),
    * FEDERATION_SEQ_GAP or FEDERATION_UNKNOWN_KIND, with nothing applied.
    */
   async apply(peerDomain: string, frame: InboundFrame): Promise<"applied" | "duplicate"> {
     const handler = this.handlers.get(frame.kind);
     let committed: (() => void) | undefined;
     const outcome = await this.store.transaction(async (tx) => {
+      // Read with the frame, so a link suspended or removed while a connection of the peer was
+      // open applies nothing more from then on; the peer resends after a resume.
+      const link = await tx.getFederationLink(peerDomain);
+      if (!link) throw new StarlingError(ErrorCode.FEDERATION_NOT_LINKED, "no link to this domain");
+      if (link.state !== "active")
+        throw new StarlingError(ErrorCode.FEDERATION_LINK_SUSPENDED, "the link is suspended");
       const mark = await tx.federationInboxMark(peerDomain);
       if (frame.seq <= mark) return "duplicate" as const;
       if (frame.seq !== mark + 1)
