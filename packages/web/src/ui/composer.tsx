@@ -1,5 +1,13 @@
 import type { Message } from "@starling/sdk";
-import { type ClipboardEvent, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import {
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from "react";
 import { useStrings } from "../i18n.js";
 import { useChat } from "../use-chat.js";
 import { EmojiPicker } from "./emoji/emoji-picker.js";
@@ -95,15 +103,24 @@ export function Composer(props: {
     if (props.replyTo) area.current?.focus();
   }, [props.replyTo]);
 
+  // Where the caret goes once React has written a changed text into the box: set in the same
+  // commit, before the browser handles the next keystroke (a frame later, fast typing would land
+  // before it and be split around the caret).
+  const caretAfterRender = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    const at = caretAfterRender.current;
+    if (at === undefined) return;
+    caretAfterRender.current = undefined;
+    area.current?.focus();
+    area.current?.setSelectionRange(at, at);
+  });
+
   const insertText = (piece: string) => {
     const el = area.current;
     const at = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? at;
+    caretAfterRender.current = at + piece.length;
     setText(`${text.slice(0, at)}${piece}${text.slice(end)}`);
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(at + piece.length, at + piece.length);
-    });
   };
 
   const choose = (c: MentionCandidate) => {
@@ -111,9 +128,9 @@ export function Composer(props: {
     if (!el || !query) return;
     const done = insertMention(text, el.selectionStart, query, c.userId, c.name);
     // The text around the "@query" is unchanged: shifting moves the others, then the new one is added.
+    caretAfterRender.current = done.caret;
     setText(done.text, done.mention);
     setQuery(undefined);
-    requestAnimationFrame(() => el.setSelectionRange(done.caret, done.caret));
   };
 
   const send = async (e?: FormEvent) => {
