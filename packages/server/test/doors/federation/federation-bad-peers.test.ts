@@ -2,41 +2,17 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ErrorCode } from "@starling/protocol";
 import type { TlsFiles } from "../../../src/adapters/tls/self-signed.js";
-import type { Logger } from "../../../src/core/kernel/ports.js";
-import { admin, metricsOf, pingsAt } from "../../helpers/federation-peers.js";
+import { admin, pingsAt, refusedCount } from "../../helpers/federation-peers.js";
 import { poll } from "../../helpers/poll.js";
 import { certificateFor, RawFederationPeer } from "../../helpers/raw-federation.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
+import { WarningLines } from "../../helpers/warning-lines.js";
 
 /**
  * A server's federation listener against peers that misbehave, played by a hand-written client:
  * each is refused with its code and a log line, and nothing it sent is applied.
  */
-class Lines implements Logger {
-  readonly lines: { msg: string; fields: Record<string, unknown> }[] = [];
-  debug() {}
-  info() {}
-  warn(fields: object, msg?: string) {
-    this.lines.push({ msg: msg ?? "", fields: fields as Record<string, unknown> });
-  }
-  error(fields: object, msg?: string) {
-    this.warn(fields, msg);
-  }
-  has(msg: string, fields: Record<string, unknown>): boolean {
-    return this.lines.some(
-      (l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l.fields[k] === v),
-    );
-  }
-}
-
-/** Refusals are counted every time; their log lines are held to one per reason per 10 s. */
-const refusedCount = async (ts: TestServer, peer: string, reason: string) =>
-  Number(
-    new RegExp(`starling_federation_refused_total\\{peer="${peer}",reason="${reason}"\\} (\\d+)`).exec(
-      await metricsOf(ts),
-    )?.[1] ?? 0,
-  );
-
+// Refusals are counted every time (refusedCount); their log lines are held to one per reason per 10 s.
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe("federation listener refuses bad peers", () => {
@@ -45,7 +21,7 @@ describe("federation listener refuses bad peers", () => {
   let certC: TlsFiles;
   let certS: TlsFiles;
   let rogue: TlsFiles;
-  const log = new Lines();
+  const log = new WarningLines();
   const MAX_FRAME = 4096;
 
   before(async () => {

@@ -3,29 +3,11 @@ import { after, before, describe, test } from "node:test";
 import { ContentSchema, create, directConversationId, toBinary } from "@starling/protocol";
 import type { TlsFiles } from "../../../src/adapters/tls/self-signed.js";
 import { DEFAULT_LIMITS } from "../../../src/core/kernel/limits.js";
-import type { Logger } from "../../../src/core/kernel/ports.js";
 import { admin, refusedCount } from "../../helpers/federation-peers.js";
 import { certificateFor, RawFederationPeer } from "../../helpers/raw-federation.js";
 import { createPgSchema, type PgSchema, postgresUnavailable } from "../../helpers/stores.js";
 import { startTestServer, type TestServer } from "../../helpers/test-server.js";
-
-/** Keeps the warnings a server logs, to find a refusal's line. */
-class Warnings implements Logger {
-  readonly lines: { msg: string; fields: Record<string, unknown> }[] = [];
-  debug() {}
-  info() {}
-  warn(fields: object, msg?: string) {
-    this.lines.push({ msg: msg ?? "", fields: fields as Record<string, unknown> });
-  }
-  error(fields: object, msg?: string) {
-    this.warn(fields, msg);
-  }
-  has(msg: string, fields: Record<string, unknown>): boolean {
-    return this.lines.some(
-      (l) => l.msg === msg && Object.entries(fields).every(([k, v]) => l.fields[k] === v),
-    );
-  }
-}
+import { WarningLines } from "../../helpers/warning-lines.js";
 
 /** A "dm" frame's payload as a peer server writes it. */
 function dm(from: string, to: string, clientMsgId: string, text: string): Uint8Array {
@@ -51,7 +33,7 @@ for (const store of ["sqlite", "postgres"] as const) {
     let schema: PgSchema | undefined;
     let peer: RawFederationPeer;
     let seq = 0;
-    const log = new Warnings();
+    const log = new WarningLines();
     const conv = directConversationId("alice@a.test", "bob@b.test");
 
     /** Sends the next frame and waits for its Ack; the acknowledged seq. */
