@@ -62,3 +62,20 @@ export async function refusedCount(ts: TestServer, peer: string, reason: string)
   ).exec(await metricsOf(ts));
   return Number(m?.[1] ?? 0);
 }
+
+/**
+ * `starling serve` flags of a.test as a child process that a test kills: federation on, quick to
+ * reconnect after the restart, and no request limit in the way of the traffic it is killed under.
+ */
+export const CRASHING_SENDER_FLAGS: readonly string[] = [
+  "--domain",
+  "a.test",
+  "--federation-enabled",
+  "true",
+  "--federation-backoff-max-ms",
+  "500",
+  "--limits-requests-per-second",
+  "100000",
+  "--limits-request-burst",
+  "100000",
+];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { adminKey, type RuntimeInfo } from "../../src/index.js";
 import { ChildServer, starling } from "../helpers/child-server.js";
-import { admin, pingsAt, startPeer } from "../helpers/federation-peers.js";
+import { admin, CRASHING_SENDER_FLAGS, pingsAt, startPeer } from "../helpers/federation-peers.js";
 import { poll } from "../helpers/poll.js";
 import type { TestServer } from "../helpers/test-server.js";
 
@@ -16,18 +16,7 @@ import type { TestServer } from "../helpers/test-server.js";
  * arrives at the peer exactly once, with the seq it was acknowledged with.
  */
 const dataDir = mkdtempSync(join(tmpdir(), "starling-fed-crash-"));
-const sender = new ChildServer(dataDir, [
-  "--domain",
-  "a.test",
-  "--federation-enabled",
-  "true",
-  "--federation-backoff-max-ms",
-  "500",
-  "--limits-requests-per-second",
-  "100000",
-  "--limits-request-burst",
-  "100000",
-]);
+const sender = new ChildServer(dataDir, [...CRASHING_SENDER_FLAGS]);
 let b: TestServer;
 
 before(async () => {

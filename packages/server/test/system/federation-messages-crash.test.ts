@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { directConversationId } from "@starling/protocol";
 import { ChildServer, starling } from "../helpers/child-server.js";
-import { admin, startPeer } from "../helpers/federation-peers.js";
+import { admin, CRASHING_SENDER_FLAGS, startPeer } from "../helpers/federation-peers.js";
 import { poll } from "../helpers/poll.js";
 import { RawClient } from "../helpers/raw-client.js";
 import type { TestServer } from "../helpers/test-server.js";
@@ -17,18 +17,7 @@ import type { TestServer } from "../helpers/test-server.js";
  * holds the same messages in the same order as alice's.
  */
 const dataDir = mkdtempSync(join(tmpdir(), "starling-fed-dm-crash-"));
-const sender = new ChildServer(dataDir, [
-  "--domain",
-  "a.test",
-  "--federation-enabled",
-  "true",
-  "--federation-backoff-max-ms",
-  "500",
-  "--limits-requests-per-second",
-  "100000",
-  "--limits-request-burst",
-  "100000",
-]);
+const sender = new ChildServer(dataDir, [...CRASHING_SENDER_FLAGS]);
 let b: TestServer;
 const conv = directConversationId("alice@a.test", "bob@b.test");
 
